@@ -1,0 +1,1 @@
+"""PartnerOps: the composition root, the neutral core and the chat platforms."""

@@ -1,0 +1,85 @@
+"""Flat rows of every exportable entity, for CSV and JSON exports."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Elephant, Partner, Person
+
+Row = dict[str, Any]
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+async def elephant_rows(session: AsyncSession) -> list[Row]:
+    statement = (
+        select(Elephant, Person)
+        .join(Person, Person.id == Elephant.reporter_id, isouter=True)
+        .order_by(Elephant.id)
+    )
+    return [
+        {
+            "id": elephant.short_id,
+            "title": elephant.title,
+            "description": elephant.description,
+            "status": _flat(elephant.status),
+            "reporter": reporter.display_name if reporter else "",
+            "anonymous": reporter is None,
+            "platform": elephant.platform,
+            "channel": elephant.posted_conversation_id or "",
+            "message_id": elephant.posted_message_id or "",
+            "reported_at": _flat(elephant.created_at),
+        }
+        for elephant, reporter in (await session.exec(statement)).all()
+    ]
+
+
+async def partner_rows(session: AsyncSession) -> list[Row]:
+    partners = (await session.exec(select(Partner).order_by(Partner.id))).all()
+    return [
+        {"id": p.id, "name": p.name, "created_at": _flat(p.created_at)} for p in partners
+    ]
+
+
+async def people_rows(session: AsyncSession) -> list[Row]:
+    statement = (
+        select(Person, Partner)
+        .join(Partner, Partner.id == Person.partner_id, isouter=True)
+        .order_by(Person.id)
+    )
+    return [
+        {
+            "id": person.id,
+            "display_name": person.display_name,
+            "email": person.email or "",
+            "role": _flat(person.role),
+            "partner": partner.name if partner else "",
+            "slack_user_id": person.slack_user_id or "",
+            "teams_user_id": person.teams_user_id or "",
+            "console_user_id": person.console_user_id or "",
+            "timezone": person.timezone or "",
+            "is_external": person.is_external,
+            "created_at": _flat(person.created_at),
+        }
+        for person, partner in (await session.exec(statement)).all()
+    ]
+
+
+# Later features add their entities here (objectives, campaigns, feedback, cadences, answers).
+EXPORTERS: dict[str, Callable[[AsyncSession], Awaitable[list[Row]]]] = {
+    "elephants": elephant_rows,
+    "partners": partner_rows,
+    "people": people_rows,
+}

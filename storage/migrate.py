@@ -1,0 +1,44 @@
+"""Alembic, driven from code: `partnerops db upgrade` and the automatic upgrade on start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection
+
+from storage.engine import Database
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(url: str = "") -> Config:
+    """The Alembic configuration, without any alembic.ini on disk."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if url:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+async def upgrade(database: Database, revision: str = "head") -> None:
+    """Bring the schema to `revision` on the database's own async engine."""
+
+    def run(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+    async with database.engine.begin() as connection:
+        await connection.run_sync(run)
+
+
+async def current_revision(database: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    def read(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(read)

@@ -1,0 +1,55 @@
+"""Alembic environment: runs on the connection `storage.migrate` hands over, or on its own."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from alembic import context
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+
+from storage import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from storage.engine import create_engine
+
+# Tables that libraries own (slack_sdk's OAuth stores) are not ours to migrate.
+FOREIGN_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states"})
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+                   ) -> bool:
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
+
+def run_on(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=SQLModel.metadata,
+        include_object=include_object,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_standalone(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        await connection.run_sync(run_on)
+        await connection.commit()
+    await engine.dispose()
+
+
+def main() -> None:
+    shared = context.config.attributes.get("connection")
+    if shared is not None:
+        run_on(shared)
+        return
+    url = context.config.get_main_option("sqlalchemy.url") or os.environ.get(
+        "DATABASE_URL", "sqlite+aiosqlite:///./partnerops.db"
+    )
+    asyncio.run(run_standalone(url))
+
+
+main()

@@ -1,0 +1,63 @@
+"""People: find or create by a platform identity, keep their profile, grant roles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Person, Role
+
+
+class IdentityColumn(StrEnum):
+    """The Person column that holds a platform's user id."""
+
+    SLACK = "slack_user_id"
+    TEAMS = "teams_user_id"
+    CONSOLE = "console_user_id"
+
+
+async def by_identity(session: AsyncSession, column: IdentityColumn, user_id: str
+                      ) -> Person | None:
+    statement = select(Person).where(getattr(Person, column.value) == user_id)
+    return (await session.exec(statement)).first()
+
+
+async def get_or_create(session: AsyncSession, column: IdentityColumn, user_id: str, *,
+                        now: datetime, display_name: str = "") -> tuple[Person, bool]:
+    """The person with this platform id, created on first sight; (person, created)."""
+    person = await by_identity(session, column, user_id)
+    if person is not None:
+        return person, False
+    person = Person(display_name=display_name or user_id, created_at=now)
+    setattr(person, column.value, user_id)
+    try:
+        async with session.begin_nested():
+            session.add(person)
+            await session.flush()
+    except IntegrityError:
+        # Another request created them between our read and our write.
+        existing = await by_identity(session, column, user_id)
+        if existing is None:
+            raise
+        return existing, False
+    return person, True
+
+
+async def count_admins(session: AsyncSession) -> int:
+    statement = select(func.count()).select_from(Person).where(Person.role == Role.ADMIN)
+    return (await session.exec(statement)).one()
+
+
+async def all_people(session: AsyncSession) -> Sequence[Person]:
+    return (await session.exec(select(Person).order_by(Person.id))).all()
+
+
+async def set_role(session: AsyncSession, person: Person, role: Role) -> None:
+    person.role = role
+    session.add(person)
+    await session.flush()
