@@ -1,0 +1,133 @@
+"""Command specs in an explicit Registry, and routing text to the right handler."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.errors import UserError
+from bot.core.ids import ActionId, FormId
+from bot.core.responses import Response
+
+# Handlers receive a context object defined by the handlers layer; the core only routes.
+Handler = Callable[[Any], Awaitable[Response]]
+
+HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    summary: str
+    usage: str
+    handler: Handler
+    examples: tuple[str, ...] = ()
+    admin_only: bool = False
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A top-level command; `default` runs when the text names no subcommand (or is empty)."""
+
+    name: str
+    summary: str
+    subcommands: tuple[Subcommand, ...] = ()
+    default: Subcommand | None = None
+    # False for words that only make sense typed (Slack has its own /help).
+    slash_command: bool = True
+
+    def subcommand(self, name: str) -> Subcommand | None:
+        return next((sub for sub in self.subcommands if sub.name == name), None)
+
+    def every_usage(self) -> tuple[Subcommand, ...]:
+        return ((self.default,) if self.default else ()) + self.subcommands
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a command's text leads; `subcommand` None means the person asked for help."""
+
+    command: CommandSpec
+    subcommand: Subcommand | None
+    args: str
+
+
+@dataclass(frozen=True)
+class Feature:
+    """What one handlers module contributes: its commands, buttons and forms, as data."""
+
+    commands: tuple[CommandSpec, ...] = ()
+    actions: tuple[tuple[ActionId, Handler], ...] = ()
+    forms: tuple[tuple[FormId, Handler], ...] = ()
+
+
+class Registry:
+    """Every command, action and form the bot knows, registered explicitly."""
+
+    def __init__(self, features: Iterable[Feature] = ()) -> None:
+        self._commands: dict[str, CommandSpec] = {}
+        self._actions: dict[ActionId, Handler] = {}
+        self._forms: dict[FormId, Handler] = {}
+        for feature in features:
+            self.add(feature)
+
+    def add(self, feature: Feature) -> None:
+        for spec in feature.commands:
+            if spec.name in self._commands:
+                raise ValueError(f"command {spec.name!r} is registered twice")
+            self._commands[spec.name] = spec
+        for action_id, handler in feature.actions:
+            if action_id in self._actions:
+                raise ValueError(f"action {action_id!r} is registered twice")
+            self._actions[action_id] = handler
+        for form_id, handler in feature.forms:
+            if form_id in self._forms:
+                raise ValueError(f"form {form_id!r} is registered twice")
+            self._forms[form_id] = handler
+
+    @property
+    def commands(self) -> tuple[CommandSpec, ...]:
+        return tuple(self._commands.values())
+
+    def command(self, name: str) -> CommandSpec | None:
+        return self._commands.get(name)
+
+    def action(self, action_id: ActionId) -> Handler | None:
+        return self._actions.get(action_id)
+
+    def form(self, form_id: FormId) -> Handler | None:
+        return self._forms.get(form_id)
+
+    def route(self, command: str, text: str) -> Route:
+        """The subcommand that `text` names; raises UserError naming what would work."""
+        spec = self._commands.get(command.lower())
+        if spec is None:
+            known = ", ".join(sorted(self._commands))
+            raise UserError(f"I don't know the command '{command}'. I know: {known}.",
+                            example="help")
+        first, _, rest = text.strip().partition(" ")
+        word = first.lower()
+        if word in HELP_WORDS:
+            return Route(spec, None, rest.strip())
+        subcommand = spec.subcommand(word)
+        if subcommand is not None:
+            return Route(spec, subcommand, rest.strip())
+        if spec.default is not None:
+            return Route(spec, spec.default, text.strip())
+        if not word:
+            return Route(spec, None, "")
+        names = ", ".join(sub.name for sub in spec.subcommands)
+        example = f"{spec.name} {spec.subcommands[0].examples[0]}" if spec.subcommands and \
+            spec.subcommands[0].examples else f"{spec.name} help"
+        raise UserError(f"'{spec.name} {first}' is not something I can do. "
+                        f"Try one of: {names}, help.", example=example)
+
+
+def split_command(text: str, prefix: str = "") -> tuple[str, str]:
+    """Typed text ("/pp-elephant x", "elephant x") -> (command word, the rest)."""
+    first, _, rest = text.strip().partition(" ")
+    word = first.lower().lstrip("/")
+    if prefix and word.startswith(prefix.lower()):
+        word = word[len(prefix):]
+    return word, rest.strip()

@@ -1,0 +1,84 @@
+"""Forms as data: a Slack modal, a Teams Adaptive Card, or prompts in the console."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.core.conversation import Actor, ConversationRef
+from bot.core.ids import FormId
+
+FieldValue = str | bool | list[str] | None
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    MULTILINE = "multiline"
+    SELECT = "select"
+    CHECKBOX = "checkbox"
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FormField:
+    id: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    required: bool = True
+    placeholder: str = ""
+    hint: str = ""
+    options: tuple[Option, ...] = ()
+    initial: str | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form; `context` is opaque state that comes back with the submission."""
+
+    id: FormId
+    title: str
+    fields: tuple[FormField, ...]
+    submit_label: str = "Submit"
+    context: dict[str, str] = field(default_factory=dict)
+
+    def field(self, field_id: str) -> FormField:
+        return next(item for item in self.fields if item.id == field_id)
+
+    def errors(self, values: dict[str, FieldValue]) -> dict[str, str]:
+        """Field id -> message for every value that breaks the form's own rules."""
+        problems: dict[str, str] = {}
+        for item in self.fields:
+            value = values.get(item.id)
+            if item.required and (value is None or value == "" or value == []):
+                problems[item.id] = f"{item.label} is required."
+            elif isinstance(value, str) and item.max_length and len(value) > item.max_length:
+                problems[item.id] = f"{item.label} can be at most {item.max_length} characters."
+            elif item.kind is FieldKind.SELECT and value and isinstance(value, str) and \
+                    value not in {option.value for option in item.options}:
+                problems[item.id] = f"Choose one of the options for {item.label}."
+        return problems
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A filled form, back from any platform."""
+
+    form_id: FormId
+    actor: Actor
+    conversation: ConversationRef
+    values: dict[str, FieldValue]
+    context: dict[str, str] = field(default_factory=dict)
+
+    def text(self, field_id: str) -> str:
+        value = self.values.get(field_id)
+        return value.strip() if isinstance(value, str) else ""
+
+    def flag(self, field_id: str) -> bool:
+        value = self.values.get(field_id)
+        return value is True or value in ("true", "on", "yes", ["true"])

@@ -1,0 +1,17 @@
+"""Every action and form id in one place, so platforms can route them without guessing."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActionId(StrEnum):
+    """Buttons. Values travel through Slack action_ids and Teams card data: keep them stable."""
+
+    SHOW_HELP = "partnerops.help"
+
+
+class FormId(StrEnum):
+    """Forms. Values travel through Slack callback_ids and Teams card data: keep them stable."""
+
+    ELEPHANT_REPORT = "partnerops.elephant.report"

@@ -1,0 +1,72 @@
+"""From a platform's Actor to our Person: created on first sight, profile filled once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.conversation import Actor, Platform, Profile
+from handlers.context import Services
+from storage import people
+from storage.models import Person, Role
+from storage.people import IdentityColumn
+
+IDENTITY_COLUMNS: dict[Platform, IdentityColumn] = {
+    Platform.SLACK: IdentityColumn.SLACK,
+    Platform.TEAMS: IdentityColumn.TEAMS,
+    Platform.CONSOLE: IdentityColumn.CONSOLE,
+}
+
+
+def _merge(actor: Actor, fetched: Profile | None) -> Profile:
+    """What the request said, completed by what the directory knows."""
+    own = Profile(display_name=actor.display_name, email=actor.email, timezone=actor.timezone,
+                  team_id=actor.team_id, is_external=actor.is_external)
+    if fetched is None:
+        return own
+    return replace(
+        fetched,
+        display_name=fetched.display_name or own.display_name,
+        email=fetched.email or own.email,
+        timezone=fetched.timezone or own.timezone,
+        team_id=fetched.team_id or own.team_id,
+        is_external=fetched.is_external or own.is_external,
+    )
+
+
+def _apply(person: Person, profile: Profile, platform: Platform) -> None:
+    person.display_name = profile.display_name or person.display_name
+    person.email = profile.email or person.email
+    person.timezone = profile.timezone or person.timezone
+    person.is_external = profile.is_external
+    if platform is Platform.SLACK and profile.team_id:
+        person.slack_team_id = profile.team_id
+
+
+async def resolve_person(services: Services, actor: Actor) -> Person:
+    """The Person behind `actor`, with the directory asked at most once per person."""
+    column = IDENTITY_COLUMNS[actor.platform]
+    async with services.db.session() as session:
+        known = await people.by_identity(session, column, actor.user_id)
+    fetched: Profile | None = None
+    if known is None or known.profile_synced_at is None:
+        # Ask the directory outside any transaction: it is a network call.
+        source = services.profiles.get(actor.platform)
+        fetched = await source.profile(actor.user_id) if source else None
+    now = services.clock.now()
+    async with services.db.session() as session:
+        person, created = await people.get_or_create(
+            session, column, actor.user_id, now=now, display_name=actor.display_name
+        )
+        if person.profile_synced_at is None:
+            _apply(person, _merge(actor, fetched), actor.platform)
+            person.profile_synced_at = now
+        elif actor.timezone and actor.timezone != person.timezone:
+            person.timezone = actor.timezone  # Teams reports the client's zone on every message.
+        if actor.user_id in services.config.admins:
+            person.role = Role.ADMIN
+        elif created and not services.config.admins and not person.is_external \
+                and await people.count_admins(session) == 0:
+            person.role = Role.ADMIN  # The first person to use a new install runs it.
+        session.add(person)
+        await session.flush()
+        return person
