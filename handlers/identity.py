@@ -48,10 +48,12 @@ async def resolve_person(services: Services, actor: Actor) -> Person:
     async with services.db.session() as session:
         known = await people.by_identity(session, column, actor.user_id)
     fetched: Profile | None = None
-    if known is None or known.profile_synced_at is None:
+    source = services.profiles.get(actor.platform)
+    if source is not None and (known is None or known.profile_synced_at is None):
         # Ask the directory outside any transaction: it is a network call.
-        source = services.profiles.get(actor.platform)
-        fetched = await source.profile(actor.user_id) if source else None
+        fetched = await source.profile(actor.user_id)
+    # Without an answer from an existing directory, ask again next time.
+    synced = fetched is not None or source is None
     now = services.clock.now()
     async with services.db.session() as session:
         person, created = await people.get_or_create(
@@ -59,7 +61,7 @@ async def resolve_person(services: Services, actor: Actor) -> Person:
         )
         if person.profile_synced_at is None:
             _apply(person, _merge(actor, fetched), actor.platform)
-            person.profile_synced_at = now
+            person.profile_synced_at = now if synced else None
         elif actor.timezone and actor.timezone != person.timezone:
             person.timezone = actor.timezone  # Teams reports the client's zone on every message.
         if actor.user_id in services.config.admins:

@@ -34,6 +34,12 @@ async def upgrade(database: Database, revision: str = "head") -> None:
         await connection.run_sync(run)
 
 
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 async def current_revision(database: Database) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

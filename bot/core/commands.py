@@ -90,6 +90,14 @@ class Registry:
     def commands(self) -> tuple[CommandSpec, ...]:
         return tuple(self._commands.values())
 
+    @property
+    def form_ids(self) -> tuple[FormId, ...]:
+        return tuple(self._forms)
+
+    @property
+    def action_ids(self) -> tuple[ActionId, ...]:
+        return tuple(self._actions)
+
     def command(self, name: str) -> CommandSpec | None:
         return self._commands.get(name)
 

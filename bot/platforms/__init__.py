@@ -1,0 +1,1 @@
+"""The only code that knows a chat platform: parse in, render out, send."""

@@ -1,0 +1,51 @@
+"""Slack's user directory as a ProfileSource (users.info)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aiohttp
+from slack_sdk.errors import SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.conversation import Profile
+
+log = logging.getLogger(__name__)
+
+
+class SlackDirectory:
+    """Looks people up once; the caller stores the result, so this never needs a cache."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+        self._own_team: str | None = None
+
+    async def _home_team(self) -> str | None:
+        if self._own_team is None:
+            try:
+                self._own_team = str((await self._client.auth_test()).get("team_id") or "")
+            except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError):
+                return None
+        return self._own_team or None
+
+    async def profile(self, user_id: str) -> Profile | None:
+        try:
+            user = (await self._client.users_info(user=user_id)).get("user") or {}
+        except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+            # The person can still use the bot; their profile is filled on a later request.
+            log.warning("users.info failed: %s", type(error).__name__)
+            return None
+        profile = user.get("profile") or {}
+        team_id = user.get("team_id") or profile.get("team")
+        home = await self._home_team()
+        return Profile(
+            display_name=profile.get("display_name") or profile.get("real_name")
+            or user.get("real_name") or user.get("name", ""),
+            email=profile.get("email"),
+            timezone=user.get("tz"),
+            team_id=team_id,
+            # Slack Connect: a person from another organisation's workspace.
+            is_external=bool(user.get("is_stranger")) or bool(home and team_id and
+                                                              team_id != home),
+        )

@@ -1,0 +1,115 @@
+"""Bolt listeners for every registered command, form and button: ack first, work after."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.commands import Registry
+from bot.core.conversation import Actor, ConversationKind, ConversationRef, MessageRef
+from bot.core.errors import DeliveryError
+from bot.core.ids import ActionId
+from bot.core.ports import Dispatcher
+from bot.core.requests import ActionInvocation, Invocation
+from bot.core.responses import OpenForm, Reply, Response
+from bot.platforms.slack import parse
+from bot.platforms.slack.modals import form_view, submission_from_view
+from bot.platforms.slack.outbox import SlackOutbox
+from bot.platforms.slack.render import message_payload
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[..., Awaitable[None]]
+FORM_TOO_SLOW = "That took me too long to open the form. Please run the command again."
+
+
+class SlackListeners:
+    """Turns Slack requests into Dispatcher calls and Responses back into Slack calls."""
+
+    def __init__(self, dispatcher: Dispatcher, outbox: SlackOutbox, command_prefix: str) -> None:
+        self._dispatcher = dispatcher
+        self._outbox = outbox
+        self._prefix = command_prefix
+
+    def register(self, app: AsyncApp, registry: Registry) -> None:
+        for spec in registry.commands:
+            if spec.slash_command:
+                app.command(f"/{self._prefix}{spec.name}")(self._command_listener(spec.name))
+        for form_id in registry.form_ids:
+            app.view_submission(form_id.value)(self._on_view_submission)
+        for action_id in registry.action_ids:
+            app.action(action_id.value)(self._on_action)
+
+    def _command_listener(self, name: str) -> Listener:
+        async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
+                             client: AsyncWebClient) -> None:
+            await ack()
+            text, channels = parse.command_text(command.get("text", ""))
+            actor = parse.actor(command["user_id"], command.get("user_name", ""),
+                                command.get("team_id"))
+            where = parse.conversation(command["channel_id"], command.get("channel_name", ""))
+            response = await self._dispatcher.command(
+                Invocation(actor, where, name, text, channels))
+            await self._deliver(response, actor, where, client, respond=respond,
+                                trigger_id=command.get("trigger_id"))
+
+        return on_command
+
+    async def _on_view_submission(self, ack: AsyncAck, body: dict[str, Any],
+                                  client: AsyncWebClient) -> None:
+        await ack()
+        actor = parse.actor_from_body(body)
+        submission = submission_from_view(body["view"], actor)
+        response = await self._dispatcher.submit(submission)
+        await self._deliver(response, actor, submission.conversation, client)
+
+    async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
+                         respond: AsyncRespond, client: AsyncWebClient) -> None:
+        await ack()
+        actor = parse.actor_from_body(body)
+        where = parse.conversation_from_body(body) or ConversationRef(
+            actor.platform, actor.user_id, ConversationKind.DIRECT)
+        message_ts = (body.get("message") or {}).get("ts")
+        pressed = ActionInvocation(actor, where, ActionId(action["action_id"]),
+                                   action.get("value") or "",
+                                   MessageRef(where, message_ts) if message_ts else None)
+        response = await self._dispatcher.action(pressed)
+        await self._deliver(response, actor, where, client, respond=respond,
+                            trigger_id=body.get("trigger_id"))
+
+    async def _deliver(self, response: Response, actor: Actor, where: ConversationRef,
+                       client: AsyncWebClient, *, respond: AsyncRespond | None = None,
+                       trigger_id: str | None = None) -> None:
+        try:
+            match response:
+                case OpenForm(form=form) if trigger_id:
+                    await client.views_open(trigger_id=trigger_id,
+                                            view=form_view(form, where))
+                case OpenForm():
+                    await self._reply(Reply(FORM_TOO_SLOW), actor, where, respond)
+                case Reply():
+                    await self._reply(response, actor, where, respond)
+        except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError, DeliveryError):
+            log.exception("could not deliver a response on Slack")
+            if isinstance(response, OpenForm):
+                await self._reply(Reply(FORM_TOO_SLOW), actor, where, respond)
+
+    async def _reply(self, reply: Reply, actor: Actor, where: ConversationRef,
+                     respond: AsyncRespond | None) -> None:
+        if respond is not None and respond.response_url:
+            answer = await respond(response_type="ephemeral" if reply.private else "in_channel",
+                                   replace_original=False, **message_payload(reply.content))
+            if answer.status_code == 200:
+                return
+            log.warning("response_url answered %s; sending another way", answer.status_code)
+        if reply.private:
+            await self._outbox.post_private(where, actor.user_id, reply.content)
+        else:
+            await self._outbox.post(where, reply.content)

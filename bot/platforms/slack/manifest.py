@@ -1,0 +1,80 @@
+"""The Slack app manifest, generated to match the configured command names and URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "im:write",
+    "users:read",
+    "users:read.email",
+    "channels:read",
+    "groups:read",
+    "im:read",
+    "mpim:read",
+    "app_mentions:read",
+    "channels:history",
+    "groups:history",
+    "im:history",
+)
+# Only events the bot handles: Slack disables subscriptions that keep failing.
+BOT_EVENTS = ("app_mention",)
+DESCRIPTION_MAX = 140
+
+
+@dataclass(frozen=True)
+class SlashCommand:
+    name: str
+    description: str
+    usage_hint: str = ""
+
+
+def slack_manifest(*, public_url: str, commands: list[SlashCommand],
+                   socket_mode: bool = False, app_name: str = "PartnerOps") -> dict[str, Any]:
+    events_url = f"{public_url.rstrip('/')}/slack/events"
+    slash_commands = []
+    for command in commands:
+        entry: dict[str, Any] = {
+            "command": f"/{command.name}",
+            "description": command.description[:DESCRIPTION_MAX],
+            # Slack then sends channel mentions as <#C123|name>, which the bot reads.
+            "should_escape": True,
+        }
+        if not socket_mode:
+            entry["url"] = events_url
+        if command.usage_hint:
+            entry["usage_hint"] = command.usage_hint[:1000]
+        slash_commands.append(entry)
+    settings: dict[str, Any] = {
+        "event_subscriptions": {"bot_events": list(BOT_EVENTS)},
+        "interactivity": {"is_enabled": True},
+        "org_deploy_enabled": False,
+        "socket_mode_enabled": socket_mode,
+        "token_rotation_enabled": False,
+    }
+    if not socket_mode:
+        settings["event_subscriptions"]["request_url"] = events_url
+        settings["interactivity"]["request_url"] = events_url
+    return {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {
+            "name": app_name,
+            "description": "Partner channel routine: cadences, objectives, feedback, elephants.",
+            "background_color": "#1d3557",
+        },
+        "features": {
+            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
+                         "messages_tab_read_only_enabled": False},
+            "bot_user": {"display_name": app_name, "always_online": True},
+            "slash_commands": slash_commands,
+        },
+        "oauth_config": {
+            "redirect_urls": [f"{public_url.rstrip('/')}/slack/oauth_redirect"],
+            "scopes": {"bot": list(BOT_SCOPES)},
+        },
+        "settings": settings,
+    }

@@ -1,0 +1,53 @@
+"""Slack payloads to neutral requests: who asked, where, and what they typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
+from bot.platforms.slack.mrkdwn import CHANNEL_MENTION
+
+DIRECT_MESSAGE_NAME = "directmessage"
+
+
+def conversation_kind(channel_id: str, channel_name: str = "") -> ConversationKind:
+    if channel_id.startswith("D") or channel_name == DIRECT_MESSAGE_NAME:
+        return ConversationKind.DIRECT
+    if channel_name.startswith("mpdm-"):
+        return ConversationKind.GROUP
+    return ConversationKind.CHANNEL
+
+
+def conversation(channel_id: str, channel_name: str = "") -> ConversationRef:
+    kind = conversation_kind(channel_id, channel_name)
+    name = "" if kind is ConversationKind.DIRECT else channel_name
+    return ConversationRef(Platform.SLACK, channel_id, kind, name)
+
+
+def actor(user_id: str, name: str = "", team_id: str | None = None) -> Actor:
+    return Actor(Platform.SLACK, user_id, display_name=name, team_id=team_id)
+
+
+def command_text(text: str) -> tuple[str, tuple[ConversationRef, ...]]:
+    """Text with Slack's escaped channel mentions made readable, and those channels in order."""
+    channels: list[ConversationRef] = []
+
+    def readable(match: Any) -> str:
+        channel_id, name = match.group(1), match.group(2) or ""
+        channels.append(conversation(channel_id, name))
+        return f"#{name or channel_id}"
+
+    return CHANNEL_MENTION.sub(readable, text).strip(), tuple(channels)
+
+
+def actor_from_body(body: dict[str, Any]) -> Actor:
+    """The person behind an interactive payload (block_actions, view_submission)."""
+    user = body.get("user") or {}
+    return actor(user.get("id", ""), user.get("name", ""), user.get("team_id")
+                 or (body.get("team") or {}).get("id"))
+
+
+def conversation_from_body(body: dict[str, Any]) -> ConversationRef | None:
+    channel = body.get("channel") or {}
+    channel_id = channel.get("id") or (body.get("container") or {}).get("channel_id")
+    return conversation(channel_id, channel.get("name", "")) if channel_id else None

@@ -1,0 +1,105 @@
+"""Cards to Block Kit, through slack_sdk's typed models, within Block Kit's limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.core import cards
+from bot.core.cards import ButtonStyle, Card, Content, as_card
+from bot.platforms.slack.mrkdwn import chunks, escape, from_markup
+
+SECTION_TEXT_MAX = 3000
+HEADER_MAX = 150
+FIELDS_PER_SECTION = 10
+FIELD_TEXT_MAX = 2000
+BUTTONS_PER_BLOCK = 25
+BUTTON_TEXT_MAX = 75
+BLOCKS_PER_MESSAGE = 50
+FALLBACK_TEXT_MAX = 3000
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _text_blocks(block: cards.Text) -> list[Block]:
+    if block.markup:
+        return [SectionBlock(text=MarkdownTextObject(text=piece))
+                for piece in chunks(from_markup(block.body), SECTION_TEXT_MAX)]
+    return [SectionBlock(text=PlainTextObject(text=piece, emoji=True))
+            for piece in chunks(block.body, SECTION_TEXT_MAX)]
+
+
+def _fields_blocks(block: cards.Fields) -> list[Block]:
+    texts = [MarkdownTextObject(text=_clip(f"*{escape(label)}*\n{escape(value) or '–'}",
+                                           FIELD_TEXT_MAX))
+             for label, value in block.items]
+    return [SectionBlock(fields=texts[start:start + FIELDS_PER_SECTION])
+            for start in range(0, len(texts), FIELDS_PER_SECTION)]
+
+
+def _actions_blocks(block: cards.Actions) -> list[Block]:
+    buttons = [
+        ButtonElement(
+            text=_clip(button.label, BUTTON_TEXT_MAX),
+            action_id=button.action.value,
+            value=button.value or None,
+            style=None if button.style is ButtonStyle.DEFAULT else button.style.value,
+        )
+        for button in block.buttons
+    ]
+    return [ActionsBlock(elements=buttons[start:start + BUTTONS_PER_BLOCK])
+            for start in range(0, len(buttons), BUTTONS_PER_BLOCK)]
+
+
+def _blocks_of(block: cards.Block) -> list[Block]:
+    match block:
+        case cards.Text():
+            return _text_blocks(block)
+        case cards.Fields():
+            return _fields_blocks(block) if block.items else []
+        case cards.Actions():
+            return _actions_blocks(block) if block.buttons else []
+        case cards.Context(body=body):
+            return [ContextBlock(elements=[MarkdownTextObject(text=_clip(from_markup(body),
+                                                                         SECTION_TEXT_MAX))])]
+        case cards.Divider():
+            return [DividerBlock()]
+    raise TypeError(f"cannot render {block!r}")
+
+
+def card_blocks(card: Card) -> list[Block]:
+    """The card as Block Kit blocks; a card too long for one message is cut with a note."""
+    blocks: list[Block] = []
+    if card.title:
+        blocks.append(HeaderBlock(text=PlainTextObject(text=_clip(card.title, HEADER_MAX),
+                                                       emoji=True)))
+    for block in card.blocks:
+        blocks.extend(_blocks_of(block))
+    if len(blocks) > BLOCKS_PER_MESSAGE:
+        hidden = len(blocks) - (BLOCKS_PER_MESSAGE - 1)
+        blocks = blocks[: BLOCKS_PER_MESSAGE - 1]
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"…and {hidden} more blocks; export the full data with `partnerops export`.")]))
+    return blocks
+
+
+def message_payload(content: Content) -> dict[str, Any]:
+    """chat.postMessage / chat.update / respond() arguments: blocks plus fallback text."""
+    card = as_card(content)
+    return {
+        "text": _clip(escape(card.summary), FALLBACK_TEXT_MAX),
+        "blocks": [block.to_dict() for block in card_blocks(card)],
+    }

@@ -1,0 +1,212 @@
+"""Shared call recording, fault injection and loopback server lifecycle for the fakes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+from aiohttp import web
+
+MAX_ARGS_REPR = 160
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    """One request received by a fake, under a logical name such as "chat.postMessage"."""
+
+    method: str
+    path: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+    verb: str = "POST"
+
+    def __str__(self) -> str:
+        """Render the call compactly for assertion messages."""
+        args = repr(self.args)
+        if len(args) > MAX_ARGS_REPR:
+            args = args[: MAX_ARGS_REPR - 3] + "..."
+        return f"{self.method} ({self.verb} {self.path}) {args}"
+
+
+class CallLog:
+    """Ordered, awaitable log of the calls a fake received."""
+
+    def __init__(self) -> None:
+        """Start with an empty log."""
+        self._calls: list[RecordedCall] = []
+        self._changed = asyncio.Event()
+
+    @property
+    def calls(self) -> list[RecordedCall]:
+        """Return a snapshot of every recorded call, oldest first."""
+        return list(self._calls)
+
+    def of(self, name: str) -> list[RecordedCall]:
+        """Return the recorded calls with the given logical name."""
+        return [call for call in self._calls if call.method == name]
+
+    def record(self, call: RecordedCall) -> RecordedCall:
+        """Append a call and wake every waiter."""
+        self._calls.append(call)
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+        return call
+
+    def clear(self) -> None:
+        """Forget every recorded call."""
+        self._calls.clear()
+
+    async def wait_for(
+        self,
+        name: str,
+        count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109 - timeouts become descriptive assertions
+    ) -> list[RecordedCall]:
+        """Wait for `count` calls named `name`; return them all, or fail listing what came."""
+        try:
+            async with asyncio.timeout(timeout):
+                while len(self.of(name)) < count:
+                    await self._changed.wait()
+        except TimeoutError:
+            got = len(self.of(name))
+            raise AssertionError(self._timeout_message(name, count, got, timeout)) from None
+        return self.of(name)
+
+    def _timeout_message(self, name: str, count: int, got: int, timeout: float) -> str:
+        """Explain a wait_for timeout, listing what was recorded instead."""
+        recorded = "\n".join(f"  - {call}" for call in self._calls) or "  (nothing)"
+        return (
+            f"expected {count} call(s) to {name!r} within {timeout}s, got {got}.\n"
+            f"Recorded calls:\n{recorded}"
+        )
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected misbehaviour for the next call of a given name."""
+
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    delay: float = 0.0
+
+
+class FakeServer:
+    """Base for loopback aiohttp fakes: start/stop, call log and queued faults."""
+
+    def __init__(self) -> None:
+        """Create the (not yet started) application."""
+        self.log = CallLog()
+        self.app = web.Application()
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+        self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
+
+    @property
+    def port(self) -> int:
+        """Return the bound loopback port (only after start())."""
+        if self._port is None:
+            raise RuntimeError(f"{type(self).__name__} is not started")
+        return self._port
+
+    @property
+    def origin(self) -> str:
+        """Return scheme, host and port, without a trailing slash."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def calls(self) -> list[RecordedCall]:
+        """Return every recorded call."""
+        return self.log.calls
+
+    def of(self, name: str) -> list[RecordedCall]:
+        """Return the recorded calls with the given name."""
+        return self.log.of(name)
+
+    async def wait_for(
+        self,
+        name: str,
+        count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> list[RecordedCall]:
+        """Wait for `count` calls named `name`; see CallLog.wait_for."""
+        return await self.log.wait_for(name, count, timeout)
+
+    async def start(self) -> Self:
+        """Listen on a random loopback port."""
+        self._runner = web.AppRunner(
+            self.app, handle_signals=False, access_log=None, shutdown_timeout=0.5
+        )
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self._port = int(self._runner.addresses[0][1])
+        return self
+
+    async def stop(self) -> None:
+        """Stop listening and release the port."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+        self._runner = None
+        self._port = None
+
+    async def __aenter__(self) -> Self:
+        """Start the server for an `async with` block."""
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Stop the server at the end of an `async with` block."""
+        await self.stop()
+
+    def inject(self, name: str, fault: Fault, times: int = 1) -> None:
+        """Queue `fault` for the next `times` calls named `name` (FIFO per name)."""
+        self._faults[name].extend([fault] * times)
+
+    def delay_next(self, name: str, seconds: float, times: int = 1) -> None:
+        """Make the next `times` calls named `name` answer only after `seconds`."""
+        self.inject(name, Fault(delay=seconds), times)
+
+    def record(
+        self, name: str, request: web.Request, args: dict[str, Any], verb: str = ""
+    ) -> RecordedCall:
+        """Record a call made through `request` without applying faults."""
+        call = RecordedCall(
+            name, request.path, args, dict(request.headers), verb=verb or request.method
+        )
+        return self.log.record(call)
+
+    async def intercept(
+        self, name: str, request: web.Request, args: dict[str, Any]
+    ) -> web.StreamResponse | None:
+        """Record a call, apply any queued fault and return the faulty response if any."""
+        queue = self._faults.get(name)
+        fault = queue.popleft() if queue else None
+        if fault is not None and fault.status != 200:
+            args["_injected_status"] = fault.status
+        if fault is not None and fault.error is not None:
+            args["_injected_error"] = fault.error
+        if fault is not None and fault.delay:
+            args["_injected_delay"] = fault.delay
+        self.record(name, request, args)
+        if fault is None:
+            return None
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault.status == 200 and fault.error is None:
+            return None
+        return self.fault_response(fault)
+
+    def fault_response(self, fault: Fault) -> web.StreamResponse:
+        """Render an injected fault; subclasses shape the body like the real service."""
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+        return web.json_response({"error": fault.error}, status=fault.status, headers=headers)
