@@ -60,6 +60,11 @@ class Application:
         if profiles is not None:
             self.services.profiles = {**self.services.profiles, platform: profiles}
 
+    @property
+    def scheduler_state(self) -> str:
+        """"leader", "standby" or "off": this process has no scheduler yet."""
+        return "off"
+
     async def prepare_database(self, *, migrate: bool) -> None:
         if migrate:
             await upgrade(self.database)

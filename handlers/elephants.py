@@ -92,8 +92,8 @@ async def file_report(services: Services, reporter: Person, title: str, descript
                      f"{target.label} ({exc}). Invite me there, or ask an admin to choose "
                      "the elephants channel with `partnerops settings elephants-channel`.")
     async with services.db.session() as session:
-        await elephants.mark_posted(session, elephant.id or 0, conversation_id=posted.conversation.id,
-                                    message_id=posted.id)
+        await elephants.mark_posted(session, elephant.id or 0,
+                                    conversation_id=posted.conversation.id, message_id=posted.id)
     return Reply(f"Thanks. Filed **{elephant.short_id}** and posted it to {target.label}.")
 
 

@@ -75,7 +75,7 @@ def help_for(registry: Registry, spec: CommandSpec, platform: Platform, prefix: 
         return own
     whole = overview(registry, platform, prefix)
     return Card(summary=whole.summary, title=whole.title,
-                blocks=whole.blocks + (Divider(),) + own.blocks)
+                blocks=(*whole.blocks, Divider(), *own.blocks))
 
 
 def build(registry_of: Registry) -> Feature:

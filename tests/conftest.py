@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import Application, build_application
@@ -40,28 +42,53 @@ async def _postgres_unavailable() -> str | None:
     return _postgres_state["reason"]
 
 
-async def _postgres_database() -> AsyncIterator[Database]:
+async def require_postgres() -> None:
+    """Skip (or, in CI, fail) the calling test when PostgreSQL is not reachable."""
     reason = await _postgres_unavailable()
     if reason:
         if REQUIRE_POSTGRES:
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+def postgres_address() -> tuple[str, int]:
+    url = make_url(POSTGRES_URL)
+    return url.host or "127.0.0.1", url.port or 5432
+
+
+def postgres_url_via(host: str, port: int) -> str:
+    """POSTGRES_URL with its host and port replaced (e.g. by a cuttable proxy)."""
+    return make_url(POSTGRES_URL).set(host=host, port=port).render_as_string(hide_password=False)
+
+
+@asynccontextmanager
+async def postgres_schema() -> AsyncIterator[str]:
+    """A fresh schema for one test, so parallel runs on one server never collide."""
+    await require_postgres()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_async_engine(POSTGRES_URL)
     async with admin.begin() as connection:
         await connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    # Each test gets its own schema, so parallel runs on one server never collide.
-    engine = create_async_engine(
-        POSTGRES_URL, connect_args={"server_settings": {"search_path": schema}}
-    )
-    database = Database(engine)
     try:
-        yield database
+        yield schema
     finally:
-        await database.dispose()
         async with admin.begin() as connection:
             await connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         await admin.dispose()
+
+
+def postgres_database(schema: str, url: str = POSTGRES_URL) -> Database:
+    engine = create_async_engine(url, connect_args={"server_settings": {"search_path": schema}})
+    return Database(engine)
+
+
+async def _postgres_database() -> AsyncIterator[Database]:
+    async with postgres_schema() as schema:
+        database = postgres_database(schema)
+        try:
+            yield database
+        finally:
+            await database.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

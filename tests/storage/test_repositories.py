@@ -60,7 +60,7 @@ async def test_person_carries_every_identity_and_a_partner(database: Database):
 async def test_datetimes_come_back_aware_utc(database: Database):
     berlin_morning = datetime(2026, 11, 23, 10, 0, tzinfo=timezone(timedelta(hours=1)))
     async with database.session() as session:
-        person, _ = await people.get_or_create(session, IdentityColumn.CONSOLE, "ana",
+        _person, _ = await people.get_or_create(session, IdentityColumn.CONSOLE, "ana",
                                                now=berlin_morning)
     async with database.session() as session:
         stored = await people.by_identity(session, IdentityColumn.CONSOLE, "ana")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import aiohttp
@@ -25,14 +24,14 @@ class SlackDirectory:
         if self._own_team is None:
             try:
                 self._own_team = str((await self._client.auth_test()).get("team_id") or "")
-            except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError):
+            except (TimeoutError, SlackClientError, aiohttp.ClientError):
                 return None
         return self._own_team or None
 
     async def profile(self, user_id: str) -> Profile | None:
         try:
             user = (await self._client.users_info(user=user_id)).get("user") or {}
-        except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             # The person can still use the bot; their profile is filled on a later request.
             log.warning("users.info failed: %s", type(error).__name__)
             return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -96,7 +95,7 @@ class SlackListeners:
                     await self._reply(Reply(FORM_TOO_SLOW), actor, where, respond)
                 case Reply():
                     await self._reply(response, actor, where, respond)
-        except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError, DeliveryError):
+        except (TimeoutError, SlackClientError, aiohttp.ClientError, DeliveryError):
             log.exception("could not deliver a response on Slack")
             if isinstance(response, OpenForm):
                 await self._reply(Reply(FORM_TOO_SLOW), actor, where, respond)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import aiohttp
@@ -49,7 +48,7 @@ class SlackOutbox:
                 channel=to.id, thread_ts=thread.id if thread else None, unfurl_links=False,
                 unfurl_media=False, **message_payload(content),
             )
-        except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             raise DeliveryError(explain(error)) from error
         channel = str(response.get("channel") or to.id)
         landed = to if channel == to.id else ConversationRef(Platform.SLACK, channel, to.kind,
@@ -60,7 +59,7 @@ class SlackOutbox:
         try:
             await self._client.chat_update(channel=message.conversation.id, ts=message.id,
                                            **message_payload(content))
-        except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             raise DeliveryError(explain(error)) from error
 
     async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
@@ -73,7 +72,7 @@ class SlackOutbox:
             except SlackApiError as error:
                 if error.response.get("error") not in NOT_VISIBLE_THERE:
                     raise DeliveryError(explain(error)) from error
-            except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+            except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
                 raise DeliveryError(explain(error)) from error
         # chat.postMessage to a user id lands in the app's direct messages with them.
         await self.post(ConversationRef(Platform.SLACK, user_id, ConversationKind.DIRECT),

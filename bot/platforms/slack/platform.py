@@ -31,8 +31,7 @@ class SlackPlatform:
         self._app_token = app_token
         self._socket: AsyncSocketModeHandler | None = None
         self.app = AsyncApp(
-            token=bot_token,
-            client=self.client,
+            client=self.client,  # carries the bot token and SLACK_API_URL
             signing_secret=signing_secret,
             # Socket Mode requests arrive authenticated by the app token instead.
             request_verification_enabled=bool(signing_secret) or not app_token,

@@ -43,7 +43,7 @@ def _text_blocks(block: cards.Text) -> list[Block]:
 
 
 def _fields_blocks(block: cards.Fields) -> list[Block]:
-    texts = [MarkdownTextObject(text=_clip(f"*{escape(label)}*\n{escape(value) or '–'}",
+    texts = [MarkdownTextObject(text=_clip(f"*{escape(label)}*\n{escape(value) or '—'}",
                                            FIELD_TEXT_MAX))
              for label, value in block.items]
     return [SectionBlock(fields=texts[start:start + FIELDS_PER_SECTION])
@@ -100,6 +100,6 @@ def message_payload(content: Content) -> dict[str, Any]:
     """chat.postMessage / chat.update / respond() arguments: blocks plus fallback text."""
     card = as_card(content)
     return {
-        "text": _clip(escape(card.summary), FALLBACK_TEXT_MAX),
+        "text": _clip(from_markup(card.summary), FALLBACK_TEXT_MAX),
         "blocks": [block.to_dict() for block in card_blocks(card)],
     }

@@ -1,0 +1,93 @@
+"""`partnerops`: run the server, the console, migrations, exports and manifests."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot import operations
+from bot.settings import Settings
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments or configuration: exit code 2 and a clear message."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="partnerops",
+        description="PartnerOps: the partner channel's routine, in Slack and Microsoft Teams.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="serve Slack, Teams and /healthz (the Procfile's web process)")
+
+    console = sub.add_parser("console", help="an offline chat console with a simulated clock")
+    console.add_argument("--as", dest="user", default="ana", help="who you are (default: ana)")
+    console.add_argument("--db", dest="database_url", help="database URL (default: DATABASE_URL)")
+    console.add_argument("--at", dest="start", help="start the simulated clock at this ISO 8601 "
+                                                    "instant (default: now)")
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply every migration (Alembic)")
+    db_sub.add_parser("current", help="print the schema revision of the database")
+
+    export = sub.add_parser("export", help="write every row of an entity to stdout")
+    export.add_argument("entity", choices=operations.export_entities(), metavar="ENTITY",
+                        help="one of: " + ", ".join(operations.export_entities()))
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest")
+    manifest.add_argument("platform", choices=("slack",), metavar="PLATFORM",
+                          help="slack (YAML on stdout)")
+    return parser
+
+
+def _settings(overrides: dict[str, str]) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'/'.join(str(part) for part in item['loc']).upper()}: {item['msg']}"
+            for item in error.errors()
+        )
+        raise UsageError(f"invalid configuration: {problems}") from error
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        overrides = {"database_url": args.database_url} if getattr(
+            args, "database_url", None) else {}
+        settings = _settings(overrides)
+        match args.command:
+            case "run":
+                operations.run_server(settings)
+            case "console":
+                asyncio.run(operations.run_console(settings, user=args.user, start=args.start))
+            case "db":
+                asyncio.run(operations.database_command(settings, args.db_command))
+            case "export":
+                asyncio.run(operations.export(settings, args.entity, args.format, sys.stdout))
+            case "manifest":
+                operations.print_manifest(settings, args.platform, sys.stdout)
+    except (UsageError, operations.CommandUsageError) as error:
+        print(f"partnerops: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except Exception as error:
+        logging.getLogger("partnerops").debug("command failed", exc_info=True)
+        print(f"partnerops: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    return EXIT_OK

@@ -1,0 +1,143 @@
+"""Filling a Form at the prompt, one field at a time, re-asking only what is wrong."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from bot.core.forms import FieldKind, FieldValue, Form, FormField
+from bot.platforms.console.screen import Screen
+
+END_OF_TEXT = "."
+YES = frozenset({"y", "yes", "true", "on", "1"})
+NO = frozenset({"n", "no", "false", "off", "0"})
+INDENT = "  "
+
+
+class FieldAnswerError(ValueError):
+    """An answer that does not fit the field's kind (a bad option number, not y/n)."""
+
+
+def parse_answer(item: FormField, answer: str) -> FieldValue:
+    """One typed line as the field's value; None means no answer."""
+    answer = answer.strip()
+    if not answer:
+        if item.initial is None:
+            return None
+        answer = item.initial
+    match item.kind:
+        case FieldKind.SELECT:
+            return _option(item, answer)
+        case FieldKind.CHECKBOX:
+            if answer.lower() in YES:
+                return True
+            if answer.lower() in NO:
+                return False
+            raise FieldAnswerError(f"Answer y or n for {item.label}.")
+    return answer
+
+
+def _option(item: FormField, answer: str) -> str:
+    if answer.isdigit() and 1 <= int(answer) <= len(item.options):
+        return item.options[int(answer) - 1].value
+    for option in item.options:
+        if answer.lower() in {option.value.lower(), option.label.lower()}:
+            return option.value
+    raise FieldAnswerError(f"Answer with a number from 1 to {len(item.options)} for "
+                           f"{item.label}.")
+
+
+def question_lines(item: FormField, number: int, total: int) -> list[str]:
+    """How a field is asked: label, what kind of answer, options, hints."""
+    extras = [] if item.required else ["optional: Enter skips"]
+    if item.kind is FieldKind.CHECKBOX:
+        extras.insert(0, "y/n")
+    if item.kind is FieldKind.MULTILINE:
+        extras.insert(0, f"several lines; finish with a line holding only '{END_OF_TEXT}'")
+    if item.initial is not None:
+        extras.append(f"Enter keeps {item.initial!r}")
+    suffix = f" ({'; '.join(extras)})" if extras else ""
+    lines = [f"[{number}/{total}] {item.label}{suffix}"]
+    lines.extend(f"{INDENT}{index}. {option.label}"
+                 for index, option in enumerate(item.options, start=1))
+    if item.hint:
+        lines.append(f"{INDENT}{item.hint}")
+    if item.placeholder:
+        lines.append(f"{INDENT}e.g. {item.placeholder}")
+    return lines
+
+
+class FormFiller:
+    """The state of one form being filled: feed it lines until it hands back the values."""
+
+    def __init__(self, form: Form, screen: Screen) -> None:
+        self.form = form
+        self._screen = screen
+        self._pending: deque[FormField] = deque(form.fields)
+        self._values: dict[str, FieldValue] = {}
+        self._lines: list[str] | None = None  # a MULTILINE answer being collected
+
+    def start(self) -> dict[str, FieldValue] | None:
+        """Introduce the form and ask the first field; a form without fields is done at once."""
+        count = len(self.form.fields)
+        if not count:
+            return {}
+        self._screen.line(f"(only you) bot: {self.form.title} - {count} "
+                          f"field{'s' if count != 1 else ''}; :cancel abandons it.")
+        self._ask()
+        return None
+
+    @property
+    def prompt(self) -> str:
+        """The prompt for the next line (shown on a terminal only)."""
+        return "  . " if self._lines is not None else "  > "
+
+    def _ask(self) -> None:
+        item = self._pending[0]
+        number = self.form.fields.index(item) + 1
+        for text in question_lines(item, number, len(self.form.fields)):
+            self._screen.line(INDENT + text)
+
+    def _say_problem(self, message: str) -> None:
+        self._screen.line(f"{INDENT}! {message}")
+
+    def feed(self, line: str) -> dict[str, FieldValue] | None:
+        """Take one typed line; the values once every field is answered and valid."""
+        item = self._pending[0]
+        if item.kind is FieldKind.MULTILINE:
+            if self._lines is None and line.strip() not in ("", END_OF_TEXT):
+                self._lines = [line.rstrip()]
+                return None
+            if self._lines is not None and line.strip() != END_OF_TEXT:
+                self._lines.append(line.rstrip())
+                return None
+            typed, self._lines = "\n".join(self._lines or []).strip(), None
+            value = parse_answer(item, typed)
+        else:
+            try:
+                value = parse_answer(item, line)
+            except FieldAnswerError as error:
+                self._say_problem(str(error))
+                self._ask()
+                return None
+        return self._accept(item, value)
+
+    def _accept(self, item: FormField, value: FieldValue) -> dict[str, FieldValue] | None:
+        if value is None:
+            self._values.pop(item.id, None)
+        else:
+            self._values[item.id] = value
+        problem = self.form.errors(self._values).get(item.id)
+        if problem:
+            self._say_problem(problem)
+            self._ask()
+            return None
+        self._pending.popleft()
+        if not self._pending:
+            problems = self.form.errors(self._values)
+            if not problems:
+                return dict(self._values)
+            for field_id, message in problems.items():
+                self._say_problem(message)
+                self._pending.append(self.form.field(field_id))
+        self._ask()
+        return None

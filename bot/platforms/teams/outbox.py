@@ -1,0 +1,154 @@
+"""The Outbox port for Teams: proactive Bot Framework messages to stored conversations."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from copy import copy
+from typing import Any
+
+from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, ResourceResponse
+from botframework.connector.aio import ConnectorClient
+from msrest.exceptions import ClientException
+
+from bot.core.cards import Content
+from bot.core.conversation import ConversationKind, ConversationRef, MessageRef
+from bot.core.errors import DeliveryError
+from bot.platforms.teams import render
+from bot.platforms.teams.parse import thread_id
+from bot.platforms.teams.references import NO_RECORD, References, StoredReference
+from bot.platforms.teams.retry import RetryPolicy, status_of
+
+log = logging.getLogger(__name__)
+
+Call = Callable[[ConnectorClient], Awaitable[Any]]
+
+
+def reason(error: ClientException) -> str:
+    """A short, loggable reason for a failed connector call."""
+    status = status_of(error)
+    return f"Teams answered HTTP {status}: {error}" if status else f"Teams unreachable: {error}"
+
+
+class TeamsOutbox:
+    """Sends, threads and updates messages in conversations the bot has heard from.
+
+    Teams has no ephemeral messages: `post_private` goes to the person's 1:1 chat with the bot
+    (stored when they last wrote to it, else created, which Teams allows when the bot shares
+    a team with them), and only when neither works into `to` itself, where everyone sees it.
+    Chats have no threads: a `thread` only makes a difference in channels.
+    """
+
+    def __init__(self, adapter: CloudAdapter, references: References, app_id: str,
+                 retry: RetryPolicy) -> None:
+        self._adapter = adapter
+        self._references = references
+        self._app_id = app_id
+        self._retry = retry
+
+    async def post(self, to: ConversationRef, content: Content, *,
+                   thread: MessageRef | None = None) -> MessageRef:
+        """Post to `to` (a new channel post, or a reply under `thread`'s root message)."""
+        stored = await self._references.find(to.id)
+        if stored is None and to.kind is ConversationKind.DIRECT:
+            stored = await self._references.personal(to.id)  # `to` named a person
+        if stored is None:
+            raise DeliveryError(NO_RECORD)
+        root = thread.id if thread and stored.kind is ConversationKind.CHANNEL else None
+        return MessageRef(to, await self._send(stored, render.message(content), root))
+
+    async def update(self, message: MessageRef, content: Content) -> None:
+        """Replace the content of a message the bot posted."""
+        stored = await self._references.get(message.conversation.id)
+        activity = self._address(stored, render.message(content), None)
+        activity.id = message.id
+        conversation_id = activity.conversation.id
+        await self._call(stored, lambda client: client.conversations.update_activity(
+            conversation_id, message.id, activity), "update a message")
+
+    async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
+        """Message `user_id` in their 1:1 chat; into `to` only when there is no way to it."""
+        personal = None
+        if to.kind is not ConversationKind.DIRECT:
+            personal = await self._references.personal(user_id) \
+                or await self._open_personal(to, user_id)
+        if personal is None:
+            await self.post(to, content)
+            return
+        await self._send(personal, render.message(content), None)
+
+    def _address(self, stored: StoredReference, activity: Activity,
+                 root: str | None) -> Activity:
+        """Address `activity` from the bot to the stored conversation (or a channel thread)."""
+        reference = stored.reference
+        conversation = copy(reference.conversation)
+        if root:
+            conversation.id = thread_id(conversation.id, root)
+        activity.conversation = conversation
+        activity.from_property = reference.bot
+        activity.channel_id = reference.channel_id
+        activity.service_url = reference.service_url
+        if stored.kind is ConversationKind.DIRECT:
+            activity.recipient = reference.user
+        return activity
+
+    async def _send(self, stored: StoredReference, activity: Activity, root: str | None) -> str:
+        """Send a new message (a thread reply when `root` is given); return its id."""
+        activity = self._address(stored, activity, root)
+        activity.reply_to_id = root
+        conversation_id = activity.conversation.id
+
+        async def operation(client: ConnectorClient) -> ResourceResponse | None:
+            """Reply under the thread's root message, or start a new message."""
+            if root:
+                return await client.conversations.reply_to_activity(conversation_id, root,
+                                                                    activity)
+            return await client.conversations.send_to_conversation(conversation_id, activity)
+
+        sent: ResourceResponse | None = await self._call(stored, operation, "send a message")
+        return sent.id if sent and sent.id else ""
+
+    async def _call(self, stored: StoredReference, operation: Call, what: str) -> Any:
+        """Run one connector call inside a proactive turn, with retries; DeliveryError if not."""
+        results: list[Any] = []
+
+        async def turn(context: TurnContext) -> None:
+            """Use the turn's connector directly; send_activity would reply to a random id."""
+            client: ConnectorClient = context.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY]
+            results.append(await self._retry.run(lambda: operation(client), what))
+
+        try:
+            await self._adapter.continue_conversation(stored.reference, turn, self._app_id)
+        except ClientException as error:
+            log.warning("could not %s in Teams: %s", what, reason(error))
+            raise DeliveryError(reason(error)) from error
+        return results[0]
+
+    async def _open_personal(self, to: ConversationRef, user_id: str) -> StoredReference | None:
+        """Create (and store) a 1:1 chat with `user_id`, using `to`'s service URL and tenant."""
+        origin = await self._references.find(to.id)
+        if origin is None or not origin.tenant_id:
+            return None
+        tenant, reference = origin.tenant_id, origin.reference
+        parameters = ConversationParameters(
+            is_group=False, bot=reference.bot, members=[ChannelAccount(id=user_id)],
+            tenant_id=tenant, channel_data={"tenant": {"id": tenant}})
+        created: list[Activity] = []
+
+        async def turn(context: TurnContext) -> None:
+            """Remember the conversation Teams created."""
+            created.append(context.activity)
+
+        try:
+            await self._retry.run(lambda: self._adapter.create_conversation(
+                self._app_id, turn, parameters, channel_id=reference.channel_id,
+                service_url=reference.service_url), "open a 1:1 chat")
+        except ClientException as error:
+            log.info("no 1:1 chat with a Teams user: %s", reason(error))
+            return None
+        chat = TurnContext.get_conversation_reference(created[0])
+        chat.activity_id, chat.user = None, ChannelAccount(id=user_id)
+        await self._references.save_personal(user_id, chat, tenant)
+        return StoredReference(chat, tenant, ConversationKind.DIRECT)

@@ -1,0 +1,141 @@
+"""Teams activities to the neutral core's requests: who, where, and what they asked for."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from botbuilder.schema import Activity
+
+from bot.core.commands import split_command
+from bot.core.conversation import Actor, ConversationKind, ConversationRef, MessageRef, Platform
+from bot.core.forms import Submission
+from bot.core.ids import ActionId, FormId
+from bot.core.requests import ActionInvocation, Invocation
+from bot.platforms.teams.payloads import ButtonPayload, FormPayload, read
+
+KINDS = {"personal": ConversationKind.DIRECT, "groupChat": ConversationKind.GROUP,
+         "channel": ConversationKind.CHANNEL}
+THREAD_MARKER = ";messageid="
+# Typing only a mention (or nothing) asks for the overview.
+EMPTY_COMMAND = "help"
+
+Inbound = Invocation | Submission | ActionInvocation
+
+
+def conversation_type(activity: Activity) -> str:
+    """Teams' conversationType: personal, groupChat or channel (the Emulator sends none)."""
+    conversation = activity.conversation
+    if conversation.conversation_type in KINDS:
+        return str(conversation.conversation_type)
+    return "groupChat" if conversation.is_group else "personal"
+
+
+def channel_of(conversation_id: str) -> str:
+    """The channel of a channel thread id (`19:x@thread.tacv2;messageid=1` -> `19:x@...`)."""
+    return conversation_id.split(THREAD_MARKER, 1)[0]
+
+
+def thread_id(channel: str, root_message_id: str) -> str:
+    """The conversation id of the thread under a channel's root message."""
+    return f"{channel}{THREAD_MARKER}{root_message_id}"
+
+
+def conversation_of(activity: Activity) -> ConversationRef:
+    """Where the activity happened; a channel thread is named by its channel."""
+    kind = KINDS[conversation_type(activity)]
+    if kind is not ConversationKind.CHANNEL:
+        return ConversationRef(Platform.TEAMS, activity.conversation.id, kind)
+    channel = _channel_data(activity).get("channel")
+    name = channel.get("name") if isinstance(channel, dict) else None
+    return ConversationRef(Platform.TEAMS, channel_of(activity.conversation.id), kind,
+                           name if isinstance(name, str) else "")
+
+
+def tenant_of(activity: Activity) -> str | None:
+    """The Microsoft Entra tenant, from channelData or the conversation (sent as `tenantId`)."""
+    tenant = _channel_data(activity).get("tenant")
+    if isinstance(tenant, dict) and isinstance(tenant.get("id"), str) and tenant["id"]:
+        return str(tenant["id"])
+    conversation = activity.conversation
+    found = conversation.tenant_id or (conversation.additional_properties or {}).get("tenantId")
+    return str(found) if found else None
+
+
+def timezone_of(activity: Activity) -> str | None:
+    """The sender's IANA time zone, from the clientInfo entity or `localTimezone`."""
+    candidates = [(entity.additional_properties or {}).get("timezone")
+                  for entity in activity.entities or () if entity.type == "clientInfo"]
+    candidates.append(activity.local_timezone)
+    for candidate in candidates:
+        if isinstance(candidate, str) and _is_zone(candidate):
+            return candidate
+    return None
+
+
+def actor_of(activity: Activity) -> Actor:
+    """The sender; `team_id` is the tenant, as Teams has no workspace of its own."""
+    sender = activity.from_property
+    return Actor(platform=Platform.TEAMS, user_id=sender.id, display_name=sender.name or "",
+                 timezone=timezone_of(activity), team_id=tenant_of(activity))
+
+
+def command_text(activity: Activity) -> str:
+    """The typed text without the bot's own @mention.
+
+    Not TurnContext.remove_recipient_mention: it deletes every occurrence of the bot's name,
+    so "@PartnerOps PartnerOps whoami" would lose the `partnerops` command word.
+    """
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or ():
+        extra = entity.additional_properties or {}
+        mentioned = extra.get("mentioned")
+        if entity.type == "mention" and isinstance(mentioned, dict) \
+                and mentioned.get("id") == bot_id and isinstance(extra.get("text"), str):
+            text = text.replace(extra["text"], "", 1)
+    return text.replace("<at></at>", "").strip()
+
+
+def parse_message(activity: Activity, prefix: str) -> Inbound | None:
+    """A message activity as a command, form submission or button press.
+
+    None for an Action.Submit whose data we did not write (a card from an older version).
+    """
+    actor, conversation = actor_of(activity), conversation_of(activity)
+    if activity.value is not None:
+        payload = read(activity.value)
+        if isinstance(payload, FormPayload):
+            return Submission(FormId(payload.form_id), actor, conversation, payload.values,
+                              payload.context) if _known(FormId, payload.form_id) else None
+        if isinstance(payload, ButtonPayload):
+            if not _known(ActionId, payload.action_id):
+                return None
+            card = MessageRef(conversation, activity.reply_to_id) if activity.reply_to_id \
+                else None
+            return ActionInvocation(actor, conversation, ActionId(payload.action_id),
+                                    payload.value, card)
+        if not activity.text:
+            return None
+    command, rest = split_command(command_text(activity) or EMPTY_COMMAND, prefix)
+    return Invocation(actor, conversation, command, rest, channels=())
+
+
+def _known(kind: type[FormId] | type[ActionId], value: str) -> bool:
+    """Whether `value` is one of the ids this version of the bot knows."""
+    return value in {member.value for member in kind}
+
+
+def _channel_data(activity: Activity) -> dict[str, Any]:
+    """channelData as a dict (empty when missing or malformed)."""
+    data = activity.channel_data
+    return data if isinstance(data, dict) else {}
+
+
+def _is_zone(name: str) -> bool:
+    """Whether `name` is an IANA time zone this machine knows."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -1,0 +1,148 @@
+"""The Teams endpoint: one CloudAdapter, `POST /api/messages`, and the turn that runs commands."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes
+from pydantic import SecretStr
+
+from bot.core.forms import Submission
+from bot.core.ports import Dispatcher, ReferenceStore
+from bot.core.requests import ActionInvocation, Invocation
+from bot.core.responses import OpenForm, Reply, Response
+from bot.platforms.teams import render
+from bot.platforms.teams.outbox import TeamsOutbox
+from bot.platforms.teams.parse import parse_message
+from bot.platforms.teams.references import References
+from bot.platforms.teams.retry import RetryPolicy
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+STALE = "That form or button belongs to an older version of me. Please start again."
+
+
+@dataclass(frozen=True)
+class _Credentials:
+    """The configuration object ConfigurationBotFrameworkAuthentication reads."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TENANTID: str
+    APP_TYPE: str
+
+
+def _plain(status: int, text: str) -> web.Response:
+    """A short plain-text HTTP answer."""
+    return web.Response(status=status, text=text)
+
+
+def _activity(body: bytes) -> Activity | None:
+    """The Bot Framework activity in a request body, or None if it does not hold one."""
+    try:
+        data = json.loads(body)
+        activity = Activity().deserialize(data) if isinstance(data, dict) else None
+    except (ValueError, TypeError, AttributeError):  # msrest's DeserializationError is a ValueError
+        return None
+    if activity is None or not activity.type or not activity.service_url \
+            or activity.conversation is None or not activity.conversation.id:
+        return None
+    if activity.type == ActivityTypes.message and not getattr(activity.from_property, "id", None):
+        return None
+    return activity
+
+
+class TeamsPlatform:
+    """Microsoft Teams over Bot Framework: `handle` serves /api/messages, `outbox` sends.
+
+    An empty `app_id` is local unauthenticated mode (Bot Framework Emulator, tests): requests
+    are not authenticated and replies carry no token. Never expose it to the internet.
+    Teams has no ephemeral messages, so a private Reply is an ordinary reply where the person
+    asked (in a channel, in the thread of their command) and visible to everyone there.
+    """
+
+    def __init__(self, *, app_id: str, app_password: str | SecretStr, tenant_id: str, app_type: str,
+                 dispatcher: Dispatcher, references: ReferenceStore, command_prefix: str = "",
+                 retry: RetryPolicy | None = None) -> None:
+        if not app_id:
+            log.info("Teams runs unauthenticated (MICROSOFT_APP_ID unset): Emulator/tests only")
+        if isinstance(app_password, SecretStr):
+            app_password = app_password.get_secret_value()
+        credentials = _Credentials(app_id, app_password if app_id else "",
+                                   tenant_id if app_id else "",
+                                   app_type if app_id else "MultiTenant")
+        self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(credentials))
+        self._dispatcher = dispatcher
+        self._references = References(references)
+        self._prefix = command_prefix
+        self._retry = retry or RetryPolicy()
+        self.outbox = TeamsOutbox(self.adapter, self._references, app_id, self._retry)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """`POST /api/messages`: 415/400 for what is not a JSON activity, 401 if not signed."""
+        if "application/json" not in request.headers.get("Content-Type", "").lower():
+            return _plain(415, "Send a Bot Framework activity as application/json.")
+        activity = _activity(await request.read())
+        if activity is None:
+            return _plain(400, "The body is not a Bot Framework activity.")
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            invoke = await self.adapter.process_activity(auth_header, activity, self.turn)
+        except PermissionError:
+            return _plain(401, "Unauthorized.")
+        except Exception:
+            log.exception("could not process a Teams %s activity", activity.type)
+            return _plain(503, "The activity could not be processed; try again later.")
+        if invoke is not None:
+            return web.json_response(invoke.body, status=int(invoke.status))
+        return web.Response(status=200)
+
+    async def turn(self, context: TurnContext) -> None:
+        """One inbound activity: remember the conversation, then answer a message."""
+        activity = context.activity
+        try:
+            await self._references.remember(activity)
+        except Exception:
+            log.exception("could not store a Teams conversation reference")
+        if activity.type != ActivityTypes.message:
+            return
+        try:
+            await self._respond(context, await self._dispatch(activity))
+        except Exception:
+            # Never the text or the person: an anonymous report must stay anonymous in logs.
+            log.exception("a Teams message turn failed")
+            await self._apologise(context)
+
+    async def _dispatch(self, activity: Activity) -> Response:
+        """Run a command, form submission or button press through the core."""
+        request = parse_message(activity, self._prefix)
+        if isinstance(request, Invocation):
+            return await self._dispatcher.command(request)
+        if isinstance(request, Submission):
+            return await self._dispatcher.submit(request)
+        if isinstance(request, ActionInvocation):
+            return await self._dispatcher.action(request)
+        return Reply(STALE)
+
+    async def _respond(self, context: TurnContext, response: Response) -> None:
+        """Send a handler's answer as a reply to the activity that asked."""
+        if isinstance(response, Reply):
+            reply = render.message(response.content)
+        elif isinstance(response, OpenForm):
+            reply = render.form_message(response.form)
+        else:
+            return
+        await self._retry.run(lambda: context.send_activity(reply), "reply")
+
+    async def _apologise(self, context: TurnContext) -> None:
+        """Tell the person something failed, if Teams can still be reached."""
+        try:
+            await context.send_activity(APOLOGY)
+        except Exception:
+            log.exception("could not send the apology to Teams")

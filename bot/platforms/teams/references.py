@@ -1,0 +1,103 @@
+"""Conversation references: saved on every inbound activity, loaded for proactive messages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity, ConversationReference
+
+from bot.core.conversation import ConversationKind, Platform
+from bot.core.errors import DeliveryError
+from bot.core.ports import ReferenceStore
+from bot.platforms.teams.parse import KINDS, conversation_of, conversation_type, tenant_of
+
+PLATFORM = Platform.TEAMS.value
+# Each person's 1:1 chat is also stored under this key, for private messages.
+PERSONAL_KEY = "personal:"
+NO_RECORD = "I have no record of that Teams conversation; mention me there once"
+
+
+@dataclass(frozen=True)
+class StoredReference:
+    """A conversation reference with the tenant and kind that Bot Framework forgets."""
+
+    reference: ConversationReference
+    tenant_id: str | None
+    kind: ConversationKind
+
+
+def dump(reference: ConversationReference, tenant_id: str | None, kind: str) -> str:
+    """JSON text of a reference, carrying the tenant as Teams spells it (`tenantId`).
+
+    ConversationAccount serialises its tenant as `tenantID` and ignores Teams' `tenantId`, so
+    the tenant would silently vanish from `reference.serialize()`.
+    """
+    data = reference.serialize()
+    conversation = data.setdefault("conversation", {})
+    conversation["conversationType"] = kind
+    if tenant_id:
+        conversation["tenantId"] = tenant_id
+    return json.dumps(data, sort_keys=True)
+
+
+def load(text: str) -> StoredReference:
+    """A reference from `dump`'s JSON, with its tenant restored."""
+    data = json.loads(text)
+    reference = ConversationReference().deserialize(data)
+    raw = data.get("conversation") or {}
+    tenant = raw.get("tenantId") or raw.get("tenantID")
+    if tenant:
+        reference.conversation.tenant_id = tenant
+    kind = KINDS.get(str(raw.get("conversationType")), ConversationKind.CHANNEL)
+    return StoredReference(reference, tenant, kind)
+
+
+class References:
+    """The ReferenceStore port in Teams terms."""
+
+    def __init__(self, store: ReferenceStore) -> None:
+        self._store = store
+
+    async def remember(self, activity: Activity) -> None:
+        """Store where `activity` came from; a channel thread is stored as its channel."""
+        reference = TurnContext.get_conversation_reference(activity)
+        where = conversation_of(activity)
+        reference.conversation.id = where.id  # the channel itself, not the command's thread
+        reference.activity_id = None  # proactive messages start fresh, they reply to nothing
+        kind, tenant = conversation_type(activity), tenant_of(activity)
+        text = dump(reference, tenant, kind)
+        keys = [where.id]
+        if kind == "personal" and activity.from_property and activity.from_property.id:
+            keys.append(PERSONAL_KEY + activity.from_property.id)
+        for key in keys:
+            await self._store.save_reference(
+                platform=PLATFORM, conversation_id=key, reference=text, conversation_type=kind,
+                tenant_id=tenant, service_url=activity.service_url)
+
+    async def find(self, conversation_id: str) -> StoredReference | None:
+        """The stored reference of a conversation, if the bot has ever heard from it."""
+        text = await self._store.load_reference(PLATFORM, conversation_id)
+        return load(text) if text else None
+
+    async def get(self, conversation_id: str) -> StoredReference:
+        """The stored reference of a conversation; DeliveryError when there is none."""
+        found = await self.find(conversation_id)
+        if found is None:
+            raise DeliveryError(NO_RECORD)
+        return found
+
+    async def personal(self, user_id: str) -> StoredReference | None:
+        """The 1:1 chat between the bot and `user_id`, if one is stored."""
+        return await self.find(PERSONAL_KEY + user_id)
+
+    async def save_personal(self, user_id: str, reference: ConversationReference,
+                            tenant_id: str | None) -> None:
+        """Store a newly created 1:1 chat with `user_id` under both of its keys."""
+        text = dump(reference, tenant_id, "personal")
+        for key in (reference.conversation.id, PERSONAL_KEY + user_id):
+            await self._store.save_reference(
+                platform=PLATFORM, conversation_id=key, reference=text,
+                conversation_type="personal", tenant_id=tenant_id,
+                service_url=reference.service_url)

@@ -1,0 +1,151 @@
+"""Cards, forms and text to Teams activities: Adaptive Cards 1.5 and Markdown messages."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from botbuilder.schema import Activity, ActivityTypes, Attachment, TextFormatTypes
+
+from bot.core import cards
+from bot.core.cards import Block, ButtonStyle, Card, Content
+from bot.core.forms import FieldKind, Form, FormField
+from bot.platforms.teams import adaptive
+from bot.platforms.teams.payloads import button_data, form_data
+
+STYLES: dict[ButtonStyle, adaptive.ActionStyle] = {
+    ButtonStyle.DEFAULT: "default", ButtonStyle.PRIMARY: "positive",
+    ButtonStyle.DANGER: "destructive",
+}
+# Escaped anywhere: emphasis, code, links, strike-through, and escapes themselves.
+_SPECIAL = re.compile(r"([\\`*_\[\]~])")
+# Escaped at the start of a line only: quotes, headings, list markers ("- ", "1. ", "1) ").
+_LINE_START = re.compile(r"^(\s*)([>#]|[-+](?=\s))", re.MULTILINE)
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])(?=\s)", re.MULTILINE)
+_LIST_ITEM = re.compile(r"^\s*([-+*]|\d+[.)])\s")
+
+
+def escape(text: str) -> str:
+    """Literal text for an Adaptive Card TextBlock or Fact: no Markdown, every line kept."""
+    text = _SPECIAL.sub(r"\\\1", text.replace("\r\n", "\n"))
+    text = _NUMBERED.sub(r"\1\\\2", _LINE_START.sub(r"\1\\\2", text))
+    return text.replace("\n", "\n\n")
+
+
+def markdown(text: str) -> str:
+    """Our CommonMark-ish text with its line breaks kept (Teams needs blank lines between)."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    out = lines[:1]
+    for previous, line in pairwise(lines):
+        both_items = _LIST_ITEM.match(previous) and _LIST_ITEM.match(line)
+        out.append(("\n" if both_items else "\n\n") + line)
+    return "".join(out)
+
+
+def render_card(card: Card) -> adaptive.AdaptiveCard:
+    """A neutral Card as an Adaptive Card; a Divider becomes the next element's separator."""
+    body: list[adaptive.Element] = []
+    if card.title:
+        body.append(adaptive.text_block(escape(card.title), bold=True, size="Large"))
+    separate = False
+    for block in card.blocks:
+        if isinstance(block, cards.Divider):
+            separate = bool(body)
+            continue
+        element = _element(block)
+        if element is None:
+            continue
+        if separate:
+            element["separator"] = True
+            separate = False
+        body.append(element)
+    if not body:
+        body.append(adaptive.text_block(escape(card.summary)))
+    return adaptive.card(body, summary=card.summary)
+
+
+def _element(block: Block) -> adaptive.Element | None:
+    """One card block as an Adaptive Card element (None when it would be empty)."""
+    match block:
+        case cards.Text(body=body, markup=markup):
+            return adaptive.text_block(markdown(body) if markup else escape(body))
+        case cards.Fields(items=items) if items:
+            facts = [adaptive.Fact(title=escape(label), value=escape(value))
+                     for label, value in items]
+            return adaptive.FactSet(type="FactSet", facts=facts)
+        case cards.Actions(buttons=buttons) if buttons:
+            actions = [adaptive.submit(button.label, button_data(button), STYLES[button.style])
+                       for button in buttons]
+            return adaptive.ActionSet(type="ActionSet", actions=actions)
+        case cards.Context(body=body):
+            return adaptive.text_block(escape(body), size="Small", subtle=True)
+    return None
+
+
+def render_form(form: Form) -> adaptive.AdaptiveCard:
+    """A form as an Adaptive Card with one input per field and one submit button."""
+    body: list[adaptive.Element] = [
+        adaptive.text_block(escape(form.title), bold=True, size="Large")]
+    for item in form.fields:
+        body.append(_input(item))
+        if item.hint:
+            body.append(adaptive.text_block(escape(item.hint), size="Small", subtle=True))
+    action = adaptive.submit(form.submit_label, form_data(form), "positive")
+    return adaptive.card(body, summary=form.title, actions=[action])
+
+
+def _input(item: FormField) -> adaptive.Element:
+    """One form field as an Adaptive Card input, validated by Teams before it is sent."""
+    if item.kind is FieldKind.CHECKBOX:
+        on = (item.initial or "").lower() in ("true", "on", "yes")
+        return adaptive.InputToggle(type="Input.Toggle", id=item.id, title=item.label,
+                                    value="true" if on else "false", valueOn="true",
+                                    valueOff="false")
+    if item.kind is FieldKind.SELECT:
+        choices = [adaptive.Choice(title=option.label, value=option.value)
+                   for option in item.options]
+        select = adaptive.InputChoiceSet(type="Input.ChoiceSet", id=item.id, label=item.label,
+                                         isRequired=item.required, choices=choices,
+                                         style="compact")
+        if item.required:
+            select["errorMessage"] = f"Choose one of the options for {item.label}."
+        if item.placeholder:
+            select["placeholder"] = item.placeholder
+        if item.initial is not None:
+            select["value"] = item.initial
+        return select
+    box = adaptive.InputText(type="Input.Text", id=item.id, label=item.label,
+                             isRequired=item.required)
+    if item.required:
+        box["errorMessage"] = f"{item.label} is required."
+    if item.kind is FieldKind.MULTILINE:
+        box["isMultiline"] = True
+    if item.max_length:
+        box["maxLength"] = item.max_length
+    if item.placeholder:
+        box["placeholder"] = item.placeholder
+    if item.initial is not None:
+        box["value"] = item.initial
+    return box
+
+
+def card_activity(card: adaptive.AdaptiveCard, summary: str) -> Activity:
+    """A message carrying one Adaptive Card; `summary` is the notification and preview text.
+
+    No `text`: Teams would show it as a second line above the card.
+    """
+    attachment = Attachment(content_type=adaptive.CONTENT_TYPE, content=card)
+    return Activity(type=ActivityTypes.message, summary=summary, attachments=[attachment])
+
+
+def message(content: Content) -> Activity:
+    """Text as a Markdown message, a Card as an Adaptive Card message."""
+    if isinstance(content, Card):
+        return card_activity(render_card(content), content.summary)
+    return Activity(type=ActivityTypes.message, text=markdown(content),
+                    text_format=TextFormatTypes.markdown)
+
+
+def form_message(form: Form) -> Activity:
+    """A message carrying a form as an Adaptive Card."""
+    return card_activity(render_form(form), form.title)

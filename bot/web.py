@@ -1,0 +1,110 @@
+"""The one aiohttp application: Slack, Teams and health checks side by side."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.app import Application
+from bot.core.conversation import Platform
+from bot.platforms.slack import SlackPlatform
+from bot.platforms.teams import TeamsPlatform
+from storage.migrate import current_revision, head_revision
+
+log = logging.getLogger(__name__)
+
+APPLICATION = web.AppKey("application", Application)
+SLACK = web.AppKey("slack", SlackPlatform)
+
+SLACK_DISABLED = ("Slack is disabled: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to receive it "
+                  "at /slack/events, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket Mode.")
+
+
+class SchemaOutOfDate(RuntimeError):
+    """The database schema is behind this version of PartnerOps."""
+
+
+async def healthz(request: web.Request) -> web.Response:
+    application = request.app[APPLICATION]
+    try:
+        await application.database.ping()
+    except Exception as error:  # any failure means the database cannot serve us
+        log.warning("health check: database unreachable (%s)", type(error).__name__)
+        return web.json_response({"status": "error", "db": "unreachable",
+                                  "scheduler": application.scheduler_state}, status=503)
+    return web.json_response({"status": "ok", "db": "ok",
+                              "scheduler": application.scheduler_state})
+
+
+def _slack(application: Application) -> SlackPlatform | None:
+    settings = application.settings
+    if not (settings.slack_http_enabled or settings.slack_socket_mode):
+        log.info(SLACK_DISABLED)
+        return None
+    slack = SlackPlatform(
+        bot_token=settings.secret(settings.slack_bot_token),
+        signing_secret=settings.secret(settings.slack_signing_secret),
+        app_token=settings.secret(settings.slack_app_token),
+        api_url=settings.slack_api_url,
+        dispatcher=application.dispatcher,
+        registry=application.registry,
+        command_prefix=settings.command_prefix,
+    )
+    application.add_platform(Platform.SLACK, slack.outbox, slack.directory)
+    return slack
+
+
+def _teams(application: Application) -> TeamsPlatform:
+    settings = application.settings
+    if not settings.microsoft_app_id:
+        log.info("Teams runs unauthenticated (local mode for the Bot Framework Emulator): set "
+                 "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to connect to Teams.")
+    teams = TeamsPlatform(
+        app_id=settings.microsoft_app_id,
+        app_password=settings.secret(settings.microsoft_app_password),
+        tenant_id=settings.microsoft_app_tenant_id,
+        app_type=settings.microsoft_app_type,
+        dispatcher=application.dispatcher,
+        references=application.references,
+        command_prefix=settings.command_prefix,
+    )
+    application.add_platform(Platform.TEAMS, teams.outbox)
+    return teams
+
+
+async def ensure_schema(application: Application) -> None:
+    """SQLite is upgraded in place; a shared database must be upgraded on purpose."""
+    if application.database.dialect == "sqlite":
+        await application.prepare_database(migrate=True)
+        return
+    current, head = await current_revision(application.database), head_revision()
+    if current != head:
+        raise SchemaOutOfDate(f"the database is at revision {current or 'none'} but this "
+                              f"version needs {head}: run `partnerops db upgrade` first")
+
+
+def create_web_app(application: Application) -> web.Application:
+    app = web.Application()
+    app[APPLICATION] = application
+    app.router.add_get("/healthz", healthz)
+    slack = _slack(application)
+    if slack is not None:
+        app[SLACK] = slack
+        if not slack.socket_mode:
+            app.router.add_post("/slack/events", slack.handle)
+    app.router.add_post("/api/messages", _teams(application).handle)
+
+    async def start(_: web.Application) -> None:
+        await ensure_schema(application)
+        if slack is not None:
+            await slack.start()
+
+    async def stop(_: web.Application) -> None:
+        if slack is not None:
+            await slack.close()
+        await application.close()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    return app

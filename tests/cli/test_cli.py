@@ -1,0 +1,164 @@
+"""The `partnerops` command as an operator runs it: a real process, real exit codes."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from storage import elephants, people
+from storage.engine import Database
+from storage.migrate import upgrade
+from storage.people import IdentityColumn
+
+CONTRACT_VARIABLES = ("DATABASE_URL", "PORT", "PUBLIC_URL", "SLACK_BOT_TOKEN",
+                      "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID",
+                      "SLACK_CLIENT_SECRET", "SLACK_API_URL", "MICROSOFT_APP_ID",
+                      "MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_TENANT_ID", "MICROSOFT_APP_TYPE",
+                      "PARTNEROPS_TIMEZONE", "PARTNEROPS_ADMINS", "PARTNEROPS_COMMAND_PREFIX")
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in CONTRACT_VARIABLES}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    return {**env, **extra}
+
+
+def partnerops(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, text=True,
+                          capture_output=True, env=_env(tmp_path, **env), timeout=60)
+
+
+def _seed(tmp_path: Path) -> None:
+    async def seed() -> None:
+        database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+        await upgrade(database)
+        now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+        async with database.session() as session:
+            ana, _ = await people.get_or_create(session, IdentityColumn.SLACK, "U1", now=now,
+                                                display_name="Ana")
+            await elephants.create(session, title='Reps hide the forecast, "again"',
+                                   description="Line one\nline two", platform="slack",
+                                   reporter_id=ana.id, now=now)
+        await database.dispose()
+
+    asyncio.run(seed())
+
+
+def test_db_upgrade_then_current(tmp_path: Path):
+    first = partnerops(tmp_path, "db", "upgrade")
+    assert first.returncode == 0, first.stderr
+    assert "revision 0001 (was empty)" in first.stdout
+    again = partnerops(tmp_path, "db", "upgrade")
+    assert again.stdout.strip() == "database at revision 0001"
+    assert partnerops(tmp_path, "db", "current").stdout.startswith("0001")
+
+
+def test_export_json_and_csv(tmp_path: Path):
+    _seed(tmp_path)
+    as_json = partnerops(tmp_path, "export", "elephants", "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr
+    [row] = json.loads(as_json.stdout)
+    assert row["id"] == "E-1" and row["reporter"] == "Ana"
+    assert "exported 1 elephants" in as_json.stderr
+
+    as_csv = partnerops(tmp_path, "export", "elephants", "--format", "csv")
+    [csv_row] = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert csv_row["title"] == 'Reps hide the forecast, "again"'
+    assert csv_row["description"] == "Line one\nline two"
+
+
+def test_export_of_an_empty_table_is_valid(tmp_path: Path):
+    result = partnerops(tmp_path, "export", "partners", "--format", "json")
+    assert result.returncode == 0 and json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize("args", [(), ("export",), ("export", "unicorns"),
+                                  ("export", "people", "--format", "xml"), ("frobnicate",),
+                                  ("manifest", "fax")])
+def test_usage_errors_exit_2_with_a_message(tmp_path: Path, args: tuple[str, ...]):
+    result = partnerops(tmp_path, *args)
+    assert result.returncode == 2
+    assert result.stderr.strip() and "Traceback" not in result.stderr
+
+
+def test_bad_configuration_is_a_usage_error_naming_the_variable(tmp_path: Path):
+    result = partnerops(tmp_path, "db", "current", PARTNEROPS_TIMEZONE="Mars/Olympus")
+    assert result.returncode == 2
+    assert "PARTNEROPS_TIMEZONE" in result.stderr and "Mars/Olympus" in result.stderr
+
+
+def test_slack_manifest_matches_prefix_and_public_url(tmp_path: Path):
+    result = partnerops(tmp_path, "manifest", "slack", PARTNEROPS_COMMAND_PREFIX="pp-",
+                        PUBLIC_URL="https://bot.acme.test/")
+    assert result.returncode == 0, result.stderr
+    manifest = yaml.safe_load(result.stdout)
+    commands = {entry["command"]: entry for entry in manifest["features"]["slash_commands"]}
+    assert {"/pp-elephant", "/pp-partnerops"} <= set(commands)
+    assert all(entry["url"] == "https://bot.acme.test/slack/events" and entry["should_escape"]
+               for entry in commands.values())
+    assert manifest["settings"]["interactivity"]["request_url"] == \
+        "https://bot.acme.test/slack/events"
+    assert "commands" in manifest["oauth_config"]["scopes"]["bot"]
+    assert manifest["settings"]["socket_mode_enabled"] is False
+
+
+def test_manifest_in_socket_mode_has_no_request_urls(tmp_path: Path):
+    result = partnerops(tmp_path, "manifest", "slack", SLACK_BOT_TOKEN="xoxb-1",
+                        SLACK_APP_TOKEN="xapp-1")
+    manifest = yaml.safe_load(result.stdout)
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert "request_url" not in manifest["settings"]["interactivity"]
+    assert all("url" not in entry for entry in manifest["features"]["slash_commands"])
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def running_server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env=_env(tmp_path, PORT=str(port),
+                                        SLACK_BOT_TOKEN="xoxb-secret-token-value"))
+    yield process, port
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def test_run_starts_without_slack_and_says_how_to_enable_it(running_server):
+    process, port = running_server
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                health = json.loads(answer.read())
+                break
+        except OSError:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            assert time.monotonic() < deadline, "the server did not come up"
+            time.sleep(0.2)
+    assert health == {"status": "ok", "db": "ok", "scheduler": "off"}
+    process.terminate()
+    output, _ = process.communicate(timeout=20)
+    assert process.returncode == 0
+    assert output.count("Slack is disabled: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET") == 1
+    assert "xoxb-secret-token-value" not in output

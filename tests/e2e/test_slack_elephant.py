@@ -1,0 +1,117 @@
+"""A signed /elephant over real HTTP: the ack, then the Web API calls the bot makes."""
+
+from __future__ import annotations
+
+import json
+
+from storage.export import EXPORTERS
+from tests.e2e.conftest import RunningBot
+from tests.fakes.slack_requests import slash_command, view_submission
+
+
+async def _export(bot: RunningBot, entity: str) -> list[dict]:
+    async with bot.application.database.session() as session:
+        return await EXPORTERS[entity](session)
+
+
+def _block_text(blocks: list[dict]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+async def test_quick_report_is_acked_posted_and_confirmed_privately(bot: RunningBot):
+    response = await bot.slack_post(slash_command(
+        "/elephant", "Reps hide the forecast from the VAR",
+        response_url=bot.slack.response_url("r1")))
+
+    assert response.status == 200
+    assert await response.text() == ""
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    assert posted.args["channel"] == "C0001"
+    assert "E-1" in posted.args["text"] and "Reps hide the forecast" in posted.args["text"]
+    assert "Reported by*\\nana" in _block_text(posted.args["blocks"])
+    assert posted.headers["Authorization"] == "Bearer xoxb-e2e-token"
+    [confirmation] = await bot.slack.wait_for("response_url")
+    assert confirmation.args["response_type"] == "ephemeral"
+    assert "E-1" in confirmation.args["text"] and "#general" in confirmation.args["text"]
+
+    [row] = await _export(bot, "elephants")
+    assert row["title"] == "Reps hide the forecast from the VAR"
+    assert row["channel"] == "C0001" and row["message_id"].startswith("17")
+    [person] = await _export(bot, "people")
+    assert (person["email"], person["timezone"]) == ("ana@acme.test", "Europe/Berlin")
+
+
+async def test_the_profile_is_fetched_once_per_person(bot: RunningBot):
+    for token in ("r1", "r2"):
+        await bot.slack_post(slash_command("/elephant", f"Friction number {token}",
+                                           response_url=bot.slack.response_url(token)))
+        await bot.slack.wait_for("response_url", count=int(token[1]))
+    assert len(bot.slack.of("users.info")) == 1
+
+
+async def test_ack_does_not_wait_for_the_work(bot: RunningBot):
+    bot.slack.delay_next("users.info", 1.5)
+
+    response = await bot.slack_post(slash_command("/elephant", "Slow directory today",
+                                                  response_url=bot.slack.response_url()))
+
+    assert response.status == 200
+    # The answer went out while the directory lookup was still pending.
+    assert bot.slack.of("chat.postMessage") == []
+    await bot.slack.wait_for("chat.postMessage")
+
+
+async def test_elephant_alone_opens_the_form_and_the_submission_files_it(bot: RunningBot):
+    await bot.slack_post(slash_command("/elephant", "", trigger_id="trig-9",
+                                       response_url=bot.slack.response_url()))
+    [opened] = await bot.slack.wait_for("views.open")
+    view = opened.args["view"]
+    assert opened.args["trigger_id"] == "trig-9"
+    assert view["callback_id"] == "partnerops.elephant.report"
+    assert [block["block_id"] for block in view["blocks"]] == ["title", "description"]
+
+    await bot.slack_post(view_submission(
+        view["callback_id"],
+        {"title": {"value": {"type": "plain_text_input", "value": "Partners left out of QBRs"}},
+         "description": {"value": {"type": "plain_text_input", "value": None}}},
+        private_metadata=view["private_metadata"]))
+
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    assert posted.args["channel"] == "C0001" and "Partners left out of QBRs" in posted.args["text"]
+    [private] = await bot.slack.wait_for("chat.postEphemeral")
+    assert private.args["user"] == "U0001" and "E-1" in private.args["text"]
+
+
+async def test_help_answers_privately_and_stores_nothing(bot: RunningBot):
+    await bot.slack_post(slash_command("/elephant", "help",
+                                       response_url=bot.slack.response_url()))
+    [answer] = await bot.slack.wait_for("response_url")
+    assert answer.args["response_type"] == "ephemeral"
+    assert "/elephant" in _block_text(answer.args["blocks"])
+    assert await _export(bot, "elephants") == []
+
+
+async def test_partnerops_overview_lists_every_slash_command(bot: RunningBot):
+    await bot.slack_post(slash_command("/partnerops", "",
+                                       response_url=bot.slack.response_url()))
+    [answer] = await bot.slack.wait_for("response_url")
+    text = _block_text(answer.args["blocks"])
+    assert "/elephant" in text and "/partnerops settings" in text
+
+
+async def test_unknown_subcommand_gets_a_specific_private_error(bot: RunningBot):
+    await bot.slack_post(slash_command("/partnerops", "frobnicate",
+                                       response_url=bot.slack.response_url()))
+    [answer] = await bot.slack.wait_for("response_url")
+    assert answer.args["response_type"] == "ephemeral"
+    assert "'partnerops frobnicate'" in answer.args["text"]
+    assert "/partnerops settings elephants-channel" in answer.args["text"]
+
+
+async def test_too_short_report_is_refused_with_an_example(bot: RunningBot):
+    await bot.slack_post(slash_command("/elephant", "hm",
+                                       response_url=bot.slack.response_url()))
+    [answer] = await bot.slack.wait_for("response_url")
+    assert "/elephant Direct reps keep the forecast" in answer.args["text"]
+    assert await _export(bot, "elephants") == []
+    assert bot.slack.of("chat.postMessage") == []

@@ -1,0 +1,111 @@
+"""Filling forms at the prompt: every field kind, skipping, re-asking, cancelling."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from bot.core.clock import SimulatedClock
+from bot.core.forms import FieldKind, Form, FormField, Option
+from bot.core.ids import FormId
+from bot.core.responses import OpenForm, Reply
+from tests.platforms.console.conftest import Chat, make_chat
+from tests.platforms.console.scripted import ScriptedDispatcher
+
+CHECK_IN = Form(
+    id=FormId.ELEPHANT_REPORT,
+    title="Partner check-in",
+    fields=(
+        FormField("partner", "Partner", max_length=12, placeholder="Acme Resellers"),
+        FormField("health", "Health", kind=FieldKind.SELECT, hint="How is it going?",
+                  options=(Option("green", "Green"), Option("amber", "Amber"),
+                           Option("red", "Red"))),
+        FormField("notes", "Notes", kind=FieldKind.MULTILINE, required=False),
+        FormField("met", "Met this week", kind=FieldKind.CHECKBOX, required=False),
+        FormField("next", "Next step", required=False, initial="call"),
+    ),
+    context={"occurrence": "42"},
+)
+
+
+def check_in_chat(clock: SimulatedClock) -> tuple[Chat, ScriptedDispatcher]:
+    dispatcher = ScriptedDispatcher(commands={"checkin": OpenForm(CHECK_IN)},
+                                    on_submit=Reply("Thanks, check-in saved."))
+    return make_chat(dispatcher, clock), dispatcher
+
+
+async def test_a_form_is_asked_field_by_field(clock: SimulatedClock) -> None:
+    chat, dispatcher = check_in_chat(clock)
+
+    assert await chat.type("checkin") == dedent("""\
+        (only you) bot: Partner check-in - 5 fields; :cancel abandons it.
+          [1/5] Partner
+            e.g. Acme Resellers
+        """)
+    assert (await chat.type("Northwind")).splitlines() == [
+        "  [2/5] Health",
+        "    1. Green",
+        "    2. Amber",
+        "    3. Red",
+        "    How is it going?",
+    ]
+    assert await chat.type("2") == ("  [3/5] Notes (several lines; finish with a line holding "
+                                     "only '.'; optional: Enter skips)\n")
+    await chat.type("Slow quarter.", "Pipeline review on Friday.", ".")
+    assert await chat.type("y") == "  [5/5] Next step (optional: Enter skips; Enter keeps 'call')\n"
+    assert await chat.type("") == "(only you) bot: Thanks, check-in saved.\n"
+
+    [submission] = dispatcher.submissions
+    assert submission.form_id is FormId.ELEPHANT_REPORT
+    assert submission.values == {"partner": "Northwind", "health": "amber",
+                                 "notes": "Slow quarter.\nPipeline review on Friday.",
+                                 "met": True, "next": "call"}
+    assert submission.context == {"occurrence": "42"}
+    assert submission.actor.user_id == "ana"
+    assert submission.conversation.label == "#general"
+
+
+async def test_optional_fields_can_be_skipped(clock: SimulatedClock) -> None:
+    chat, dispatcher = check_in_chat(clock)
+
+    await chat.type("checkin", "Northwind", "green", "", "", "stop by")
+    assert dispatcher.submissions[0].values == {"partner": "Northwind", "health": "green",
+                                                "next": "stop by"}
+
+
+async def test_only_bad_answers_are_asked_again(clock: SimulatedClock) -> None:
+    chat, dispatcher = check_in_chat(clock)
+    await chat.type("checkin")
+
+    said = await chat.type("Northwind Traders International")
+    assert said.startswith("  ! Partner can be at most 12 characters.\n  [1/5] Partner\n")
+    said = await chat.type("Northwind", "purple")
+    assert "  ! Answer with a number from 1 to 3 for Health.\n  [2/5] Health\n" in said
+    said = await chat.type("RED", ".", "maybe")
+    assert said.endswith("  ! Answer y or n for Met this week.\n"
+                         "  [4/5] Met this week (y/n; optional: Enter skips)\n")
+    await chat.type("n", "")
+    assert dispatcher.submissions[0].values == {"partner": "Northwind", "health": "red",
+                                                "met": False, "next": "call"}
+
+
+async def test_cancel_and_quit_leave_a_form_without_sending(clock: SimulatedClock) -> None:
+    chat, dispatcher = check_in_chat(clock)
+
+    said = await chat.type("checkin", "Northwind", ":cancel", ":now")
+    assert "* Form 'Partner check-in' abandoned (you cancelled it); nothing was sent.\n" in said
+    assert said.endswith("* Now Mon 2026-11-23 09:00 UTC; ana's time zone is UTC.\n")
+
+    said = await chat.type("checkin", ":quit", "checkin")
+    assert said.endswith("* Form 'Partner check-in' abandoned (you left); nothing was sent.\n")
+    assert chat.console.finished
+    assert dispatcher.submissions == []
+
+
+async def test_a_form_without_fields_is_submitted_at_once(clock: SimulatedClock) -> None:
+    empty = Form(FormId.ELEPHANT_REPORT, "Confirm", ())
+    dispatcher = ScriptedDispatcher(commands={"confirm": OpenForm(empty)},
+                                    on_submit=Reply("Confirmed."))
+    chat = make_chat(dispatcher, clock)
+
+    assert await chat.type("confirm") == "(only you) bot: Confirmed.\n"
+    assert dispatcher.submissions[0].values == {}

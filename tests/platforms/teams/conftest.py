@@ -1,0 +1,80 @@
+"""Fixtures for the Teams platform: a fake connector and a real /api/messages server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import ClientResponse, web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import Application
+from bot.core.conversation import Platform
+from bot.core.ports import Dispatcher, ReferenceStore
+from bot.platforms.teams import RetryPolicy, TeamsPlatform
+from tests.fakes import FakeBotConnector
+
+
+class RecordedSleeps:
+    """An injectable sleep that returns at once and remembers how long it was asked to wait."""
+
+    def __init__(self) -> None:
+        """Start with no waits."""
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        """Record the wait instead of waiting."""
+        self.delays.append(seconds)
+
+
+def build_teams(dispatcher: Dispatcher, references: ReferenceStore, sleeps: RecordedSleeps,
+                prefix: str = "") -> TeamsPlatform:
+    """A TeamsPlatform in local (unauthenticated) mode, as the composition root builds it."""
+    return TeamsPlatform(app_id="", app_password="", tenant_id="", app_type="MultiTenant",
+                         dispatcher=dispatcher, references=references, command_prefix=prefix,
+                         retry=RetryPolicy(sleep=sleeps))
+
+
+async def post_activity(client: TestClient, activity: dict[str, Any]) -> ClientResponse:
+    """POST one activity to /api/messages as the Bot Framework service would."""
+    return await client.post("/api/messages", json=activity)
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeBotConnector]:
+    """A fake Bot Framework connector: the serviceUrl of every test activity."""
+    async with FakeBotConnector() as fake:
+        yield fake
+
+
+@pytest.fixture
+def sleeps() -> RecordedSleeps:
+    """The retry policy's sleep."""
+    return RecordedSleeps()
+
+
+@pytest.fixture
+def teams(application: Application, sleeps: RecordedSleeps) -> TeamsPlatform:
+    """The Teams platform over the real application, registered as the Teams outbox."""
+    platform = build_teams(application.dispatcher, application.references, sleeps,
+                           application.settings.command_prefix)
+    application.add_platform(Platform.TEAMS, platform.outbox)
+    return platform
+
+
+async def serve(platform: TeamsPlatform) -> TestClient:
+    """Start a real HTTP server on 127.0.0.1 with /api/messages mounted from `platform`."""
+    app = web.Application()
+    app.router.add_post("/api/messages", platform.handle)
+    client = TestClient(TestServer(app, host="127.0.0.1", port=0))
+    await client.start_server()
+    return client
+
+
+@pytest.fixture
+async def bot(teams: TeamsPlatform) -> AsyncIterator[TestClient]:
+    """An HTTP client of the running bot."""
+    client = await serve(teams)
+    yield client
+    await client.close()

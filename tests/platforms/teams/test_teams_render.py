@@ -1,0 +1,115 @@
+"""Rendering cards and forms as Adaptive Cards 1.5, and reading submitted data back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Divider, Fields, Text
+from bot.core.forms import FieldKind, Form, FormField, Option
+from bot.core.ids import ActionId, FormId
+from bot.platforms.teams.payloads import ButtonPayload, FormPayload, read
+from bot.platforms.teams.render import escape, markdown, message, render_card, render_form
+
+
+def plain(card: object) -> dict[str, Any]:
+    """A rendered card as the JSON Teams receives (also proves it is plain JSON)."""
+    parsed: dict[str, Any] = json.loads(json.dumps(card))
+    return parsed
+
+
+HOSTILE = ("**boss** _said_ [click](http://evil.test) `rm` # not a title\n"
+           "- item\n1. one\n> quote\n# head")
+
+
+def test_user_text_is_escaped_so_it_cannot_inject_markdown() -> None:
+    """Every Markdown trigger is escaped, and each line stays a line."""
+    escaped = escape(HOSTILE)
+
+    assert escaped == ("\\*\\*boss\\*\\* \\_said\\_ \\[click\\](http://evil.test) \\`rm\\` "
+                       "# not a title\n\n\\- item\n\n1\\. one\n\n\\> quote\n\n\\# head")
+
+
+def test_titles_facts_and_context_are_literal_while_markup_text_is_not() -> None:
+    """Only Text(markup=True) passes Markdown through."""
+    card = plain(render_card(Card(summary="s", title="E-1: *_x_*", blocks=(
+        Text("**bold** for real", markup=True),
+        Text("*not bold*"),
+        Fields((("Reported by", "Ana_Lopez"), ("Status", "Open"))),
+        Context("E-1 · `id`"),
+    ))))
+
+    title, rich, literal, facts, context = card["body"]
+    assert title == {"type": "TextBlock", "text": "E-1: \\*\\_x\\_\\*", "wrap": True,
+                     "weight": "Bolder", "size": "Large"}
+    assert rich["text"] == "**bold** for real" and literal["text"] == "\\*not bold\\*"
+    assert facts == {"type": "FactSet", "facts": [
+        {"title": "Reported by", "value": "Ana\\_Lopez"}, {"title": "Status", "value": "Open"}]}
+    assert context["isSubtle"] is True and context["size"] == "Small"
+    assert card["$schema"].endswith("adaptive-card.json") and card["fallbackText"] == "s"
+
+
+def test_divider_buttons_and_empty_blocks() -> None:
+    """A Divider separates the next element; buttons become Action.Submit in an ActionSet."""
+    card = plain(render_card(Card(summary="Summary only", blocks=(
+        Divider(), Fields(()), Text("after"), Divider(), Actions((
+            Button("See it too", ActionId.SHOW_HELP, value="E-1", style=ButtonStyle.PRIMARY),
+            Button("Drop", ActionId.SHOW_HELP, style=ButtonStyle.DANGER))),
+    ))))
+
+    first, actions = card["body"]
+    assert "separator" not in first
+    assert actions["type"] == "ActionSet" and actions["separator"] is True
+    primary, danger = actions["actions"]
+    assert primary == {"type": "Action.Submit", "title": "See it too", "style": "positive",
+                       "data": {"partnerops_action": "partnerops.help",
+                                "partnerops_value": "E-1"}}
+    assert danger["style"] == "destructive"
+    assert plain(render_card(Card(summary="Only <this>")))["body"][0]["text"] == "Only <this>"
+
+
+def test_form_inputs_and_their_data_round_trip() -> None:
+    """Each field kind becomes its Adaptive Card input; the submitted data reads back."""
+    form = Form(FormId.ELEPHANT_REPORT, "Report", fields=(
+        FormField("title", "Title", max_length=200, placeholder="What?", hint="Short *please*"),
+        FormField("body", "Body", kind=FieldKind.MULTILINE, required=False),
+        FormField("side", "Side", kind=FieldKind.SELECT, initial="direct",
+                  options=(Option("direct", "Direct sales"), Option("partner", "Partner"))),
+        FormField("anonymous", "Stay anonymous", kind=FieldKind.CHECKBOX, required=False),
+    ), context={"origin.id": "19:x"})
+
+    card = plain(render_form(form))
+
+    _, title, hint, body, side, anonymous = card["body"]
+    assert title == {"type": "Input.Text", "id": "title", "label": "Title", "isRequired": True,
+                     "errorMessage": "Title is required.", "maxLength": 200,
+                     "placeholder": "What?"}
+    assert hint["text"] == "Short \\*please\\*" and hint["isSubtle"] is True
+    assert body["isMultiline"] is True and body["isRequired"] is False
+    assert side["type"] == "Input.ChoiceSet" and side["value"] == "direct"
+    assert side["choices"][0] == {"title": "Direct sales", "value": "direct"}
+    assert anonymous["type"] == "Input.Toggle" and anonymous["value"] == "false"
+    (submit,) = card["actions"]
+
+    submitted = {**submit["data"], "title": "Hidden forecast", "side": "partner",
+                 "anonymous": "true", "body": ""}
+    assert read(submitted) == FormPayload(
+        "partnerops.elephant.report", {"origin.id": "19:x"},
+        {"title": "Hidden forecast", "body": None, "side": "partner", "anonymous": True})
+
+
+def test_reading_foreign_or_partial_data() -> None:
+    """Data we did not write is not ours; an unchecked toggle Teams left out is False."""
+    assert read({"action": "approve"}) is None and read("text") is None
+    assert read({"partnerops_action": "x"}) == ButtonPayload("x", "")
+    partial = read({"partnerops_form": "f", "partnerops_fields": {"ok": "checkbox"}})
+    assert isinstance(partial, FormPayload) and partial.values == {"ok": False}
+
+
+def test_plain_text_messages_keep_their_lines() -> None:
+    """Strings go out as Markdown messages; single line breaks survive, lists stay lists."""
+    assert markdown("Nope.\nExample: `help`\n- a\n- b") == "Nope.\n\nExample: `help`\n\n- a\n- b"
+    sent = message("Filed **E-1**.")
+    assert sent.text == "Filed **E-1**." and sent.text_format == "markdown"
+    card = message(Card(summary="Elephant E-1", title="E-1"))
+    assert card.summary == "Elephant E-1" and card.text is None
