@@ -7,12 +7,8 @@ import csv
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -123,42 +119,3 @@ def test_manifest_in_socket_mode_has_no_request_urls(tmp_path: Path):
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert "request_url" not in manifest["settings"]["interactivity"]
     assert all("url" not in entry for entry in manifest["features"]["slash_commands"])
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def running_server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env=_env(tmp_path, PORT=str(port),
-                                        SLACK_BOT_TOKEN="xoxb-secret-token-value"))
-    yield process, port
-    if process.poll() is None:
-        process.kill()
-        process.wait()
-
-
-def test_run_starts_without_slack_and_says_how_to_enable_it(running_server):
-    process, port = running_server
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-                health = json.loads(answer.read())
-                break
-        except OSError:
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            assert time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.2)
-    assert health == {"status": "ok", "db": "ok", "scheduler": "off"}
-    process.terminate()
-    output, _ = process.communicate(timeout=20)
-    assert process.returncode == 0
-    assert output.count("Slack is disabled: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET") == 1
-    assert "xoxb-secret-token-value" not in output

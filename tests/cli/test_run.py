@@ -1,0 +1,117 @@
+"""`partnerops run` as a deploy runs it: a real process, configured only by its environment."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.cli.test_cli import CONTRACT_VARIABLES
+from tests.fakes import FakeBotConnector, FakeSlackApi, teams_activities
+from tests.fakes.slack_requests import sign, slash_command
+
+SECRET = "run-signing-secret"
+STARTUP_SECONDS = 30
+
+
+@dataclass
+class Server:
+    process: asyncio.subprocess.Process
+    url: str
+
+    async def stop(self) -> str:
+        """SIGTERM, then everything the process logged."""
+        if self.process.returncode is None:
+            self.process.terminate()
+        output, _ = await asyncio.wait_for(self.process.communicate(), timeout=20)
+        return output.decode()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def start_server(tmp_path: Path, **env: str) -> Server:
+    port = _free_port()
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in CONTRACT_VARIABLES}
+    environment |= {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+                    "PORT": str(port), **env}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    server = Server(process, f"http://127.0.0.1:{port}")
+    async with aiohttp.ClientSession() as session:
+        for _ in range(STARTUP_SECONDS * 10):
+            if process.returncode is not None:
+                pytest.fail(f"the server exited: {await server.stop()}")
+            try:
+                async with session.get(f"{server.url}/healthz") as answer:
+                    if answer.status == 200:
+                        return server
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.1)  # waiting for a process to bind its port, not a schedule
+    pytest.fail(f"the server did not come up: {await server.stop()}")
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlackApi]:
+    async with FakeSlackApi() as fake:
+        fake.add_user("U0001", name="ana", email="ana@acme.test")
+        yield fake
+
+
+async def test_without_configuration_it_starts_and_says_how_to_enable_slack(tmp_path: Path):
+    server = await start_server(tmp_path, SLACK_BOT_TOKEN="xoxb-secret-token-value")
+    async with aiohttp.ClientSession() as session, \
+            session.get(f"{server.url}/healthz") as answer:
+        assert await answer.json() == {"status": "ok", "db": "ok", "scheduler": "off"}
+    output = await server.stop()
+    assert server.process.returncode == 0
+    assert output.count("Slack is disabled: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET") == 1
+    assert "xoxb-secret-token-value" not in output
+
+
+async def test_signed_elephant_end_to_end_with_only_the_slack_variables(tmp_path: Path,
+                                                                        slack: FakeSlackApi):
+    server = await start_server(tmp_path, SLACK_BOT_TOKEN="xoxb-run", SLACK_SIGNING_SECRET=SECRET,
+                                SLACK_API_URL=slack.url)
+    try:
+        body = slash_command("/elephant", "Channel conflict on the Contoso renewal",
+                             response_url=slack.response_url())
+        async with aiohttp.ClientSession() as session, session.post(
+                f"{server.url}/slack/events", data=body, headers=sign(body, SECRET)) as answer:
+            assert answer.status == 200
+        [posted] = await slack.wait_for("chat.postMessage", timeout=15)
+        assert "E-1" in posted.args["text"]
+        [private] = await slack.wait_for("response_url")
+        assert "Filed *E-1*" in private.args["text"]
+    finally:
+        output = await server.stop()
+    assert "Slack is disabled" not in output and SECRET not in output
+
+
+async def test_teams_local_mode_answers_an_emulator_message(tmp_path: Path):
+    server = await start_server(tmp_path)
+    try:
+        async with FakeBotConnector() as connector:
+            activity = teams_activities.message("help", service_url=connector.url)
+            async with aiohttp.ClientSession() as session, session.post(
+                    f"{server.url}/api/messages", data=json.dumps(activity),
+                    headers={"Content-Type": "application/json"}) as answer:
+                assert answer.status == 200
+            [reply] = await connector.wait_for("reply")
+            assert "PartnerOps" in json.dumps(reply.args)
+    finally:
+        await server.stop()

@@ -1,0 +1,49 @@
+"""Teams through the one aiohttp app: activities in, the connector records what goes out."""
+
+from __future__ import annotations
+
+from storage.export import EXPORTERS
+from tests.e2e.conftest import RunningBot
+from tests.fakes import teams_activities
+from tests.fakes.teams_activities import CHANNEL_ID
+
+
+async def test_admin_picks_the_channel_here_and_a_partner_manager_reports_from_a_chat(
+        bot: RunningBot):
+    connector = bot.connector
+    setup = teams_activities.channel_mention_message(
+        "partnerops settings elephants-channel here",
+        service_url=connector.url)
+    assert (await bot.teams_post(setup)).status == 200
+    [notice] = await connector.wait_for("send")
+    assert notice.args["_conversation_id"] == CHANNEL_ID  # the channel, not the thread
+
+    report = teams_activities.message("elephant Distributor quotes under our VAR price",
+                                      service_url=connector.url, user_id="29:bob",
+                                      user_name="Bob", conversation_id="a:bob-1on1",
+                                      activity_id="act-9")
+    assert (await bot.teams_post(report)).status == 200
+
+    sends = await connector.wait_for("send", count=2)
+    assert sends[1].args["_conversation_id"] == CHANNEL_ID
+    replies = await connector.wait_for("reply", count=2)
+    confirmation = next(r for r in replies if r.args["_activity_id"] == "act-9")
+    assert confirmation.args["_conversation_id"] == "a:bob-1on1"
+    assert "Filed **E-1**" in confirmation.args["text"]
+
+    async with bot.application.database.session() as session:
+        [row] = await EXPORTERS["elephants"](session)
+        people = {p["teams_user_id"]: p for p in await EXPORTERS["people"](session)}
+    assert (row["platform"], row["channel"], row["reporter"]) == ("teams", CHANNEL_ID, "Bob")
+    assert people["29:bob"]["timezone"] == "Europe/Berlin"
+    assert people["29:ana"]["role"] == "admin" and people["29:bob"]["role"] == "member"
+    assert bot.slack.of("chat.postMessage") == []  # Slack's channel setting is its own
+
+
+async def test_garbage_is_refused_without_a_500(bot: RunningBot):
+    response = await bot.client.post("/api/messages", data=b"not json",
+                                     headers={"Content-Type": "application/json"})
+    assert response.status == 400
+    missing_type = await bot.client.post("/api/messages", data=b"{}")
+    assert missing_type.status in (400, 415)
+    assert bot.connector.calls == []
