@@ -45,9 +45,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="one of: " + ", ".join(operations.export_entities()))
     export.add_argument("--format", choices=("csv", "json"), default="csv")
 
-    manifest = sub.add_parser("manifest", help="print the Slack app manifest")
-    manifest.add_argument("platform", choices=("slack",), metavar="PLATFORM",
-                          help="slack (YAML on stdout)")
+    manifest = sub.add_parser("manifest", help="the Slack app manifest / the Teams app package")
+    manifest.add_argument("platform", choices=("slack", "teams"), metavar="PLATFORM",
+                          help="slack: YAML on stdout; teams: writes partnerops-teams.zip here")
     return parser
 
 

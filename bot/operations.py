@@ -7,6 +7,8 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
 from typing import TextIO
 
 import yaml
@@ -17,6 +19,7 @@ from bot.core.clock import SimulatedClock
 from bot.core.conversation import Platform
 from bot.platforms.console import ConsolePlatform
 from bot.platforms.slack.manifest import SlashCommand, slack_manifest
+from bot.platforms.teams.manifest import TeamsCommand, teams_manifest, teams_package
 from bot.settings import Settings
 from bot.web import create_web_app, ensure_schema
 from handlers.help import command_label
@@ -26,6 +29,8 @@ from storage.export import EXPORTERS
 from storage.migrate import current_revision, head_revision, upgrade
 
 log = logging.getLogger("partnerops")
+
+TEAMS_PACKAGE = "partnerops-teams.zip"
 
 
 class CommandUsageError(Exception):
@@ -108,6 +113,9 @@ async def export(settings: Settings, entity: str, output_format: str, out: TextI
 
 
 def print_manifest(settings: Settings, platform: str, out: TextIO) -> None:
+    if platform == "teams":
+        _write_teams_package(settings, out)
+        return
     registry = build_registry()
     commands = [
         SlashCommand(
@@ -121,3 +129,17 @@ def print_manifest(settings: Settings, platform: str, out: TextIO) -> None:
     manifest = slack_manifest(public_url=settings.public_url, commands=commands,
                               socket_mode=settings.slack_socket_mode)
     yaml.safe_dump(manifest, out, sort_keys=False, allow_unicode=True)
+
+
+def _write_teams_package(settings: Settings, out: TextIO) -> None:
+    path = Path(TEAMS_PACKAGE)
+    if not settings.microsoft_app_id:
+        raise CommandUsageError("set MICROSOFT_APP_ID (the bot's Azure app id) first: the "
+                                "Teams package names the bot by it")
+    registry = build_registry()
+    commands = [TeamsCommand(spec.name, spec.summary) for spec in registry.commands]
+    manifest = teams_manifest(app_id=settings.microsoft_app_id, public_url=settings.public_url,
+                              commands=commands, version=version("partnerops"))
+    path.write_bytes(teams_package(manifest))
+    print(f"wrote {path} (upload it in Teams: Apps > Manage your apps > Upload an app)",
+          file=out)

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -119,3 +120,24 @@ def test_manifest_in_socket_mode_has_no_request_urls(tmp_path: Path):
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert "request_url" not in manifest["settings"]["interactivity"]
     assert all("url" not in entry for entry in manifest["features"]["slash_commands"])
+
+
+def test_teams_package_has_the_manifest_and_both_icons(tmp_path: Path):
+    app_id = "6f1f8a8e-1c1b-4b7e-9a39-1f2f0e9d5c11"
+    result = partnerops(tmp_path, "manifest", "teams", MICROSOFT_APP_ID=app_id,
+                        PUBLIC_URL="https://bot.acme.test")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / "partnerops-teams.zip") as package:
+        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        manifest = json.loads(package.read("manifest.json"))
+        assert package.read("color.png").startswith(b"\x89PNG")
+    assert manifest["id"] == manifest["bots"][0]["botId"] == app_id
+    assert manifest["validDomains"] == ["bot.acme.test"]
+    titles = {c["title"] for c in manifest["bots"][0]["commandLists"][0]["commands"]}
+    assert {"elephant", "partnerops", "help"} <= titles
+
+
+def test_teams_package_needs_the_app_id(tmp_path: Path):
+    result = partnerops(tmp_path, "manifest", "teams")
+    assert result.returncode == 2 and "MICROSOFT_APP_ID" in result.stderr
+    assert not (tmp_path / "partnerops-teams.zip").exists()
