@@ -13,6 +13,7 @@ from typing import TextIO
 
 import yaml
 from aiohttp import web
+from sqlalchemy.engine import make_url
 
 from bot.app import build_application
 from bot.core.clock import SimulatedClock
@@ -92,13 +93,18 @@ async def database_command(settings: Settings, action: str) -> None:
 
 
 async def export(settings: Settings, entity: str, output_format: str, out: TextIO) -> None:
-    application = build_application(settings)
+    """Read-only: a mistyped DATABASE_URL must not create (and export) an empty database."""
+    _require_existing_sqlite_file(settings.database_url)
+    database = Database.from_url(settings.database_url)
     try:
-        await ensure_schema(application)
-        async with application.database.session() as session:
+        current, head = await current_revision(database), head_revision()
+        if current != head:
+            raise CommandUsageError(f"the database is at revision {current or 'none'}, this "
+                                    f"version needs {head}: run `partnerops db upgrade` first")
+        async with database.session() as session:
             rows = await EXPORTERS[entity](session)
     finally:
-        await application.close()
+        await database.dispose()
     if output_format == "json":
         json.dump(rows, out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -110,6 +116,13 @@ async def export(settings: Settings, entity: str, output_format: str, out: TextI
             writer.writerows(rows)
     out.flush()
     print(f"exported {len(rows)} {entity}", file=sys.stderr)
+
+
+def _require_existing_sqlite_file(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).exists():
+        raise CommandUsageError(f"there is no database at {parsed.database}; check DATABASE_URL")
 
 
 def print_manifest(settings: Settings, platform: str, out: TextIO) -> None:

@@ -7,8 +7,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./partnerops.db"
+ASYNC_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
 def _env(name: str) -> AliasChoices:
@@ -74,6 +77,18 @@ class Settings(BaseSettings):
         value = value.strip().lstrip("/")
         if value and not all(ch.isalnum() or ch in "-_" for ch in value):
             raise ValueError("may contain only letters, digits, '-' and '_' (e.g. 'pp-')")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(f"{value!r} is not a database URL") from exc
+        if url.drivername not in ASYNC_DRIVERS:
+            raise ValueError(f"use an async driver: {' or '.join(ASYNC_DRIVERS)} "
+                             f"(e.g. {DEFAULT_DATABASE_URL}), not {url.drivername!r}")
         return value
 
     @field_validator("public_url")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiohttp import web
@@ -14,6 +15,7 @@ from storage.migrate import current_revision, head_revision
 
 log = logging.getLogger(__name__)
 
+HEALTH_TIMEOUT_SECONDS = 5.0
 APPLICATION = web.AppKey("application", Application)
 SLACK = web.AppKey("slack", SlackPlatform)
 
@@ -28,7 +30,7 @@ class SchemaOutOfDate(RuntimeError):
 async def healthz(request: web.Request) -> web.Response:
     application = request.app[APPLICATION]
     try:
-        await application.database.ping()
+        await asyncio.wait_for(application.database.ping(), HEALTH_TIMEOUT_SECONDS)
     except Exception as error:  # any failure means the database cannot serve us
         log.warning("health check: database unreachable (%s)", type(error).__name__)
         return web.json_response({"status": "error", "db": "unreachable",
@@ -57,9 +59,6 @@ def _slack(application: Application) -> SlackPlatform | None:
 
 def _teams(application: Application) -> TeamsPlatform:
     settings = application.settings
-    if not settings.microsoft_app_id:
-        log.info("Teams runs unauthenticated (local mode for the Bot Framework Emulator): set "
-                 "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to connect to Teams.")
     teams = TeamsPlatform(
         app_id=settings.microsoft_app_id,
         app_password=settings.secret(settings.microsoft_app_password),

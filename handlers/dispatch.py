@@ -36,7 +36,8 @@ class Dispatcher:
             if error.example:
                 error.example = as_typed(error.example, platform,
                                          self.services.config.command_prefix, self.registry)
-            return Reply(error.as_text())
+            errors = {error.field: error.message} if error.field else {}
+            return Reply(error.as_text(), field_errors=errors)
         except Exception:
             # Never the text or the person: an anonymous report must stay anonymous in logs.
             log.exception("unexpected failure in %s", what)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.cards import Card, Context, Fields, Text
+from bot.core.cards import Block, Card, Context, Fields, Text
 from bot.core.commands import CommandSpec, Feature, Subcommand
 from bot.core.conversation import ConversationRef
 from bot.core.errors import DeliveryError, UserError
@@ -35,7 +35,7 @@ def split_report(text: str) -> tuple[str, str]:
     return title, text if text != title else ""
 
 
-def report_form(origin: ConversationRef) -> Form:
+def report_form() -> Form:
     return Form(
         id=FormId.ELEPHANT_REPORT,
         title="Report an elephant",
@@ -46,13 +46,12 @@ def report_form(origin: ConversationRef) -> Form:
             FormField("description", "What happens, and what does it cost?",
                       kind=FieldKind.MULTILINE, required=False, max_length=DESCRIPTION_MAX),
         ),
-        context={"origin." + key: value for key, value in origin.to_dict().items()},
     )
 
 
 def elephant_card(elephant: Elephant, reporter: Person | None) -> Card:
     reported_by = reporter.display_name if reporter else "anonymous"
-    blocks: list = []
+    blocks: list[Block] = []
     if elephant.description:
         blocks.append(Text(elephant.description))
     blocks.append(Fields((("Status", elephant.status.value.replace("_", " ").capitalize()),
@@ -99,18 +98,16 @@ async def file_report(services: Services, reporter: Person, title: str, descript
 
 async def report(ctx: CommandContext) -> Response:
     if not ctx.args:
-        return OpenForm(report_form(ctx.invocation.conversation))
+        return OpenForm(report_form())
     title, description = split_report(ctx.args)
     return await file_report(ctx.services, ctx.person, title, description,
                              ctx.invocation.conversation)
 
 
 async def report_submitted(ctx: FormContext) -> Response:
-    origin_data = {key.removeprefix("origin."): value
-                   for key, value in ctx.submission.context.items() if key.startswith("origin.")}
-    origin = ConversationRef.from_dict(origin_data) or ctx.submission.conversation
+    # The platform vouches for where the form was opened; form context is client-supplied.
     return await file_report(ctx.services, ctx.person, ctx.submission.text("title"),
-                             ctx.submission.text("description"), origin)
+                             ctx.submission.text("description"), ctx.submission.conversation)
 
 
 FEATURE = Feature(

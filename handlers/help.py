@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.cards import Card, Context, Divider, Fields, Text
+from bot.core.cards import Block, Card, Context, Divider, Fields, Text
 from bot.core.commands import CommandSpec, Feature, Registry, Subcommand
 from bot.core.conversation import Platform
 from bot.core.responses import Reply, Response
@@ -35,7 +35,7 @@ def command_help(spec: CommandSpec, platform: Platform, prefix: str) -> Card:
     )
     examples = [f"{command_label(platform, spec.name, prefix)} {example}"
                 for sub in spec.every_usage() for example in sub.examples]
-    blocks: list = [Text(spec.summary)]
+    blocks: list[Block] = [Text(spec.summary)]
     if items:
         blocks.append(Fields(items))
     if examples:

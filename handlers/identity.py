@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from bot.core.conversation import Actor, Platform, Profile
@@ -9,6 +10,8 @@ from handlers.context import Services
 from storage import people
 from storage.models import Person, Role
 from storage.people import IdentityColumn
+
+PROFILE_LOOKUP_SECONDS = 1.0
 
 IDENTITY_COLUMNS: dict[Platform, IdentityColumn] = {
     Platform.SLACK: IdentityColumn.SLACK,
@@ -50,8 +53,13 @@ async def resolve_person(services: Services, actor: Actor) -> Person:
     fetched: Profile | None = None
     source = services.profiles.get(actor.platform)
     if source is not None and (known is None or known.profile_synced_at is None):
-        # Ask the directory outside any transaction: it is a network call.
-        fetched = await source.profile(actor.user_id)
+        # Ask the directory outside any transaction, and not for long: a form's trigger
+        # expires 3 s after the click, and the profile can be filled in next time.
+        try:
+            fetched = await asyncio.wait_for(source.profile(actor.user_id),
+                                             PROFILE_LOOKUP_SECONDS)
+        except TimeoutError:
+            fetched = None
     # Without an answer from an existing directory, ask again next time.
     synced = fetched is not None or source is None
     now = services.clock.now()
@@ -67,7 +75,8 @@ async def resolve_person(services: Services, actor: Actor) -> Person:
         if actor.user_id in services.config.admins:
             person.role = Role.ADMIN
         elif created and not services.config.admins and not person.is_external \
-                and await people.count_admins(session) == 0:
+                and await people.count_admins(session) == 0 \
+                and await people.claim_first_admin(session, person, now=now):
             person.role = Role.ADMIN  # The first person to use a new install runs it.
         session.add(person)
         await session.flush()

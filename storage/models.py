@@ -26,7 +26,7 @@ class ElephantStatus(StrEnum):
     WONT_FIX = "wont_fix"
 
 
-def _stored_as_text(enum: type[StrEnum]) -> SAEnum:
+def stored_as_text(enum: type[StrEnum]) -> SAEnum:
     """Store an enum by value in a plain string column: adding a value needs no DDL."""
     return SAEnum(
         enum,
@@ -57,7 +57,7 @@ class Person(SQLModel, table=True):
     teams_aad_object_id: str | None = Field(default=None, max_length=64)
     console_user_id: str | None = Field(default=None, max_length=100, unique=True)
     timezone: str | None = Field(default=None, max_length=64)
-    role: Role = Field(default=Role.MEMBER, sa_type=_stored_as_text(Role))
+    role: Role = Field(default=Role.MEMBER, sa_type=stored_as_text(Role))
     partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
     is_external: bool = False
     profile_synced_at: datetime | None = None
@@ -96,7 +96,7 @@ class Elephant(SQLModel, table=True):
     title: str = Field(max_length=200)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     status: ElephantStatus = Field(
-        default=ElephantStatus.REPORTED, sa_type=_stored_as_text(ElephantStatus)
+        default=ElephantStatus.REPORTED, sa_type=stored_as_text(ElephantStatus)
     )
     # None when filed anonymously: the reporter is then stored nowhere.
     reporter_id: int | None = Field(default=None, foreign_key="person.id", index=True)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Person, Role
+from storage.models import AppSetting, Person, Role
 
 
 class IdentityColumn(StrEnum):
@@ -46,6 +46,20 @@ async def get_or_create(session: AsyncSession, column: IdentityColumn, user_id: 
             raise
         return existing, False
     return person, True
+
+
+FIRST_ADMIN_KEY = "install.first_admin"
+
+
+async def claim_first_admin(session: AsyncSession, person: Person, *, now: datetime) -> bool:
+    """True for exactly one caller ever: the unique key settles concurrent first arrivals."""
+    try:
+        async with session.begin_nested():
+            session.add(AppSetting(key=FIRST_ADMIN_KEY, value=str(person.id), updated_at=now))
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 async def count_admins(session: AsyncSession) -> int:

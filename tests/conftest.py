@@ -26,6 +26,19 @@ REQUIRE_POSTGRES = os.environ.get("PARTNEROPS_REQUIRE_POSTGRES") == "1"
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 _postgres_state: dict[str, str | None] = {}
+# Variables of CONTRACT.md; a developer's own exports must not leak into the tests.
+CONTRACT_VARIABLES = (
+    "DATABASE_URL", "PORT", "PUBLIC_URL", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_API_URL",
+    "MICROSOFT_APP_ID", "MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_TENANT_ID",
+    "MICROSOFT_APP_TYPE", "PARTNEROPS_TIMEZONE", "PARTNEROPS_ADMINS", "PARTNEROPS_COMMAND_PREFIX",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_operator_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in CONTRACT_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
 
 
 async def _postgres_unavailable() -> str | None:

@@ -116,7 +116,8 @@ class Registry:
                             example="help")
         first, _, rest = text.strip().partition(" ")
         word = first.lower()
-        if word in HELP_WORDS:
+        # "/elephant Help desk tickets are ignored" is a report, not a request for help.
+        if word in HELP_WORDS and not (spec.default is not None and rest.strip()):
             return Route(spec, None, rest.strip())
         subcommand = spec.subcommand(word)
         if subcommand is not None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from bot.core.cards import Content
 from bot.core.forms import Form
@@ -10,10 +11,15 @@ from bot.core.forms import Form
 
 @dataclass(frozen=True)
 class Reply:
-    """A message to the person who asked; private unless `private` is False."""
+    """A message to the person who asked; private unless `private` is False.
+
+    `field_errors` (form field id -> message) lets a platform that can, show the problem
+    beside the field, in the still-open form.
+    """
 
     content: Content
     private: bool = True
+    field_errors: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

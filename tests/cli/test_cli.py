@@ -20,12 +20,7 @@ from storage import elephants, people
 from storage.engine import Database
 from storage.migrate import upgrade
 from storage.people import IdentityColumn
-
-CONTRACT_VARIABLES = ("DATABASE_URL", "PORT", "PUBLIC_URL", "SLACK_BOT_TOKEN",
-                      "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID",
-                      "SLACK_CLIENT_SECRET", "SLACK_API_URL", "MICROSOFT_APP_ID",
-                      "MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_TENANT_ID", "MICROSOFT_APP_TYPE",
-                      "PARTNEROPS_TIMEZONE", "PARTNEROPS_ADMINS", "PARTNEROPS_COMMAND_PREFIX")
+from tests.conftest import CONTRACT_VARIABLES
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -79,8 +74,22 @@ def test_export_json_and_csv(tmp_path: Path):
 
 
 def test_export_of_an_empty_table_is_valid(tmp_path: Path):
+    assert partnerops(tmp_path, "db", "upgrade").returncode == 0
     result = partnerops(tmp_path, "export", "partners", "--format", "json")
     assert result.returncode == 0 and json.loads(result.stdout) == []
+
+
+def test_export_never_creates_a_database(tmp_path: Path):
+    result = partnerops(tmp_path, "export", "elephants",
+                        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'typo.db'}")
+    assert result.returncode == 2 and "no database at" in result.stderr
+    assert not (tmp_path / "typo.db").exists()
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/x", "sqlite:///sync.db", "not a url"])
+def test_a_database_url_without_an_async_driver_is_a_usage_error(tmp_path: Path, url: str):
+    result = partnerops(tmp_path, "db", "current", DATABASE_URL=url)
+    assert result.returncode == 2 and "DATABASE_URL" in result.stderr
 
 
 @pytest.mark.parametrize("args", [(), ("export",), ("export", "unicorns"),

@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.cli.test_cli import CONTRACT_VARIABLES
+from tests.conftest import CONTRACT_VARIABLES
 from tests.fakes import FakeBotConnector, FakeSlackApi, teams_activities
 from tests.fakes.slack_requests import sign, slash_command
 

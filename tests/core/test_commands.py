@@ -39,6 +39,13 @@ def test_help_words_route_to_help(word: str):
     assert registry().route("elephant", word).subcommand is None
 
 
+def test_help_followed_by_text_is_the_text_when_the_command_takes_text():
+    route = registry().route("elephant", "Help desk tickets from partners are ignored")
+    assert route.subcommand is FILE
+    assert route.args == "Help desk tickets from partners are ignored"
+    assert registry().route("partnerops", "help list").subcommand is None
+
+
 def test_empty_text_without_default_is_help():
     assert registry().route("partnerops", "").subcommand is None
 

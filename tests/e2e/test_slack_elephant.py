@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from bot.web import SLACK
 from storage.export import EXPORTERS
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import RunningBot, bot_settings, start_bot
 from tests.fakes.slack_requests import slash_command, view_submission
 
 
@@ -59,6 +60,20 @@ async def test_ack_does_not_wait_for_the_work(bot: RunningBot):
     # The answer went out while the directory lookup was still pending.
     assert bot.slack.of("chat.postMessage") == []
     await bot.slack.wait_for("chat.postMessage")
+
+
+async def test_ack_does_not_wait_for_slack_to_say_who_the_bot_is(
+        tmp_path, clock, fake_slack, fake_connector):
+    fake_slack.delay_next("auth.test", 3.0)
+    bot = await start_bot(bot_settings(tmp_path, fake_slack), clock, fake_slack, fake_connector)
+    try:
+        response = await bot.slack_post(slash_command(
+            "/elephant", "Slow Slack at start-up", response_url=fake_slack.response_url()))
+        assert response.status == 200
+        assert bot.client.app[SLACK].identity.team_id is None  # auth.test still pending
+        await fake_slack.wait_for("response_url")
+    finally:
+        await bot.client.close()
 
 
 async def test_elephant_alone_opens_the_form_and_the_submission_files_it(bot: RunningBot):
@@ -115,3 +130,21 @@ async def test_too_short_report_is_refused_with_an_example(bot: RunningBot):
     assert "/elephant Direct reps keep the forecast" in answer.args["text"]
     assert await _export(bot, "elephants") == []
     assert bot.slack.of("chat.postMessage") == []
+
+
+async def test_a_bad_field_keeps_the_modal_open_with_the_error_beside_it(bot: RunningBot):
+    await bot.slack_post(slash_command("/elephant", "", response_url=bot.slack.response_url()))
+    [opened] = await bot.slack.wait_for("views.open")
+    view = opened.args["view"]
+
+    response = await bot.slack_post(view_submission(
+        view["callback_id"],
+        {"title": {"value": {"type": "plain_text_input", "value": "hm"}},
+         "description": {"value": {"type": "plain_text_input", "value": None}}},
+        private_metadata=view["private_metadata"]))
+
+    assert response.status == 200
+    answer = await response.json()
+    assert answer["response_action"] == "errors"
+    assert "a few words at least" in answer["errors"]["title"]
+    assert await _export(bot, "elephants") == []

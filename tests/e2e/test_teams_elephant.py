@@ -15,8 +15,10 @@ async def test_admin_picks_the_channel_here_and_a_partner_manager_reports_from_a
         "partnerops settings elephants-channel here",
         service_url=connector.url)
     assert (await bot.teams_post(setup)).status == 200
-    [notice] = await connector.wait_for("send")
+    notice, done = await connector.wait_for("send", count=2)
     assert notice.args["_conversation_id"] == CHANNEL_ID  # the channel, not the thread
+    assert done.args["_conversation_id"] != CHANNEL_ID  # the admin's 1:1 chat
+    assert "now go to" in done.args["text"]
 
     report = teams_activities.message("elephant Distributor quotes under our VAR price",
                                       service_url=connector.url, user_id="29:bob",
@@ -24,10 +26,9 @@ async def test_admin_picks_the_channel_here_and_a_partner_manager_reports_from_a
                                       activity_id="act-9")
     assert (await bot.teams_post(report)).status == 200
 
-    sends = await connector.wait_for("send", count=2)
-    assert sends[1].args["_conversation_id"] == CHANNEL_ID
-    replies = await connector.wait_for("reply", count=2)
-    confirmation = next(r for r in replies if r.args["_activity_id"] == "act-9")
+    sends = await connector.wait_for("send", count=3)
+    assert sends[2].args["_conversation_id"] == CHANNEL_ID
+    [confirmation] = await connector.wait_for("reply")  # bob asked in his 1:1 chat
     assert confirmation.args["_conversation_id"] == "a:bob-1on1"
     assert "Filed **E-1**" in confirmation.args["text"]
 
@@ -46,4 +47,16 @@ async def test_garbage_is_refused_without_a_500(bot: RunningBot):
     assert response.status == 400
     missing_type = await bot.client.post("/api/messages", data=b"{}")
     assert missing_type.status in (400, 415)
+    assert bot.connector.calls == []
+
+
+async def test_local_mode_refuses_a_service_url_off_this_machine(bot: RunningBot):
+    activity = teams_activities.message("elephant Spoofed report",
+                                        service_url="https://smba.evil.example/",
+                                        user_id="U_SLACK_ADMIN")
+    response = await bot.teams_post(activity)
+    assert response.status == 401
+    async with bot.application.database.session() as session:
+        assert await EXPORTERS["elephants"](session) == []
+        assert await EXPORTERS["people"](session) == []
     assert bot.connector.calls == []

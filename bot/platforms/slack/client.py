@@ -15,7 +15,7 @@ SERVER_ERROR_RETRIES = 2
 CONNECTION_RETRIES = 1
 
 
-def build_web_client(token: str, base_url: str) -> AsyncWebClient:
+def build_web_client(token: str | None, base_url: str) -> AsyncWebClient:
     """A client for `base_url` (SLACK_API_URL) that waits out 429s and retries 5xx briefly."""
     return AsyncWebClient(
         token=token,

@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.conversation import Profile
+from bot.platforms.slack.identity import SlackIdentity
 
 log = logging.getLogger(__name__)
 
@@ -16,17 +17,9 @@ log = logging.getLogger(__name__)
 class SlackDirectory:
     """Looks people up once; the caller stores the result, so this never needs a cache."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, identity: SlackIdentity) -> None:
         self._client = client
-        self._own_team: str | None = None
-
-    async def _home_team(self) -> str | None:
-        if self._own_team is None:
-            try:
-                self._own_team = str((await self._client.auth_test()).get("team_id") or "")
-            except (TimeoutError, SlackClientError, aiohttp.ClientError):
-                return None
-        return self._own_team or None
+        self._identity = identity
 
     async def profile(self, user_id: str) -> Profile | None:
         try:
@@ -37,7 +30,7 @@ class SlackDirectory:
             return None
         profile = user.get("profile") or {}
         team_id = user.get("team_id") or profile.get("team")
-        home = await self._home_team()
+        home = self._identity.team_id
         return Profile(
             display_name=profile.get("display_name") or profile.get("real_name")
             or user.get("real_name") or user.get("name", ""),

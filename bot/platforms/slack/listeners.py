@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,6 +27,7 @@ from bot.platforms.slack.render import message_payload
 log = logging.getLogger(__name__)
 
 Listener = Callable[..., Awaitable[None]]
+FORM_ANSWER_BUDGET_SECONDS = 2.0
 FORM_TOO_SLOW = "That took me too long to open the form. Please run the command again."
 
 
@@ -63,10 +65,21 @@ class SlackListeners:
 
     async def _on_view_submission(self, ack: AsyncAck, body: dict[str, Any],
                                   client: AsyncWebClient) -> None:
-        await ack()
         actor = parse.actor_from_body(body)
         submission = submission_from_view(body["view"], actor)
-        response = await self._dispatcher.submit(submission)
+        # Answer inside the modal when the work is quick enough to beat Slack's 3 s limit,
+        # so a bad field keeps the form open with what the person typed.
+        work = asyncio.ensure_future(self._dispatcher.submit(submission))
+        done, _ = await asyncio.wait({work}, timeout=FORM_ANSWER_BUDGET_SECONDS)
+        if not done:
+            await ack()
+            response = await work
+        else:
+            response = work.result()
+            if isinstance(response, Reply) and response.field_errors:
+                await ack(response_action="errors", errors=dict(response.field_errors))
+                return
+            await ack()
         await self._deliver(response, actor, submission.conversation, client)
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],

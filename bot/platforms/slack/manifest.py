@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+# What the bot uses today; features that read threads add history scopes with their listeners.
 BOT_SCOPES = (
     "commands",
     "chat:write",
@@ -14,15 +15,9 @@ BOT_SCOPES = (
     "users:read.email",
     "channels:read",
     "groups:read",
-    "im:read",
-    "mpim:read",
-    "app_mentions:read",
-    "channels:history",
-    "groups:history",
-    "im:history",
 )
-# Only events the bot handles: Slack disables subscriptions that keep failing.
-BOT_EVENTS = ("app_mention",)
+# Only events the bot handles (none yet): Slack disables subscriptions that keep failing.
+BOT_EVENTS: tuple[str, ...] = ()
 DESCRIPTION_MAX = 140
 
 
@@ -50,14 +45,16 @@ def slack_manifest(*, public_url: str, commands: list[SlashCommand],
             entry["usage_hint"] = command.usage_hint[:1000]
         slash_commands.append(entry)
     settings: dict[str, Any] = {
-        "event_subscriptions": {"bot_events": list(BOT_EVENTS)},
         "interactivity": {"is_enabled": True},
         "org_deploy_enabled": False,
         "socket_mode_enabled": socket_mode,
         "token_rotation_enabled": False,
     }
+    if BOT_EVENTS:
+        settings["event_subscriptions"] = {"bot_events": list(BOT_EVENTS)}
+        if not socket_mode:
+            settings["event_subscriptions"]["request_url"] = events_url
     if not socket_mode:
-        settings["event_subscriptions"]["request_url"] = events_url
         settings["interactivity"]["request_url"] = events_url
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
@@ -67,8 +64,9 @@ def slack_manifest(*, public_url: str, commands: list[SlashCommand],
             "background_color": "#1d3557",
         },
         "features": {
-            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
-                         "messages_tab_read_only_enabled": False},
+            # The bot's direct messages show in the Messages tab; people use slash commands.
+            "app_home": {"home_tab_enabled": False, "messages_tab_enabled": True,
+                         "messages_tab_read_only_enabled": True},
             "bot_user": {"display_name": app_name, "always_online": True},
             "slash_commands": slash_commands,
         },

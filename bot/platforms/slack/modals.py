@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 from bot.core.conversation import Actor, ConversationKind, ConversationRef
 from bot.core.forms import FieldKind, FieldValue, Form, FormField, Submission
 from bot.core.ids import FormId
+from bot.platforms.slack.mrkdwn import clip
 
 MODAL_TITLE_MAX = 24
 SUBMIT_LABEL_MAX = 24
@@ -25,10 +26,6 @@ LABEL_MAX = 2000
 PRIVATE_METADATA_MAX = 3000
 VALUE_ACTION = "value"
 CHECKED = "true"
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _element(field: FormField) -> Any:
@@ -61,7 +58,7 @@ def form_view(form: Form, conversation: ConversationRef) -> View:
     blocks = [
         InputBlock(
             block_id=field.id,
-            label=PlainTextObject(text=_clip(field.label, LABEL_MAX)),
+            label=PlainTextObject(text=clip(field.label, LABEL_MAX)),
             element=_element(field),
             optional=not field.required or field.kind is FieldKind.CHECKBOX,
             hint=PlainTextObject(text=field.hint) if field.hint else None,
@@ -70,8 +67,8 @@ def form_view(form: Form, conversation: ConversationRef) -> View:
     ]
     return View(
         type="modal", callback_id=form.id.value,
-        title=PlainTextObject(text=_clip(form.title, MODAL_TITLE_MAX)),
-        submit=PlainTextObject(text=_clip(form.submit_label, SUBMIT_LABEL_MAX)),
+        title=PlainTextObject(text=clip(form.title, MODAL_TITLE_MAX)),
+        submit=PlainTextObject(text=clip(form.submit_label, SUBMIT_LABEL_MAX)),
         close=PlainTextObject(text="Cancel"), private_metadata=metadata, blocks=blocks,
     )
 

@@ -19,6 +19,11 @@ def from_markup(text: str) -> str:
     return _BOLD.sub(r"*\1*", escape(text))
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def chunks(text: str, limit: int) -> list[str]:
     """Split text into pieces under `limit`, preferring line then word boundaries."""
     pieces: list[str] = []

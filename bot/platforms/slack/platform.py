@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiohttp import web
@@ -13,6 +14,7 @@ from bot.core.commands import Registry
 from bot.core.ports import Dispatcher
 from bot.platforms.slack.client import build_web_client
 from bot.platforms.slack.directory import SlackDirectory
+from bot.platforms.slack.identity import SlackIdentity
 from bot.platforms.slack.listeners import SlackListeners
 from bot.platforms.slack.outbox import SlackOutbox
 
@@ -26,12 +28,20 @@ class SlackPlatform:
                  dispatcher: Dispatcher, registry: Registry, command_prefix: str = "",
                  app_token: str = "") -> None:
         self.client = build_web_client(bot_token, api_url)
+        self.identity = SlackIdentity(self.client)
         self.outbox = SlackOutbox(self.client)
-        self.directory = SlackDirectory(self.client)
+        self.directory = SlackDirectory(self.client, self.identity)
         self._app_token = app_token
         self._socket: AsyncSocketModeHandler | None = None
+        self._learning: asyncio.Task[bool] | None = None
+        # Request bodies hold what people wrote: keep bolt's INFO logs (which print the
+        # body of any request with a bad signature) out of ours.
+        logging.getLogger("slack_bolt").setLevel(logging.WARNING)
         self.app = AsyncApp(
-            client=self.client,  # carries the bot token and SLACK_API_URL
+            # Token-less: bolt copies SLACK_API_URL and the retries from it per request,
+            # and takes the token from `authorize`.
+            client=build_web_client(None, api_url),
+            authorize=self.identity.authorizer(),
             signing_secret=signing_secret,
             # Socket Mode requests arrive authenticated by the app token instead.
             request_verification_enabled=bool(signing_secret) or not app_token,
@@ -47,10 +57,19 @@ class SlackPlatform:
 
     async def handle(self, request: web.Request) -> web.Response:
         """POST /slack/events: commands, interactivity and events on one Request URL."""
-        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        try:
+            bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            # A body bolt cannot parse; the signature is checked after parsing.
+            log.warning("refused a Slack request whose body could not be parsed")
+            return web.json_response({"error": "malformed request"}, status=400)
+        if bolt_response.status == 401:
+            log.warning("refused a Slack request with a bad, stale or missing signature")
         return await to_aiohttp_response(bolt_response)
 
     async def start(self) -> None:
+        # In the background: a slow Slack must not hold up start-up (or Teams, or health).
+        self._learning = asyncio.create_task(self.identity.learn())
         if self.socket_mode:
             self._socket = AsyncSocketModeHandler(self.app, self._app_token)
             await self._socket.connect_async()
@@ -60,3 +79,5 @@ class SlackPlatform:
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
+        if self._learning is not None:
+            self._learning.cancel()

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 
 from bot.core import cards
 from bot.core.cards import ButtonStyle, Card, Content, as_card
-from bot.platforms.slack.mrkdwn import chunks, escape, from_markup
+from bot.platforms.slack.mrkdwn import chunks, clip, escape, from_markup
 
 SECTION_TEXT_MAX = 3000
 HEADER_MAX = 150
@@ -30,10 +30,6 @@ BLOCKS_PER_MESSAGE = 50
 FALLBACK_TEXT_MAX = 3000
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _text_blocks(block: cards.Text) -> list[Block]:
     if block.markup:
         return [SectionBlock(text=MarkdownTextObject(text=piece))
@@ -43,7 +39,7 @@ def _text_blocks(block: cards.Text) -> list[Block]:
 
 
 def _fields_blocks(block: cards.Fields) -> list[Block]:
-    texts = [MarkdownTextObject(text=_clip(f"*{escape(label)}*\n{escape(value) or '—'}",
+    texts = [MarkdownTextObject(text=clip(f"*{escape(label)}*\n{escape(value) or '—'}",
                                            FIELD_TEXT_MAX))
              for label, value in block.items]
     return [SectionBlock(fields=texts[start:start + FIELDS_PER_SECTION])
@@ -53,7 +49,7 @@ def _fields_blocks(block: cards.Fields) -> list[Block]:
 def _actions_blocks(block: cards.Actions) -> list[Block]:
     buttons = [
         ButtonElement(
-            text=_clip(button.label, BUTTON_TEXT_MAX),
+            text=clip(button.label, BUTTON_TEXT_MAX),
             action_id=button.action.value,
             value=button.value or None,
             style=None if button.style is ButtonStyle.DEFAULT else button.style.value,
@@ -73,7 +69,7 @@ def _blocks_of(block: cards.Block) -> list[Block]:
         case cards.Actions():
             return _actions_blocks(block) if block.buttons else []
         case cards.Context(body=body):
-            return [ContextBlock(elements=[MarkdownTextObject(text=_clip(from_markup(body),
+            return [ContextBlock(elements=[MarkdownTextObject(text=clip(from_markup(body),
                                                                          SECTION_TEXT_MAX))])]
         case cards.Divider():
             return [DividerBlock()]
@@ -84,7 +80,7 @@ def card_blocks(card: Card) -> list[Block]:
     """The card as Block Kit blocks; a card too long for one message is cut with a note."""
     blocks: list[Block] = []
     if card.title:
-        blocks.append(HeaderBlock(text=PlainTextObject(text=_clip(card.title, HEADER_MAX),
+        blocks.append(HeaderBlock(text=PlainTextObject(text=clip(card.title, HEADER_MAX),
                                                        emoji=True)))
     for block in card.blocks:
         blocks.extend(_blocks_of(block))
@@ -100,6 +96,6 @@ def message_payload(content: Content) -> dict[str, Any]:
     """chat.postMessage / chat.update / respond() arguments: blocks plus fallback text."""
     card = as_card(content)
     return {
-        "text": _clip(from_markup(card.summary), FALLBACK_TEXT_MAX),
+        "text": clip(from_markup(card.summary), FALLBACK_TEXT_MAX),
         "blocks": [block.to_dict() for block in card_blocks(card)],
     }

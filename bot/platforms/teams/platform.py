@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from botbuilder.core import TurnContext
@@ -12,13 +14,14 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, ActivityTypes
 from pydantic import SecretStr
 
+from bot.core.conversation import ConversationKind
 from bot.core.forms import Submission
 from bot.core.ports import Dispatcher, ReferenceStore
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import OpenForm, Reply, Response
 from bot.platforms.teams import render
 from bot.platforms.teams.outbox import TeamsOutbox
-from bot.platforms.teams.parse import parse_message
+from bot.platforms.teams.parse import Inbound, parse_message
 from bot.platforms.teams.references import References
 from bot.platforms.teams.retry import RetryPolicy
 
@@ -36,6 +39,15 @@ class _Credentials:
     APP_PASSWORD: str
     APP_TENANTID: str
     APP_TYPE: str
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host in ("localhost", "::1"):
+        return True
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _plain(status: int, text: str) -> web.Response:
@@ -62,16 +74,20 @@ class TeamsPlatform:
     """Microsoft Teams over Bot Framework: `handle` serves /api/messages, `outbox` sends.
 
     An empty `app_id` is local unauthenticated mode (Bot Framework Emulator, tests): requests
-    are not authenticated and replies carry no token. Never expose it to the internet.
-    Teams has no ephemeral messages, so a private Reply is an ordinary reply where the person
-    asked (in a channel, in the thread of their command) and visible to everyone there.
+    are not authenticated and replies carry no token, so only requests from this machine with
+    a serviceUrl on this machine are accepted.
+    Teams has no ephemeral messages: a private Reply to a command typed in a channel or group
+    chat goes to the person's 1:1 chat with the bot (see TeamsOutbox.post_private).
     """
 
     def __init__(self, *, app_id: str, app_password: str | SecretStr, tenant_id: str, app_type: str,
                  dispatcher: Dispatcher, references: ReferenceStore, command_prefix: str = "",
                  retry: RetryPolicy | None = None) -> None:
-        if not app_id:
-            log.info("Teams runs unauthenticated (MICROSOFT_APP_ID unset): Emulator/tests only")
+        self._local_mode = not app_id
+        if self._local_mode:
+            log.info("Teams runs unauthenticated (MICROSOFT_APP_ID unset) and accepts only "
+                     "requests from this machine, for the Bot Framework Emulator; set "
+                     "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to connect to Teams.")
         if isinstance(app_password, SecretStr):
             app_password = app_password.get_secret_value()
         credentials = _Credentials(app_id, app_password if app_id else "",
@@ -91,6 +107,11 @@ class TeamsPlatform:
         activity = _activity(await request.read())
         if activity is None:
             return _plain(400, "The body is not a Bot Framework activity.")
+        if self._local_mode and not (_is_loopback(request.remote)
+                                     and _is_loopback(urlsplit(activity.service_url).hostname)):
+            # Unauthenticated, the bot would post wherever a stranger's serviceUrl points.
+            log.warning("refused a Teams request from outside this machine in local mode")
+            return _plain(401, "Local mode accepts requests from this machine only.")
         auth_header = request.headers.get("Authorization", "")
         try:
             invoke = await self.adapter.process_activity(auth_header, activity, self.turn)
@@ -119,19 +140,27 @@ class TeamsPlatform:
             log.exception("a Teams message turn failed")
             await self._apologise(context)
 
-    async def _dispatch(self, activity: Activity) -> Response:
+    async def _dispatch(self, activity: Activity) -> tuple[Inbound | None, Response]:
         """Run a command, form submission or button press through the core."""
         request = parse_message(activity, self._prefix)
         if isinstance(request, Invocation):
-            return await self._dispatcher.command(request)
+            return request, await self._dispatcher.command(request)
         if isinstance(request, Submission):
-            return await self._dispatcher.submit(request)
+            return request, await self._dispatcher.submit(request)
         if isinstance(request, ActionInvocation):
-            return await self._dispatcher.action(request)
-        return Reply(STALE)
+            return request, await self._dispatcher.action(request)
+        return request, Reply(STALE)
 
-    async def _respond(self, context: TurnContext, response: Response) -> None:
+    async def _respond(self, context: TurnContext,
+                       answered: tuple[Inbound | None, Response]) -> None:
         """Send a handler's answer as a reply to the activity that asked."""
+        request, response = answered
+        if isinstance(response, Reply) and response.private and request is not None \
+                and request.conversation.kind is not ConversationKind.DIRECT:
+            # Nobody else in the channel may read it: the person's 1:1 chat instead.
+            await self.outbox.post_private(request.conversation, request.actor.user_id,
+                                           response.content)
+            return
         if isinstance(response, Reply):
             reply = render.message(response.content)
         elif isinstance(response, OpenForm):

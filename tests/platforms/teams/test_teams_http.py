@@ -66,18 +66,20 @@ async def test_quick_elephant_is_posted_and_confirmed(
 
 async def test_channel_mention_posts_to_the_channel_and_replies_in_the_thread(
         bot: TestClient, connector: FakeBotConnector) -> None:
-    """In a channel the card starts a new post; the confirmation stays in the command's thread."""
+    """In a channel the card starts a new post; the private confirmation goes to a 1:1 chat."""
     activity = teams_activities.channel_mention_message(
         "elephant Partner marketing never hears about launches", service_url=connector.url)
 
     assert (await post_activity(bot, activity)).status == 200
 
-    (posted,) = await connector.wait_for("send")
+    posted, private = await connector.wait_for("send", count=2)
     assert posted.args["_conversation_id"] == teams_activities.CHANNEL_ID
     assert "E-1" in texts(adaptive_card(posted))[0]
-    (reply,) = await connector.wait_for("reply")
-    assert reply.args["_conversation_id"] == THREAD and reply.args["_activity_id"] == "act-1"
-    assert "E-1" in reply.args["text"]
+    (created,) = connector.of("create_conversation")
+    assert created.args["members"] == [{"id": "29:ana"}]
+    assert private.args["_conversation_id"] not in (THREAD, teams_activities.CHANNEL_ID)
+    assert "E-1" in private.args["text"]
+    assert connector.of("reply") == []  # nothing private lands in the channel's thread
 
 
 async def test_help_is_a_card(bot: TestClient, connector: FakeBotConnector) -> None:
@@ -135,8 +137,8 @@ async def test_mention_of_the_umbrella_command_keeps_its_word(
                                                         service_url=connector.url)
     await post_activity(bot, activity)
 
-    (reply,) = await connector.wait_for("reply")
-    assert texts(adaptive_card(reply))[0] == "Who you are to PartnerOps"
+    (private,) = await connector.wait_for("send")  # private: in the 1:1 chat
+    assert texts(adaptive_card(private))[0] == "Who you are to PartnerOps"
 
 
 @pytest.mark.parametrize("headers", [{}, {"Content-Type": "text/plain"}])
@@ -268,8 +270,10 @@ async def test_button_press_reaches_the_dispatcher_as_an_action(
     assert action.message is not None and action.message.id == "activity-9"
     assert action.conversation.id == teams_activities.CHANNEL_ID
     assert action.actor.timezone == "Europe/Berlin" and action.actor.team_id == "tenant-1"
-    replies = await connector.wait_for("reply", count=2)
-    assert [reply.args["text"] for reply in replies] == ["pressed", STALE]
+    (pressed,) = await connector.wait_for("send")  # private: in the 1:1 chat
+    assert pressed.args["text"] == "pressed"
+    (stale_answer,) = await connector.wait_for("reply")  # unknown data: answered in place
+    assert stale_answer.args["text"] == STALE
 
 
 def _channel_sender() -> dict[str, str]:

@@ -161,11 +161,12 @@ async def test_private_message_opens_a_personal_chat(
     await teams.outbox.post_private(CHANNEL, "29:ana", "Only for you")
     await teams.outbox.post_private(CHANNEL, "29:ana", "Again")
 
-    (created,) = await connector.wait_for("create_conversation")
+    (created,) = await connector.wait_for("create_conversation")  # once, then reused
     assert created.args["members"] == [{"id": "29:ana"}]
     assert created.args["channelData"] == {"tenant": {"id": "tenant-1"}}
     sent = await connector.wait_for("send", count=2)
-    assert [call.args["_conversation_id"] for call in sent] == ["conv-1", "conv-1"]
+    assert [call.args["text"] for call in sent] == ["Only for you", "Again"]
+    assert sent[0].args["_conversation_id"] == sent[1].args["_conversation_id"]
     assert await teams.outbox.post(ConversationRef(Platform.TEAMS, "29:ana",
                                                    ConversationKind.DIRECT), "By user id")
 

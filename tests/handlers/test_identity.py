@@ -1,0 +1,98 @@
+"""People are recognised across requests; a new install gets exactly one first admin."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.core.clock import SimulatedClock
+from bot.core.conversation import Actor, Platform, Profile
+from bot.core.outbox import RoutingOutbox
+from handlers.context import BotConfig, Services
+from handlers.identity import resolve_person
+from storage.engine import Database
+from storage.models import Role
+
+
+class Directory:
+    """A ProfileSource that answers from a dict and counts how often it was asked."""
+
+    def __init__(self, profiles: dict[str, Profile]) -> None:
+        self.profiles = profiles
+        self.asked = 0
+
+    async def profile(self, user_id: str) -> Profile | None:
+        self.asked += 1
+        return self.profiles.get(user_id)
+
+
+def services(database: Database, clock: SimulatedClock, **config: object) -> Services:
+    return Services(db=database, outbox=RoutingOutbox(), clock=clock,
+                    config=BotConfig(**config))  # type: ignore[arg-type]
+
+
+async def test_concurrent_first_users_make_exactly_one_admin(database: Database,
+                                                             clock: SimulatedClock):
+    team = services(database, clock)
+    people = await asyncio.gather(*(
+        resolve_person(team, Actor(Platform.SLACK, f"U{n}", f"user{n}")) for n in range(8)))
+    assert sorted(person.role for person in people).count(Role.ADMIN) == 1
+
+
+async def test_configured_admins_replace_the_first_user_rule(database: Database,
+                                                             clock: SimulatedClock):
+    team = services(database, clock, admins=frozenset({"U9"}))
+    first = await resolve_person(team, Actor(Platform.SLACK, "U1"))
+    admin = await resolve_person(team, Actor(Platform.SLACK, "U9"))
+    assert (first.role, admin.role) == (Role.MEMBER, Role.ADMIN)
+
+
+async def test_directory_is_asked_once_and_fills_the_profile(database: Database,
+                                                             clock: SimulatedClock):
+    directory = Directory({"U1": Profile("Ana", "ana@acme.test", "Asia/Tokyo", "T1")})
+    team = services(database, clock)
+    team.profiles = {Platform.SLACK: directory}
+    for _ in range(3):
+        ana = await resolve_person(team, Actor(Platform.SLACK, "U1", "ana"))
+    assert directory.asked == 1
+    assert (ana.display_name, ana.email, ana.timezone) == ("Ana", "ana@acme.test", "Asia/Tokyo")
+
+
+async def test_a_directory_that_fails_is_asked_again_next_time(database: Database,
+                                                               clock: SimulatedClock):
+    directory = Directory({})
+    team = services(database, clock)
+    team.profiles = {Platform.SLACK: directory}
+    await resolve_person(team, Actor(Platform.SLACK, "U1", "ana"))
+    directory.profiles["U1"] = Profile("Ana A.", timezone="Europe/Berlin")
+    ana = await resolve_person(team, Actor(Platform.SLACK, "U1", "ana"))
+    assert directory.asked == 2 and ana.timezone == "Europe/Berlin"
+
+
+async def test_external_people_never_become_the_first_admin(database: Database,
+                                                            clock: SimulatedClock):
+    team = services(database, clock)
+    guest = await resolve_person(team, Actor(Platform.TEAMS, "29:guest", is_external=True))
+    assert guest.role is Role.MEMBER
+
+
+class SlowDirectory(Directory):
+    def __init__(self) -> None:
+        super().__init__({"U1": Profile("Ana")})
+        self.release = asyncio.Event()
+
+    async def profile(self, user_id: str) -> Profile | None:
+        self.asked += 1
+        await self.release.wait()  # never released: a directory that hangs
+        return await super().profile(user_id)
+
+
+async def test_a_hanging_directory_does_not_hold_the_request(database: Database,
+                                                             clock: SimulatedClock,
+                                                             monkeypatch):
+    from handlers import identity
+
+    monkeypatch.setattr(identity, "PROFILE_LOOKUP_SECONDS", 0.05)
+    team = services(database, clock)
+    team.profiles = {Platform.SLACK: SlowDirectory()}
+    ana = await resolve_person(team, Actor(Platform.SLACK, "U1", "ana"))
+    assert ana.display_name == "ana" and ana.profile_synced_at is None
