@@ -2,42 +2,36 @@
 
 from __future__ import annotations
 
-import json
-
 from bot.core.cards import Card, Fields
 from bot.core.commands import CommandSpec, Feature, Subcommand
-from bot.core.conversation import ConversationRef, Platform
+from bot.core.conversation import ConversationKind, ConversationRef
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import Reply, Response
-from handlers.context import CommandContext, Services
-from storage import app_settings
+from handlers.channel_settings import (
+    CHANNEL_SETTINGS,
+    ELEPHANTS_CHANNEL,
+    choose_channel,
+    chosen_channel,
+)
+from handlers.context import CommandContext
 
-ELEPHANTS_CHANNEL = "elephants-channel"
-SETTING_NAMES = (ELEPHANTS_CHANNEL,)
-
-
-def _setting_key(name: str, platform: Platform) -> str:
-    return f"{name}.{platform.value}"
-
-
-async def elephants_channel(services: Services, platform: Platform) -> ConversationRef | None:
-    """The channel an admin chose for elephant reports on this platform, if any."""
-    async with services.db.session() as session:
-        stored = await app_settings.get(session, _setting_key(ELEPHANTS_CHANNEL, platform))
-    return ConversationRef.from_dict(json.loads(stored)) if stored else None
+EXAMPLE = "partnerops settings elephants-channel #partner-elephants"
 
 
 def _channel_argument(ctx: CommandContext, words: list[str]) -> ConversationRef:
     if ctx.invocation.channels:
         return ctx.invocation.channels[0]
     if words and words[0].lower() == "here":
+        if ctx.invocation.conversation.kind is ConversationKind.DIRECT:
+            raise UserError("`here` is our direct conversation; run this in the channel itself, "
+                            "or name the channel.", example=EXAMPLE)
         return ctx.invocation.conversation
     raise UserError("Name the channel: mention it, or say `here` for this conversation.",
-                    example="partnerops settings elephants-channel #partner-elephants")
+                    example=EXAMPLE)
 
 
 async def _show_settings(ctx: CommandContext) -> Response:
-    channel = await elephants_channel(ctx.services, ctx.platform)
+    channel = await chosen_channel(ctx.services, ELEPHANTS_CHANNEL, ctx.platform)
     shown = channel.label if channel else "not set (reports go to the channel they came from)"
     return Reply(Card(summary="PartnerOps settings", title="Settings",
                       blocks=(Fields(((ELEPHANTS_CHANNEL, shown),)),)))
@@ -48,10 +42,9 @@ async def settings(ctx: CommandContext) -> Response:
     if not words:
         return await _show_settings(ctx)
     name = words[0].lower()
-    if name not in SETTING_NAMES:
+    if name not in CHANNEL_SETTINGS:
         raise UserError(f"There is no setting '{words[0]}'. Settings: "
-                        f"{', '.join(SETTING_NAMES)}.",
-                        example="partnerops settings elephants-channel #partner-elephants")
+                        f"{', '.join(CHANNEL_SETTINGS)}.", example=EXAMPLE)
     channel = _channel_argument(ctx, words[1:])
     try:
         # Posting first proves the bot may speak there before anything is saved.
@@ -61,9 +54,7 @@ async def settings(ctx: CommandContext) -> Response:
     except DeliveryError as exc:
         raise UserError(f"I can't post in {channel.label} ({exc}). Invite me to it first, "
                         "then try again.", example="/invite @PartnerOps") from exc
-    async with ctx.services.db.session() as session:
-        await app_settings.put(session, _setting_key(ELEPHANTS_CHANNEL, ctx.platform),
-                               json.dumps(channel.to_dict()), now=ctx.services.clock.now())
+    await choose_channel(ctx.services, name, channel)
     return Reply(f"Done: elephant reports from {ctx.platform.value.title()} now go to "
                  f"{channel.label}.")
 

@@ -11,7 +11,7 @@ from bot.core.errors import DeliveryError, UserError
 from bot.core.forms import FieldKind, Form, FormField
 from bot.core.ids import FormId
 from bot.core.responses import OpenForm, Reply, Response
-from handlers.admin import elephants_channel
+from handlers.channel_settings import ELEPHANTS_CHANNEL, chosen_channel
 from handlers.context import CommandContext, FormContext, Services
 from storage import elephants
 from storage.models import Elephant, Person
@@ -82,7 +82,7 @@ async def file_report(services: Services, reporter: Person, title: str, descript
         elephant = await elephants.create(session, title=title, description=description,
                                           platform=origin.platform.value,
                                           reporter_id=reporter.id, now=services.clock.now())
-    target = await elephants_channel(services, origin.platform) or origin
+    target = await chosen_channel(services, ELEPHANTS_CHANNEL, origin.platform) or origin
     try:
         posted = await services.outbox.post(target, elephant_card(elephant, reporter))
     except DeliveryError as exc:

@@ -55,3 +55,12 @@ async def test_missing_channel_argument_explains_itself(bot: RunningBot):
     [answer] = await bot.slack.wait_for("response_url")
     assert "Name the channel" in answer.args["text"]
     assert "/partnerops settings elephants-channel #partner-elephants" in answer.args["text"]
+
+
+async def test_here_in_a_direct_message_is_refused(bot: RunningBot):
+    await bot.slack_post(slash_command("/partnerops", "settings elephants-channel here",
+                                       channel_id="D0001", channel_name="directmessage",
+                                       response_url=bot.slack.response_url()))
+    [answer] = await bot.slack.wait_for("response_url")
+    assert "run this in the channel itself" in answer.args["text"]
+    assert bot.slack.of("chat.postMessage") == []

@@ -8,6 +8,8 @@ from bot.core.conversation import Actor, ConversationKind, ConversationRef, Plat
 from bot.platforms.slack.mrkdwn import CHANNEL_MENTION
 
 DIRECT_MESSAGE_NAME = "directmessage"
+# Slack names every private channel this in slash commands; it is no name at all.
+PRIVATE_CHANNEL_PLACEHOLDER = "privategroup"
 
 
 def conversation_kind(channel_id: str, channel_name: str = "") -> ConversationKind:
@@ -20,7 +22,8 @@ def conversation_kind(channel_id: str, channel_name: str = "") -> ConversationKi
 
 def conversation(channel_id: str, channel_name: str = "") -> ConversationRef:
     kind = conversation_kind(channel_id, channel_name)
-    name = "" if kind is ConversationKind.DIRECT else channel_name
+    name = "" if kind is ConversationKind.DIRECT or channel_name == PRIVATE_CHANNEL_PLACEHOLDER \
+        else channel_name
     return ConversationRef(Platform.SLACK, channel_id, kind, name)
 
 
