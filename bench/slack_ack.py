@@ -1,4 +1,9 @@
-"""How long Slack waits for our ack, against a bare aiohttp handler on the same machine."""
+"""How long Slack waits for our ack, against a bolt app that only acks, on the same machine.
+
+bolt itself polls for the ack every 10 ms, so the floor is bolt's own: the ratio shows what
+PartnerOps adds before the ack (it should add nothing: the database, the directory and the
+Web API all come after it).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,10 @@ from pathlib import Path
 
 from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestServer
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import build_application
 from bot.core.clock import SystemClock
@@ -39,12 +48,19 @@ async def _timings(url: str, slack: FakeSlackApi) -> list[float]:
 
 
 async def _floor(slack: FakeSlackApi) -> list[float]:
-    async def bare(request: web.Request) -> web.Response:
-        await request.read()
-        return web.Response(status=200)
+    bolt = AsyncApp(client=AsyncWebClient(base_url=slack.url), signing_secret=SECRET,
+                    authorize=_authorize)
+
+    @bolt.command("/elephant")
+    async def only_ack(ack: AsyncAck) -> None:
+        await ack()
+
+    async def serve(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await bolt.async_dispatch(
+            await to_bolt_request(request)))
 
     app = web.Application()
-    app.router.add_post("/slack/events", bare)
+    app.router.add_post("/slack/events", serve)
     async with TestServer(app, host="127.0.0.1") as server:
         return await _timings(str(server.make_url("/slack/events")), slack)
 
@@ -58,6 +74,10 @@ async def _ours(slack: FakeSlackApi, folder: Path) -> list[float]:
         timings = await _timings(str(server.make_url("/slack/events")), slack)
         await slack.wait_for("chat.postMessage", count=REQUESTS, timeout=120)
         return timings
+
+
+async def _authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+    return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token="xoxb-bench")
 
 
 def _report(name: str, timings: list[float]) -> float:
@@ -74,7 +94,7 @@ async def main() -> int:
             floor = _report("floor", await _floor(slack))
             ours = _report("ack", await _ours(slack, Path(folder)))
     ratio = ours / floor
-    print(f"ack / floor ratio: {ratio:.2f} (goal <= 3.0) over {REQUESTS} requests")
+    print(f"ack / floor ratio: {ratio:.2f} (goal <= 1.5) over {REQUESTS} requests")
     return 0
 
 

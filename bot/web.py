@@ -44,6 +44,9 @@ def _slack(application: Application) -> SlackPlatform | None:
     if not (settings.slack_http_enabled or settings.slack_socket_mode):
         log.info(SLACK_DISABLED)
         return None
+    if settings.slack_oauth_enabled:
+        log.warning("SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are set, but multi-workspace install "
+                    "is not available yet: serving the one workspace of SLACK_BOT_TOKEN.")
     slack = SlackPlatform(
         bot_token=settings.secret(settings.slack_bot_token),
         signing_secret=settings.secret(settings.slack_signing_secret),
