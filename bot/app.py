@@ -8,7 +8,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
 from bot.core.conversation import Platform
 from bot.core.outbox import Outbox, RoutingOutbox
-from bot.core.ports import ProfileSource
+from bot.core.ports import ChannelDirectory, ProfileSource
 from bot.settings import Settings
 from handlers.context import BotConfig, Services
 from handlers.dispatch import Dispatcher
@@ -55,10 +55,13 @@ class Application:
     references: StoredReferences
 
     def add_platform(self, platform: Platform, outbox: Outbox,
-                     profiles: ProfileSource | None = None) -> None:
+                     profiles: ProfileSource | None = None,
+                     channels: ChannelDirectory | None = None) -> None:
         self.outbox.register(platform, outbox)
         if profiles is not None:
             self.services.profiles = {**self.services.profiles, platform: profiles}
+        if channels is not None:
+            self.services.channels = {**self.services.channels, platform: channels}
 
     @property
     def scheduler_state(self) -> str:

@@ -10,7 +10,7 @@ from bot.core.commands import CommandSpec
 from bot.core.conversation import Platform
 from bot.core.forms import Submission
 from bot.core.outbox import Outbox
-from bot.core.ports import ProfileSource
+from bot.core.ports import ChannelDirectory, ProfileSource
 from bot.core.requests import ActionInvocation, Invocation
 from storage.engine import Database
 from storage.models import Person
@@ -32,6 +32,7 @@ class Services:
     clock: Clock
     config: BotConfig = field(default_factory=BotConfig)
     profiles: Mapping[Platform, ProfileSource] = field(default_factory=dict)
+    channels: Mapping[Platform, ChannelDirectory] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from handlers.cadence_input import parse_clock, parse_days
+from storage.cadence_models import Cadence
+
 WEEKEND = frozenset({5, 6})
 
 
@@ -23,44 +25,11 @@ class Rules:
     skip_weekends: bool = True
     holiday_country: str | None = None
 
-
-def parse_days(text: str) -> frozenset[int]:
-    """"mon,wed,fri" or "mon-fri" -> {0, 2, 4} / {0..4}; raises ValueError naming the bad part."""
-    days: set[int] = set()
-    for part in (piece.strip().lower()[:3] if "-" not in piece else piece.strip().lower()
-                 for piece in text.replace(" ", ",").split(",") if piece.strip()):
-        if "-" in part:
-            first, _, last = part.partition("-")
-            start, end = _day(first), _day(last)
-            days.update(range(start, end + 1) if start <= end else
-                        [*range(start, 7), *range(0, end + 1)])
-        else:
-            days.add(_day(part))
-    if not days:
-        raise ValueError("no days given")
-    return frozenset(days)
-
-
-def _day(name: str) -> int:
-    key = name.strip()[:3]
-    if key not in DAY_NAMES:
-        raise ValueError(f"'{name}' is not a day; use mon, tue, wed, thu, fri, sat, sun")
-    return DAY_NAMES.index(key)
-
-
-def format_days(days: frozenset[int]) -> str:
-    return ",".join(DAY_NAMES[day] for day in sorted(days))
-
-
-def parse_clock(text: str) -> time:
-    """"09:00" / "9:30" -> time; raises ValueError for "25:00" and friends."""
-    hours, sep, minutes = text.strip().partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
-        raise ValueError(f"'{text}' is not a time of day; use HH:MM such as 09:00")
-    value = (int(hours), int(minutes))
-    if not (0 <= value[0] <= 23 and 0 <= value[1] <= 59):
-        raise ValueError(f"'{text}' is not a time of day; hours go 0-23 and minutes 0-59")
-    return time(*value)
+    @classmethod
+    def of(cls, cadence: Cadence) -> Rules:
+        return cls(parse_days(cadence.days), parse_clock(cadence.local_time),
+                   parse_clock(cadence.close_time), cadence.skip_weekends,
+                   cadence.holiday_country)
 
 
 @lru_cache(maxsize=64)
@@ -72,10 +41,6 @@ def holiday_name(country: str | None, day: date) -> str | None:
     if not country:
         return None
     return _holidays(country, day.year).get(day)
-
-
-def known_country(code: str) -> bool:
-    return code.upper() in holidays.list_supported_countries()
 
 
 def is_cadence_day(rules: Rules, day: date) -> bool:
@@ -90,9 +55,8 @@ def is_cadence_day(rules: Rules, day: date) -> bool:
 def local_instant(day: date, at: time, zone: str) -> datetime:
     """`at` o'clock on `day` in `zone`, as UTC; a wall time lost to DST moves forward."""
     tz = ZoneInfo(zone)
-    local = datetime.combine(day, at, tzinfo=tz)
-    # A time in the spring-forward gap does not exist: round-trip it to the real instant.
-    return local.astimezone(UTC).astimezone(tz).astimezone(UTC)
+    # A time in the spring-forward gap does not exist: the round trip finds the real instant.
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
 def local_date(instant: datetime, zone: str) -> date:
@@ -100,10 +64,9 @@ def local_date(instant: datetime, zone: str) -> date:
 
 
 def candidate_days(now: datetime, zones: set[str], lookback: timedelta) -> list[date]:
-    """Every local date, in any of `zones`, between now - lookback and now."""
+    """Every local date, in any of `zones`, from now - lookback to now."""
     days: set[date] = set()
     for zone in zones or {"UTC"}:
         first, last = local_date(now - lookback, zone), local_date(now, zone)
-        span = (last - first).days
-        days.update(first + timedelta(days=offset) for offset in range(span + 1))
+        days.update(first + timedelta(days=offset) for offset in range((last - first).days + 1))
     return sorted(days)

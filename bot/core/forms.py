@@ -12,10 +12,24 @@ FieldValue = str | bool | list[str] | None
 
 
 class FieldKind(StrEnum):
+    """What a field asks for, and so which value type comes back.
+
+    TEXT, MULTILINE, SELECT -> str; CHECKBOX -> bool; MULTISELECT -> list[str] of option
+    values; CHANNEL -> str, a conversation id of the platform, or "here" for the
+    conversation the form was opened from (where the platform has no channel picker);
+    PEOPLE -> list[str] of the platform's user ids.
+    """
+
     TEXT = "text"
     MULTILINE = "multiline"
     SELECT = "select"
     CHECKBOX = "checkbox"
+    MULTISELECT = "multiselect"
+    CHANNEL = "channel"
+    PEOPLE = "people"
+
+
+HERE = "here"
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,9 @@ class Form:
             elif item.kind is FieldKind.SELECT and value and isinstance(value, str) and \
                     value not in {option.value for option in item.options}:
                 problems[item.id] = f"Choose one of the options for {item.label}."
+            elif item.kind is FieldKind.MULTISELECT and isinstance(value, list) and \
+                    not set(value) <= {option.value for option in item.options}:
+                problems[item.id] = f"Choose only from the options for {item.label}."
         return problems
 
 
@@ -78,6 +95,13 @@ class Submission:
     def text(self, field_id: str) -> str:
         value = self.values.get(field_id)
         return value.strip() if isinstance(value, str) else ""
+
+    def items(self, field_id: str) -> list[str]:
+        """A MULTISELECT or PEOPLE value (a lone string counts as one item)."""
+        value = self.values.get(field_id)
+        if isinstance(value, list):
+            return [item for item in value if item]
+        return [value] if isinstance(value, str) and value else []
 
     def flag(self, field_id: str) -> bool:
         value = self.values.get(field_id)

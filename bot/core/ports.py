@@ -26,6 +26,14 @@ class ProfileSource(Protocol):
     async def profile(self, user_id: str) -> Profile | None: ...
 
 
+class ChannelDirectory(Protocol):
+    """Who is in a conversation, for cadences whose participants are "everyone in #x"."""
+
+    async def members(self, conversation_id: str) -> list[str]:
+        """The platform user ids of the (human) members; empty if they cannot be listed."""
+        ...
+
+
 class ReferenceStore(Protocol):
     """Durable storage of platform conversation references (Teams proactive messaging)."""
 

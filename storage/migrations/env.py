@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from storage import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from storage import cadence_models, models  # noqa: F401  (registers every table)
 from storage.engine import create_engine
 
 # Tables that libraries own (slack_sdk's OAuth stores) are not ours to migrate.

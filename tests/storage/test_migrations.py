@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from storage import models  # noqa: F401  (registers the tables)
+from storage import cadence_models, models  # noqa: F401  (registers the tables)
 from storage.engine import Database
 from storage.migrate import current_revision, head_revision, upgrade
 
