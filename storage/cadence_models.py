@@ -44,7 +44,7 @@ class Cadence(SQLModel, table=True):
     days: str = Field(default="mon,tue,wed,thu,fri", max_length=40)
     local_time: str = Field(default="09:00", max_length=5)
     close_time: str = Field(default="17:00", max_length=5)
-    reminder_minutes: int | None = 120
+    reminder_minutes: int = 120  # 0: no reminder (None would be replaced by the default)
     skip_weekends: bool = True
     holiday_country: str | None = Field(default=None, max_length=10)
     questions: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of strings

@@ -72,7 +72,7 @@ async def unconfirmed(session: AsyncSession, claimed_before: datetime) -> Sequen
     return (await session.exec(statement)).all()
 
 
-async def sent_keys(session: AsyncSession, prefix: str) -> set[str]:
-    statement = select(Delivery.key).where(col(Delivery.key).startswith(prefix),
-                                           Delivery.status == DeliveryStatus.SENT)
-    return set((await session.exec(statement)).all())
+async def statuses(session: AsyncSession, prefix: str) -> dict[str, DeliveryStatus]:
+    """Key -> status of every ledger row whose key starts with `prefix`."""
+    statement = select(Delivery.key, Delivery.status).where(col(Delivery.key).startswith(prefix))
+    return dict((await session.exec(statement)).all())

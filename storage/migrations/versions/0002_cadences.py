@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 06:11:10.740837
+Create Date: 2026-11-22 06:16:17.763313
 """
 from collections.abc import Sequence
 
@@ -30,7 +30,7 @@ def upgrade() -> None:
     sa.Column('days', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('local_time', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('close_time', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
-    sa.Column('reminder_minutes', sa.Integer(), nullable=True),
+    sa.Column('reminder_minutes', sa.Integer(), nullable=False),
     sa.Column('skip_weekends', sa.Boolean(), nullable=False),
     sa.Column('holiday_country', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
     sa.Column('questions', sa.Text(), nullable=False),

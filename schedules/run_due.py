@@ -1,0 +1,207 @@
+"""run-due: everything the cadences owe people up to an instant, each exactly once.
+
+The database decides what is due; this runs from the scheduler, from `partnerops jobs
+run-due`, from the console's clock and from tests alike. Every send goes through the
+delivery ledger, so running it twice, or in two processes, sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
+from handlers.cadence_cards import prompt_card, reminder_card
+from handlers.cadence_input import questions_of, subjects_of
+from handlers.cadence_parent import ensure_parent, parent_message, refresh_parent
+from handlers.cadence_people import participants_of, platform_user_id, zone_of
+from handlers.context import Services
+from handlers.ledger import deliver_once
+from schedules.calendar import Rules, candidate_days, is_cadence_day, local_instant
+from schedules.recovery import release_stale_claims
+from storage import cadences, deliveries
+from storage.cadence_models import Cadence, DeliveryStatus, Occurrence
+from storage.models import Person
+
+log = logging.getLogger(__name__)
+
+# How far back an occurrence can still be caught up (its close time decides if it may).
+LOOKBACK = timedelta(days=2)
+# Sends in flight at once for one cadence: Slack allows ~1 message a second per channel,
+# but DMs are separate channels, and the client waits out 429s.
+FAN_OUT = 16
+
+
+@dataclass
+class DueReport:
+    prompts: int = 0
+    reminders: int = 0
+    closed: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.prompts} prompts, {self.reminders} reminders, {self.closed} closed"
+
+
+@dataclass(frozen=True)
+class Window:
+    """One person's part of one occurrence: prompted at `opens`, answers until `closes`."""
+
+    person: Person
+    opens: datetime
+    closes: datetime
+
+
+def _windows(services: Services, rules: Rules, people: list[Person], day: date) -> list[Window]:
+    return [Window(person,
+                   local_instant(day, rules.local_time, zone_of(person, services)),
+                   local_instant(day, rules.close_time, zone_of(person, services)))
+            for person in people]
+
+
+def _direct(cadence: Cadence, person: Person) -> ConversationRef:
+    platform = Platform(cadence.platform)
+    return ConversationRef(platform, platform_user_id(person, platform) or "",
+                           ConversationKind.DIRECT)
+
+
+def _local_clock(instant: datetime, person: Person, services: Services) -> str:
+    return f"{instant.astimezone(ZoneInfo(zone_of(person, services))):%H:%M}"
+
+
+async def _bounded(jobs: list[Callable[[], Awaitable[MessageRef | None]]]) -> int:
+    """Run the sends with at most FAN_OUT in flight; how many were sent now."""
+    gate = asyncio.Semaphore(FAN_OUT)
+
+    async def one(job: Callable[[], Awaitable[MessageRef | None]]) -> bool:
+        async with gate:
+            return await job() is not None
+
+    return sum(await asyncio.gather(*(one(job) for job in jobs)))
+
+
+class CadenceRun:
+    """What one cadence owes at `now`."""
+
+    def __init__(self, services: Services, cadence: Cadence, now: datetime,
+                 report: DueReport) -> None:
+        self.services, self.cadence, self.now, self.report = services, cadence, now, report
+        self.rules = Rules.of(cadence)
+        self.subjects = subjects_of(cadence)
+        self.questions = questions_of(cadence)
+
+    async def run(self) -> None:
+        people = await participants_of(self.services, self.cadence)
+        if not people:
+            return
+        zones = {zone_of(person, self.services) for person in people}
+        for day in candidate_days(self.now, zones, LOOKBACK):
+            if is_cadence_day(self.rules, day):
+                await self._day(day, _windows(self.services, self.rules, people, day))
+
+    async def _day(self, day: date, windows: list[Window]) -> None:
+        # Only open windows get prompts: a window that passed unseen (the bot was down)
+        # is skipped, never sent late in a pile.
+        open_now = [w for w in windows if w.opens <= self.now < w.closes]
+        if not open_now:
+            return
+        async with self.services.db.session() as session:
+            occurrence = await cadences.ensure_occurrence(
+                session, self.cadence.id or 0, day,
+                close_at=max(w.closes for w in windows), now=self.now)
+        if occurrence.closed_at is not None:
+            return
+        await ensure_parent(self.services, self.cadence, occurrence)
+        await self._prompts_and_reminders(occurrence, open_now)
+
+    async def _prompts_and_reminders(self, occurrence: Occurrence, open_now: list[Window]
+                                     ) -> None:
+        ids = [w.person.id or 0 for w in open_now]
+        async with self.services.db.session() as session:
+            away = await cadences.absent_on(session, ids, occurrence.local_date,
+                                            self.cadence.id or 0)
+            responded = {a.person_id for a in await cadences.answers(session, occurrence.id or 0)}
+            ledger = await deliveries.statuses(session, f"prompt:{occurrence.id}:")
+            ledger |= await deliveries.statuses(session, f"reminder:{occurrence.id}:")
+        present = [w for w in open_now if w.person.id not in away]
+        # Rows already claimed or sent need no claim attempt; failed ones are retried.
+        unprompted = [w for w in present if ledger.get(self._key("prompt", occurrence, w))
+                      in (None, DeliveryStatus.FAILED)]
+        self.report.prompts += await _bounded([self._prompt(occurrence, w) for w in unprompted])
+        delay = self.cadence.reminder_minutes
+        if not delay:
+            return
+        due_reminders = [w for w in present
+                         if w.person.id not in responded
+                         and ledger.get(self._key("prompt", occurrence, w)) is DeliveryStatus.SENT
+                         and ledger.get(self._key("reminder", occurrence, w))
+                         in (None, DeliveryStatus.FAILED)
+                         and self.now >= w.opens + timedelta(minutes=delay)]
+        self.report.reminders += await _bounded([self._reminder(occurrence, w)
+                                                 for w in due_reminders])
+
+    @staticmethod
+    def _key(kind: str, occurrence: Occurrence, window: Window) -> str:
+        return f"{kind}:{occurrence.id}:{window.person.id}"
+
+    def _prompt(self, occurrence: Occurrence, window: Window
+                ) -> Callable[[], Awaitable[MessageRef | None]]:
+        card = prompt_card(self.cadence, occurrence, self.subjects, self.questions,
+                           _local_clock(window.closes, window.person, self.services))
+        to = _direct(self.cadence, window.person)
+        return lambda: deliver_once(
+            self.services, self._key("prompt", occurrence, window), "prompt",
+            lambda: self.services.outbox.post(to, card),
+            occurrence_id=occurrence.id, person_id=window.person.id)
+
+    def _reminder(self, occurrence: Occurrence, window: Window
+                  ) -> Callable[[], Awaitable[MessageRef | None]]:
+        card = reminder_card(self.cadence, occurrence, self.subjects,
+                             _local_clock(window.closes, window.person, self.services))
+        to = _direct(self.cadence, window.person)
+        return lambda: deliver_once(
+            self.services, self._key("reminder", occurrence, window), "reminder",
+            lambda: self.services.outbox.post(to, card),
+            occurrence_id=occurrence.id, person_id=window.person.id)
+
+
+async def _close(services: Services, occurrence: Occurrence, now: datetime) -> bool:
+    async with services.db.session() as session:
+        cadence = await cadences.get(session, occurrence.cadence_id)
+    if cadence is None:
+        return False
+
+    async def update_parent() -> MessageRef:
+        await refresh_parent(services, cadence, occurrence, closed=True)
+        return parent_message(cadence, occurrence) or MessageRef(
+            ConversationRef(Platform(cadence.platform), cadence.report_channel_id), "")
+
+    closed = await deliver_once(services, f"close:{occurrence.id}", "close", update_parent,
+                                occurrence_id=occurrence.id)
+    async with services.db.session() as session:
+        stored = await cadences.get_occurrence(session, occurrence.id or 0)
+        if stored is not None and stored.closed_at is None:
+            stored.closed_at = now
+            session.add(stored)
+    return closed is not None
+
+
+async def run_due(services: Services, now: datetime) -> DueReport:
+    """Send every prompt, reminder and close update due up to `now`, exactly once each."""
+    report = DueReport()
+    await release_stale_claims(services, now)
+    async with services.db.session() as session:
+        active = list(await cadences.active_cadences(session))
+    for cadence in active:
+        try:
+            await CadenceRun(services, cadence, now, report).run()
+        except Exception:  # one broken cadence must not starve the others
+            log.exception("run-due failed for cadence %s", cadence.id)
+    async with services.db.session() as session:
+        closing = list(await cadences.due_to_close(session, now))
+    for occurrence in closing:
+        report.closed += await _close(services, occurrence, now)
+    return report

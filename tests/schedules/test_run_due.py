@@ -1,0 +1,149 @@
+"""run-due sends what is due once: weekends, holidays, absences, reminders, close, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.app import Application, build_application
+from bot.core.clock import SimulatedClock
+from bot.core.conversation import Platform
+from bot.settings import Settings
+from schedules.recovery import STALE_AFTER
+from schedules.run_due import run_due
+from storage import cadences, people
+from storage.cadence_models import AnswerStatus
+from storage.engine import Database
+from storage.people import IdentityColumn
+from tests.fakes.recording_outbox import CrashDuringSend, RecordingOutbox
+from tests.schedules.conftest import make_cadence
+
+BERLIN = {"ana": "Europe/Berlin", "bob": "Europe/Berlin", "cem": "Europe/Berlin"}
+MONDAY_0900_BERLIN = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def dms(outbox: RecordingOutbox, text: str = "") -> list[str]:
+    return [sent.to.id for sent in outbox.posts if sent.to.kind.value == "direct"
+            and text in sent.text]
+
+
+async def at(application: Application, clock: SimulatedClock, instant: datetime) -> None:
+    clock.set(instant)
+    await run_due(application.services, instant)
+
+
+async def test_prompts_once_however_often_it_runs(application: Application,
+                                                  clock: SimulatedClock,
+                                                  outbox: RecordingOutbox):
+    await make_cadence(application, zones=BERLIN, now=clock.now())
+    for _ in range(3):
+        await at(application, clock, MONDAY_0900_BERLIN)
+    assert sorted(dms(outbox, "Time for your standup")) == ["ana", "bob", "cem"]
+    [parent] = outbox.to("standups")
+    assert "Waiting for: Ana, Bob, Cem" in parent.text
+
+
+async def test_nothing_before_nine_and_nothing_on_weekends_or_holidays(
+        application: Application, clock: SimulatedClock, outbox: RecordingOutbox):
+    await make_cadence(application, zones=BERLIN, now=clock.now(),
+                       days="mon,tue,wed,thu,fri,sat,sun", holiday_country="DE")
+    await at(application, clock, MONDAY_0900_BERLIN - timedelta(minutes=1))
+    saturday, christmas = datetime(2026, 11, 28, 8, 30, tzinfo=UTC), \
+        datetime(2026, 12, 25, 8, 30, tzinfo=UTC)
+    await at(application, clock, saturday)
+    await at(application, clock, christmas)
+    assert outbox.posts == []
+
+
+async def test_away_people_are_not_prompted_and_show_as_out_at_close(
+        application: Application, clock: SimulatedClock, outbox: RecordingOutbox):
+    cadence = await make_cadence(application, zones=BERLIN, now=clock.now(),
+                                 reminder_minutes=60)
+    async with application.database.session() as session:
+        cem = await people.by_identity(session, IdentityColumn.CONSOLE, "cem")
+        assert cem is not None
+        await cadences.add_absence(session, person_id=cem.id or 0, starts_on=date(2026, 11, 20),
+                                   ends_on=date(2026, 11, 24), now=clock.now())
+    await at(application, clock, MONDAY_0900_BERLIN)
+    assert sorted(dms(outbox, "Time for your")) == ["ana", "bob"]
+
+    async with application.database.session() as session:
+        occurrence = await cadences.latest_open_for(session, cadence.id or 0)
+        assert occurrence is not None
+        ana = await people.by_identity(session, IdentityColumn.CONSOLE, "ana")
+        await cadences.record_answer(session, occurrence_id=occurrence.id or 0,
+                                     person_id=ana.id or 0, subject="",
+                                     status=AnswerStatus.SKIPPED, answers_json="[]",
+                                     now=clock.now())
+    await at(application, clock, MONDAY_0900_BERLIN + timedelta(minutes=59))
+    assert dms(outbox, "Reminder") == []
+    await at(application, clock, MONDAY_0900_BERLIN + timedelta(minutes=60))
+    await at(application, clock, MONDAY_0900_BERLIN + timedelta(minutes=90))
+    assert dms(outbox, "Reminder") == ["bob"]  # once, and only to the silent one
+
+    await at(application, clock, datetime(2026, 11, 23, 16, 0, tzinfo=UTC))  # 17:00 Berlin
+    [closing] = outbox.updates[-1:]
+    assert "Skipped: Ana" in closing.text and "Out of office: Cem" in closing.text
+    assert "Did not answer: Bob" in closing.text and "closed" in closing.text
+    updates = len(outbox.updates)
+    await at(application, clock, datetime(2026, 11, 23, 16, 30, tzinfo=UTC))
+    assert len(outbox.updates) == updates  # closed once
+
+
+async def test_catch_up_sends_an_open_occurrence_once_and_skips_a_passed_one(
+        application: Application, clock: SimulatedClock, outbox: RecordingOutbox):
+    await make_cadence(application, zones=BERLIN, now=clock.now())
+    # Down all Monday; back on Tuesday at 11:00 Berlin, while Tuesday's is still open.
+    await at(application, clock, datetime(2026, 11, 24, 10, 0, tzinfo=UTC))
+    await at(application, clock, datetime(2026, 11, 24, 10, 5, tzinfo=UTC))
+    prompts = [sent for sent in outbox.posts if sent.to.kind.value == "direct"]
+    assert len(prompts) == 3 and all("Tue 24 Nov" in sent.text for sent in prompts)
+
+
+async def test_a_run_killed_mid_fan_out_resumes_without_doubles(
+        application: Application, clock: SimulatedClock, outbox: RecordingOutbox):
+    team = {f"p{n:02d}": "Europe/Berlin" for n in range(12)}
+    await make_cadence(application, zones=team, now=clock.now())
+    outbox.fail_after = 5  # the process dies while sending the sixth message
+    clock.set(MONDAY_0900_BERLIN)
+    with pytest.raises(CrashDuringSend):
+        await run_due(application.services, MONDAY_0900_BERLIN)
+    delivered_before = dms(outbox)
+    assert 0 < len(delivered_before) < len(team)
+
+    outbox.fail_after = None  # a new process takes over
+    await at(application, clock, MONDAY_0900_BERLIN + timedelta(minutes=1))
+    await at(application, clock, MONDAY_0900_BERLIN + STALE_AFTER + timedelta(minutes=1))
+
+    delivered = dms(outbox, "Time for your")
+    assert sorted(delivered) == sorted(team)  # everyone, each exactly once
+    assert delivered[: len(delivered_before)] == delivered_before
+
+
+@pytest.fixture
+async def two_processes(database: Database, tmp_path, clock: SimulatedClock
+                        ) -> AsyncIterator[tuple[Application, Application, RecordingOutbox]]:
+    """Two applications on one database (SQLite file or PostgreSQL), one shared outbox."""
+    settings = Settings(_env_file=None, database_url="sqlite+aiosqlite:///:memory:")
+    first = build_application(settings, clock=clock, database=database)
+    second = build_application(settings, clock=clock, database=database)
+    outbox = RecordingOutbox(clock)
+    for application in (first, second):
+        application.add_platform(Platform.CONSOLE, outbox)
+    yield first, second, outbox
+
+
+async def test_two_processes_at_once_send_each_prompt_once(two_processes, clock):
+    first, second, outbox = two_processes
+    await make_cadence(first, zones={f"p{n}": "Asia/Kolkata" for n in range(8)},
+                       now=clock.now())
+    kolkata_0900 = datetime(2026, 11, 23, 3, 30, tzinfo=UTC)
+    clock.set(kolkata_0900)
+    await asyncio.gather(run_due(first.services, kolkata_0900),
+                         run_due(second.services, kolkata_0900))
+    prompts = dms(outbox, "Time for your")
+    assert sorted(prompts) == sorted(f"p{n}" for n in range(8))
+    assert len(outbox.to("standups")) == 1  # one parent message
