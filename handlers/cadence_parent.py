@@ -54,10 +54,10 @@ async def ensure_parent(services: Services, cadence: Cadence,
         return existing
     card = report_card(cadence, occurrence, await attendance(services, cadence, occurrence),
                        closed=False)
+    key, channel = f"parent:{occurrence.id}", report_channel(cadence)
     posted = await deliver_once(
-        services, f"parent:{occurrence.id}", "parent",
-        lambda: services.outbox.post(report_channel(cadence), card),
-        occurrence_id=occurrence.id)
+        services, key, "parent", lambda: services.outbox.post(channel, card, key=key),
+        occurrence_id=occurrence.id, to=channel)
     if posted is None:  # another run posted it: read what it stored
         async with services.db.session() as session:
             fresh = await cadences.get_occurrence(session, occurrence.id or 0)

@@ -2,29 +2,62 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 
+from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from handlers.context import Services
 from storage import deliveries
+from storage.cadence_models import Delivery
 
 log = logging.getLogger(__name__)
 
 # Longer than any send with its retries takes: a younger claim may still be in flight.
 STALE_AFTER = timedelta(minutes=5)
+DIRECT_KINDS = frozenset({"prompt", "reminder"})
+LOOKUPS_AT_ONCE = 8
+
+
+async def _arrived(services: Services, claim: Delivery) -> MessageRef | None:
+    """Ask the platform whether the abandoned send reached its conversation after all."""
+    if not claim.platform or not claim.conversation_id:
+        return None
+    try:
+        platform = Platform(claim.platform)
+    except ValueError:
+        return None
+    kind = ConversationKind.DIRECT if claim.kind in DIRECT_KINDS else ConversationKind.CHANNEL
+    return await services.outbox.find_delivery(
+        ConversationRef(platform, claim.conversation_id, kind), claim.key,
+        since=claim.claimed_at - timedelta(minutes=1))
 
 
 async def release_stale_claims(services: Services, now: datetime) -> int:
-    """Make abandoned claims retryable; returns how many.
+    """Settle abandoned claims: confirmed if the platform shows the message, else retryable.
 
-    The send may or may not have reached the person before the crash. Releasing the claim
-    lets the next run send it (if it is still due): at most one duplicate after a crash,
-    never a loss.
+    Where the platform can tell (Slack's message metadata) nothing is sent twice; where it
+    cannot (Teams, console) the next run sends again: at most one duplicate, never a loss.
     """
     async with services.db.session() as session:
         stale = list(await deliveries.unconfirmed(session, now - STALE_AFTER))
-        for claim in stale:
-            await deliveries.fail(session, claim.id or 0, "claim abandoned by a stopped process")
-    if stale:
-        log.warning("released %d abandoned delivery claims", len(stale))
+    if not stale:
+        return 0
+    gate = asyncio.Semaphore(LOOKUPS_AT_ONCE)
+
+    async def look(claim: Delivery) -> MessageRef | None:
+        async with gate:
+            return await _arrived(services, claim)
+
+    found = await asyncio.gather(*(look(claim) for claim in stale))
+    async with services.db.session() as session:
+        await deliveries.settle_many(
+            session,
+            sent=[(claim.id or 0, ref.conversation.id, ref.id)
+                  for claim, ref in zip(stale, found, strict=True) if ref is not None],
+            failed=[(claim.id or 0, "claim abandoned by a stopped process")
+                    for claim, ref in zip(stale, found, strict=True) if ref is None],
+            now=now)
+    log.warning("settled %d abandoned delivery claims (%d had arrived)", len(stale),
+                sum(ref is not None for ref in found))
     return len(stale)

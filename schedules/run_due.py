@@ -7,24 +7,24 @@ delivery ledger, so running it twice, or in two processes, sends nothing twice.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.cards import Card
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from handlers.cadence_cards import prompt_card, reminder_card
 from handlers.cadence_input import questions_of, subjects_of
 from handlers.cadence_parent import ensure_parent, parent_message, refresh_parent
 from handlers.cadence_people import participants_of, platform_user_id, zone_of
 from handlers.context import Services
-from handlers.ledger import deliver_once
+from handlers.ledger import Pending, deliver_many, deliver_once
 from schedules.calendar import Rules, candidate_days, is_cadence_day, local_instant
 from schedules.recovery import release_stale_claims
 from storage import cadences, deliveries
 from storage.cadence_models import Cadence, DeliveryStatus, Occurrence
+from storage.deliveries import ClaimRequest
 from storage.models import Person
 
 log = logging.getLogger(__name__)
@@ -70,17 +70,6 @@ def _direct(cadence: Cadence, person: Person) -> ConversationRef:
 
 def _local_clock(instant: datetime, person: Person, services: Services) -> str:
     return f"{instant.astimezone(ZoneInfo(zone_of(person, services))):%H:%M}"
-
-
-async def _bounded(jobs: list[Callable[[], Awaitable[MessageRef | None]]]) -> int:
-    """Run the sends with at most FAN_OUT in flight; how many were sent now."""
-    gate = asyncio.Semaphore(FAN_OUT)
-
-    async def one(job: Callable[[], Awaitable[MessageRef | None]]) -> bool:
-        async with gate:
-            return await job() is not None
-
-    return sum(await asyncio.gather(*(one(job) for job in jobs)))
 
 
 class CadenceRun:
@@ -130,7 +119,8 @@ class CadenceRun:
         # Rows already claimed or sent need no claim attempt; failed ones are retried.
         unprompted = [w for w in present if ledger.get(self._key("prompt", occurrence, w))
                       in (None, DeliveryStatus.FAILED)]
-        self.report.prompts += await _bounded([self._prompt(occurrence, w) for w in unprompted])
+        self.report.prompts += await deliver_many(
+            self.services, [self._prompt(occurrence, w) for w in unprompted], concurrency=FAN_OUT)
         delay = self.cadence.reminder_minutes
         if not delay:
             return
@@ -140,32 +130,30 @@ class CadenceRun:
                          and ledger.get(self._key("reminder", occurrence, w))
                          in (None, DeliveryStatus.FAILED)
                          and self.now >= w.opens + timedelta(minutes=delay)]
-        self.report.reminders += await _bounded([self._reminder(occurrence, w)
-                                                 for w in due_reminders])
+        self.report.reminders += await deliver_many(
+            self.services, [self._reminder(occurrence, w) for w in due_reminders],
+            concurrency=FAN_OUT)
 
     @staticmethod
     def _key(kind: str, occurrence: Occurrence, window: Window) -> str:
         return f"{kind}:{occurrence.id}:{window.person.id}"
 
-    def _prompt(self, occurrence: Occurrence, window: Window
-                ) -> Callable[[], Awaitable[MessageRef | None]]:
+    def _direct_message(self, kind: str, occurrence: Occurrence, window: Window,
+                        card: Card) -> Pending:
+        key = self._key(kind, occurrence, window)
+        to = _direct(self.cadence, window.person)
+        claim = ClaimRequest(key, kind, occurrence.id, window.person.id, to.platform.value, to.id)
+        return Pending(claim, lambda: self.services.outbox.post(to, card, key=key))
+
+    def _prompt(self, occurrence: Occurrence, window: Window) -> Pending:
         card = prompt_card(self.cadence, occurrence, self.subjects, self.questions,
                            _local_clock(window.closes, window.person, self.services))
-        to = _direct(self.cadence, window.person)
-        return lambda: deliver_once(
-            self.services, self._key("prompt", occurrence, window), "prompt",
-            lambda: self.services.outbox.post(to, card),
-            occurrence_id=occurrence.id, person_id=window.person.id)
+        return self._direct_message("prompt", occurrence, window, card)
 
-    def _reminder(self, occurrence: Occurrence, window: Window
-                  ) -> Callable[[], Awaitable[MessageRef | None]]:
+    def _reminder(self, occurrence: Occurrence, window: Window) -> Pending:
         card = reminder_card(self.cadence, occurrence, self.subjects,
                              _local_clock(window.closes, window.person, self.services))
-        to = _direct(self.cadence, window.person)
-        return lambda: deliver_once(
-            self.services, self._key("reminder", occurrence, window), "reminder",
-            lambda: self.services.outbox.post(to, card),
-            occurrence_id=occurrence.id, person_id=window.person.id)
+        return self._direct_message("reminder", occurrence, window, card)
 
 
 async def _close(services: Services, occurrence: Occurrence, now: datetime) -> bool:
@@ -180,7 +168,7 @@ async def _close(services: Services, occurrence: Occurrence, now: datetime) -> b
             ConversationRef(Platform(cadence.platform), cadence.report_channel_id), "")
 
     closed = await deliver_once(services, f"close:{occurrence.id}", "close", update_parent,
-                                occurrence_id=occurrence.id)
+                                occurrence_id=occurrence.id)  # an edit: nothing to find later
     async with services.db.session() as session:
         stored = await cadences.get_occurrence(session, occurrence.id or 0)
         if stored is not None and stored.closed_at is None:

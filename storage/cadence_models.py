@@ -111,6 +111,8 @@ class Delivery(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id")
     status: DeliveryStatus = Field(default=DeliveryStatus.CLAIMED,
                                    sa_type=stored_as_text(DeliveryStatus))
+    # Where it goes, known at the claim: recovery asks that conversation if it arrived.
+    platform: str | None = Field(default=None, max_length=20)
     conversation_id: str | None = Field(default=None, max_length=400)
     message_id: str | None = Field(default=None, max_length=400)
     error: str | None = Field(default=None, max_length=500)

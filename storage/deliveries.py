@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -14,12 +15,23 @@ from storage.cadence_models import Delivery, DeliveryStatus
 ERROR_MAX = 500
 
 
+@dataclass(frozen=True)
+class ClaimRequest:
+    key: str
+    kind: str
+    occurrence_id: int | None = None
+    person_id: int | None = None
+    platform: str | None = None
+    conversation_id: str | None = None
+
+
 async def find(session: AsyncSession, key: str) -> Delivery | None:
     return (await session.exec(select(Delivery).where(Delivery.key == key))).first()
 
 
 async def claim(session: AsyncSession, *, key: str, kind: str, now: datetime,
-                occurrence_id: int | None = None, person_id: int | None = None
+                occurrence_id: int | None = None, person_id: int | None = None,
+                platform: str | None = None, conversation_id: str | None = None
                 ) -> Delivery | None:
     """The new claim on `key`, or None when it is already claimed or sent.
 
@@ -29,7 +41,8 @@ async def claim(session: AsyncSession, *, key: str, kind: str, now: datetime,
     try:
         async with session.begin_nested():
             delivery = Delivery(key=key, kind=kind, occurrence_id=occurrence_id,
-                                person_id=person_id, claimed_at=now)
+                                person_id=person_id, platform=platform,
+                                conversation_id=conversation_id, claimed_at=now)
             session.add(delivery)
             await session.flush()
             return delivery
@@ -76,3 +89,54 @@ async def statuses(session: AsyncSession, prefix: str) -> dict[str, DeliveryStat
     """Key -> status of every ledger row whose key starts with `prefix`."""
     statement = select(Delivery.key, Delivery.status).where(col(Delivery.key).startswith(prefix))
     return dict((await session.exec(statement)).all())
+
+
+def _insert_ignoring_conflicts(dialect: str):  # type: ignore[no-untyped-def]
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
+                     now: datetime) -> dict[str, int]:
+    """Claim every free key at once; key -> ledger id for the ones this call won.
+
+    One INSERT .. ON CONFLICT DO NOTHING RETURNING for new keys, one conditional UPDATE for
+    keys whose earlier send failed: a fan-out of thousands costs two statements.
+    """
+    if not requests:
+        return {}
+    insert = _insert_ignoring_conflicts(session.bind.dialect.name)  # type: ignore[union-attr]
+    rows = [{"key": r.key, "kind": r.kind, "occurrence_id": r.occurrence_id,
+             "person_id": r.person_id, "platform": r.platform,
+             "conversation_id": r.conversation_id, "status": DeliveryStatus.CLAIMED.value,
+             "claimed_at": now} for r in requests]
+    statement = insert(Delivery).values(rows).on_conflict_do_nothing(
+        index_elements=["key"]).returning(Delivery.key, Delivery.id)
+    won = {key: ident for key, ident in (await session.exec(statement)).all()}
+    retry = [r.key for r in requests if r.key not in won]
+    if retry:
+        retaken = await session.exec(
+            update(Delivery)
+            .where(col(Delivery.key).in_(retry), col(Delivery.status) == DeliveryStatus.FAILED)
+            .values(status=DeliveryStatus.CLAIMED, claimed_at=now, error=None)
+            .returning(Delivery.key, Delivery.id))
+        won.update({key: ident for key, ident in retaken.all()})
+    return won
+
+
+async def settle_many(session: AsyncSession, *, sent: Sequence[tuple[int, str, str]],
+                      failed: Sequence[tuple[int, str]], now: datetime) -> None:
+    """Record the outcome of a batch: (id, conversation, message) sent, (id, error) failed."""
+    # ORM bulk UPDATE by primary key: one executemany per outcome.
+    if sent:
+        await session.exec(update(Delivery), params=[
+            {"id": ident, "status": DeliveryStatus.SENT, "sent_at": now,
+             "conversation_id": conversation_id, "message_id": message_id}
+            for ident, conversation_id, message_id in sent])
+    if failed:
+        await session.exec(update(Delivery), params=[
+            {"id": ident, "status": DeliveryStatus.FAILED, "error": error[:ERROR_MAX]}
+            for ident, error in failed])

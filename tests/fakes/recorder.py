@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
@@ -102,10 +103,23 @@ class FakeServer:
     def __init__(self) -> None:
         """Create the (not yet started) application."""
         self.log = CallLog()
-        self.app = web.Application()
+        self.app = web.Application(middlewares=[self._count_in_flight])
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests it was ever answering at once
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
+
+    @web.middleware
+    async def _count_in_flight(self, request: web.Request,
+                               handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                               ) -> web.StreamResponse:
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return await handler(request)
+        finally:
+            self.in_flight -= 1
 
     @property
     def port(self) -> int:

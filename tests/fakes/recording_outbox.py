@@ -18,6 +18,7 @@ class Sent:
     message: MessageRef
     thread: MessageRef | None = None
     content: Content = ""
+    key: str | None = None
 
 
 class RecordingOutbox:
@@ -36,7 +37,7 @@ class RecordingOutbox:
             raise CrashDuringSend("the process died mid-send")
         message = MessageRef(to, str(len(self.posts) + 1))
         self.posts.append(Sent(to, as_card(content).plain_text(), self._clock.now(), message,
-                               thread, content))
+                               thread, content, key))
         return message
 
     async def update(self, message: MessageRef, content: Content) -> None:
@@ -50,7 +51,9 @@ class RecordingOutbox:
 
     async def find_delivery(self, to: ConversationRef, key: str,
                             since: datetime) -> MessageRef | None:
-        return None
+        """Like Slack's message metadata: posts remember their key."""
+        return next((sent.message for sent in self.posts
+                     if sent.to == to and sent.key == key and sent.at >= since), None)
 
     def to(self, conversation_id: str) -> list[Sent]:
         return [sent for sent in self.posts if sent.to.id == conversation_id]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -94,8 +96,12 @@ def card_blocks(card: Card) -> list[Block]:
 
 def message_payload(content: Content) -> dict[str, Any]:
     """chat.postMessage / chat.update / respond() arguments: blocks plus fallback text."""
-    card = as_card(content)
-    return {
-        "text": clip(from_markup(card.summary), FALLBACK_TEXT_MAX),
-        "blocks": [block.to_dict() for block in card_blocks(card)],
-    }
+    text, blocks = _rendered(as_card(content))
+    return {"text": text, "blocks": json.loads(blocks)}
+
+
+@lru_cache(maxsize=512)
+def _rendered(card: Card) -> tuple[str, str]:
+    """Rendering through slack_sdk's models is slow; a fan-out sends one card many times."""
+    blocks = [block.to_dict() for block in card_blocks(card)]
+    return clip(from_markup(card.summary), FALLBACK_TEXT_MAX), json.dumps(blocks)

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 06:16:17.763313
+Create Date: 2026-11-22 06:22:23.783275
 """
 from collections.abc import Sequence
 
@@ -105,6 +105,7 @@ def upgrade() -> None:
     sa.Column('occurrence_id', sa.Integer(), nullable=True),
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('claimed', 'sent', 'failed', name='deliverystatus', native_enum=False, length=20), nullable=False),
+    sa.Column('platform', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('conversation_id', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=True),
     sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=True),
     sa.Column('error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
