@@ -20,8 +20,10 @@ def platform_user_id(person: Person, platform: Platform) -> str | None:
     return getattr(person, IDENTITY_COLUMNS[platform].value)
 
 
-def zone_of(person: Person, services: Services) -> str:
-    return person.timezone or services.config.default_timezone
+def zone_of(person: Person, services: Services, cadence: Cadence | None = None) -> str:
+    """The person's own zone, else the cadence's, else the workspace default."""
+    return person.timezone or (cadence.timezone if cadence else None) \
+        or services.config.default_timezone
 
 
 async def participants_of(services: Services, cadence: Cadence) -> list[Person]:

@@ -55,21 +55,10 @@ class Window:
     closes: datetime
 
 
-def _windows(services: Services, rules: Rules, people: list[Person], day: date) -> list[Window]:
-    return [Window(person,
-                   local_instant(day, rules.local_time, zone_of(person, services)),
-                   local_instant(day, rules.close_time, zone_of(person, services)))
-            for person in people]
-
-
 def _direct(cadence: Cadence, person: Person) -> ConversationRef:
     platform = Platform(cadence.platform)
     return ConversationRef(platform, platform_user_id(person, platform) or "",
                            ConversationKind.DIRECT)
-
-
-def _local_clock(instant: datetime, person: Person, services: Services) -> str:
-    return f"{instant.astimezone(ZoneInfo(zone_of(person, services))):%H:%M}"
 
 
 class CadenceRun:
@@ -86,10 +75,21 @@ class CadenceRun:
         people = await participants_of(self.services, self.cadence)
         if not people:
             return
-        zones = {zone_of(person, self.services) for person in people}
+        zones = {self._zone(person) for person in people}
         for day in candidate_days(self.now, zones, LOOKBACK):
             if is_cadence_day(self.rules, day):
-                await self._day(day, _windows(self.services, self.rules, people, day))
+                await self._day(day, self._windows(people, day))
+
+    def _zone(self, person: Person) -> str:
+        return zone_of(person, self.services, self.cadence)
+
+    def _windows(self, people: list[Person], day: date) -> list[Window]:
+        return [Window(person, local_instant(day, self.rules.local_time, self._zone(person)),
+                       local_instant(day, self.rules.close_time, self._zone(person)))
+                for person in people]
+
+    def _local_clock(self, instant: datetime, person: Person) -> str:
+        return f"{instant.astimezone(ZoneInfo(self._zone(person))):%H:%M}"
 
     async def _day(self, day: date, windows: list[Window]) -> None:
         # Only open windows get prompts: a window that passed unseen (the bot was down)
@@ -147,12 +147,12 @@ class CadenceRun:
 
     def _prompt(self, occurrence: Occurrence, window: Window) -> Pending:
         card = prompt_card(self.cadence, occurrence, self.subjects, self.questions,
-                           _local_clock(window.closes, window.person, self.services))
+                           self._local_clock(window.closes, window.person))
         return self._direct_message("prompt", occurrence, window, card)
 
     def _reminder(self, occurrence: Occurrence, window: Window) -> Pending:
         card = reminder_card(self.cadence, occurrence, self.subjects,
-                             _local_clock(window.closes, window.person, self.services))
+                             self._local_clock(window.closes, window.person))
         return self._direct_message("reminder", occurrence, window, card)
 
 

@@ -43,6 +43,8 @@ class Cadence(SQLModel, table=True):
     participant_channel_id: str | None = Field(default=None, max_length=400)
     days: str = Field(default="mon,tue,wed,thu,fri", max_length=40)
     local_time: str = Field(default="09:00", max_length=5)
+    # For participants whose profile has no time zone; else PARTNEROPS_TIMEZONE.
+    timezone: str | None = Field(default=None, max_length=64)
     close_time: str = Field(default="17:00", max_length=5)
     reminder_minutes: int = 120  # 0: no reminder (None would be replaced by the default)
     skip_weekends: bool = True

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 06:22:23.783275
+Create Date: 2026-11-22 06:27:02.865369
 """
 from collections.abc import Sequence
 
@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('participant_channel_id', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=True),
     sa.Column('days', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('local_time', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('close_time', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('reminder_minutes', sa.Integer(), nullable=False),
     sa.Column('skip_weekends', sa.Boolean(), nullable=False),
