@@ -8,6 +8,13 @@ from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Fields, 
 from bot.core.ids import ActionId
 from storage.cadence_models import Cadence, CadenceKind, Occurrence
 
+# The command that manages each kind (objective reviews live under /checkin for now).
+COMMAND_OF_KIND = {
+    CadenceKind.STANDUP: "standup",
+    CadenceKind.CHECKIN: "checkin",
+    CadenceKind.OBJECTIVE_REVIEW: "checkin",
+}
+
 KIND_LABEL = {
     CadenceKind.STANDUP: "standup",
     CadenceKind.CHECKIN: "partner check-in",
@@ -53,8 +60,8 @@ def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
             Text(f"Time for your {kind}{about}. {len(questions)} short questions; answers go "
                  f"to {channel}."),
             _answer_buttons(occurrence, subjects),
-            Context(f"Open until {closes_at_local}. `{cadence.kind.value} skip` or "
-                    f"`{cadence.kind.value} ooo until 2026-12-24` if you are away."),
+            Context(f"Open until {closes_at_local}. `{COMMAND_OF_KIND[cadence.kind]} skip` or "
+                    f"`{COMMAND_OF_KIND[cadence.kind]} ooo until 2026-12-24` if you are away."),
         ),
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.core.clock import Clock
@@ -33,6 +33,7 @@ class Services:
     config: BotConfig = field(default_factory=BotConfig)
     profiles: Mapping[Platform, ProfileSource] = field(default_factory=dict)
     channels: Mapping[Platform, ChannelDirectory] = field(default_factory=dict)
+    schedule_changed: Callable[[], None] = field(default=lambda: None)  # cadences changed
 
 
 @dataclass(frozen=True)

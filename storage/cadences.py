@@ -102,6 +102,16 @@ async def ensure_occurrence(session: AsyncSession, cadence_id: int, day: date, *
     return created
 
 
+async def recent_occurrences(session: AsyncSession, cadence_id: int, *, since: date,
+                             until: date, limit: int | None = None) -> Sequence[Occurrence]:
+    """Occurrences of a cadence from `since` to `until` (inclusive), newest first."""
+    statement = (select(Occurrence)
+                 .where(Occurrence.cadence_id == cadence_id, Occurrence.local_date >= since,
+                        Occurrence.local_date <= until)
+                 .order_by(col(Occurrence.local_date).desc()).limit(limit))
+    return (await session.exec(statement)).all()
+
+
 async def due_to_close(session: AsyncSession, now: datetime) -> Sequence[Occurrence]:
     statement = select(Occurrence).where(col(Occurrence.closed_at).is_(None),
                                          Occurrence.close_at <= now).order_by(Occurrence.id)

@@ -1,0 +1,181 @@
+"""A team driving the real Dispatcher as a platform would, and an Outbox that records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.app import Application
+from bot.core.cards import Card, Content, as_card
+from bot.core.clock import SimulatedClock
+from bot.core.conversation import Actor, ConversationKind, ConversationRef, MessageRef, Platform
+from bot.core.errors import DeliveryError
+from bot.core.forms import FieldValue, Form, Submission
+from bot.core.ids import ActionId
+from bot.core.requests import ActionInvocation, Invocation
+from bot.core.responses import OpenForm, Reply, Response
+from storage import cadences, people
+from storage.cadence_models import Answer, Cadence, Occurrence
+from storage.models import Person, Role
+from storage.people import IdentityColumn
+
+GENERAL = ConversationRef(Platform.CONSOLE, "general", ConversationKind.CHANNEL, "general")
+REPORTS = "standup-reports"
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+
+
+@dataclass(frozen=True)
+class Posted:
+    to: ConversationRef
+    card: Card
+    message: MessageRef
+    thread: MessageRef | None = None
+    key: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.card.plain_text()
+
+
+@dataclass
+class RecordingOutbox:
+    """Records every post, update and private message; refuses channels in `refuse`."""
+
+    posts: list[Posted] = field(default_factory=list)
+    updates: list[Posted] = field(default_factory=list)
+    private: list[Posted] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)
+
+    async def post(self, to: ConversationRef, content: Content, *,
+                   thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
+        if to.id in self.refuse:
+            raise DeliveryError("not_in_channel")
+        message = MessageRef(to, f"m{len(self.posts) + 1}")
+        self.posts.append(Posted(to, as_card(content), message, thread, key))
+        return message
+
+    async def update(self, message: MessageRef, content: Content) -> None:
+        if message.conversation.id in self.refuse:
+            raise DeliveryError("not_in_channel")
+        self.updates.append(Posted(message.conversation, as_card(content), message))
+
+    async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
+        self.private.append(Posted(to, as_card(content), MessageRef(to, f"p-{user_id}")))
+
+    async def find_delivery(self, to: ConversationRef, key: str,
+                            since: datetime) -> MessageRef | None:
+        return None
+
+    def to(self, conversation_id: str) -> list[Posted]:
+        return [posted for posted in self.posts if posted.to.id == conversation_id]
+
+
+@dataclass
+class Directory:
+    """A ChannelDirectory from a dict: channel id -> member user ids."""
+
+    members_of: dict[str, list[str]] = field(default_factory=dict)
+
+    async def members(self, conversation_id: str) -> list[str]:
+        return list(self.members_of.get(conversation_id, []))
+
+
+def text_of(response: Response) -> str:
+    assert isinstance(response, Reply), response
+    return as_card(response.content).plain_text()
+
+
+def form_of(response: Response) -> Form:
+    assert isinstance(response, OpenForm), response
+    return response.form
+
+
+def setup_values(**overrides: FieldValue) -> dict[str, FieldValue]:
+    values: dict[str, FieldValue] = {
+        "name": "Daily", "report_channel": REPORTS, "participants": ["ana", "bob"],
+        "days": list(WEEKDAYS), "local_time": "09:00", "close_time": "17:00",
+        "reminder_minutes": "120", "questions": "", "skip_weekends": True,
+        "holiday_country": "",
+    }
+    values.update(overrides)
+    return values
+
+
+@dataclass
+class Team:
+    application: Application
+    outbox: RecordingOutbox
+    clock: SimulatedClock
+    directory: Directory
+    zones: dict[str, str] = field(default_factory=dict)
+
+    def actor(self, user: str) -> Actor:
+        return Actor(Platform.CONSOLE, user, user.capitalize(), timezone=self.zones.get(user))
+
+    async def command(self, user: str, text: str,
+                      where: ConversationRef = GENERAL) -> Response:
+        word, _, rest = text.partition(" ")
+        return await self.application.dispatcher.command(
+            Invocation(self.actor(user), where, word, rest))
+
+    async def submit(self, user: str, form: Form, values: dict[str, FieldValue],
+                     where: ConversationRef = GENERAL) -> Response:
+        return await self.application.dispatcher.submit(
+            Submission(form.id, self.actor(user), where, values, dict(form.context)))
+
+    async def press(self, user: str, action: ActionId, value: str) -> Response:
+        dm = ConversationRef(Platform.CONSOLE, f"dm-{user}", ConversationKind.DIRECT)
+        return await self.application.dispatcher.action(
+            ActionInvocation(self.actor(user), dm, action, value))
+
+    async def set_up(self, user: str = "ana", command: str = "standup",
+                     **overrides: FieldValue) -> Response:
+        form = form_of(await self.command(user, f"{command} setup"))
+        return await self.submit(user, form, setup_values(**overrides))
+
+    # What the database holds.
+
+    async def cadences(self) -> list[Cadence]:
+        async with self.application.database.session() as session:
+            return list(await cadences.all_cadences(session))
+
+    async def cadence(self, name: str) -> Cadence:
+        async with self.application.database.session() as session:
+            found = await cadences.by_name(session, name)
+        assert found is not None, name
+        return found
+
+    async def person(self, user: str) -> Person:
+        async with self.application.database.session() as session:
+            found = await people.by_identity(session, IdentityColumn.CONSOLE, user)
+        assert found is not None, user
+        return found
+
+    async def participant_ids(self, name: str) -> list[str]:
+        cadence = await self.cadence(name)
+        async with self.application.database.session() as session:
+            found = await cadences.participants(session, cadence.id or 0)
+        return [person.console_user_id or "" for person in found]
+
+    async def make_role(self, user: str, role: Role) -> None:
+        await self.command(user, "partnerops whoami")
+        async with self.application.database.session() as session:
+            found = await people.by_identity(session, IdentityColumn.CONSOLE, user)
+            assert found is not None
+            await people.set_role(session, found, role)
+
+    async def occurrence(self, name: str, day: date, close_at: datetime) -> Occurrence:
+        cadence = await self.cadence(name)
+        async with self.application.database.session() as session:
+            return await cadences.ensure_occurrence(session, cadence.id or 0, day,
+                                                    close_at=close_at, now=self.clock.now())
+
+    async def reload(self, occurrence: Occurrence) -> Occurrence:
+        async with self.application.database.session() as session:
+            found = await cadences.get_occurrence(session, occurrence.id or 0)
+        assert found is not None
+        return found
+
+    async def answers(self, occurrence: Occurrence) -> list[Answer]:
+        async with self.application.database.session() as session:
+            return list(await cadences.answers(session, occurrence.id or 0))

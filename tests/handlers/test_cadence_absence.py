@@ -1,0 +1,98 @@
+"""`skip`, `ooo` and `back`, in each person's own local calendar."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from storage import cadences
+from storage.cadence_models import AnswerStatus
+from tests.handlers.cadence_team import Team, text_of
+
+MONDAY = date(2026, 11, 23)
+
+
+async def away_on(team: Team, user: str, day: date, cadence: str = "Daily") -> bool:
+    person = await team.person(user)
+    found = await team.cadence(cadence)
+    async with team.application.database.session() as session:
+        return person.id in await cadences.absent_on(session, [person.id or 0], day,
+                                                     found.id or 0)
+
+
+async def test_skip_is_for_today_and_marks_open_days_as_skipped(team: Team):
+    await team.set_up()
+    day = await team.occurrence("Daily", MONDAY, datetime(2026, 11, 23, 17, tzinfo=UTC))
+    reply = text_of(await team.command("bob", "standup skip"))
+    assert "Skipped today (Mon 23 Nov 2026) for every cadence" in reply
+    assert await away_on(team, "bob", MONDAY)
+    assert not await away_on(team, "bob", MONDAY + timedelta(days=1))
+    [skipped] = await team.answers(day)
+    assert skipped.status is AnswerStatus.SKIPPED
+
+
+async def test_skip_one_cadence_by_name(team: Team):
+    await team.set_up()
+    await team.set_up(name="Weekly")
+    assert "for Weekly" in text_of(await team.command("bob", "standup skip weekly"))
+    assert await away_on(team, "bob", MONDAY, "Weekly")
+    assert not await away_on(team, "bob", MONDAY, "Daily")
+    assert "no standup called" in text_of(await team.command("bob", "standup skip Nope"))
+
+
+async def test_today_is_the_persons_local_date(team: Team):
+    await team.set_up()
+    team.zones["bob"] = "Asia/Tokyo"
+    team.clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))  # Tuesday 05:00 in Tokyo
+    assert "Tue 24 Nov 2026" in text_of(await team.command("bob", "standup skip"))
+    assert await away_on(team, "bob", date(2026, 11, 24))
+    assert not await away_on(team, "bob", MONDAY)
+
+
+async def test_ooo_until_a_date_is_inclusive(team: Team):
+    await team.set_up()
+    reply = text_of(await team.command("bob", "standup ooo until 2026-12-24"))
+    assert "Out of office Mon 23 Nov 2026 to Thu 24 Dec 2026, inclusive" in reply
+    assert await away_on(team, "bob", MONDAY)
+    assert await away_on(team, "bob", date(2026, 12, 24))
+    assert not await away_on(team, "bob", date(2026, 12, 25))
+
+
+async def test_ooo_between_two_dates(team: Team):
+    await team.set_up()
+    reply = text_of(await team.command("bob", "checkin ooo 2026-12-20 2026-12-24"))
+    assert "Sun 20 Dec 2026 to Thu 24 Dec 2026" in reply and "`checkin back`" in reply
+    assert not await away_on(team, "bob", date(2026, 12, 19))
+    assert await away_on(team, "bob", date(2026, 12, 20))
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("standup ooo", "Say until when"),
+    ("standup ooo until", "Say until when"),
+    ("standup ooo until 24/12/2026", "'24/12/2026' is not a date; write it as YYYY-MM-DD"),
+    ("standup ooo until 2026-02-30", "is not a date"),
+    ("standup ooo until 2026-11-20", "2026-11-20 is in the past (today is 2026-11-23"),
+    ("standup ooo 2026-12-24 2026-12-20", "The last day (2026-12-20) is before the first"),
+    ("standup ooo 2026-12-01 2028-01-01", "more than a year"),
+    ("standup ooo next week please", "Say until when"),
+])
+async def test_bad_ooo_dates_get_a_specific_error_and_change_nothing(team: Team, text: str,
+                                                                     words: str):
+    await team.set_up()
+    reply = text_of(await team.command("bob", text))
+    assert words in reply and "Example: `standup ooo" in reply
+    bob = await team.person("bob")
+    async with team.application.database.session() as session:
+        assert await cadences.end_absences(session, bob.id or 0, MONDAY) == 0
+
+
+async def test_back_ends_absences_from_today(team: Team):
+    await team.set_up()
+    assert "weren't marked away" in text_of(await team.command("bob", "standup back"))
+    team.clock.set(datetime(2026, 11, 20, 9, tzinfo=UTC))
+    await team.command("bob", "standup ooo until 2026-12-24")
+    team.clock.set(datetime(2026, 11, 23, 9, tzinfo=UTC))
+    assert "Welcome back" in text_of(await team.command("bob", "standup back"))
+    assert await away_on(team, "bob", date(2026, 11, 22))  # the days already away stay
+    assert not await away_on(team, "bob", MONDAY)

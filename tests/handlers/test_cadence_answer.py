@@ -1,0 +1,175 @@
+"""Answering: the Answer button and `/standup` open the form; the answer is one thread reply."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+from bot.core.forms import FieldKind
+from bot.core.ids import ActionId, FormId
+from bot.core.responses import Reply
+from handlers.cadence_cards import answer_value
+from storage.cadence_models import AnswerStatus, Occurrence
+from tests.handlers.cadence_team import REPORTS, Team, form_of, text_of
+
+MONDAY = date(2026, 11, 23)
+CLOSE = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+
+
+async def open_day(team: Team, name: str = "Daily", **setup: object) -> Occurrence:
+    await team.set_up(name=name, **setup)
+    return await team.occurrence(name, MONDAY, CLOSE)
+
+
+async def answer(team: Team, user: str, occurrence: Occurrence, *texts: str,
+                 subject: int = 0):
+    form = form_of(await team.press(user, ActionId.CADENCE_ANSWER,
+                                    answer_value(occurrence.id or 0, subject)))
+    values = {item.id: text for item, text in zip(form.fields, texts, strict=False)}
+    return form, await team.submit(user, form, values)
+
+
+async def test_the_answer_button_opens_one_field_per_question(team: Team):
+    day = await open_day(team, questions="Yesterday?\nToday?")
+    form = form_of(await team.press("bob", ActionId.CADENCE_ANSWER, answer_value(day.id or 0)))
+    assert form.id is FormId.CADENCE_ANSWER
+    assert [(item.label, item.kind) for item in form.fields] == [
+        ("Yesterday?", FieldKind.MULTILINE), ("Today?", FieldKind.MULTILINE)]
+    assert all(item.initial is None for item in form.fields)
+    assert form.context == {"occurrence": str(day.id), "subject": "0"}
+
+
+async def test_an_answer_is_a_thread_reply_under_the_one_parent(team: Team):
+    day = await open_day(team, questions="Yesterday?\nToday?")
+    _, reply = await answer(team, "bob", day, "Shipped the renewal", "Partner QBR")
+    assert text_of(reply) == f"Thanks, posted to {REPORTS}."
+    notice, parent, thread_reply = team.outbox.to(REPORTS)
+    assert "now receives" in notice.text and parent.thread is None
+    assert "Daily: Mon 23 Nov 2026" in parent.text
+    assert thread_reply.thread == parent.message
+    assert thread_reply.key == f"answer:{day.id}:{(await team.person('bob')).id}:0"
+    assert "Yesterday?: Shipped the renewal" in thread_reply.text
+    [stored] = await team.answers(day)
+    assert stored.status is AnswerStatus.ANSWERED
+    assert json.loads(stored.answers) == ["Shipped the renewal", "Partner QBR"]
+    assert stored.reply_message_id == thread_reply.message.id
+    assert (await team.reload(day)).report_message_id == parent.message.id
+    assert "Answered: Bob" in team.outbox.updates[-1].text  # the parent shows who answered
+    assert team.outbox.updates[-1].message == parent.message
+
+    _, second = await answer(team, "ana", day, "Hiring", "")
+    assert text_of(second).startswith("Thanks")
+    replies = [posted for posted in team.outbox.to(REPORTS) if posted.thread is not None]
+    assert [posted.thread for posted in replies] == [parent.message, parent.message]
+    assert len([posted for posted in team.outbox.to(REPORTS) if posted.thread is None]) == 2
+
+
+async def test_editing_before_close_updates_the_same_reply(team: Team):
+    day = await open_day(team, questions="Yesterday?\nToday?")
+    await answer(team, "bob", day, "First try", "QBR")
+    posts_before = len(team.outbox.posts)
+    form, reply = await answer(team, "bob", day, "Second try", "QBR")
+    assert [item.initial for item in form.fields] == ["First try", "QBR"]
+    assert form.submit_label == "Update"
+    assert text_of(reply).startswith("Thanks, posted")
+    assert len(team.outbox.posts) == posts_before
+    [stored] = await team.answers(day)
+    edited = [update for update in team.outbox.updates
+              if update.message.id == stored.reply_message_id]
+    assert len(edited) == 1 and "Second try" in edited[0].text
+
+
+async def test_after_close_nothing_can_be_answered_or_changed(team: Team):
+    day = await open_day(team)
+    form, _ = await answer(team, "bob", day, "On time")
+    team.clock.advance(timedelta(hours=8, minutes=1))  # 17:01, past the close
+    pressed = await team.press("bob", ActionId.CADENCE_ANSWER, answer_value(day.id or 0))
+    assert "closed at 17:00" in text_of(pressed)
+    posts, updates = len(team.outbox.posts), len(team.outbox.updates)
+    late = await team.submit("bob", form, {"q0": "Too late"})
+    assert "closed" in text_of(late) and "no longer" in text_of(late)
+    [stored] = await team.answers(day)
+    assert json.loads(stored.answers)[0] == "On time"
+    assert (len(team.outbox.posts), len(team.outbox.updates)) == (posts, updates)
+
+
+async def test_only_participants_may_answer_and_at_least_one_answer_is_needed(team: Team):
+    day = await open_day(team)
+    stranger = await team.press("carol", ActionId.CADENCE_ANSWER, answer_value(day.id or 0))
+    assert "don't take part in Daily" in text_of(stranger)
+    form = form_of(await team.press("bob", ActionId.CADENCE_ANSWER, answer_value(day.id or 0)))
+    forged = await team.submit("carol", form, {"q0": "Hi"})
+    assert "don't take part" in text_of(forged)
+    empty = await team.submit("bob", form, {"q0": "  ", "q1": ""})
+    assert isinstance(empty, Reply) and list(empty.field_errors) == ["q0"]
+    assert await team.answers(day) == []
+    broken = await team.press("bob", ActionId.CADENCE_ANSWER, "nonsense")
+    assert "older version" in text_of(broken)
+
+
+async def test_a_post_that_fails_keeps_the_answer_and_the_next_edit_posts_it(team: Team):
+    day = await open_day(team)
+    team.outbox.refuse.add(REPORTS)
+    _, reply = await answer(team, "bob", day, "Saved anyway")
+    assert "saved, but I couldn't post" in text_of(reply)
+    assert [answer.status for answer in await team.answers(day)] == [AnswerStatus.ANSWERED]
+    team.outbox.refuse.clear()
+    _, retry = await answer(team, "bob", day, "Saved anyway, posted now")
+    assert text_of(retry).startswith("Thanks, posted")
+    [thread_reply] = [posted for posted in team.outbox.to(REPORTS) if posted.thread]
+    assert "posted now" in thread_reply.text
+
+
+async def test_the_skip_button_records_a_skip_and_updates_the_parent(team: Team):
+    day = await open_day(team)
+    await answer(team, "ana", day, "Done")  # the parent exists now
+    reply = await team.press("bob", ActionId.CADENCE_SKIP, str(day.id))
+    assert "Skipped Daily for Mon 23 Nov 2026" in text_of(reply)
+    statuses = {answer.person_id: answer.status for answer in await team.answers(day)}
+    assert statuses[(await team.person("bob")).id] is AnswerStatus.SKIPPED
+    assert "Skipped: Bob" in team.outbox.updates[-1].text
+    again = await team.press("ana", ActionId.CADENCE_SKIP, str(day.id))
+    assert "already answered" in text_of(again)
+    team.clock.advance(timedelta(hours=9))
+    assert "closed" in text_of(await team.press("bob", ActionId.CADENCE_SKIP, str(day.id)))
+
+
+async def test_bare_standup_answers_the_open_occurrence(team: Team):
+    await team.set_up()
+    none_open = await team.command("bob", "standup")
+    assert "No standup is open for you right now" in text_of(none_open)
+    assert "Daily: mon,tue,wed,thu,fri at 09:00" in text_of(none_open)
+    assert "don't take part in any standup" in text_of(await team.command("carol", "standup"))
+    day = await team.occurrence("Daily", MONDAY, CLOSE)
+    form = form_of(await team.command("bob", "standup"))
+    assert form.context == {"occurrence": str(day.id), "subject": "0"}
+    assert text_of(await team.submit("bob", form, {"q0": "Typed"})).startswith("Thanks")
+    assert "not something I can do" in text_of(await team.command("bob", "standup dance"))
+    team.clock.advance(timedelta(hours=8))
+    assert "No standup is open" in text_of(await team.command("bob", "standup"))
+
+
+async def test_a_checkin_asks_about_each_partner_separately(team: Team):
+    await team.set_up(command="checkin", name="Partners", kind="checkin",
+                      partners="Northwind\nContoso", questions="Health?")
+    day = await team.occurrence("Partners", MONDAY, CLOSE)
+    form = form_of(await team.command("bob", "checkin"))
+    assert (form.title, form.context["subject"]) == ("Northwind", "0")
+    await team.submit("bob", form, {"q0": "green"})
+    form = form_of(await team.command("bob", "checkin"))  # the next partner not yet answered
+    assert (form.title, form.context["subject"]) == ("Contoso", "1")
+    await team.submit("bob", form, {"q0": "amber"})
+    replies = [posted for posted in team.outbox.to(REPORTS) if posted.thread]
+    assert [r.card.title for r in replies] == ["Bob about Northwind", "Bob about Contoso"]
+    assert {answer.subject for answer in await team.answers(day)} == {"Northwind", "Contoso"}
+    stale = await team.press("bob", ActionId.CADENCE_ANSWER, answer_value(day.id or 0, 5))
+    assert "older version" in text_of(stale)
+
+
+async def test_participants_from_a_channel_take_part(team: Team):
+    team.directory.members_of["sales"] = ["carol", "dave"]
+    day = await open_day(team, participants=[], participant_channel="sales")
+    _, reply = await answer(team, "carol", day, "From the channel")
+    assert text_of(reply).startswith("Thanks, posted")
+    assert "don't take part" in text_of(await team.press("bob", ActionId.CADENCE_ANSWER,
+                                                         answer_value(day.id or 0)))
