@@ -13,6 +13,8 @@ from bot.settings import Settings
 from handlers.context import BotConfig, Services
 from handlers.dispatch import Dispatcher
 from handlers.registry import build_registry
+from schedules.leader import Leadership, leadership_for
+from schedules.scheduler import CadenceClock
 from storage import conversations
 from storage.engine import Database
 from storage.migrate import upgrade
@@ -53,6 +55,7 @@ class Application:
     services: Services
     dispatcher: Dispatcher
     references: StoredReferences
+    leadership: Leadership | None = None
 
     def add_platform(self, platform: Platform, outbox: Outbox,
                      profiles: ProfileSource | None = None,
@@ -65,14 +68,28 @@ class Application:
 
     @property
     def scheduler_state(self) -> str:
-        """"leader", "standby" or "off": this process has no scheduler yet."""
-        return "off"
+        """"leader" (runs the cadences), "standby" (another process does) or "off"."""
+        return self.leadership.state if self.leadership is not None else "off"
+
+    async def start_scheduler(self) -> None:
+        """Run the cadences from this process whenever it holds the scheduler leadership."""
+        if self.leadership is not None:
+            return
+        cadence_clock = CadenceClock(self.services, self.clock)
+        self.services.schedule_changed = cadence_clock.replan
+        self.leadership = leadership_for(self.database, cadence_clock)
+        await self.leadership.start()
+
+    async def stop_scheduler(self) -> None:
+        if self.leadership is not None:
+            await self.leadership.stop()
 
     async def prepare_database(self, *, migrate: bool) -> None:
         if migrate:
             await upgrade(self.database)
 
     async def close(self) -> None:
+        await self.stop_scheduler()
         await self.database.dispose()
 
 

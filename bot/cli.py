@@ -40,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="apply every migration (Alembic)")
     db_sub.add_parser("current", help="print the schema revision of the database")
 
+    jobs = sub.add_parser("jobs", help="scheduled work, run by hand or from cron")
+    jobs_sub = jobs.add_subparsers(dest="job", required=True, metavar="JOB")
+    run_due = jobs_sub.add_parser("run-due", help="send every prompt, reminder and close "
+                                                  "update due up to an instant, exactly once")
+    run_due.add_argument("--at", help="ISO 8601 instant; no offset = UTC "
+                                      "(default: now), e.g. 2026-12-01T09:00")
+
     export = sub.add_parser("export", help="write every row of an entity to stdout")
     export.add_argument("entity", choices=operations.export_entities(), metavar="ENTITY",
                         help="one of: " + ", ".join(operations.export_entities()))
@@ -66,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # APScheduler logs every job it adds and runs; our scheduler says what matters.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         overrides = {"database_url": args.database_url} if getattr(
             args, "database_url", None) else {}
@@ -75,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 operations.run_server(settings)
             case "console":
                 asyncio.run(operations.run_console(settings, user=args.user, start=args.start))
+            case "jobs":
+                asyncio.run(operations.jobs_run_due(settings, args.at, sys.stdout, sys.stderr))
             case "db":
                 asyncio.run(operations.database_command(settings, args.db_command))
             case "export":

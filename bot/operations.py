@@ -6,7 +6,9 @@ import csv
 import json
 import logging
 import sys
-from datetime import UTC, datetime
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 from typing import TextIO
@@ -14,17 +16,24 @@ from typing import TextIO
 import yaml
 from aiohttp import web
 from sqlalchemy.engine import make_url
+from sqlmodel import func, select
 
 from bot.app import build_application
+from bot.core.cards import Content
 from bot.core.clock import SimulatedClock
-from bot.core.conversation import Platform
+from bot.core.conversation import ConversationRef, MessageRef, Platform
+from bot.core.outbox import Outbox
 from bot.platforms.console import ConsolePlatform
 from bot.platforms.slack.manifest import SlashCommand, slack_manifest
 from bot.platforms.teams.manifest import TeamsCommand, teams_manifest, teams_package
 from bot.settings import Settings
-from bot.web import create_web_app, ensure_schema
+from bot.web import create_web_app, enable_platforms, ensure_schema
 from handlers.help import command_label
 from handlers.registry import build_registry
+from schedules.run_due import DueReport, run_due
+from schedules.wakeup import FollowTime
+from storage import cadences
+from storage.cadence_models import Delivery, DeliveryStatus
 from storage.engine import Database
 from storage.export import EXPORTERS
 from storage.migrate import current_revision, head_revision, upgrade
@@ -32,6 +41,7 @@ from storage.migrate import current_revision, head_revision, upgrade
 log = logging.getLogger("partnerops")
 
 TEAMS_PACKAGE = "partnerops-teams.zip"
+PROGRESS_SECONDS = 5.0
 
 
 class CommandUsageError(Exception):
@@ -50,27 +60,29 @@ def run_server(settings: Settings) -> None:
                 handle_signals=True)
 
 
-def _parse_start(start: str | None) -> datetime:
-    if not start:
+def _parse_instant(value: str | None) -> datetime:
+    """An --at value: ISO 8601, UTC when it names no offset; now when absent."""
+    if not value:
         return datetime.now(UTC)
     try:
-        instant = datetime.fromisoformat(start)
+        instant = datetime.fromisoformat(value)
     except ValueError:
         raise CommandUsageError(f"--at wants an ISO 8601 instant such as 2026-12-01T09:00, "
-                                f"not {start!r}") from None
-    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+                                f"not {value!r}") from None
+    return instant.astimezone(UTC) if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 async def run_console(settings: Settings, *, user: str, start: str | None) -> None:
-    clock = SimulatedClock(_parse_start(start))
+    clock = SimulatedClock(_parse_instant(start))
     application = build_application(settings, clock=clock)
     try:
         await ensure_schema(application)
         console = ConsolePlatform(dispatcher=application.dispatcher, clock=clock, user=user,
                                   command_prefix=settings.command_prefix,
                                   default_timezone=settings.timezone,
-                                  stdin=sys.stdin, stdout=sys.stdout)
-        application.add_platform(Platform.CONSOLE, console.outbox)
+                                  stdin=sys.stdin, stdout=sys.stdout,
+                                  on_time_change=FollowTime(application.services, clock.now()))
+        application.add_platform(Platform.CONSOLE, console.outbox, channels=console.channels)
         await console.run()
     finally:
         await application.close()
@@ -97,10 +109,7 @@ async def export(settings: Settings, entity: str, output_format: str, out: TextI
     _require_existing_sqlite_file(settings.database_url)
     database = Database.from_url(settings.database_url)
     try:
-        current, head = await current_revision(database), head_revision()
-        if current != head:
-            raise CommandUsageError(f"the database is at revision {current or 'none'}, this "
-                                    f"version needs {head}: run `partnerops db upgrade` first")
+        await _require_current_schema(database)
         async with database.session() as session:
             rows = await EXPORTERS[entity](session)
     finally:
@@ -116,6 +125,90 @@ async def export(settings: Settings, entity: str, output_format: str, out: TextI
             writer.writerows(rows)
     out.flush()
     print(f"exported {len(rows)} {entity}", file=sys.stderr)
+
+
+async def _require_current_schema(database: Database) -> None:
+    current, head = await current_revision(database), head_revision()
+    if current != head:
+        raise CommandUsageError(f"the database is at revision {current or 'none'}, this "
+                                f"version needs {head}: run `partnerops db upgrade` first")
+
+
+class _ClockFrom:
+    """Reads `start` now and runs at real speed, so claims a long run makes are never older
+    than they look to another process (which would release them as abandoned)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start, self._began = start, time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._began)
+
+
+class _Progress:
+    """An Outbox that tells `err` how a long run is going, every PROGRESS_SECONDS."""
+
+    def __init__(self, outbox: Outbox, err: TextIO) -> None:
+        self._outbox, self._err = outbox, err
+        self._sent, self._told = 0, time.monotonic()
+
+    def _count(self) -> None:
+        self._sent += 1
+        if time.monotonic() - self._told >= PROGRESS_SECONDS:
+            self._told = time.monotonic()
+            print(f"... {self._sent} messages sent so far", file=self._err, flush=True)
+
+    async def post(self, to: ConversationRef, content: Content, *,
+                   thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
+        sent = await self._outbox.post(to, content, thread=thread, key=key)
+        self._count()
+        return sent
+
+    async def update(self, message: MessageRef, content: Content) -> None:
+        await self._outbox.update(message, content)
+        self._count()
+
+    async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
+        await self._outbox.post_private(to, user_id, content)
+        self._count()
+
+    async def find_delivery(self, to: ConversationRef, key: str,
+                            since: datetime) -> MessageRef | None:
+        return await self._outbox.find_delivery(to, key, since)
+
+
+async def jobs_run_due(settings: Settings, at: str | None, out: TextIO, err: TextIO
+                       ) -> DueReport:
+    """`jobs run-due`: send everything due up to `at` from this process, exactly once each."""
+    instant = _parse_instant(at)
+    _require_existing_sqlite_file(settings.database_url)
+    application = build_application(settings, clock=_ClockFrom(instant))
+    slack = None
+    try:
+        await _require_current_schema(application.database)
+        slack = enable_platforms(application).slack
+        async with application.database.session() as session:
+            active = await cadences.active_cadences(session)
+        for cadence in active:
+            if not application.outbox.enabled(Platform(cadence.platform)):
+                print(f"cadence {cadence.name!r} is on {cadence.platform}, which is not "
+                      "enabled here: its sends fail and a later run retries them",
+                      file=err)
+        print(f"running everything due up to {instant.isoformat()}", file=err, flush=True)
+        services = replace(application.services, outbox=_Progress(application.outbox, err))
+        report = await run_due(services, instant)
+        async with application.database.session() as session:
+            failed = (await session.exec(select(func.count()).select_from(Delivery).where(
+                Delivery.status == DeliveryStatus.FAILED, Delivery.claimed_at >= instant))).one()
+    finally:
+        if slack is not None:
+            await slack.close()
+        await application.close()
+    print(report, file=out)
+    if failed:
+        print(f"{failed} sends failed (see above); running again retries them while they "
+              "are due", file=err)
+    return report
 
 
 def _require_existing_sqlite_file(url: str) -> None:

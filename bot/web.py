@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -56,7 +57,8 @@ def _slack(application: Application) -> SlackPlatform | None:
         registry=application.registry,
         command_prefix=settings.command_prefix,
     )
-    application.add_platform(Platform.SLACK, slack.outbox, slack.directory)
+    application.add_platform(Platform.SLACK, slack.outbox, slack.directory,
+                             channels=slack.channels)
     return slack
 
 
@@ -71,8 +73,21 @@ def _teams(application: Application) -> TeamsPlatform:
         references=application.references,
         command_prefix=settings.command_prefix,
     )
-    application.add_platform(Platform.TEAMS, teams.outbox)
+    application.add_platform(Platform.TEAMS, teams.outbox, channels=teams.channels)
     return teams
+
+
+@dataclass(frozen=True)
+class ChatPlatforms:
+    """The platforms this configuration enables, registered with the application."""
+
+    slack: SlackPlatform | None
+    teams: TeamsPlatform
+
+
+def enable_platforms(application: Application) -> ChatPlatforms:
+    """Slack when configured, Teams always (unauthenticated local mode without credentials)."""
+    return ChatPlatforms(_slack(application), _teams(application))
 
 
 async def ensure_schema(application: Application) -> None:
@@ -90,19 +105,22 @@ def create_web_app(application: Application) -> web.Application:
     app = web.Application()
     app[APPLICATION] = application
     app.router.add_get("/healthz", healthz)
-    slack = _slack(application)
+    platforms = enable_platforms(application)
+    slack = platforms.slack
     if slack is not None:
         app[SLACK] = slack
         if not slack.socket_mode:
             app.router.add_post("/slack/events", slack.handle)
-    app.router.add_post("/api/messages", _teams(application).handle)
+    app.router.add_post("/api/messages", platforms.teams.handle)
 
     async def start(_: web.Application) -> None:
         await ensure_schema(application)
         if slack is not None:
             await slack.start()
+        await application.start_scheduler()
 
     async def stop(_: web.Application) -> None:
+        await application.stop_scheduler()
         if slack is not None:
             await slack.close()
         await application.close()

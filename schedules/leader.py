@@ -31,6 +31,10 @@ LOCK_KEY = 0x5041_5254_4E45_5253
 RETRY = timedelta(seconds=15)
 # A query on the lock connection taking longer than this counts as a lost connection.
 QUERY_TIMEOUT_SECONDS = 10.0
+# So that the server, too, drops the lock of a leader whose network vanished silently within
+# about a minute instead of the system's TCP default of two hours (no effect over sockets).
+KEEPALIVE = ("SET tcp_keepalives_idle = 30", "SET tcp_keepalives_interval = 10",
+             "SET tcp_keepalives_count = 3")
 
 
 class Follower(Protocol):
@@ -142,13 +146,18 @@ class AdvisoryLockLeader:
             result = await asyncio.wait_for(connection.execute(
                 text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key}),
                 QUERY_TIMEOUT_SECONDS)
-            if result.scalar():
-                return connection
+            if not result.scalar():
+                await _discard(connection)  # no lock held: back to the pool
+                return None
+            for setting in KEEPALIVE:
+                await asyncio.wait_for(connection.execute(text(setting)),
+                                       QUERY_TIMEOUT_SECONDS)
+            return connection
         except Exception as error:  # the database is unreachable: stay standby, retry later
             log.warning("could not try for scheduler leadership: %s", type(error).__name__)
-        if connection is not None:
-            await _discard(connection)
-        return None
+            if connection is not None:  # it may hold the lock: end the session itself
+                await _discard(connection, invalidate=True)
+            return None
 
     async def _still_connected(self) -> bool:
         assert self._connection is not None

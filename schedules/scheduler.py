@@ -65,6 +65,11 @@ class CadenceClock:
     def running(self) -> bool:
         return self._scheduler is not None
 
+    @property
+    def scheduler(self) -> AsyncIOScheduler | None:
+        """The APScheduler instance while started (to inspect its jobs)."""
+        return self._scheduler
+
     async def start(self) -> None:
         """Catch up at once (in the background), then wake up whenever something is due."""
         if self._scheduler is not None:
@@ -111,16 +116,18 @@ class CadenceClock:
             scheduler = self._scheduler
             if scheduler is None:  # stopped while planning
                 return None
-            self.planned = wakeup
+            changed, self.planned = wakeup != self.planned, wakeup
             if wakeup is None:
                 with contextlib.suppress(LookupError):
                     scheduler.remove_job(WAKEUP_JOB)
-                log.info("nothing scheduled; the safety tick keeps watch")
+                if changed:
+                    log.info("no cadence is due soon; checking every %s", self._safety_interval)
                 return None
             run_date = datetime.now(UTC) + max(wakeup - now, timedelta(0))
             scheduler.add_job(self._wake, DateTrigger(run_date=run_date, timezone=UTC),
                               id=WAKEUP_JOB, replace_existing=True)
-            log.info("next cadence wake-up at %s", wakeup.isoformat(timespec="seconds"))
+            if changed:
+                log.info("next cadence wake-up at %s", wakeup.isoformat(timespec="seconds"))
             return wakeup
 
     async def idle(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Protocol
 
 from bot.core.cards import Content
@@ -12,8 +13,13 @@ from bot.core.errors import DeliveryError
 
 class Outbox(Protocol):
     async def post(self, to: ConversationRef, content: Content, *,
-                   thread: MessageRef | None = None) -> MessageRef:
-        """Post a message (in a thread when given) and return where it landed."""
+                   thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
+        """Post a message (in a thread when given) and return where it landed.
+
+        `key` is the delivery's idempotency key (from the delivery ledger): platforms that can
+        store it with the message (Slack's message metadata) do, so `find_delivery` can later
+        tell whether a send interrupted by a crash actually arrived.
+        """
         ...
 
     async def update(self, message: MessageRef, content: Content) -> None:
@@ -22,6 +28,17 @@ class Outbox(Protocol):
 
     async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
         """Show a message only to `user_id` where the platform can; else a direct message."""
+        ...
+
+    async def find_delivery(self, to: ConversationRef, key: str,
+                            since: datetime) -> MessageRef | None:
+        """A message with this key posted to `to` since `since`, if the platform can tell.
+
+        None otherwise: not found, or the platform cannot look (Teams, console), or it could
+        not be asked. Never raises; a caller that gets None sends again, so delivery is
+        at-least-once on such platforms after a crash between claiming a key and sending.
+        Top-level messages only: Slack lists thread replies apart from the channel history.
+        """
         ...
 
 
@@ -44,11 +61,17 @@ class RoutingOutbox:
             raise DeliveryError(f"{platform.value} is not enabled in this process") from None
 
     async def post(self, to: ConversationRef, content: Content, *,
-                   thread: MessageRef | None = None) -> MessageRef:
-        return await self._for(to.platform).post(to, content, thread=thread)
+                   thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
+        return await self._for(to.platform).post(to, content, thread=thread, key=key)
 
     async def update(self, message: MessageRef, content: Content) -> None:
         await self._for(message.conversation.platform).update(message, content)
 
     async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
         await self._for(to.platform).post_private(to, user_id, content)
+
+    async def find_delivery(self, to: ConversationRef, key: str,
+                            since: datetime) -> MessageRef | None:
+        """None also when `to`'s platform is not enabled here: nothing can be told."""
+        outbox = self._outboxes.get(to.platform)
+        return await outbox.find_delivery(to, key, since) if outbox is not None else None

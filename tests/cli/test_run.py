@@ -76,7 +76,7 @@ async def test_without_configuration_it_starts_and_says_how_to_enable_slack(tmp_
     server = await start_server(tmp_path, SLACK_BOT_TOKEN="xoxb-secret-token-value")
     async with aiohttp.ClientSession() as session, \
             session.get(f"{server.url}/healthz") as answer:
-        assert await answer.json() == {"status": "ok", "db": "ok", "scheduler": "off"}
+        assert await answer.json() == {"status": "ok", "db": "ok", "scheduler": "leader"}
     output = await server.stop()
     assert server.process.returncode == 0
     assert output.count("Slack is disabled: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET") == 1

@@ -22,7 +22,7 @@ from tests.fakes.tcp_proxy import TcpProxy
 async def test_healthy_process_reports_ok(bot: RunningBot):
     response = await bot.client.get("/healthz")
     assert response.status == 200
-    assert await response.json() == {"status": "ok", "db": "ok", "scheduler": "off"}
+    assert await response.json() == {"status": "ok", "db": "ok", "scheduler": "leader"}
 
 
 async def test_503_while_postgres_is_unreachable(clock: SimulatedClock):

@@ -123,7 +123,7 @@ class FakeBotConnector(FakeServer):
         return web.json_response(member)
 
     async def _get_members(self, request: web.Request) -> web.StreamResponse:
-        """List every registered member (plain list, or paged shape for pagedmembers)."""
+        """List every registered member (plain list, or pages of pageSize for pagedmembers)."""
         args: Args = {"_conversation_id": request.match_info["conversation_id"]}
         args.update(request.query)
         paged = request.path.endswith("/pagedmembers")
@@ -131,7 +131,14 @@ class FakeBotConnector(FakeServer):
         if (faulty := await self.intercept(name, request, args)) is not None:
             return faulty
         members = list(self.members.values())
-        return web.json_response({"members": members} if paged else members)
+        if not paged:
+            return web.json_response(members)
+        start = int(args.get("continuationToken") or 0)
+        end = start + int(args.get("pageSize") or len(members) or 1)
+        page: Args = {"members": members[start:end]}
+        if end < len(members):
+            page["continuationToken"] = str(end)
+        return web.json_response(page)
 
 
 async def _json(request: web.Request) -> Args:

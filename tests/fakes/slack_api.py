@@ -34,6 +34,7 @@ class FakeSlackApi(FakeServer):
         self.users: dict[str, Args] = {}
         self.channels: dict[str, Args] = {}
         self.overrides: dict[str, Args] = {}
+        self.history: dict[str, list[Args]] = {}  # channel id -> posted messages, oldest first
         self._ts = count(1)
         self._view_ids = count(1)
         self._sockets: set[web.WebSocketResponse] = set()
@@ -50,6 +51,7 @@ class FakeSlackApi(FakeServer):
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
+            "conversations.history": self._conversations_history,
             "users.info": self._users_info,
             "views.open": self._view,
             "views.update": self._view,
@@ -210,7 +212,9 @@ class FakeSlackApi(FakeServer):
         channel = str(args.get("channel", ""))
         channel = "D" + channel if channel.startswith(("U", "W")) else channel
         ts = self._next_ts()
-        return {"channel": channel, "ts": ts, "message": self._message(args, ts)}
+        message = self._message(args, ts)
+        self.history.setdefault(channel, []).append(message)
+        return {"channel": channel, "ts": ts, "message": message}
 
     def _update(self, args: Args) -> Args:
         """Update a message in place."""
@@ -243,10 +247,23 @@ class FakeSlackApi(FakeServer):
         }
 
     def _conversations_members(self, args: Args) -> Args:
-        """List members: those given to set_channel, else every known user plus the bot."""
+        """Page through members: those given to set_channel, else every user plus the bot."""
         members = self.channels.get(str(args.get("channel", "")), {}).get("members")
         members = members if members is not None else [*self.users, "UBOT"]
-        return {"members": members, "response_metadata": {"next_cursor": ""}}
+        start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+        more = str(start + limit) if start + limit < len(members) else ""
+        return {"members": members[start:start + limit],
+                "response_metadata": {"next_cursor": more}}
+
+    def _conversations_history(self, args: Args) -> Args:
+        """Top-level messages posted after `oldest`, newest first; metadata only if asked."""
+        oldest, limit = float(args.get("oldest") or 0), int(args.get("limit") or 100)
+        posted = [message for message in self.history.get(str(args.get("channel")), [])
+                  if float(message["ts"]) > oldest and message.get("thread_ts") in (None, "")]
+        metadata = str(args.get("include_all_metadata")).lower() in ("1", "true")
+        page = [message if metadata else {k: v for k, v in message.items() if k != "metadata"}
+                for message in reversed(posted)][:limit]
+        return {"messages": page, "has_more": len(posted) > limit}
 
     def _users_info(self, args: Args) -> Args:
         """Return a user added with add_user(), or user_not_found."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 
-from bot.core.forms import FieldKind, FieldValue, Form, FormField
+from bot.core.forms import HERE, FieldKind, FieldValue, Form, FormField
+from bot.platforms.console.parsing import CHANNEL_NAME, NAME
 from bot.platforms.console.screen import Screen
 
 END_OF_TEXT = "."
@@ -27,6 +29,12 @@ def parse_answer(item: FormField, answer: str) -> FieldValue:
     match item.kind:
         case FieldKind.SELECT:
             return _option(item, answer)
+        case FieldKind.MULTISELECT:
+            return _each(_option(item, part) for part in _parts(answer))
+        case FieldKind.CHANNEL:
+            return _channel(item, answer)
+        case FieldKind.PEOPLE:
+            return _each(_person(item, part) for part in _parts(answer))
         case FieldKind.CHECKBOX:
             if answer.lower() in YES:
                 return True
@@ -46,13 +54,50 @@ def _option(item: FormField, answer: str) -> str:
                            f"{item.label}.")
 
 
+def _parts(answer: str) -> list[str]:
+    """The comma-separated items of an answer."""
+    return [part.strip() for part in answer.split(",") if part.strip()]
+
+
+def _each(values: Iterable[str]) -> list[str] | None:
+    """Each value once, in order; None when there is none."""
+    return list(dict.fromkeys(values)) or None
+
+
+def _channel(item: FormField, answer: str) -> str:
+    """`#name` (the console channel id is its name) or `here` (bot.core.forms.HERE)."""
+    if answer.lower() == HERE:
+        return HERE
+    name = answer.lower().removeprefix("#")
+    if not CHANNEL_NAME.fullmatch(name):
+        raise FieldAnswerError(f"Answer with a channel such as #sales, or 'here', for "
+                               f"{item.label}.")
+    return name
+
+
+def _person(item: FormField, answer: str) -> str:
+    """A console user name (what `:as` takes), which is the console's user id."""
+    name = answer.lower().removeprefix("@")
+    if not NAME.fullmatch(name):
+        raise FieldAnswerError(f"{answer!r} is not a user name; answer with names separated "
+                               f"by commas for {item.label}, e.g. ana, bob.")
+    return name
+
+
+HOW_TO_ANSWER = {
+    FieldKind.CHECKBOX: "y/n",
+    FieldKind.MULTILINE: f"several lines; finish with a line holding only '{END_OF_TEXT}'",
+    FieldKind.MULTISELECT: "one or more: numbers or names, separated by commas",
+    FieldKind.CHANNEL: "a #channel, or 'here' for this conversation",
+    FieldKind.PEOPLE: "user names separated by commas, e.g. ana, bob",
+}
+
+
 def question_lines(item: FormField, number: int, total: int) -> list[str]:
     """How a field is asked: label, what kind of answer, options, hints."""
     extras = [] if item.required else ["optional: Enter skips"]
-    if item.kind is FieldKind.CHECKBOX:
-        extras.insert(0, "y/n")
-    if item.kind is FieldKind.MULTILINE:
-        extras.insert(0, f"several lines; finish with a line holding only '{END_OF_TEXT}'")
+    if item.kind in HOW_TO_ANSWER:
+        extras.insert(0, HOW_TO_ANSWER[item.kind])
     if item.initial is not None:
         extras.append(f"Enter keeps {item.initial!r}")
     suffix = f" ({'; '.join(extras)})" if extras else ""

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TextIO
 
 from bot.core.cards import Content
-from bot.core.conversation import ConversationRef, MessageRef
+from bot.core.conversation import ConversationKind, ConversationRef, MessageRef
 from bot.platforms.console.screen import Screen
+from bot.platforms.console.session import DIRECT_PREFIX
+
+
+def label(to: ConversationRef) -> str:
+    """`#general`, or `dm-bob` for a direct conversation named by its id or by the user."""
+    if to.kind is ConversationKind.DIRECT and not to.id.startswith(DIRECT_PREFIX):
+        return DIRECT_PREFIX + to.id  # a DM addressed by user id, as cadence prompts are
+    return to.label
 
 
 class ConsoleOutbox:
-    """Prints posts as `[#channel] bot: ...  (msg N)`, edits and private messages likewise."""
+    """Prints posts as `[#channel] bot: ...  (msg N)`, edits and private messages likewise.
+
+    Nothing is stored anywhere the bot could search, so `find_delivery` cannot tell whether an
+    interrupted send was shown: delivery keys are accepted and ignored (at-least-once).
+    """
 
     def __init__(self, output: Screen | TextIO) -> None:
         self._screen = output if isinstance(output, Screen) else Screen(output)
@@ -22,19 +35,24 @@ class ConsoleOutbox:
         return ref
 
     async def post(self, to: ConversationRef, content: Content, *,
-                   thread: MessageRef | None = None) -> MessageRef:
+                   thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
         """Print a message in `to` (under thread `thread` if given); ids count up from 1."""
         ref = self._new_ref(to)
-        where = to.label if thread is None else f"{to.label}, thread of msg {thread.id}"
+        where = label(to) if thread is None else f"{label(to)}, thread of msg {thread.id}"
         self._screen.show(f"[{where}] bot:", content, where=to, message=ref,
                           suffix=f"  (msg {ref.id})")
         return ref
 
     async def update(self, message: MessageRef, content: Content) -> None:
         """Print the new version of a message the bot posted earlier."""
-        self._screen.show(f"[{message.conversation.label}] bot (edited {message.id}):", content,
-                          where=message.conversation, message=message)
+        self._screen.show(f"[{label(message.conversation)}] bot (edited {message.id}):",
+                          content, where=message.conversation, message=message)
 
     async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
         """Print a message only `user_id` would see."""
         self._screen.show(f"(only {user_id}) bot:", content, where=to)
+
+    async def find_delivery(self, to: ConversationRef, key: str,
+                            since: datetime) -> MessageRef | None:
+        """Always None: the console cannot tell (see the class docstring)."""
+        return None

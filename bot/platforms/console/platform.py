@@ -13,6 +13,7 @@ from bot.core.forms import FieldValue, Submission
 from bot.core.ports import Dispatcher
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import OpenForm, Reply, Response
+from bot.platforms.console.channels import ConsoleChannels
 from bot.platforms.console.commands import ConsoleCommands, Quit, SettableClock, TimeChanged
 from bot.platforms.console.forms import FormFiller
 from bot.platforms.console.outbox import ConsoleOutbox
@@ -48,6 +49,7 @@ class ConsolePlatform:
         self.session = Session(user, default_timezone)
         self._screen = Screen(stdout, Style(_wants_color(stdout) if color is None else color))
         self.outbox = ConsoleOutbox(self._screen)
+        self.channels = ConsoleChannels()
         self._commands = ConsoleCommands(self.session, clock, self._screen, on_time_change)
         self._reader = LineReader(stdin, stdout)
         self._filling: FormFiller | None = None
@@ -108,6 +110,7 @@ class ConsolePlatform:
         if not command:
             self._screen.problem("Type a command for the bot, e.g. help")
             return
+        self.channels.typed(self.session.conversation, self.session.user)
         invocation = Invocation(actor=self.session.actor(),
                                 conversation=self.session.conversation, command=command,
                                 text=rest, channels=mentioned_channels(rest))

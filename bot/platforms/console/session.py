@@ -10,6 +10,8 @@ from bot.core.conversation import Actor, ConversationKind, ConversationRef, Plat
 # A channel typed in a command: `#elephants`, not part of a word or of `##`.
 CHANNEL_MENTION = re.compile(r"(?<![\w#])#([A-Za-z0-9][\w-]*)")
 DEFAULT_CHANNEL = "general"
+# The id of the direct conversation between a user and the bot is this plus the user's name.
+DIRECT_PREFIX = "dm-"
 
 
 def channel(name: str) -> ConversationRef:
@@ -19,7 +21,7 @@ def channel(name: str) -> ConversationRef:
 
 def direct(user: str) -> ConversationRef:
     """The direct conversation between `user` and the bot."""
-    return ConversationRef(Platform.CONSOLE, f"dm-{user}", ConversationKind.DIRECT)
+    return ConversationRef(Platform.CONSOLE, DIRECT_PREFIX + user, ConversationKind.DIRECT)
 
 
 def mentioned_channels(text: str) -> tuple[ConversationRef, ...]:

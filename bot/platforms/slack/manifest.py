@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# What the bot uses today; features that read threads add history scopes with their listeners.
+# What the bot uses today. The history scopes let a recovering process look for the message
+# metadata of a send that a crash interrupted (SlackOutbox.find_delivery).
 BOT_SCOPES = (
     "commands",
     "chat:write",
@@ -15,6 +16,9 @@ BOT_SCOPES = (
     "users:read.email",
     "channels:read",
     "groups:read",
+    "im:history",
+    "channels:history",
+    "groups:history",
 )
 # Only events the bot handles (none yet): Slack disables subscriptions that keep failing.
 BOT_EVENTS: tuple[str, ...] = ()

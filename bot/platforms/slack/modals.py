@@ -5,49 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    CheckboxesElement,
-    InputBlock,
-    Option,
-    PlainTextInputElement,
-    PlainTextObject,
-    StaticSelectElement,
-)
+from slack_sdk.models.blocks import InputBlock, PlainTextObject
 from slack_sdk.models.views import View
 
 from bot.core.conversation import Actor, ConversationKind, ConversationRef
-from bot.core.forms import FieldKind, FieldValue, Form, FormField, Submission
+from bot.core.forms import FieldKind, Form, Submission
 from bot.core.ids import FormId
+from bot.platforms.slack.inputs import VALUE_ACTION, element, value
 from bot.platforms.slack.mrkdwn import clip
 
 MODAL_TITLE_MAX = 24
 SUBMIT_LABEL_MAX = 24
 LABEL_MAX = 2000
 PRIVATE_METADATA_MAX = 3000
-VALUE_ACTION = "value"
-CHECKED = "true"
-
-
-def _element(field: FormField) -> Any:
-    placeholder = PlainTextObject(text=field.placeholder[:150]) if field.placeholder else None
-    match field.kind:
-        case FieldKind.SELECT:
-            options = [Option(value=option.value, label=option.label[:75])
-                       for option in field.options[:100]]
-            initial = next((opt for opt in options if opt.value == field.initial), None)
-            return StaticSelectElement(action_id=VALUE_ACTION, options=options,
-                                       placeholder=placeholder, initial_option=initial)
-        case FieldKind.CHECKBOX:
-            option = Option(value=CHECKED, label=field.label[:75])
-            return CheckboxesElement(action_id=VALUE_ACTION, options=[option],
-                                     initial_options=[option] if field.initial == CHECKED
-                                     else None)
-        case _:
-            return PlainTextInputElement(
-                action_id=VALUE_ACTION, multiline=field.kind is FieldKind.MULTILINE,
-                max_length=field.max_length, placeholder=placeholder,
-                initial_value=field.initial,
-            )
 
 
 def form_view(form: Form, conversation: ConversationRef) -> View:
@@ -59,7 +29,7 @@ def form_view(form: Form, conversation: ConversationRef) -> View:
         InputBlock(
             block_id=field.id,
             label=PlainTextObject(text=clip(field.label, LABEL_MAX)),
-            element=_element(field),
+            element=element(field),
             optional=not field.required or field.kind is FieldKind.CHECKBOX,
             hint=PlainTextObject(text=field.hint) if field.hint else None,
         )
@@ -73,17 +43,6 @@ def form_view(form: Form, conversation: ConversationRef) -> View:
     )
 
 
-def _value(state: dict[str, Any]) -> FieldValue:
-    match state.get("type"):
-        case "static_select":
-            selected = state.get("selected_option")
-            return selected["value"] if selected else None
-        case "checkboxes":
-            return any(opt.get("value") == CHECKED for opt in state.get("selected_options", []))
-        case _:
-            return state.get("value")
-
-
 def submission_from_view(view: dict[str, Any], actor: Actor) -> Submission:
     """The neutral Submission of a view_submission payload's `view`."""
     try:
@@ -92,7 +51,7 @@ def submission_from_view(view: dict[str, Any], actor: Actor) -> Submission:
         metadata = {}
     conversation = ConversationRef.from_dict(metadata.get("conversation") or {})
     values = {
-        block_id: _value(actions.get(VALUE_ACTION, {}))
+        block_id: value(actions.get(VALUE_ACTION, {}))
         for block_id, actions in view.get("state", {}).get("values", {}).items()
     }
     return Submission(

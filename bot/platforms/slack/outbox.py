@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -37,16 +39,37 @@ def explain(error: SlackClientError | aiohttp.ClientError | TimeoutError) -> str
     return f"Slack could not be reached ({type(error).__name__})"
 
 
+# Message metadata that carries a delivery's idempotency key (see find_delivery).
+DELIVERY_EVENT = "partnerops_delivery"
+HISTORY_LIMIT = 100
+# A DIRECT conversation named by a user id rather than by its D... channel.
+USER_ID_PREFIXES = ("U", "W")
+
+
+def delivery_metadata(key: str) -> dict[str, Any]:
+    return {"event_type": DELIVERY_EVENT, "event_payload": {"key": key}}
+
+
+def _carries(message: dict[str, Any], key: str) -> bool:
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return metadata.get("event_type") == DELIVERY_EVENT and payload.get("key") == key
+
+
 class SlackOutbox:
+    """Posts through the Web API; a user id as the conversation means the app's DM with them."""
+
     def __init__(self, client: AsyncWebClient) -> None:
         self._client = client
 
     async def post(self, to: ConversationRef, content: Content, *,
-                   thread: MessageRef | None = None) -> MessageRef:
+                   thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
+        """chat.postMessage; `key` rides along as message metadata for find_delivery."""
         try:
             response = await self._client.chat_postMessage(
                 channel=to.id, thread_ts=thread.id if thread else None, unfurl_links=False,
-                unfurl_media=False, **message_payload(content),
+                unfurl_media=False, metadata=delivery_metadata(key) if key else None,
+                **message_payload(content),
             )
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             raise DeliveryError(explain(error)) from error
@@ -77,3 +100,32 @@ class SlackOutbox:
         # chat.postMessage to a user id lands in the app's direct messages with them.
         await self.post(ConversationRef(Platform.SLACK, user_id, ConversationKind.DIRECT),
                         content)
+
+    async def find_delivery(self, to: ConversationRef, key: str,
+                            since: datetime) -> MessageRef | None:
+        """The message carrying `key` in the newest page of `to`'s history since `since`.
+
+        Needs the history scopes (im/channels/groups:history); any error is logged and
+        answered None. Thread replies are not in conversations.history, so are not found.
+        """
+        try:
+            channel = await self._channel_of(to)
+            history = await self._client.conversations_history(
+                channel=channel, oldest=f"{since.timestamp():.6f}", include_all_metadata=True,
+                limit=HISTORY_LIMIT)
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+            log.warning("could not look for delivery in Slack history: %s", explain(error))
+            return None
+        for message in history.get("messages") or ():
+            if _carries(message, key) and message.get("ts"):
+                landed = to if channel == to.id else ConversationRef(
+                    Platform.SLACK, channel, to.kind, to.name)
+                return MessageRef(landed, str(message["ts"]))
+        return None
+
+    async def _channel_of(self, to: ConversationRef) -> str:
+        """The channel id of `to`; a DM named by a user id is opened (found) first."""
+        if to.kind is ConversationKind.DIRECT and to.id.startswith(USER_ID_PREFIXES):
+            opened = await self._client.conversations_open(users=to.id)
+            return str((opened.get("channel") or {}).get("id") or to.id)
+        return to.id

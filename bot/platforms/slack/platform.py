@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core.commands import Registry
 from bot.core.ports import Dispatcher
+from bot.platforms.slack.channels import SlackChannels
 from bot.platforms.slack.client import build_web_client
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.identity import SlackIdentity
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 class SlackPlatform:
-    """Everything Slack: the bolt app, its outbox and directory, and the transport."""
+    """Everything Slack: the bolt app, its outbox and directories, and the transport."""
 
     def __init__(self, *, bot_token: str, signing_secret: str, api_url: str,
                  dispatcher: Dispatcher, registry: Registry, command_prefix: str = "",
@@ -31,6 +32,7 @@ class SlackPlatform:
         self.identity = SlackIdentity(self.client)
         self.outbox = SlackOutbox(self.client)
         self.directory = SlackDirectory(self.client, self.identity)
+        self.channels = SlackChannels(self.client, self.identity)
         self._app_token = app_token
         self._socket: AsyncSocketModeHandler | None = None
         self._learning: asyncio.Task[bool] | None = None

@@ -82,19 +82,30 @@ class InputText(TypedDict):
     separator: NotRequired[bool]
 
 
-class InputChoiceSet(TypedDict):
-    """A drop-down list."""
+class DataQuery(TypedDict):
+    """Choices fetched as the person types: Teams' people picker over Microsoft Graph."""
 
-    type: Literal["Input.ChoiceSet"]
-    id: str
-    label: str
-    isRequired: bool
-    choices: list[Choice]
-    style: Literal["compact"]
-    errorMessage: NotRequired[str]
-    placeholder: NotRequired[str]
-    value: NotRequired[str]
-    separator: NotRequired[bool]
+    type: Literal["Data.Query"]
+    dataset: str
+
+
+# A drop-down list: several choices with isMultiSelect, a people picker with choices.data
+# ("choices.data" is not an identifier, hence the functional syntax).
+InputChoiceSet = TypedDict("InputChoiceSet", {
+    "type": Literal["Input.ChoiceSet"],
+    "id": str,
+    "label": str,
+    "isRequired": bool,
+    "choices": list[Choice],
+    "style": Literal["compact", "expanded"],
+    "isMultiSelect": NotRequired[bool],
+    "choices.data": NotRequired[DataQuery],
+    "errorMessage": NotRequired[str],
+    "placeholder": NotRequired[str],
+    # Several chosen values come back (and are given) comma-separated.
+    "value": NotRequired[str],
+    "separator": NotRequired[bool],
+})
 
 
 class InputToggle(TypedDict):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from copy import copy
-from typing import Any
+from datetime import datetime
 
-from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, ResourceResponse
 from botframework.connector.aio import ConnectorClient
@@ -18,27 +17,26 @@ from bot.core.conversation import ConversationKind, ConversationRef, MessageRef
 from bot.core.errors import DeliveryError
 from bot.platforms.teams import render
 from bot.platforms.teams.parse import thread_id
+from bot.platforms.teams.proactive import Proactive, reason
 from bot.platforms.teams.references import NO_RECORD, References, StoredReference
-from bot.platforms.teams.retry import RetryPolicy, status_of
+from bot.platforms.teams.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
-
-Call = Callable[[ConnectorClient], Awaitable[Any]]
-
-
-def reason(error: ClientException) -> str:
-    """A short, loggable reason for a failed connector call."""
-    status = status_of(error)
-    return f"Teams answered HTTP {status}: {error}" if status else f"Teams unreachable: {error}"
 
 
 class TeamsOutbox:
     """Sends, threads and updates messages in conversations the bot has heard from.
 
-    Teams has no ephemeral messages: `post_private` goes to the person's 1:1 chat with the bot
-    (stored when they last wrote to it, else created, which Teams allows when the bot shares
-    a team with them), and only when neither works into `to` itself, where everyone sees it.
+    A DIRECT conversation may be named by the person's Teams user id: the message goes to
+    their 1:1 chat with the bot, stored when they last wrote to it, else created (Teams allows
+    it when the bot shares a team with them) through the service URL and tenant of the
+    conversation the bot heard from last.
+    Teams has no ephemeral messages: `post_private` goes to the person's 1:1 chat, and only
+    when there is none and none can be opened into `to` itself, where everyone sees it.
     Chats have no threads: a `thread` only makes a difference in channels.
+    Teams keeps no metadata the bot could search for a delivery key, so `find_delivery` cannot
+    tell whether an interrupted send arrived: delivery is at-least-once here after a crash
+    between claiming a key and sending.
     """
 
     def __init__(self, adapter: CloudAdapter, references: References, app_id: str,
@@ -47,13 +45,18 @@ class TeamsOutbox:
         self._references = references
         self._app_id = app_id
         self._retry = retry
+        self._proactive = Proactive(adapter, app_id, retry)
 
     async def post(self, to: ConversationRef, content: Content, *,
-                   thread: MessageRef | None = None) -> MessageRef:
-        """Post to `to` (a new channel post, or a reply under `thread`'s root message)."""
+                   thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
+        """Post to `to` (a new channel post, or a reply under `thread`'s root message).
+
+        `key` is accepted for the Outbox port and not sent: Teams cannot search for it.
+        """
         stored = await self._references.find(to.id)
-        if stored is None and to.kind is ConversationKind.DIRECT:
-            stored = await self._references.personal(to.id)  # `to` named a person
+        if stored is None and to.kind is ConversationKind.DIRECT:  # `to` named a person
+            stored = await self._references.personal(to.id) \
+                or await self._open_personal(await self._references.latest(), to.id)
         if stored is None:
             raise DeliveryError(NO_RECORD)
         root = thread.id if thread and stored.kind is ConversationKind.CHANNEL else None
@@ -61,11 +64,15 @@ class TeamsOutbox:
 
     async def update(self, message: MessageRef, content: Content) -> None:
         """Replace the content of a message the bot posted."""
-        stored = await self._references.get(message.conversation.id)
+        stored = await self._references.find(message.conversation.id)
+        if stored is None and message.conversation.kind is ConversationKind.DIRECT:
+            stored = await self._references.personal(message.conversation.id)
+        if stored is None:
+            raise DeliveryError(NO_RECORD)
         activity = self._address(stored, render.message(content), None)
         activity.id = message.id
         conversation_id = activity.conversation.id
-        await self._call(stored, lambda client: client.conversations.update_activity(
+        await self._proactive.call(stored, lambda client: client.conversations.update_activity(
             conversation_id, message.id, activity), "update a message")
 
     async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
@@ -73,11 +80,16 @@ class TeamsOutbox:
         personal = None
         if to.kind is not ConversationKind.DIRECT:
             personal = await self._references.personal(user_id) \
-                or await self._open_personal(to, user_id)
+                or await self._open_personal(await self._references.find(to.id), user_id)
         if personal is None:
             await self.post(to, content)
             return
         await self._send(personal, render.message(content), None)
+
+    async def find_delivery(self, to: ConversationRef, key: str,
+                            since: datetime) -> MessageRef | None:
+        """Always None: Teams cannot tell (see the class docstring)."""
+        return None
 
     def _address(self, stored: StoredReference, activity: Activity,
                  root: str | None) -> Activity:
@@ -107,28 +119,13 @@ class TeamsOutbox:
                                                                     activity)
             return await client.conversations.send_to_conversation(conversation_id, activity)
 
-        sent: ResourceResponse | None = await self._call(stored, operation, "send a message")
+        sent: ResourceResponse | None = await self._proactive.call(stored, operation,
+                                                                   "send a message")
         return sent.id if sent and sent.id else ""
 
-    async def _call(self, stored: StoredReference, operation: Call, what: str) -> Any:
-        """Run one connector call inside a proactive turn, with retries; DeliveryError if not."""
-        results: list[Any] = []
-
-        async def turn(context: TurnContext) -> None:
-            """Use the turn's connector directly; send_activity would reply to a random id."""
-            client: ConnectorClient = context.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY]
-            results.append(await self._retry.run(lambda: operation(client), what))
-
-        try:
-            await self._adapter.continue_conversation(stored.reference, turn, self._app_id)
-        except ClientException as error:
-            log.warning("could not %s in Teams: %s", what, reason(error))
-            raise DeliveryError(reason(error)) from error
-        return results[0]
-
-    async def _open_personal(self, to: ConversationRef, user_id: str) -> StoredReference | None:
-        """Create (and store) a 1:1 chat with `user_id`, using `to`'s service URL and tenant."""
-        origin = await self._references.find(to.id)
+    async def _open_personal(self, origin: StoredReference | None,
+                             user_id: str) -> StoredReference | None:
+        """Create (and store) a 1:1 chat with `user_id`, using `origin`'s service and tenant."""
         if origin is None or not origin.tenant_id:
             return None
         tenant, reference = origin.tenant_id, origin.reference

@@ -6,6 +6,9 @@ never use an id with that prefix (nor `msteams`, which Teams reserves):
 
     form submit: {"partnerops_form": form id, "partnerops_context": {str: str},
                   "partnerops_fields": {field id: field kind}, <field id>: <input value>, ...}
+
+Multi-select inputs (MULTISELECT, and PEOPLE, whose values are AAD object ids) come back as
+one comma-separated string and are read as lists; a CHANNEL is an id or bot.core.forms.HERE.
     button:      {"partnerops_action": action id, "partnerops_value": button value}
 """
 
@@ -23,6 +26,7 @@ FIELDS_KEY = "partnerops_fields"
 ACTION_KEY = "partnerops_action"
 VALUE_KEY = "partnerops_value"
 RESERVED_PREFIXES = ("partnerops_", "msteams")
+LIST_KINDS = frozenset({FieldKind.MULTISELECT.value, FieldKind.PEOPLE.value})
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,18 @@ def read(value: object) -> FormPayload | ButtonPayload | None:
 
 
 def _field_value(kind: str | None, raw: object) -> FieldValue:
-    """One submitted input as the core expects it: text, a toggle as bool, or None if empty."""
+    """One submitted input as the core expects it, or None if empty.
+
+    A toggle is a bool; a multi-select or people picker (comma-separated in Teams) a list;
+    anything else text.
+    """
     if kind == FieldKind.CHECKBOX.value:
         return raw is True or str(raw).lower() == "true"
     if raw is None or raw == "":
         return None
+    if kind in LIST_KINDS:
+        items = raw if isinstance(raw, list) else _text(raw).split(",")
+        return [text for item in items if (text := _text(item).strip())] or None
     if isinstance(raw, list):
         return [_text(item) for item in raw]
     return _text(raw)

@@ -22,8 +22,10 @@ from bot.core.responses import OpenForm, Reply, Response
 from bot.platforms.teams import render
 from bot.platforms.teams.outbox import TeamsOutbox
 from bot.platforms.teams.parse import Inbound, parse_message
+from bot.platforms.teams.proactive import Proactive
 from bot.platforms.teams.references import References
 from bot.platforms.teams.retry import RetryPolicy
+from bot.platforms.teams.roster import TeamsChannels
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +101,8 @@ class TeamsPlatform:
         self._prefix = command_prefix
         self._retry = retry or RetryPolicy()
         self.outbox = TeamsOutbox(self.adapter, self._references, app_id, self._retry)
+        self.channels = TeamsChannels(Proactive(self.adapter, app_id, self._retry),
+                                      self._references)
 
     async def handle(self, request: web.Request) -> web.Response:
         """`POST /api/messages`: 415/400 for what is not a JSON activity, 401 if not signed."""

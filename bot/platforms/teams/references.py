@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
+from copy import copy
 from dataclasses import dataclass
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
 from bot.core.conversation import ConversationKind, Platform
-from bot.core.errors import DeliveryError
 from bot.core.ports import ReferenceStore
 from bot.platforms.teams.parse import KINDS, conversation_of, conversation_type, tenant_of
 
 PLATFORM = Platform.TEAMS.value
 # Each person's 1:1 chat is also stored under this key, for private messages.
 PERSONAL_KEY = "personal:"
+# The conversation heard from last (with a tenant) is also stored under this key: its service
+# URL and tenant let the bot open a 1:1 chat with someone who never wrote to it.
+LATEST_KEY = "latest:"
 NO_RECORD = "I have no record of that Teams conversation; mention me there once"
 
 
@@ -59,6 +62,7 @@ class References:
 
     def __init__(self, store: ReferenceStore) -> None:
         self._store = store
+        self._latest: str | None = None  # what this process last stored under LATEST_KEY
 
     async def remember(self, activity: Activity) -> None:
         """Store where `activity` came from; a channel thread is stored as its channel."""
@@ -75,18 +79,30 @@ class References:
             await self._store.save_reference(
                 platform=PLATFORM, conversation_id=key, reference=text, conversation_type=kind,
                 tenant_id=tenant, service_url=activity.service_url)
+        if tenant:
+            await self._remember_latest(reference, tenant, kind)
+
+    async def _remember_latest(self, reference: ConversationReference, tenant: str,
+                               kind: str) -> None:
+        """Store `reference` under LATEST_KEY, without its sender, unless this process just did."""
+        anyone = copy(reference)
+        anyone.user = None
+        text = dump(anyone, tenant, kind)
+        if text == self._latest:
+            return
+        await self._store.save_reference(
+            platform=PLATFORM, conversation_id=LATEST_KEY, reference=text,
+            conversation_type=kind, tenant_id=tenant, service_url=reference.service_url)
+        self._latest = text
 
     async def find(self, conversation_id: str) -> StoredReference | None:
         """The stored reference of a conversation, if the bot has ever heard from it."""
         text = await self._store.load_reference(PLATFORM, conversation_id)
         return load(text) if text else None
 
-    async def get(self, conversation_id: str) -> StoredReference:
-        """The stored reference of a conversation; DeliveryError when there is none."""
-        found = await self.find(conversation_id)
-        if found is None:
-            raise DeliveryError(NO_RECORD)
-        return found
+    async def latest(self) -> StoredReference | None:
+        """The conversation (with a tenant) the bot heard from last, in any process."""
+        return await self.find(LATEST_KEY)
 
     async def personal(self, user_id: str) -> StoredReference | None:
         """The 1:1 chat between the bot and `user_id`, if one is stored."""

@@ -9,8 +9,9 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment, TextFormatTyp
 
 from bot.core import cards
 from bot.core.cards import Block, ButtonStyle, Card, Content
-from bot.core.forms import FieldKind, Form, FormField
+from bot.core.forms import Form
 from bot.platforms.teams import adaptive
+from bot.platforms.teams.inputs import input_for
 from bot.platforms.teams.payloads import button_data, form_data
 
 STYLES: dict[ButtonStyle, adaptive.ActionStyle] = {
@@ -87,46 +88,11 @@ def render_form(form: Form) -> adaptive.AdaptiveCard:
     body: list[adaptive.Element] = [
         adaptive.text_block(escape(form.title), bold=True, size="Large")]
     for item in form.fields:
-        body.append(_input(item))
+        body.append(input_for(item))
         if item.hint:
             body.append(adaptive.text_block(escape(item.hint), size="Small", subtle=True))
     action = adaptive.submit(form.submit_label, form_data(form), "positive")
     return adaptive.card(body, summary=form.title, actions=[action])
-
-
-def _input(item: FormField) -> adaptive.Element:
-    """One form field as an Adaptive Card input, validated by Teams before it is sent."""
-    if item.kind is FieldKind.CHECKBOX:
-        on = (item.initial or "").lower() in ("true", "on", "yes")
-        return adaptive.InputToggle(type="Input.Toggle", id=item.id, title=item.label,
-                                    value="true" if on else "false", valueOn="true",
-                                    valueOff="false")
-    if item.kind is FieldKind.SELECT:
-        choices = [adaptive.Choice(title=option.label, value=option.value)
-                   for option in item.options]
-        select = adaptive.InputChoiceSet(type="Input.ChoiceSet", id=item.id, label=item.label,
-                                         isRequired=item.required, choices=choices,
-                                         style="compact")
-        if item.required:
-            select["errorMessage"] = f"Choose one of the options for {item.label}."
-        if item.placeholder:
-            select["placeholder"] = item.placeholder
-        if item.initial is not None:
-            select["value"] = item.initial
-        return select
-    box = adaptive.InputText(type="Input.Text", id=item.id, label=item.label,
-                             isRequired=item.required)
-    if item.required:
-        box["errorMessage"] = f"{item.label} is required."
-    if item.kind is FieldKind.MULTILINE:
-        box["isMultiline"] = True
-    if item.max_length:
-        box["maxLength"] = item.max_length
-    if item.placeholder:
-        box["placeholder"] = item.placeholder
-    if item.initial is not None:
-        box["value"] = item.initial
-    return box
 
 
 def card_activity(card: adaptive.AdaptiveCard, summary: str) -> Activity:

@@ -46,5 +46,6 @@ def chat(application: Application, clock: SimulatedClock) -> Chat:
     """The console wired into the application exactly as the CLI wires it."""
     made = make_chat(application.dispatcher, clock, prefix=application.settings.command_prefix,
                      timezone=application.settings.timezone)
-    application.add_platform(Platform.CONSOLE, made.console.outbox)
+    application.add_platform(Platform.CONSOLE, made.console.outbox,
+                             channels=made.console.channels)
     return made

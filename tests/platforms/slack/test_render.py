@@ -82,3 +82,55 @@ def test_channel_mentions_in_command_text_are_recognised():
     assert channels == (ConversationRef(Platform.SLACK, "C0999", ConversationKind.CHANNEL,
                                         "partner-elephants"),)
     assert parse.conversation("D123", "directmessage").kind is ConversationKind.DIRECT
+
+
+def test_multiselect_channel_and_people_fields_round_trip_through_a_modal():
+    form = Form(FormId.ELEPHANT_REPORT, "Set up a standup", (
+        FormField("days", "Days", kind=FieldKind.MULTISELECT, initial="mon, fri",
+                  options=(Option("mon", "Monday"), Option("wed", "Wednesday"),
+                           Option("fri", "Friday"))),
+        FormField("report", "Report channel", kind=FieldKind.CHANNEL, initial="C0REPORT"),
+        FormField("where", "Participants' channel", kind=FieldKind.CHANNEL, initial="here",
+                  required=False),
+        FormField("people", "People", kind=FieldKind.PEOPLE, initial="U0001,U0002",
+                  required=False),
+    ))
+    view: View = form_view(form, ConversationRef(Platform.SLACK, "C1"))
+    view.validate_json()
+    days, report, where, people = (block["element"] for block in view.to_dict()["blocks"])
+
+    assert days["type"] == "multi_static_select"
+    assert [option["value"] for option in days["initial_options"]] == ["mon", "fri"]
+    assert report == {"type": "conversations_select", "action_id": "value",
+                      "initial_conversation": "C0REPORT",
+                      "default_to_current_conversation": True,
+                      "filter": {"include": ["public", "private"], "exclude_bot_users": True}}
+    assert "initial_conversation" not in where and where["default_to_current_conversation"]
+    assert people == {"type": "multi_users_select", "action_id": "value",
+                      "initial_users": ["U0001", "U0002"]}
+
+    as_sent = view.to_dict()
+    as_sent["state"] = {"values": {
+        "days": {"value": {"type": "multi_static_select", "selected_options": [
+            {"text": {"type": "plain_text", "text": "Monday"}, "value": "mon"},
+            {"text": {"type": "plain_text", "text": "Wednesday"}, "value": "wed"}]}},
+        "report": {"value": {"type": "conversations_select", "selected_conversation": "C0NEW"}},
+        "where": {"value": {"type": "conversations_select", "selected_conversation": None}},
+        "people": {"value": {"type": "multi_users_select", "selected_users": ["U0002"]}},
+    }}
+    submission = submission_from_view(as_sent, Actor(Platform.SLACK, "U1"))
+    assert submission.values == {"days": ["mon", "wed"], "report": "C0NEW", "where": None,
+                                 "people": ["U0002"]}
+    assert submission.items("people") == ["U0002"] and form.errors(submission.values) == {}
+
+
+def test_an_empty_multiselect_reads_back_as_an_empty_list_the_form_refuses():
+    form = Form(FormId.ELEPHANT_REPORT, "x", (
+        FormField("days", "Days", kind=FieldKind.MULTISELECT, options=(Option("mon", "Mon"),)),))
+    view = form_view(form, ConversationRef(Platform.SLACK, "C1")).to_dict()
+    assert "initial_options" not in view["blocks"][0]["element"]
+    view["state"] = {"values": {"days": {"value": {"type": "multi_static_select",
+                                                   "selected_options": []}}}}
+    submission = submission_from_view(view, Actor(Platform.SLACK, "U1"))
+    assert submission.values == {"days": []}
+    assert form.errors(submission.values) == {"days": "Days is required."}

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Divider, Fields, Text
-from bot.core.forms import FieldKind, Form, FormField, Option
+from bot.core.forms import HERE, FieldKind, Form, FormField, Option
 from bot.core.ids import ActionId, FormId
 from bot.platforms.teams.payloads import ButtonPayload, FormPayload, read
 from bot.platforms.teams.render import escape, markdown, message, render_card, render_form
@@ -113,3 +113,52 @@ def test_plain_text_messages_keep_their_lines() -> None:
     assert sent.text == "Filed **E-1**." and sent.text_format == "markdown"
     card = message(Card(summary="Elephant E-1", title="E-1"))
     assert card.summary == "Elephant E-1" and card.text is None
+
+
+def test_multiselect_channel_and_people_inputs_and_their_values() -> None:
+    """Several choices come back comma-separated and are read as lists; people are AAD ids."""
+    form = Form(FormId.ELEPHANT_REPORT, "Set up a standup", fields=(
+        FormField("days", "Days", kind=FieldKind.MULTISELECT, initial="mon,fri",
+                  options=(Option("mon", "Monday"), Option("fri", "Friday"))),
+        FormField("report", "Report channel", kind=FieldKind.CHANNEL),
+        FormField("where", "Participants' channel", kind=FieldKind.CHANNEL, required=False,
+                  initial="19:sales@thread.tacv2"),
+        FormField("people", "People", kind=FieldKind.PEOPLE),
+    ))
+
+    card = plain(render_form(form))
+
+    _, days, report, where, people = card["body"]
+    assert days == {"type": "Input.ChoiceSet", "id": "days", "label": "Days",
+                    "isRequired": True, "style": "compact", "isMultiSelect": True,
+                    "choices": [{"title": "Monday", "value": "mon"},
+                                {"title": "Friday", "value": "fri"}],
+                    "errorMessage": "Choose at least one of the options for Days.",
+                    "value": "mon,fri"}
+    assert report["choices"] == [{"title": "This conversation", "value": HERE}]
+    assert report["value"] == HERE and "isMultiSelect" not in report
+    assert where["choices"] == [
+        {"title": "The conversation chosen before", "value": "19:sales@thread.tacv2"},
+        {"title": "This conversation", "value": HERE}]
+    assert where["value"] == "19:sales@thread.tacv2" and where["isRequired"] is False
+    assert people == {"type": "Input.ChoiceSet", "id": "people", "label": "People",
+                      "isRequired": False, "style": "compact", "isMultiSelect": True,
+                      "choices": [],
+                      "choices.data": {"type": "Data.Query",
+                                       "dataset": "graph.microsoft.com/users"}}
+
+    (submit,) = card["actions"]
+    submitted = {**submit["data"], "days": "mon,fri", "report": HERE,
+                 "where": "19:sales@thread.tacv2",
+                 "people": "6f1c2b1e-aad-ana, 0b7d-aad-bob"}
+    payload = read(submitted)
+    assert isinstance(payload, FormPayload)
+    assert payload.values == {"days": ["mon", "fri"], "report": HERE,
+                              "where": "19:sales@thread.tacv2",
+                              "people": ["6f1c2b1e-aad-ana", "0b7d-aad-bob"]}
+    assert form.errors(payload.values) == {}
+    empty = read({**submit["data"], "days": "", "report": HERE})
+    assert isinstance(empty, FormPayload)
+    assert empty.values["days"] is None and empty.values["people"] is None
+    assert form.errors(empty.values) == {"days": "Days is required.",
+                                         "people": "People is required."}

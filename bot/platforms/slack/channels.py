@@ -1,0 +1,55 @@
+"""Who is in a Slack channel, as a ChannelDirectory (conversations.members)."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+from slack_sdk.errors import SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.platforms.slack.identity import SlackIdentity
+from bot.platforms.slack.outbox import explain
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 200
+# A runaway cursor must not page forever: 500 pages of 200 is 100,000 members.
+MAX_PAGES = 500
+
+
+class SlackChannels:
+    """Lists a conversation's members, without the bot itself.
+
+    conversations.members lists other bots (and deactivated users) too, and telling them
+    apart would take a users.info call per member; we drop only the bot's own user id. The
+    caller keeps the people it can reach (a bot prompted by DM simply never answers).
+    """
+
+    def __init__(self, client: AsyncWebClient, identity: SlackIdentity) -> None:
+        self._client = client
+        self._identity = identity
+
+    async def members(self, conversation_id: str) -> list[str]:
+        """The member user ids in Slack's order; empty (and a warning) if Slack refused."""
+        members: list[str] = []
+        cursor: str | None = None
+        try:
+            for _ in range(MAX_PAGES):
+                page = await self._client.conversations_members(
+                    channel=conversation_id, limit=PAGE_SIZE, cursor=cursor)
+                members.extend(str(member) for member in page.get("members") or ())
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if cursor is None:
+                    break
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+            log.warning("could not list the members of a Slack channel: %s", explain(error))
+            return []
+        own = await self._own_user_id()
+        return [member for member in dict.fromkeys(members) if member != own]
+
+    async def _own_user_id(self) -> str | None:
+        """The bot's user id; auth.test is asked here if start-up has not learned it yet."""
+        if self._identity.bot_user_id is None:
+            await self._identity.learn()
+        return self._identity.bot_user_id

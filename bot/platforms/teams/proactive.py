@@ -1,0 +1,51 @@
+"""Connector calls made outside a turn: inside `continue_conversation`, with retries."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botframework.connector.aio import ConnectorClient
+from msrest.exceptions import ClientException
+
+from bot.core.errors import DeliveryError
+from bot.platforms.teams.references import StoredReference
+from bot.platforms.teams.retry import RetryPolicy, status_of
+
+log = logging.getLogger(__name__)
+
+Call = Callable[[ConnectorClient], Awaitable[Any]]
+
+
+def reason(error: ClientException) -> str:
+    """A short, loggable reason for a failed connector call."""
+    status = status_of(error)
+    return f"Teams answered HTTP {status}: {error}" if status else f"Teams unreachable: {error}"
+
+
+class Proactive:
+    """Runs connector operations against a stored conversation's service URL, authenticated."""
+
+    def __init__(self, adapter: CloudAdapter, app_id: str, retry: RetryPolicy) -> None:
+        self.adapter = adapter
+        self.app_id = app_id
+        self.retry = retry
+
+    async def call(self, stored: StoredReference, operation: Call, what: str) -> Any:
+        """Run one connector call inside a proactive turn, with retries; DeliveryError if not."""
+        results: list[Any] = []
+
+        async def turn(context: TurnContext) -> None:
+            """Use the turn's connector directly; send_activity would reply to a random id."""
+            client: ConnectorClient = context.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY]
+            results.append(await self.retry.run(lambda: operation(client), what))
+
+        try:
+            await self.adapter.continue_conversation(stored.reference, turn, self.app_id)
+        except ClientException as error:
+            log.warning("could not %s in Teams: %s", what, reason(error))
+            raise DeliveryError(reason(error)) from error
+        return results[0]

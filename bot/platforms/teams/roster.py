@@ -1,0 +1,64 @@
+"""Who is in a Teams conversation, as a ChannelDirectory (the Bot Framework roster)."""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.schema import PagedMembersResult
+from botframework.connector.aio import ConnectorClient
+
+from bot.core.errors import DeliveryError
+from bot.platforms.teams.proactive import Proactive
+from bot.platforms.teams.references import References, StoredReference
+
+log = logging.getLogger(__name__)
+
+# Teams accepts 50 to 500; fewer calls matter more than smaller answers.
+PAGE_SIZE = 500
+MAX_PAGES = 200
+
+
+class TeamsChannels:
+    """Lists the members of a conversation the bot has heard from, as Teams user ids (29:...).
+
+    A standard channel's roster is its team's. The conversation's stored reference supplies
+    the service URL, as for proactive messages; a conversation the bot never heard from (or
+    a roster Teams refuses) gives an empty list and a warning.
+    """
+
+    def __init__(self, proactive: Proactive, references: References) -> None:
+        self._proactive = proactive
+        self._references = references
+
+    async def members(self, conversation_id: str) -> list[str]:
+        """The member ids in Teams' order, without the bot; empty if they cannot be listed."""
+        stored = await self._references.find(conversation_id)
+        if stored is None:
+            log.warning("cannot list the members of a Teams conversation the bot has not "
+                        "heard from")
+            return []
+        conversation = stored.reference.conversation.id
+        members: list[str] = []
+        token: str | None = None
+        try:
+            for _ in range(MAX_PAGES):
+                page = await self._page(stored, conversation, token)
+                members.extend(member.id for member in page.members or () if member.id)
+                token = page.continuation_token or None
+                if token is None:
+                    break
+        except DeliveryError as error:
+            log.warning("could not list the members of a Teams conversation: %s", error)
+            return []
+        bot = stored.reference.bot.id if stored.reference.bot else None
+        return [member for member in dict.fromkeys(members) if member != bot]
+
+    async def _page(self, stored: StoredReference, conversation: str,
+                    token: str | None) -> PagedMembersResult:
+        async def operation(client: ConnectorClient) -> PagedMembersResult:
+            return await client.conversations.get_conversation_paged_members(
+                conversation, page_size=PAGE_SIZE, continuation_token=token)
+
+        page: PagedMembersResult = await self._proactive.call(
+            stored, operation, "list conversation members")
+        return page

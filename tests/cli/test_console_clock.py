@@ -1,0 +1,76 @@
+"""The console's simulated clock drives run-due: moving it shows the prompts that fall due."""
+
+from __future__ import annotations
+
+import io
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot import operations
+from bot.app import build_application
+from bot.core.clock import SimulatedClock
+from bot.settings import Settings
+from storage.engine import Database
+from storage.migrate import upgrade
+from tests.schedules.conftest import make_cadence
+
+MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+async def _console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                   capsys: pytest.CaptureFixture[str], *lines: str) -> list[str]:
+    """Run `partnerops console --at 2026-11-23T08:00` on `lines`; what each clock move printed."""
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    await operations.run_console(settings, user="ana", start=MONDAY.isoformat())
+    printed = capsys.readouterr().out
+    # Each clock move prints a note starting with "*"; cut the transcript there.
+    return [chunk for chunk in printed.split("\n* ") if chunk.strip()]
+
+
+@pytest.fixture
+async def standup(tmp_path: Path) -> None:
+    """A console standup at 09:00 UTC for ana, with a 30-minute reminder."""
+    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    await upgrade(database)
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    application = build_application(settings, clock=SimulatedClock(MONDAY), database=database)
+    await make_cadence(application, zones={"ana": "UTC"}, now=MONDAY, reminder_minutes=30)
+    await application.close()
+
+
+async def test_the_prompt_appears_when_the_clock_reaches_it(
+        standup: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]):
+    before, at_nine = await _console(tmp_path, monkeypatch, capsys,
+                                     ":at 2026-11-23T08:59", ":advance 1m")
+    assert before.startswith("* Clock set. Now Mon 2026-11-23 08:59 UTC")
+    assert "bot:" not in before
+    assert at_nine.startswith("Advanced 1m. Now Mon 2026-11-23 09:00 UTC")
+    assert "[dm-ana] bot: Channel standup: Mon 23 Nov 2026" in at_nine
+    assert "Time for your standup" in at_nine and "[Answer] (:press 1)" in at_nine
+
+
+async def test_a_day_moved_on_shows_its_reminder_close_and_the_next_prompt(
+        standup: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]):
+    at_nine, next_day = await _console(tmp_path, monkeypatch, capsys,
+                                          ":at 2026-11-23T09:00", ":advance 1d")
+    assert at_nine.count("Time for your standup") == 1
+    assert next_day.index("Reminder: Channel standup") \
+        < next_day.index("Did not answer: Ana") \
+        < next_day.index("Channel standup: Tue 24 Nov 2026")
+    assert next_day.count("Time for your standup") == 1
+
+
+async def test_moving_the_clock_back_sends_nothing_twice(
+        standup: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]):
+    first, back, again = await _console(tmp_path, monkeypatch, capsys,
+                                           ":at 2026-11-23T09:00", ":at 2026-11-23T08:00",
+                                           ":at 2026-11-23T09:05")
+    assert "Time for your standup" in first
+    assert "bot:" not in back and "bot:" not in again

@@ -1,0 +1,171 @@
+"""`partnerops jobs run-due --at` as an operator or a cron job runs it: a real process."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot import operations
+from bot.app import Application, build_application
+from bot.core.clock import SimulatedClock
+from bot.core.conversation import Platform
+from bot.settings import Settings
+from schedules.run_due import run_due
+from storage.cadence_models import Delivery, DeliveryStatus
+from storage.engine import Database
+from storage.migrate import upgrade
+from tests.conftest import CONTRACT_VARIABLES
+from tests.fakes import FakeSlackApi
+from tests.fakes.recording_outbox import RecordingOutbox
+from tests.schedules.conftest import make_cadence
+
+MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+SECRET = "run-due-signing-secret"
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'jobs.db'}"
+
+
+async def run_due_process(tmp_path: Path, *args: str, **env: str) -> Result:
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in CONTRACT_VARIABLES}
+    environment |= {"DATABASE_URL": _url(tmp_path), **env}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "jobs", "run-due", *args, cwd=tmp_path, env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return Result(process.returncode, out.decode(), err.decode())
+
+
+async def _open(tmp_path: Path) -> Application:
+    settings = Settings(_env_file=None, database_url=_url(tmp_path))
+    database = Database.from_url(settings.database_url)
+    await upgrade(database)
+    return build_application(settings, clock=SimulatedClock(MONDAY), database=database)
+
+
+async def _ledger(tmp_path: Path) -> dict[str, Delivery]:
+    database = Database.from_url(_url(tmp_path))
+    try:
+        async with database.session() as session:
+            rows = (await session.exec(select(Delivery))).all()
+    finally:
+        await database.dispose()
+    return {row.key.split(":")[0] + ("" if row.person_id is None else f":{row.person_id}"): row
+            for row in rows}
+
+
+async def _make_slack_people(tmp_path: Path) -> None:
+    """make_cadence files people under their console identity: make them Slack people."""
+    database = Database.from_url(_url(tmp_path))
+    async with database.engine.begin() as connection:
+        await connection.exec_driver_sql("UPDATE person SET slack_user_id = console_user_id")
+    await database.dispose()
+
+
+async def test_a_platform_not_enabled_here_fails_in_the_ledger_and_is_retried(tmp_path: Path):
+    seeding = await _open(tmp_path)
+    await make_cadence(seeding, zones={"ana": "UTC"}, now=MONDAY)
+    await seeding.close()
+
+    first = await run_due_process(tmp_path, "--at", "2026-11-23T09:00")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "0 prompts, 0 reminders, 0 closed"
+    assert "is on console, which is not enabled here" in first.stderr
+    assert "sends failed" in first.stderr
+    ledger = await _ledger(tmp_path)
+    assert {key: row.status for key, row in ledger.items()} == {
+        "parent": DeliveryStatus.FAILED, "prompt:1": DeliveryStatus.FAILED}
+    assert "console is not enabled" in (ledger["prompt:1"].error or "")
+
+    again = await run_due_process(tmp_path, "--at", "2026-11-23T09:30:00+00:00")
+    assert again.returncode == 0 and again.stdout.strip().startswith("0 prompts")
+    retried = await _ledger(tmp_path)
+    assert retried["prompt:1"].status is DeliveryStatus.FAILED
+    assert retried["prompt:1"].claimed_at >= datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+    # A process where the platform is enabled sends what failed: nothing was lost.
+    application = await _open(tmp_path)
+    outbox = RecordingOutbox(application.clock)
+    application.add_platform(Platform.CONSOLE, outbox)
+    report = await run_due(application.services, datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+    await application.close()
+    assert report.prompts == 1
+    assert [sent.to.id for sent in outbox.posts] == ["standups", "ana"]
+
+    later = await run_due_process(tmp_path, "--at", "2026-11-23T10:30")
+    assert later.stdout.strip() == "0 prompts, 0 reminders, 0 closed"
+    closing = await run_due_process(tmp_path, "--at", "2026-11-23T17:00")
+    assert closing.stdout.strip() == "0 prompts, 0 reminders, 1 closed"
+
+
+async def test_slack_prompts_go_out_once_however_often_it_runs(tmp_path: Path):
+    seeding = await _open(tmp_path)
+    await make_cadence(seeding, zones={"U0001": "Europe/Berlin", "U0002": "Europe/Berlin"},
+                       now=MONDAY, platform="slack", report_channel_id="C0STANDUP")
+    await seeding.close()
+    await _make_slack_people(tmp_path)
+
+    async with FakeSlackApi() as slack:
+        env = {"SLACK_BOT_TOKEN": "xoxb-jobs", "SLACK_SIGNING_SECRET": SECRET,
+               "SLACK_API_URL": slack.url}
+        first = await run_due_process(tmp_path, "--at", "2026-11-23T08:00", **env)
+        assert first.returncode == 0, first.stderr
+        assert first.stdout.strip() == "2 prompts, 0 reminders, 0 closed"
+        posted = slack.of("chat.postMessage")
+        assert sorted(call.args["channel"] for call in posted) == \
+            ["C0STANDUP", "U0001", "U0002"]
+
+        again = await run_due_process(tmp_path, "--at", "2026-11-23T08:05", **env)
+        assert again.stdout.strip() == "0 prompts, 0 reminders, 0 closed"
+        assert len(slack.of("chat.postMessage")) == 3
+        assert "not enabled" not in again.stderr and "Traceback" not in again.stderr
+
+
+async def test_a_bad_instant_is_a_usage_error_with_an_example(tmp_path: Path):
+    seeding = await _open(tmp_path)
+    await seeding.close()
+    result = await run_due_process(tmp_path, "--at", "next tuesday")
+    assert result.returncode == 2
+    assert "such as 2026-12-01T09:00" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_it_never_creates_a_database(tmp_path: Path):
+    result = await run_due_process(tmp_path, "--at", "2026-11-23T09:00")
+    assert result.returncode == 2 and "no database at" in result.stderr
+    assert not (tmp_path / "jobs.db").exists()
+
+
+async def test_a_long_run_reports_progress_on_stderr(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    seeding = await _open(tmp_path)
+    await make_cadence(seeding, zones={f"U000{n}": "UTC" for n in range(1, 4)}, now=MONDAY,
+                       platform="slack", report_channel_id="C0STANDUP")
+    await seeding.close()
+    await _make_slack_people(tmp_path)
+    monkeypatch.setattr(operations, "PROGRESS_SECONDS", 0.0)  # every send counts as long
+    out, err = io.StringIO(), io.StringIO()
+    async with FakeSlackApi() as slack:
+        settings = Settings(_env_file=None, database_url=_url(tmp_path),
+                            slack_bot_token="xoxb-jobs", slack_signing_secret=SECRET,
+                            slack_api_url=slack.url)
+        await operations.jobs_run_due(settings, "2026-11-23T09:00", out, err)
+    assert out.getvalue() == "3 prompts, 0 reminders, 0 closed\n"
+    assert "... 4 messages sent so far" in err.getvalue()  # the parent and three DMs

@@ -1,0 +1,103 @@
+"""The Slack outbox: direct messages by user id, delivery keys in metadata, finding them again."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.cards import Card, Text
+from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
+from bot.core.outbox import RoutingOutbox
+from bot.platforms.slack.manifest import slack_manifest
+from bot.platforms.slack.outbox import SlackOutbox
+from tests.fakes import FakeSlackApi
+
+ANA = ConversationRef(Platform.SLACK, "U0001", ConversationKind.DIRECT)
+REPORTS = ConversationRef(Platform.SLACK, "C0REPORT", ConversationKind.CHANNEL, "reports")
+# The fake Slack's message timestamps start here (November 2023).
+FAKE_EPOCH = datetime.fromtimestamp(1_700_000_000, UTC)
+PROMPT = Card("Standup prompt", title="Standup", blocks=(Text("How was yesterday?"),))
+
+
+@pytest.fixture
+def outbox(client: AsyncWebClient) -> SlackOutbox:
+    return SlackOutbox(client)
+
+
+async def test_a_direct_message_to_a_user_id_lands_in_their_dm(
+        outbox: SlackOutbox, slack_api: FakeSlackApi) -> None:
+    sent = await outbox.post(ANA, PROMPT)
+
+    (call,) = slack_api.of("chat.postMessage")
+    assert call.args["channel"] == "U0001" and call.args["text"] == "Standup prompt"
+    assert "metadata" not in call.args
+    assert sent.conversation == ConversationRef(Platform.SLACK, "DU0001",
+                                                ConversationKind.DIRECT)
+
+
+async def test_a_keyed_post_is_found_again_in_the_dm_history(
+        outbox: SlackOutbox, slack_api: FakeSlackApi) -> None:
+    sent = await outbox.post(ANA, PROMPT, key="prompt:7:ana")
+    await outbox.post(ANA, "unrelated", key="prompt:8:ana")
+
+    (call, _) = slack_api.of("chat.postMessage")
+    assert call.args["metadata"] == {"event_type": "partnerops_delivery",
+                                     "event_payload": {"key": "prompt:7:ana"}}
+    found = await outbox.find_delivery(ANA, "prompt:7:ana", FAKE_EPOCH)
+
+    assert found == sent
+    (opened,) = slack_api.of("conversations.open")
+    assert opened.args["users"] == "U0001"
+    (history,) = slack_api.of("conversations.history")
+    assert history.args["channel"] == "DU0001" and history.args["limit"] == "100"
+    assert history.args["include_all_metadata"] in ("1", "true")
+    assert float(history.args["oldest"]) == FAKE_EPOCH.timestamp()
+
+
+async def test_nothing_is_found_for_another_key_or_before_since(
+        outbox: SlackOutbox, slack_api: FakeSlackApi) -> None:
+    first = await outbox.post(REPORTS, "Standup for Monday", key="parent:1")
+    after_first = datetime.fromtimestamp(float(first.id) + 0.00001, UTC)
+    second = await outbox.post(REPORTS, "Standup for Tuesday", key="parent:2")
+
+    assert await outbox.find_delivery(REPORTS, "parent:3", FAKE_EPOCH) is None
+    assert await outbox.find_delivery(REPORTS, "parent:1", after_first) is None
+    assert await outbox.find_delivery(REPORTS, "parent:2", after_first) == second
+    assert slack_api.of("conversations.open") == []  # a channel needs no opening
+
+
+async def test_thread_replies_are_not_in_the_history(
+        outbox: SlackOutbox, slack_api: FakeSlackApi) -> None:
+    parent = await outbox.post(REPORTS, "Standup for Monday")
+    await outbox.post(REPORTS, "ana: all good", thread=parent, key="answer:1:ana")
+
+    assert await outbox.find_delivery(REPORTS, "answer:1:ana", FAKE_EPOCH) is None
+
+
+async def test_a_refused_lookup_is_none_and_a_warning(
+        outbox: SlackOutbox, slack_api: FakeSlackApi, caplog: pytest.LogCaptureFixture) -> None:
+    await outbox.post(ANA, PROMPT, key="prompt:7:ana")
+    slack_api.error_next("conversations.history", "missing_scope")
+
+    with caplog.at_level(logging.WARNING):
+        assert await outbox.find_delivery(ANA, "prompt:7:ana", FAKE_EPOCH) is None
+    assert "missing_scope" in caplog.text
+
+
+async def test_the_routing_outbox_passes_keys_and_lookups_through(
+        outbox: SlackOutbox, slack_api: FakeSlackApi) -> None:
+    routing = RoutingOutbox({Platform.SLACK: outbox})
+    sent = await routing.post(ANA, PROMPT, key="prompt:9:ana")
+
+    assert await routing.find_delivery(ANA, "prompt:9:ana", FAKE_EPOCH) == sent
+    teams_dm = ConversationRef(Platform.TEAMS, "29:ana", ConversationKind.DIRECT)
+    assert await routing.find_delivery(teams_dm, "prompt:9:ana", FAKE_EPOCH) is None
+    assert isinstance(sent, MessageRef)
+
+
+def test_the_manifest_asks_for_the_history_scopes_find_delivery_needs() -> None:
+    scopes = slack_manifest(public_url="https://bot.test", commands=[])["oauth_config"]["scopes"]
+    assert {"im:history", "channels:history", "groups:history"} <= set(scopes["bot"])
