@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.conversation import Platform
+from bot.core.conversation import Actor, Platform
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.cadence_family import Family, family_named, name_argument, named_cadence
@@ -23,7 +24,7 @@ from handlers.cadence_setup_form import (
 from handlers.cadence_setup_read import Draft, read_draft
 from handlers.cadence_summary import summary_card
 from handlers.context import CommandContext, FormContext, Services
-from handlers.identity import IDENTITY_COLUMNS
+from handlers.identity import IDENTITY_COLUMNS, resolve_person
 from storage import cadences, people
 from storage.cadence_models import Cadence
 from storage.models import Person, Role
@@ -31,6 +32,8 @@ from storage.models import Person, Role
 
 async def open_setup(ctx: CommandContext, family: Family) -> Response:
     return OpenForm(setup_form(family))
+
+PROFILE_LOOKUPS_AT_ONCE = 8
 
 
 def _same_platform(cadence: Cadence, platform: Platform, family: Family) -> None:
@@ -122,6 +125,18 @@ async def _save(services: Services, draft: Draft, person: Person,
     return cadence
 
 
+async def _learn_profiles(services: Services, draft: Draft) -> None:
+    """Names and time zones of people picked in the form, from the platform's directory."""
+    platform = draft.report_channel.platform
+    gate = asyncio.Semaphore(PROFILE_LOOKUPS_AT_ONCE)
+
+    async def learn(user_id: str) -> None:
+        async with gate:
+            await resolve_person(services, Actor(platform, user_id))
+
+    await asyncio.gather(*(learn(user_id) for user_id in draft.participant_ids))
+
+
 async def setup_submitted(ctx: FormContext) -> Response:
     # Form context is client-supplied: check the role and the target again.
     if ctx.person.role is not Role.ADMIN:
@@ -140,6 +155,7 @@ async def setup_submitted(ctx: FormContext) -> Response:
     draft = await read_draft(ctx.submission, family, name_taken)
     await _announce(ctx.services, draft, ctx.person, editing)
     cadence = await _save(ctx.services, draft, ctx.person, editing)
+    await _learn_profiles(ctx.services, draft)
     ctx.services.schedule_changed()
     card = summary_card(cadence, len(draft.participant_ids), created=editing is None)
     return Reply(card)

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from bot.core.cards import Card
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
-from handlers.cadence_cards import prompt_card, reminder_card
+from handlers.cadence_cards import prompt_card, reminder_card, report_card
 from handlers.cadence_input import questions_of, subjects_of
-from handlers.cadence_parent import ensure_parent, parent_message, refresh_parent
+from handlers.cadence_parent import attendance, ensure_parent, parent_message
 from handlers.cadence_people import participants_of, platform_user_id, zone_of
 from handlers.context import Services
 from handlers.ledger import Pending, deliver_many, deliver_once
@@ -157,24 +157,33 @@ class CadenceRun:
 
 
 async def _close(services: Services, occurrence: Occurrence, now: datetime) -> bool:
+    """Show the final attendance on the parent message, once; True if it closed now."""
     async with services.db.session() as session:
         cadence = await cadences.get(session, occurrence.cadence_id)
-    if cadence is None:
-        return False
+    parent = parent_message(cadence, occurrence) if cadence is not None else None
+    if cadence is not None and parent is not None:
+        card = report_card(cadence, occurrence,
+                           await attendance(services, cadence, occurrence), closed=True)
 
-    async def update_parent() -> MessageRef:
-        await refresh_parent(services, cadence, occurrence, closed=True)
-        return parent_message(cadence, occurrence) or MessageRef(
-            ConversationRef(Platform(cadence.platform), cadence.report_channel_id), "")
+        async def update_parent() -> MessageRef:
+            await services.outbox.update(parent, card)
+            return parent
 
-    closed = await deliver_once(services, f"close:{occurrence.id}", "close", update_parent,
-                                occurrence_id=occurrence.id)  # an edit: nothing to find later
+        await deliver_once(services, f"close:{occurrence.id}", "close", update_parent,
+                           occurrence_id=occurrence.id)
+        async with services.db.session() as session:
+            outcome = await deliveries.find(session, f"close:{occurrence.id}")
+        # A platform that is down keeps the occurrence open for retries, but not forever.
+        if outcome is not None and outcome.status is not DeliveryStatus.SENT \
+                and now - occurrence.close_at < LOOKBACK:
+            return False
     async with services.db.session() as session:
         stored = await cadences.get_occurrence(session, occurrence.id or 0)
-        if stored is not None and stored.closed_at is None:
-            stored.closed_at = now
-            session.add(stored)
-    return closed is not None
+        if stored is None or stored.closed_at is not None:
+            return False
+        stored.closed_at = now
+        session.add(stored)
+    return True
 
 
 async def run_due(services: Services, now: datetime) -> DueReport:
