@@ -128,6 +128,8 @@ async def _save(services: Services, draft: Draft, person: Person,
 async def _learn_profiles(services: Services, draft: Draft) -> None:
     """Names and time zones of people picked in the form, from the platform's directory."""
     platform = draft.report_channel.platform
+    if platform not in services.profiles:
+        return  # no directory here: they fill their own profile when they first write
     gate = asyncio.Semaphore(PROFILE_LOOKUPS_AT_ONCE)
 
     async def learn(user_id: str) -> None:

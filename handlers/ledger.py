@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.core.conversation import ConversationRef, MessageRef
 from bot.core.errors import DeliveryError
@@ -19,14 +20,16 @@ log = logging.getLogger(__name__)
 async def deliver_once(services: Services, key: str, kind: str,
                        send: Callable[[], Awaitable[MessageRef]], *,
                        occurrence_id: int | None = None, person_id: int | None = None,
-                       to: ConversationRef | None = None) -> MessageRef | None:
+                       to: ConversationRef | None = None,
+                       now: datetime | None = None) -> MessageRef | None:
     """The message `send` posted, or None if `key` was sent before (or is being sent now).
 
     The claim commits before the send, so a second process or a repeated run-due finds it
     and stays away; a failed send releases the key for a later run to try again.
     """
+    now = now or services.clock.now()
     async with services.db.session() as session:
-        claim = await deliveries.claim(session, key=key, kind=kind, now=services.clock.now(),
+        claim = await deliveries.claim(session, key=key, kind=kind, now=now,
                                        occurrence_id=occurrence_id, person_id=person_id,
                                        platform=to.platform.value if to else None,
                                        conversation_id=to.id if to else None)
@@ -41,7 +44,7 @@ async def deliver_once(services: Services, key: str, kind: str,
         return None
     async with services.db.session() as session:
         await deliveries.confirm(session, claim.id, conversation_id=sent.conversation.id,
-                                 message_id=sent.id, now=services.clock.now())
+                                 message_id=sent.id, now=now)
     return sent
 
 
@@ -69,21 +72,21 @@ SETTLE_EVERY = 25
 
 
 async def deliver_many(services: Services, pending: Sequence[Pending], *,
-                       concurrency: int) -> int:
+                       concurrency: int, now: datetime | None = None) -> int:
     """deliver_once for many messages, with a few statements per batch; how many were sent."""
     sent_count = 0
+    now = now or services.clock.now()
     for start in range(0, len(pending), BATCH):
         batch = pending[start:start + BATCH]
         async with services.db.session() as session:
-            won = await deliveries.claim_many(session, [item.claim for item in batch],
-                                              now=services.clock.now())
+            won = await deliveries.claim_many(session, [item.claim for item in batch], now=now)
         mine = [item for item in batch if item.claim.key in won]
-        sent_count += await _send_and_settle(services, mine, won, concurrency)
+        sent_count += await _send_and_settle(services, mine, won, concurrency, now)
     return sent_count
 
 
 async def _send_and_settle(services: Services, items: Sequence[Pending], won: dict[str, int],
-                           concurrency: int) -> int:
+                           concurrency: int, now: datetime) -> int:
     gate = asyncio.Semaphore(concurrency)
     sent: list[tuple[int, str, str]] = []
     failed: list[tuple[int, str]] = []
@@ -91,8 +94,7 @@ async def _send_and_settle(services: Services, items: Sequence[Pending], won: di
 
     async def settle() -> None:
         async with services.db.session() as session:
-            await deliveries.settle_many(session, sent=sent, failed=failed,
-                                         now=services.clock.now())
+            await deliveries.settle_many(session, sent=sent, failed=failed, now=now)
         sent.clear()
         failed.clear()
 

@@ -113,26 +113,34 @@ class CadenceRun:
             away = await cadences.absent_on(session, ids, occurrence.local_date,
                                             self.cadence.id or 0)
             responded = {a.person_id for a in await cadences.answers(session, occurrence.id or 0)}
-            ledger = await deliveries.statuses(session, f"prompt:{occurrence.id}:")
-            ledger |= await deliveries.statuses(session, f"reminder:{occurrence.id}:")
+            ledger = await deliveries.by_prefix(session, f"prompt:{occurrence.id}:")
+            ledger |= await deliveries.by_prefix(session, f"reminder:{occurrence.id}:")
         present = [w for w in open_now if w.person.id not in away]
-        # Rows already claimed or sent need no claim attempt; failed ones are retried.
-        unprompted = [w for w in present if ledger.get(self._key("prompt", occurrence, w))
-                      in (None, DeliveryStatus.FAILED)]
+
+        def open_to_send(kind: str, window: Window) -> bool:
+            """No row yet, or a failed one to retry: a claimed or sent row is someone's."""
+            row = ledger.get(self._key(kind, occurrence, window))
+            return row is None or row.status is DeliveryStatus.FAILED
+
+        unprompted = [w for w in present if open_to_send("prompt", w)]
         self.report.prompts += await deliver_many(
-            self.services, [self._prompt(occurrence, w) for w in unprompted], concurrency=FAN_OUT)
-        delay = self.cadence.reminder_minutes
+            self.services, [self._prompt(occurrence, w) for w in unprompted],
+            concurrency=FAN_OUT, now=self.now)
+        delay = timedelta(minutes=self.cadence.reminder_minutes)
         if not delay:
             return
-        due_reminders = [w for w in present
-                         if w.person.id not in responded
-                         and ledger.get(self._key("prompt", occurrence, w)) is DeliveryStatus.SENT
-                         and ledger.get(self._key("reminder", occurrence, w))
-                         in (None, DeliveryStatus.FAILED)
-                         and self.now >= w.opens + timedelta(minutes=delay)]
+
+        def reminder_due(window: Window) -> bool:
+            # Counted from the prompt as sent: a prompt caught up late is not chased at once.
+            prompt = ledger.get(self._key("prompt", occurrence, window))
+            return prompt is not None and prompt.status is DeliveryStatus.SENT \
+                and prompt.sent_at is not None and self.now >= prompt.sent_at + delay
+
+        due_reminders = [w for w in present if w.person.id not in responded
+                         and open_to_send("reminder", w) and reminder_due(w)]
         self.report.reminders += await deliver_many(
             self.services, [self._reminder(occurrence, w) for w in due_reminders],
-            concurrency=FAN_OUT)
+            concurrency=FAN_OUT, now=self.now)
 
     @staticmethod
     def _key(kind: str, occurrence: Occurrence, window: Window) -> str:
@@ -170,7 +178,7 @@ async def _close(services: Services, occurrence: Occurrence, now: datetime) -> b
             return parent
 
         await deliver_once(services, f"close:{occurrence.id}", "close", update_parent,
-                           occurrence_id=occurrence.id)
+                           occurrence_id=occurrence.id, now=now)
         async with services.db.session() as session:
             outcome = await deliveries.find(session, f"close:{occurrence.id}")
         # A platform that is down keeps the occurrence open for retries, but not forever.

@@ -18,7 +18,7 @@ from handlers.context import Services
 from schedules.calendar import Rules, is_cadence_day, local_date, local_instant
 from schedules.run_due import DueReport, run_due
 from storage import cadences
-from storage.cadence_models import Cadence, Occurrence
+from storage.cadence_models import Cadence, Delivery, DeliveryStatus, Occurrence
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,21 @@ async def _cadence_wakeup(services: Services, cadence: Cadence, now: datetime
     return min(upcoming, default=None)
 
 
+async def _next_late_reminder(services: Services, now: datetime) -> datetime | None:
+    """Reminders count from the prompt as sent: one caught up late is reminded later too."""
+    statement = (select(Delivery.sent_at, Cadence.reminder_minutes, Occurrence.close_at)
+                 .join(Occurrence, col(Occurrence.id) == Delivery.occurrence_id)
+                 .join(Cadence, col(Cadence.id) == Occurrence.cadence_id)
+                 .where(Delivery.kind == "prompt", Delivery.status == DeliveryStatus.SENT,
+                        col(Occurrence.closed_at).is_(None), Cadence.reminder_minutes > 0,
+                        col(Cadence.paused).is_(False)))
+    async with services.db.session() as session:
+        rows = (await session.exec(statement)).all()
+    due = [sent_at + timedelta(minutes=minutes) for sent_at, minutes, close_at in rows
+           if sent_at is not None and now < sent_at + timedelta(minutes=minutes) < close_at]
+    return min(due, default=None)
+
+
 async def _next_close(services: Services, now: datetime) -> datetime | None:
     """The earliest close time after `now` of an occurrence that is still open."""
     statement = select(func.min(Occurrence.close_at)).where(
@@ -82,7 +97,7 @@ async def next_wakeup(services: Services, now: datetime) -> datetime | None:
     """
     async with services.db.session() as session:
         active = list(await cadences.active_cadences(session))
-    candidates = [await _next_close(services, now)]
+    candidates = [await _next_close(services, now), await _next_late_reminder(services, now)]
     for cadence in active:
         try:
             candidates.append(await _cadence_wakeup(services, cadence, now))

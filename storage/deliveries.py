@@ -85,10 +85,10 @@ async def unconfirmed(session: AsyncSession, claimed_before: datetime) -> Sequen
     return (await session.exec(statement)).all()
 
 
-async def statuses(session: AsyncSession, prefix: str) -> dict[str, DeliveryStatus]:
-    """Key -> status of every ledger row whose key starts with `prefix`."""
-    statement = select(Delivery.key, Delivery.status).where(col(Delivery.key).startswith(prefix))
-    return dict((await session.exec(statement)).all())
+async def by_prefix(session: AsyncSession, prefix: str) -> dict[str, Delivery]:
+    """Key -> ledger row, for every row whose key starts with `prefix`."""
+    statement = select(Delivery).where(col(Delivery.key).startswith(prefix))
+    return {row.key: row for row in (await session.exec(statement)).all()}
 
 
 def _insert_ignoring_conflicts(dialect: str):  # type: ignore[no-untyped-def]

@@ -1,0 +1,103 @@
+"""A standup over real Slack HTTP: set up in a modal, prompted by DM, answered in the thread,
+a reminder only for the silent, and the parent message closed with who answered."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from schedules.run_due import run_due
+from tests.e2e.conftest import RunningBot
+from tests.fakes.slack_modal import fill
+from tests.fakes.slack_requests import block_actions, slash_command, view_submission
+
+# Monday 23 November 2026. Ana is in Berlin, Bob in New York (their Slack profiles say so).
+BOTH_OPEN = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # 15:00 Berlin, 09:00 New York
+BOBS_REMINDER = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 60 minutes after his prompt
+CLOSE = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)  # 17:00 in New York, the last to close
+REPORT = "C0REPORT"
+
+
+async def _run(bot: RunningBot, instant: datetime) -> None:
+    bot.application.clock.set(instant)  # type: ignore[attr-defined]
+    for _ in range(2):  # twice: nothing may go out twice
+        await run_due(bot.application.services, instant)
+
+
+def _calls(bot: RunningBot, method: str, **match: str) -> list[dict]:
+    return [call.args for call in bot.slack.of(method)
+            if all(call.args.get(key) == value for key, value in match.items())]
+
+
+async def _submit(bot: RunningBot, view: dict, answers: dict, user_id: str = "U0001") -> dict:
+    response = await bot.slack_post(view_submission(
+        view["callback_id"], fill(view, answers), user_id=user_id,
+        private_metadata=view["private_metadata"]))
+    assert response.status == 200
+    body = await response.text()
+    return json.loads(body) if body else {}
+
+
+async def _set_up(bot: RunningBot) -> None:
+    await bot.slack_post(slash_command("/standup", "setup", trigger_id="t-setup",
+                                       response_url=bot.slack.response_url("setup")))
+    [opened] = await bot.slack.wait_for("views.open")
+    answer = await _submit(bot, opened.args["view"], {
+        "name": "Partner team", "report_channel": REPORT, "participants": ["U0001", "U0002"],
+        "days": ["mon", "tue", "wed", "thu", "fri"], "local_time": "09:00",
+        "close_time": "17:00", "reminder_minutes": "60", "skip_weekends": True,
+        "questions": "What moved with your partners?\nWhat is blocked?",
+    })
+    assert answer.get("response_action") != "errors", answer
+    await bot.slack.wait_for("chat.postEphemeral")  # the private summary
+
+
+async def test_standup_from_setup_to_close(bot: RunningBot):
+    await _set_up(bot)
+    [notice] = _calls(bot, "chat.postMessage", channel=REPORT)
+    assert "Partner team" in notice["text"]
+
+    await _run(bot, BOTH_OPEN)
+    prompts = [args for args in bot.slack.of("chat.postMessage")
+               if args.args["channel"] in ("U0001", "U0002")]
+    assert sorted(p.args["channel"] for p in prompts) == ["U0001", "U0002"]
+    parents = _calls(bot, "chat.postMessage", channel=REPORT)
+    assert len(parents) == 2  # the setup notice and the one parent of Monday
+    assert "Waiting for" in json.dumps(parents[1]["blocks"])
+    bobs_prompt = next(p.args for p in prompts if p.args["channel"] == "U0002")
+    assert "Open until 17:00" in json.dumps(bobs_prompt["blocks"])  # his New York close
+
+    anas_prompt = next(p.args for p in prompts if p.args["channel"] == "U0001")
+    answer_button = next(element for block in anas_prompt["blocks"]
+                         if block["type"] == "actions" for element in block["elements"]
+                         if element["action_id"] == "partnerops.cadence.answer")
+    await bot.slack_post(block_actions(
+        "partnerops.cadence.answer", answer_button["value"], user_id="U0001",
+        channel_id="D0001", trigger_id="t-answer", response_url=bot.slack.response_url("a")))
+    opened = await bot.slack.wait_for("views.open", count=2)
+    form = opened[1].args["view"]
+    fields = [block["block_id"] for block in form["blocks"] if block["type"] == "input"]
+    assert len(fields) == 2
+    await _submit(bot, form, {fields[0]: "Northwind signed the renewal",
+                              fields[1]: "Waiting on MDF approval"})
+
+    [reply] = [args for args in _calls(bot, "chat.postMessage", channel=REPORT)
+               if args.get("thread_ts")]
+    assert "Northwind signed the renewal" in json.dumps(reply["blocks"])
+    updates = await bot.slack.wait_for("chat.update")
+    assert all(update.args["ts"] == reply["thread_ts"] for update in updates)
+    assert "Answered" in json.dumps(updates[-1].args["blocks"])
+
+    await _run(bot, BOBS_REMINDER)
+    reminders = [args for args in bot.slack.of("chat.postMessage")
+                 if "Reminder" in args.args["text"]]
+    assert [args.args["channel"] for args in reminders] == ["U0002"]
+
+    await _run(bot, CLOSE)
+    closing = bot.slack.of("chat.update")[-1].args
+    text = json.dumps(closing["blocks"])
+    assert closing["ts"] == reply["thread_ts"]
+    assert "Did not answer" in text and "closed" in text
+    final_posts = len(bot.slack.of("chat.postMessage"))
+    await _run(bot, CLOSE)
+    assert len(bot.slack.of("chat.postMessage")) == final_posts
