@@ -154,7 +154,11 @@ async def setup_submitted(ctx: FormContext) -> Response:
             other = await cadences.by_name(session, name)
         return other is not None and (editing is None or other.id != editing.id)
 
-    draft = await read_draft(ctx.submission, family, name_taken)
+    async def known_person(picked: str) -> str | None:
+        async with ctx.services.db.session() as session:
+            return await people.teams_user_id_of(session, picked)
+
+    draft = await read_draft(ctx.submission, family, name_taken, known_person=known_person)
     await _announce(ctx.services, draft, ctx.person, editing)
     cadence = await _save(ctx.services, draft, ctx.person, editing)
     await _learn_profiles(ctx.services, draft)

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import time
 
-from bot.core.conversation import ConversationKind, ConversationRef
+from bot.core.conversation import ConversationKind, ConversationRef, Platform
 from bot.core.errors import UserError
 from bot.core.forms import HERE, Submission
 from handlers.cadence_family import Family
@@ -43,6 +43,9 @@ QUESTION_MAX = 200
 PARTNERS_MAX = 20  # one Answer button each on the prompt, within a platform's button row
 PARTNER_MAX = 200
 WEEKEND = frozenset({5, 6})
+
+# A picked person's user id the bot can message, or None if it has never seen them.
+PersonLookup = Callable[[str], Awaitable[str | None]]
 
 
 @dataclass(frozen=True)
@@ -182,9 +185,34 @@ def _partners(submission: Submission, kind: CadenceKind) -> tuple[str, ...]:
     return tuple(partners)
 
 
+async def _participants(submission: Submission, known_person: PersonLookup | None
+                        ) -> tuple[str, ...]:
+    """The picked people's user ids.
+
+    Teams' people picker answers with Microsoft Entra object ids, which the bot cannot
+    message: `known_person` maps each to the Teams user id of someone who wrote to the bot.
+    """
+    picked = tuple(dict.fromkeys(submission.items(PARTICIPANTS)))
+    if known_person is None or submission.conversation.platform is not Platform.TEAMS:
+        return picked
+    found = [await known_person(value) for value in picked]
+    strangers = found.count(None)
+    if strangers:
+        who = "someone you picked" if strangers == 1 else f"{strangers} of the people picked"
+        raise UserError(f"I don't know {who} yet, so I couldn't message them. Ask everyone "
+                        "you picked to send me `partnerops whoami` once (in a chat with me), "
+                        "then submit again; nothing was saved.", example="partnerops whoami",
+                        field=PARTICIPANTS)
+    return tuple(dict.fromkeys(user_id for user_id in found if user_id is not None))
+
+
 async def read_draft(submission: Submission, family: Family,
-                     name_taken: Callable[[str], Awaitable[bool]]) -> Draft:
-    """The cadence the form describes; raises UserError(field=...) for the first bad field."""
+                     name_taken: Callable[[str], Awaitable[bool]], *,
+                     known_person: PersonLookup | None = None) -> Draft:
+    """The cadence the form describes; raises UserError(field=...) for the first bad field.
+
+    `known_person` resolves Teams' people picker's values (see `_participants`).
+    """
     name = _name(submission, family)
     if await name_taken(name):
         raise UserError(f"There is already a cadence called '{name}'; names are unique "
@@ -194,7 +222,7 @@ async def read_draft(submission: Submission, family: Family,
     if report_channel is None:
         raise UserError("Choose the channel the answers go to.", example="#partner-standup",
                         field=REPORT_CHANNEL)
-    people = tuple(dict.fromkeys(submission.items(PARTICIPANTS)))
+    people = await _participants(submission, known_person)
     participant_channel = _channel(submission, PARTICIPANT_CHANNEL, "participant channel")
     if not people and participant_channel is None:
         raise UserError("Nobody would be asked: choose participants, or a channel whose "

@@ -72,6 +72,9 @@ async def resolve_person(services: Services, actor: Actor) -> Person:
             person.profile_synced_at = now if synced else None
         elif actor.timezone and actor.timezone != person.timezone:
             person.timezone = actor.timezone  # Teams reports the client's zone on every message.
+        if actor.platform is Platform.TEAMS and actor.directory_id:
+            # Teams' people picker names people by it: setup forms map it back to them.
+            person.teams_aad_object_id = actor.directory_id
         if actor.user_id in services.config.admins:
             person.role = Role.ADMIN
         elif created and not services.config.admins and not person.is_external \

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import AppSetting, Person, Role
@@ -25,6 +25,17 @@ async def by_identity(session: AsyncSession, column: IdentityColumn, user_id: st
                       ) -> Person | None:
     statement = select(Person).where(getattr(Person, column.value) == user_id)
     return (await session.exec(statement)).first()
+
+
+async def teams_user_id_of(session: AsyncSession, picked: str) -> str | None:
+    """The Teams user id (29:...) of a person Teams' people picker named by their Microsoft
+    Entra object id, or who is named by that Teams user id; None for someone never seen."""
+    for column in (Person.teams_aad_object_id, Person.teams_user_id):
+        statement = select(Person.teams_user_id).where(
+            column == picked, col(Person.teams_user_id).is_not(None)).order_by(Person.id)
+        if (found := (await session.exec(statement)).first()) is not None:
+            return found
+    return None
 
 
 async def get_or_create(session: AsyncSession, column: IdentityColumn, user_id: str, *,

@@ -29,6 +29,9 @@ class Actor:
     timezone: str | None = None
     team_id: str | None = None
     is_external: bool = False
+    # Their id in the organisation's directory, which a platform's people picker may answer
+    # with instead of `user_id` (Teams: the Microsoft Entra object id, from.aadObjectId).
+    directory_id: str | None = None
 
 
 @dataclass(frozen=True)

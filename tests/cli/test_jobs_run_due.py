@@ -112,8 +112,17 @@ async def test_a_platform_not_enabled_here_fails_in_the_ledger_and_is_retried(tm
 
     later = await run_due_process(tmp_path, "--at", "2026-11-23T10:30")
     assert later.stdout.strip() == "0 prompts, 0 reminders, 0 closed"
+    # The close update cannot reach the console from here: it stays open to be retried...
     closing = await run_due_process(tmp_path, "--at", "2026-11-23T17:00")
-    assert closing.stdout.strip() == "0 prompts, 0 reminders, 1 closed"
+    assert closing.stdout.strip() == "0 prompts, 0 reminders, 0 closed"
+    assert (await _ledger(tmp_path))["close"].status is DeliveryStatus.FAILED
+    # ...and a process that has the console closes it.
+    application = await _open(tmp_path)
+    outbox = RecordingOutbox(application.clock)
+    application.add_platform(Platform.CONSOLE, outbox)
+    report = await run_due(application.services, datetime(2026, 11, 23, 17, 5, tzinfo=UTC))
+    await application.close()
+    assert report.closed == 1 and "Answered: nobody" in outbox.updates[-1].text
 
 
 async def test_slack_prompts_go_out_once_however_often_it_runs(tmp_path: Path):

@@ -74,10 +74,14 @@ def timezone_of(activity: Activity) -> str | None:
 
 
 def actor_of(activity: Activity) -> Actor:
-    """The sender; `team_id` is the tenant, as Teams has no workspace of its own."""
+    """The sender; `team_id` is the tenant, as Teams has no workspace of its own.
+
+    `directory_id` is their Microsoft Entra object id: the people picker answers with it.
+    """
     sender = activity.from_property
     return Actor(platform=Platform.TEAMS, user_id=sender.id, display_name=sender.name or "",
-                 timezone=timezone_of(activity), team_id=tenant_of(activity))
+                 timezone=timezone_of(activity), team_id=tenant_of(activity),
+                 directory_id=sender.aad_object_id or None)
 
 
 def command_text(activity: Activity) -> str:

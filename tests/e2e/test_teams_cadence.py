@@ -1,0 +1,226 @@
+"""A standup over real Teams HTTP: set up from an Adaptive Card form in a channel, prompted in
+each person's 1:1 chat, answered in the channel thread, a reminder only for the silent, and
+the parent message closed with who answered.
+
+Teams has no ephemeral messages and no modals here: the setup form is a card in the channel
+thread where it was asked for, answers go back as Action.Submit messages, and a private
+answer goes to the person's 1:1 chat with the bot.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import select
+
+from schedules.run_due import run_due
+from storage import cadences
+from storage.cadence_models import Delivery, Occurrence
+from storage.export import EXPORTERS
+from tests.e2e.conftest import RunningBot
+from tests.fakes import teams_activities
+from tests.fakes.teams_activities import CHANNEL_ID, Sender
+from tests.fakes.teams_forms import actions, card_of, facts, inputs, submit_value, texts
+
+Args = dict[str, Any]
+
+# Monday 23 November 2026. Ana is in Berlin, Bob in New York (their Teams clients say so).
+BOTH_OPEN = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # 15:00 Berlin, 09:00 New York
+ANA_ANSWERS = datetime(2026, 11, 23, 14, 20, tzinfo=UTC)
+JUST_BEFORE_REMINDER = datetime(2026, 11, 23, 14, 59, tzinfo=UTC)
+BOBS_REMINDER = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 60 minutes after his prompt
+CLOSE = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)  # 17:00 in New York, the last to close
+
+ANA: Sender = {"user_id": "29:ana", "user_name": "Ana", "aad_object_id": "aad-ana",
+               "timezone": "Europe/Berlin", "conversation_id": "a:ana-1on1"}
+BOB: Sender = {"user_id": "29:bob", "user_name": "Bob", "aad_object_id": "aad-bob",
+               "timezone": "America/New_York", "conversation_id": "a:bob-1on1"}
+# Where the admin typed `standup setup`: a new post in the channel, i.e. its own thread.
+SETUP_THREAD = f"{CHANNEL_ID};messageid=1700000000000"
+IN_CHANNEL: Sender = {"conversation_id": SETUP_THREAD, "conversation_type": "channel"}
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+QUESTIONS = ["What moved with your partners?", "What is blocked?"]
+
+
+async def _post(bot: RunningBot, activity: Args) -> None:
+    response = await bot.teams_post(activity)
+    assert response.status == 200, await response.text()
+
+
+def _calls(bot: RunningBot, name: str, conversation: str) -> list[Args]:
+    """The connector calls named `name` (send, reply, update) into one conversation."""
+    return [call.args for call in bot.connector.of(name)
+            if call.args["_conversation_id"] == conversation]
+
+
+async def _run(bot: RunningBot, instant: datetime) -> None:
+    bot.application.clock.set(instant)  # type: ignore[attr-defined]
+    for _ in range(2):  # twice: nothing may go out twice
+        await run_due(bot.application.services, instant)
+
+
+async def _introduce(bot: RunningBot) -> None:
+    """Ana (the first user, so the admin) and Bob each write to the bot once in a 1:1 chat."""
+    url = bot.connector.url
+    await _post(bot, teams_activities.message("partnerops whoami", service_url=url,
+                                              activity_id="hello-ana", **ANA))
+    await _post(bot, teams_activities.message("partnerops whoami", service_url=url,
+                                              activity_id="hello-bob", **BOB))
+    bot.connector.log.clear()
+
+
+async def _open_setup_form(bot: RunningBot) -> Args:
+    """Ana mentions the bot in the channel; the form comes back as a card in that thread."""
+    await _post(bot, teams_activities.channel_mention_message(
+        "standup setup", service_url=bot.connector.url, activity_id="setup-1",
+        **{**ANA, **IN_CHANNEL}))
+    [form] = bot.connector.calls  # nothing else: not the 1:1 chat, not a new channel post
+    assert form.method == "reply" and form.args["_conversation_id"] == SETUP_THREAD
+    assert form.args["_activity_id"] == "setup-1"
+    return card_of(form)
+
+
+async def _submit_setup(bot: RunningBot, card: Args, people: list[str]) -> None:
+    value = submit_value(card, {
+        "name": "Partner team", "report_channel": "here", "participants": people,
+        "days": WEEKDAYS, "local_time": "09:00", "close_time": "17:00",
+        "reminder_minutes": "60", "skip_weekends": True, "questions": "\n".join(QUESTIONS),
+    })
+    await _post(bot, teams_activities.card_submit(
+        value, service_url=bot.connector.url, activity_id="setup-2", reply_to_id="setup-card",
+        **{**ANA, **IN_CHANNEL}))
+
+
+async def _people(bot: RunningBot) -> dict[str, Args]:
+    async with bot.application.database.session() as session:
+        return {row["teams_user_id"]: row for row in await EXPORTERS["people"](session)}
+
+
+async def _occurrence(bot: RunningBot) -> Occurrence:
+    async with bot.application.database.session() as session:
+        [occurrence] = (await session.exec(select(Occurrence))).all()
+    return occurrence
+
+
+async def _prompt_id(bot: RunningBot, occurrence: Occurrence, user_id: str) -> str:
+    """The activity id of a person's prompt card, as the delivery ledger recorded it."""
+    async with bot.application.database.session() as session:
+        rows = (await session.exec(select(Delivery).where(
+            Delivery.kind == "prompt", Delivery.occurrence_id == occurrence.id,
+            Delivery.conversation_id == user_id))).all()
+    [row] = rows
+    assert row.message_id
+    return row.message_id
+
+
+async def test_standup_from_the_setup_card_to_the_close(bot: RunningBot):
+    connector = bot.connector
+    await _introduce(bot)
+    known = await _people(bot)
+    assert known["29:ana"]["role"] == "admin" and known["29:bob"]["role"] == "member"
+    assert known["29:ana"]["timezone"] == "Europe/Berlin"
+    assert known["29:bob"]["timezone"] == "America/New_York"
+
+    # 1. Setup: the form is a card in the channel thread; the people picker answers with
+    # Microsoft Entra object ids, which the bot maps to the people it has met.
+    card = await _open_setup_form(bot)
+    assert inputs(card)["participants"]["choices.data"]["dataset"] == "graph.microsoft.com/users"
+    await _submit_setup(bot, card, ["aad-ana", "aad-bob"])
+    [notice] = _calls(bot, "send", CHANNEL_ID)  # the channel itself, not the setup thread
+    assert "Partner team" in notice["text"]
+    [summary] = _calls(bot, "send", "a:ana-1on1")  # private: Ana's 1:1 chat
+    assert facts(card_of(summary))["Participants"] == "2 people"
+    assert len(_calls(bot, "reply", SETUP_THREAD)) == 1  # only the form: the rest is private
+    async with bot.application.database.session() as session:
+        cadence = await cadences.by_name(session, "Partner team")
+        assert cadence is not None
+        named = await cadences.participants(session, cadence.id or 0)
+    assert sorted(person.teams_user_id or "" for person in named) == ["29:ana", "29:bob"]
+    assert set(await _people(bot)) == {"29:ana", "29:bob"}  # no one made up from an AAD id
+    connector.log.clear()
+
+    # 2. Both windows open: a prompt card in each 1:1 chat, one parent card in the channel.
+    await _run(bot, BOTH_OPEN)
+    [anas_prompt] = _calls(bot, "send", "a:ana-1on1")
+    [bobs_prompt] = _calls(bot, "send", "a:bob-1on1")
+    [parent] = _calls(bot, "send", CHANNEL_ID)
+    assert len(connector.calls) == 3, [str(call) for call in connector.calls]
+    assert anas_prompt["recipient"]["id"] == "29:ana" and bobs_prompt["recipient"]["id"] == "29:bob"
+    for prompt in (anas_prompt, bobs_prompt):
+        prompt_card = card_of(prompt)
+        assert any("Open until 17:00" in text for text in texts(prompt_card))  # local close
+        assert texts(prompt_card)[0] == "Partner team: Mon 23 Nov 2026"
+        assert list(actions(prompt_card)) == ["Answer", "Skip today"]
+    assert facts(card_of(parent)) == {"Answered": "nobody", "Waiting for": "Ana, Bob"}
+    occurrence = await _occurrence(bot)
+    parent_id = occurrence.report_message_id
+    assert parent_id
+    connector.log.clear()
+
+    # 3. Ana presses Answer in her chat, gets the form there, and posts her answers.
+    bot.application.clock.set(ANA_ANSWERS)  # type: ignore[attr-defined]
+    press = submit_value(card_of(anas_prompt), action="Answer")
+    await _post(bot, teams_activities.card_submit(
+        press, service_url=connector.url, activity_id="press-1",
+        reply_to_id=await _prompt_id(bot, occurrence, "29:ana"), **ANA))
+    [form] = _calls(bot, "reply", "a:ana-1on1")
+    assert form["_activity_id"] == "press-1"
+    answer_form = card_of(form)
+    assert [element["label"] for element in inputs(answer_form).values()] == QUESTIONS
+    filled = submit_value(answer_form, dict(zip(inputs(answer_form),
+                                                ["Northwind signed the renewal",
+                                                 "Waiting on MDF approval"], strict=True)))
+    await _post(bot, teams_activities.card_submit(
+        filled, service_url=connector.url, activity_id="answer-1", reply_to_id="form-card",
+        **ANA))
+
+    thread = f"{CHANNEL_ID};messageid={parent_id}"
+    [reply] = _calls(bot, "reply", thread)  # under the parent, in the channel's thread
+    assert reply["_activity_id"] == parent_id and reply["replyToId"] == parent_id
+    assert facts(card_of(reply)) == {QUESTIONS[0]: "Northwind signed the renewal",
+                                     QUESTIONS[1]: "Waiting on MDF approval"}
+    [update] = _calls(bot, "update", CHANNEL_ID)
+    assert update["_activity_id"] == parent_id
+    assert facts(card_of(update)) == {"Answered": "Ana", "Waiting for": "Bob"}
+    [_, thanks] = _calls(bot, "reply", "a:ana-1on1")
+    assert thanks["_activity_id"] == "answer-1" and "Thanks, posted" in thanks["text"]
+    assert connector.of("send") == []
+    connector.log.clear()
+
+    # 4. The reminder: to Bob only, and not a minute before his 60 minutes are up.
+    await _run(bot, JUST_BEFORE_REMINDER)
+    assert connector.calls == []
+    await _run(bot, BOBS_REMINDER)
+    [reminder] = connector.calls
+    assert reminder.method == "send" and reminder.args["_conversation_id"] == "a:bob-1on1"
+    assert texts(card_of(reminder))[0] == "Reminder: Partner team"
+    connector.log.clear()
+
+    # 5. The close: the parent shows who answered and who did not, once.
+    await _run(bot, CLOSE)
+    [closing] = connector.calls
+    assert closing.method == "update" and closing.args["_conversation_id"] == CHANNEL_ID
+    assert closing.args["_activity_id"] == parent_id
+    closed = card_of(closing)
+    assert facts(closed) == {"Answered": "Ana", "Did not answer": "Bob"}
+    assert any("closed" in text for text in texts(closed))
+    await _run(bot, CLOSE)
+    assert len(connector.calls) == 1
+
+
+async def test_a_picked_person_the_bot_never_met_is_refused_and_nothing_is_saved(
+        bot: RunningBot):
+    await _introduce(bot)
+    card = await _open_setup_form(bot)
+    bot.connector.log.clear()
+
+    await _submit_setup(bot, card, ["aad-ana", "aad-carol"])  # Carol never wrote to the bot
+
+    [refusal] = bot.connector.calls  # privately, in Ana's 1:1 chat
+    assert refusal.method == "send" and refusal.args["_conversation_id"] == "a:ana-1on1"
+    assert "I don't know someone you picked yet" in refusal.args["text"]
+    assert "partnerops whoami" in refusal.args["text"]
+    async with bot.application.database.session() as session:
+        assert await cadences.by_name(session, "Partner team") is None
+    assert set(await _people(bot)) == {"29:ana", "29:bob"}
