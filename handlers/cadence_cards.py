@@ -60,8 +60,9 @@ def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
             Text(f"Time for your {kind}{about}. {len(questions)} short questions; answers go "
                  f"to {channel}."),
             _answer_buttons(occurrence, subjects),
-            Context(f"Open until {closes_at_local}. `{COMMAND_OF_KIND[cadence.kind]} skip` or "
-                    f"`{COMMAND_OF_KIND[cadence.kind]} ooo until 2026-12-24` if you are away."),
+            # No code marks: Teams cards show them literally.
+            Context(f"Open until {closes_at_local}. Away for a while? Tell me with "
+                    f"{COMMAND_OF_KIND[cadence.kind]} ooo until 2026-12-24."),
         ),
     )
 

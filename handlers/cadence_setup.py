@@ -48,10 +48,16 @@ async def open_edit(ctx: CommandContext, family: Family) -> Response:
     _same_platform(cadence, ctx.platform, family)
     async with ctx.services.db.session() as session:
         named = await cadences.participants(session, cadence.id or 0)
-    ids = [user_id for person in named
-           if (user_id := platform_user_id(person, ctx.platform)) is not None]
+    ids = [picker_id for person in named if (picker_id := _picker_id(person, ctx.platform))]
     return OpenForm(setup_form(family, initial=initial_values(cadence, ids),
                                cadence_id=cadence.id))
+
+
+def _picker_id(person: Person, platform: Platform) -> str | None:
+    """How the platform's people picker names a person: Teams' picker speaks Entra ids."""
+    if platform is Platform.TEAMS and person.teams_aad_object_id:
+        return person.teams_aad_object_id
+    return platform_user_id(person, platform)
 
 
 async def _editing(services: Services, submission_context: dict[str, str]) -> Cadence | None:
