@@ -181,6 +181,7 @@ async def jobs_run_due(settings: Settings, at: str | None, out: TextIO, err: Tex
                        ) -> DueReport:
     """`jobs run-due`: send everything due up to `at` from this process, exactly once each."""
     instant = _parse_instant(at)
+    started = datetime.now(UTC)  # ledger claims carry wall-clock time
     _require_existing_sqlite_file(settings.database_url)
     application = build_application(settings, clock=_ClockFrom(instant))
     slack = None
@@ -199,7 +200,7 @@ async def jobs_run_due(settings: Settings, at: str | None, out: TextIO, err: Tex
         report = await run_due(services, instant)
         async with application.database.session() as session:
             failed = (await session.exec(select(func.count()).select_from(Delivery).where(
-                Delivery.status == DeliveryStatus.FAILED, Delivery.claimed_at >= instant))).one()
+                Delivery.status == DeliveryStatus.FAILED, Delivery.claimed_at >= started))).one()
     finally:
         if slack is not None:
             await slack.close()

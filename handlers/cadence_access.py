@@ -36,8 +36,8 @@ def is_open(occurrence: Occurrence, now: datetime) -> bool:
 
 
 def refuse_partner_contact(person: Person, what: str) -> None:
-    """Partner contacts never see internal cadence data."""
-    if person.role is Role.PARTNER_CONTACT:
+    """Partner contacts (and guests from other organisations) never see internal data."""
+    if person.role is Role.PARTNER_CONTACT or person.is_external:
         raise UserError(f"{what} are internal to the vendor team, so partner contacts can't "
                         "see them. You can still answer the check-ins sent to you.")
 

@@ -10,8 +10,8 @@ from handlers.cadence_cards import Attendance, report_card
 from handlers.cadence_people import participants_of
 from handlers.context import Services
 from handlers.ledger import deliver_once
-from storage import cadences
-from storage.cadence_models import AnswerStatus, Cadence, Occurrence
+from storage import cadences, deliveries
+from storage.cadence_models import AnswerStatus, Cadence, DeliveryStatus, Occurrence
 
 
 def report_channel(cadence: Cadence) -> ConversationRef:
@@ -58,9 +58,17 @@ async def ensure_parent(services: Services, cadence: Cadence,
     posted = await deliver_once(
         services, key, "parent", lambda: services.outbox.post(channel, card, key=key),
         occurrence_id=occurrence.id, to=channel)
-    if posted is None:  # another run posted it: read what it stored
+    if posted is None:
+        # Another run posted it, or a crash left it recorded only in the ledger.
         async with services.db.session() as session:
             fresh = await cadences.get_occurrence(session, occurrence.id or 0)
+            recorded = await deliveries.find(session, key)
+            if fresh is not None and not fresh.report_message_id and recorded is not None \
+                    and recorded.status is DeliveryStatus.SENT and recorded.message_id:
+                fresh.report_message_id = recorded.message_id
+                session.add(fresh)
+        if fresh is not None and fresh.report_message_id:
+            occurrence.report_message_id = fresh.report_message_id
         return parent_message(cadence, fresh) if fresh else None
     async with services.db.session() as session:
         stored = await cadences.get_occurrence(session, occurrence.id or 0)

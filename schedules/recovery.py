@@ -6,31 +6,29 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
+from bot.core.conversation import MessageRef
 from handlers.context import Services
+from handlers.ledger import target_of, wall_clock
 from storage import deliveries
 from storage.cadence_models import Delivery
+from storage.deliveries import ClaimRequest
 
 log = logging.getLogger(__name__)
 
 # Longer than any send with its retries takes: a younger claim may still be in flight.
+# Claims carry wall-clock time, so a run at a simulated instant never looks stale.
 STALE_AFTER = timedelta(minutes=5)
-DIRECT_KINDS = frozenset({"prompt", "reminder"})
 LOOKUPS_AT_ONCE = 8
 
 
 async def _arrived(services: Services, claim: Delivery) -> MessageRef | None:
     """Ask the platform whether the abandoned send reached its conversation after all."""
-    if not claim.platform or not claim.conversation_id:
+    to = target_of(ClaimRequest(claim.key, claim.kind, platform=claim.platform,
+                                conversation_id=claim.conversation_id))
+    if to is None:
         return None
-    try:
-        platform = Platform(claim.platform)
-    except ValueError:
-        return None
-    kind = ConversationKind.DIRECT if claim.kind in DIRECT_KINDS else ConversationKind.CHANNEL
-    return await services.outbox.find_delivery(
-        ConversationRef(platform, claim.conversation_id, kind), claim.key,
-        since=claim.claimed_at - timedelta(minutes=1))
+    return await services.outbox.find_delivery(to, claim.key,
+                                               since=claim.claimed_at - timedelta(minutes=1))
 
 
 async def release_stale_claims(services: Services, now: datetime) -> int:
@@ -40,7 +38,7 @@ async def release_stale_claims(services: Services, now: datetime) -> int:
     cannot (Teams, console) the next run sends again: at most one duplicate, never a loss.
     """
     async with services.db.session() as session:
-        stale = list(await deliveries.unconfirmed(session, now - STALE_AFTER))
+        stale = list(await deliveries.unconfirmed(session, wall_clock() - STALE_AFTER))
     if not stale:
         return 0
     gate = asyncio.Semaphore(LOOKUPS_AT_ONCE)

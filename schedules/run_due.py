@@ -97,12 +97,17 @@ class CadenceRun:
         open_now = [w for w in windows if w.opens <= self.now < w.closes]
         if not open_now:
             return
+        last_close = max(w.closes for w in windows)
         async with self.services.db.session() as session:
             occurrence = await cadences.ensure_occurrence(
-                session, self.cadence.id or 0, day,
-                close_at=max(w.closes for w in windows), now=self.now)
-        if occurrence.closed_at is not None:
-            return
+                session, self.cadence.id or 0, day, close_at=last_close, now=self.now)
+            if occurrence.closed_at is not None:
+                return
+            if last_close > occurrence.close_at:
+                # Someone joined (or moved) to a later zone since the day began: stay open
+                # until their close too.
+                occurrence.close_at = last_close
+                session.add(occurrence)
         await ensure_parent(self.services, self.cadence, occurrence)
         await self._prompts_and_reminders(occurrence, open_now)
 
@@ -113,8 +118,8 @@ class CadenceRun:
             away = await cadences.absent_on(session, ids, occurrence.local_date,
                                             self.cadence.id or 0)
             responded = {a.person_id for a in await cadences.answers(session, occurrence.id or 0)}
-            ledger = await deliveries.by_prefix(session, f"prompt:{occurrence.id}:")
-            ledger |= await deliveries.by_prefix(session, f"reminder:{occurrence.id}:")
+            ledger = await deliveries.of_occurrence(session, occurrence.id or 0,
+                                                    ("prompt", "reminder"))
         present = [w for w in open_now if w.person.id not in away]
 
         def open_to_send(kind: str, window: Window) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.models import stored_as_text
@@ -104,6 +104,9 @@ class Absence(SQLModel, table=True):
 
 class Delivery(SQLModel, table=True):
     """The ledger: one row per message the bot must send exactly once, keyed by what it is."""
+
+    # Recovery looks for old unconfirmed claims; this keeps that off a full scan.
+    __table_args__ = (Index("ix_delivery_status_claimed_at", "status", "claimed_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -85,23 +88,30 @@ async def unconfirmed(session: AsyncSession, claimed_before: datetime) -> Sequen
     return (await session.exec(statement)).all()
 
 
-async def by_prefix(session: AsyncSession, prefix: str) -> dict[str, Delivery]:
-    """Key -> ledger row, for every row whose key starts with `prefix`."""
-    statement = select(Delivery).where(col(Delivery.key).startswith(prefix))
+async def of_occurrence(session: AsyncSession, occurrence_id: int,
+                        kinds: Sequence[str]) -> dict[str, Delivery]:
+    """Key -> ledger row of these kinds for one occurrence (an indexed lookup)."""
+    statement = select(Delivery).where(Delivery.occurrence_id == occurrence_id,
+                                       col(Delivery.kind).in_(kinds))
     return {row.key: row for row in (await session.exec(statement)).all()}
 
 
-def _insert_ignoring_conflicts(dialect: str):  # type: ignore[no-untyped-def]
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+def _insert_ignoring_conflicts(dialect: str) -> Callable[..., Any]:
+    """The dialect's INSERT, which has on_conflict_do_nothing (the generic one does not)."""
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+
+
+@dataclass(frozen=True)
+class Won:
+    """A claim this process holds; `retried` when an earlier send of the key failed."""
+
+    id: int
+    retried: bool
 
 
 async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
-                     now: datetime) -> dict[str, int]:
-    """Claim every free key at once; key -> ledger id for the ones this call won.
+                     now: datetime) -> dict[str, Won]:
+    """Claim every free key at once; key -> claim for the ones this call won.
 
     One INSERT .. ON CONFLICT DO NOTHING RETURNING for new keys, one conditional UPDATE for
     keys whose earlier send failed: a fan-out of thousands costs two statements.
@@ -115,7 +125,7 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
              "claimed_at": now} for r in requests]
     statement = insert(Delivery).values(rows).on_conflict_do_nothing(
         index_elements=["key"]).returning(Delivery.key, Delivery.id)
-    won = {key: ident for key, ident in (await session.exec(statement)).all()}
+    won = {key: Won(ident, False) for key, ident in (await session.exec(statement)).all()}
     retry = [r.key for r in requests if r.key not in won]
     if retry:
         retaken = await session.exec(
@@ -123,7 +133,7 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
             .where(col(Delivery.key).in_(retry), col(Delivery.status) == DeliveryStatus.FAILED)
             .values(status=DeliveryStatus.CLAIMED, claimed_at=now, error=None)
             .returning(Delivery.key, Delivery.id))
-        won.update({key: ident for key, ident in retaken.all()})
+        won.update({key: Won(ident, True) for key, ident in retaken.all()})
     return won
 
 

@@ -73,6 +73,21 @@ async def claim_first_admin(session: AsyncSession, person: Person, *, now: datet
     return True
 
 
+async def get_or_create_many(session: AsyncSession, column: IdentityColumn,
+                             user_ids: Sequence[str], *, now: datetime) -> list[Person]:
+    """The people with these platform ids, creating the unknown ones: two statements."""
+    wanted = list(dict.fromkeys(user_ids))
+    if not wanted:
+        return []
+    attribute = getattr(Person, column.value)
+    known = {getattr(p, column.value): p for p in (await session.exec(
+        select(Person).where(attribute.in_(wanted)))).all()}
+    for user_id in wanted:
+        if user_id not in known:
+            known[user_id], _ = await get_or_create(session, column, user_id, now=now)
+    return [known[user_id] for user_id in wanted]
+
+
 async def count_admins(session: AsyncSession) -> int:
     statement = select(func.count()).select_from(Person).where(Person.role == Role.ADMIN)
     return (await session.exec(statement)).one()

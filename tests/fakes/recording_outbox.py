@@ -30,14 +30,18 @@ class RecordingOutbox:
         self.updates: list[Sent] = []
         self.private: list[Sent] = []
         self.fail_after: int | None = None  # raise on every post after this many
+        self.crash_after_delivering = False  # ...after the message arrived, or before
 
     async def post(self, to: ConversationRef, content: Content, *,
                    thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
-        if self.fail_after is not None and len(self.posts) >= self.fail_after:
+        crash = self.fail_after is not None and len(self.posts) >= self.fail_after
+        if crash and not self.crash_after_delivering:
             raise CrashDuringSend("the process died mid-send")
         message = MessageRef(to, str(len(self.posts) + 1))
         self.posts.append(Sent(to, as_card(content).plain_text(), self._clock.now(), message,
                                thread, content, key))
+        if crash:
+            raise CrashDuringSend("the process died before the answer came back")
         return message
 
     async def update(self, message: MessageRef, content: Content) -> None:
