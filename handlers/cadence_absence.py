@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
-from handlers.cadence_access import is_open, local_today, takes_part
+from handlers.cadence_access import is_open, local_today, takes_part, zone_for
 from handlers.cadence_answer_post import skip_occurrence
 from handlers.cadence_family import Family, name_argument, named_cadence
 from handlers.context import CommandContext
@@ -35,14 +35,15 @@ async def skip(ctx: CommandContext, family: Family) -> Response:
     only = await named_cadence(ctx.services, family, name, "skip") if name else None
     now = ctx.services.clock.now()
     async with ctx.services.db.session() as session:
-        await cadences.add_absence(session, person_id=ctx.person.id or 0, starts_on=today,
-                                   ends_on=today, now=now,
-                                   cadence_id=only.id if only else None)
         every = [only] if only else list(await cadences.all_cadences(session))
-    # Today's prompts that are already out show the person as skipped, not as silent.
     for cadence in every:
+        # "Today" as this cadence schedules the person (their zone, else the cadence's).
+        day = now.astimezone(zone_for(ctx.services, ctx.person, cadence)).date()
         async with ctx.services.db.session() as session:
-            occurrence = await cadences.occurrence(session, cadence.id or 0, today)
+            await cadences.add_absence(session, person_id=ctx.person.id or 0, starts_on=day,
+                                       ends_on=day, now=now, cadence_id=cadence.id)
+            occurrence = await cadences.occurrence(session, cadence.id or 0, day)
+        # Today's prompts that are already out show the person as skipped, not as silent.
         if occurrence is not None and is_open(occurrence, now) and \
                 await takes_part(ctx.services, cadence, ctx.person):
             await skip_occurrence(ctx.services, ctx.person, cadence, occurrence)

@@ -14,6 +14,7 @@ from handlers.cadence_access import (
     require_open,
     require_participant,
     takes_part,
+    zone_for,
 )
 from handlers.cadence_cards import read_answer_value
 from handlers.cadence_family import Family, family_cadences
@@ -110,8 +111,10 @@ async def answer_now(ctx: CommandContext, family: Family) -> Response:
         if not await takes_part(ctx.services, cadence, ctx.person):
             continue
         mine.append(cadence)
+        # The person's own day: with zones far apart, tomorrow's may already be open.
+        today = now.astimezone(zone_for(ctx.services, ctx.person, cadence)).date()
         async with ctx.services.db.session() as session:
-            occurrence = await cadences.latest_open_for(session, cadence.id or 0)
+            occurrence = await cadences.occurrence(session, cadence.id or 0, today)
         if occurrence is not None and is_open(occurrence, now):
             candidates.append((occurrence, cadence))
     if candidates:

@@ -96,3 +96,11 @@ async def test_back_ends_absences_from_today(team: Team):
     assert "Welcome back" in text_of(await team.command("bob", "standup back"))
     assert await away_on(team, "bob", date(2026, 11, 22))  # the days already away stay
     assert not await away_on(team, "bob", MONDAY)
+
+
+async def test_skip_follows_the_cadence_zone_for_people_without_one(team: Team):
+    await team.set_up(timezone="Asia/Tokyo")
+    team.clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))  # Tuesday 05:00 in Tokyo
+    await team.command("bob", "standup skip")
+    assert await away_on(team, "bob", date(2026, 11, 24), "Daily")
+    assert not await away_on(team, "bob", MONDAY, "Daily")
