@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 # Claims are written per batch, outcomes every few sends: a crash leaves at most
 # SETTLE_EVERY sends in flight unconfirmed (recovery then asks the platform about them).
 BATCH = 500
-SETTLE_EVERY = 25
+SETTLE_EVERY = 50
 # How far back to look for an earlier attempt that may have arrived after all.
 RETRY_LOOKBACK = timedelta(days=2)
 DIRECT_KINDS = frozenset({"prompt", "reminder"})

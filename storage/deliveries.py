@@ -123,9 +123,11 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
              "person_id": r.person_id, "platform": r.platform,
              "conversation_id": r.conversation_id, "status": DeliveryStatus.CLAIMED.value,
              "claimed_at": now} for r in requests]
-    statement = insert(Delivery).values(rows).on_conflict_do_nothing(
+    # Parameters apart from the statement: it compiles once and is sent in batches.
+    statement = insert(Delivery).on_conflict_do_nothing(
         index_elements=["key"]).returning(Delivery.key, Delivery.id)
-    won = {key: Won(ident, False) for key, ident in (await session.exec(statement)).all()}
+    inserted = await session.exec(statement, params=rows)  # type: ignore[call-overload]
+    won = {key: Won(ident, False) for key, ident in inserted.all()}
     retry = [r.key for r in requests if r.key not in won]
     if retry:
         retaken = await session.exec(

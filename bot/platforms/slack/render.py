@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
 
@@ -97,11 +96,15 @@ def card_blocks(card: Card) -> list[Block]:
 def message_payload(content: Content) -> dict[str, Any]:
     """chat.postMessage / chat.update / respond() arguments: blocks plus fallback text."""
     text, blocks = _rendered(as_card(content))
-    return {"text": text, "blocks": json.loads(blocks)}
+    return {"text": text, "blocks": list(blocks)}
 
 
 @lru_cache(maxsize=512)
-def _rendered(card: Card) -> tuple[str, str]:
-    """Rendering through slack_sdk's models is slow; a fan-out sends one card many times."""
-    blocks = [block.to_dict() for block in card_blocks(card)]
-    return clip(from_markup(card.summary), FALLBACK_TEXT_MAX), json.dumps(blocks)
+def _rendered(card: Card) -> tuple[str, tuple[dict[str, Any], ...]]:
+    """Rendering through slack_sdk's models is slow; a fan-out sends one card many times.
+
+    The block dicts are shared between calls: nothing may change them (slack_sdk copies
+    what it sends).
+    """
+    blocks = tuple(block.to_dict() for block in card_blocks(card))
+    return clip(from_markup(card.summary), FALLBACK_TEXT_MAX), blocks
