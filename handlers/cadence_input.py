@@ -11,6 +11,7 @@ import holidays
 from storage.cadence_models import Cadence, CadenceKind
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKEND = frozenset({5, 6})  # Saturday and Sunday, as date.weekday() numbers them
 
 DEFAULT_QUESTIONS: dict[CadenceKind, tuple[str, ...]] = {
     CadenceKind.STANDUP: (

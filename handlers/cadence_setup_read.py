@@ -12,6 +12,7 @@ from bot.core.forms import HERE, Submission
 from handlers.cadence_family import Family
 from handlers.cadence_input import (
     DEFAULT_QUESTIONS,
+    WEEKEND,
     known_zone,
     parse_clock,
     parse_country,
@@ -42,7 +43,6 @@ QUESTIONS_MAX = 10
 QUESTION_MAX = 200
 PARTNERS_MAX = 20  # one Answer button each on the prompt, within a platform's button row
 PARTNER_MAX = 200
-WEEKEND = frozenset({5, 6})
 
 # A picked person's user id the bot can message, or None if it has never seen them.
 PersonLookup = Callable[[str], Awaitable[str | None]]

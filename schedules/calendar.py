@@ -9,10 +9,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from handlers.cadence_input import parse_clock, parse_days
+from handlers.cadence_input import WEEKEND, parse_clock, parse_days
 from storage.cadence_models import Cadence
-
-WEEKEND = frozenset({5, 6})
 
 
 @dataclass(frozen=True)

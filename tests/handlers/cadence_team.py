@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.app import Application
-from bot.core.cards import Card, Content, as_card
+from bot.core.cards import as_card
 from bot.core.clock import SimulatedClock
-from bot.core.conversation import Actor, ConversationKind, ConversationRef, MessageRef, Platform
-from bot.core.errors import DeliveryError
+from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
 from bot.core.forms import FieldValue, Form, Submission
 from bot.core.ids import ActionId
 from bot.core.requests import ActionInvocation, Invocation
@@ -18,56 +17,11 @@ from storage import cadences, people
 from storage.cadence_models import Answer, Cadence, Occurrence
 from storage.models import Person, Role
 from storage.people import IdentityColumn
+from tests.fakes.recording_outbox import RecordingOutbox
 
 GENERAL = ConversationRef(Platform.CONSOLE, "general", ConversationKind.CHANNEL, "general")
 REPORTS = "standup-reports"
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
-
-
-@dataclass(frozen=True)
-class Posted:
-    to: ConversationRef
-    card: Card
-    message: MessageRef
-    thread: MessageRef | None = None
-    key: str | None = None
-
-    @property
-    def text(self) -> str:
-        return self.card.plain_text()
-
-
-@dataclass
-class RecordingOutbox:
-    """Records every post, update and private message; refuses channels in `refuse`."""
-
-    posts: list[Posted] = field(default_factory=list)
-    updates: list[Posted] = field(default_factory=list)
-    private: list[Posted] = field(default_factory=list)
-    refuse: set[str] = field(default_factory=set)
-
-    async def post(self, to: ConversationRef, content: Content, *,
-                   thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
-        if to.id in self.refuse:
-            raise DeliveryError("not_in_channel")
-        message = MessageRef(to, f"m{len(self.posts) + 1}")
-        self.posts.append(Posted(to, as_card(content), message, thread, key))
-        return message
-
-    async def update(self, message: MessageRef, content: Content) -> None:
-        if message.conversation.id in self.refuse:
-            raise DeliveryError("not_in_channel")
-        self.updates.append(Posted(message.conversation, as_card(content), message))
-
-    async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
-        self.private.append(Posted(to, as_card(content), MessageRef(to, f"p-{user_id}")))
-
-    async def find_delivery(self, to: ConversationRef, key: str,
-                            since: datetime) -> MessageRef | None:
-        return None
-
-    def to(self, conversation_id: str) -> list[Posted]:
-        return [posted for posted in self.posts if posted.to.id == conversation_id]
 
 
 @dataclass
