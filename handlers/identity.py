@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from bot.core.conversation import Actor, Platform, Profile
 from handlers.context import Services
@@ -12,6 +13,8 @@ from storage.models import Person, Role
 from storage.people import IdentityColumn
 
 PROFILE_LOOKUP_SECONDS = 1.0
+# People move and travel: their directory profile (time zone above all) is read again then.
+PROFILE_REFRESH = timedelta(days=7)
 
 IDENTITY_COLUMNS: dict[Platform, IdentityColumn] = {
     Platform.SLACK: IdentityColumn.SLACK,
@@ -45,6 +48,13 @@ def _apply(person: Person, profile: Profile, platform: Platform) -> None:
         person.slack_team_id = profile.team_id
 
 
+def _needs_sync(known: Person | None, now: datetime) -> bool:
+    """Never synced, or long enough ago that a move to another time zone may be missed."""
+    if known is None or known.profile_synced_at is None:
+        return True
+    return now - known.profile_synced_at > PROFILE_REFRESH
+
+
 async def resolve_person(services: Services, actor: Actor) -> Person:
     """The Person behind `actor`, with the directory asked at most once per person."""
     column = IDENTITY_COLUMNS[actor.platform]
@@ -52,7 +62,7 @@ async def resolve_person(services: Services, actor: Actor) -> Person:
         known = await people.by_identity(session, column, actor.user_id)
     fetched: Profile | None = None
     source = services.profiles.get(actor.platform)
-    if source is not None and (known is None or known.profile_synced_at is None):
+    if source is not None and _needs_sync(known, services.clock.now()):
         # Ask the directory outside any transaction, and not for long: a form's trigger
         # expires 3 s after the click, and the profile can be filled in next time.
         try:
@@ -67,9 +77,9 @@ async def resolve_person(services: Services, actor: Actor) -> Person:
         person, created = await people.get_or_create(
             session, column, actor.user_id, now=now, display_name=actor.display_name
         )
-        if person.profile_synced_at is None:
+        if fetched is not None or person.profile_synced_at is None:
             _apply(person, _merge(actor, fetched), actor.platform)
-            person.profile_synced_at = now if synced else None
+            person.profile_synced_at = now if synced else person.profile_synced_at
         elif actor.timezone and actor.timezone != person.timezone:
             person.timezone = actor.timezone  # Teams reports the client's zone on every message.
         if actor.platform is Platform.TEAMS and actor.directory_id:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import Actor, Platform, Profile
@@ -96,3 +97,17 @@ async def test_a_hanging_directory_does_not_hold_the_request(database: Database,
     team.profiles = {Platform.SLACK: SlowDirectory()}
     ana = await resolve_person(team, Actor(Platform.SLACK, "U1", "ana"))
     assert ana.display_name == "ana" and ana.profile_synced_at is None
+
+
+async def test_the_directory_is_asked_again_after_a_week(database: Database,
+                                                         clock: SimulatedClock):
+    directory = Directory({"U1": Profile("Ana", timezone="Europe/Berlin")})
+    team = services(database, clock)
+    team.profiles = {Platform.SLACK: directory}
+    await resolve_person(team, Actor(Platform.SLACK, "U1", "ana"))
+    directory.profiles["U1"] = Profile("Ana", timezone="America/Chicago")  # she moved
+    clock.advance(timedelta(days=6))
+    assert (await resolve_person(team, Actor(Platform.SLACK, "U1"))).timezone == "Europe/Berlin"
+    clock.advance(timedelta(days=2))
+    ana = await resolve_person(team, Actor(Platform.SLACK, "U1"))
+    assert ana.timezone == "America/Chicago" and directory.asked == 2
