@@ -27,6 +27,8 @@ from storage.models import Person
 
 OCCURRENCE_KEY = "occurrence"
 SUBJECT_KEY = "subject"
+# The partner by name too: an edit of the partner list must not move an open form's answer.
+SUBJECT_NAME_KEY = "subject_name"
 ANSWER_MAX = 2000
 TITLE_MAX = 24  # Slack cuts modal titles there
 
@@ -47,7 +49,8 @@ def answer_form(cadence: Cadence, occurrence: Occurrence, subject_index: int,
     title = f"{subject}" if subject else cadence.name
     return Form(id=FormId.CADENCE_ANSWER, title=title[:TITLE_MAX], fields=fields,
                 submit_label="Update" if earlier else "Post",
-                context={OCCURRENCE_KEY: str(occurrence.id), SUBJECT_KEY: str(subject_index)})
+                context={OCCURRENCE_KEY: str(occurrence.id), SUBJECT_KEY: str(subject_index),
+                         SUBJECT_NAME_KEY: subject})
 
 
 async def earlier_answers(services: Services, occurrence: Occurrence, person: Person,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from bot.core.cards import Card
@@ -12,6 +13,7 @@ from handlers.cadence_access import load_occurrence, require_open, require_parti
 from handlers.cadence_answer_form import (
     OCCURRENCE_KEY,
     SUBJECT_KEY,
+    SUBJECT_NAME_KEY,
     question_field,
     subject_at,
 )
@@ -25,9 +27,14 @@ from storage.cadence_models import Answer, AnswerStatus, Cadence, DeliveryStatus
 from storage.models import Person
 
 
-def answer_key(occurrence_id: int, person_id: int, subject_index: int) -> str:
-    """The ledger key of a person's thread reply: posted once, updated after."""
-    return f"answer:{occurrence_id}:{person_id}:{subject_index}"
+def answer_key(occurrence_id: int, person_id: int, subject: str) -> str:
+    """The ledger key of a person's thread reply about a subject: posted once, updated after.
+
+    Keyed by the partner's name (digested to fit), not its place in the list: editing the
+    list mid-day must not make one partner's answer replace another's reply.
+    """
+    digest = hashlib.sha256(subject.encode()).hexdigest()[:16] if subject else "-"
+    return f"answer:{occurrence_id}:{person_id}:{digest}"
 
 
 async def _remember_reply(services: Services, answer: Answer, message: MessageRef) -> None:
@@ -83,13 +90,24 @@ def _context_int(ctx: FormContext, key: str) -> int:
     return int(raw)
 
 
+def _subject(ctx: FormContext, cadence: Cadence, index: int) -> str:
+    """The subject the form was opened for, by name when the form says it."""
+    named = ctx.submission.context.get(SUBJECT_NAME_KEY)
+    if named is None:
+        return subject_at(cadence, index)
+    if named not in subjects_of(cadence):
+        raise UserError(f"{named} is no longer on {cadence.name}, so this answer has nowhere "
+                        "to go. Nothing was saved.")
+    return named
+
+
 async def answer_submitted(ctx: FormContext) -> Response:
     # Form context comes back from the client: every check is made again.
     cadence, occurrence = await load_occurrence(ctx.services, _context_int(ctx, OCCURRENCE_KEY))
     subject_index = _context_int(ctx, SUBJECT_KEY)
     await require_participant(ctx.services, cadence, ctx.person)
     require_open(ctx.services, cadence, occurrence, ctx.person)
-    subject = subject_at(cadence, subject_index)
+    subject = _subject(ctx, cadence, subject_index)
     questions = questions_of(cadence)
     given = [ctx.submission.text(question_field(index)) for index in range(len(questions))]
     if not any(given):
@@ -101,7 +119,7 @@ async def answer_submitted(ctx: FormContext) -> Response:
             subject=subject, status=AnswerStatus.ANSWERED, answers_json=json.dumps(given),
             now=ctx.services.clock.now())
     card = answer_card(ctx.person.display_name, subject, questions, given)
-    key = answer_key(occurrence.id or 0, ctx.person.id or 0, subject_index)
+    key = answer_key(occurrence.id or 0, ctx.person.id or 0, subject)
     channel = report_channel(cadence).label
     try:
         posted = await publish(ctx.services, cadence, occurrence, answer, key, card)

@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from bot.core.forms import FieldKind
 from bot.core.ids import ActionId, FormId
 from bot.core.responses import Reply
+from handlers.cadence_answer_post import answer_key
 from handlers.cadence_cards import answer_value
+from storage import cadences
 from storage.cadence_models import AnswerStatus, Occurrence
 from tests.handlers.cadence_team import REPORTS, Team, form_of, text_of
 
@@ -36,7 +38,7 @@ async def test_the_answer_button_opens_one_field_per_question(team: Team):
     assert [(item.label, item.kind) for item in form.fields] == [
         ("Yesterday?", FieldKind.MULTILINE), ("Today?", FieldKind.MULTILINE)]
     assert all(item.initial is None for item in form.fields)
-    assert form.context == {"occurrence": str(day.id), "subject": "0"}
+    assert form.context == {"occurrence": str(day.id), "subject": "0", "subject_name": ""}
 
 
 async def test_an_answer_is_a_thread_reply_under_the_one_parent(team: Team):
@@ -47,7 +49,7 @@ async def test_an_answer_is_a_thread_reply_under_the_one_parent(team: Team):
     assert "now receives" in notice.text and parent.thread is None
     assert "Daily: Mon 23 Nov 2026" in parent.text
     assert thread_reply.thread == parent.message
-    assert thread_reply.key == f"answer:{day.id}:{(await team.person('bob')).id}:0"
+    assert thread_reply.key == answer_key(day.id or 0, (await team.person("bob")).id or 0, "")
     assert "Yesterday?: Shipped the renewal" in thread_reply.text
     [stored] = await team.answers(day)
     assert stored.status is AnswerStatus.ANSWERED
@@ -142,7 +144,7 @@ async def test_bare_standup_answers_the_open_occurrence(team: Team):
     assert "don't take part in any standup" in text_of(await team.command("carol", "standup"))
     day = await team.occurrence("Daily", MONDAY, CLOSE)
     form = form_of(await team.command("bob", "standup"))
-    assert form.context == {"occurrence": str(day.id), "subject": "0"}
+    assert form.context == {"occurrence": str(day.id), "subject": "0", "subject_name": ""}
     assert text_of(await team.submit("bob", form, {"q0": "Typed"})).startswith("Thanks")
     assert "not something I can do" in text_of(await team.command("bob", "standup dance"))
     team.clock.advance(timedelta(hours=8))
@@ -173,3 +175,26 @@ async def test_participants_from_a_channel_take_part(team: Team):
     assert text_of(reply).startswith("Thanks, posted")
     assert "don't take part" in text_of(await team.press("bob", ActionId.CADENCE_ANSWER,
                                                          answer_value(day.id or 0)))
+
+
+async def test_editing_the_partner_list_mid_day_never_mixes_answers(team: Team):
+    await team.set_up(command="checkin", name="Partners", kind="checkin",
+                      partners="Northwind\nContoso", questions="Health?")
+    day = await team.occurrence("Partners", MONDAY, CLOSE)
+    northwind = form_of(await team.command("bob", "checkin"))
+    await team.submit("bob", northwind, {"q0": "green"})
+    contoso = form_of(await team.command("bob", "checkin"))
+    assert contoso.title == "Contoso"
+    cadence = await team.cadence("Partners")
+    async with team.application.database.session() as session:
+        stored = await cadences.get(session, cadence.id or 0)
+        assert stored is not None
+        stored.subjects = json.dumps(["Contoso"])  # Northwind dropped while the form was open
+        session.add(stored)
+    await team.submit("bob", contoso, {"q0": "amber"})
+    replies = [posted for posted in team.outbox.to(REPORTS) if posted.thread]
+    assert [r.card.title for r in replies] == ["Bob about Northwind", "Bob about Contoso"]
+    assert not [u for u in team.outbox.updates if "Contoso" in u.text and u.message ==
+                replies[0].message]  # Northwind's reply was not overwritten
+    answers = {a.subject: json.loads(a.answers) for a in await team.answers(day)}
+    assert answers == {"Northwind": ["green"], "Contoso": ["amber"]}
