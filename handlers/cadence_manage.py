@@ -66,8 +66,22 @@ async def resume(ctx: CommandContext, family: Family) -> Response:
     return await _set_paused(ctx, family, False)
 
 
+CONFIRM = "confirm"
+
+
 async def delete(ctx: CommandContext, family: Family) -> Response:
-    cadence = await named_cadence(ctx.services, family, name_argument(ctx.args), "delete")
+    """Deleting drops every day and answer with it: it asks for a confirming word first."""
+    words = ctx.args.split()
+    confirmed = len(words) > 1 and words[-1].lower() == CONFIRM
+    typed = " ".join(words[:-1]) if confirmed else ctx.args
+    cadence = await named_cadence(ctx.services, family, name_argument(typed), "delete")
+    if not confirmed:
+        async with ctx.services.db.session() as session:
+            days = await cadences.count_occurrences(session, cadence.id or 0)
+        plural = "day" if days == 1 else "days"
+        return Reply(f"This deletes {cadence.name} with its {days} {plural} of answers, for good. "
+                     f"To go ahead: `{family.command} delete {cadence.name} {CONFIRM}`. "
+                     f"`{family.command} pause {cadence.name}` stops it and keeps them.")
     async with ctx.services.db.session() as session:
         stored = await cadences.get(session, cadence.id or 0)
         if stored is not None:

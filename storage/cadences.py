@@ -112,6 +112,12 @@ async def recent_occurrences(session: AsyncSession, cadence_id: int, *, since: d
     return (await session.exec(statement)).all()
 
 
+async def count_occurrences(session: AsyncSession, cadence_id: int) -> int:
+    statement = select(func.count()).select_from(Occurrence).where(
+        Occurrence.cadence_id == cadence_id)
+    return (await session.exec(statement)).one()
+
+
 async def due_to_close(session: AsyncSession, now: datetime) -> Sequence[Occurrence]:
     statement = select(Occurrence).where(col(Occurrence.closed_at).is_(None),
                                          Occurrence.close_at <= now).order_by(Occurrence.id)

@@ -39,7 +39,10 @@ async def test_pause_resume_and_delete(team: Team):
     assert "Resumed Daily" in text_of(await team.command("ana", "standup resume Daily"))
     assert (await team.cadence("Daily")).paused is False
     await team.occurrence("Daily", date(2026, 11, 23), datetime(2026, 11, 23, 17, tzinfo=UTC))
-    assert "Deleted Daily" in text_of(await team.command("ana", 'standup delete "Daily"'))
+    asked = text_of(await team.command("ana", 'standup delete "Daily"'))
+    assert "with its 1 day of answers" in asked and "standup delete Daily confirm" in asked
+    assert len(await team.cadences()) == 1  # nothing deleted without the confirming word
+    assert "Deleted Daily" in text_of(await team.command("ana", "standup delete Daily confirm"))
     assert await team.cadences() == []
     assert len(changes) == 4  # setup, pause, resume, delete: the scheduler rebuilds each time
 
