@@ -63,7 +63,8 @@ def _subcommands(family: Family) -> tuple[Subcommand, ...]:
             cadence_manage.pause, (f"pause {name}",), admin_only=True),
         sub("resume", "Start asking again after a pause.", "resume <name>",
             cadence_manage.resume, (f"resume {name}",), admin_only=True),
-        sub("delete", f"Delete a {noun} with its history (asks to confirm).", "delete <name> [confirm]",
+        sub("delete", f"Delete a {noun} with its history (asks to confirm).",
+            "delete <name> [confirm]",
             cadence_manage.delete, (f"delete {name}",), admin_only=True),
     )
 
