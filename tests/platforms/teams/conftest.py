@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,8 @@ from bot.app import Application
 from bot.core.conversation import Platform
 from bot.core.ports import Dispatcher, ReferenceStore
 from bot.platforms.teams import RetryPolicy, TeamsPlatform
-from tests.fakes import FakeBotConnector
+from storage.engine import Database
+from tests.fakes import FakeBotConnector, teams_activities
 
 
 class RecordedSleeps:
@@ -78,3 +80,20 @@ async def bot(teams: TeamsPlatform) -> AsyncIterator[TestClient]:
     client = await serve(teams)
     yield client
     await client.close()
+
+
+async def say(bot: TestClient, connector: FakeBotConnector, text: str, *,
+              channel: bool = False, user_id: str = "29:ana") -> None:
+    """Send a message to the bot (1:1, or in the channel) and drop the calls it caused."""
+    build = teams_activities.channel_mention_message if channel else teams_activities.message
+    response = await post_activity(bot, build(text, service_url=connector.url, user_id=user_id))
+    assert response.status == 200
+    connector.log.clear()
+
+
+@pytest.fixture
+async def reopened(tmp_path: Path) -> AsyncIterator[Database]:
+    """A second connection pool over the application's SQLite file: a restarted process."""
+    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}")
+    yield database
+    await database.dispose()

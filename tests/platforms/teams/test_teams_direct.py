@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -17,30 +15,13 @@ from bot.core.errors import DeliveryError
 from bot.platforms.teams import TeamsPlatform
 from storage.engine import Database
 from tests.fakes import FakeBotConnector, teams_activities
-from tests.platforms.teams.conftest import RecordedSleeps, build_teams, post_activity
+from tests.platforms.teams.conftest import RecordedSleeps, build_teams, say
 
 PROMPT = Card("Standup prompt", title="Standup", blocks=(Text("How was yesterday?"),))
 
 
 def dm(user_id: str) -> ConversationRef:
     return ConversationRef(Platform.TEAMS, user_id, ConversationKind.DIRECT)
-
-
-async def say(bot: TestClient, connector: FakeBotConnector, text: str, *,
-              channel: bool = False, user_id: str = "29:ana") -> None:
-    """Send a message to the bot (1:1, or in the channel) and drop the calls it caused."""
-    build = teams_activities.channel_mention_message if channel else teams_activities.message
-    response = await post_activity(bot, build(text, service_url=connector.url, user_id=user_id))
-    assert response.status == 200
-    connector.log.clear()
-
-
-@pytest.fixture
-async def reopened(tmp_path: Path) -> AsyncIterator[Database]:
-    """A second connection pool over the application's SQLite file: a restarted process."""
-    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}")
-    yield database
-    await database.dispose()
 
 
 async def test_a_dm_by_user_id_goes_to_the_stored_personal_chat_and_can_be_updated(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -18,27 +16,10 @@ from bot.platforms.teams import TeamsPlatform
 from storage import conversations
 from storage.engine import Database
 from tests.fakes import FakeBotConnector, teams_activities
-from tests.platforms.teams.conftest import RecordedSleeps, build_teams, post_activity
+from tests.platforms.teams.conftest import RecordedSleeps, build_teams, post_activity, say
 
 CHANNEL = ConversationRef(Platform.TEAMS, teams_activities.CHANNEL_ID, ConversationKind.CHANNEL)
 DIRECT = ConversationRef(Platform.TEAMS, "a:1on1", ConversationKind.DIRECT)
-
-
-async def say(bot: TestClient, connector: FakeBotConnector, text: str, *,
-              channel: bool = False, user_id: str = "29:ana") -> None:
-    """Send a message to the bot (1:1, or in the channel) and drop the calls it caused."""
-    build = teams_activities.channel_mention_message if channel else teams_activities.message
-    response = await post_activity(bot, build(text, service_url=connector.url, user_id=user_id))
-    assert response.status == 200
-    connector.log.clear()
-
-
-@pytest.fixture
-async def reopened(tmp_path: Path) -> AsyncIterator[Database]:
-    """A second connection pool over the application's SQLite file: a restarted process."""
-    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}")
-    yield database
-    await database.dispose()
 
 
 async def test_proactive_post_works_after_a_restart(
