@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot import operations
+from bot import jobs, manifests, operations
 from bot.settings import Settings
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -85,13 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "console":
                 asyncio.run(operations.run_console(settings, user=args.user, start=args.start))
             case "jobs":
-                asyncio.run(operations.jobs_run_due(settings, args.at, sys.stdout, sys.stderr))
+                asyncio.run(jobs.jobs_run_due(settings, args.at, sys.stdout, sys.stderr))
             case "db":
                 asyncio.run(operations.database_command(settings, args.db_command))
             case "export":
                 asyncio.run(operations.export(settings, args.entity, args.format, sys.stdout))
             case "manifest":
-                operations.print_manifest(settings, args.platform, sys.stdout)
+                manifests.print_manifest(settings, args.platform, sys.stdout)
     except (UsageError, operations.CommandUsageError) as error:
         print(f"partnerops: {error}", file=sys.stderr)
         return EXIT_USAGE

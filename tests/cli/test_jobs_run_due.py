@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot import operations
+from bot import jobs
 from bot.app import Application, build_application
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import Platform
@@ -169,12 +169,12 @@ async def test_a_long_run_reports_progress_on_stderr(tmp_path: Path,
                        platform="slack", report_channel_id="C0STANDUP")
     await seeding.close()
     await _make_slack_people(tmp_path)
-    monkeypatch.setattr(operations, "PROGRESS_SECONDS", 0.0)  # every send counts as long
+    monkeypatch.setattr(jobs, "PROGRESS_SECONDS", 0.0)  # every send counts as long
     out, err = io.StringIO(), io.StringIO()
     async with FakeSlackApi() as slack:
         settings = Settings(_env_file=None, database_url=_url(tmp_path),
                             slack_bot_token="xoxb-jobs", slack_signing_secret=SECRET,
                             slack_api_url=slack.url)
-        await operations.jobs_run_due(settings, "2026-11-23T09:00", out, err)
+        await jobs.jobs_run_due(settings, "2026-11-23T09:00", out, err)
     assert out.getvalue() == "3 prompts, 0 reminders, 0 closed\n"
     assert "... 4 messages sent so far" in err.getvalue()  # the parent and three DMs

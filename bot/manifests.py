@@ -1,0 +1,52 @@
+"""`partnerops manifest slack|teams`: app manifests matching the configured commands."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from pathlib import Path
+from typing import TextIO
+
+import yaml
+
+from bot.core.conversation import Platform
+from bot.operations import CommandUsageError
+from bot.platforms.slack.manifest import SlashCommand, slack_manifest
+from bot.platforms.teams.manifest import TeamsCommand, teams_manifest, teams_package
+from bot.settings import Settings
+from handlers.help import command_label
+from handlers.registry import build_registry
+
+TEAMS_PACKAGE = "partnerops-teams.zip"
+
+
+def print_manifest(settings: Settings, platform: str, out: TextIO) -> None:
+    if platform == "teams":
+        _write_teams_package(settings, out)
+        return
+    registry = build_registry()
+    commands = [
+        SlashCommand(
+            name=command_label(Platform.SLACK, spec.name, settings.command_prefix).lstrip("/"),
+            description=spec.summary,
+            usage_hint=" | ".join(sub.usage for sub in spec.every_usage() if sub.usage)
+            or "help",
+        )
+        for spec in registry.commands if spec.slash_command
+    ]
+    manifest = slack_manifest(public_url=settings.public_url, commands=commands,
+                              socket_mode=settings.slack_socket_mode)
+    yaml.safe_dump(manifest, out, sort_keys=False, allow_unicode=True)
+
+
+def _write_teams_package(settings: Settings, out: TextIO) -> None:
+    path = Path(TEAMS_PACKAGE)
+    if not settings.microsoft_app_id:
+        raise CommandUsageError("set MICROSOFT_APP_ID (the bot's Azure app id) first: the "
+                                "Teams package names the bot by it")
+    registry = build_registry()
+    commands = [TeamsCommand(spec.name, spec.summary) for spec in registry.commands]
+    manifest = teams_manifest(app_id=settings.microsoft_app_id, public_url=settings.public_url,
+                              commands=commands, version=version("partnerops"))
+    path.write_bytes(teams_package(manifest))
+    print(f"wrote {path} (upload it in Teams: Apps > Manage your apps > Upload an app)",
+          file=out)
