@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.core.cards import Block, Card, Context, Divider, Fields, Text
 from bot.core.commands import CommandSpec, Feature, Registry, Subcommand
 from bot.core.conversation import Platform
+from bot.core.ids import ActionId
 from bot.core.responses import Reply, Response
-from handlers.context import CommandContext
+from handlers.context import ActionContext, CommandContext
 
 
 def command_label(platform: Platform, name: str, prefix: str) -> str:
@@ -81,14 +82,21 @@ def help_for(registry: Registry, spec: CommandSpec, platform: Platform, prefix: 
 def build(registry_of: Registry) -> Feature:
     """The `help` command; it needs the finished registry to describe it."""
 
+    def explain(asked: str, platform: Platform, prefix: str) -> Reply:
+        """Help for the command named in `asked`, else the overview."""
+        word = asked.split()[0].lower().lstrip("/").removeprefix(prefix) if asked else ""
+        spec = registry_of.command(word) if word else None
+        if spec is not None:
+            return Reply(help_for(registry_of, spec, platform, prefix))
+        return Reply(overview(registry_of, platform, prefix))
+
     async def show_overview(ctx: CommandContext) -> Response:
-        if ctx.args:
-            spec = registry_of.command(ctx.args.split()[0].lower().lstrip("/").removeprefix(
-                ctx.services.config.command_prefix))
-            if spec is not None:
-                return Reply(help_for(registry_of, spec, ctx.platform,
-                                      ctx.services.config.command_prefix))
-        return Reply(overview(registry_of, ctx.platform, ctx.services.config.command_prefix))
+        return explain(ctx.args, ctx.platform, ctx.services.config.command_prefix)
+
+    async def help_pressed(ctx: ActionContext) -> Response:
+        """A Help button: its value names the command to explain."""
+        return explain(ctx.action.value, ctx.action.actor.platform,
+                       ctx.services.config.command_prefix)
 
     spec = CommandSpec(
         name="help",
@@ -97,4 +105,4 @@ def build(registry_of: Registry) -> Feature:
         default=Subcommand("", "List every command, or explain one.", "[command]",
                            show_overview, examples=("elephant",)),
     )
-    return Feature(commands=(spec,))
+    return Feature(commands=(spec,), actions=((ActionId.SHOW_HELP, help_pressed),))

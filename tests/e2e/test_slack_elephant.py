@@ -7,7 +7,7 @@ import json
 from bot.web import SLACK
 from storage.export import EXPORTERS
 from tests.e2e.conftest import RunningBot, bot_settings, start_bot
-from tests.fakes.slack_requests import slash_command, view_submission
+from tests.fakes.slack_requests import block_actions, slash_command, view_submission
 
 
 async def _export(bot: RunningBot, entity: str) -> list[dict]:
@@ -148,3 +148,11 @@ async def test_a_bad_field_keeps_the_modal_open_with_the_error_beside_it(bot: Ru
     assert answer["response_action"] == "errors"
     assert "a few words at least" in answer["errors"]["title"]
     assert await _export(bot, "elephants") == []
+
+
+async def test_a_help_button_explains_its_command(bot: RunningBot):
+    await bot.slack_post(block_actions("partnerops.help", "elephant",
+                                       response_url=bot.slack.response_url("help")))
+    [answer] = await bot.slack.wait_for("response_url")
+    assert answer.args["response_type"] == "ephemeral"
+    assert "/elephant" in _block_text(answer.args["blocks"])
