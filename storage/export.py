@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.cadence_export import answer_rows, cadence_rows
 from storage.models import Elephant, Partner, Person
 
 Row = dict[str, Any]
@@ -77,8 +78,10 @@ async def people_rows(session: AsyncSession) -> list[Row]:
     ]
 
 
-# Later features add their entities here (objectives, campaigns, feedback, cadences, answers).
+# Later features add their entities here (objectives, campaigns, feedback).
 EXPORTERS: dict[str, Callable[[AsyncSession], Awaitable[list[Row]]]] = {
+    "answers": answer_rows,
+    "cadences": cadence_rows,
     "elephants": elephant_rows,
     "partners": partner_rows,
     "people": people_rows,
