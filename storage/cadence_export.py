@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from enum import Enum
-from typing import Any
 
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.cadence_models import Answer, Cadence, CadenceParticipant, Occurrence
 from storage.models import Person
-
-Row = dict[str, Any]
-
-
-def _flat(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
+from storage.rows import Row, flat
 
 
 def _listed(stored: str) -> str:
@@ -37,7 +25,7 @@ async def cadence_rows(session: AsyncSession) -> list[Row]:
                  .order_by(Cadence.id))
     return [
         {
-            "id": cadence.id, "name": cadence.name, "kind": _flat(cadence.kind),
+            "id": cadence.id, "name": cadence.name, "kind": flat(cadence.kind),
             "platform": cadence.platform, "report_channel": cadence.report_channel_id,
             "participant_channel": cadence.participant_channel_id or "",
             "named_participants": named or 0, "days": cadence.days,
@@ -46,7 +34,7 @@ async def cadence_rows(session: AsyncSession) -> list[Row]:
             "skip_weekends": cadence.skip_weekends,
             "holiday_country": cadence.holiday_country or "",
             "questions": _listed(cadence.questions), "partners": _listed(cadence.subjects),
-            "paused": cadence.paused, "created_at": _flat(cadence.created_at),
+            "paused": cadence.paused, "created_at": flat(cadence.created_at),
         }
         for cadence, named in (await session.exec(statement)).all()
     ]
@@ -66,9 +54,9 @@ async def answer_rows(session: AsyncSession) -> list[Row]:
         rows.append({
             "cadence": cadence.name, "date": occurrence.local_date.isoformat(),
             "person": person.display_name, "partner": answer.subject,
-            "status": _flat(answer.status),
+            "status": flat(answer.status),
             "answers": "\n".join(f"{question}: {reply}" for question, reply
                                  in zip(questions, given, strict=False) if reply),
-            "answered_at": _flat(answer.updated_at),
+            "answered_at": flat(answer.updated_at),
         })
     return rows

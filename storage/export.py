@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
-from enum import Enum
-from typing import Any
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.cadence_export import answer_rows, cadence_rows
 from storage.models import Elephant, Partner, Person
-
-Row = dict[str, Any]
-
-
-def _flat(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
+from storage.rows import Row, flat
 
 
 async def elephant_rows(session: AsyncSession) -> list[Row]:
@@ -35,13 +23,13 @@ async def elephant_rows(session: AsyncSession) -> list[Row]:
             "id": elephant.short_id,
             "title": elephant.title,
             "description": elephant.description,
-            "status": _flat(elephant.status),
+            "status": flat(elephant.status),
             "reporter": reporter.display_name if reporter else "",
             "anonymous": reporter is None,
             "platform": elephant.platform,
             "channel": elephant.posted_conversation_id or "",
             "message_id": elephant.posted_message_id or "",
-            "reported_at": _flat(elephant.created_at),
+            "reported_at": flat(elephant.created_at),
         }
         for elephant, reporter in (await session.exec(statement)).all()
     ]
@@ -50,7 +38,7 @@ async def elephant_rows(session: AsyncSession) -> list[Row]:
 async def partner_rows(session: AsyncSession) -> list[Row]:
     partners = (await session.exec(select(Partner).order_by(Partner.id))).all()
     return [
-        {"id": p.id, "name": p.name, "created_at": _flat(p.created_at)} for p in partners
+        {"id": p.id, "name": p.name, "created_at": flat(p.created_at)} for p in partners
     ]
 
 
@@ -65,14 +53,14 @@ async def people_rows(session: AsyncSession) -> list[Row]:
             "id": person.id,
             "display_name": person.display_name,
             "email": person.email or "",
-            "role": _flat(person.role),
+            "role": flat(person.role),
             "partner": partner.name if partner else "",
             "slack_user_id": person.slack_user_id or "",
             "teams_user_id": person.teams_user_id or "",
             "console_user_id": person.console_user_id or "",
             "timezone": person.timezone or "",
             "is_external": person.is_external,
-            "created_at": _flat(person.created_at),
+            "created_at": flat(person.created_at),
         }
         for person, partner in (await session.exec(statement)).all()
     ]
