@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +18,7 @@ from storage.cadence_models import (
     Occurrence,
 )
 from storage.models import Person
+from storage.upsert import insert_or_find
 
 
 async def by_name(session: AsyncSession, name: str) -> Cadence | None:
@@ -90,16 +90,9 @@ async def ensure_occurrence(session: AsyncSession, cadence_id: int, day: date, *
         return existing
     created = Occurrence(cadence_id=cadence_id, local_date=day, close_at=close_at,
                          created_at=now)
-    try:
-        async with session.begin_nested():
-            session.add(created)
-            await session.flush()
-    except IntegrityError:
-        found = await occurrence(session, cadence_id, day)
-        if found is None:
-            raise
-        return found
-    return created
+    row, _ = await insert_or_find(session, created,
+                                  lambda: occurrence(session, cadence_id, day))
+    return row
 
 
 async def recent_occurrences(session: AsyncSession, cadence_id: int, *, since: date,

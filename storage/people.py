@@ -11,6 +11,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import AppSetting, Person, Role
+from storage.upsert import insert_or_find
 
 
 class IdentityColumn(StrEnum):
@@ -46,17 +47,9 @@ async def get_or_create(session: AsyncSession, column: IdentityColumn, user_id: 
         return person, False
     person = Person(display_name=display_name or user_id, created_at=now)
     setattr(person, column.value, user_id)
-    try:
-        async with session.begin_nested():
-            session.add(person)
-            await session.flush()
-    except IntegrityError:
-        # Another request created them between our read and our write.
-        existing = await by_identity(session, column, user_id)
-        if existing is None:
-            raise
-        return existing, False
-    return person, True
+    # Another request may create them between our read and our write.
+    return await insert_or_find(session, person,
+                                lambda: by_identity(session, column, user_id))
 
 
 FIRST_ADMIN_KEY = "install.first_admin"
