@@ -21,10 +21,10 @@ from bot.platforms.slack.client import build_web_client
 from bot.settings import Settings
 from bot.web import create_web_app
 from schedules.run_due import FAN_OUT, run_due
-from storage import cadences
-from storage.cadence_models import Cadence, CadenceKind
+from storage.cadences import repository as cadences
+from storage.cadences.models import Cadence, CadenceKind
+from storage.common.models import Person
 from storage.migrate import upgrade
-from storage.models import Person
 from tests.fakes import FakeSlackApi
 
 PEOPLE = 10_000

@@ -10,12 +10,12 @@ from bot.core.conversation import Platform
 from bot.core.outbox import Outbox, RoutingOutbox
 from bot.core.ports import ChannelDirectory, ProfileSource
 from bot.settings import Settings
-from handlers.context import BotConfig, Services
-from handlers.dispatch import Dispatcher
+from handlers.common.context import BotConfig, Services
+from handlers.common.dispatch import Dispatcher
 from handlers.registry import build_registry
 from schedules.leader import Leadership, leadership_for
 from schedules.scheduler import CadenceClock
-from storage import conversations
+from storage.common import conversations
 from storage.engine import Database
 from storage.migrate import upgrade
 

@@ -17,8 +17,8 @@ from bot.operations import parse_instant, require_current_schema, require_existi
 from bot.settings import Settings
 from bot.web import enable_platforms
 from schedules.run_due import DueReport, run_due
-from storage import cadences
-from storage.cadence_models import Delivery, DeliveryStatus
+from storage.cadences import repository as cadences
+from storage.ledger.models import Delivery, DeliveryStatus
 
 PROGRESS_SECONDS = 5.0
 

@@ -13,7 +13,7 @@ from bot.operations import CommandUsageError
 from bot.platforms.slack.manifest import SlashCommand, slack_manifest
 from bot.platforms.teams.manifest import TeamsCommand, teams_manifest, teams_package
 from bot.settings import Settings
-from handlers.help import command_label
+from handlers.common.help import command_label
 from handlers.registry import build_registry
 
 TEAMS_PACKAGE = "partnerops-teams.zip"

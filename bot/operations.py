@@ -20,8 +20,8 @@ from bot.platforms.console import ConsolePlatform
 from bot.settings import Settings
 from bot.web import create_web_app, ensure_schema
 from schedules.wakeup import FollowTime
+from storage.common.export import EXPORTERS
 from storage.engine import Database
-from storage.export import EXPORTERS
 from storage.migrate import current_revision, head_revision, upgrade
 
 log = logging.getLogger("partnerops")

@@ -1,18 +1,17 @@
-"""The one list of features. A new feature is a new module plus one line here."""
+"""The one list of features. A new feature is a new package plus one line here."""
 
 from __future__ import annotations
 
 from bot.core.commands import Registry
-from handlers import admin, cadence_command, checkin, elephants, help, standup
+from handlers import admin, cadences, elephants
+from handlers.common import help
 
 
 def build_registry() -> Registry:
     registry = Registry((
         admin.FEATURE,
         elephants.FEATURE,
-        standup.FEATURE,
-        checkin.FEATURE,
-        cadence_command.FLOWS,
+        cadences.FEATURE,
     ))
     registry.add(help.build(registry))
     return registry

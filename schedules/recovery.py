@@ -7,11 +7,11 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.core.conversation import MessageRef
-from handlers.context import Services
-from handlers.ledger import target_of, wall_clock
-from storage import deliveries
-from storage.cadence_models import Delivery
-from storage.deliveries import ClaimRequest
+from handlers.common.context import Services
+from handlers.common.ledger import target_of, wall_clock
+from storage.ledger import repository as deliveries
+from storage.ledger.models import Delivery
+from storage.ledger.repository import ClaimRequest
 
 log = logging.getLogger(__name__)
 

@@ -14,18 +14,20 @@ from zoneinfo import ZoneInfo
 
 from bot.core.cards import Card
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
-from handlers.cadence_cards import prompt_card, reminder_card, report_card
-from handlers.cadence_input import questions_of, subjects_of
-from handlers.cadence_parent import attendance, ensure_parent, parent_message
-from handlers.cadence_people import participants_of, platform_user_id, zone_of
-from handlers.context import Services
-from handlers.ledger import Pending, deliver_many, deliver_once
-from schedules.calendar import Rules, candidate_days, is_cadence_day, local_instant
+from handlers.cadences.calendar import Rules, candidate_days, is_cadence_day, local_instant
+from handlers.cadences.cards import prompt_card, reminder_card, report_card
+from handlers.cadences.parent import attendance, ensure_parent, parent_message
+from handlers.cadences.parsing import questions_of, subjects_of
+from handlers.cadences.participants import participants_of, platform_user_id, zone_of
+from handlers.common.context import Services
+from handlers.common.ledger import Pending, deliver_many, deliver_once
 from schedules.recovery import release_stale_claims
-from storage import cadences, deliveries
-from storage.cadence_models import Cadence, DeliveryStatus, Occurrence
-from storage.deliveries import ClaimRequest
-from storage.models import Person
+from storage.cadences import repository as cadences
+from storage.cadences.models import Cadence, Occurrence
+from storage.common.models import Person
+from storage.ledger import repository as deliveries
+from storage.ledger.models import DeliveryStatus
+from storage.ledger.repository import ClaimRequest
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.clock import Clock
-from handlers.context import Services
+from handlers.common.context import Services
 from schedules.run_due import DueReport, run_due
 from schedules.wakeup import next_wakeup
 

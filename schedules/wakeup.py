@@ -13,12 +13,13 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import col, func, select
 
-from handlers.cadence_people import participants_of, zone_of
-from handlers.context import Services
-from schedules.calendar import Rules, is_cadence_day, local_date, local_instant
+from handlers.cadences.calendar import Rules, is_cadence_day, local_date, local_instant
+from handlers.cadences.participants import participants_of, zone_of
+from handlers.common.context import Services
 from schedules.run_due import DueReport, run_due
-from storage import cadences
-from storage.cadence_models import Cadence, Delivery, DeliveryStatus, Occurrence
+from storage.cadences import repository as cadences
+from storage.cadences.models import Cadence, Occurrence
+from storage.ledger.models import Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,9 @@ import os
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
-from storage import cadence_models, models  # noqa: F401  (registers every table)
 from storage.engine import create_engine
+from storage.tables import METADATA
 
 # Tables that libraries own (slack_sdk's OAuth stores) are not ours to migrate.
 FOREIGN_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states"})
@@ -24,7 +23,7 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
 def run_on(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=SQLModel.metadata,
+        target_metadata=METADATA,
         include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,

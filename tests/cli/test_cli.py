@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from storage import elephants, people
+from storage.common import people
+from storage.common.people import IdentityColumn
+from storage.elephants import repository as elephants
 from storage.engine import Database
 from storage.migrate import head_revision, upgrade
-from storage.people import IdentityColumn
 from tests.conftest import CONTRACT_VARIABLES
 
 

@@ -19,8 +19,8 @@ from bot.core.clock import SimulatedClock
 from bot.core.conversation import Platform
 from bot.settings import Settings
 from schedules.run_due import run_due
-from storage.cadence_models import Delivery, DeliveryStatus
 from storage.engine import Database
+from storage.ledger.models import Delivery, DeliveryStatus
 from storage.migrate import upgrade
 from tests.conftest import CONTRACT_VARIABLES
 from tests.fakes import FakeSlackApi

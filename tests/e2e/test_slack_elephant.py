@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.web import SLACK
-from storage.export import EXPORTERS
+from storage.common.export import EXPORTERS
 from tests.e2e.conftest import RunningBot, bot_settings, start_bot
 from tests.fakes.slack_requests import block_actions, slash_command, view_submission
 

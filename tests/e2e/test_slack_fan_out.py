@@ -7,9 +7,9 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from schedules.run_due import FAN_OUT, run_due
-from storage import cadences
-from storage.cadence_models import Cadence, CadenceKind
-from storage.models import Person
+from storage.cadences import repository as cadences
+from storage.cadences.models import Cadence, CadenceKind
+from storage.common.models import Person
 from tests.e2e.conftest import RunningBot
 
 PARTICIPANTS = 10_000

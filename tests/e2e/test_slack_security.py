@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from storage.export import EXPORTERS
+from storage.common.export import EXPORTERS
 from tests.e2e.conftest import RunningBot
 from tests.fakes.slack_requests import sign, slash_command
 

@@ -15,9 +15,10 @@ from typing import Any
 from sqlmodel import select
 
 from schedules.run_due import run_due
-from storage import cadences
-from storage.cadence_models import Delivery, Occurrence
-from storage.export import EXPORTERS
+from storage.cadences import repository as cadences
+from storage.cadences.models import Occurrence
+from storage.common.export import EXPORTERS
+from storage.ledger.models import Delivery
 from tests.e2e.conftest import RunningBot
 from tests.fakes import teams_activities
 from tests.fakes.teams_activities import CHANNEL_ID, Sender

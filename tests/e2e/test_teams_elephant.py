@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.export import EXPORTERS
+from storage.common.export import EXPORTERS
 from tests.e2e.conftest import RunningBot
 from tests.fakes import teams_activities
 from tests.fakes.teams_activities import CHANNEL_ID

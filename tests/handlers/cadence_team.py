@@ -13,10 +13,11 @@ from bot.core.forms import FieldValue, Form, Submission
 from bot.core.ids import ActionId
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import OpenForm, Reply, Response
-from storage import cadences, people
-from storage.cadence_models import Answer, Cadence, Occurrence
-from storage.models import Person, Role
-from storage.people import IdentityColumn
+from storage.cadences import repository as cadences
+from storage.cadences.models import Answer, Cadence, Occurrence
+from storage.common import people
+from storage.common.models import Person, Role
+from storage.common.people import IdentityColumn
 from tests.fakes.recording_outbox import RecordingOutbox
 
 GENERAL = ConversationRef(Platform.CONSOLE, "general", ConversationKind.CHANNEL, "general")

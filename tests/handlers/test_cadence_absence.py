@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from storage import cadences
-from storage.cadence_models import AnswerStatus
+from storage.cadences import repository as cadences
+from storage.cadences.models import AnswerStatus
 from tests.handlers.cadence_team import Team, text_of
 
 MONDAY = date(2026, 11, 23)

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from bot.core.forms import FieldKind
 from bot.core.ids import ActionId, FormId
 from bot.core.responses import Reply
-from handlers.cadence_answer_post import answer_key
-from handlers.cadence_cards import answer_value
-from storage import cadences
-from storage.cadence_models import AnswerStatus, Occurrence
+from handlers.cadences.answer_post import answer_key
+from handlers.cadences.cards import answer_value
+from storage.cadences import repository as cadences
+from storage.cadences.models import AnswerStatus, Occurrence
 from tests.handlers.cadence_team import REPORTS, Team, form_of, text_of
 
 MONDAY = date(2026, 11, 23)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from storage.models import Role
+from storage.common.models import Role
 from tests.handlers.cadence_team import Team, text_of
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 from bot.core.cards import Fields, Text
 from bot.core.ids import ActionId
 from bot.core.responses import Reply
-from handlers.cadence_cards import answer_value
-from storage.cadence_models import Occurrence
+from handlers.cadences.cards import answer_value
+from storage.cadences.models import Occurrence
 from tests.handlers.cadence_team import Team, form_of, text_of
 
 THURSDAY, FRIDAY, MONDAY = date(2026, 11, 19), date(2026, 11, 20), date(2026, 11, 23)

@@ -10,9 +10,9 @@ from bot.core.conversation import ConversationKind
 from bot.core.forms import FieldKind
 from bot.core.ids import FormId
 from bot.core.responses import Reply
-from storage import cadences as cadence_store
-from storage.cadence_models import CadenceKind
-from storage.models import Role
+from storage.cadences import repository as cadence_store
+from storage.cadences.models import CadenceKind
+from storage.common.models import Role
 from tests.handlers.cadence_team import (
     GENERAL,
     REPORTS,

@@ -8,10 +8,10 @@ from datetime import timedelta
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import Actor, Platform, Profile
 from bot.core.outbox import RoutingOutbox
-from handlers.context import BotConfig, Services
-from handlers.identity import resolve_person
+from handlers.common.context import BotConfig, Services
+from handlers.common.identity import resolve_person
+from storage.common.models import Role
 from storage.engine import Database
-from storage.models import Role
 
 
 class Directory:
@@ -90,7 +90,7 @@ class SlowDirectory(Directory):
 async def test_a_hanging_directory_does_not_hold_the_request(database: Database,
                                                              clock: SimulatedClock,
                                                              monkeypatch):
-    from handlers import identity
+    from handlers.common import identity
 
     monkeypatch.setattr(identity, "PROFILE_LOOKUP_SECONDS", 0.05)
     team = services(database, clock)

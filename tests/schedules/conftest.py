@@ -10,9 +10,10 @@ import pytest
 from bot.app import Application
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import Platform
-from storage import cadences, people
-from storage.cadence_models import Cadence, CadenceKind
-from storage.people import IdentityColumn
+from storage.cadences import repository as cadences
+from storage.cadences.models import Cadence, CadenceKind
+from storage.common import people
+from storage.common.people import IdentityColumn
 from tests.fakes.recording_outbox import RecordingOutbox
 
 

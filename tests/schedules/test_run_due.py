@@ -14,10 +14,11 @@ from bot.core.conversation import Platform
 from bot.settings import Settings
 from schedules import recovery
 from schedules.run_due import run_due
-from storage import cadences, people
-from storage.cadence_models import AnswerStatus
+from storage.cadences import repository as cadences
+from storage.cadences.models import AnswerStatus
+from storage.common import people
+from storage.common.people import IdentityColumn
 from storage.engine import Database
-from storage.people import IdentityColumn
 from tests.fakes.recording_outbox import CrashDuringSend, RecordingOutbox
 from tests.schedules.conftest import make_cadence
 

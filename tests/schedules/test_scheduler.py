@@ -12,10 +12,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import Application
 from bot.core.clock import SimulatedClock
-from handlers.context import Services
+from handlers.common.context import Services
 from schedules.run_due import DueReport
 from schedules.scheduler import SAFETY_JOB, WAKEUP_JOB, CadenceClock
-from storage import cadences
+from storage.cadences import repository as cadences
 from tests.fakes.recording_outbox import RecordingOutbox
 from tests.schedules.conftest import make_cadence
 

@@ -13,7 +13,7 @@ from bot.core.conversation import Platform
 from bot.settings import Settings
 from schedules.run_due import DueReport, run_due
 from schedules.wakeup import next_wakeup, run_due_between
-from storage import cadences
+from storage.cadences import repository as cadences
 from storage.engine import Database
 from tests.fakes.recording_outbox import RecordingOutbox
 from tests.schedules.conftest import make_cadence

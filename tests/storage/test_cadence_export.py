@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from storage import cadences, people
-from storage.cadence_models import AnswerStatus, Cadence, CadenceKind
+from storage.cadences import repository as cadences
+from storage.cadences.models import AnswerStatus, Cadence, CadenceKind
+from storage.common import people
+from storage.common.export import EXPORTERS
+from storage.common.people import IdentityColumn
 from storage.engine import Database
-from storage.export import EXPORTERS
-from storage.people import IdentityColumn
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -6,11 +6,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
-from storage import cadence_models, models  # noqa: F401  (registers the tables)
 from storage.engine import Database
 from storage.migrate import current_revision, head_revision, upgrade
+from storage.tables import METADATA
 
 
 async def test_upgrade_from_empty_reaches_head_and_matches_models(empty_database: Database):
@@ -21,7 +20,7 @@ async def test_upgrade_from_empty_reaches_head_and_matches_models(empty_database
     assert await current_revision(empty_database) == head_revision()
 
     def differences(connection: Connection) -> list:
-        return compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        return compare_metadata(MigrationContext.configure(connection), METADATA)
 
     async with empty_database.engine.connect() as connection:
         assert await connection.run_sync(differences) == []

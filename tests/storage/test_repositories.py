@@ -7,11 +7,15 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from storage import app_settings, conversations, elephants, people
+from storage.common import conversations, people
+from storage.common import settings as app_settings
+from storage.common.export import EXPORTERS
+from storage.common.models import Person, Role
+from storage.common.people import IdentityColumn
+from storage.elephants import repository as elephants
+from storage.elephants.models import ElephantStatus
 from storage.engine import Database
-from storage.export import EXPORTERS
-from storage.models import ElephantStatus, Partner, Person, Role
-from storage.people import IdentityColumn
+from storage.partners.models import Partner
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

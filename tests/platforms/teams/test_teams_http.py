@@ -19,7 +19,7 @@ from bot.platforms.teams import TeamsPlatform
 from bot.platforms.teams.adaptive import CONTENT_TYPE
 from bot.platforms.teams.payloads import button_data
 from bot.platforms.teams.platform import APOLOGY, STALE
-from storage import elephants
+from storage.elephants import repository as elephants
 from tests.fakes import FakeBotConnector, teams_activities
 from tests.fakes.recorder import RecordedCall
 from tests.platforms.teams.conftest import RecordedSleeps, build_teams, post_activity, serve

@@ -13,7 +13,7 @@ from bot.core.clock import SimulatedClock
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.errors import DeliveryError
 from bot.platforms.teams import TeamsPlatform
-from storage import conversations
+from storage.common import conversations
 from storage.engine import Database
 from tests.fakes import FakeBotConnector, teams_activities
 from tests.platforms.teams.conftest import RecordedSleeps, build_teams, post_activity, say

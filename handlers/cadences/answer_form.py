@@ -1,0 +1,134 @@
+"""Opening the answer form: from the prompt's Answer button, or `/standup` typed alone."""
+
+from __future__ import annotations
+
+import json
+
+from bot.core.errors import UserError
+from bot.core.forms import FieldKind, Form, FormField
+from bot.core.ids import FormId
+from bot.core.responses import OpenForm, Reply, Response
+from handlers.cadences.access import (
+    is_open,
+    load_occurrence,
+    require_open,
+    require_participant,
+    takes_part,
+    zone_for,
+)
+from handlers.cadences.cards import read_answer_value
+from handlers.cadences.family import Family, family_cadences
+from handlers.cadences.parsing import questions_of, subjects_of
+from handlers.cadences.summary import schedule_text
+from handlers.common.context import ActionContext, CommandContext, Services
+from storage.cadences import repository as cadences
+from storage.cadences.models import AnswerStatus, Cadence, Occurrence
+from storage.common.models import Person
+
+OCCURRENCE_KEY = "occurrence"
+SUBJECT_KEY = "subject"
+# The partner by name too: an edit of the partner list must not move an open form's answer.
+SUBJECT_NAME_KEY = "subject_name"
+ANSWER_MAX = 2000
+TITLE_MAX = 24  # Slack cuts modal titles there
+
+
+def question_field(index: int) -> str:
+    return f"q{index}"
+
+
+def answer_form(cadence: Cadence, occurrence: Occurrence, subject_index: int,
+                earlier: list[str]) -> Form:
+    """One multi-line field per question, holding the earlier answer when editing."""
+    subject = subjects_of(cadence)[subject_index]
+    fields = tuple(
+        FormField(question_field(index), question, kind=FieldKind.MULTILINE, required=False,
+                  max_length=ANSWER_MAX,
+                  initial=earlier[index] if index < len(earlier) and earlier[index] else None)
+        for index, question in enumerate(questions_of(cadence)))
+    title = f"{subject}" if subject else cadence.name
+    return Form(id=FormId.CADENCE_ANSWER, title=title[:TITLE_MAX], fields=fields,
+                submit_label="Update" if earlier else "Post",
+                context={OCCURRENCE_KEY: str(occurrence.id), SUBJECT_KEY: str(subject_index),
+                         SUBJECT_NAME_KEY: subject})
+
+
+async def earlier_answers(services: Services, occurrence: Occurrence, person: Person,
+                          subject: str) -> list[str]:
+    async with services.db.session() as session:
+        answer = await cadences.answer_of(session, occurrence.id or 0, person.id or 0, subject)
+    if answer is None or answer.status is not AnswerStatus.ANSWERED:
+        return []
+    return [str(item) for item in json.loads(answer.answers or "[]")]
+
+
+def subject_at(cadence: Cadence, index: int) -> str:
+    subjects = subjects_of(cadence)
+    if not 0 <= index < len(subjects):
+        raise UserError("That button belongs to an older version of this cadence; use the "
+                        "latest message, or type the command alone to answer.")
+    return subjects[index]
+
+
+async def open_answer(services: Services, person: Person, cadence: Cadence,
+                      occurrence: Occurrence, subject_index: int) -> Response:
+    """The answer form, once the person is known to take part and the day is still open."""
+    await require_participant(services, cadence, person)
+    require_open(services, cadence, occurrence, person)
+    subject = subject_at(cadence, subject_index)
+    earlier = await earlier_answers(services, occurrence, person, subject)
+    return OpenForm(answer_form(cadence, occurrence, subject_index, earlier))
+
+
+async def answer_pressed(ctx: ActionContext) -> Response:
+    try:
+        occurrence_id, subject_index = read_answer_value(ctx.action.value)
+    except ValueError:
+        raise UserError("That button is from an older version of PartnerOps; type the "
+                        "command alone to answer.", example="standup") from None
+    cadence, occurrence = await load_occurrence(ctx.services, occurrence_id)
+    return await open_answer(ctx.services, ctx.person, cadence, occurrence, subject_index)
+
+
+async def _first_unanswered(services: Services, cadence: Cadence, occurrence: Occurrence,
+                            person: Person) -> int:
+    async with services.db.session() as session:
+        given = await cadences.answers(session, occurrence.id or 0)
+    done = {answer.subject for answer in given if answer.person_id == person.id
+            and answer.status is AnswerStatus.ANSWERED}
+    subjects = subjects_of(cadence)
+    return next((index for index, subject in enumerate(subjects) if subject not in done), 0)
+
+
+async def answer_now(ctx: CommandContext, family: Family) -> Response:
+    """`/standup` alone: the open occurrence of a cadence the person takes part in."""
+    if ctx.args:
+        word = ctx.args.split()[0]
+        raise UserError(f"'{family.command} {word}' is not something I can do. Type "
+                        f"`{family.command} help` to see what is.",
+                        example=family.example("help"))
+    now = ctx.services.clock.now()
+    mine: list[Cadence] = []
+    candidates: list[tuple[Occurrence, Cadence]] = []
+    for cadence in await family_cadences(ctx.services, family):
+        if not await takes_part(ctx.services, cadence, ctx.person):
+            continue
+        mine.append(cadence)
+        # The person's own day: with zones far apart, tomorrow's may already be open.
+        today = now.astimezone(zone_for(ctx.services, ctx.person, cadence)).date()
+        async with ctx.services.db.session() as session:
+            occurrence = await cadences.occurrence(session, cadence.id or 0, today)
+        if occurrence is not None and is_open(occurrence, now):
+            candidates.append((occurrence, cadence))
+    if candidates:
+        occurrence, cadence = max(candidates, key=lambda pair: (pair[0].local_date,
+                                                                pair[0].close_at))
+        index = await _first_unanswered(ctx.services, cadence, occurrence, ctx.person)
+        return await open_answer(ctx.services, ctx.person, cadence, occurrence, index)
+    if not mine:
+        return Reply(f"You don't take part in any {family.noun}, so there is nothing to "
+                     f"answer. An admin can add you with `{family.command} edit <name>`.")
+    listing = "; ".join(f"{cadence.name}: {schedule_text(cadence)}"
+                        + (" (paused)" if cadence.paused else "") for cadence in mine)
+    return Reply(f"No {family.noun} is open for you right now. The next prompt comes as a "
+                 f"direct message at the usual time, your local time ({listing}).")

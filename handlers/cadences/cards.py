@@ -1,0 +1,124 @@
+"""The messages of a cadence: the prompt, the reminder, the report-channel parent, answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Fields, Text
+from bot.core.ids import ActionId
+from storage.cadences.models import Cadence, CadenceKind, Occurrence
+
+# The command that manages each kind (objective reviews live under /checkin for now).
+COMMAND_OF_KIND = {
+    CadenceKind.STANDUP: "standup",
+    CadenceKind.CHECKIN: "checkin",
+    CadenceKind.OBJECTIVE_REVIEW: "checkin",
+}
+
+KIND_LABEL = {
+    CadenceKind.STANDUP: "standup",
+    CadenceKind.CHECKIN: "partner check-in",
+    CadenceKind.OBJECTIVE_REVIEW: "objective review",
+}
+
+
+def answer_value(occurrence_id: int, subject_index: int = 0) -> str:
+    """The Answer button's value: which occurrence, and which subject (partner) of it."""
+    return f"{occurrence_id}:{subject_index}"
+
+
+def read_answer_value(value: str) -> tuple[int, int]:
+    """(occurrence id, subject index) from an Answer button; ValueError if it is not one."""
+    occurrence, _, subject = value.partition(":")
+    return int(occurrence), int(subject or 0)
+
+
+def day_label(occurrence: Occurrence) -> str:
+    return f"{occurrence.local_date:%a %d %b %Y}"
+
+
+def _answer_buttons(occurrence: Occurrence, subjects: list[str]) -> Actions:
+    buttons = [
+        Button(f"Answer for {subject}" if subject else "Answer", ActionId.CADENCE_ANSWER,
+               answer_value(occurrence.id or 0, index), ButtonStyle.PRIMARY)
+        for index, subject in enumerate(subjects)
+    ]
+    buttons.append(Button("Skip today", ActionId.CADENCE_SKIP, str(occurrence.id)))
+    return Actions(tuple(buttons))
+
+
+def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
+                questions: list[str], closes_at_local: str) -> Card:
+    kind = KIND_LABEL[cadence.kind]
+    about = f" about {len(subjects)} partners" if subjects != [""] else ""
+    channel = f"#{cadence.report_channel_name}" if cadence.report_channel_name \
+        else "the report channel"
+    return Card(
+        summary=f"Time for your {kind}: {cadence.name}",
+        title=f"{cadence.name}: {day_label(occurrence)}",
+        blocks=(
+            Text(f"Time for your {kind}{about}. {len(questions)} short questions; answers go "
+                 f"to {channel}."),
+            _answer_buttons(occurrence, subjects),
+            # No code marks: Teams cards show them literally.
+            Context(f"Open until {closes_at_local}. Away for a while? Tell me with "
+                    f"{COMMAND_OF_KIND[cadence.kind]} ooo until 2026-12-24."),
+        ),
+    )
+
+
+def reminder_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
+                  closes_at_local: str) -> Card:
+    return Card(
+        summary=f"Reminder: {cadence.name} is still waiting for you",
+        title=f"Reminder: {cadence.name}",
+        blocks=(
+            Text(f"Your answers for {day_label(occurrence)} are still open until "
+                 f"{closes_at_local}."),
+            _answer_buttons(occurrence, subjects),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Who did what for one occurrence; names, for the report-channel message."""
+
+    answered: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    away: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names) if names else "nobody"
+
+
+def report_card(cadence: Cadence, occurrence: Occurrence, attendance: Attendance,
+                closed: bool) -> Card:
+    """The one parent message per occurrence; answers are thread replies under it."""
+    pending = "Did not answer" if closed else "Waiting for"
+    rows = [("Answered", _names(attendance.answered))]
+    if attendance.skipped:
+        rows.append(("Skipped", _names(attendance.skipped)))
+    if attendance.away:
+        rows.append(("Out of office", _names(attendance.away)))
+    if attendance.waiting:
+        rows.append((pending, _names(attendance.waiting)))
+    total = len(attendance.answered) + len(attendance.skipped) + len(attendance.waiting)
+    state = "closed" if closed else "open: answers arrive in the thread"
+    return Card(
+        summary=f"{cadence.name} for {day_label(occurrence)}: "
+                f"{len(attendance.answered)} of {total} answered",
+        title=f"{cadence.name}: {day_label(occurrence)}",
+        blocks=(Fields(tuple(rows)),
+                Context(f"{KIND_LABEL[cadence.kind].capitalize()} · {state}")),
+    )
+
+
+def answer_card(person_name: str, subject: str, questions: list[str],
+                answers: list[str]) -> Card:
+    heading = f"{person_name} about {subject}" if subject else person_name
+    pairs = tuple((question, answer or "—") for question, answer in zip(questions, answers,
+                                                                           strict=False))
+    return Card(summary=f"{heading} answered", title=heading, blocks=(Fields(pairs),))

@@ -1,0 +1,93 @@
+"""The report-channel parent message of an occurrence: created once, updated as answers come."""
+
+from __future__ import annotations
+
+import contextlib
+
+from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
+from bot.core.errors import DeliveryError
+from handlers.cadences.cards import Attendance, report_card
+from handlers.cadences.participants import participants_of
+from handlers.common.context import Services
+from handlers.common.ledger import deliver_once
+from storage.cadences import repository as cadences
+from storage.cadences.models import AnswerStatus, Cadence, Occurrence
+from storage.ledger import repository as deliveries
+from storage.ledger.models import DeliveryStatus
+
+
+def report_channel(cadence: Cadence) -> ConversationRef:
+    return ConversationRef(Platform(cadence.platform), cadence.report_channel_id,
+                           ConversationKind.CHANNEL, cadence.report_channel_name)
+
+
+def parent_message(cadence: Cadence, occurrence: Occurrence) -> MessageRef | None:
+    if not occurrence.report_message_id:
+        return None
+    return MessageRef(report_channel(cadence), occurrence.report_message_id)
+
+
+async def attendance(services: Services, cadence: Cadence, occurrence: Occurrence) -> Attendance:
+    everyone = await participants_of(services, cadence)
+    async with services.db.session() as session:
+        given = await cadences.answers(session, occurrence.id or 0)
+        away = await cadences.absent_on(session, [p.id or 0 for p in everyone],
+                                        occurrence.local_date, cadence.id or 0)
+    status = {answer.person_id: answer.status for answer in given}
+    result = Attendance()
+    for person in everyone:
+        name = person.display_name
+        if status.get(person.id or 0) is AnswerStatus.ANSWERED:
+            result.answered.append(name)
+        elif status.get(person.id or 0) is AnswerStatus.SKIPPED:
+            result.skipped.append(name)
+        elif person.id in away:
+            result.away.append(name)
+        else:
+            result.waiting.append(name)
+    return result
+
+
+async def ensure_parent(services: Services, cadence: Cadence,
+                        occurrence: Occurrence) -> MessageRef | None:
+    """The parent message, posted once per occurrence however often this is called."""
+    existing = parent_message(cadence, occurrence)
+    if existing is not None:
+        return existing
+    card = report_card(cadence, occurrence, await attendance(services, cadence, occurrence),
+                       closed=False)
+    key, channel = f"parent:{occurrence.id}", report_channel(cadence)
+    posted = await deliver_once(
+        services, key, "parent", lambda: services.outbox.post(channel, card, key=key),
+        occurrence_id=occurrence.id, to=channel)
+    if posted is None:
+        # Another run posted it, or a crash left it recorded only in the ledger.
+        async with services.db.session() as session:
+            fresh = await cadences.get_occurrence(session, occurrence.id or 0)
+            recorded = await deliveries.find(session, key)
+            if fresh is not None and not fresh.report_message_id and recorded is not None \
+                    and recorded.status is DeliveryStatus.SENT and recorded.message_id:
+                fresh.report_message_id = recorded.message_id
+                session.add(fresh)
+        if fresh is not None and fresh.report_message_id:
+            occurrence.report_message_id = fresh.report_message_id
+        return parent_message(cadence, fresh) if fresh else None
+    async with services.db.session() as session:
+        stored = await cadences.get_occurrence(session, occurrence.id or 0)
+        if stored is not None:
+            stored.report_message_id = posted.id
+            session.add(stored)
+    occurrence.report_message_id = posted.id
+    return posted
+
+
+async def refresh_parent(services: Services, cadence: Cadence, occurrence: Occurrence, *,
+                         closed: bool = False) -> None:
+    """Show current attendance on the parent message (best effort: answers are safe)."""
+    parent = parent_message(cadence, occurrence)
+    if parent is None:
+        return
+    card = report_card(cadence, occurrence, await attendance(services, cadence, occurrence),
+                       closed=closed)
+    with contextlib.suppress(DeliveryError):  # the next answer or the close updates it again
+        await services.outbox.update(parent, card)

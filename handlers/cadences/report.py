@@ -1,0 +1,163 @@
+"""`report`: who answered one day of a cadence, what they said, and their streaks."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from bot.core.cards import Block, Card, Context, Divider, Fields, Text
+from bot.core.errors import UserError
+from bot.core.responses import Reply, Response
+from handlers.cadences.access import is_open, local_today, refuse_partner_contact
+from handlers.cadences.cards import day_label
+from handlers.cadences.family import Family, family_cadences, find_named, kind_label, words_of
+from handlers.cadences.history import latest_occurrence, status_of, streaks
+from handlers.cadences.parsing import questions_of, subjects_of
+from handlers.cadences.participants import participants_of
+from handlers.common.context import CommandContext, Services
+from storage.cadences import repository as cadences
+from storage.cadences.models import Answer, AnswerStatus, Cadence, CadenceKind, Occurrence
+from storage.common.models import Person
+
+DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+def _split_date(words: list[str], family: Family) -> tuple[str, date | None]:
+    if not words or not DATE_LIKE.match(words[-1]):
+        return " ".join(words), None
+    try:
+        return " ".join(words[:-1]), date.fromisoformat(words[-1])
+    except ValueError:
+        raise UserError(f"'{words[-1]}' is not a date; write it as YYYY-MM-DD.",
+                        example=family.example("report 2026-11-23")) from None
+
+
+async def _by_partner(services: Services, family: Family, name: str
+                      ) -> tuple[Cadence, str] | None:
+    for cadence in await family_cadences(services, family):
+        if cadence.kind is not CadenceKind.CHECKIN:
+            continue
+        match = next((subject for subject in subjects_of(cadence)
+                      if subject and subject.lower() == name.lower()), None)
+        if match is not None:
+            return cadence, match
+    return None
+
+
+async def _target(services: Services, family: Family, name: str) -> tuple[Cadence, str | None]:
+    """The cadence to report on, and the partner to narrow it to (check-ins)."""
+    every = await family_cadences(services, family)
+    names = ", ".join(cadence.name for cadence in every)
+    if not every:
+        raise UserError(f"No {family.plural} are set up yet, so there is nothing to report. "
+                        "An admin can start one with setup.", example=family.example("setup"))
+    if not name:
+        if len(every) == 1:
+            return every[0], None
+        raise UserError(f"Which one? {family.plural.capitalize()}: {names}.",
+                        example=family.example(f"report {every[0].name}"))
+    cadence = await find_named(services, family, name)
+    if cadence is not None:
+        return cadence, None
+    if family.kind is CadenceKind.CHECKIN and (found := await _by_partner(services, family,
+                                                                          name)):
+        return found
+    partners = " or a partner" if family.kind is CadenceKind.CHECKIN else ""
+    raise UserError(f"There is no {family.noun} called '{name}'. Name one of: {names}"
+                    f"{partners}.", example=family.example(f"report {every[0].name}"))
+
+
+async def _occurrence(ctx: CommandContext, family: Family, cadence: Cadence,
+                      day: date | None) -> Occurrence:
+    latest = await latest_occurrence(ctx.services, cadence.id or 0,
+                                     local_today(ctx.services, ctx.person))
+    if latest is None:
+        raise UserError(f"{cadence.name} has not run yet (or not in the last two months); "
+                        "`list` shows when it runs.", example=family.example("list"))
+    if day is None:
+        return latest
+    async with ctx.services.db.session() as session:
+        found = await cadences.occurrence(session, cadence.id or 0, day)
+    if found is None:
+        raise UserError(f"{cadence.name} did not run on {day:%a %d %b %Y} (not one of its "
+                        "days, a holiday, or paused).",
+                        example=family.example(f"report {cadence.name} "
+                                               f"{latest.local_date:%Y-%m-%d}"))
+    return found
+
+
+async def _people(services: Services, cadence: Cadence, given: Sequence[Answer]
+                  ) -> list[Person]:
+    """Today's participants, plus anyone who answered and has left the cadence since."""
+    everyone = {person.id: person for person in await participants_of(services, cadence)}
+    async with services.db.session() as session:
+        for answer in given:
+            if answer.person_id not in everyone:
+                gone = await session.get(Person, answer.person_id)
+                if gone is not None:
+                    everyone[gone.id] = gone
+    return list(everyone.values())
+
+
+def _answer_text(person: Person, answer: Answer, questions: list[str]) -> Text:
+    heading = f"{person.display_name} about {answer.subject}" if answer.subject \
+        else person.display_name
+    given = [str(item) for item in json.loads(answer.answers or "[]")]
+    lines = [heading]
+    for question, reply in zip(questions, given, strict=False):
+        lines.append(f"• {question}")
+        lines.extend(f"    {line}" for line in (reply or "—").splitlines())
+    return Text("\n".join(lines))
+
+
+async def report_card(services: Services, cadence: Cadence, occurrence: Occurrence,
+                      partner: str | None) -> Card:
+    async with services.db.session() as session:
+        given = list(await cadences.answers(session, occurrence.id or 0))
+    everyone = await _people(services, cadence, given)
+    ids = [person.id or 0 for person in everyone]
+    async with services.db.session() as session:
+        away = await cadences.absent_on(session, ids, occurrence.local_date, cadence.id or 0)
+    now = services.clock.now()
+    still_open = is_open(occurrence, now)
+    runs = await streaks(services, cadence, occurrence, ids, now)
+    labels = {AnswerStatus.ANSWERED: "answered", AnswerStatus.SKIPPED: "skipped"}
+    rows: list[tuple[str, str]] = []
+    counted = dict.fromkeys(("answered", "skipped", "out", "no answer", "waiting"), 0)
+    for person in everyone:
+        status = status_of(given, person.id or 0, partner)
+        label = labels[status] if status else "out" if person.id in away \
+            else "waiting" if still_open else "no answer"
+        counted[label] += 1
+        rows.append((person.display_name, f"{label} · streak {runs[person.id or 0]}"))
+    names = {person.id: person for person in everyone}
+    questions = questions_of(cadence)
+    shown = [answer for answer in given if answer.status is AnswerStatus.ANSWERED
+             and (partner is None or answer.subject.lower() == partner.lower())
+             and answer.person_id in names]
+    tally = " · ".join(f"{count} {label}" for label, count in counted.items() if count)
+    state = "open" if still_open else "closed"
+    about = f" · {partner}" if partner else ""
+    blocks: list[Block] = [
+        Fields(tuple(rows)) if rows else Text("Nobody takes part."),
+        Context(f"{kind_label(cadence.kind).capitalize()} · {state} · {tally or 'no one'} · "
+                "streak = answered days in a row"),
+    ]
+    if shown:
+        blocks.append(Divider())
+        blocks.extend(_answer_text(names[answer.person_id], answer, questions)
+                      for answer in shown)
+    return Card(summary=f"{cadence.name}{about} on {day_label(occurrence)}: "
+                        f"{counted['answered']} of {len(everyone)} answered",
+                title=f"{cadence.name}{about}: {day_label(occurrence)}",
+                blocks=tuple(blocks))
+
+
+async def report(ctx: CommandContext, family: Family) -> Response:
+    refuse_partner_contact(ctx.person, f"{family.noun.capitalize()} reports")
+    name, day = _split_date(words_of(ctx.args), family)
+    cadence, partner = await _target(ctx.services, family, name)
+    occurrence = await _occurrence(ctx, family, cadence, day)
+    return Reply(await report_card(ctx.services, cadence, occurrence, partner))

@@ -1,0 +1,174 @@
+"""`setup` and `edit`: the form, and saving it (all or nothing) once every field is right."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.core.conversation import Actor, Platform
+from bot.core.errors import DeliveryError, UserError
+from bot.core.responses import OpenForm, Reply, Response
+from handlers.cadences.family import Family, family_named, name_argument, named_cadence
+from handlers.cadences.parsing import format_days
+from handlers.cadences.participants import platform_user_id
+from handlers.cadences.setup_form import (
+    CADENCE_KEY,
+    FAMILY_KEY,
+    NAME,
+    REPORT_CHANNEL,
+    initial_values,
+    setup_form,
+)
+from handlers.cadences.setup_read import Draft, read_draft
+from handlers.cadences.summary import summary_card
+from handlers.common.context import CommandContext, FormContext, Services
+from handlers.common.identity import IDENTITY_COLUMNS, resolve_person
+from storage.cadences import repository as cadences
+from storage.cadences.models import Cadence
+from storage.common import people
+from storage.common.models import Person, Role
+
+
+async def open_setup(ctx: CommandContext, family: Family) -> Response:
+    return OpenForm(setup_form(family))
+
+PROFILE_LOOKUPS_AT_ONCE = 8
+
+
+def _same_platform(cadence: Cadence, platform: Platform, family: Family) -> None:
+    if cadence.platform != platform.value:
+        raise UserError(f"{cadence.name} runs on {cadence.platform.title()}, where its channels "
+                        f"and people are; edit it there.",
+                        example=family.example(f"edit {cadence.name}"))
+
+
+async def open_edit(ctx: CommandContext, family: Family) -> Response:
+    cadence = await named_cadence(ctx.services, family, name_argument(ctx.args), "edit")
+    _same_platform(cadence, ctx.platform, family)
+    async with ctx.services.db.session() as session:
+        named = await cadences.participants(session, cadence.id or 0)
+    ids = [picker_id for person in named if (picker_id := _picker_id(person, ctx.platform))]
+    return OpenForm(setup_form(family, initial=initial_values(cadence, ids),
+                               cadence_id=cadence.id))
+
+
+def _picker_id(person: Person, platform: Platform) -> str | None:
+    """How the platform's people picker names a person: Teams' picker speaks Entra ids."""
+    if platform is Platform.TEAMS and person.teams_aad_object_id:
+        return person.teams_aad_object_id
+    return platform_user_id(person, platform)
+
+
+async def _editing(services: Services, submission_context: dict[str, str]) -> Cadence | None:
+    raw = submission_context.get(CADENCE_KEY)
+    if raw is None:
+        return None
+    async with services.db.session() as session:
+        cadence = await cadences.get(session, int(raw)) if raw.isdigit() else None
+    if cadence is None:
+        raise UserError("That cadence was deleted while the form was open; nothing was saved.")
+    return cadence
+
+
+async def _announce(services: Services, draft: Draft, person: Person,
+                    editing: Cadence | None) -> None:
+    """Post to a new report channel first: proves the bot may speak there before saving."""
+    channel = draft.report_channel
+    if editing is not None and editing.report_channel_id == channel.id:
+        return
+    try:
+        await services.outbox.post(channel, f"This channel now receives the {draft.name} "
+                                            f"reports (set up by {person.display_name}).")
+    except DeliveryError as exc:
+        raise UserError(f"I can't post in {channel.label} ({exc}). Invite me to it first, then "
+                        "submit again.", example="/invite @PartnerOps",
+                        field=REPORT_CHANNEL) from exc
+
+
+def _apply(cadence: Cadence, draft: Draft) -> None:
+    channel = draft.report_channel
+    if cadence.report_channel_id != channel.id or channel.name:
+        cadence.report_channel_name = channel.name
+    cadence.name, cadence.kind = draft.name, draft.kind
+    cadence.platform, cadence.report_channel_id = channel.platform.value, channel.id
+    cadence.participant_channel_id = draft.participant_channel.id \
+        if draft.participant_channel else None
+    cadence.days = format_days(draft.days)
+    cadence.local_time = f"{draft.local_time:%H:%M}"
+    cadence.close_time = f"{draft.close_time:%H:%M}"
+    cadence.timezone = draft.timezone
+    cadence.reminder_minutes = draft.reminder_minutes
+    cadence.skip_weekends = draft.skip_weekends
+    cadence.holiday_country = draft.holiday_country
+    cadence.questions = json.dumps(list(draft.questions))
+    cadence.subjects = json.dumps(list(draft.partners))
+
+
+async def _save(services: Services, draft: Draft, person: Person,
+                editing: Cadence | None) -> Cadence:
+    now = services.clock.now()
+    column = IDENTITY_COLUMNS[draft.report_channel.platform]
+    try:
+        async with services.db.session() as session:
+            cadence = await cadences.get(session, editing.id or 0) if editing else Cadence(
+                name=draft.name, kind=draft.kind, platform="", report_channel_id="",
+                questions="[]", created_by_id=person.id, created_at=now, updated_at=now)
+            if cadence is None:
+                raise UserError("That cadence was deleted while the form was open; nothing "
+                                "was saved.")
+            _apply(cadence, draft)
+            cadence.updated_at = now
+            await cadences.save(session, cadence)
+            members = [(await people.get_or_create(session, column, user_id, now=now))[0]
+                       for user_id in draft.participant_ids]
+            await cadences.set_participants(session, cadence.id or 0,
+                                            [member.id or 0 for member in members])
+    except IntegrityError as exc:  # a cadence of that name was saved meanwhile
+        raise UserError(f"There is already a cadence called '{draft.name}'; names are unique "
+                        "(whatever the case). Choose another.", example=f"{draft.name} 2",
+                        field=NAME) from exc
+    return cadence
+
+
+async def _learn_profiles(services: Services, draft: Draft) -> None:
+    """Names and time zones of people picked in the form, from the platform's directory."""
+    platform = draft.report_channel.platform
+    if platform not in services.profiles:
+        return  # no directory here: they fill their own profile when they first write
+    gate = asyncio.Semaphore(PROFILE_LOOKUPS_AT_ONCE)
+
+    async def learn(user_id: str) -> None:
+        async with gate:
+            await resolve_person(services, Actor(platform, user_id))
+
+    await asyncio.gather(*(learn(user_id) for user_id in draft.participant_ids))
+
+
+async def setup_submitted(ctx: FormContext) -> Response:
+    # Form context is client-supplied: check the role and the target again.
+    if ctx.person.role is not Role.ADMIN:
+        raise UserError("Only admins can set up cadences. Ask an admin, or see who you are "
+                        "with `partnerops whoami`.", example="partnerops whoami")
+    family = family_named(ctx.submission.context.get(FAMILY_KEY, ""))
+    editing = await _editing(ctx.services, ctx.submission.context)
+    if editing is not None:
+        _same_platform(editing, ctx.submission.conversation.platform, family)
+
+    async def name_taken(name: str) -> bool:
+        async with ctx.services.db.session() as session:
+            other = await cadences.by_name(session, name)
+        return other is not None and (editing is None or other.id != editing.id)
+
+    async def known_person(picked: str) -> str | None:
+        async with ctx.services.db.session() as session:
+            return await people.teams_user_id_of(session, picked)
+
+    draft = await read_draft(ctx.submission, family, name_taken, known_person=known_person)
+    await _announce(ctx.services, draft, ctx.person, editing)
+    cadence = await _save(ctx.services, draft, ctx.person, editing)
+    await _learn_profiles(ctx.services, draft)
+    ctx.services.schedule_changed()
+    card = summary_card(cadence, len(draft.participant_ids), created=editing is None)
+    return Reply(card)

@@ -1,0 +1,130 @@
+"""The setup form of a cadence, empty for `setup` or filled from a cadence for `edit`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from bot.core.forms import HERE, FieldKind, Form, FormField, Option
+from bot.core.ids import FormId
+from handlers.cadences.family import Family, kind_label
+from handlers.cadences.parsing import DAY_NAMES, format_days, parse_days, questions_of
+from storage.cadences.models import Cadence, CadenceKind
+
+NAME = "name"
+KIND = "kind"
+REPORT_CHANNEL = "report_channel"
+PARTICIPANTS = "participants"
+PARTICIPANT_CHANNEL = "participant_channel"
+DAYS = "days"
+LOCAL_TIME = "local_time"
+CLOSE_TIME = "close_time"
+TIMEZONE = "timezone"
+REMINDER = "reminder_minutes"
+QUESTIONS = "questions"
+PARTNERS = "partners"
+SKIP_WEEKENDS = "skip_weekends"
+COUNTRY = "holiday_country"
+
+# What travels in Form.context: the command family, and the cadence being edited.
+FAMILY_KEY = "family"
+CADENCE_KEY = "cadence"
+
+NAME_MAX = 80
+DEFAULT_DAYS = "mon,tue,wed,thu,fri"
+DEFAULT_TIME = "09:00"
+DEFAULT_CLOSE = "17:00"
+DEFAULT_REMINDER = "120"
+CHECKED = "true"
+
+DAY_OPTIONS = tuple(Option(day, day.capitalize()) for day in DAY_NAMES)
+
+
+def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
+    noun = family.noun
+    fields = [
+        FormField(NAME, "Name", max_length=NAME_MAX, initial=initial.get(NAME),
+                  placeholder="Daily standup" if family.kind is CadenceKind.STANDUP
+                  else "Weekly partner check-in"),
+        FormField(REPORT_CHANNEL, "Report channel", kind=FieldKind.CHANNEL,
+                  initial=initial.get(REPORT_CHANNEL),
+                  hint=f"Answers go there, one thread a day (`{HERE}`: this conversation)."),
+        FormField(PARTICIPANTS, "Participants", kind=FieldKind.PEOPLE, required=False,
+                  initial=initial.get(PARTICIPANTS)),
+        FormField(PARTICIPANT_CHANNEL, "Everyone in this channel takes part",
+                  kind=FieldKind.CHANNEL, required=False,
+                  initial=initial.get(PARTICIPANT_CHANNEL),
+                  hint="Optional; its members are looked up each time, so joiners are in."),
+        FormField(DAYS, "Days", kind=FieldKind.MULTISELECT, options=DAY_OPTIONS,
+                  initial=initial.get(DAYS, DEFAULT_DAYS)),
+        FormField(LOCAL_TIME, "Local time (HH:MM)", initial=initial.get(LOCAL_TIME, DEFAULT_TIME),
+                  max_length=5, placeholder=DEFAULT_TIME,
+                  hint="In each participant's own time zone."),
+        FormField(CLOSE_TIME, "Close time (HH:MM)", max_length=5, placeholder=DEFAULT_CLOSE,
+                  initial=initial.get(CLOSE_TIME, DEFAULT_CLOSE),
+                  hint=f"After the local time; the {noun} summary is final then."),
+        FormField(TIMEZONE, "Time zone for people without one", required=False,
+                  max_length=64, initial=initial.get(TIMEZONE), placeholder="Europe/Berlin",
+                  hint="Optional; people use their own profile's zone when it has one, "
+                       "else this, else the workspace default."),
+        FormField(REMINDER, "Remind after (minutes)", required=False, max_length=4,
+                  initial=initial.get(REMINDER, DEFAULT_REMINDER),
+                  hint="One reminder to whoever has not answered; empty or 0 for none."),
+        FormField(QUESTIONS, "Questions, one per line", kind=FieldKind.MULTILINE,
+                  required=False, initial=initial.get(QUESTIONS),
+                  hint=f"Empty gives the usual {noun} questions."),
+    ]
+    if family.kind is CadenceKind.CHECKIN:
+        fields.insert(1, FormField(
+            KIND, "Kind", kind=FieldKind.SELECT,
+            options=tuple(Option(kind.value, kind_label(kind).capitalize())
+                          for kind in family.kinds),
+            initial=initial.get(KIND, family.kind.value)))
+        fields.append(FormField(
+            PARTNERS, "Partners, one per line", kind=FieldKind.MULTILINE, required=False,
+            initial=initial.get(PARTNERS), placeholder="Northwind Traders",
+            hint="Each participant is asked about each partner (check-ins only)."))
+    fields += [
+        FormField(SKIP_WEEKENDS, "Skip weekends", kind=FieldKind.CHECKBOX, required=False,
+                  initial=initial.get(SKIP_WEEKENDS, CHECKED)),
+        FormField(COUNTRY, "Holiday country", required=False, max_length=10,
+                  initial=initial.get(COUNTRY), placeholder="US",
+                  hint="Optional; no prompts on its public holidays (US, DE, IN...)."),
+    ]
+    return fields
+
+
+def setup_form(family: Family, *, initial: Mapping[str, str] | None = None,
+               cadence_id: int | None = None) -> Form:
+    """The form for a new cadence, or for editing cadence `cadence_id` with `initial` values."""
+    context = {FAMILY_KEY: family.kind.value}
+    if cadence_id is not None:
+        context[CADENCE_KEY] = str(cadence_id)
+    verb = "Edit" if cadence_id is not None else "New"
+    return Form(id=FormId.CADENCE_SETUP, title=f"{verb} {family.noun}",
+                fields=tuple(_fields(family, initial or {})),
+                submit_label="Save" if cadence_id is not None else "Set up", context=context)
+
+
+def initial_values(cadence: Cadence, participant_ids: list[str]) -> dict[str, str]:
+    """The form's values for an existing cadence; lists joined with newlines or commas."""
+    values = {
+        NAME: cadence.name,
+        KIND: cadence.kind.value,
+        REPORT_CHANNEL: cadence.report_channel_id,
+        DAYS: format_days(parse_days(cadence.days)),
+        LOCAL_TIME: cadence.local_time,
+        CLOSE_TIME: cadence.close_time,
+        REMINDER: str(cadence.reminder_minutes or 0),
+        QUESTIONS: "\n".join(questions_of(cadence)),
+        SKIP_WEEKENDS: CHECKED if cadence.skip_weekends else "false",
+    }
+    optional = {
+        PARTICIPANTS: ",".join(participant_ids),
+        PARTICIPANT_CHANNEL: cadence.participant_channel_id or "",
+        PARTNERS: "\n".join(str(item) for item in json.loads(cadence.subjects or "[]")),
+        COUNTRY: cadence.holiday_country or "",
+        TIMEZONE: cadence.timezone or "",
+    }
+    values.update({key: value for key, value in optional.items() if value})
+    return values

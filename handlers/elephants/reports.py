@@ -1,0 +1,127 @@
+"""Elephant reports: name the Us-versus-Them friction so it can be owned and fixed."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core.cards import Block, Card, Context, Fields, Text
+from bot.core.commands import CommandSpec, Feature, Subcommand
+from bot.core.conversation import ConversationRef
+from bot.core.errors import DeliveryError, UserError
+from bot.core.forms import FieldKind, Form, FormField
+from bot.core.ids import FormId
+from bot.core.responses import OpenForm, Reply, Response
+from handlers.common.channels import ELEPHANTS_CHANNEL, chosen_channel
+from handlers.common.context import CommandContext, FormContext, Services
+from storage.common.models import Person
+from storage.elephants import repository as elephants
+from storage.elephants.models import Elephant
+
+log = logging.getLogger(__name__)
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 3000
+MIN_LENGTH = 5
+EXAMPLE = "elephant Direct reps keep the forecast from our VARs"
+
+
+def split_report(text: str) -> tuple[str, str]:
+    """Quick reports: the first line (cut at a word) is the title, the whole text describes."""
+    text = text.strip()
+    first_line = text.splitlines()[0].strip()
+    if len(first_line) <= TITLE_MAX:
+        title = first_line
+    else:
+        title = first_line[: TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
+    return title, text if text != title else ""
+
+
+def report_form() -> Form:
+    return Form(
+        id=FormId.ELEPHANT_REPORT,
+        title="Report an elephant",
+        submit_label="Report",
+        fields=(
+            FormField("title", "What is the elephant?", max_length=TITLE_MAX,
+                      placeholder="Direct reps keep the forecast from our VARs"),
+            FormField("description", "What happens, and what does it cost?",
+                      kind=FieldKind.MULTILINE, required=False, max_length=DESCRIPTION_MAX),
+        ),
+    )
+
+
+def elephant_card(elephant: Elephant, reporter: Person | None) -> Card:
+    reported_by = reporter.display_name if reporter else "anonymous"
+    blocks: list[Block] = []
+    if elephant.description:
+        blocks.append(Text(elephant.description))
+    blocks.append(Fields((("Status", elephant.status.value.replace("_", " ").capitalize()),
+                          ("Reported by", reported_by))))
+    blocks.append(Context(f"{elephant.short_id} · reported "
+                          f"{elephant.created_at:%Y-%m-%d %H:%M} UTC"))
+    return Card(summary=f"Elephant {elephant.short_id}: {elephant.title}",
+                title=f"🐘 {elephant.short_id}: {elephant.title}", blocks=tuple(blocks))
+
+
+def _validate(title: str, description: str) -> None:
+    if len(title) < MIN_LENGTH:
+        raise UserError("Say a little more about the elephant: a few words at least.",
+                        example=EXAMPLE, field="title")
+    if len(title) > TITLE_MAX:
+        raise UserError(f"Keep the title under {TITLE_MAX} characters.", example=EXAMPLE,
+                        field="title")
+    if len(description) > DESCRIPTION_MAX:
+        raise UserError(f"Keep the description under {DESCRIPTION_MAX} characters.",
+                        example=EXAMPLE, field="description")
+
+
+async def file_report(services: Services, reporter: Person, title: str, description: str,
+                      origin: ConversationRef) -> Reply:
+    """Store the report, post it to the elephants channel, and tell the reporter privately."""
+    _validate(title, description)
+    async with services.db.session() as session:
+        elephant = await elephants.create(session, title=title, description=description,
+                                          platform=origin.platform.value,
+                                          reporter_id=reporter.id, now=services.clock.now())
+    target = await chosen_channel(services, ELEPHANTS_CHANNEL, origin.platform) or origin
+    try:
+        posted = await services.outbox.post(target, elephant_card(elephant, reporter))
+    except DeliveryError as exc:
+        log.warning("elephant %s saved but not posted: %s", elephant.short_id, exc)
+        return Reply(f"Filed **{elephant.short_id}**, but I couldn't post it to "
+                     f"{target.label} ({exc}). Invite me there, or ask an admin to choose "
+                     "the elephants channel with `partnerops settings elephants-channel`.")
+    async with services.db.session() as session:
+        await elephants.mark_posted(session, elephant.id or 0,
+                                    conversation_id=posted.conversation.id, message_id=posted.id)
+    return Reply(f"Thanks. Filed **{elephant.short_id}** and posted it to {target.label}.")
+
+
+async def report(ctx: CommandContext) -> Response:
+    if not ctx.args:
+        return OpenForm(report_form())
+    title, description = split_report(ctx.args)
+    return await file_report(ctx.services, ctx.person, title, description,
+                             ctx.invocation.conversation)
+
+
+async def report_submitted(ctx: FormContext) -> Response:
+    # The platform vouches for where the form was opened; form context is client-supplied.
+    return await file_report(ctx.services, ctx.person, ctx.submission.text("title"),
+                             ctx.submission.text("description"), ctx.submission.conversation)
+
+
+FEATURE = Feature(
+    commands=(
+        CommandSpec(
+            name="elephant",
+            summary="Name the friction between direct sales, engineering and partner teams.",
+            default=Subcommand(
+                "", "File a report at once, or open the form when no text is given.",
+                "[what is the elephant]", report,
+                examples=("Direct reps keep the forecast from our VARs",),
+            ),
+        ),
+    ),
+    forms=((FormId.ELEPHANT_REPORT, report_submitted),),
+)

@@ -1,0 +1,38 @@
+"""Stored conversation references, so proactive messages work after a restart."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.common.models import ConversationReference
+
+
+async def find(session: AsyncSession, platform: str, conversation_id: str
+               ) -> ConversationReference | None:
+    statement = select(ConversationReference).where(
+        ConversationReference.platform == platform,
+        ConversationReference.conversation_id == conversation_id,
+    )
+    return (await session.exec(statement)).first()
+
+
+async def save(session: AsyncSession, *, platform: str, conversation_id: str, reference: str,
+               now: datetime, conversation_type: str = "", tenant_id: str | None = None,
+               service_url: str | None = None, person_id: int | None = None
+               ) -> ConversationReference:
+    """Insert or refresh the reference for this conversation."""
+    row = await find(session, platform, conversation_id)
+    if row is None:
+        row = ConversationReference(platform=platform, conversation_id=conversation_id,
+                                    reference=reference, updated_at=now)
+    row.reference, row.updated_at = reference, now
+    row.conversation_type = conversation_type or row.conversation_type
+    row.tenant_id = tenant_id or row.tenant_id
+    row.service_url = service_url or row.service_url
+    row.person_id = person_id or row.person_id
+    session.add(row)
+    await session.flush()
+    return row
