@@ -8,7 +8,6 @@ and no rendering. The ratio is what exactly-once delivery costs on top of the se
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 import tempfile
 import time
@@ -20,15 +19,18 @@ from bot.core.clock import SimulatedClock
 from bot.platforms.slack.client import build_web_client
 from bot.settings import Settings
 from bot.web import create_web_app
-from schedules.run_due import FAN_OUT, run_due
+from handlers.cadences.due import FAN_OUT
+from schedules.run_due import run_due
 from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence, CadenceKind
-from storage.common.models import Person
+from storage.common import workspaces
+from storage.common.models import Person, PersonIdentity
 from storage.migrate import upgrade
 from tests.fakes import FakeSlackApi
 
 PEOPLE = 10_000
 BERLIN_0900 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+TEAM_ID = "T0001"  # the fake Slack's workspace
 
 
 async def _floor(slack: FakeSlackApi, blocks: list[dict]) -> float:
@@ -53,20 +55,27 @@ async def _ours(slack: FakeSlackApi, folder: Path) -> tuple[float, list[dict]]:
     application = build_application(settings, clock=clock)
     create_web_app(application)  # registers the Slack outbox, as `partnerops run` does
     await upgrade(application.database)
+    now = clock.now()
     async with application.database.session() as session:
-        team = [Person(display_name=f"Rep {n}", slack_user_id=f"U{n:06d}",
-                       timezone="Europe/Berlin", created_at=clock.now()) for n in range(PEOPLE)]
+        workspace = await workspaces.for_external_id(session, "slack", TEAM_ID, now=now)
+        workspace_id = workspace.id or 0
+        team = [Person(workspace_id=workspace_id, display_name=f"Rep {n}",
+                       timezone="Europe/Berlin", created_at=now) for n in range(PEOPLE)]
         session.add_all(team)
+        await session.flush()
+        session.add_all([PersonIdentity(person_id=person.id or 0, workspace_id=workspace_id,
+                                        platform="slack", user_id=f"U{n:06d}", created_at=now)
+                         for n, person in enumerate(team)])
         cadence = await cadences.save(session, Cadence(
-            name="All hands", kind=CadenceKind.STANDUP, platform="slack",
-            report_channel_id="C0REPORT", questions=json.dumps(["Today?"]), reminder_minutes=0,
-            created_at=clock.now(), updated_at=clock.now()))
+            workspace_id=workspace_id, name="All hands", kind=CadenceKind.STANDUP,
+            platform="slack", report_channel_id="C0REPORT", questions=["Today?"],
+            reminder_minutes=0, created_at=now, updated_at=now))
         await session.flush()
         await cadences.set_participants(session, cadence.id or 0, [p.id or 0 for p in team])
     started = time.perf_counter()
     report = await run_due(application.services, BERLIN_0900)
     elapsed = time.perf_counter() - started
-    assert report.prompts == PEOPLE, report
+    assert report.count("cadences", "prompt") == PEOPLE and not report.failures, report
     await application.close()
     prompt = next(call for call in slack.of("chat.postMessage")
                   if call.args["channel"].startswith("U"))

@@ -2,45 +2,64 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
-from bot.core.conversation import Platform
+from bot.core.conversation import CommandStyle, Platform
 from bot.core.outbox import Outbox, RoutingOutbox
-from bot.core.ports import ChannelDirectory, ProfileSource
+from bot.core.ports import ChannelDirectory, InstalledBot, PeoplePicker, ProfileSource
 from bot.settings import Settings
 from handlers.common.context import BotConfig, Services
 from handlers.common.dispatch import Dispatcher
 from handlers.registry import build_registry
 from schedules.leader import Leadership, leadership_for
-from schedules.scheduler import CadenceClock
-from storage.common import conversations
+from schedules.scheduler import DueClock
+from storage.common import conversations, people, workspaces
 from storage.engine import Database
 from storage.migrate import upgrade
 
 
-class StoredReferences:
-    """The ReferenceStore port over the database (Teams conversation references)."""
+class StoredInstallations:
+    """The storage behind the platforms' ports: conversation references (Teams proactive
+    messaging), installs' own bot tokens (Slack OAuth), people by directory id (Teams'
+    people picker)."""
 
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock
 
-    async def save_reference(self, *, platform: str, conversation_id: str, reference: str,
-                             conversation_type: str, tenant_id: str | None,
+    async def save_reference(self, *, platform: str, workspace: str, conversation_id: str,
+                             reference: str, conversation_type: str, tenant_id: str | None,
                              service_url: str | None) -> None:
+        now = self._clock.now()
         async with self._database.session() as session:
+            owner = await workspaces.for_external_id(session, platform, workspace, now=now)
             await conversations.save(
-                session, platform=platform, conversation_id=conversation_id,
-                reference=reference, now=self._clock.now(), conversation_type=conversation_type,
-                tenant_id=tenant_id, service_url=service_url,
+                session, workspace_id=owner.id or 0, platform=platform,
+                conversation_id=conversation_id, reference=reference, now=now,
+                conversation_type=conversation_type, tenant_id=tenant_id,
+                service_url=service_url,
             )
 
     async def load_reference(self, platform: str, conversation_id: str) -> str | None:
         async with self._database.session() as session:
             row = await conversations.find(session, platform, conversation_id)
         return row.reference if row else None
+
+    async def installed_bot(self, platform: str, workspace: str) -> InstalledBot | None:
+        async with self._database.session() as session:
+            found = await workspaces.by_external_id(session, platform, workspace)
+        if found is None or not found.bot_token:
+            return None
+        return InstalledBot(found.bot_token, found.bot_user_id)
+
+    async def user_id_of(self, platform: str, workspace: str, picked: str) -> str | None:
+        async with self._database.session() as session:
+            owner = await workspaces.by_external_id(session, platform, workspace)
+            if owner is None:
+                return None
+            return await people.user_id_picked(session, owner.id or 0, platform, picked)
 
 
 @dataclass
@@ -54,30 +73,40 @@ class Application:
     registry: Registry
     services: Services
     dispatcher: Dispatcher
-    references: StoredReferences
+    installations: StoredInstallations
     leadership: Leadership | None = None
+    platforms: set[Platform] = field(default_factory=set)
 
-    def add_platform(self, platform: Platform, outbox: Outbox,
+    def add_platform(self, platform: Platform, outbox: Outbox, *,
                      profiles: ProfileSource | None = None,
-                     channels: ChannelDirectory | None = None) -> None:
+                     channels: ChannelDirectory | None = None,
+                     picker: PeoplePicker | None = None,
+                     style: CommandStyle | None = None) -> None:
+        """Register what a platform offers the core: where to send, and its directories."""
         self.outbox.register(platform, outbox)
+        self.platforms.add(platform)
+        services = self.services
         if profiles is not None:
-            self.services.profiles = {**self.services.profiles, platform: profiles}
+            services.profiles = {**services.profiles, platform: profiles}
         if channels is not None:
-            self.services.channels = {**self.services.channels, platform: channels}
+            services.channels = {**services.channels, platform: channels}
+        if picker is not None:
+            services.pickers = {**services.pickers, platform: picker}
+        if style is not None:
+            services.styles = {**services.styles, platform: style}
 
     @property
     def scheduler_state(self) -> str:
-        """"leader" (runs the cadences), "standby" (another process does) or "off"."""
+        """"leader" (sends what is due), "standby" (another process does) or "off"."""
         return self.leadership.state if self.leadership is not None else "off"
 
     async def start_scheduler(self) -> None:
-        """Run the cadences from this process whenever it holds the scheduler leadership."""
+        """Send what is due from this process whenever it holds the scheduler leadership."""
         if self.leadership is not None:
             return
-        cadence_clock = CadenceClock(self.services, self.clock)
-        self.services.schedule_changed = cadence_clock.replan
-        self.leadership = leadership_for(self.database, cadence_clock)
+        due_clock = DueClock(self.services, self.clock)
+        self.services.schedule_changed = due_clock.replan
+        self.leadership = leadership_for(self.database, due_clock)
         await self.leadership.start()
 
     async def stop_scheduler(self) -> None:
@@ -90,6 +119,7 @@ class Application:
 
     async def close(self) -> None:
         await self.stop_scheduler()
+        await self.services.leases.close()
         await self.database.dispose()
 
 
@@ -101,9 +131,10 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
     registry = build_registry()
     config = BotConfig(default_timezone=settings.timezone, admins=frozenset(settings.admins),
                        command_prefix=settings.command_prefix)
-    services = Services(db=database, outbox=outbox, clock=clock, config=config)
+    services = Services(db=database, outbox=outbox, clock=clock, config=config,
+                        due_work=registry.due_sources)
     return Application(
         settings=settings, database=database, clock=clock, outbox=outbox, registry=registry,
         services=services, dispatcher=Dispatcher(registry, services),
-        references=StoredReferences(database, clock),
+        installations=StoredInstallations(database, clock),
     )

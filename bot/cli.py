@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("entity", choices=operations.export_entities(), metavar="ENTITY",
                         help="one of: " + ", ".join(operations.export_entities()))
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--workspace", metavar="ID",
+                        help="only this workspace's rows (its Slack team id or Teams tenant "
+                             "id); default: every workspace, each row naming its own")
 
     manifest = sub.add_parser("manifest", help="the Slack app manifest / the Teams app package")
     manifest.add_argument("platform", choices=("slack", "teams"), metavar="PLATFORM",
@@ -85,11 +88,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "console":
                 asyncio.run(operations.run_console(settings, user=args.user, start=args.start))
             case "jobs":
-                asyncio.run(jobs.jobs_run_due(settings, args.at, sys.stdout, sys.stderr))
+                report = asyncio.run(jobs.jobs_run_due(settings, args.at, sys.stdout,
+                                                       sys.stderr))
+                if report.failures or report.broken:
+                    return EXIT_FAILURE
             case "db":
                 asyncio.run(operations.database_command(settings, args.db_command))
             case "export":
-                asyncio.run(operations.export(settings, args.entity, args.format, sys.stdout))
+                asyncio.run(operations.export(settings, args.entity, args.format, sys.stdout,
+                                              workspace=args.workspace))
             case "manifest":
                 manifests.print_manifest(settings, args.platform, sys.stdout)
     except (UsageError, operations.CommandUsageError) as error:

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from collections import Counter
+from datetime import datetime, timedelta
 from typing import TextIO
-
-from sqlmodel import func, select
 
 from bot.app import build_application
 from bot.core.cards import Content
-from bot.core.conversation import ConversationRef, MessageRef, Platform
+from bot.core.conversation import ConversationRef, MessageRef
 from bot.core.outbox import Outbox
 from bot.operations import parse_instant, require_current_schema, require_existing_sqlite_file
 from bot.settings import Settings
 from bot.web import enable_platforms
-from schedules.run_due import DueReport, run_due
-from storage.cadences import repository as cadences
-from storage.ledger.models import Delivery, DeliveryStatus
+from handlers.common.due import DueReport
+from schedules.run_due import run_due
+from storage.engine import Database
 
 PROGRESS_SECONDS = 5.0
+FAILURES_SHOWN = 10
 
 
 class _ClockFrom:
@@ -65,36 +64,44 @@ class _Progress:
         return await self._outbox.find_delivery(to, key, since)
 
 
-async def jobs_run_due(settings: Settings, at: str | None, out: TextIO, err: TextIO
-                       ) -> DueReport:
-    """`jobs run-due`: send everything due up to `at` from this process, exactly once each."""
+def _tell_failures(report: DueReport, err: TextIO) -> None:
+    """What failed and why, grouped: a cron mail an operator can act on."""
+    reasons = Counter((f"{failure.kind.feature} {failure.kind.kind.value}", failure.error)
+                      for failure in report.failures)
+    print(f"{len(report.failures)} sends failed; running again retries them while they are "
+          "still due:", file=err)
+    for (what, why), count in reasons.most_common(FAILURES_SHOWN):
+        print(f"  {count} x {what}: {why}", file=err)
+    if len(reasons) > FAILURES_SHOWN:
+        print(f"  ... and {len(reasons) - FAILURES_SHOWN} other reasons", file=err)
+
+
+async def jobs_run_due(settings: Settings, at: str | None, out: TextIO, err: TextIO, *,
+                       database: Database | None = None) -> DueReport:
+    """`jobs run-due`: send everything due up to `at` from this process, exactly once each.
+
+    `database` replaces DATABASE_URL's (a test's PostgreSQL schema)."""
     instant = parse_instant(at)
-    started = datetime.now(UTC)  # ledger claims carry wall-clock time
-    require_existing_sqlite_file(settings.database_url)
-    application = build_application(settings, clock=_ClockFrom(instant))
+    if database is None:
+        require_existing_sqlite_file(settings.database_url)
+    application = build_application(settings, clock=_ClockFrom(instant), database=database)
     slack = None
     try:
         await require_current_schema(application.database)
         slack = enable_platforms(application).slack
-        async with application.database.session() as session:
-            active = await cadences.active_cadences(session)
-        for cadence in active:
-            if not application.outbox.enabled(Platform(cadence.platform)):
-                print(f"cadence {cadence.name!r} is on {cadence.platform}, which is not "
-                      "enabled here: its sends fail and a later run retries them",
-                      file=err)
         print(f"running everything due up to {instant.isoformat()}", file=err, flush=True)
-        services = replace(application.services, outbox=_Progress(application.outbox, err))
-        report = await run_due(services, instant)
-        async with application.database.session() as session:
-            failed = (await session.exec(select(func.count()).select_from(Delivery).where(
-                Delivery.status == DeliveryStatus.FAILED, Delivery.claimed_at >= started))).one()
+        application.services.outbox = _Progress(application.outbox, err)
+        report = await run_due(application.services, instant)
     finally:
         if slack is not None:
             await slack.close()
         await application.close()
     print(report, file=out)
-    if failed:
-        print(f"{failed} sends failed (see above); running again retries them while they "
-              "are due", file=err)
+    if report.recovered:
+        print(f"{report.recovered} sends left unfinished by a stopped run were settled first",
+              file=err)
+    for feature, error in report.broken.items():
+        print(f"{feature} could not run ({error}); see the log", file=err)
+    if report.failures:
+        _tell_failures(report, err)
     return report

@@ -8,12 +8,11 @@ from typing import TextIO
 
 import yaml
 
-from bot.core.conversation import Platform
+from bot.core.conversation import CommandStyle
 from bot.operations import CommandUsageError
 from bot.platforms.slack.manifest import SlashCommand, slack_manifest
 from bot.platforms.teams.manifest import TeamsCommand, teams_manifest, teams_package
 from bot.settings import Settings
-from handlers.common.help import command_label
 from handlers.registry import build_registry
 
 TEAMS_PACKAGE = "partnerops-teams.zip"
@@ -26,7 +25,8 @@ def print_manifest(settings: Settings, platform: str, out: TextIO) -> None:
     registry = build_registry()
     commands = [
         SlashCommand(
-            name=command_label(Platform.SLACK, spec.name, settings.command_prefix).lstrip("/"),
+            name=CommandStyle(slash=True, prefix=settings.command_prefix).label(
+                spec.name).lstrip("/"),
             description=spec.summary,
             usage_hint=" | ".join(sub.usage for sub in spec.every_usage() if sub.usage)
             or "help",

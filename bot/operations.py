@@ -7,11 +7,9 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TextIO
 
 from aiohttp import web
-from sqlalchemy.engine import make_url
 
 from bot.app import build_application
 from bot.core.clock import SimulatedClock
@@ -19,9 +17,10 @@ from bot.core.conversation import Platform
 from bot.platforms.console import ConsolePlatform
 from bot.settings import Settings
 from bot.web import create_web_app, ensure_schema
+from handlers.registry import build_registry
 from schedules.wakeup import FollowTime
-from storage.common.export import EXPORTERS
-from storage.engine import Database
+from storage.common import workspaces
+from storage.engine import Database, sqlite_file
 from storage.migrate import current_revision, head_revision, upgrade
 
 log = logging.getLogger("partnerops")
@@ -33,7 +32,7 @@ class CommandUsageError(Exception):
 
 
 def export_entities() -> list[str]:
-    return sorted(EXPORTERS)
+    return sorted(build_registry().exporters)
 
 
 def run_server(settings: Settings) -> None:
@@ -66,7 +65,8 @@ async def run_console(settings: Settings, *, user: str, start: str | None) -> No
                                   default_timezone=settings.timezone,
                                   stdin=sys.stdin, stdout=sys.stdout,
                                   on_time_change=FollowTime(application.services, clock.now()))
-        application.add_platform(Platform.CONSOLE, console.outbox, channels=console.channels)
+        application.add_platform(Platform.CONSOLE, console.outbox, channels=console.channels,
+                                 style=console.style)
         await console.run()
     finally:
         await application.close()
@@ -88,14 +88,25 @@ async def database_command(settings: Settings, action: str) -> None:
         await database.dispose()
 
 
-async def export(settings: Settings, entity: str, output_format: str, out: TextIO) -> None:
-    """Read-only: a mistyped DATABASE_URL must not create (and export) an empty database."""
+async def export(settings: Settings, entity: str, output_format: str, out: TextIO, *,
+                 workspace: str | None = None) -> None:
+    """Every row of `entity`, of every workspace or of the one named by its platform id.
+
+    Read-only: a mistyped DATABASE_URL must not create (and export) an empty database.
+    """
     require_existing_sqlite_file(settings.database_url)
+    exporter = build_registry().exporters[entity]
     database = Database.from_url(settings.database_url)
     try:
         await require_current_schema(database)
         async with database.session() as session:
-            rows = await EXPORTERS[entity](session)
+            workspace_id = None
+            if workspace is not None:
+                found = await workspaces.with_external_id(session, workspace)
+                if not found:
+                    raise CommandUsageError(f"no workspace is called {workspace!r}")
+                workspace_id = found
+            rows = await exporter(session, workspace_id)
     finally:
         await database.dispose()
     if output_format == "json":
@@ -112,10 +123,9 @@ async def export(settings: Settings, entity: str, output_format: str, out: TextI
 
 
 def require_existing_sqlite_file(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
-            and not Path(parsed.database).exists():
-        raise CommandUsageError(f"there is no database at {parsed.database}; check DATABASE_URL")
+    file = sqlite_file(url)
+    if file is not None and not file.exists():
+        raise CommandUsageError(f"there is no database at {file}; check DATABASE_URL")
 
 
 async def require_current_schema(database: Database) -> None:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+
+from bot.core.dates import known_zone
+from storage.engine import check_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./partnerops.db"
-ASYNC_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
 def _env(name: str) -> AliasChoices:
@@ -64,11 +63,9 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        if not known_zone(value):
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as "
-                             "'Europe/Berlin'") from exc
+                             "'Europe/Berlin'")
         return value
 
     @field_validator("command_prefix")
@@ -82,14 +79,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
-        try:
-            url = make_url(value)
-        except ArgumentError as exc:
-            raise ValueError(f"{value!r} is not a database URL") from exc
-        if url.drivername not in ASYNC_DRIVERS:
-            raise ValueError(f"use an async driver: {' or '.join(ASYNC_DRIVERS)} "
-                             f"(e.g. {DEFAULT_DATABASE_URL}), not {url.drivername!r}")
-        return value
+        return check_url(value)
 
     @field_validator("public_url")
     @classmethod

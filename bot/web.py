@@ -56,9 +56,10 @@ def _slack(application: Application) -> SlackPlatform | None:
         dispatcher=application.dispatcher,
         registry=application.registry,
         command_prefix=settings.command_prefix,
+        installations=application.installations,
     )
-    application.add_platform(Platform.SLACK, slack.outbox, slack.directory,
-                             channels=slack.channels)
+    application.add_platform(Platform.SLACK, slack.outbox, profiles=slack.directory,
+                             channels=slack.channels, picker=slack.picker, style=slack.style)
     return slack
 
 
@@ -70,10 +71,12 @@ def _teams(application: Application) -> TeamsPlatform:
         tenant_id=settings.microsoft_app_tenant_id,
         app_type=settings.microsoft_app_type,
         dispatcher=application.dispatcher,
-        references=application.references,
+        references=application.installations,
+        directory_ids=application.installations,
         command_prefix=settings.command_prefix,
     )
-    application.add_platform(Platform.TEAMS, teams.outbox, channels=teams.channels)
+    application.add_platform(Platform.TEAMS, teams.outbox, channels=teams.channels,
+                             picker=teams.picker, style=teams.style)
     return teams
 
 

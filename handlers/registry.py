@@ -8,10 +8,10 @@ from handlers.common import help
 
 
 def build_registry() -> Registry:
-    registry = Registry((
-        admin.FEATURE,
-        elephants.FEATURE,
-        cadences.FEATURE,
-    ))
+    registry = Registry()
+    # Admin shows and sets the channels every feature declares, so it reads them late.
+    registry.add(admin.build(lambda: registry.settings))
+    registry.add(elephants.FEATURE)
+    registry.add(cadences.FEATURE)
     registry.add(help.build(registry))
     return registry

@@ -1,1 +1,2 @@
-"""The clock: when cadence occurrences are due, the delivery ledger, catch-up and run-due."""
+"""The clock only: run-due over every registered due-work source, wake-up planning,
+catch-up, leader election and recovery of a dead run's claims. Names no feature."""

@@ -1,4 +1,4 @@
-"""Scheduler leadership: exactly one `partnerops run` process drives the cadence clock.
+"""Scheduler leadership: exactly one `partnerops run` process sends what is due.
 
 PostgreSQL: the leader holds a session-level advisory lock on a dedicated connection that
 stays open for as long as it leads. Other processes are standbys and try again every
@@ -17,10 +17,8 @@ import logging
 from datetime import timedelta
 from typing import Literal, Protocol
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
 from storage.engine import Database
+from storage.locks import AdvisoryLock
 
 log = logging.getLogger(__name__)
 
@@ -29,16 +27,10 @@ State = Literal["leader", "standby", "off"]
 # "PartnerOps scheduler", one key per database; a signed 64-bit integer as PostgreSQL wants.
 LOCK_KEY = 0x5041_5254_4E45_5253
 RETRY = timedelta(seconds=15)
-# A query on the lock connection taking longer than this counts as a lost connection.
-QUERY_TIMEOUT_SECONDS = 10.0
-# So that the server, too, drops the lock of a leader whose network vanished silently within
-# about a minute instead of the system's TCP default of two hours (no effect over sockets).
-KEEPALIVE = ("SET tcp_keepalives_idle = 30", "SET tcp_keepalives_interval = 10",
-             "SET tcp_keepalives_count = 3")
 
 
 class Follower(Protocol):
-    """What leadership switches on and off: the CadenceClock."""
+    """What leadership switches on and off: the DueClock."""
 
     async def start(self) -> None: ...
 
@@ -78,11 +70,10 @@ class SoleLeader:
 class AdvisoryLockLeader:
     """PostgreSQL: leader while holding `pg_try_advisory_lock(key)` on its own connection."""
 
-    def __init__(self, engine: AsyncEngine, follower: Follower, *, key: int = LOCK_KEY,
+    def __init__(self, database: Database, follower: Follower, *, key: int = LOCK_KEY,
                  retry: timedelta = RETRY) -> None:
-        self._engine, self._follower = engine, follower
-        self._key, self._retry = key, retry
-        self._connection: AsyncConnection | None = None
+        self._lock, self._follower = AdvisoryLock(database.engine, key), follower
+        self._retry = retry
         self._state: State = "off"
         self._loop: asyncio.Task[None] | None = None
 
@@ -102,19 +93,18 @@ class AdvisoryLockLeader:
         """One round: a leader checks it still holds the lock, a standby tries to take it."""
         if self._state == "off":
             return False
-        if self._connection is not None:
-            if await self._still_connected():
+        if self._lock.held:
+            if await self._lock.still_held():
                 return True
             await self._lose("the lock connection to PostgreSQL was lost")
-        connection = await self._try_lock()
-        if connection is None:
+        if not await self._lock.acquire():
             return False
-        self._connection, self._state = connection, "leader"
-        log.info("scheduler leadership acquired: this process runs the cadences")
+        self._state = "leader"
+        log.info("scheduler leadership acquired: this process sends what is due")
         try:
             await self._follower.start()
         except Exception:  # keep the lock: the follower's own safety nets retry
-            log.exception("the cadence scheduler failed to start")
+            log.exception("the scheduler failed to start")
         return True
 
     async def stop(self) -> None:
@@ -124,9 +114,10 @@ class AdvisoryLockLeader:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._loop
             self._loop = None
-        if self._connection is not None:
+        if self._lock.held:
             await self._follower.stop()
-            await self._release()
+            await self._lock.release()
+            log.info("scheduler leadership released")
         self._state = "off"
 
     async def _keep_trying(self) -> None:
@@ -137,70 +128,15 @@ class AdvisoryLockLeader:
             except Exception:  # never let the retry loop die
                 log.exception("scheduler leadership attempt failed")
 
-    async def _try_lock(self) -> AsyncConnection | None:
-        connection: AsyncConnection | None = None
-        try:
-            connection = await asyncio.wait_for(self._engine.connect(), QUERY_TIMEOUT_SECONDS)
-            # No transaction stays open on a connection held for hours.
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            result = await asyncio.wait_for(connection.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key}),
-                QUERY_TIMEOUT_SECONDS)
-            if not result.scalar():
-                await _discard(connection)  # no lock held: back to the pool
-                return None
-            for setting in KEEPALIVE:
-                await asyncio.wait_for(connection.execute(text(setting)),
-                                       QUERY_TIMEOUT_SECONDS)
-            return connection
-        except Exception as error:  # the database is unreachable: stay standby, retry later
-            log.warning("could not try for scheduler leadership: %s", type(error).__name__)
-            if connection is not None:  # it may hold the lock: end the session itself
-                await _discard(connection, invalidate=True)
-            return None
-
-    async def _still_connected(self) -> bool:
-        assert self._connection is not None
-        try:
-            await asyncio.wait_for(self._connection.execute(text("SELECT 1")),
-                                   QUERY_TIMEOUT_SECONDS)
-        except Exception:
-            return False
-        return True
-
     async def _lose(self, why: str) -> None:
-        log.warning("scheduler leadership lost (%s): stopping the cadence scheduler", why)
-        connection, self._connection = self._connection, None
+        log.warning("scheduler leadership lost (%s): stopping the scheduler", why)
         self._state = "standby"
-        if connection is not None:
-            await _discard(connection, invalidate=True)
+        await self._lock.lose()
         await self._follower.stop()
-
-    async def _release(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        try:
-            await asyncio.wait_for(connection.execute(
-                text("SELECT pg_advisory_unlock(:key)"), {"key": self._key}),
-                QUERY_TIMEOUT_SECONDS)
-        except Exception:  # closing the session below releases it all the same
-            await _discard(connection, invalidate=True)
-            return
-        await _discard(connection)
-        log.info("scheduler leadership released")
-
-
-async def _discard(connection: AsyncConnection, *, invalidate: bool = False) -> None:
-    """Close a connection; `invalidate` really closes it, ending the session and its locks."""
-    with contextlib.suppress(Exception):
-        if invalidate:
-            await asyncio.wait_for(connection.invalidate(), QUERY_TIMEOUT_SECONDS)
-        await asyncio.wait_for(connection.close(), QUERY_TIMEOUT_SECONDS)
 
 
 def leadership_for(database: Database, follower: Follower) -> Leadership:
     """Advisory-lock leadership on PostgreSQL; the sole process leads on SQLite."""
     if database.dialect == "postgresql":
-        return AdvisoryLockLeader(database.engine, follower)
+        return AdvisoryLockLeader(database, follower)
     return SoleLeader(follower)

@@ -1,4 +1,4 @@
-"""The clock that calls run-due: APScheduler 3 wakes us up, the database says what is due.
+"""The clock that calls run-due: APScheduler 3 wakes us up, the features say what is due.
 
 APScheduler holds no schedule of its own (DESIGN.md: it is only the clock). It has one
 job at the next instant `next_wakeup` computes, re-planned after every run and whenever
@@ -22,7 +22,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.clock import Clock
 from handlers.common.context import Services
-from schedules.run_due import DueReport, run_due
+from handlers.common.due import DueReport
+from schedules.run_due import run_due
 from schedules.wakeup import next_wakeup
 
 log = logging.getLogger(__name__)
@@ -30,15 +31,15 @@ log = logging.getLogger(__name__)
 Runner = Callable[[Services, datetime], Awaitable[DueReport]]
 Planner = Callable[[Services, datetime], Awaitable[datetime | None]]
 
-WAKEUP_JOB = "cadence-wakeup"
-SAFETY_JOB = "cadence-safety-tick"
+WAKEUP_JOB = "due-wakeup"
+SAFETY_JOB = "due-safety-tick"
 SAFETY_INTERVAL = timedelta(minutes=5)
 # How long stop() lets a run in progress finish before cancelling it (a cancelled send is
 # released as an abandoned claim and retried: at most one duplicate, never a loss).
 STOP_GRACE = timedelta(seconds=20)
 
 
-class CadenceClock:
+class DueClock:
     """Runs `run_due` when something is due, from the moment `start()` is awaited.
 
     `now` always comes from the injected Clock. APScheduler waits in real time, so a
@@ -82,7 +83,7 @@ class CadenceClock:
             seconds=self._safety_interval.total_seconds(), timezone=UTC),
             id=SAFETY_JOB, replace_existing=True)
         self._scheduler = scheduler
-        log.info("cadence scheduler started; catching up on anything due")
+        log.info("scheduler started; catching up on anything due")
         self.run_soon()
 
     def run_soon(self) -> None:
@@ -95,7 +96,7 @@ class CadenceClock:
         self._run = asyncio.get_running_loop().create_task(self._run_until_settled())
 
     def replan(self) -> None:
-        """Cadences changed: compute the next wake-up again (the Services hook; never raises)."""
+        """Due work changed: compute the next wake-up again (the Services hook; never raises)."""
         if self._scheduler is None:
             return
         task = asyncio.get_running_loop().create_task(self.plan())
@@ -121,13 +122,13 @@ class CadenceClock:
                 with contextlib.suppress(LookupError):
                     scheduler.remove_job(WAKEUP_JOB)
                 if changed:
-                    log.info("no cadence is due soon; checking every %s", self._safety_interval)
+                    log.info("nothing is due soon; checking every %s", self._safety_interval)
                 return None
             run_date = datetime.now(UTC) + max(wakeup - now, timedelta(0))
             scheduler.add_job(self._wake, DateTrigger(run_date=run_date, timezone=UTC),
                               id=WAKEUP_JOB, replace_existing=True)
             if changed:
-                log.info("next cadence wake-up at %s", wakeup.isoformat(timespec="seconds"))
+                log.info("next wake-up at %s", wakeup.isoformat(timespec="seconds"))
             return wakeup
 
     async def idle(self) -> None:
@@ -152,14 +153,14 @@ class CadenceClock:
         try:
             await asyncio.wait_for(self.idle(), self._stop_grace.total_seconds())
         except TimeoutError:
-            log.warning("stopping the cadence scheduler in the middle of a run")
+            log.warning("stopping the scheduler in the middle of a run")
             for task in (self._run, *self._plans):
                 if task is not None:
                     task.cancel()
             await asyncio.gather(*(t for t in (self._run, *self._plans) if t is not None),
                                  return_exceptions=True)
         self.planned = None
-        log.info("cadence scheduler stopped")
+        log.info("scheduler stopped")
 
     async def _wake(self) -> None:
         """The one APScheduler job function (a coroutine, so it runs on our event loop)."""
@@ -181,5 +182,5 @@ class CadenceClock:
             log.exception("run-due failed at %s", now.isoformat(timespec="seconds"))
             return
         self.last_report = report
-        if report.prompts or report.reminders or report.closed:
+        if report.sent or report.failures:
             log.info("run-due at %s: %s", now.isoformat(timespec="seconds"), report)

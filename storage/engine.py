@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -29,6 +31,37 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin_before_savepoint(connection: Any, _name: str) -> None:
+    """Python's sqlite3 begins a transaction before a write but not before a SAVEPOINT, which
+    outside a transaction starts one of its own that its RELEASE commits: the session's
+    rollback would then keep what the savepoint wrote. Begin the transaction first."""
+    if not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+
+
+ASYNC_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+
+def check_url(url: str) -> str:
+    """`url` if it names a database through an async driver; ValueError saying why not."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ValueError(f"{url!r} is not a database URL") from exc
+    if parsed.drivername not in ASYNC_DRIVERS:
+        raise ValueError(f"use an async driver: {' or '.join(ASYNC_DRIVERS)} "
+                         f"(e.g. sqlite+aiosqlite:///./partnerops.db), not {parsed.drivername!r}")
+    return url
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for PostgreSQL and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or _is_memory_sqlite(url):
+        return None
+    return Path(parsed.database or "")
+
+
 def create_engine(url: str) -> AsyncEngine:
     """An engine for any SQLAlchemy async URL, with SQLite made safe for concurrent use."""
     backend = make_url(url).get_backend_name()
@@ -39,6 +72,7 @@ def create_engine(url: str) -> AsyncEngine:
             options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         engine = create_async_engine(url, **options)
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        event.listen(engine.sync_engine, "savepoint", _begin_before_savepoint)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
 
@@ -49,6 +83,8 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        # Run leases this process holds (all there are, for an in-memory database).
+        self.held_leases: set[int] = set()
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -57,6 +93,11 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The file of a SQLite database; None for PostgreSQL and in-memory SQLite."""
+        return sqlite_file(self.engine.url.render_as_string(hide_password=False))
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

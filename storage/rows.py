@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlmodel import SQLModel
+from sqlmodel.sql.expression import SelectOfScalar
 
 Row = dict[str, Any]
+StatementT = TypeVar("StatementT", bound=SelectOfScalar[Any] | Any)
 
 
 def flat(value: Any) -> Any:
@@ -16,3 +20,11 @@ def flat(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     return value
+
+
+def in_workspace(statement: StatementT, table: type[SQLModel],
+                 workspace_id: int | None) -> StatementT:
+    """The statement narrowed to one workspace's rows of `table`, or unchanged for all."""
+    if workspace_id is None:
+        return statement
+    return statement.where(table.workspace_id == workspace_id)  # type: ignore[attr-defined]

@@ -6,15 +6,21 @@ from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 
 from storage.cadences.models import Absence, Answer, Cadence, CadenceParticipant, Occurrence
-from storage.common.models import AppSetting, ConversationReference, Person
+from storage.common.models import (
+    ConversationReference,
+    Partner,
+    Person,
+    PersonIdentity,
+    Setting,
+    Workspace,
+)
 from storage.elephants.models import Elephant
-from storage.ledger.models import Delivery
-from storage.partners.models import Partner
+from storage.ledger.models import Delivery, RunLease
 
 TABLES: tuple[type[SQLModel], ...] = (
-    Partner, Person, AppSetting, ConversationReference,
+    Workspace, Partner, Person, PersonIdentity, Setting, ConversationReference,
     Cadence, CadenceParticipant, Occurrence, Answer, Absence,
-    Delivery,
+    Delivery, RunLease,
     Elephant,
 )
 

@@ -13,10 +13,18 @@ RowT = TypeVar("RowT", bound=SQLModel)
 
 
 async def insert_or_find(session: AsyncSession, row: RowT,
-                         find: Callable[[], Awaitable[RowT | None]]) -> tuple[RowT, bool]:
-    """(row, True) if inserted; (the winner's row, False) if another request inserted it."""
+                         find: Callable[[], Awaitable[RowT | None]], *,
+                         before: Callable[[], Awaitable[object]] | None = None
+                         ) -> tuple[RowT, bool]:
+    """(row, True) if inserted; (the winner's row, False) if another request inserted it.
+
+    `before` runs inside the same savepoint, so rows it inserts (a person for their first
+    identity) are undone with `row` when another request won.
+    """
     try:
         async with session.begin_nested():
+            if before is not None:
+                await before()
             session.add(row)
             await session.flush()
     except IntegrityError:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.app import Application, build_application
 from bot.core.clock import SimulatedClock
@@ -24,6 +29,7 @@ POSTGRES_URL = os.environ.get(
 # CI sets this so that a missing PostgreSQL fails the run instead of skipping quietly.
 REQUIRE_POSTGRES = os.environ.get("PARTNEROPS_REQUIRE_POSTGRES") == "1"
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+T = TypeVar("T")
 
 _postgres_state: dict[str, str | None] = {}
 # Variables of CONTRACT.md; a developer's own exports must not leak into the tests.
@@ -116,18 +122,102 @@ async def empty_database(request: pytest.FixtureRequest, tmp_path) -> AsyncItera
             yield database
 
 
-@pytest.fixture
-async def database(empty_database: Database) -> Database:
-    """A migrated database, on each backend."""
-    await upgrade(empty_database)
-    return empty_database
+def _in_a_thread(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run async set-up from a synchronous (session) fixture, away from any test's loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, work()).result()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per run; each test copies it (cheaper than migrating)."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+
+    async def migrate() -> None:
+        template = Database.from_url(f"sqlite+aiosqlite:///{path}")
+        await upgrade(template)
+        await template.dispose()  # the last connection checkpoints the WAL into the file
+
+    _in_a_thread(migrate)
+    return path
+
+
+def _postgres_admin() -> AsyncEngine:
+    return create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str | None]:
+    """A PostgreSQL database migrated once per run, that each test clones (CREATE DATABASE
+    .. TEMPLATE); None when PostgreSQL is not reachable (the tests then skip or fail)."""
+    name = f"partnerops_template_{os.getpid()}"
+
+    async def create() -> str | None:
+        if await _postgres_unavailable():
+            return None
+        admin = _postgres_admin()
+        async with admin.connect() as connection:
+            await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            await connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        await admin.dispose()
+        template = Database(create_async_engine(
+            make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)))
+        await upgrade(template)
+        await template.dispose()
+        return name
+
+    async def drop() -> None:
+        admin = _postgres_admin()
+        async with admin.connect() as connection:
+            await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        await admin.dispose()
+
+    made = _in_a_thread(create)
+    yield made
+    if made is not None:
+        _in_a_thread(drop)
+
+
+async def _cloned_postgres(template: str | None) -> AsyncIterator[Database]:
+    await require_postgres()
+    assert template is not None
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = _postgres_admin()
+    async with admin.connect() as connection:
+        await connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    database = Database(create_async_engine(
+        make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)))
+    try:
+        yield database
+    finally:
+        await database.dispose()
+        async with admin.connect() as connection:
+            await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.dispose()
+
+
+def _copied_sqlite(template: Path, path: Path) -> Database:
+    shutil.copyfile(template, path)
+    return Database.from_url(f"sqlite+aiosqlite:///{path}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
+                   postgres_template: str | None) -> AsyncIterator[Database]:
+    """A migrated database, on each backend (storage, ledger and end-to-end tests)."""
+    if request.param == "sqlite":
+        database = _copied_sqlite(sqlite_template, tmp_path / "test.db")
+        yield database
+        await database.dispose()
+    else:
+        async for database in _cloned_postgres(postgres_template):
+            yield database
 
 
 @pytest.fixture
-async def sqlite_database(tmp_path) -> AsyncIterator[Database]:
+async def sqlite_database(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Database]:
     """A migrated SQLite database, for tests whose subject is not storage."""
-    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}")
-    await upgrade(database)
+    database = _copied_sqlite(sqlite_template, tmp_path / "app.db")
     yield database
     await database.dispose()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from bot.core.errors import UserError
 from bot.core.ids import ActionId, FormId
@@ -54,25 +55,69 @@ class Route:
 
 
 @dataclass(frozen=True)
-class Feature:
-    """What one handlers module contributes: its commands, buttons and forms, as data."""
+class SettingSpec:
+    """A channel an admin chooses for a feature (`partnerops settings <name> #channel`)."""
 
+    name: str
+    what: str  # what goes there: "elephant reports"
+    unset: str  # what happens while it is not chosen
+    announcement: str  # posted there first, which proves the bot may speak there
+
+
+# Rows of one entity for `partnerops export`: (storage session, workspace id or None for
+# every workspace) -> flat rows. The session is storage's; the core only passes it on.
+Exporter = Callable[[Any, "int | None"], Awaitable[list[dict[str, Any]]]]
+
+
+class DueSource(Protocol):
+    """A feature's timed messages (see handlers.common.due); the core only collects them."""
+
+    feature: str
+
+    async def run(self, run: Any) -> None: ...
+
+    async def next_wakeup(self, services: Any, now: datetime) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class Feature:
+    """What one feature contributes, as data: commands, buttons and forms with their own
+    ids, the channels admins choose for it, its exports and its timed messages."""
+
+    name: str
     commands: tuple[CommandSpec, ...] = ()
     actions: tuple[tuple[ActionId, Handler], ...] = ()
     forms: tuple[tuple[FormId, Handler], ...] = ()
+    settings: tuple[SettingSpec, ...] = ()
+    exporters: tuple[tuple[str, Exporter], ...] = ()
+    due: tuple[DueSource, ...] = ()
 
 
 class Registry:
     """Every command, action and form the bot knows, registered explicitly."""
 
     def __init__(self, features: Iterable[Feature] = ()) -> None:
+        self._features: dict[str, Feature] = {}
         self._commands: dict[str, CommandSpec] = {}
         self._actions: dict[ActionId, Handler] = {}
         self._forms: dict[FormId, Handler] = {}
+        self._settings: dict[str, SettingSpec] = {}
+        self._exporters: dict[str, Exporter] = {}
         for feature in features:
             self.add(feature)
 
     def add(self, feature: Feature) -> None:
+        if feature.name in self._features:
+            raise ValueError(f"feature {feature.name!r} is registered twice")
+        self._features[feature.name] = feature
+        for setting in feature.settings:
+            if setting.name in self._settings:
+                raise ValueError(f"setting {setting.name!r} is registered twice")
+            self._settings[setting.name] = setting
+        for entity, exporter in feature.exporters:
+            if entity in self._exporters:
+                raise ValueError(f"export {entity!r} is registered twice")
+            self._exporters[entity] = exporter
         for spec in feature.commands:
             if spec.name in self._commands:
                 raise ValueError(f"command {spec.name!r} is registered twice")
@@ -85,6 +130,21 @@ class Registry:
             if form_id in self._forms:
                 raise ValueError(f"form {form_id!r} is registered twice")
             self._forms[form_id] = handler
+
+    @property
+    def settings(self) -> tuple[SettingSpec, ...]:
+        return tuple(self._settings.values())
+
+    def setting(self, name: str) -> SettingSpec | None:
+        return self._settings.get(name)
+
+    @property
+    def exporters(self) -> dict[str, Exporter]:
+        return dict(self._exporters)
+
+    @property
+    def due_sources(self) -> tuple[DueSource, ...]:
+        return tuple(source for feature in self._features.values() for source in feature.due)
 
     @property
     def commands(self) -> tuple[CommandSpec, ...]:

@@ -1,21 +1,11 @@
-"""Every action and form id in one place, so platforms can route them without guessing."""
+"""Action and form ids: each feature names its own in an enum; the core only routes them."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from typing import TypeAlias
 
-
-class ActionId(StrEnum):
-    """Buttons. Values travel through Slack action_ids and Teams card data: keep them stable."""
-
-    SHOW_HELP = "partnerops.help"
-    CADENCE_ANSWER = "partnerops.cadence.answer"
-    CADENCE_SKIP = "partnerops.cadence.skip"
-
-
-class FormId(StrEnum):
-    """Forms. Values travel through Slack callback_ids and Teams card data: keep them stable."""
-
-    ELEPHANT_REPORT = "partnerops.elephant.report"
-    CADENCE_SETUP = "partnerops.cadence.setup"
-    CADENCE_ANSWER = "partnerops.cadence.answer"
+# A button's id. Values travel through Slack action_ids and Teams card data: a feature's
+# enum of them (a StrEnum) keeps them stable; an id nobody registered is answered as stale.
+ActionId: TypeAlias = str
+# A form's id; values travel through Slack callback_ids and Teams card data too.
+FormId: TypeAlias = str

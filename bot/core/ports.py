@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.conversation import Profile
@@ -23,22 +25,60 @@ class Dispatcher(Protocol):
 class ProfileSource(Protocol):
     """A platform's user directory (Slack users.info, Teams roster)."""
 
-    async def profile(self, user_id: str) -> Profile | None: ...
+    async def profile(self, user_id: str, workspace: str = "") -> Profile | None: ...
 
 
 class ChannelDirectory(Protocol):
     """Who is in a conversation, for cadences whose participants are "everyone in #x"."""
 
-    async def members(self, conversation_id: str) -> list[str]:
+    async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         """The platform user ids of the (human) members; empty if they cannot be listed."""
+        ...
+
+
+class PeoplePicker(Protocol):
+    """What a form's people picker speaks: its values to user ids and back.
+
+    Slack's picker answers with user ids. Teams' answers with Microsoft Entra object ids,
+    which the bot cannot message: they map to the Teams user ids of people it has seen.
+    """
+
+    def shown_as(self, user_id: str, directory_id: str | None) -> str:
+        """The picker value that names this person (to fill in an edit form)."""
+        ...
+
+    async def user_ids(self, workspace: str, picked: Sequence[str]) -> list[str | None]:
+        """The user id the bot reaches each picked person by; None for a stranger."""
+        ...
+
+
+class DirectoryIds(Protocol):
+    """People seen before, by their directory id (the Teams picker's Entra ids)."""
+
+    async def user_id_of(self, platform: str, workspace: str, picked: str) -> str | None:
+        """The user id of the person `picked` names, by directory id or user id."""
         ...
 
 
 class ReferenceStore(Protocol):
     """Durable storage of platform conversation references (Teams proactive messaging)."""
 
-    async def save_reference(self, *, platform: str, conversation_id: str, reference: str,
-                             conversation_type: str, tenant_id: str | None,
+    async def save_reference(self, *, platform: str, workspace: str, conversation_id: str,
+                             reference: str, conversation_type: str, tenant_id: str | None,
                              service_url: str | None) -> None: ...
 
     async def load_reference(self, platform: str, conversation_id: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class InstalledBot:
+    """An installation's own bot: its token and its user id there."""
+
+    token: str
+    user_id: str | None = None
+
+
+class Installations(Protocol):
+    """Installations that have their own bot token (Slack OAuth installs)."""
+
+    async def installed_bot(self, platform: str, workspace: str) -> InstalledBot | None: ...

@@ -20,12 +20,13 @@ class Invocation:
     # Channels the platform recognised in the text (e.g. Slack's <#C123|sales>), in order.
     channels: tuple[ConversationRef, ...] = field(default_factory=tuple)
 
-    def words(self) -> list[str]:
-        """The text split like a shell would, so "quoted names" stay whole."""
-        try:
-            return shlex.split(self.text)
-        except ValueError:
-            return self.text.split()
+
+def split_words(text: str) -> list[str]:
+    """Text split like a shell would, so "quoted names" stay whole (unbalanced: on spaces)."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
 
 
 @dataclass(frozen=True)

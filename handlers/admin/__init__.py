@@ -1,5 +1,5 @@
 """Admin: workspace settings and who you are to the bot (`/partnerops`)."""
 
-from handlers.admin.commands import FEATURE
+from handlers.admin.commands import build
 
-__all__ = ["FEATURE"]
+__all__ = ["build"]

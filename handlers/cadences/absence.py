@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.core.dates import day_label
 from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
 from handlers.cadences.access import is_open, local_today, takes_part, zone_for
 from handlers.cadences.answer_post import skip_occurrence
-from handlers.cadences.family import Family, name_argument, named_cadence
+from handlers.cadences.kinds import Family
+from handlers.cadences.names import name_argument, named_cadence
 from handlers.common.context import CommandContext
 from storage.cadences import repository as cadences
 
 OOO_MAX_DAYS = 366
 FILLER_WORDS = frozenset({"from", "to", "-", "through"})
-
-
-def _day(label: date) -> str:
-    return f"{label:%a %d %b %Y}"
 
 
 def _date(text: str, family: Family) -> date:
@@ -32,23 +30,25 @@ async def skip(ctx: CommandContext, family: Family) -> Response:
     """Not asked today: by every cadence, or by the one named."""
     today = local_today(ctx.services, ctx.person)
     name = name_argument(ctx.args)
-    only = await named_cadence(ctx.services, family, name, "skip") if name else None
+    only = await named_cadence(ctx.services, ctx.workspace, family, name, "skip") \
+        if name else None
     now = ctx.services.clock.now()
     async with ctx.services.db.session() as session:
-        every = [only] if only else list(await cadences.all_cadences(session))
+        every = [only] if only else list(await cadences.all_cadences(session,
+                                                                     ctx.workspace.id or 0))
     for cadence in every:
         # "Today" as this cadence schedules the person (their zone, else the cadence's).
         day = now.astimezone(zone_for(ctx.services, ctx.person, cadence)).date()
         async with ctx.services.db.session() as session:
-            await cadences.add_absence(session, person_id=ctx.person.id or 0, starts_on=day,
-                                       ends_on=day, now=now, cadence_id=cadence.id)
+            await cadences.add_absence(session, person=ctx.person, starts_on=day, ends_on=day,
+                                       now=now, cadence_id=cadence.id)
             occurrence = await cadences.occurrence(session, cadence.id or 0, day)
         # Today's prompts that are already out show the person as skipped, not as silent.
         if occurrence is not None and is_open(occurrence, now) and \
                 await takes_part(ctx.services, cadence, ctx.person):
-            await skip_occurrence(ctx.services, ctx.person, cadence, occurrence)
+            await skip_occurrence(ctx.services, ctx.workspace, ctx.person, cadence, occurrence)
     which = only.name if only else "every cadence you take part in"
-    return Reply(f"Skipped today ({_day(today)}) for {which}. "
+    return Reply(f"Skipped today ({day_label(today)}) for {which}. "
                  f"`{family.command} back` undoes it.")
 
 
@@ -85,9 +85,9 @@ async def ooo(ctx: CommandContext, family: Family) -> Response:
         raise UserError("That is more than a year; ask an admin to take you off the cadence "
                         "instead.", example=family.example(f"ooo until {later}"))
     async with ctx.services.db.session() as session:
-        await cadences.add_absence(session, person_id=ctx.person.id or 0, starts_on=starts,
-                                   ends_on=ends, now=ctx.services.clock.now())
-    span = _day(starts) if starts == ends else f"{_day(starts)} to {_day(ends)}"
+        await cadences.add_absence(session, person=ctx.person, starts_on=starts, ends_on=ends,
+                                   now=ctx.services.clock.now())
+    span = day_label(starts) if starts == ends else f"{day_label(starts)} to {day_label(ends)}"
     return Reply(f"Out of office {span}, inclusive: no prompts or reminders from any cadence. "
                  f"`{family.command} back` ends it early.")
 
@@ -98,4 +98,4 @@ async def back(ctx: CommandContext, family: Family) -> Response:
         ended = await cadences.end_absences(session, ctx.person.id or 0, today)
     if not ended:
         return Reply("You weren't marked away, so nothing changed.")
-    return Reply(f"Welcome back. From today ({_day(today)}) you are asked again.")
+    return Reply(f"Welcome back. From today ({day_label(today)}) you are asked again.")

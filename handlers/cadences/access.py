@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.dates import known_zone
 from bot.core.errors import UserError
-from handlers.cadences.cards import day_label
-from handlers.cadences.parsing import known_zone
+from handlers.cadences.cards import occurrence_label
 from handlers.cadences.participants import participants_of, zone_of
 from handlers.common.context import Services
 from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence, Occurrence
-from storage.common.models import Person, Role
+from storage.common.models import Person, Role, Workspace
 
 
 def zone_for(services: Services, person: Person, cadence: Cadence | None = None) -> ZoneInfo:
@@ -42,19 +42,20 @@ def refuse_partner_contact(person: Person, what: str) -> None:
                         "see them. You can still answer the check-ins sent to you.")
 
 
-async def load_occurrence(services: Services, occurrence_id: int
+async def load_occurrence(services: Services, workspace: Workspace, occurrence_id: int
                           ) -> tuple[Cadence, Occurrence]:
-    """The occurrence and its cadence; a UserError if either is gone (deleted meanwhile)."""
+    """The occurrence and its cadence; a UserError if either is gone (deleted meanwhile),
+    or belongs to another workspace (a button's value comes back from the client)."""
     async with services.db.session() as session:
         occurrence = await cadences.get_occurrence(session, occurrence_id)
         cadence = await cadences.get(session, occurrence.cadence_id) if occurrence else None
-    if occurrence is None or cadence is None:
+    if occurrence is None or cadence is None or cadence.workspace_id != workspace.id:
         raise UserError("That cadence or day no longer exists; it may have been deleted.")
     return cadence, occurrence
 
 
 async def takes_part(services: Services, cadence: Cadence, person: Person) -> bool:
-    return person.id in {someone.id for someone in await participants_of(services, cadence)}
+    return person.id in {member.person.id for member in await participants_of(services, cadence)}
 
 
 async def require_participant(services: Services, cadence: Cadence, person: Person) -> None:
@@ -68,6 +69,6 @@ def require_open(services: Services, cadence: Cadence, occurrence: Occurrence,
     if not is_open(occurrence, services.clock.now()):
         closed = local_clock(services, person, occurrence.closed_at or occurrence.close_at,
                              cadence)
-        raise UserError(f"{cadence.name} for {day_label(occurrence)} closed at {closed} "
+        raise UserError(f"{cadence.name} for {occurrence_label(occurrence)} closed at {closed} "
                         "(your time), so answers can no longer be given or changed. "
                         "Nothing was changed.")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from bot.core.errors import UserError
 from bot.core.forms import FieldKind, Form, FormField
-from bot.core.ids import FormId
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.cadences.access import (
     is_open,
@@ -17,7 +14,9 @@ from handlers.cadences.access import (
     zone_for,
 )
 from handlers.cadences.cards import read_answer_value
-from handlers.cadences.family import Family, family_cadences
+from handlers.cadences.ids import CadenceForm
+from handlers.cadences.kinds import Family
+from handlers.cadences.names import family_cadences
 from handlers.cadences.parsing import questions_of, subjects_of
 from handlers.cadences.summary import schedule_text
 from handlers.common.context import ActionContext, CommandContext, Services
@@ -47,7 +46,7 @@ def answer_form(cadence: Cadence, occurrence: Occurrence, subject_index: int,
                   initial=earlier[index] if index < len(earlier) and earlier[index] else None)
         for index, question in enumerate(questions_of(cadence)))
     title = f"{subject}" if subject else cadence.name
-    return Form(id=FormId.CADENCE_ANSWER, title=title[:TITLE_MAX], fields=fields,
+    return Form(id=CadenceForm.ANSWER, title=title[:TITLE_MAX], fields=fields,
                 submit_label="Update" if earlier else "Post",
                 context={OCCURRENCE_KEY: str(occurrence.id), SUBJECT_KEY: str(subject_index),
                          SUBJECT_NAME_KEY: subject})
@@ -59,7 +58,7 @@ async def earlier_answers(services: Services, occurrence: Occurrence, person: Pe
         answer = await cadences.answer_of(session, occurrence.id or 0, person.id or 0, subject)
     if answer is None or answer.status is not AnswerStatus.ANSWERED:
         return []
-    return [str(item) for item in json.loads(answer.answers or "[]")]
+    return [str(item) for item in answer.answers]
 
 
 def subject_at(cadence: Cadence, index: int) -> str:
@@ -86,7 +85,7 @@ async def answer_pressed(ctx: ActionContext) -> Response:
     except ValueError:
         raise UserError("That button is from an older version of PartnerOps; type the "
                         "command alone to answer.", example="standup") from None
-    cadence, occurrence = await load_occurrence(ctx.services, occurrence_id)
+    cadence, occurrence = await load_occurrence(ctx.services, ctx.workspace, occurrence_id)
     return await open_answer(ctx.services, ctx.person, cadence, occurrence, subject_index)
 
 
@@ -110,7 +109,7 @@ async def answer_now(ctx: CommandContext, family: Family) -> Response:
     now = ctx.services.clock.now()
     mine: list[Cadence] = []
     candidates: list[tuple[Occurrence, Cadence]] = []
-    for cadence in await family_cadences(ctx.services, family):
+    for cadence in await family_cadences(ctx.services, ctx.workspace, family):
         if not await takes_part(ctx.services, cadence, ctx.person):
             continue
         mine.append(cadence)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 from bot.core.cards import Card
 from bot.core.conversation import MessageRef
@@ -17,14 +16,15 @@ from handlers.cadences.answer_form import (
     question_field,
     subject_at,
 )
-from handlers.cadences.cards import answer_card, day_label
-from handlers.cadences.parent import ensure_parent, refresh_parent, report_channel
+from handlers.cadences.cards import answer_card, occurrence_label
+from handlers.cadences.ids import CadenceMessage, delivery
+from handlers.cadences.parent import ensure_parent, refresh_parent, report_channel, scope_of
 from handlers.cadences.parsing import questions_of, subjects_of
 from handlers.common.context import ActionContext, FormContext, Services
-from handlers.common.ledger import deliver_once
+from handlers.common.ledger import Pending, deliver_once
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
-from storage.common.models import Person
+from storage.common.models import Person, Workspace
 from storage.ledger import repository as deliveries
 from storage.ledger.models import DeliveryStatus
 
@@ -51,18 +51,19 @@ async def _remember_reply(services: Services, answer: Answer, message: MessageRe
 async def _reply_posted_before(services: Services, key: str) -> str | None:
     """The reply a crashed run posted but never stored on the answer (found in the ledger)."""
     async with services.db.session() as session:
-        delivery = await deliveries.find(session, key)
-    if delivery is not None and delivery.status is DeliveryStatus.SENT:
-        return delivery.message_id
+        row = await deliveries.find(session, key)
+    if row is not None and row.status is DeliveryStatus.SENT:
+        return row.message_id
     return None
 
 
-async def publish(services: Services, cadence: Cadence, occurrence: Occurrence,
-                  answer: Answer, key: str, card: Card) -> MessageRef | None:
+async def publish(services: Services, cadence: Cadence, workspace: Workspace,
+                  occurrence: Occurrence, answer: Answer, key: str,
+                  card: Card) -> MessageRef | None:
     """Post the answer under the parent exactly once, or update the reply posted earlier.
 
     None when it could not be posted now (the answer itself is saved either way)."""
-    channel = report_channel(cadence)
+    channel = report_channel(cadence, workspace)
     reply_id = answer.reply_message_id or await _reply_posted_before(services, key)
     if reply_id:
         message = MessageRef(channel, reply_id)
@@ -70,15 +71,16 @@ async def publish(services: Services, cadence: Cadence, occurrence: Occurrence,
         if answer.reply_message_id != reply_id:
             await _remember_reply(services, answer, message)
         return message
-    parent = await ensure_parent(services, cadence, occurrence)
+    parent = await ensure_parent(services, cadence, workspace, occurrence)
     if parent is None:
         return None
 
     async def send() -> MessageRef:
         return await services.outbox.post(channel, card, thread=parent, key=key)
 
-    sent = await deliver_once(services, key, "answer", send, occurrence_id=occurrence.id,
-                              person_id=answer.person_id, to=channel)
+    sent = await deliver_once(services, Pending(key, delivery(CadenceMessage.ANSWER),
+                                                cadence.workspace_id, channel, send,
+                                                scope_of(occurrence)))
     if sent is not None:
         await _remember_reply(services, answer, sent)
     return sent
@@ -105,7 +107,8 @@ def _subject(ctx: FormContext, cadence: Cadence, index: int) -> str:
 
 async def answer_submitted(ctx: FormContext) -> Response:
     # Form context comes back from the client: every check is made again.
-    cadence, occurrence = await load_occurrence(ctx.services, _context_int(ctx, OCCURRENCE_KEY))
+    cadence, occurrence = await load_occurrence(ctx.services, ctx.workspace,
+                                                _context_int(ctx, OCCURRENCE_KEY))
     subject_index = _context_int(ctx, SUBJECT_KEY)
     await require_participant(ctx.services, cadence, ctx.person)
     require_open(ctx.services, cadence, occurrence, ctx.person)
@@ -117,25 +120,26 @@ async def answer_submitted(ctx: FormContext) -> Response:
                         example="Finished the Northwind renewal", field=question_field(0))
     async with ctx.services.db.session() as session:
         answer, _ = await cadences.record_answer(
-            session, occurrence_id=occurrence.id or 0, person_id=ctx.person.id or 0,
-            subject=subject, status=AnswerStatus.ANSWERED, answers_json=json.dumps(given),
+            session, occurrence=occurrence, person_id=ctx.person.id or 0,
+            subject=subject, status=AnswerStatus.ANSWERED, answers=given,
             now=ctx.services.clock.now())
     card = answer_card(ctx.person.display_name, subject, questions, given)
     key = answer_key(occurrence.id or 0, ctx.person.id or 0, subject)
-    channel = report_channel(cadence).label
+    channel = report_channel(cadence, ctx.workspace).label
     try:
-        posted = await publish(ctx.services, cadence, occurrence, answer, key, card)
+        posted = await publish(ctx.services, cadence, ctx.workspace, occurrence, answer, key,
+                               card)
     except DeliveryError:
         posted = None
-    await refresh_parent(ctx.services, cadence, occurrence)
+    await refresh_parent(ctx.services, cadence, ctx.workspace, occurrence)
     if posted is None:
         return Reply(f"Thanks, your answers are saved, but I couldn't post them to {channel} "
                      "just now. Answer again to retry; they are kept either way.")
     return Reply(f"Thanks, posted to {channel}.")
 
 
-async def skip_occurrence(services: Services, person: Person, cadence: Cadence,
-                          occurrence: Occurrence) -> int:
+async def skip_occurrence(services: Services, workspace: Workspace, person: Person,
+                          cadence: Cadence, occurrence: Occurrence) -> int:
     """Mark every subject not yet answered as skipped; how many were."""
     async with services.db.session() as session:
         given = await cadences.answers(session, occurrence.id or 0)
@@ -144,11 +148,11 @@ async def skip_occurrence(services: Services, person: Person, cadence: Cadence,
         open_subjects = [subject for subject in subjects_of(cadence) if subject not in answered]
         for subject in open_subjects:
             await cadences.record_answer(
-                session, occurrence_id=occurrence.id or 0, person_id=person.id or 0,
-                subject=subject, status=AnswerStatus.SKIPPED, answers_json="[]",
+                session, occurrence=occurrence, person_id=person.id or 0,
+                subject=subject, status=AnswerStatus.SKIPPED, answers=[],
                 now=services.clock.now())
     if open_subjects:
-        await refresh_parent(services, cadence, occurrence)
+        await refresh_parent(services, cadence, workspace, occurrence)
     return len(open_subjects)
 
 
@@ -157,11 +161,11 @@ async def skip_pressed(ctx: ActionContext) -> Response:
     if not value.isdigit():
         raise UserError("That button is from an older version of PartnerOps; use "
                         "`standup skip` instead.", example="standup skip")
-    cadence, occurrence = await load_occurrence(ctx.services, int(value))
+    cadence, occurrence = await load_occurrence(ctx.services, ctx.workspace, int(value))
     await require_participant(ctx.services, cadence, ctx.person)
     require_open(ctx.services, cadence, occurrence, ctx.person)
-    if not await skip_occurrence(ctx.services, ctx.person, cadence, occurrence):
-        return Reply(f"You already answered {cadence.name} for {day_label(occurrence)}; "
+    if not await skip_occurrence(ctx.services, ctx.workspace, ctx.person, cadence, occurrence):
+        return Reply(f"You already answered {cadence.name} for {occurrence_label(occurrence)}; "
                      "your answers stay as they are.")
-    return Reply(f"Skipped {cadence.name} for {day_label(occurrence)}. No reminder will come; "
-                 "you can still answer until it closes.")
+    return Reply(f"Skipped {cadence.name} for {occurrence_label(occurrence)}. No reminder will "
+                 "come; you can still answer until it closes.")

@@ -5,21 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Fields, Text
-from bot.core.ids import ActionId
-from storage.cadences.models import Cadence, CadenceKind, Occurrence
-
-# The command that manages each kind (objective reviews live under /checkin for now).
-COMMAND_OF_KIND = {
-    CadenceKind.STANDUP: "standup",
-    CadenceKind.CHECKIN: "checkin",
-    CadenceKind.OBJECTIVE_REVIEW: "checkin",
-}
-
-KIND_LABEL = {
-    CadenceKind.STANDUP: "standup",
-    CadenceKind.CHECKIN: "partner check-in",
-    CadenceKind.OBJECTIVE_REVIEW: "objective review",
-}
+from bot.core.dates import day_label
+from handlers.cadences.ids import CadenceAction
+from handlers.cadences.kinds import family_of, kind_label
+from storage.cadences.models import Cadence, Occurrence
 
 
 def answer_value(occurrence_id: int, subject_index: int = 0) -> str:
@@ -33,36 +22,36 @@ def read_answer_value(value: str) -> tuple[int, int]:
     return int(occurrence), int(subject or 0)
 
 
-def day_label(occurrence: Occurrence) -> str:
-    return f"{occurrence.local_date:%a %d %b %Y}"
+def occurrence_label(occurrence: Occurrence) -> str:
+    return day_label(occurrence.local_date)
 
 
 def _answer_buttons(occurrence: Occurrence, subjects: list[str]) -> Actions:
     buttons = [
-        Button(f"Answer for {subject}" if subject else "Answer", ActionId.CADENCE_ANSWER,
+        Button(f"Answer for {subject}" if subject else "Answer", CadenceAction.ANSWER,
                answer_value(occurrence.id or 0, index), ButtonStyle.PRIMARY)
         for index, subject in enumerate(subjects)
     ]
-    buttons.append(Button("Skip today", ActionId.CADENCE_SKIP, str(occurrence.id)))
+    buttons.append(Button("Skip today", CadenceAction.SKIP, str(occurrence.id)))
     return Actions(tuple(buttons))
 
 
 def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
                 questions: list[str], closes_at_local: str) -> Card:
-    kind = KIND_LABEL[cadence.kind]
+    kind = kind_label(cadence.kind)
     about = f" about {len(subjects)} partners" if subjects != [""] else ""
     channel = f"#{cadence.report_channel_name}" if cadence.report_channel_name \
         else "the report channel"
     return Card(
         summary=f"Time for your {kind}: {cadence.name}",
-        title=f"{cadence.name}: {day_label(occurrence)}",
+        title=f"{cadence.name}: {occurrence_label(occurrence)}",
         blocks=(
             Text(f"Time for your {kind}{about}. {len(questions)} short questions; answers go "
                  f"to {channel}."),
             _answer_buttons(occurrence, subjects),
             # No code marks: Teams cards show them literally.
             Context(f"Open until {closes_at_local}. Away for a while? Tell me with "
-                    f"{COMMAND_OF_KIND[cadence.kind]} ooo until 2026-12-24."),
+                    f"{family_of(cadence.kind).command} ooo until 2026-12-24."),
         ),
     )
 
@@ -73,7 +62,7 @@ def reminder_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
         summary=f"Reminder: {cadence.name} is still waiting for you",
         title=f"Reminder: {cadence.name}",
         blocks=(
-            Text(f"Your answers for {day_label(occurrence)} are still open until "
+            Text(f"Your answers for {occurrence_label(occurrence)} are still open until "
                  f"{closes_at_local}."),
             _answer_buttons(occurrence, subjects),
         ),
@@ -108,11 +97,11 @@ def report_card(cadence: Cadence, occurrence: Occurrence, attendance: Attendance
     total = len(attendance.answered) + len(attendance.skipped) + len(attendance.waiting)
     state = "closed" if closed else "open: answers arrive in the thread"
     return Card(
-        summary=f"{cadence.name} for {day_label(occurrence)}: "
+        summary=f"{cadence.name} for {occurrence_label(occurrence)}: "
                 f"{len(attendance.answered)} of {total} answered",
-        title=f"{cadence.name}: {day_label(occurrence)}",
+        title=f"{cadence.name}: {occurrence_label(occurrence)}",
         blocks=(Fields(tuple(rows)),
-                Context(f"{KIND_LABEL[cadence.kind].capitalize()} · {state}")),
+                Context(f"{kind_label(cadence.kind).capitalize()} · {state}")),
     )
 
 

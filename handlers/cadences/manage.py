@@ -5,13 +5,8 @@ from __future__ import annotations
 from bot.core.cards import Card, Context, Fields
 from bot.core.responses import Reply, Response
 from handlers.cadences.access import refuse_partner_contact
-from handlers.cadences.family import (
-    Family,
-    family_cadences,
-    kind_label,
-    name_argument,
-    named_cadence,
-)
+from handlers.cadences.kinds import Family, kind_label
+from handlers.cadences.names import family_cadences, name_argument, named_cadence
 from handlers.cadences.parent import report_channel
 from handlers.cadences.summary import participants_text, schedule_text, state_text
 from handlers.common.context import CommandContext
@@ -20,7 +15,7 @@ from storage.cadences import repository as cadences
 
 async def list_cadences(ctx: CommandContext, family: Family) -> Response:
     refuse_partner_contact(ctx.person, family.plural.capitalize())
-    found = await family_cadences(ctx.services, family)
+    found = await family_cadences(ctx.services, ctx.workspace, family)
     if not found:
         return Reply(f"No {family.plural} are set up yet. An admin can start one with "
                      f"`{family.command} setup`.")
@@ -30,7 +25,7 @@ async def list_cadences(ctx: CommandContext, family: Family) -> Response:
             named = len(await cadences.participants(session, cadence.id or 0))
             kind = f"{kind_label(cadence.kind)} · " if len(family.kinds) > 1 else ""
             rows.append((cadence.name, f"{kind}{schedule_text(cadence)} · "
-                                       f"{report_channel(cadence).label} · "
+                                       f"{report_channel(cadence, ctx.workspace).label} · "
                                        f"{participants_text(cadence, named)} · "
                                        f"{state_text(cadence)}"))
     return Reply(Card(summary=f"{len(found)} {family.plural}",
@@ -42,7 +37,8 @@ async def list_cadences(ctx: CommandContext, family: Family) -> Response:
 
 async def _set_paused(ctx: CommandContext, family: Family, paused: bool) -> Response:
     word = "pause" if paused else "resume"
-    cadence = await named_cadence(ctx.services, family, name_argument(ctx.args), word)
+    cadence = await named_cadence(ctx.services, ctx.workspace, family,
+                                  name_argument(ctx.args), word)
     if cadence.paused == paused:
         return Reply(f"{cadence.name} is already {state_text(cadence)}.")
     async with ctx.services.db.session() as session:
@@ -74,7 +70,8 @@ async def delete(ctx: CommandContext, family: Family) -> Response:
     words = ctx.args.split()
     confirmed = len(words) > 1 and words[-1].lower() == CONFIRM
     typed = " ".join(words[:-1]) if confirmed else ctx.args
-    cadence = await named_cadence(ctx.services, family, name_argument(typed), "delete")
+    cadence = await named_cadence(ctx.services, ctx.workspace, family,
+                                  name_argument(typed), "delete")
     if not confirmed:
         async with ctx.services.db.session() as session:
             days = await cadences.count_occurrences(session, cadence.id or 0)

@@ -3,32 +3,44 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.errors import DeliveryError
 from handlers.cadences.cards import Attendance, report_card
+from handlers.cadences.ids import CadenceMessage, delivery
 from handlers.cadences.participants import participants_of
 from handlers.common.context import Services
-from handlers.common.ledger import deliver_once
+from handlers.common.ledger import Pending, deliver_once
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, Occurrence
-from storage.ledger import repository as deliveries
+from storage.common.models import Workspace
+from storage.ledger import repository as ledger
 from storage.ledger.models import DeliveryStatus
 
+SendOnce = Callable[[Pending], Awaitable[MessageRef | None]]
 
-def report_channel(cadence: Cadence) -> ConversationRef:
+
+def report_channel(cadence: Cadence, workspace: Workspace) -> ConversationRef:
     return ConversationRef(Platform(cadence.platform), cadence.report_channel_id,
-                           ConversationKind.CHANNEL, cadence.report_channel_name)
+                           ConversationKind.CHANNEL, cadence.report_channel_name,
+                           workspace.external_id or "")
 
 
-def parent_message(cadence: Cadence, occurrence: Occurrence) -> MessageRef | None:
+def scope_of(occurrence: Occurrence) -> str:
+    """What the ledger rows of an occurrence's messages belong to."""
+    return f"occurrence:{occurrence.id}"
+
+
+def parent_message(cadence: Cadence, workspace: Workspace,
+                   occurrence: Occurrence) -> MessageRef | None:
     if not occurrence.report_message_id:
         return None
-    return MessageRef(report_channel(cadence), occurrence.report_message_id)
+    return MessageRef(report_channel(cadence, workspace), occurrence.report_message_id)
 
 
 async def attendance(services: Services, cadence: Cadence, occurrence: Occurrence) -> Attendance:
-    everyone = await participants_of(services, cadence)
+    everyone = [member.person for member in await participants_of(services, cadence)]
     async with services.db.session() as session:
         given = await cadences.answers(session, occurrence.id or 0)
         away = await cadences.absent_on(session, [p.id or 0 for p in everyone],
@@ -48,30 +60,37 @@ async def attendance(services: Services, cadence: Cadence, occurrence: Occurrenc
     return result
 
 
-async def ensure_parent(services: Services, cadence: Cadence,
-                        occurrence: Occurrence) -> MessageRef | None:
-    """The parent message, posted once per occurrence however often this is called."""
-    existing = parent_message(cadence, occurrence)
+async def ensure_parent(services: Services, cadence: Cadence, workspace: Workspace,
+                        occurrence: Occurrence, *,
+                        send_once: SendOnce | None = None) -> MessageRef | None:
+    """The parent message, posted once per occurrence however often this is called.
+
+    `send_once` is run-due's (counted in its report, under its lease); by default the
+    message is sent under this process's own lease.
+    """
+    existing = parent_message(cadence, workspace, occurrence)
     if existing is not None:
         return existing
     card = report_card(cadence, occurrence, await attendance(services, cadence, occurrence),
                        closed=False)
-    key, channel = f"parent:{occurrence.id}", report_channel(cadence)
-    posted = await deliver_once(
-        services, key, "parent", lambda: services.outbox.post(channel, card, key=key),
-        occurrence_id=occurrence.id, to=channel)
+    key, channel = f"parent:{occurrence.id}", report_channel(cadence, workspace)
+    pending = Pending(key, delivery(CadenceMessage.PARENT), cadence.workspace_id, channel,
+                      lambda: services.outbox.post(channel, card, key=key),
+                      scope_of(occurrence))
+    posted = await (send_once(pending) if send_once is not None
+                    else deliver_once(services, pending))
     if posted is None:
         # Another run posted it, or a crash left it recorded only in the ledger.
         async with services.db.session() as session:
             fresh = await cadences.get_occurrence(session, occurrence.id or 0)
-            recorded = await deliveries.find(session, key)
+            recorded = await ledger.find(session, key)
             if fresh is not None and not fresh.report_message_id and recorded is not None \
                     and recorded.status is DeliveryStatus.SENT and recorded.message_id:
                 fresh.report_message_id = recorded.message_id
                 session.add(fresh)
         if fresh is not None and fresh.report_message_id:
             occurrence.report_message_id = fresh.report_message_id
-        return parent_message(cadence, fresh) if fresh else None
+        return parent_message(cadence, workspace, fresh) if fresh else None
     async with services.db.session() as session:
         stored = await cadences.get_occurrence(session, occurrence.id or 0)
         if stored is not None:
@@ -81,10 +100,10 @@ async def ensure_parent(services: Services, cadence: Cadence,
     return posted
 
 
-async def refresh_parent(services: Services, cadence: Cadence, occurrence: Occurrence, *,
-                         closed: bool = False) -> None:
+async def refresh_parent(services: Services, cadence: Cadence, workspace: Workspace,
+                         occurrence: Occurrence, *, closed: bool = False) -> None:
     """Show current attendance on the parent message (best effort: answers are safe)."""
-    parent = parent_message(cadence, occurrence)
+    parent = parent_message(cadence, workspace, occurrence)
     if parent is None:
         return
     card = report_card(cadence, occurrence, await attendance(services, cadence, occurrence),

@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from storage.cadences.models import Cadence, CadenceKind
+from handlers.cadences.kinds import KINDS
+from storage.cadences.models import Cadence
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKEND = frozenset({5, 6})  # Saturday and Sunday, as date.weekday() numbers them
-
-DEFAULT_QUESTIONS: dict[CadenceKind, tuple[str, ...]] = {
-    CadenceKind.STANDUP: (
-        "What did you get done since last time?",
-        "What are you working on today?",
-        "Anything blocking you?",
-    ),
-    CadenceKind.CHECKIN: (
-        "Health (green / amber / red)?",
-        "When did you last talk to them?",
-        "What is the next step?",
-        "Any blockers?",
-        "Progress on their objectives?",
-    ),
-    CadenceKind.OBJECTIVE_REVIEW: (
-        "Progress on your partners' objectives since last time?",
-        "Which objective is at risk, and why?",
-    ),
-}
-
 
 def _day(name: str) -> int:
     key = name.strip().lower()[:3]
@@ -83,20 +62,12 @@ def parse_country(text: str) -> str | None:
     return code
 
 
-def known_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
 def questions_of(cadence: Cadence) -> list[str]:
-    stored = json.loads(cadence.questions or "[]")
-    return [str(item) for item in stored] or list(DEFAULT_QUESTIONS[cadence.kind])
+    return [str(item) for item in cadence.questions] or list(
+        KINDS[cadence.kind].default_questions)
 
 
 def subjects_of(cadence: Cadence) -> list[str]:
     """What each participant answers about: the partners of a check-in, else one "" subject."""
-    stored = [str(item) for item in json.loads(cadence.subjects or "[]")]
-    return stored if cadence.kind is CadenceKind.CHECKIN and stored else [""]
+    stored = [str(item) for item in cadence.subjects]
+    return stored if KINDS[cadence.kind].about_partners and stored else [""]

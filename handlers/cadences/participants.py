@@ -4,34 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.conversation import Actor, Platform
+from bot.core.dates import known_zone
 from handlers.common.context import Services
-from handlers.common.identity import IDENTITY_COLUMNS, resolve_person
+from handlers.common.identity import resolve_person
 from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence
-from storage.common import people
-from storage.common.models import Person, Role
+from storage.common import people, workspaces
+from storage.common.models import Person, Role, Workspace
+from storage.common.people import Member
 
 log = logging.getLogger(__name__)
 
 PROFILE_LOOKUPS_AT_ONCE = 8
-
-
-def platform_user_id(person: Person, platform: Platform) -> str | None:
-    """The person's user id on `platform`, where the bot can message them."""
-    return getattr(person, IDENTITY_COLUMNS[platform].value)
-
-
-def _usable(zone: str | None) -> bool:
-    if not zone:
-        return False
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def zone_of(person: Person, services: Services, cadence: Cadence | None = None) -> str:
@@ -41,8 +27,8 @@ def zone_of(person: Person, services: Services, cadence: Cadence | None = None) 
     cannot stop a cadence for everyone.
     """
     for zone in (person.timezone, cadence.timezone if cadence else None):
-        if _usable(zone):
-            return zone  # type: ignore[return-value]
+        if zone and known_zone(zone):
+            return zone
     return services.config.default_timezone
 
 
@@ -51,42 +37,55 @@ def _internal(person: Person) -> bool:
     return person.role is not Role.PARTNER_CONTACT and not person.is_external
 
 
-async def _learn_profiles(services: Services, platform: Platform,
-                          newcomers: list[Person]) -> list[Person]:
+async def _learn_profiles(services: Services, workspace: Workspace, platform: Platform,
+                          newcomers: list[Member]) -> dict[int, Person]:
     """Names and zones of channel members seen for the first time, from the directory."""
     if platform not in services.profiles or not newcomers:
-        return newcomers
+        return {}
     gate = asyncio.Semaphore(PROFILE_LOOKUPS_AT_ONCE)
 
-    async def learn(person: Person) -> Person:
+    async def learn(member: Member) -> Person:
         async with gate:
-            return await resolve_person(services, Actor(platform, platform_user_id(person,
-                                                                                  platform) or ""))
+            return await resolve_person(services, workspace, Actor(
+                platform, member.user_id, workspace=workspace.external_id or ""))
 
-    return list(await asyncio.gather(*(learn(person) for person in newcomers)))
+    learned = await asyncio.gather(*(learn(member) for member in newcomers))
+    return {person.id or 0: person for person in learned}
 
 
 async def _channel_members(services: Services, cadence: Cadence,
-                           platform: Platform) -> list[Person]:
+                           platform: Platform) -> list[Member]:
     directory = services.channels.get(platform)
     if not cadence.participant_channel_id or directory is None:
         return []
-    member_ids = await directory.members(cadence.participant_channel_id)
     async with services.db.session() as session:
-        members = await people.get_or_create_many(session, IDENTITY_COLUMNS[platform],
-                                                  member_ids, now=services.clock.now())
-    fresh = [person for person in members if person.profile_synced_at is None]
-    learned = {person.id: person for person in await _learn_profiles(services, platform, fresh)}
-    return [learned.get(person.id, person) for person in members if _internal(
-        learned.get(person.id, person))]
+        workspace = await workspaces.get(session, cadence.workspace_id)
+    if workspace is None:
+        return []
+    member_ids = await directory.members(cadence.participant_channel_id,
+                                         workspace.external_id or "")
+    async with services.db.session() as session:
+        found = await people.get_or_create_many(session, cadence.workspace_id, platform.value,
+                                                member_ids, now=services.clock.now())
+    members = [Member(person, user_id) for person, user_id in zip(found, dict.fromkeys(
+        member_ids), strict=True)]
+    fresh = [member for member in members if member.person.profile_synced_at is None]
+    learned = await _learn_profiles(services, workspace, platform, fresh)
+    members = [Member(learned.get(member.person.id or 0, member.person), member.user_id)
+               for member in members]
+    return [member for member in members if _internal(member.person)]
 
 
-async def participants_of(services: Services, cadence: Cadence) -> list[Person]:
-    """Named participants and current internal members of the participant channel, once."""
-    async with services.db.session() as session:
-        named = list(await cadences.participants(session, cadence.id or 0))
+async def participants_of(services: Services, cadence: Cadence) -> list[Member]:
+    """Named participants and current internal members of the participant channel, once,
+    each with the user id the bot reaches them by on the cadence's platform."""
     platform = Platform(cadence.platform)
+    async with services.db.session() as session:
+        named_ids = [person.id or 0 for person in
+                     await cadences.participants(session, cadence.id or 0)]
+        named = await people.members(session, named_ids, platform.value)
     channel_people = await _channel_members(services, cadence, platform)
-    everyone = {person.id: person for person in [*named, *channel_people]}
-    return [person for person in everyone.values()
-            if platform_user_id(person, platform) is not None]
+    everyone: dict[int, Member] = {}
+    for member in [*named, *channel_people]:
+        everyone.setdefault(member.person.id or 0, member)
+    return list(everyone.values())

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from datetime import date
 
 from bot.core.cards import Block, Card, Context, Divider, Fields, Text
+from bot.core.dates import day_label
 from bot.core.errors import UserError
+from bot.core.requests import split_words
 from bot.core.responses import Reply, Response
 from handlers.cadences.access import is_open, local_today, refuse_partner_contact
-from handlers.cadences.cards import day_label
-from handlers.cadences.family import Family, family_cadences, find_named, kind_label, words_of
+from handlers.cadences.cards import occurrence_label
 from handlers.cadences.history import latest_occurrence, status_of, streaks
+from handlers.cadences.kinds import KINDS, Family, kind_label
+from handlers.cadences.names import family_cadences, find_named
 from handlers.cadences.parsing import questions_of, subjects_of
 from handlers.cadences.participants import participants_of
 from handlers.common.context import CommandContext, Services
 from storage.cadences import repository as cadences
-from storage.cadences.models import Answer, AnswerStatus, Cadence, CadenceKind, Occurrence
-from storage.common.models import Person
+from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
+from storage.common import people
+from storage.common.models import Person, Workspace
 
 DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
@@ -34,10 +37,10 @@ def _split_date(words: list[str], family: Family) -> tuple[str, date | None]:
                         example=family.example("report 2026-11-23")) from None
 
 
-async def _by_partner(services: Services, family: Family, name: str
+async def _by_partner(services: Services, workspace: Workspace, family: Family, name: str
                       ) -> tuple[Cadence, str] | None:
-    for cadence in await family_cadences(services, family):
-        if cadence.kind is not CadenceKind.CHECKIN:
+    for cadence in await family_cadences(services, workspace, family):
+        if not KINDS[cadence.kind].about_partners:
             continue
         match = next((subject for subject in subjects_of(cadence)
                       if subject and subject.lower() == name.lower()), None)
@@ -46,9 +49,10 @@ async def _by_partner(services: Services, family: Family, name: str
     return None
 
 
-async def _target(services: Services, family: Family, name: str) -> tuple[Cadence, str | None]:
+async def _target(services: Services, workspace: Workspace, family: Family,
+                  name: str) -> tuple[Cadence, str | None]:
     """The cadence to report on, and the partner to narrow it to (check-ins)."""
-    every = await family_cadences(services, family)
+    every = await family_cadences(services, workspace, family)
     names = ", ".join(cadence.name for cadence in every)
     if not every:
         raise UserError(f"No {family.plural} are set up yet, so there is nothing to report. "
@@ -58,13 +62,13 @@ async def _target(services: Services, family: Family, name: str) -> tuple[Cadenc
             return every[0], None
         raise UserError(f"Which one? {family.plural.capitalize()}: {names}.",
                         example=family.example(f"report {every[0].name}"))
-    cadence = await find_named(services, family, name)
+    cadence = await find_named(services, workspace, family, name)
     if cadence is not None:
         return cadence, None
-    if family.kind is CadenceKind.CHECKIN and (found := await _by_partner(services, family,
-                                                                          name)):
+    if family.reports_by_partner and (found := await _by_partner(services, workspace, family,
+                                                                 name)):
         return found
-    partners = " or a partner" if family.kind is CadenceKind.CHECKIN else ""
+    partners = " or a partner" if family.reports_by_partner else ""
     raise UserError(f"There is no {family.noun} called '{name}'. Name one of: {names}"
                     f"{partners}.", example=family.example(f"report {every[0].name}"))
 
@@ -81,7 +85,7 @@ async def _occurrence(ctx: CommandContext, family: Family, cadence: Cadence,
     async with ctx.services.db.session() as session:
         found = await cadences.occurrence(session, cadence.id or 0, day)
     if found is None:
-        raise UserError(f"{cadence.name} did not run on {day:%a %d %b %Y} (not one of its "
+        raise UserError(f"{cadence.name} did not run on {day_label(day)} (not one of its "
                         "days, a holiday, or paused).",
                         example=family.example(f"report {cadence.name} "
                                                f"{latest.local_date:%Y-%m-%d}"))
@@ -91,11 +95,12 @@ async def _occurrence(ctx: CommandContext, family: Family, cadence: Cadence,
 async def _people(services: Services, cadence: Cadence, given: Sequence[Answer]
                   ) -> list[Person]:
     """Today's participants, plus anyone who answered and has left the cadence since."""
-    everyone = {person.id: person for person in await participants_of(services, cadence)}
+    everyone = {member.person.id: member.person
+                for member in await participants_of(services, cadence)}
     async with services.db.session() as session:
         for answer in given:
             if answer.person_id not in everyone:
-                gone = await session.get(Person, answer.person_id)
+                gone = await people.get(session, answer.person_id)
                 if gone is not None:
                     everyone[gone.id] = gone
     return list(everyone.values())
@@ -104,7 +109,7 @@ async def _people(services: Services, cadence: Cadence, given: Sequence[Answer]
 def _answer_text(person: Person, answer: Answer, questions: list[str]) -> Text:
     heading = f"{person.display_name} about {answer.subject}" if answer.subject \
         else person.display_name
-    given = [str(item) for item in json.loads(answer.answers or "[]")]
+    given = [str(item) for item in answer.answers]
     lines = [heading]
     for question, reply in zip(questions, given, strict=False):
         lines.append(f"• {question}")
@@ -149,15 +154,15 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
         blocks.append(Divider())
         blocks.extend(_answer_text(names[answer.person_id], answer, questions)
                       for answer in shown)
-    return Card(summary=f"{cadence.name}{about} on {day_label(occurrence)}: "
+    return Card(summary=f"{cadence.name}{about} on {occurrence_label(occurrence)}: "
                         f"{counted['answered']} of {len(everyone)} answered",
-                title=f"{cadence.name}{about}: {day_label(occurrence)}",
+                title=f"{cadence.name}{about}: {occurrence_label(occurrence)}",
                 blocks=tuple(blocks))
 
 
 async def report(ctx: CommandContext, family: Family) -> Response:
     refuse_partner_contact(ctx.person, f"{family.noun.capitalize()} reports")
-    name, day = _split_date(words_of(ctx.args), family)
-    cadence, partner = await _target(ctx.services, family, name)
+    name, day = _split_date(split_words(ctx.args), family)
+    cadence, partner = await _target(ctx.services, ctx.workspace, family, name)
     occurrence = await _occurrence(ctx, family, cadence, day)
     return Reply(await report_card(ctx.services, cadence, occurrence, partner))

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import json
-
-from sqlalchemy.exc import IntegrityError
+from dataclasses import replace
 
 from bot.core.conversation import Actor, Platform
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import OpenForm, Reply, Response
-from handlers.cadences.family import Family, family_named, name_argument, named_cadence
+from handlers.cadences.kinds import Family, family_named
+from handlers.cadences.names import name_argument, named_cadence
 from handlers.cadences.parsing import format_days
-from handlers.cadences.participants import platform_user_id
 from handlers.cadences.setup_form import (
     CADENCE_KEY,
     FAMILY_KEY,
@@ -23,12 +21,12 @@ from handlers.cadences.setup_form import (
 )
 from handlers.cadences.setup_read import Draft, read_draft
 from handlers.cadences.summary import summary_card
-from handlers.common.context import CommandContext, FormContext, Services
-from handlers.common.identity import IDENTITY_COLUMNS, resolve_person
+from handlers.common.context import CommandContext, FormContext, Services, conversation_in
+from handlers.common.identity import resolve_person
 from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence
 from storage.common import people
-from storage.common.models import Person, Role
+from storage.common.models import Person, Role, Workspace
 
 
 async def open_setup(ctx: CommandContext, family: Family) -> Response:
@@ -45,29 +43,28 @@ def _same_platform(cadence: Cadence, platform: Platform, family: Family) -> None
 
 
 async def open_edit(ctx: CommandContext, family: Family) -> Response:
-    cadence = await named_cadence(ctx.services, family, name_argument(ctx.args), "edit")
+    cadence = await named_cadence(ctx.services, ctx.workspace, family, name_argument(ctx.args),
+                                  "edit")
     _same_platform(cadence, ctx.platform, family)
     async with ctx.services.db.session() as session:
         named = await cadences.participants(session, cadence.id or 0)
-    ids = [picker_id for person in named if (picker_id := _picker_id(person, ctx.platform))]
+        members = await people.members(session, [person.id or 0 for person in named],
+                                       ctx.platform.value)
+    picker = ctx.services.pickers.get(ctx.platform)
+    ids = [picker.shown_as(member.user_id, member.directory_id) if picker else member.user_id
+           for member in members]
     return OpenForm(setup_form(family, initial=initial_values(cadence, ids),
                                cadence_id=cadence.id))
 
 
-def _picker_id(person: Person, platform: Platform) -> str | None:
-    """How the platform's people picker names a person: Teams' picker speaks Entra ids."""
-    if platform is Platform.TEAMS and person.teams_aad_object_id:
-        return person.teams_aad_object_id
-    return platform_user_id(person, platform)
-
-
-async def _editing(services: Services, submission_context: dict[str, str]) -> Cadence | None:
+async def _editing(services: Services, workspace: Workspace,
+                   submission_context: dict[str, str]) -> Cadence | None:
     raw = submission_context.get(CADENCE_KEY)
     if raw is None:
         return None
     async with services.db.session() as session:
         cadence = await cadences.get(session, int(raw)) if raw.isdigit() else None
-    if cadence is None:
+    if cadence is None or cadence.workspace_id != workspace.id:
         raise UserError("That cadence was deleted while the form was open; nothing was saved.")
     return cadence
 
@@ -102,37 +99,37 @@ def _apply(cadence: Cadence, draft: Draft) -> None:
     cadence.reminder_minutes = draft.reminder_minutes
     cadence.skip_weekends = draft.skip_weekends
     cadence.holiday_country = draft.holiday_country
-    cadence.questions = json.dumps(list(draft.questions))
-    cadence.subjects = json.dumps(list(draft.partners))
+    cadence.questions = list(draft.questions)
+    cadence.subjects = list(draft.partners)
 
 
-async def _save(services: Services, draft: Draft, person: Person,
+async def _save(services: Services, workspace: Workspace, draft: Draft, person: Person,
                 editing: Cadence | None) -> Cadence:
     now = services.clock.now()
-    column = IDENTITY_COLUMNS[draft.report_channel.platform]
+    platform = draft.report_channel.platform.value
     try:
         async with services.db.session() as session:
             cadence = await cadences.get(session, editing.id or 0) if editing else Cadence(
-                name=draft.name, kind=draft.kind, platform="", report_channel_id="",
-                questions="[]", created_by_id=person.id, created_at=now, updated_at=now)
+                workspace_id=workspace.id or 0, name=draft.name, kind=draft.kind, platform="",
+                report_channel_id="", created_by_id=person.id, created_at=now, updated_at=now)
             if cadence is None:
                 raise UserError("That cadence was deleted while the form was open; nothing "
                                 "was saved.")
             _apply(cadence, draft)
             cadence.updated_at = now
             await cadences.save(session, cadence)
-            members = [(await people.get_or_create(session, column, user_id, now=now))[0]
-                       for user_id in draft.participant_ids]
+            members = await people.get_or_create_many(session, workspace.id or 0, platform,
+                                                      draft.participant_ids, now=now)
             await cadences.set_participants(session, cadence.id or 0,
                                             [member.id or 0 for member in members])
-    except IntegrityError as exc:  # a cadence of that name was saved meanwhile
+    except cadences.NameTaken as exc:  # a cadence of that name was saved meanwhile
         raise UserError(f"There is already a cadence called '{draft.name}'; names are unique "
                         "(whatever the case). Choose another.", example=f"{draft.name} 2",
                         field=NAME) from exc
     return cadence
 
 
-async def _learn_profiles(services: Services, draft: Draft) -> None:
+async def _learn_profiles(services: Services, workspace: Workspace, draft: Draft) -> None:
     """Names and time zones of people picked in the form, from the platform's directory."""
     platform = draft.report_channel.platform
     if platform not in services.profiles:
@@ -141,7 +138,8 @@ async def _learn_profiles(services: Services, draft: Draft) -> None:
 
     async def learn(user_id: str) -> None:
         async with gate:
-            await resolve_person(services, Actor(platform, user_id))
+            await resolve_person(services, workspace, Actor(
+                platform, user_id, workspace=workspace.external_id or ""))
 
     await asyncio.gather(*(learn(user_id) for user_id in draft.participant_ids))
 
@@ -152,23 +150,28 @@ async def setup_submitted(ctx: FormContext) -> Response:
         raise UserError("Only admins can set up cadences. Ask an admin, or see who you are "
                         "with `partnerops whoami`.", example="partnerops whoami")
     family = family_named(ctx.submission.context.get(FAMILY_KEY, ""))
-    editing = await _editing(ctx.services, ctx.submission.context)
+    editing = await _editing(ctx.services, ctx.workspace, ctx.submission.context)
     if editing is not None:
         _same_platform(editing, ctx.submission.conversation.platform, family)
 
     async def name_taken(name: str) -> bool:
         async with ctx.services.db.session() as session:
-            other = await cadences.by_name(session, name)
+            other = await cadences.by_name(session, ctx.workspace.id or 0, name)
         return other is not None and (editing is None or other.id != editing.id)
 
-    async def known_person(picked: str) -> str | None:
-        async with ctx.services.db.session() as session:
-            return await people.teams_user_id_of(session, picked)
+    picker = ctx.services.pickers.get(ctx.platform)
 
-    draft = await read_draft(ctx.submission, family, name_taken, known_person=known_person)
+    async def user_ids(picked: list[str]) -> list[str | None]:
+        assert picker is not None
+        return await picker.user_ids(ctx.workspace.external_id or "", picked)
+
+    draft = await read_draft(ctx.submission, family, name_taken,
+                             user_ids=user_ids if picker is not None else None)
+    draft = replace(draft, report_channel=conversation_in(ctx.workspace, draft.report_channel))
     await _announce(ctx.services, draft, ctx.person, editing)
-    cadence = await _save(ctx.services, draft, ctx.person, editing)
-    await _learn_profiles(ctx.services, draft)
+    cadence = await _save(ctx.services, ctx.workspace, draft, ctx.person, editing)
+    await _learn_profiles(ctx.services, ctx.workspace, draft)
     ctx.services.schedule_changed()
-    card = summary_card(cadence, len(draft.participant_ids), created=editing is None)
+    card = summary_card(cadence, ctx.workspace, len(draft.participant_ids),
+                        created=editing is None)
     return Reply(card)

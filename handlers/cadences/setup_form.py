@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from bot.core.forms import HERE, FieldKind, Form, FormField, Option
-from bot.core.ids import FormId
-from handlers.cadences.family import Family, kind_label
+from handlers.cadences.ids import CadenceForm
+from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.parsing import DAY_NAMES, format_days, parse_days, questions_of
-from storage.cadences.models import Cadence, CadenceKind
+from storage.cadences.models import Cadence
 
 NAME = "name"
 KIND = "kind"
@@ -44,8 +43,7 @@ def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
     noun = family.noun
     fields = [
         FormField(NAME, "Name", max_length=NAME_MAX, initial=initial.get(NAME),
-                  placeholder="Daily standup" if family.kind is CadenceKind.STANDUP
-                  else "Weekly partner check-in"),
+                  placeholder=family.example_name),
         FormField(REPORT_CHANNEL, "Report channel", kind=FieldKind.CHANNEL,
                   initial=initial.get(REPORT_CHANNEL),
                   hint=f"Answers go there, one thread a day (`{HERE}`: this conversation)."),
@@ -74,12 +72,13 @@ def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
                   required=False, initial=initial.get(QUESTIONS),
                   hint=f"Empty gives the usual {noun} questions."),
     ]
-    if family.kind is CadenceKind.CHECKIN:
+    if len(family.kinds) > 1:
         fields.insert(1, FormField(
             KIND, "Kind", kind=FieldKind.SELECT,
             options=tuple(Option(kind.value, kind_label(kind).capitalize())
                           for kind in family.kinds),
             initial=initial.get(KIND, family.kind.value)))
+    if any(KINDS[kind].about_partners for kind in family.kinds):
         fields.append(FormField(
             PARTNERS, "Partners, one per line", kind=FieldKind.MULTILINE, required=False,
             initial=initial.get(PARTNERS), placeholder="Northwind Traders",
@@ -97,11 +96,11 @@ def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
 def setup_form(family: Family, *, initial: Mapping[str, str] | None = None,
                cadence_id: int | None = None) -> Form:
     """The form for a new cadence, or for editing cadence `cadence_id` with `initial` values."""
-    context = {FAMILY_KEY: family.kind.value}
+    context = {FAMILY_KEY: family.command}
     if cadence_id is not None:
         context[CADENCE_KEY] = str(cadence_id)
     verb = "Edit" if cadence_id is not None else "New"
-    return Form(id=FormId.CADENCE_SETUP, title=f"{verb} {family.noun}",
+    return Form(id=CadenceForm.SETUP, title=f"{verb} {family.noun}",
                 fields=tuple(_fields(family, initial or {})),
                 submit_label="Save" if cadence_id is not None else "Set up", context=context)
 
@@ -122,7 +121,7 @@ def initial_values(cadence: Cadence, participant_ids: list[str]) -> dict[str, st
     optional = {
         PARTICIPANTS: ",".join(participant_ids),
         PARTICIPANT_CHANNEL: cadence.participant_channel_id or "",
-        PARTNERS: "\n".join(str(item) for item in json.loads(cadence.subjects or "[]")),
+        PARTNERS: "\n".join(str(item) for item in cadence.subjects),
         COUNTRY: cadence.holiday_country or "",
         TIMEZONE: cadence.timezone or "",
     }

@@ -6,14 +6,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import time
 
-from bot.core.conversation import ConversationKind, ConversationRef, Platform
+from bot.core.conversation import ConversationKind, ConversationRef
+from bot.core.dates import known_zone
 from bot.core.errors import UserError
 from bot.core.forms import HERE, Submission
-from handlers.cadences.family import Family
+from handlers.cadences.kinds import KINDS, Family
 from handlers.cadences.parsing import (
-    DEFAULT_QUESTIONS,
     WEEKEND,
-    known_zone,
     parse_clock,
     parse_country,
     parse_days,
@@ -44,8 +43,8 @@ QUESTION_MAX = 200
 PARTNERS_MAX = 20  # one Answer button each on the prompt, within a platform's button row
 PARTNER_MAX = 200
 
-# A picked person's user id the bot can message, or None if it has never seen them.
-PersonLookup = Callable[[str], Awaitable[str | None]]
+# The user ids the bot reaches picked people by (None for a stranger), in order.
+PickedPeople = Callable[[list[str]], Awaitable[list[str | None]]]
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ def _lines(text: str) -> list[str]:
 
 def _name(submission: Submission, family: Family) -> str:
     name = " ".join(submission.text(NAME).split())
-    example = "Daily standup" if family.kind is CadenceKind.STANDUP else "Weekly check-in"
+    example = family.example_name
     if not name:
         raise UserError(f"Give the {family.noun} a name.", example=example, field=NAME)
     if len(name) > NAME_MAX:
@@ -169,11 +168,11 @@ def _questions(submission: Submission, kind: CadenceKind) -> tuple[str, ...]:
     if any(len(question) > QUESTION_MAX for question in questions):
         raise UserError(f"Keep each question under {QUESTION_MAX} characters.",
                         example="Anything blocking you?", field=QUESTIONS)
-    return tuple(questions) or DEFAULT_QUESTIONS[kind]
+    return tuple(questions) or KINDS[kind].default_questions
 
 
 def _partners(submission: Submission, kind: CadenceKind) -> tuple[str, ...]:
-    if kind is not CadenceKind.CHECKIN:
+    if not KINDS[kind].about_partners:
         return ()
     partners = _lines(submission.text(PARTNERS))
     if len(partners) > PARTNERS_MAX:
@@ -185,17 +184,14 @@ def _partners(submission: Submission, kind: CadenceKind) -> tuple[str, ...]:
     return tuple(partners)
 
 
-async def _participants(submission: Submission, known_person: PersonLookup | None
+async def _participants(submission: Submission, user_ids: PickedPeople | None
                         ) -> tuple[str, ...]:
-    """The picked people's user ids.
-
-    Teams' people picker answers with Microsoft Entra object ids, which the bot cannot
-    message: `known_person` maps each to the Teams user id of someone who wrote to the bot.
-    """
-    picked = tuple(dict.fromkeys(submission.items(PARTICIPANTS)))
-    if known_person is None or submission.conversation.platform is not Platform.TEAMS:
-        return picked
-    found = [await known_person(value) for value in picked]
+    """The picked people's user ids, as the platform's picker port maps its values (Teams'
+    picker answers with Microsoft Entra object ids, which the bot cannot message)."""
+    picked = list(dict.fromkeys(submission.items(PARTICIPANTS)))
+    if user_ids is None:
+        return tuple(picked)
+    found = await user_ids(picked)
     strangers = found.count(None)
     if strangers:
         who = "someone you picked" if strangers == 1 else f"{strangers} of the people picked"
@@ -208,10 +204,10 @@ async def _participants(submission: Submission, known_person: PersonLookup | Non
 
 async def read_draft(submission: Submission, family: Family,
                      name_taken: Callable[[str], Awaitable[bool]], *,
-                     known_person: PersonLookup | None = None) -> Draft:
+                     user_ids: PickedPeople | None = None) -> Draft:
     """The cadence the form describes; raises UserError(field=...) for the first bad field.
 
-    `known_person` resolves Teams' people picker's values (see `_participants`).
+    `user_ids` maps the people picker's values to user ids (see `_participants`).
     """
     name = _name(submission, family)
     if await name_taken(name):
@@ -222,7 +218,7 @@ async def read_draft(submission: Submission, family: Family,
     if report_channel is None:
         raise UserError("Choose the channel the answers go to.", example="#partner-standup",
                         field=REPORT_CHANNEL)
-    people = await _participants(submission, known_person)
+    people = await _participants(submission, user_ids)
     participant_channel = _channel(submission, PARTICIPANT_CHANNEL, "participant channel")
     if not people and participant_channel is None:
         raise UserError("Nobody would be asked: choose participants, or a channel whose "

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.core.cards import Card, Context, Fields, Text
-from handlers.cadences.family import family_of, kind_label
+from handlers.cadences.kinds import family_of, kind_label
 from handlers.cadences.parent import report_channel
 from handlers.cadences.parsing import questions_of, subjects_of
 from storage.cadences.models import Cadence
+from storage.common.models import Workspace
 
 
 def schedule_text(cadence: Cadence) -> str:
@@ -25,7 +26,7 @@ def state_text(cadence: Cadence) -> str:
     return "paused" if cadence.paused else "active"
 
 
-def summary_card(cadence: Cadence, named: int, *, created: bool) -> Card:
+def summary_card(cadence: Cadence, workspace: Workspace, named: int, *, created: bool) -> Card:
     """What the admin sees after saving the setup form."""
     reminder = f"after {cadence.reminder_minutes} minutes" if cadence.reminder_minutes \
         else "none"
@@ -34,7 +35,7 @@ def summary_card(cadence: Cadence, named: int, *, created: bool) -> Card:
         ("Schedule", schedule_text(cadence) + " (each participant's local time)"),
         ("Time zone", f"each person's own, else {cadence.timezone}" if cadence.timezone
          else "each person's own, else the workspace default"),
-        ("Report channel", report_channel(cadence).label),
+        ("Report channel", report_channel(cadence, workspace).label),
         ("Participants", participants_text(cadence, named)),
         ("Reminder", reminder),
         ("Weekends", "skipped" if cadence.skip_weekends else "included"),

@@ -1,30 +1,25 @@
-"""Channels admins chose per platform (e.g. where elephant reports go), stored as settings."""
+"""Channels admins chose for a feature (e.g. where elephant reports go), per workspace."""
 
 from __future__ import annotations
 
-import json
-
-from bot.core.conversation import ConversationRef, Platform
-from handlers.common.context import Services
-from storage.common import settings as app_settings
-
-ELEPHANTS_CHANNEL = "elephants-channel"
-CHANNEL_SETTINGS = (ELEPHANTS_CHANNEL,)
+from bot.core.commands import SettingSpec
+from bot.core.conversation import ConversationRef
+from handlers.common.context import Services, conversation_in
+from storage.common import settings
+from storage.common.models import Workspace
 
 
-def _key(name: str, platform: Platform) -> str:
-    return f"{name}.{platform.value}"
-
-
-async def chosen_channel(services: Services, name: str,
-                         platform: Platform) -> ConversationRef | None:
-    """The channel an admin chose for `name` on this platform, if any."""
+async def chosen_channel(services: Services, workspace: Workspace,
+                         setting: SettingSpec) -> ConversationRef | None:
+    """The channel an admin chose for `setting` in this workspace, if any."""
     async with services.db.session() as session:
-        stored = await app_settings.get(session, _key(name, platform))
-    return ConversationRef.from_dict(json.loads(stored)) if stored else None
+        stored = await settings.get(session, workspace.id or 0, setting.name)
+    channel = ConversationRef.from_dict(stored)
+    return conversation_in(workspace, channel) if channel is not None else None
 
 
-async def choose_channel(services: Services, name: str, channel: ConversationRef) -> None:
+async def choose_channel(services: Services, workspace: Workspace, setting: SettingSpec,
+                         channel: ConversationRef) -> None:
     async with services.db.session() as session:
-        await app_settings.put(session, _key(name, channel.platform),
-                               json.dumps(channel.to_dict()), now=services.clock.now())
+        await settings.put(session, workspace.id or 0, setting.name, channel.to_dict(),
+                           now=services.clock.now())

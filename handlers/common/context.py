@@ -1,18 +1,20 @@
-"""What every handler receives: the services, the request, and the person behind it."""
+"""What every handler receives: the services, the request, its workspace and the person."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
-from bot.core.clock import Clock
-from bot.core.commands import CommandSpec
-from bot.core.conversation import Platform
+from bot.core.clock import Clock, SystemClock
+from bot.core.commands import CommandSpec, DueSource
+from bot.core.conversation import CommandStyle, ConversationRef, Platform
 from bot.core.forms import Submission
 from bot.core.outbox import Outbox
-from bot.core.ports import ChannelDirectory, ProfileSource
+from bot.core.ports import ChannelDirectory, PeoplePicker, ProfileSource
 from bot.core.requests import ActionInvocation, Invocation
-from storage.common.models import Person
+from handlers.common.leases import LeaseKeeper
+from storage.common.models import Person, Workspace
 from storage.engine import Database
 
 
@@ -23,6 +25,10 @@ class BotConfig:
     default_timezone: str = "UTC"
     admins: frozenset[str] = frozenset()
     command_prefix: str = ""
+    # How long a request waits for a platform's directory before going on without it.
+    profile_lookup: timedelta = timedelta(seconds=1)
+    # People move and travel: their directory profile (time zone above all) is read again.
+    profile_refresh: timedelta = timedelta(days=7)
 
 
 @dataclass
@@ -31,15 +37,36 @@ class Services:
     outbox: Outbox
     clock: Clock
     config: BotConfig = field(default_factory=BotConfig)
+    # Real time, whatever `clock` says: what the ledger's claims and platforms' own
+    # records (Slack message timestamps) are compared with.
+    wall_clock: Clock = field(default_factory=SystemClock)
     profiles: Mapping[Platform, ProfileSource] = field(default_factory=dict)
     channels: Mapping[Platform, ChannelDirectory] = field(default_factory=dict)
-    schedule_changed: Callable[[], None] = field(default=lambda: None)  # cadences changed
+    pickers: Mapping[Platform, PeoplePicker] = field(default_factory=dict)
+    styles: Mapping[Platform, CommandStyle] = field(default_factory=dict)
+    schedule_changed: Callable[[], None] = field(default=lambda: None)  # due work changed
+    # Every feature's timed messages, as the registry lists them (see handlers.common.due).
+    due_work: tuple[DueSource, ...] = ()
+    leases: LeaseKeeper = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.leases = LeaseKeeper(self.db, self.wall_clock.now)
+
+    def style(self, platform: Platform) -> CommandStyle:
+        """How people type commands on `platform` (plain words where it has no slashes)."""
+        return self.styles.get(platform, CommandStyle())
+
+
+def conversation_in(workspace: Workspace, conversation: ConversationRef) -> ConversationRef:
+    """`conversation` marked as belonging to `workspace` (the platform's id of it)."""
+    return replace(conversation, workspace=workspace.external_id or "")
 
 
 @dataclass(frozen=True)
 class CommandContext:
     services: Services
     invocation: Invocation
+    workspace: Workspace
     person: Person
     command: CommandSpec
     args: str
@@ -48,16 +75,30 @@ class CommandContext:
     def platform(self) -> Platform:
         return self.invocation.actor.platform
 
+    @property
+    def style(self) -> CommandStyle:
+        return self.services.style(self.platform)
+
 
 @dataclass(frozen=True)
 class FormContext:
     services: Services
     submission: Submission
+    workspace: Workspace
     person: Person
+
+    @property
+    def platform(self) -> Platform:
+        return self.submission.actor.platform
 
 
 @dataclass(frozen=True)
 class ActionContext:
     services: Services
     action: ActionInvocation
+    workspace: Workspace
     person: Person
+
+    @property
+    def platform(self) -> Platform:
+        return self.action.actor.platform

@@ -1,21 +1,26 @@
-"""The Dispatcher: routes commands, forms and buttons to handlers, and turns every failure
-into a private answer a person can act on."""
+"""The Dispatcher: every command, form and button goes through one chain of middleware
+(answer every failure, route, find the workspace and the person, check permission) to its
+handler. A new concern (metrics, rate limits) is one more middleware, never a special case.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
-from bot.core.commands import Registry
-from bot.core.conversation import Platform
+from bot.core.commands import Handler, Registry
+from bot.core.conversation import Actor
 from bot.core.errors import UserError
 from bot.core.forms import Submission
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import Reply, Response
 from handlers.common.context import ActionContext, CommandContext, FormContext, Services
 from handlers.common.help import as_typed, help_for
-from handlers.common.identity import resolve_person
-from storage.common.models import Role
+from handlers.common.identity import resolve_person, workspace_of
+from storage.common.models import Person, Role, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -23,65 +28,146 @@ APOLOGY = ("Sorry, something went wrong on my side while doing that. Nothing was
            "that you can't see; please try again in a moment.")
 
 
+class CallKind(StrEnum):
+    COMMAND = "command"
+    FORM = "form"
+    ACTION = "action"
+
+
+ContextFactory = Callable[[Workspace, Person], Any]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a call leads: the handler, how to build its context, who may use it."""
+
+    handler: Handler
+    context: ContextFactory
+    # "standup setup" when only admins may; None when anyone may.
+    admins_only: str | None = None
+
+
+@dataclass
+class Call:
+    """One request on its way through the middleware; each step fills in what it learns."""
+
+    kind: CallKind
+    name: str
+    actor: Actor
+    route: Callable[[], Target]
+    target: Target | None = None
+    workspace: Workspace | None = None
+    person: Person | None = None
+
+    def describe(self) -> str:
+        """For logs: what was called, never the text or the person."""
+        return f"{self.kind.value} {self.name!r}"
+
+
+Next = Callable[[Call], Awaitable[Response]]
+Middleware = Callable[[Call, Next], Awaitable[Response]]
+
+
 class Dispatcher:
-    def __init__(self, registry: Registry, services: Services) -> None:
+    """Runs calls through `middleware` (outermost first), then the handler."""
+
+    def __init__(self, registry: Registry, services: Services,
+                 middleware: Sequence[Middleware] = ()) -> None:
         self.registry = registry
         self.services = services
+        self.middleware: tuple[Middleware, ...] = (
+            self._answer_errors, self._route, self._find_workspace, self._find_person,
+            self._check_permission, *middleware)
 
-    async def _answering_errors(self, what: str, platform: Platform,
-                                work: Callable[[], Awaitable[Response]]) -> Response:
+    async def command(self, invocation: Invocation) -> Response:
+        def route() -> Target:
+            found = self.registry.route(invocation.command, invocation.text)
+            if found.subcommand is None:
+                style = self.services.style(invocation.actor.platform)
+
+                async def show_help(_: object) -> Response:
+                    return Reply(help_for(self.registry, found.command, style))
+
+                return Target(show_help, lambda workspace, person: None)
+            sub = found.subcommand
+            return Target(sub.handler, lambda workspace, person: CommandContext(
+                self.services, invocation, workspace, person, found.command, found.args),
+                f"{found.command.name} {sub.name}" if sub.admin_only else None)
+
+        return await self._run(Call(CallKind.COMMAND, invocation.command, invocation.actor,
+                                    route))
+
+    async def submit(self, submission: Submission) -> Response:
+        def route() -> Target:
+            handler = self.registry.form(submission.form_id)
+            if handler is None:
+                raise UserError("That form is no longer in use. Please start again.")
+            return Target(handler, lambda workspace, person: FormContext(
+                self.services, submission, workspace, person))
+
+        return await self._run(Call(CallKind.FORM, submission.form_id, submission.actor, route))
+
+    async def action(self, action: ActionInvocation) -> Response:
+        def route() -> Target:
+            handler = self.registry.action(action.action)
+            if handler is None:
+                raise UserError("That button is no longer in use.")
+            return Target(handler, lambda workspace, person: ActionContext(
+                self.services, action, workspace, person))
+
+        return await self._run(Call(CallKind.ACTION, action.action, action.actor, route))
+
+    async def _run(self, call: Call) -> Response:
+        async def step(index: int, current: Call) -> Response:
+            if index == len(self.middleware):
+                return await self._handle(current)
+            return await self.middleware[index](current, lambda c: step(index + 1, c))
+
+        return await step(0, call)
+
+    @staticmethod
+    async def _handle(call: Call) -> Response:
+        assert call.target is not None and call.workspace is not None \
+            and call.person is not None
+        return await call.target.handler(call.target.context(call.workspace, call.person))
+
+    # The middleware, outermost first.
+
+    async def _answer_errors(self, call: Call, next_step: Next) -> Response:
+        """A UserError becomes a private answer with the example typed as this platform
+        types it; anything else is logged and answered with an apology."""
         try:
-            return await work()
+            return await next_step(call)
         except UserError as error:
             if error.example:
-                error.example = as_typed(error.example, platform,
-                                         self.services.config.command_prefix, self.registry)
+                error.example = as_typed(error.example, self.services.style(
+                    call.actor.platform), self.registry)
             errors = {error.field: error.message} if error.field else {}
             return Reply(error.as_text(), field_errors=errors)
         except Exception:
             # Never the text or the person: an anonymous report must stay anonymous in logs.
-            log.exception("unexpected failure in %s", what)
+            log.exception("unexpected failure in %s", call.describe())
             return Reply(APOLOGY)
 
-    async def command(self, invocation: Invocation) -> Response:
-        return await self._answering_errors(f"command {invocation.command!r}",
-                                            invocation.actor.platform,
-                                            lambda: self._command(invocation))
+    @staticmethod
+    async def _route(call: Call, next_step: Next) -> Response:
+        call.target = call.route()
+        return await next_step(call)
 
-    async def _command(self, invocation: Invocation) -> Response:
-        route = self.registry.route(invocation.command, invocation.text)
-        prefix = self.services.config.command_prefix
-        if route.subcommand is None:
-            return Reply(help_for(self.registry, route.command, invocation.actor.platform,
-                                  prefix))
-        person = await resolve_person(self.services, invocation.actor)
-        if route.subcommand.admin_only and person.role is not Role.ADMIN:
-            raise UserError(f"Only admins can use '{route.command.name} "
-                            f"{route.subcommand.name}'. Ask an admin, or see who you are "
-                            "with `partnerops whoami`.", example="partnerops whoami")
-        context = CommandContext(self.services, invocation, person, route.command, route.args)
-        return await route.subcommand.handler(context)
+    async def _find_workspace(self, call: Call, next_step: Next) -> Response:
+        call.workspace = await workspace_of(self.services, call.actor)
+        return await next_step(call)
 
-    async def submit(self, submission: Submission) -> Response:
-        return await self._answering_errors(f"form {submission.form_id.value!r}",
-                                            submission.actor.platform,
-                                            lambda: self._submit(submission))
+    async def _find_person(self, call: Call, next_step: Next) -> Response:
+        assert call.workspace is not None
+        call.person = await resolve_person(self.services, call.workspace, call.actor)
+        return await next_step(call)
 
-    async def _submit(self, submission: Submission) -> Response:
-        handler = self.registry.form(submission.form_id)
-        if handler is None:
-            raise UserError("That form is no longer in use. Please start again.")
-        person = await resolve_person(self.services, submission.actor)
-        return await handler(FormContext(self.services, submission, person))
-
-    async def action(self, action: ActionInvocation) -> Response:
-        return await self._answering_errors(f"action {action.action.value!r}",
-                                            action.actor.platform,
-                                            lambda: self._action(action))
-
-    async def _action(self, action: ActionInvocation) -> Response:
-        handler = self.registry.action(action.action)
-        if handler is None:
-            raise UserError("That button is no longer in use.")
-        person = await resolve_person(self.services, action.actor)
-        return await handler(ActionContext(self.services, action, person))
+    @staticmethod
+    async def _check_permission(call: Call, next_step: Next) -> Response:
+        assert call.target is not None and call.person is not None
+        if call.target.admins_only and call.person.role is not Role.ADMIN:
+            raise UserError(f"Only admins can use '{call.target.admins_only}'. Ask an admin, "
+                            "or see who you are with `partnerops whoami`.",
+                            example="partnerops whoami")
+        return await next_step(call)

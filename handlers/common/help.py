@@ -2,40 +2,38 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from bot.core.cards import Block, Card, Context, Divider, Fields, Text
 from bot.core.commands import CommandSpec, Feature, Registry, Subcommand
-from bot.core.conversation import Platform
-from bot.core.ids import ActionId
+from bot.core.conversation import CommandStyle
 from bot.core.responses import Reply, Response
 from handlers.common.context import ActionContext, CommandContext
 
 
-def command_label(platform: Platform, name: str, prefix: str) -> str:
-    """How a person types the command: `/pp-elephant` in Slack, `elephant` elsewhere."""
-    return f"/{prefix}{name}" if platform is Platform.SLACK else name
+class HelpAction(StrEnum):
+    """The Help button; its value names the command to explain."""
+
+    SHOW = "partnerops.help"
 
 
-def as_typed(example: str, platform: Platform, prefix: str, registry: Registry) -> str:
+def as_typed(example: str, style: CommandStyle, registry: Registry) -> str:
     """An example written as "elephant ..." shown the way this platform types it."""
-    word, _, rest = example.partition(" ")
-    if registry.command(word) is None or platform is not Platform.SLACK:
-        return example
-    return f"{command_label(platform, word, prefix)} {rest}".strip()
+    word = example.partition(" ")[0]
+    return style.typed(example) if registry.command(word) is not None else example
 
 
-def usage_line(platform: Platform, prefix: str, spec: CommandSpec, sub: Subcommand) -> str:
-    return f"{command_label(platform, spec.name, prefix)} {sub.usage}".strip()
+def usage_line(style: CommandStyle, spec: CommandSpec, sub: Subcommand) -> str:
+    return f"{style.label(spec.name)} {sub.usage}".strip()
 
 
-def command_help(spec: CommandSpec, platform: Platform, prefix: str) -> Card:
-    label = command_label(platform, spec.name, prefix)
+def command_help(spec: CommandSpec, style: CommandStyle) -> Card:
+    label = style.label(spec.name)
     items = tuple(
-        (usage_line(platform, prefix, spec, sub), sub.summary + (" (admins)" if sub.admin_only
-                                                                 else ""))
+        (usage_line(style, spec, sub), sub.summary + (" (admins)" if sub.admin_only else ""))
         for sub in spec.every_usage()
     )
-    examples = [f"{command_label(platform, spec.name, prefix)} {example}"
-                for sub in spec.every_usage() for example in sub.examples]
+    examples = [f"{label} {example}" for sub in spec.every_usage() for example in sub.examples]
     blocks: list[Block] = [Text(spec.summary)]
     if items:
         blocks.append(Fields(items))
@@ -45,13 +43,12 @@ def command_help(spec: CommandSpec, platform: Platform, prefix: str) -> Card:
     return Card(summary=f"Help for {label}", title=f"Help: {label}", blocks=tuple(blocks))
 
 
-def overview(registry: Registry, platform: Platform, prefix: str) -> Card:
+def overview(registry: Registry, style: CommandStyle) -> Card:
     items = tuple(
-        (command_label(platform, spec.name, prefix), spec.summary)
+        (style.label(spec.name), spec.summary)
         for spec in registry.commands if spec.name != "help"
     )
-    help_hint = "/" + prefix + "<command> help" if platform is Platform.SLACK \
-        else "<command> help"
+    help_hint = style.label("<command>") + " help"
     return Card(
         summary="What PartnerOps can do",
         title="PartnerOps",
@@ -69,12 +66,12 @@ def overview(registry: Registry, platform: Platform, prefix: str) -> Card:
 OVERVIEW_COMMAND = "partnerops"
 
 
-def help_for(registry: Registry, spec: CommandSpec, platform: Platform, prefix: str) -> Card:
+def help_for(registry: Registry, spec: CommandSpec, style: CommandStyle) -> Card:
     """The help card for `spec`; the umbrella command's help also lists every command."""
-    own = command_help(spec, platform, prefix)
+    own = command_help(spec, style)
     if spec.name != OVERVIEW_COMMAND:
         return own
-    whole = overview(registry, platform, prefix)
+    whole = overview(registry, style)
     return Card(summary=whole.summary, title=whole.title,
                 blocks=(*whole.blocks, Divider(), *own.blocks))
 
@@ -82,21 +79,20 @@ def help_for(registry: Registry, spec: CommandSpec, platform: Platform, prefix: 
 def build(registry_of: Registry) -> Feature:
     """The `help` command; it needs the finished registry to describe it."""
 
-    def explain(asked: str, platform: Platform, prefix: str) -> Reply:
+    def explain(asked: str, style: CommandStyle) -> Reply:
         """Help for the command named in `asked`, else the overview."""
-        word = asked.split()[0].lower().lstrip("/").removeprefix(prefix) if asked else ""
+        word = asked.split()[0].lower().lstrip("/").removeprefix(style.prefix) if asked else ""
         spec = registry_of.command(word) if word else None
         if spec is not None:
-            return Reply(help_for(registry_of, spec, platform, prefix))
-        return Reply(overview(registry_of, platform, prefix))
+            return Reply(help_for(registry_of, spec, style))
+        return Reply(overview(registry_of, style))
 
     async def show_overview(ctx: CommandContext) -> Response:
-        return explain(ctx.args, ctx.platform, ctx.services.config.command_prefix)
+        return explain(ctx.args, ctx.style)
 
     async def help_pressed(ctx: ActionContext) -> Response:
         """A Help button: its value names the command to explain."""
-        return explain(ctx.action.value, ctx.action.actor.platform,
-                       ctx.services.config.command_prefix)
+        return explain(ctx.action.value, ctx.services.style(ctx.platform))
 
     spec = CommandSpec(
         name="help",
@@ -105,4 +101,4 @@ def build(registry_of: Registry) -> Feature:
         default=Subcommand("", "List every command, or explain one.", "[command]",
                            show_overview, examples=("elephant",)),
     )
-    return Feature(commands=(spec,), actions=((ActionId.SHOW_HELP, help_pressed),))
+    return Feature(name="help", commands=(spec,), actions=((HelpAction.SHOW, help_pressed),))

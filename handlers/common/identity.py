@@ -1,26 +1,23 @@
-"""From a platform's Actor to our Person: created on first sight, profile filled once."""
+"""From a platform's Actor to our Workspace and Person: created on first sight, profile
+filled from the platform's directory now and then."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from bot.core.conversation import Actor, Platform, Profile
+from bot.core.conversation import Actor, Profile
 from handlers.common.context import Services
-from storage.common import people
-from storage.common.models import Person, Role
-from storage.common.people import IdentityColumn
+from storage.common import people, workspaces
+from storage.common.models import Person, Role, Workspace
 
-PROFILE_LOOKUP_SECONDS = 1.0
-# People move and travel: their directory profile (time zone above all) is read again then.
-PROFILE_REFRESH = timedelta(days=7)
 
-IDENTITY_COLUMNS: dict[Platform, IdentityColumn] = {
-    Platform.SLACK: IdentityColumn.SLACK,
-    Platform.TEAMS: IdentityColumn.TEAMS,
-    Platform.CONSOLE: IdentityColumn.CONSOLE,
-}
+async def workspace_of(services: Services, actor: Actor) -> Workspace:
+    """The installation the request came through, created on its first request."""
+    async with services.db.session() as session:
+        return await workspaces.for_external_id(session, actor.platform.value, actor.workspace,
+                                                now=services.clock.now())
 
 
 def _merge(actor: Actor, fetched: Profile | None) -> Profile:
@@ -39,57 +36,66 @@ def _merge(actor: Actor, fetched: Profile | None) -> Profile:
     )
 
 
-def _apply(person: Person, profile: Profile, platform: Platform) -> None:
+def _apply(person: Person, profile: Profile) -> None:
     person.display_name = profile.display_name or person.display_name
     person.email = profile.email or person.email
     person.timezone = profile.timezone or person.timezone
     person.is_external = profile.is_external
-    if platform is Platform.SLACK and profile.team_id:
-        person.slack_team_id = profile.team_id
 
 
-def _needs_sync(known: Person | None, now: datetime) -> bool:
+def _needs_sync(services: Services, known: Person | None, now: datetime) -> bool:
     """Never synced, or long enough ago that a move to another time zone may be missed."""
     if known is None or known.profile_synced_at is None:
         return True
-    return now - known.profile_synced_at > PROFILE_REFRESH
+    return now - known.profile_synced_at > services.config.profile_refresh
 
 
-async def resolve_person(services: Services, actor: Actor) -> Person:
-    """The Person behind `actor`, with the directory asked at most once per person."""
-    column = IDENTITY_COLUMNS[actor.platform]
-    async with services.db.session() as session:
-        known = await people.by_identity(session, column, actor.user_id)
-    fetched: Profile | None = None
+async def _fetch(services: Services, actor: Actor, known: Person | None
+                 ) -> tuple[Profile | None, bool]:
+    """The directory's profile (if it is due and answers quickly), and whether that counts
+    as synced: without an answer from an existing directory, ask again next time."""
     source = services.profiles.get(actor.platform)
-    if source is not None and _needs_sync(known, services.clock.now()):
-        # Ask the directory outside any transaction, and not for long: a form's trigger
-        # expires 3 s after the click, and the profile can be filled in next time.
-        try:
-            fetched = await asyncio.wait_for(source.profile(actor.user_id),
-                                             PROFILE_LOOKUP_SECONDS)
-        except TimeoutError:
-            fetched = None
-    # Without an answer from an existing directory, ask again next time.
-    synced = fetched is not None or source is None
+    if source is None:
+        return None, True
+    if not _needs_sync(services, known, services.clock.now()):
+        return None, False
+    # Ask outside any transaction, and not for long: a form's trigger expires 3 s after the
+    # click, and the profile can be filled in next time.
+    try:
+        fetched = await asyncio.wait_for(source.profile(actor.user_id, actor.workspace),
+                                         services.config.profile_lookup.total_seconds())
+    except TimeoutError:
+        fetched = None
+    return fetched, fetched is not None
+
+
+async def resolve_person(services: Services, workspace: Workspace, actor: Actor) -> Person:
+    """The Person behind `actor` in `workspace`, with the directory asked at most once."""
+    platform, workspace_id = actor.platform.value, workspace.id or 0
+    async with services.db.session() as session:
+        known = await people.by_identity(session, workspace_id, platform, actor.user_id)
+    fetched, synced = await _fetch(services, actor, known)
     now = services.clock.now()
     async with services.db.session() as session:
         person, created = await people.get_or_create(
-            session, column, actor.user_id, now=now, display_name=actor.display_name
-        )
+            session, workspace_id, platform, actor.user_id, now=now,
+            display_name=actor.display_name)
+        profile = _merge(actor, fetched)
         if fetched is not None or person.profile_synced_at is None:
-            _apply(person, _merge(actor, fetched), actor.platform)
+            _apply(person, profile)
             person.profile_synced_at = now if synced else person.profile_synced_at
         elif actor.timezone and actor.timezone != person.timezone:
             person.timezone = actor.timezone  # Teams reports the client's zone on every message.
-        if actor.platform is Platform.TEAMS and actor.directory_id:
-            # Teams' people picker names people by it: setup forms map it back to them.
-            person.teams_aad_object_id = actor.directory_id
+        # A people picker may name them by their directory id; a Slack Connect guest's
+        # home team is another organisation's.
+        await people.remember_account(session, person, platform, actor.user_id,
+                                      directory_id=actor.directory_id,
+                                      home_team_id=profile.team_id)
         if actor.user_id in services.config.admins:
             person.role = Role.ADMIN
         elif created and not services.config.admins and not person.is_external \
-                and await people.count_admins(session) == 0 \
-                and await people.claim_first_admin(session, person, now=now):
+                and await people.count_admins(session, workspace_id) == 0 \
+                and await workspaces.claim_first_admin(session, workspace_id, person.id or 0):
             person.role = Role.ADMIN  # The first person to use a new install runs it.
         session.add(person)
         await session.flush()

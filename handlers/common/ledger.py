@@ -1,22 +1,25 @@
 """Send a message exactly once: claim its key in the ledger, send, then confirm.
 
-Claims carry the wall-clock time they were taken (how recovery tells an abandoned claim
-from one still in flight); confirmations carry the instant the send counts for (run-due's
-`now`), from which reminders are timed.
+Every claim names the lease of the run (or process) that holds it: a lease dies with its
+process, so the next run settles a crashed run's claims at once and never touches a live
+one's. Claims carry wall-clock time; confirmations carry the instant the send counts for
+(run-due's `now`), from which reminders are timed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.errors import DeliveryError
 from handlers.common.context import Services
-from storage.ledger import repository as deliveries
+from storage.ledger import repository as ledger
 from storage.ledger.repository import ClaimRequest, Won
 
 log = logging.getLogger(__name__)
@@ -27,37 +30,64 @@ BATCH = 500
 SETTLE_EVERY = 50
 # How far back to look for an earlier attempt that may have arrived after all.
 RETRY_LOOKBACK = timedelta(days=2)
-DIRECT_KINDS = frozenset({"prompt", "reminder"})
 
 
-def wall_clock() -> datetime:
-    return datetime.now(UTC)
+@dataclass(frozen=True)
+class DeliveryKind:
+    """What a ledger row is: a feature's kind of message (its enum's value)."""
+
+    feature: str
+    kind: StrEnum
 
 
-def target_of(claim: ClaimRequest) -> ConversationRef | None:
-    """Where a claimed message goes, as recorded in its claim."""
-    if not claim.platform or not claim.conversation_id:
-        return None
-    kind = ConversationKind.DIRECT if claim.kind in DIRECT_KINDS else ConversationKind.CHANNEL
-    return ConversationRef(Platform(claim.platform), claim.conversation_id, kind)
+def target_of(delivery_platform: str, conversation_id: str, conversation_kind: str,
+              workspace: str) -> ConversationRef:
+    """Where a claimed message goes, as recorded with its claim."""
+    return ConversationRef(Platform(delivery_platform), conversation_id,
+                           ConversationKind(conversation_kind), workspace=workspace)
 
 
 @dataclass(frozen=True)
 class Pending:
-    """One message: its ledger claim and how to send it."""
+    """One message: its key, what it is, where it goes, how to send it."""
 
-    claim: ClaimRequest
+    key: str
+    kind: DeliveryKind
+    workspace_id: int
+    to: ConversationRef
     send: Callable[[], Awaitable[MessageRef]]
+    scope: str = ""
+
+    def claim(self) -> ClaimRequest:
+        return ClaimRequest(self.key, self.kind.feature, self.kind.kind.value, self.workspace_id,
+                            self.to.platform.value, self.to.id, self.to.kind.value, self.scope)
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: DeliveryKind
+    key: str
+    error: str
+
+
+@dataclass
+class Outcome:
+    """What a batch of sends did: how many went out, and which failed and why."""
+
+    sent: dict[DeliveryKind, int] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+
+    def count(self, kind: DeliveryKind) -> None:
+        self.sent[kind] = self.sent.get(kind, 0) + 1
 
 
 async def _attempt(services: Services, item: Pending, won: Won, gate: asyncio.Semaphore,
                    now: datetime) -> tuple[Pending, MessageRef | DeliveryError]:
     async with gate:
-        to = target_of(item.claim)
-        if won.retried and to is not None:
+        if won.retried:
             # The earlier attempt failed, perhaps only its answer was lost (a timeout):
             # where the platform can tell, a message that did arrive is not sent again.
-            found = await services.outbox.find_delivery(to, item.claim.key,
+            found = await services.outbox.find_delivery(item.to, item.key,
                                                         since=now - RETRY_LOOKBACK)
             if found is not None:
                 return item, found
@@ -68,76 +98,84 @@ async def _attempt(services: Services, item: Pending, won: Won, gate: asyncio.Se
 
 
 async def _send_and_settle(services: Services, items: Sequence[Pending], won: dict[str, Won],
-                           concurrency: int, now: datetime) -> int:
+                           concurrency: int, now: datetime, outcome: Outcome) -> None:
     gate = asyncio.Semaphore(concurrency)
     sent: list[tuple[int, str, str]] = []
     failed: list[tuple[int, str]] = []
-    total_sent = 0
 
     async def settle() -> None:
         async with services.db.session() as session:
-            await deliveries.settle_many(session, sent=sent, failed=failed, now=now)
+            await ledger.settle_many(session, sent=sent, failed=failed, now=now)
         sent.clear()
         failed.clear()
 
-    attempts = [_attempt(services, item, won[item.claim.key], gate, now) for item in items]
+    attempts = [_attempt(services, item, won[item.key], gate, now) for item in items]
     for done in asyncio.as_completed(attempts):
-        item, outcome = await done
-        ident = won[item.claim.key].id
-        if isinstance(outcome, MessageRef):
-            sent.append((ident, outcome.conversation.id, outcome.id))
-            total_sent += 1
+        item, result = await done
+        ident = won[item.key].id
+        if isinstance(result, MessageRef):
+            sent.append((ident, result.conversation.id, result.id))
+            outcome.count(item.kind)
         else:
-            log.warning("a %s send failed (a later run retries it): %s", item.claim.kind,
-                        outcome)
-            failed.append((ident, str(outcome)))
+            log.warning("a %s/%s send failed (a later run retries it): %s",
+                        item.kind.feature, item.kind.kind.value, result)
+            failed.append((ident, str(result)))
+            outcome.failures.append(Failure(item.kind, item.key, str(result)))
         if len(sent) + len(failed) >= SETTLE_EVERY:
             await settle()
     await settle()
-    return total_sent
 
 
-async def deliver_many(services: Services, pending: Sequence[Pending], *,
-                       concurrency: int, now: datetime | None = None) -> int:
-    """Send each message whose key nobody claimed yet; how many were sent by this call."""
-    sent_count = 0
+async def deliver_many(services: Services, pending: Sequence[Pending], *, lease_id: int,
+                       concurrency: int, now: datetime | None = None,
+                       outcome: Outcome | None = None) -> Outcome:
+    """Send each message whose key nobody claimed yet, under `lease_id`."""
+    outcome = outcome if outcome is not None else Outcome()
     now = now or services.clock.now()
     for start in range(0, len(pending), BATCH):
         batch = pending[start:start + BATCH]
         async with services.db.session() as session:
-            won = await deliveries.claim_many(session, [item.claim for item in batch],
-                                              now=wall_clock())
-        mine = [item for item in batch if item.claim.key in won]
-        sent_count += await _send_and_settle(services, mine, won, concurrency, now)
-    return sent_count
+            won = await ledger.claim_many(session, [item.claim() for item in batch],
+                                          now=services.wall_clock.now(), lease_id=lease_id)
+        mine = [item for item in batch if item.key in won]
+        await _send_and_settle(services, mine, won, concurrency, now, outcome)
+    return outcome
 
 
-async def deliver_once(services: Services, key: str, kind: str,
-                       send: Callable[[], Awaitable[MessageRef]], *,
-                       occurrence_id: int | None = None, person_id: int | None = None,
-                       to: ConversationRef | None = None,
-                       now: datetime | None = None) -> MessageRef | None:
-    """The message `send` posted, or None if `key` was sent before (or is being sent now).
+async def deliver_once(services: Services, item: Pending, *, lease_id: int | None = None,
+                       now: datetime | None = None,
+                       outcome: Outcome | None = None) -> MessageRef | None:
+    """The message `item` posted, or None if its key was sent before (or is being sent).
 
     The claim commits before the send, so a second process or a repeated run-due finds it
-    and stays away; a failed send releases the key for a later run to try again.
+    and stays away; a failed send releases the key for a later run to try again. Without a
+    run's lease, the claim is held under this process's own.
     """
-    claim = ClaimRequest(key, kind, occurrence_id, person_id,
-                         to.platform.value if to else None, to.id if to else None)
     posted: list[MessageRef] = []
 
     async def send_and_keep() -> MessageRef:
-        posted.append(await send())
+        posted.append(await item.send())
         return posted[-1]
 
-    sent = await deliver_many(services, [Pending(claim, send_and_keep)], concurrency=1,
-                              now=now)
-    if posted or not sent or to is None:
+    held = lease_id if lease_id is not None else await services.leases.process_lease()
+    mine = Pending(item.key, item.kind, item.workspace_id, item.to, send_and_keep, item.scope)
+    before = sum(outcome.sent.values()) if outcome is not None else 0
+    outcome = await deliver_many(services, [mine], lease_id=held, concurrency=1, now=now,
+                                 outcome=outcome)
+    if posted or sum(outcome.sent.values()) == before:
         return posted[0] if posted else None
     # Not sent now: an earlier attempt was found to have arrived; it is in the ledger.
     async with services.db.session() as session:
-        row = await deliveries.find(session, key)
+        row = await ledger.find(session, item.key)
     if row is None or row.message_id is None:
         return None
-    return MessageRef(ConversationRef(to.platform, row.conversation_id or to.id, to.kind,
-                                      to.name), row.message_id)
+    return MessageRef(ConversationRef(item.to.platform, row.conversation_id or item.to.id,
+                                      item.to.kind, item.to.name, item.to.workspace),
+                      row.message_id)
+
+
+@asynccontextmanager
+async def run_lease(services: Services) -> AsyncIterator[int]:
+    """A lease for one run of sends, held until the block ends or the process dies."""
+    async with services.leases.run_lease() as lease:
+        yield lease.id

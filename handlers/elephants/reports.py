@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import logging
+from enum import StrEnum
 
 from bot.core.cards import Block, Card, Context, Fields, Text
-from bot.core.commands import CommandSpec, Feature, Subcommand
+from bot.core.commands import CommandSpec, Feature, SettingSpec, Subcommand
 from bot.core.conversation import ConversationRef
 from bot.core.errors import DeliveryError, UserError
 from bot.core.forms import FieldKind, Form, FormField
-from bot.core.ids import FormId
 from bot.core.responses import OpenForm, Reply, Response
-from handlers.common.channels import ELEPHANTS_CHANNEL, chosen_channel
-from handlers.common.context import CommandContext, FormContext, Services
-from storage.common.models import Person
+from handlers.common.channels import chosen_channel
+from handlers.common.context import CommandContext, FormContext, Services, conversation_in
+from storage.common.models import Person, Workspace
 from storage.elephants import repository as elephants
+from storage.elephants.export import elephant_rows
 from storage.elephants.models import Elephant
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,18 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 3000
 MIN_LENGTH = 5
 EXAMPLE = "elephant Direct reps keep the forecast from our VARs"
+
+
+class ElephantForm(StrEnum):
+    """Values travel through Slack callback_ids and Teams card data: keep them stable."""
+
+    REPORT = "partnerops.elephant.report"
+
+
+ELEPHANTS_CHANNEL = SettingSpec(
+    name="elephants-channel", what="elephant reports",
+    unset="not set (reports go to the channel they came from)",
+    announcement="This channel now receives elephant reports")
 
 
 def split_report(text: str) -> tuple[str, str]:
@@ -38,7 +51,7 @@ def split_report(text: str) -> tuple[str, str]:
 
 def report_form() -> Form:
     return Form(
-        id=FormId.ELEPHANT_REPORT,
+        id=ElephantForm.REPORT,
         title="Report an elephant",
         submit_label="Report",
         fields=(
@@ -75,15 +88,17 @@ def _validate(title: str, description: str) -> None:
                         example=EXAMPLE, field="description")
 
 
-async def file_report(services: Services, reporter: Person, title: str, description: str,
-                      origin: ConversationRef) -> Reply:
+async def file_report(services: Services, workspace: Workspace, reporter: Person, title: str,
+                      description: str, origin: ConversationRef) -> Reply:
     """Store the report, post it to the elephants channel, and tell the reporter privately."""
     _validate(title, description)
     async with services.db.session() as session:
-        elephant = await elephants.create(session, title=title, description=description,
+        elephant = await elephants.create(session, workspace_id=workspace.id or 0, title=title,
+                                          description=description,
                                           platform=origin.platform.value,
                                           reporter_id=reporter.id, now=services.clock.now())
-    target = await chosen_channel(services, ELEPHANTS_CHANNEL, origin.platform) or origin
+    target = await chosen_channel(services, workspace, ELEPHANTS_CHANNEL) \
+        or conversation_in(workspace, origin)
     try:
         posted = await services.outbox.post(target, elephant_card(elephant, reporter))
     except DeliveryError as exc:
@@ -101,17 +116,19 @@ async def report(ctx: CommandContext) -> Response:
     if not ctx.args:
         return OpenForm(report_form())
     title, description = split_report(ctx.args)
-    return await file_report(ctx.services, ctx.person, title, description,
+    return await file_report(ctx.services, ctx.workspace, ctx.person, title, description,
                              ctx.invocation.conversation)
 
 
 async def report_submitted(ctx: FormContext) -> Response:
     # The platform vouches for where the form was opened; form context is client-supplied.
-    return await file_report(ctx.services, ctx.person, ctx.submission.text("title"),
+    return await file_report(ctx.services, ctx.workspace, ctx.person,
+                             ctx.submission.text("title"),
                              ctx.submission.text("description"), ctx.submission.conversation)
 
 
 FEATURE = Feature(
+    name="elephants",
     commands=(
         CommandSpec(
             name="elephant",
@@ -123,5 +140,7 @@ FEATURE = Feature(
             ),
         ),
     ),
-    forms=((FormId.ELEPHANT_REPORT, report_submitted),),
+    forms=((ElephantForm.REPORT, report_submitted),),
+    settings=(ELEPHANTS_CHANNEL,),
+    exporters=(("elephants", elephant_rows),),
 )

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.cadences.models import Answer, Cadence, CadenceParticipant, Occurrence
-from storage.common.models import Person
-from storage.rows import Row, flat
+from storage.common.models import Person, Workspace
+from storage.rows import Row, flat, in_workspace
 
 
-def _listed(stored: str) -> str:
-    """A stored JSON list as one line of text, items separated by " | "."""
-    return " | ".join(str(item) for item in json.loads(stored or "[]"))
+def _listed(items: list[str]) -> str:
+    """A list as one line of text, items separated by " | "."""
+    return " | ".join(str(item) for item in items)
 
 
-async def cadence_rows(session: AsyncSession) -> list[Row]:
+async def cadence_rows(session: AsyncSession, workspace_id: int | None = None) -> list[Row]:
     counts = (select(CadenceParticipant.cadence_id, func.count().label("named"))
               .group_by(col(CadenceParticipant.cadence_id)).subquery())
-    statement = (select(Cadence, counts.c.named)
-                 .join(counts, counts.c.cadence_id == Cadence.id, isouter=True)
-                 .order_by(Cadence.id))
+    statement = in_workspace(
+        select(Cadence, counts.c.named, Workspace.external_id)
+        .join(counts, counts.c.cadence_id == Cadence.id, isouter=True)
+        .join(Workspace, col(Workspace.id) == Cadence.workspace_id)
+        .order_by(col(Cadence.id)), Cadence, workspace_id)
     return [
         {
-            "id": cadence.id, "name": cadence.name, "kind": flat(cadence.kind),
+            "id": cadence.id, "workspace": workspace or "", "name": cadence.name,
+            "kind": flat(cadence.kind),
             "platform": cadence.platform, "report_channel": cadence.report_channel_id,
             "participant_channel": cadence.participant_channel_id or "",
             "named_participants": named or 0, "days": cadence.days,
@@ -36,27 +37,29 @@ async def cadence_rows(session: AsyncSession) -> list[Row]:
             "questions": _listed(cadence.questions), "partners": _listed(cadence.subjects),
             "paused": cadence.paused, "created_at": flat(cadence.created_at),
         }
-        for cadence, named in (await session.exec(statement)).all()
+        for cadence, named, workspace in (await session.exec(statement)).all()
     ]
 
 
-async def answer_rows(session: AsyncSession) -> list[Row]:
+async def answer_rows(session: AsyncSession, workspace_id: int | None = None) -> list[Row]:
     """One row per answer (or skip), with the questions as they stand now."""
-    statement = (select(Answer, Occurrence, Cadence, Person)
-                 .join(Occurrence, col(Occurrence.id) == Answer.occurrence_id)
-                 .join(Cadence, col(Cadence.id) == Occurrence.cadence_id)
-                 .join(Person, col(Person.id) == Answer.person_id)
-                 .order_by(col(Occurrence.local_date), col(Answer.id)))
+    statement = in_workspace(
+        select(Answer, Occurrence, Cadence, Person, Workspace.external_id)
+        .join(Occurrence, col(Occurrence.id) == Answer.occurrence_id)
+        .join(Cadence, col(Cadence.id) == Occurrence.cadence_id)
+        .join(Person, col(Person.id) == Answer.person_id)
+        .join(Workspace, col(Workspace.id) == Answer.workspace_id)
+        .order_by(col(Occurrence.local_date), col(Answer.id)), Answer, workspace_id)
     rows = []
-    for answer, occurrence, cadence, person in (await session.exec(statement)).all():
-        questions = json.loads(cadence.questions or "[]")
-        given = json.loads(answer.answers or "[]")
+    for answer, occurrence, cadence, person, workspace in (await session.exec(statement)).all():
         rows.append({
-            "cadence": cadence.name, "date": occurrence.local_date.isoformat(),
+            "workspace": workspace or "", "cadence": cadence.name,
+            "date": occurrence.local_date.isoformat(),
             "person": person.display_name, "partner": answer.subject,
             "status": flat(answer.status),
             "answers": "\n".join(f"{question}: {reply}" for question, reply
-                                 in zip(questions, given, strict=False) if reply),
+                                 in zip(cadence.questions, answer.answers, strict=False)
+                                 if reply),
             "answered_at": flat(answer.updated_at),
         })
     return rows

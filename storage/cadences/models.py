@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.common.models import stored_as_text
@@ -25,8 +25,14 @@ class AnswerStatus(StrEnum):
 class Cadence(SQLModel, table=True):
     """A recurring prompt: who is asked what, on which days, at what local time."""
 
+    # Names are unique in a workspace whatever their case: `name_key` is the folded name.
+    __table_args__ = (UniqueConstraint("workspace_id", "name_key",
+                                       name="uq_cadence_workspace_name_key"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=80, unique=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    name: str = Field(max_length=80)
+    name_key: str = Field(default="", max_length=80)
     kind: CadenceKind = Field(sa_type=stored_as_text(CadenceKind))
     platform: str = Field(max_length=20)
     report_channel_id: str = Field(max_length=400)
@@ -41,8 +47,9 @@ class Cadence(SQLModel, table=True):
     reminder_minutes: int = 120  # 0: no reminder (None would be replaced by the default)
     skip_weekends: bool = True
     holiday_country: str | None = Field(default=None, max_length=10)
-    questions: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of strings
-    subjects: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    questions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # What each participant answers about: the partners of a check-in.
+    subjects: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     paused: bool = False
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime
@@ -60,6 +67,7 @@ class Occurrence(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("cadence_id", "local_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
     cadence_id: int = Field(foreign_key="cadence.id", index=True, ondelete="CASCADE")
     local_date: date
     close_at: datetime
@@ -72,12 +80,13 @@ class Answer(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("occurrence_id", "person_id", "subject"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
     occurrence_id: int = Field(foreign_key="occurrence.id", index=True, ondelete="CASCADE")
     person_id: int = Field(foreign_key="person.id", index=True)
     subject: str = Field(default="", max_length=200)  # the partner, for check-ins
     status: AnswerStatus = Field(default=AnswerStatus.ANSWERED,
                                  sa_type=stored_as_text(AnswerStatus))
-    answers: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    answers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     reply_message_id: str | None = Field(default=None, max_length=400)
     created_at: datetime
     updated_at: datetime
@@ -87,6 +96,7 @@ class Absence(SQLModel, table=True):
     """Out of office (a date range) or a skipped day; for one cadence or all of them."""
 
     id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
     person_id: int = Field(foreign_key="person.id", index=True)
     cadence_id: int | None = Field(default=None, foreign_key="cadence.id", ondelete="CASCADE")
     starts_on: date

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,12 +19,22 @@ from storage.cadences.models import (
     Occurrence,
 )
 from storage.common.models import Person
+from storage.ledger import repository as ledger
 from storage.upsert import insert_or_find
 
 
-async def by_name(session: AsyncSession, name: str) -> Cadence | None:
-    """Names are unique without regard to case."""
-    statement = select(Cadence).where(func.lower(Cadence.name) == name.strip().lower())
+class NameTaken(Exception):
+    """Another cadence of the workspace has that name (whatever its case)."""
+
+
+def name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+async def by_name(session: AsyncSession, workspace_id: int, name: str) -> Cadence | None:
+    """Names are unique in a workspace without regard to case."""
+    statement = select(Cadence).where(Cadence.workspace_id == workspace_id,
+                                      Cadence.name_key == name_key(name))
     return (await session.exec(statement)).first()
 
 
@@ -31,27 +42,38 @@ async def get(session: AsyncSession, cadence_id: int) -> Cadence | None:
     return await session.get(Cadence, cadence_id)
 
 
-async def all_cadences(session: AsyncSession, kind: CadenceKind | None = None
-                       ) -> Sequence[Cadence]:
-    statement = select(Cadence).order_by(Cadence.name)
+async def all_cadences(session: AsyncSession, workspace_id: int,
+                       kind: CadenceKind | None = None) -> Sequence[Cadence]:
+    statement = select(Cadence).where(Cadence.workspace_id == workspace_id).order_by(
+        col(Cadence.name))
     if kind is not None:
         statement = statement.where(Cadence.kind == kind)
     return (await session.exec(statement)).all()
 
 
 async def active_cadences(session: AsyncSession) -> Sequence[Cadence]:
-    statement = select(Cadence).where(col(Cadence.paused).is_(False)).order_by(Cadence.id)
+    """Every workspace's cadences that are not paused (run-due serves them all)."""
+    statement = select(Cadence).where(col(Cadence.paused).is_(False)).order_by(col(Cadence.id))
     return (await session.exec(statement)).all()
 
 
 async def save(session: AsyncSession, cadence: Cadence) -> Cadence:
-    """Insert or update; raises IntegrityError when another cadence has the name."""
-    session.add(cadence)
-    await session.flush()
+    """Insert or update; NameTaken when another cadence of the workspace has the name."""
+    cadence.name_key = name_key(cadence.name)
+    try:
+        async with session.begin_nested():
+            session.add(cadence)
+            await session.flush()
+    except IntegrityError as error:
+        raise NameTaken(cadence.name) from error
     return cadence
 
 
 async def delete_cadence(session: AsyncSession, cadence: Cadence) -> None:
+    """The cadence with its days, answers and their ledger."""
+    days = (await session.exec(select(Occurrence.id).where(
+        Occurrence.cadence_id == cadence.id))).all()
+    await ledger.forget(session, [f"occurrence:{day}" for day in days])
     await session.delete(cadence)
     await session.flush()
 
@@ -88,8 +110,10 @@ async def ensure_occurrence(session: AsyncSession, cadence_id: int, day: date, *
     existing = await occurrence(session, cadence_id, day)
     if existing is not None:
         return existing
-    created = Occurrence(cadence_id=cadence_id, local_date=day, close_at=close_at,
-                         created_at=now)
+    cadence = await session.get(Cadence, cadence_id)
+    assert cadence is not None
+    created = Occurrence(workspace_id=cadence.workspace_id, cadence_id=cadence_id, local_date=day,
+                         close_at=close_at, created_at=now)
     row, _ = await insert_or_find(session, created,
                                   lambda: occurrence(session, cadence_id, day))
     return row
@@ -136,27 +160,32 @@ async def answer_of(session: AsyncSession, occurrence_id: int, person_id: int,
     return (await session.exec(statement)).first()
 
 
-async def record_answer(session: AsyncSession, *, occurrence_id: int, person_id: int,
-                        subject: str, status: AnswerStatus, answers_json: str,
+async def record_answer(session: AsyncSession, *, occurrence: Occurrence, person_id: int,
+                        subject: str, status: AnswerStatus, answers: Sequence[str],
                         now: datetime) -> tuple[Answer, bool]:
-    """Insert or replace a person's answer; (answer, created)."""
+    """Insert or replace a person's answer; (answer, created). A double submit saves one."""
+    occurrence_id = occurrence.id or 0
     existing = await answer_of(session, occurrence_id, person_id, subject)
-    if existing is not None:
-        existing.status, existing.answers, existing.updated_at = status, answers_json, now
-        session.add(existing)
-        await session.flush()
-        return existing, False
-    created = Answer(occurrence_id=occurrence_id, person_id=person_id, subject=subject,
-                     status=status, answers=answers_json, created_at=now, updated_at=now)
-    session.add(created)
+    if existing is None:
+        created = Answer(workspace_id=occurrence.workspace_id, occurrence_id=occurrence_id,
+                         person_id=person_id, subject=subject, status=status,
+                         answers=list(answers), created_at=now, updated_at=now)
+        row, inserted = await insert_or_find(
+            session, created, lambda: answer_of(session, occurrence_id, person_id, subject))
+        if inserted:
+            return row, True
+        existing = row
+    existing.status, existing.answers, existing.updated_at = status, list(answers), now
+    session.add(existing)
     await session.flush()
-    return created, True
+    return existing, False
 
 
-async def add_absence(session: AsyncSession, *, person_id: int, starts_on: date, ends_on: date,
+async def add_absence(session: AsyncSession, *, person: Person, starts_on: date, ends_on: date,
                       now: datetime, cadence_id: int | None = None) -> Absence:
-    absence = Absence(person_id=person_id, cadence_id=cadence_id, starts_on=starts_on,
-                      ends_on=ends_on, created_at=now)
+    absence = Absence(workspace_id=person.workspace_id, person_id=person.id or 0,
+                      cadence_id=cadence_id, starts_on=starts_on, ends_on=ends_on,
+                      created_at=now)
     session.add(absence)
     await session.flush()
     return absence
@@ -186,3 +215,19 @@ async def absent_on(session: AsyncSession, person_ids: Sequence[int], day: date,
         col(Absence.person_id).in_(person_ids), Absence.starts_on <= day, Absence.ends_on >= day,
         or_(col(Absence.cadence_id).is_(None), Absence.cadence_id == cadence_id))
     return set((await session.exec(statement)).all())
+
+
+async def next_close_after(session: AsyncSession, now: datetime) -> datetime | None:
+    """The earliest close time after `now` of an occurrence that is still open."""
+    statement = select(func.min(Occurrence.close_at)).where(
+        col(Occurrence.closed_at).is_(None), Occurrence.close_at > now)
+    return (await session.exec(statement)).one()
+
+
+async def open_days_that_remind(session: AsyncSession) -> Sequence[tuple[Occurrence, int]]:
+    """(occurrence, reminder minutes) of every open day of an active cadence that reminds."""
+    statement = (select(Occurrence, Cadence.reminder_minutes)
+                 .join(Cadence, col(Cadence.id) == Occurrence.cadence_id)
+                 .where(col(Occurrence.closed_at).is_(None), Cadence.reminder_minutes > 0,
+                        col(Cadence.paused).is_(False)))
+    return (await session.exec(statement)).all()

@@ -8,6 +8,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.common.models import ConversationReference
+from storage.upsert import insert_or_find
 
 
 async def find(session: AsyncSession, platform: str, conversation_id: str
@@ -19,15 +20,22 @@ async def find(session: AsyncSession, platform: str, conversation_id: str
     return (await session.exec(statement)).first()
 
 
-async def save(session: AsyncSession, *, platform: str, conversation_id: str, reference: str,
-               now: datetime, conversation_type: str = "", tenant_id: str | None = None,
-               service_url: str | None = None, person_id: int | None = None
-               ) -> ConversationReference:
-    """Insert or refresh the reference for this conversation."""
+async def save(session: AsyncSession, *, workspace_id: int, platform: str, conversation_id: str,
+               reference: str, now: datetime, conversation_type: str = "",
+               tenant_id: str | None = None, service_url: str | None = None,
+               person_id: int | None = None) -> ConversationReference:
+    """Insert or refresh the reference for this conversation.
+
+    Teams sends conversationUpdate and the first message at the same moment: whichever
+    insert loses finds the winner's row and refreshes it.
+    """
     row = await find(session, platform, conversation_id)
     if row is None:
-        row = ConversationReference(platform=platform, conversation_id=conversation_id,
-                                    reference=reference, updated_at=now)
+        created = ConversationReference(workspace_id=workspace_id, platform=platform,
+                                        conversation_id=conversation_id, reference=reference,
+                                        updated_at=now)
+        row, _ = await insert_or_find(session, created,
+                                      lambda: find(session, platform, conversation_id))
     row.reference, row.updated_at = reference, now
     row.conversation_type = conversation_type or row.conversation_type
     row.tenant_id = tenant_id or row.tenant_id

@@ -1,11 +1,17 @@
-"""The tables. Every datetime is timezone-aware UTC; local time exists only at the edges."""
+"""Installations, people (and the partners they may belong to), their platform identities,
+settings and conversation references.
+
+Every datetime is timezone-aware UTC; local time exists only at the edges. Every row that
+belongs to an installation carries its `workspace_id`.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -29,17 +35,50 @@ def stored_as_text(enum: type[StrEnum]) -> SAEnum:
     )
 
 
-class Person(SQLModel, table=True):
-    """Someone the bot knows, on any platform; one row however many platforms they use."""
+class Workspace(SQLModel, table=True):
+    """One installation: a Slack team or enterprise install, a Teams tenant, or the console.
+
+    `external_id` is the platform's own id of it (Slack team id, Teams tenant id). A
+    workspace moved here by a migration, whose id was not known then, has none until the
+    first request from its platform names it.
+    """
+
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20)
+    external_id: str | None = Field(default=None, max_length=64)
+    enterprise_id: str | None = Field(default=None, max_length=64)
+    name: str = Field(default="", max_length=200)
+    # A Slack install's own bot token and bot user (OAuth); else SLACK_BOT_TOKEN serves it.
+    bot_token: str | None = Field(default=None, max_length=255)
+    bot_user_id: str | None = Field(default=None, max_length=40)
+    # The first person to use a new install runs it; set once, by a conditional update.
+    first_admin_id: int | None = Field(default=None)
+    created_at: datetime
+
+
+class Partner(SQLModel, table=True):
+    """A reseller, VAR, MSP, integrator or distributor the vendor sells through."""
+
+    # Names are unique in a workspace whatever their case: `name_key` is the folded name.
+    __table_args__ = (UniqueConstraint("workspace_id", "name_key",
+                                       name="uq_partner_workspace_name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    name: str = Field(max_length=200)
+    name_key: str = Field(default="", max_length=200)
+    created_at: datetime
+
+
+class Person(SQLModel, table=True):
+    """Someone the bot knows in a workspace; their platform accounts are PersonIdentity rows."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
     display_name: str = Field(default="", max_length=200)
     email: str | None = Field(default=None, max_length=320, index=True)
-    slack_user_id: str | None = Field(default=None, max_length=40, unique=True)
-    slack_team_id: str | None = Field(default=None, max_length=40)
-    teams_user_id: str | None = Field(default=None, max_length=200, unique=True)
-    teams_aad_object_id: str | None = Field(default=None, max_length=64)
-    console_user_id: str | None = Field(default=None, max_length=100, unique=True)
     timezone: str | None = Field(default=None, max_length=64)
     role: Role = Field(default=Role.MEMBER, sa_type=stored_as_text(Role))
     partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
@@ -48,11 +87,35 @@ class Person(SQLModel, table=True):
     created_at: datetime
 
 
-class AppSetting(SQLModel, table=True):
-    """A workspace-wide setting chosen by an admin (e.g. the elephants channel)."""
+class PersonIdentity(SQLModel, table=True):
+    """A person's account on one platform in one workspace.
 
+    `directory_id` is their id in the organisation's directory, which a people picker may
+    answer with (Teams: the Microsoft Entra object id). `home_team_id` is the Slack team
+    they belong to, another organisation's for a Slack Connect partner contact.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "platform", "user_id"),
+        Index("ix_personidentity_directory", "workspace_id", "platform", "directory_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    platform: str = Field(max_length=20)
+    user_id: str = Field(max_length=200)
+    directory_id: str | None = Field(default=None, max_length=64)
+    home_team_id: str | None = Field(default=None, max_length=40)
+    created_at: datetime
+
+
+class Setting(SQLModel, table=True):
+    """A workspace setting chosen by an admin (e.g. the elephants channel), as a document."""
+
+    workspace_id: int = Field(foreign_key="workspace.id", primary_key=True)
     key: str = Field(primary_key=True, max_length=100)
-    value: str = Field(max_length=500)
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
     updated_at: datetime
 
 
@@ -62,6 +125,7 @@ class ConversationReference(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("platform", "conversation_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
     platform: str = Field(max_length=20)
     conversation_id: str = Field(max_length=400)
     conversation_type: str = Field(default="", max_length=40)

@@ -1,93 +1,145 @@
-"""People: find or create by a platform identity, keep their profile, grant roles."""
+"""People and their platform identities: found or created per workspace, roles granted."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.common.models import AppSetting, Person, Role
+from storage.common.models import Person, PersonIdentity, Role
 from storage.upsert import insert_or_find
 
 
-class IdentityColumn(StrEnum):
-    """The Person column that holds a platform's user id."""
+@dataclass(frozen=True)
+class Member:
+    """A person and the platform user id the bot reaches them by."""
 
-    SLACK = "slack_user_id"
-    TEAMS = "teams_user_id"
-    CONSOLE = "console_user_id"
+    person: Person
+    user_id: str
+    directory_id: str | None = None
 
 
-async def by_identity(session: AsyncSession, column: IdentityColumn, user_id: str
+async def by_identity(session: AsyncSession, workspace_id: int, platform: str, user_id: str
                       ) -> Person | None:
-    statement = select(Person).where(getattr(Person, column.value) == user_id)
+    statement = (select(Person).join(PersonIdentity, col(PersonIdentity.person_id) == Person.id)
+                 .where(PersonIdentity.workspace_id == workspace_id,
+                        PersonIdentity.platform == platform, PersonIdentity.user_id == user_id))
     return (await session.exec(statement)).first()
 
 
-async def teams_user_id_of(session: AsyncSession, picked: str) -> str | None:
-    """The Teams user id (29:...) of a person Teams' people picker named by their Microsoft
-    Entra object id, or who is named by that Teams user id; None for someone never seen."""
-    for column in (Person.teams_aad_object_id, Person.teams_user_id):
-        statement = select(Person.teams_user_id).where(
-            column == picked, col(Person.teams_user_id).is_not(None)).order_by(Person.id)
+async def identity(session: AsyncSession, workspace_id: int, platform: str, user_id: str
+                   ) -> PersonIdentity | None:
+    statement = select(PersonIdentity).where(PersonIdentity.workspace_id == workspace_id,
+                                             PersonIdentity.platform == platform,
+                                             PersonIdentity.user_id == user_id)
+    return (await session.exec(statement)).first()
+
+
+async def user_id_picked(session: AsyncSession, workspace_id: int, platform: str,
+                         picked: str) -> str | None:
+    """The platform user id of someone the bot has seen, whom a people picker named by
+    their directory id (or by that user id); None for a stranger."""
+    for column in (PersonIdentity.directory_id, PersonIdentity.user_id):
+        statement = (select(PersonIdentity.user_id)
+                     .where(PersonIdentity.workspace_id == workspace_id,
+                            PersonIdentity.platform == platform, column == picked)
+                     .order_by(col(PersonIdentity.id)))
         if (found := (await session.exec(statement)).first()) is not None:
             return found
     return None
 
 
-async def get_or_create(session: AsyncSession, column: IdentityColumn, user_id: str, *,
-                        now: datetime, display_name: str = "") -> tuple[Person, bool]:
-    """The person with this platform id, created on first sight; (person, created)."""
-    person = await by_identity(session, column, user_id)
+async def user_id_known(session: AsyncSession, workspace_id: int, platform: str,
+                        user_id: str) -> bool:
+    return await identity(session, workspace_id, platform, user_id) is not None
+
+
+async def get_or_create(session: AsyncSession, workspace_id: int, platform: str, user_id: str,
+                        *, now: datetime, display_name: str = "") -> tuple[Person, bool]:
+    """The person with this platform id in the workspace, created on first sight."""
+    person = await by_identity(session, workspace_id, platform, user_id)
     if person is not None:
         return person, False
-    person = Person(display_name=display_name or user_id, created_at=now)
-    setattr(person, column.value, user_id)
-    # Another request may create them between our read and our write.
-    return await insert_or_find(session, person,
-                                lambda: by_identity(session, column, user_id))
+    created = Person(workspace_id=workspace_id, display_name=display_name or user_id,
+                     created_at=now)
+    account = PersonIdentity(workspace_id=workspace_id, platform=platform, user_id=user_id,
+                             created_at=now)
+
+    async def find() -> PersonIdentity | None:
+        return await identity(session, workspace_id, platform, user_id)
+
+    # Another request may create them between our read and our write: the identity's
+    # unique key decides, and the loser's person row goes with its savepoint.
+    async def insert_person() -> None:
+        session.add(created)
+        await session.flush()
+        account.person_id = created.id or 0
+
+    row, inserted = await insert_or_find(session, account, find, before=insert_person)
+    if inserted:
+        return created, True
+    found = await session.get(Person, row.person_id)
+    assert found is not None
+    return found, False
 
 
-FIRST_ADMIN_KEY = "install.first_admin"
-
-
-async def claim_first_admin(session: AsyncSession, person: Person, *, now: datetime) -> bool:
-    """True for exactly one caller ever: the unique key settles concurrent first arrivals."""
-    try:
-        async with session.begin_nested():
-            session.add(AppSetting(key=FIRST_ADMIN_KEY, value=str(person.id), updated_at=now))
-            await session.flush()
-    except IntegrityError:
-        return False
-    return True
-
-
-async def get_or_create_many(session: AsyncSession, column: IdentityColumn,
+async def get_or_create_many(session: AsyncSession, workspace_id: int, platform: str,
                              user_ids: Sequence[str], *, now: datetime) -> list[Person]:
-    """The people with these platform ids, creating the unknown ones: two statements."""
+    """The people with these platform ids, creating the unknown ones."""
     wanted = list(dict.fromkeys(user_ids))
     if not wanted:
         return []
-    attribute = getattr(Person, column.value)
-    known = {getattr(p, column.value): p for p in (await session.exec(
-        select(Person).where(attribute.in_(wanted)))).all()}
+    statement = (select(PersonIdentity.user_id, Person)
+                 .join(Person, col(Person.id) == PersonIdentity.person_id)
+                 .where(PersonIdentity.workspace_id == workspace_id,
+                        PersonIdentity.platform == platform,
+                        col(PersonIdentity.user_id).in_(wanted)))
+    known: dict[str, Person] = dict((await session.exec(statement)).all())
     for user_id in wanted:
         if user_id not in known:
-            known[user_id], _ = await get_or_create(session, column, user_id, now=now)
+            known[user_id], _ = await get_or_create(session, workspace_id, platform, user_id,
+                                                    now=now)
     return [known[user_id] for user_id in wanted]
 
 
-async def count_admins(session: AsyncSession) -> int:
-    statement = select(func.count()).select_from(Person).where(Person.role == Role.ADMIN)
+async def members(session: AsyncSession, person_ids: Sequence[int], platform: str
+                  ) -> list[Member]:
+    """The people of `person_ids` who have an identity on `platform`, in that order."""
+    if not person_ids:
+        return []
+    statement = (select(Person, PersonIdentity)
+                 .join(PersonIdentity, col(PersonIdentity.person_id) == Person.id)
+                 .where(col(Person.id).in_(person_ids), PersonIdentity.platform == platform)
+                 .order_by(col(PersonIdentity.id)))
+    found: dict[int, Member] = {}
+    for person, account in (await session.exec(statement)).all():
+        found.setdefault(person.id or 0, Member(person, account.user_id, account.directory_id))
+    return [found[person_id] for person_id in dict.fromkeys(person_ids) if person_id in found]
+
+
+async def remember_account(session: AsyncSession, person: Person, platform: str, user_id: str,
+                           *, directory_id: str | None = None,
+                           home_team_id: str | None = None) -> None:
+    """What a request told about the person's account: their directory id and home team."""
+    account = await identity(session, person.workspace_id, platform, user_id)
+    if account is None:
+        return
+    account.directory_id = directory_id or account.directory_id
+    account.home_team_id = home_team_id or account.home_team_id
+    session.add(account)
+
+
+async def count_admins(session: AsyncSession, workspace_id: int) -> int:
+    statement = select(func.count()).select_from(Person).where(
+        Person.workspace_id == workspace_id, Person.role == Role.ADMIN)
     return (await session.exec(statement)).one()
 
 
-async def all_people(session: AsyncSession) -> Sequence[Person]:
-    return (await session.exec(select(Person).order_by(Person.id))).all()
+async def get(session: AsyncSession, person_id: int) -> Person | None:
+    return await session.get(Person, person_id)
 
 
 async def set_role(session: AsyncSession, person: Person, role: Role) -> None:

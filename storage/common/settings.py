@@ -1,23 +1,25 @@
-"""Workspace-wide settings that admins change from chat."""
+"""Settings that admins change from chat, one document per workspace and name."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.common.models import AppSetting
+from storage.common.models import Setting
 
 
-async def get(session: AsyncSession, key: str) -> str | None:
-    setting = await session.get(AppSetting, key)
+async def get(session: AsyncSession, workspace_id: int, key: str) -> Any | None:
+    setting = await session.get(Setting, (workspace_id, key))
     return setting.value if setting else None
 
 
-async def put(session: AsyncSession, key: str, value: str, *, now: datetime) -> None:
-    setting = await session.get(AppSetting, key)
+async def put(session: AsyncSession, workspace_id: int, key: str, value: Any, *,
+              now: datetime) -> None:
+    setting = await session.get(Setting, (workspace_id, key))
     if setting is None:
-        setting = AppSetting(key=key, value=value, updated_at=now)
+        setting = Setting(workspace_id=workspace_id, key=key, value=value, updated_at=now)
     else:
         setting.value, setting.updated_at = value, now
     session.add(setting)

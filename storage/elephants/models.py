@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.common.models import stored_as_text
@@ -22,7 +22,13 @@ class ElephantStatus(StrEnum):
 class Elephant(SQLModel, table=True):
     """Friction between direct sales, engineering and partner teams, named so it can be fixed."""
 
+    # Numbered per workspace (E-1, E-2, ...): one install never learns another's count.
+    __table_args__ = (UniqueConstraint("workspace_id", "number",
+                                       name="uq_elephant_workspace_number"),)
+
     id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    number: int
     title: str = Field(max_length=200)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     status: ElephantStatus = Field(
@@ -37,4 +43,4 @@ class Elephant(SQLModel, table=True):
 
     @property
     def short_id(self) -> str:
-        return f"E-{self.id}"
+        return f"E-{self.number}"

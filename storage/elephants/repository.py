@@ -5,23 +5,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import select
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.elephants.models import Elephant
+from storage.elephants.models import Elephant, ElephantStatus
+
+# Two reports filed at the same instant may both take the next number (PostgreSQL reads
+# the highest number before either commits); the unique key refuses one, which tries again.
+NUMBER_ATTEMPTS = 5
 
 
-async def create(session: AsyncSession, *, title: str, description: str, platform: str,
-                 reporter_id: int | None, now: datetime) -> Elephant:
-    elephant = Elephant(title=title, description=description, platform=platform,
-                        reporter_id=reporter_id, created_at=now)
-    session.add(elephant)
-    await session.flush()
-    return elephant
-
-
-async def get(session: AsyncSession, elephant_id: int) -> Elephant | None:
-    return await session.get(Elephant, elephant_id)
+async def create(session: AsyncSession, *, workspace_id: int, title: str, description: str,
+                 platform: str, reporter_id: int | None, now: datetime) -> Elephant:
+    """A report with the workspace's next number (E-1, E-2, ...), taken in the INSERT."""
+    following = (select(func.coalesce(func.max(Elephant.number), 0) + 1)
+                 .where(Elephant.workspace_id == workspace_id).scalar_subquery())
+    statement = insert(Elephant).values(
+        workspace_id=workspace_id, number=following, title=title, description=description,
+        status=ElephantStatus.REPORTED, platform=platform, reporter_id=reporter_id,
+        created_at=now).returning(Elephant.id)
+    for attempt in range(NUMBER_ATTEMPTS):
+        try:
+            async with session.begin_nested():
+                created = (await session.exec(statement)).scalar_one()  # type: ignore[call-overload]
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
+            continue
+        elephant = await session.get(Elephant, created)
+        assert elephant is not None
+        return elephant
+    raise AssertionError("unreachable")
 
 
 async def mark_posted(session: AsyncSession, elephant_id: int, *, conversation_id: str,
@@ -34,5 +50,7 @@ async def mark_posted(session: AsyncSession, elephant_id: int, *, conversation_i
     await session.flush()
 
 
-async def all_elephants(session: AsyncSession) -> Sequence[Elephant]:
-    return (await session.exec(select(Elephant).order_by(Elephant.id))).all()
+async def all_elephants(session: AsyncSession, workspace_id: int) -> Sequence[Elephant]:
+    statement = select(Elephant).where(Elephant.workspace_id == workspace_id).order_by(
+        col(Elephant.number))
+    return (await session.exec(statement)).all()

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select, update
+from sqlmodel import col, delete, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.common.models import Workspace
 from storage.ledger.models import Delivery, DeliveryStatus
 
 ERROR_MAX = 500
@@ -20,79 +20,41 @@ ERROR_MAX = 500
 
 @dataclass(frozen=True)
 class ClaimRequest:
+    """What a claim records: the key, what the message is, and where it goes."""
+
     key: str
+    feature: str
     kind: str
-    occurrence_id: int | None = None
-    person_id: int | None = None
-    platform: str | None = None
-    conversation_id: str | None = None
+    workspace_id: int
+    platform: str
+    conversation_id: str
+    conversation_kind: str
+    scope: str = ""
+
+
+@dataclass(frozen=True)
+class Won:
+    """A claim this run holds; `retried` when an earlier send of the key failed."""
+
+    id: int
+    retried: bool
+
+
+@dataclass(frozen=True)
+class Abandoned:
+    """A claim whose run is gone, with its workspace's own id to address the platform."""
+
+    delivery: Delivery
+    workspace_external_id: str
 
 
 async def find(session: AsyncSession, key: str) -> Delivery | None:
     return (await session.exec(select(Delivery).where(Delivery.key == key))).first()
 
 
-async def claim(session: AsyncSession, *, key: str, kind: str, now: datetime,
-                occurrence_id: int | None = None, person_id: int | None = None,
-                platform: str | None = None, conversation_id: str | None = None
-                ) -> Delivery | None:
-    """The new claim on `key`, or None when it is already claimed or sent.
-
-    A key whose earlier send failed can be claimed again; the conditional update makes
-    sure only one of several racing processes gets it.
-    """
-    try:
-        async with session.begin_nested():
-            delivery = Delivery(key=key, kind=kind, occurrence_id=occurrence_id,
-                                person_id=person_id, platform=platform,
-                                conversation_id=conversation_id, claimed_at=now)
-            session.add(delivery)
-            await session.flush()
-            return delivery
-    except IntegrityError:
-        pass
-    retaken = await session.exec(
-        update(Delivery)
-        .where(col(Delivery.key) == key, col(Delivery.status) == DeliveryStatus.FAILED)
-        .values(status=DeliveryStatus.CLAIMED, claimed_at=now, error=None)
-    )
-    if retaken.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    return await find(session, key)
-
-
-async def confirm(session: AsyncSession, delivery_id: int, *, conversation_id: str,
-                  message_id: str, now: datetime) -> None:
-    delivery = await session.get(Delivery, delivery_id)
-    if delivery is None:
-        return
-    delivery.status, delivery.sent_at = DeliveryStatus.SENT, now
-    delivery.conversation_id, delivery.message_id = conversation_id, message_id
-    session.add(delivery)
-    await session.flush()
-
-
-async def fail(session: AsyncSession, delivery_id: int, error: str) -> None:
-    delivery = await session.get(Delivery, delivery_id)
-    if delivery is None:
-        return
-    delivery.status, delivery.error = DeliveryStatus.FAILED, error[:ERROR_MAX]
-    session.add(delivery)
-    await session.flush()
-
-
-async def unconfirmed(session: AsyncSession, claimed_before: datetime) -> Sequence[Delivery]:
-    """Claims nobody confirmed: their process died between the claim and the send's answer."""
-    statement = select(Delivery).where(Delivery.status == DeliveryStatus.CLAIMED,
-                                       Delivery.claimed_at < claimed_before)
-    return (await session.exec(statement)).all()
-
-
-async def of_occurrence(session: AsyncSession, occurrence_id: int,
-                        kinds: Sequence[str]) -> dict[str, Delivery]:
-    """Key -> ledger row of these kinds for one occurrence (an indexed lookup)."""
-    statement = select(Delivery).where(Delivery.occurrence_id == occurrence_id,
-                                       col(Delivery.kind).in_(kinds))
+async def of_scope(session: AsyncSession, scope: str, kinds: Sequence[str]) -> dict[str, Delivery]:
+    """Key -> ledger row of these kinds for one scope (an indexed lookup)."""
+    statement = select(Delivery).where(Delivery.scope == scope, col(Delivery.kind).in_(kinds))
     return {row.key: row for row in (await session.exec(statement)).all()}
 
 
@@ -101,16 +63,8 @@ def _insert_ignoring_conflicts(dialect: str) -> Callable[..., Any]:
     return postgresql_insert if dialect == "postgresql" else sqlite_insert
 
 
-@dataclass(frozen=True)
-class Won:
-    """A claim this process holds; `retried` when an earlier send of the key failed."""
-
-    id: int
-    retried: bool
-
-
 async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
-                     now: datetime) -> dict[str, Won]:
+                     now: datetime, lease_id: int | None) -> dict[str, Won]:
     """Claim every free key at once; key -> claim for the ones this call won.
 
     One INSERT .. ON CONFLICT DO NOTHING RETURNING for new keys, one conditional UPDATE for
@@ -119,10 +73,11 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
     if not requests:
         return {}
     insert = _insert_ignoring_conflicts(session.bind.dialect.name)  # type: ignore[union-attr]
-    rows = [{"key": r.key, "kind": r.kind, "occurrence_id": r.occurrence_id,
-             "person_id": r.person_id, "platform": r.platform,
-             "conversation_id": r.conversation_id, "status": DeliveryStatus.CLAIMED.value,
-             "claimed_at": now} for r in requests]
+    rows = [{"key": r.key, "feature": r.feature, "kind": r.kind, "scope": r.scope,
+             "workspace_id": r.workspace_id, "platform": r.platform,
+             "conversation_id": r.conversation_id, "conversation_kind": r.conversation_kind,
+             "status": DeliveryStatus.CLAIMED.value, "lease_id": lease_id, "claimed_at": now}
+            for r in requests]
     # Parameters apart from the statement: it compiles once and is sent in batches.
     statement = insert(Delivery).on_conflict_do_nothing(
         index_elements=["key"]).returning(Delivery.key, Delivery.id)
@@ -133,7 +88,8 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
         retaken = await session.exec(
             update(Delivery)
             .where(col(Delivery.key).in_(retry), col(Delivery.status) == DeliveryStatus.FAILED)
-            .values(status=DeliveryStatus.CLAIMED, claimed_at=now, error=None)
+            .values(status=DeliveryStatus.CLAIMED, claimed_at=now, error=None,
+                    lease_id=lease_id)
             .returning(Delivery.key, Delivery.id))
         won.update({key: Won(ident, True) for key, ident in retaken.all()})
     return won
@@ -152,3 +108,51 @@ async def settle_many(session: AsyncSession, *, sent: Sequence[tuple[int, str, s
         await session.exec(update(Delivery), params=[
             {"id": ident, "status": DeliveryStatus.FAILED, "error": error[:ERROR_MAX]}
             for ident, error in failed])
+
+
+async def claiming_leases(session: AsyncSession) -> set[int | None]:
+    """The leases that hold claims nobody settled (None: claims from before leases)."""
+    statement = select(Delivery.lease_id).where(
+        Delivery.status == DeliveryStatus.CLAIMED).distinct()
+    return set((await session.exec(statement)).all())
+
+
+async def claims_of(session: AsyncSession, lease_ids: Sequence[int | None]) -> list[Abandoned]:
+    """The unsettled claims of these leases, each with its workspace's own id."""
+    held = [lease for lease in lease_ids if lease is not None]
+    conditions = [col(Delivery.lease_id).in_(held)] if held else []
+    if None in lease_ids:
+        conditions.append(col(Delivery.lease_id).is_(None))
+    if not conditions:
+        return []
+    statement = (select(Delivery, Workspace.external_id)
+                 .join(Workspace, col(Workspace.id) == Delivery.workspace_id)
+                 .where(Delivery.status == DeliveryStatus.CLAIMED, or_(*conditions))
+                 .order_by(col(Delivery.id)))
+    return [Abandoned(delivery, external or "")
+            for delivery, external in (await session.exec(statement)).all()]
+
+
+async def failures_since(session: AsyncSession, since: datetime) -> Sequence[Delivery]:
+    statement = select(Delivery).where(Delivery.status == DeliveryStatus.FAILED,
+                                       Delivery.claimed_at >= since).order_by(col(Delivery.id))
+    return (await session.exec(statement)).all()
+
+
+async def forget(session: AsyncSession, scopes: Sequence[str]) -> None:
+    """Drop the ledger of something deleted (a cadence's days), so no id can collide later."""
+    if scopes:
+        await session.exec(delete(Delivery).where(  # type: ignore[call-overload]
+            col(Delivery.scope).in_(scopes)))
+
+
+async def sent_times(session: AsyncSession, scopes: Sequence[str], feature: str,
+                     kind: str) -> list[tuple[str, datetime]]:
+    """(scope, when it counted as sent) of each sent message of this kind in these scopes."""
+    if not scopes:
+        return []
+    statement = select(Delivery.scope, Delivery.sent_at).where(
+        col(Delivery.scope).in_(scopes), Delivery.feature == feature, Delivery.kind == kind,
+        Delivery.status == DeliveryStatus.SENT, col(Delivery.sent_at).is_not(None))
+    return [(scope, sent) for scope, sent in (await session.exec(statement)).all()
+            if sent is not None]

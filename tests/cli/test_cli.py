@@ -1,4 +1,7 @@
-"""The `partnerops` command as an operator runs it: a real process, real exit codes."""
+"""The `partnerops` command as an operator runs it: real exit codes, output and files.
+
+Through `main(argv)` in this process, plus one real process per command (smoke tests).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,6 @@ import asyncio
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,23 +16,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from storage.common import people
-from storage.common.people import IdentityColumn
+from storage.common import people, workspaces
 from storage.elephants import repository as elephants
 from storage.engine import Database
 from storage.migrate import head_revision, upgrade
-from tests.conftest import CONTRACT_VARIABLES
+from tests.cli.invoke import Result, as_process, in_process
+
+DATABASE = "cli.db"
 
 
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in CONTRACT_VARIABLES}
-    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
-    return {**env, **extra}
-
-
-def partnerops(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, text=True,
-                          capture_output=True, env=_env(tmp_path, **env), timeout=60)
+def partnerops(tmp_path: Path, *args: str, **env: str) -> Result:
+    return in_process(tmp_path, DATABASE, *args, **env)
 
 
 def _seed(tmp_path: Path) -> None:
@@ -41,9 +35,11 @@ def _seed(tmp_path: Path) -> None:
         await upgrade(database)
         now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
         async with database.session() as session:
-            ana, _ = await people.get_or_create(session, IdentityColumn.SLACK, "U1", now=now,
+            team = await workspaces.for_external_id(session, "slack", "T0001", now=now)
+            ana, _ = await people.get_or_create(session, team.id or 0, "slack", "U1", now=now,
                                                 display_name="Ana")
-            await elephants.create(session, title='Reps hide the forecast, "again"',
+            await elephants.create(session, workspace_id=team.id or 0,
+                                   title='Reps hide the forecast, "again"',
                                    description="Line one\nline two", platform="slack",
                                    reporter_id=ana.id, now=now)
         await database.dispose()
@@ -66,13 +62,23 @@ def test_export_json_and_csv(tmp_path: Path):
     as_json = partnerops(tmp_path, "export", "elephants", "--format", "json")
     assert as_json.returncode == 0, as_json.stderr
     [row] = json.loads(as_json.stdout)
-    assert row["id"] == "E-1" and row["reporter"] == "Ana"
+    assert row["id"] == "E-1" and row["reporter"] == "Ana" and row["workspace"] == "T0001"
     assert "exported 1 elephants" in as_json.stderr
 
     as_csv = partnerops(tmp_path, "export", "elephants", "--format", "csv")
     [csv_row] = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     assert csv_row["title"] == 'Reps hide the forecast, "again"'
     assert csv_row["description"] == "Line one\nline two"
+
+
+def test_export_of_one_workspace(tmp_path: Path):
+    _seed(tmp_path)
+    mine = partnerops(tmp_path, "export", "elephants", "--format", "json", "--workspace", "T0001")
+    assert mine.returncode == 0, mine.stderr
+    assert [row["id"] for row in json.loads(mine.stdout)] == ["E-1"]
+    unknown = partnerops(tmp_path, "export", "elephants", "--workspace", "T9999")
+    assert unknown.returncode == 2 and "no workspace is called 'T9999'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
 
 
 def test_export_of_an_empty_table_is_valid(tmp_path: Path):
@@ -152,3 +158,16 @@ def test_teams_package_needs_the_app_id(tmp_path: Path):
     result = partnerops(tmp_path, "manifest", "teams")
     assert result.returncode == 2 and "MICROSOFT_APP_ID" in result.stderr
     assert not (tmp_path / "partnerops-teams.zip").exists()
+
+
+def test_each_command_runs_as_a_real_process(tmp_path: Path):
+    """`python -m bot` itself: the entry point, exit codes and streams of a real process."""
+    upgraded = as_process(tmp_path, DATABASE, "db", "upgrade")
+    assert upgraded.returncode == 0 and "revision" in upgraded.stdout, upgraded.stderr
+    _seed(tmp_path)
+    exported = as_process(tmp_path, DATABASE, "export", "elephants", "--format", "json")
+    assert exported.returncode == 0 and json.loads(exported.stdout)[0]["id"] == "E-1"
+    manifest = as_process(tmp_path, DATABASE, "manifest", "slack")
+    assert manifest.returncode == 0 and "slash_commands" in manifest.stdout
+    usage = as_process(tmp_path, DATABASE, "frobnicate")
+    assert usage.returncode == 2 and "invalid choice" in usage.stderr

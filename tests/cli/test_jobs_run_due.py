@@ -1,12 +1,10 @@
-"""`partnerops jobs run-due --at` as an operator or a cron job runs it: a real process."""
+"""`partnerops jobs run-due --at` as an operator or a cron job runs it: exit codes, output,
+and what reached the platforms; once as a real process."""
 
 from __future__ import annotations
 
 import asyncio
 import io
-import os
-import sys
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,36 +20,23 @@ from schedules.run_due import run_due
 from storage.engine import Database
 from storage.ledger.models import Delivery, DeliveryStatus
 from storage.migrate import upgrade
-from tests.conftest import CONTRACT_VARIABLES
+from tests.cli.invoke import Result, as_process, in_process_async
 from tests.fakes import FakeSlackApi
 from tests.fakes.recording_outbox import RecordingOutbox
 from tests.schedules.conftest import make_cadence
 
 MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+DATABASE = "jobs.db"
 SECRET = "run-due-signing-secret"
 
 
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
 def _url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'jobs.db'}"
+    return f"sqlite+aiosqlite:///{tmp_path / DATABASE}"
 
 
 async def run_due_process(tmp_path: Path, *args: str, **env: str) -> Result:
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in CONTRACT_VARIABLES}
-    environment |= {"DATABASE_URL": _url(tmp_path), **env}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "jobs", "run-due", *args, cwd=tmp_path, env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return Result(process.returncode, out.decode(), err.decode())
+    """`partnerops jobs run-due ARGS` through main(argv), as cron would run it."""
+    return await in_process_async(tmp_path, DATABASE, "jobs", "run-due", *args, **env)
 
 
 async def _open(tmp_path: Path) -> Application:
@@ -61,6 +46,14 @@ async def _open(tmp_path: Path) -> Application:
     return build_application(settings, clock=SimulatedClock(MONDAY), database=database)
 
 
+def _label(key: str) -> str:
+    """A ledger key without its occurrence: "parent:<occ>" is "parent", a person's
+    "prompt:<occ>:<person>" is "prompt:<person>"."""
+    kind, _, rest = key.partition(":")
+    _, _, person = rest.partition(":")
+    return f"{kind}:{person}" if person else kind
+
+
 async def _ledger(tmp_path: Path) -> dict[str, Delivery]:
     database = Database.from_url(_url(tmp_path))
     try:
@@ -68,16 +61,16 @@ async def _ledger(tmp_path: Path) -> dict[str, Delivery]:
             rows = (await session.exec(select(Delivery))).all()
     finally:
         await database.dispose()
-    return {row.key.split(":")[0] + ("" if row.person_id is None else f":{row.person_id}"): row
-            for row in rows}
+    return {_label(row.key): row for row in rows}
 
 
-async def _make_slack_people(tmp_path: Path) -> None:
-    """make_cadence files people under their console identity: make them Slack people."""
-    database = Database.from_url(_url(tmp_path))
-    async with database.engine.begin() as connection:
-        await connection.exec_driver_sql("UPDATE person SET slack_user_id = console_user_id")
-    await database.dispose()
+def _tells_failed(result: Result, count: int, *reasons: str) -> None:
+    """The run exits 1 and says on stderr how many sends failed, of what, and why."""
+    assert result.returncode == 1, result.stderr
+    assert f"{count} sends failed; running again retries them" in result.stderr
+    for reason in reasons:
+        assert reason in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
 
 
 async def test_a_platform_not_enabled_here_fails_in_the_ledger_and_is_retried(tmp_path: Path):
@@ -85,18 +78,20 @@ async def test_a_platform_not_enabled_here_fails_in_the_ledger_and_is_retried(tm
     await make_cadence(seeding, zones={"ana": "UTC"}, now=MONDAY)
     await seeding.close()
 
+    not_enabled = "console is not enabled in this process"
     first = await run_due_process(tmp_path, "--at", "2026-11-23T09:00")
-    assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == "0 prompts, 0 reminders, 0 closed"
-    assert "is on console, which is not enabled here" in first.stderr
-    assert "sends failed" in first.stderr
+    assert first.stdout.strip() == "nothing was sent"  # it was due, but nothing went out
+    _tells_failed(first, 2, f"1 x cadences parent: {not_enabled}",
+                  f"1 x cadences prompt: {not_enabled}")
     ledger = await _ledger(tmp_path)
     assert {key: row.status for key, row in ledger.items()} == {
         "parent": DeliveryStatus.FAILED, "prompt:1": DeliveryStatus.FAILED}
     assert "console is not enabled" in (ledger["prompt:1"].error or "")
 
     again = await run_due_process(tmp_path, "--at", "2026-11-23T09:30:00+00:00")
-    assert again.returncode == 0 and again.stdout.strip().startswith("0 prompts")
+    assert again.stdout.strip() == "nothing was sent"
+    _tells_failed(again, 2, f"1 x cadences parent: {not_enabled}",
+                  f"1 x cadences prompt: {not_enabled}")
     retried = await _ledger(tmp_path)
     assert retried["prompt:1"].status is DeliveryStatus.FAILED
     assert retried["prompt:1"].claimed_at > ledger["prompt:1"].claimed_at  # tried again
@@ -107,14 +102,16 @@ async def test_a_platform_not_enabled_here_fails_in_the_ledger_and_is_retried(tm
     application.add_platform(Platform.CONSOLE, outbox)
     report = await run_due(application.services, datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     await application.close()
-    assert report.prompts == 1
+    assert report.count("cadences", "prompt") == 1 and not report.failures
     assert [sent.to.id for sent in outbox.posts] == ["standups", "ana"]
 
     later = await run_due_process(tmp_path, "--at", "2026-11-23T10:30")
-    assert later.stdout.strip() == "0 prompts, 0 reminders, 0 closed"
+    assert later.returncode == 0, later.stderr
+    assert later.stdout.strip() == "nothing was due" and "failed" not in later.stderr
     # The close update cannot reach the console from here: it stays open to be retried...
     closing = await run_due_process(tmp_path, "--at", "2026-11-23T17:00")
-    assert closing.stdout.strip() == "0 prompts, 0 reminders, 0 closed"
+    assert closing.stdout.strip() == "nothing was sent"
+    _tells_failed(closing, 1, f"1 x cadences close: {not_enabled}")
     assert (await _ledger(tmp_path))["close"].status is DeliveryStatus.FAILED
     # ...and a process that has the console closes it.
     application = await _open(tmp_path)
@@ -122,28 +119,32 @@ async def test_a_platform_not_enabled_here_fails_in_the_ledger_and_is_retried(tm
     application.add_platform(Platform.CONSOLE, outbox)
     report = await run_due(application.services, datetime(2026, 11, 23, 17, 5, tzinfo=UTC))
     await application.close()
-    assert report.closed == 1 and "Answered: nobody" in outbox.updates[-1].text
+    assert report.count("cadences", "close") == 1
+    assert "Answered: nobody" in outbox.updates[-1].text
 
 
 async def test_slack_prompts_go_out_once_however_often_it_runs(tmp_path: Path):
     seeding = await _open(tmp_path)
     await make_cadence(seeding, zones={"U0001": "Europe/Berlin", "U0002": "Europe/Berlin"},
-                       now=MONDAY, platform="slack", report_channel_id="C0STANDUP")
+                       now=MONDAY, platform="slack", report_channel_id="C0STANDUP",
+                       workspace="T0001")
     await seeding.close()
-    await _make_slack_people(tmp_path)
 
     async with FakeSlackApi() as slack:
         env = {"SLACK_BOT_TOKEN": "xoxb-jobs", "SLACK_SIGNING_SECRET": SECRET,
                "SLACK_API_URL": slack.url}
-        first = await run_due_process(tmp_path, "--at", "2026-11-23T08:00", **env)
+        # Once as cron runs it, a real process: the entry point and its exit code.
+        first = await asyncio.to_thread(as_process, tmp_path, DATABASE, "jobs", "run-due",
+                                        "--at", "2026-11-23T08:00", **env)
         assert first.returncode == 0, first.stderr
-        assert first.stdout.strip() == "2 prompts, 0 reminders, 0 closed"
+        assert first.stdout.strip() == "cadences: 1 parent, 2 prompts"
         posted = slack.of("chat.postMessage")
         assert sorted(call.args["channel"] for call in posted) == \
             ["C0STANDUP", "U0001", "U0002"]
 
         again = await run_due_process(tmp_path, "--at", "2026-11-23T08:05", **env)
-        assert again.stdout.strip() == "0 prompts, 0 reminders, 0 closed"
+        assert again.returncode == 0, again.stderr
+        assert again.stdout.strip() == "nothing was due"
         assert len(slack.of("chat.postMessage")) == 3
         assert "not enabled" not in again.stderr and "Traceback" not in again.stderr
 
@@ -166,15 +167,14 @@ async def test_a_long_run_reports_progress_on_stderr(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch):
     seeding = await _open(tmp_path)
     await make_cadence(seeding, zones={f"U000{n}": "UTC" for n in range(1, 4)}, now=MONDAY,
-                       platform="slack", report_channel_id="C0STANDUP")
+                       platform="slack", report_channel_id="C0STANDUP", workspace="T0001")
     await seeding.close()
-    await _make_slack_people(tmp_path)
     monkeypatch.setattr(jobs, "PROGRESS_SECONDS", 0.0)  # every send counts as long
     out, err = io.StringIO(), io.StringIO()
     async with FakeSlackApi() as slack:
         settings = Settings(_env_file=None, database_url=_url(tmp_path),
                             slack_bot_token="xoxb-jobs", slack_signing_secret=SECRET,
                             slack_api_url=slack.url)
-        await jobs.jobs_run_due(settings, "2026-11-23T09:00", out, err)
-    assert out.getvalue() == "3 prompts, 0 reminders, 0 closed\n"
+        report = await jobs.jobs_run_due(settings, "2026-11-23T09:00", out, err)
+    assert out.getvalue() == "cadences: 1 parent, 3 prompts\n" and not report.failures
     assert "... 4 messages sent so far" in err.getvalue()  # the parent and three DMs

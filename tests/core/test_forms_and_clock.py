@@ -10,9 +10,9 @@ from bot.core.cards import Card, Fields, Text, as_card
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import ConversationKind, ConversationRef, Platform
 from bot.core.forms import FieldKind, Form, FormField, Option
-from bot.core.ids import FormId
+from handlers.elephants.reports import ElephantForm
 
-FORM = Form(FormId.ELEPHANT_REPORT, "Report", (
+FORM = Form(ElephantForm.REPORT, "Report", (
     FormField("title", "Title", max_length=10),
     FormField("notes", "Notes", kind=FieldKind.MULTILINE, required=False),
     FormField("side", "Side", kind=FieldKind.SELECT,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
@@ -38,6 +39,11 @@ class RunningBot:
 
     async def teams_post(self, activity: dict) -> ClientResponse:
         return await self.client.post("/api/messages", json=activity)
+
+    async def export(self, entity: str) -> list[dict[str, Any]]:
+        """The rows `partnerops export ENTITY` writes, of every workspace."""
+        async with self.application.database.session() as session:
+            return await self.application.registry.exporters[entity](session, None)
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from tests.fakes import teams_activities
 from tests.fakes.teams_activities import CHANNEL_ID
 
 PROMPT = Card("Standup prompt", title="Standup", blocks=(Text("How was yesterday?"),))
+# The Teams tenant every test activity comes from: a DM by user id names its workspace.
+TENANT = teams_activities.DEFAULTS["tenant_id"]
 FAKE_SLACK_EPOCH = datetime.fromtimestamp(1_700_000_000, UTC)
 
 
@@ -39,10 +41,11 @@ async def test_teams_members_and_a_dm_to_each_of_them(bot: RunningBot):
     connector.add_member("29:cy", name="Cy Chen")
     services = bot.application.services
 
-    members = await services.channels[Platform.TEAMS].members(CHANNEL_ID)
+    members = await services.channels[Platform.TEAMS].members(CHANNEL_ID, TENANT)
     for member in members:
         await services.outbox.post(ConversationRef(Platform.TEAMS, member,
-                                                   ConversationKind.DIRECT), PROMPT)
+                                                   ConversationKind.DIRECT, workspace=TENANT),
+                                   PROMPT)
 
     assert members == ["29:ana", "29:cy"]
     (created,) = connector.of("create_conversation")  # ana's was opened for help's reply
@@ -51,4 +54,4 @@ async def test_teams_members_and_a_dm_to_each_of_them(bot: RunningBot):
     assert [send.args["recipient"]["id"] for send in sends] == ["29:ana", "29:cy"]
     since = datetime(2020, 1, 1, tzinfo=UTC)
     assert await services.outbox.find_delivery(ConversationRef(
-        Platform.TEAMS, "29:ana", ConversationKind.DIRECT), "k", since) is None
+        Platform.TEAMS, "29:ana", ConversationKind.DIRECT, workspace=TENANT), "k", since) is None

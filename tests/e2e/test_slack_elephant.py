@@ -5,14 +5,8 @@ from __future__ import annotations
 import json
 
 from bot.web import SLACK
-from storage.common.export import EXPORTERS
 from tests.e2e.conftest import RunningBot, bot_settings, start_bot
 from tests.fakes.slack_requests import block_actions, slash_command, view_submission
-
-
-async def _export(bot: RunningBot, entity: str) -> list[dict]:
-    async with bot.application.database.session() as session:
-        return await EXPORTERS[entity](session)
 
 
 def _block_text(blocks: list[dict]) -> str:
@@ -35,10 +29,10 @@ async def test_quick_report_is_acked_posted_and_confirmed_privately(bot: Running
     assert confirmation.args["response_type"] == "ephemeral"
     assert "E-1" in confirmation.args["text"] and "#general" in confirmation.args["text"]
 
-    [row] = await _export(bot, "elephants")
+    [row] = await bot.export("elephants")
     assert row["title"] == "Reps hide the forecast from the VAR"
     assert row["channel"] == "C0001" and row["message_id"].startswith("17")
-    [person] = await _export(bot, "people")
+    [person] = await bot.export("people")
     assert (person["email"], person["timezone"]) == ("ana@acme.test", "Europe/Berlin")
 
 
@@ -103,7 +97,7 @@ async def test_help_answers_privately_and_stores_nothing(bot: RunningBot):
     [answer] = await bot.slack.wait_for("response_url")
     assert answer.args["response_type"] == "ephemeral"
     assert "/elephant" in _block_text(answer.args["blocks"])
-    assert await _export(bot, "elephants") == []
+    assert await bot.export("elephants") == []
 
 
 async def test_partnerops_overview_lists_every_slash_command(bot: RunningBot):
@@ -128,7 +122,7 @@ async def test_too_short_report_is_refused_with_an_example(bot: RunningBot):
                                        response_url=bot.slack.response_url()))
     [answer] = await bot.slack.wait_for("response_url")
     assert "/elephant Direct reps keep the forecast" in answer.args["text"]
-    assert await _export(bot, "elephants") == []
+    assert await bot.export("elephants") == []
     assert bot.slack.of("chat.postMessage") == []
 
 
@@ -147,7 +141,7 @@ async def test_a_bad_field_keeps_the_modal_open_with_the_error_beside_it(bot: Ru
     answer = await response.json()
     assert answer["response_action"] == "errors"
     assert "a few words at least" in answer["errors"]["title"]
-    assert await _export(bot, "elephants") == []
+    assert await bot.export("elephants") == []
 
 
 async def test_a_help_button_explains_its_command(bot: RunningBot):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from storage.common.export import EXPORTERS
 from tests.e2e.conftest import RunningBot
 from tests.fakes.slack_requests import slash_command
 
@@ -44,6 +43,5 @@ async def test_a_post_that_cannot_land_keeps_the_report_and_says_why(bot: Runnin
     [confirmation] = await bot.slack.wait_for("response_url")
     assert "Filed *E-1*, but I couldn't post it to #general" in confirmation.args["text"]
     assert "I'm not a member of that channel" in confirmation.args["text"]
-    async with bot.application.database.session() as session:
-        [row] = await EXPORTERS["elephants"](session)
+    [row] = await bot.export("elephants")
     assert row["title"] == "Leads sent to two partners at once" and row["channel"] == ""

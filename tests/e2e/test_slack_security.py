@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from storage.common.export import EXPORTERS
 from tests.e2e.conftest import RunningBot
 from tests.fakes.slack_requests import sign, slash_command
 
@@ -16,9 +15,8 @@ def _body(bot: RunningBot) -> bytes:
 
 
 async def _nothing_happened(bot: RunningBot) -> None:
-    async with bot.application.database.session() as session:
-        assert await EXPORTERS["elephants"](session) == []
-        assert await EXPORTERS["people"](session) == []
+    assert await bot.export("elephants") == []
+    assert await bot.export("people") == []
     assert [call.method for call in bot.slack.calls] == ["auth.test"]  # from start-up only
 
 

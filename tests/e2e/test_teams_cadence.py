@@ -17,7 +17,7 @@ from sqlmodel import select
 from schedules.run_due import run_due
 from storage.cadences import repository as cadences
 from storage.cadences.models import Occurrence
-from storage.common.export import EXPORTERS
+from storage.common import people, workspaces
 from storage.ledger.models import Delivery
 from tests.e2e.conftest import RunningBot
 from tests.fakes import teams_activities
@@ -40,6 +40,7 @@ BOB: Sender = {"user_id": "29:bob", "user_name": "Bob", "aad_object_id": "aad-bo
 # Where the admin typed `standup setup`: a new post in the channel, i.e. its own thread.
 SETUP_THREAD = f"{CHANNEL_ID};messageid=1700000000000"
 IN_CHANNEL: Sender = {"conversation_id": SETUP_THREAD, "conversation_type": "channel"}
+TENANT = teams_activities.DEFAULTS["tenant_id"]
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 QUESTIONS = ["What moved with your partners?", "What is blocked?"]
 
@@ -94,8 +95,15 @@ async def _submit_setup(bot: RunningBot, card: Args, people: list[str]) -> None:
 
 
 async def _people(bot: RunningBot) -> dict[str, Args]:
+    return {row["teams_user_id"]: row for row in await bot.export("people")}
+
+
+async def _tenant(bot: RunningBot) -> int:
+    """The workspace of the Teams tenant every activity here comes from."""
     async with bot.application.database.session() as session:
-        return {row["teams_user_id"]: row for row in await EXPORTERS["people"](session)}
+        workspace = await workspaces.by_external_id(session, "teams", TENANT)
+    assert workspace is not None and workspace.id is not None
+    return workspace.id
 
 
 async def _occurrence(bot: RunningBot) -> Occurrence:
@@ -108,7 +116,7 @@ async def _prompt_id(bot: RunningBot, occurrence: Occurrence, user_id: str) -> s
     """The activity id of a person's prompt card, as the delivery ledger recorded it."""
     async with bot.application.database.session() as session:
         rows = (await session.exec(select(Delivery).where(
-            Delivery.kind == "prompt", Delivery.occurrence_id == occurrence.id,
+            Delivery.kind == "prompt", Delivery.scope == f"occurrence:{occurrence.id}",
             Delivery.conversation_id == user_id))).all()
     [row] = rows
     assert row.message_id
@@ -133,11 +141,14 @@ async def test_standup_from_the_setup_card_to_the_close(bot: RunningBot):
     [summary] = _calls(bot, "send", "a:ana-1on1")  # private: Ana's 1:1 chat
     assert facts(card_of(summary))["Participants"] == "2 people"
     assert len(_calls(bot, "reply", SETUP_THREAD)) == 1  # only the form: the rest is private
+    tenant = await _tenant(bot)
     async with bot.application.database.session() as session:
-        cadence = await cadences.by_name(session, "Partner team")
+        cadence = await cadences.by_name(session, tenant, "Partner team")
         assert cadence is not None
         named = await cadences.participants(session, cadence.id or 0)
-    assert sorted(person.teams_user_id or "" for person in named) == ["29:ana", "29:bob"]
+        members = await people.members(session, [person.id or 0 for person in named], "teams")
+    assert len(members) == len(named)
+    assert sorted(member.user_id for member in members) == ["29:ana", "29:bob"]
     assert set(await _people(bot)) == {"29:ana", "29:bob"}  # no one made up from an AAD id
     connector.log.clear()
 
@@ -222,6 +233,7 @@ async def test_a_picked_person_the_bot_never_met_is_refused_and_nothing_is_saved
     assert refusal.method == "send" and refusal.args["_conversation_id"] == "a:ana-1on1"
     assert "I don't know someone you picked yet" in refusal.args["text"]
     assert "partnerops whoami" in refusal.args["text"]
+    tenant = await _tenant(bot)
     async with bot.application.database.session() as session:
-        assert await cadences.by_name(session, "Partner team") is None
+        assert await cadences.by_name(session, tenant, "Partner team") is None
     assert set(await _people(bot)) == {"29:ana", "29:bob"}

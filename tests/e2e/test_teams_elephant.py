@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from storage.common.export import EXPORTERS
 from tests.e2e.conftest import RunningBot
 from tests.fakes import teams_activities
 from tests.fakes.teams_activities import CHANNEL_ID
@@ -32,9 +31,8 @@ async def test_admin_picks_the_channel_here_and_a_partner_manager_reports_from_a
     assert confirmation.args["_conversation_id"] == "a:bob-1on1"
     assert "Filed **E-1**" in confirmation.args["text"]
 
-    async with bot.application.database.session() as session:
-        [row] = await EXPORTERS["elephants"](session)
-        people = {p["teams_user_id"]: p for p in await EXPORTERS["people"](session)}
+    [row] = await bot.export("elephants")
+    people = {p["teams_user_id"]: p for p in await bot.export("people")}
     assert (row["platform"], row["channel"], row["reporter"]) == ("teams", CHANNEL_ID, "Bob")
     assert people["29:bob"]["timezone"] == "Europe/Berlin"
     assert people["29:ana"]["role"] == "admin" and people["29:bob"]["role"] == "member"
@@ -56,7 +54,6 @@ async def test_local_mode_refuses_a_service_url_off_this_machine(bot: RunningBot
                                         user_id="U_SLACK_ADMIN")
     response = await bot.teams_post(activity)
     assert response.status == 401
-    async with bot.application.database.session() as session:
-        assert await EXPORTERS["elephants"](session) == []
-        assert await EXPORTERS["people"](session) == []
+    assert await bot.export("elephants") == []
+    assert await bot.export("people") == []
     assert bot.connector.calls == []

@@ -18,7 +18,9 @@ class Sent:
     message: MessageRef
     thread: MessageRef | None = None
     key: str | None = None
-    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))  # the bot's (simulated) time
+    # When the platform received it, by its own clock (what find_delivery compares with).
+    received: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def text(self) -> str:
@@ -76,7 +78,7 @@ class RecordingOutbox:
                             since: datetime) -> MessageRef | None:
         """Like Slack's message metadata: posts remember their key."""
         return next((sent.message for sent in self.posts
-                     if sent.to == to and sent.key == key and sent.at >= since), None)
+                     if sent.to == to and sent.key == key and sent.received >= since), None)
 
     def to(self, conversation_id: str) -> list[Sent]:
         return [sent for sent in self.posts if sent.to.id == conversation_id]

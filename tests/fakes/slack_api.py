@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import count
@@ -35,7 +36,7 @@ class FakeSlackApi(FakeServer):
         self.channels: dict[str, Args] = {}
         self.overrides: dict[str, Args] = {}
         self.history: dict[str, list[Args]] = {}  # channel id -> posted messages, oldest first
-        self._ts = count(1)
+        self._last_ts = 0.0
         self._view_ids = count(1)
         self._sockets: set[web.WebSocketResponse] = set()
         self._connected = asyncio.Event()
@@ -196,9 +197,9 @@ class FakeSlackApi(FakeServer):
         return ws
 
     def _next_ts(self) -> str:
-        """Return a fresh, strictly increasing message ts ("1700000000.000100", ...)."""
-        n = next(self._ts)
-        return f"{1700000000 + n // 10000}.{(n % 10000) * 100:06d}"
+        """A fresh, strictly increasing message ts from the wall clock, as Slack's are."""
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        return f"{self._last_ts:.6f}"
 
     def _message(self, args: Args, ts: str) -> Args:
         """Build the message object Slack echoes back."""

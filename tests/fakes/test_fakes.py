@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import time
 from collections.abc import AsyncIterator, Sequence
 from types import SimpleNamespace
 
@@ -57,13 +59,17 @@ async def test_post_message_is_recorded_with_json_args_and_token(slack: FakeSlac
     """chat.postMessage arrives as JSON; blocks stay objects and ts values increase."""
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}]
     client = web_client(slack)
+    before = time.time()
     first = await client.chat_postMessage(channel="C0001", text="hi", blocks=blocks)
     second = await client.chat_postMessage(channel="U0001", text="dm")
+    after = time.time()
 
     calls = await slack.wait_for("chat.postMessage", count=2)
     assert calls[0].args["blocks"] == blocks
     assert calls[0].headers["Authorization"] == "Bearer xoxb-test"
-    assert first["ts"] == "1700000000.000100" and second["ts"] > first["ts"]
+    # Slack's ts: the wall-clock second it was posted, with six decimals.
+    assert re.fullmatch(r"\d{10}\.\d{6}", first["ts"]) and second["ts"] > first["ts"]
+    assert before - 0.000001 <= float(first["ts"]) <= float(second["ts"]) <= after + 0.001
     assert second["channel"] == "D" + "U0001"
     assert first["message"]["text"] == "hi"
 

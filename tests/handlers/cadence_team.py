@@ -15,9 +15,8 @@ from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import OpenForm, Reply, Response
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, Cadence, Occurrence
-from storage.common import people
-from storage.common.models import Person, Role
-from storage.common.people import IdentityColumn
+from storage.common import people, workspaces
+from storage.common.models import Person, Role, Workspace
 from tests.fakes.recording_outbox import RecordingOutbox
 
 GENERAL = ConversationRef(Platform.CONSOLE, "general", ConversationKind.CHANNEL, "general")
@@ -31,7 +30,7 @@ class Directory:
 
     members_of: dict[str, list[str]] = field(default_factory=dict)
 
-    async def members(self, conversation_id: str) -> list[str]:
+    async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         return list(self.members_of.get(conversation_id, []))
 
 
@@ -90,19 +89,28 @@ class Team:
 
     # What the database holds.
 
-    async def cadences(self) -> list[Cadence]:
+    async def workspace(self) -> Workspace:
+        """The console's one workspace."""
         async with self.application.database.session() as session:
-            return list(await cadences.all_cadences(session))
+            return await workspaces.for_external_id(session, Platform.CONSOLE.value, "",
+                                                    now=self.clock.now())
+
+    async def cadences(self) -> list[Cadence]:
+        workspace = await self.workspace()
+        async with self.application.database.session() as session:
+            return list(await cadences.all_cadences(session, workspace.id or 0))
 
     async def cadence(self, name: str) -> Cadence:
+        workspace = await self.workspace()
         async with self.application.database.session() as session:
-            found = await cadences.by_name(session, name)
+            found = await cadences.by_name(session, workspace.id or 0, name)
         assert found is not None, name
         return found
 
     async def person(self, user: str) -> Person:
         async with self.application.database.session() as session:
-            found = await people.by_identity(session, IdentityColumn.CONSOLE, user)
+            found = await people.by_identity(session, (await self.workspace()).id or 0,
+                                             Platform.CONSOLE.value, user)
         assert found is not None, user
         return found
 
@@ -110,12 +118,15 @@ class Team:
         cadence = await self.cadence(name)
         async with self.application.database.session() as session:
             found = await cadences.participants(session, cadence.id or 0)
-        return [person.console_user_id or "" for person in found]
+            members = await people.members(session, [person.id or 0 for person in found],
+                                           Platform.CONSOLE.value)
+        return [member.user_id for member in members]
 
     async def make_role(self, user: str, role: Role) -> None:
         await self.command(user, "partnerops whoami")
         async with self.application.database.session() as session:
-            found = await people.by_identity(session, IdentityColumn.CONSOLE, user)
+            found = await people.by_identity(session, (await self.workspace()).id or 0,
+                                             Platform.CONSOLE.value, user)
             assert found is not None
             await people.set_role(session, found, role)
 

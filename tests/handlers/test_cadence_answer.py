@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 
+from bot.core.conversation import Platform
 from bot.core.forms import FieldKind
-from bot.core.ids import ActionId, FormId
 from bot.core.responses import Reply
 from handlers.cadences.answer_post import answer_key
 from handlers.cadences.cards import answer_value
+from handlers.cadences.ids import CadenceAction, CadenceForm
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Occurrence
-from tests.handlers.cadence_team import REPORTS, Team, form_of, text_of
+from tests.handlers.cadence_team import REPORTS, Directory, Team, form_of, text_of
 
 MONDAY = date(2026, 11, 23)
 CLOSE = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
@@ -25,7 +25,7 @@ async def open_day(team: Team, name: str = "Daily", **setup: object) -> Occurren
 
 async def answer(team: Team, user: str, occurrence: Occurrence, *texts: str,
                  subject: int = 0):
-    form = form_of(await team.press(user, ActionId.CADENCE_ANSWER,
+    form = form_of(await team.press(user, CadenceAction.ANSWER,
                                     answer_value(occurrence.id or 0, subject)))
     values = {item.id: text for item, text in zip(form.fields, texts, strict=False)}
     return form, await team.submit(user, form, values)
@@ -33,8 +33,8 @@ async def answer(team: Team, user: str, occurrence: Occurrence, *texts: str,
 
 async def test_the_answer_button_opens_one_field_per_question(team: Team):
     day = await open_day(team, questions="Yesterday?\nToday?")
-    form = form_of(await team.press("bob", ActionId.CADENCE_ANSWER, answer_value(day.id or 0)))
-    assert form.id is FormId.CADENCE_ANSWER
+    form = form_of(await team.press("bob", CadenceAction.ANSWER, answer_value(day.id or 0)))
+    assert form.id is CadenceForm.ANSWER
     assert [(item.label, item.kind) for item in form.fields] == [
         ("Yesterday?", FieldKind.MULTILINE), ("Today?", FieldKind.MULTILINE)]
     assert all(item.initial is None for item in form.fields)
@@ -53,7 +53,7 @@ async def test_an_answer_is_a_thread_reply_under_the_one_parent(team: Team):
     assert "Yesterday?: Shipped the renewal" in thread_reply.text
     [stored] = await team.answers(day)
     assert stored.status is AnswerStatus.ANSWERED
-    assert json.loads(stored.answers) == ["Shipped the renewal", "Partner QBR"]
+    assert stored.answers == ["Shipped the renewal", "Partner QBR"]
     assert stored.reply_message_id == thread_reply.message.id
     assert (await team.reload(day)).report_message_id == parent.message.id
     assert "Answered: Bob" in team.outbox.updates[-1].text  # the parent shows who answered
@@ -85,27 +85,27 @@ async def test_after_close_nothing_can_be_answered_or_changed(team: Team):
     day = await open_day(team)
     form, _ = await answer(team, "bob", day, "On time")
     team.clock.advance(timedelta(hours=8, minutes=1))  # 17:01, past the close
-    pressed = await team.press("bob", ActionId.CADENCE_ANSWER, answer_value(day.id or 0))
+    pressed = await team.press("bob", CadenceAction.ANSWER, answer_value(day.id or 0))
     assert "closed at 17:00" in text_of(pressed)
     posts, updates = len(team.outbox.posts), len(team.outbox.updates)
     late = await team.submit("bob", form, {"q0": "Too late"})
     assert "closed" in text_of(late) and "no longer" in text_of(late)
     [stored] = await team.answers(day)
-    assert json.loads(stored.answers)[0] == "On time"
+    assert stored.answers[0] == "On time"
     assert (len(team.outbox.posts), len(team.outbox.updates)) == (posts, updates)
 
 
 async def test_only_participants_may_answer_and_at_least_one_answer_is_needed(team: Team):
     day = await open_day(team)
-    stranger = await team.press("carol", ActionId.CADENCE_ANSWER, answer_value(day.id or 0))
+    stranger = await team.press("carol", CadenceAction.ANSWER, answer_value(day.id or 0))
     assert "don't take part in Daily" in text_of(stranger)
-    form = form_of(await team.press("bob", ActionId.CADENCE_ANSWER, answer_value(day.id or 0)))
+    form = form_of(await team.press("bob", CadenceAction.ANSWER, answer_value(day.id or 0)))
     forged = await team.submit("carol", form, {"q0": "Hi"})
     assert "don't take part" in text_of(forged)
     empty = await team.submit("bob", form, {"q0": "  ", "q1": ""})
     assert isinstance(empty, Reply) and list(empty.field_errors) == ["q0"]
     assert await team.answers(day) == []
-    broken = await team.press("bob", ActionId.CADENCE_ANSWER, "nonsense")
+    broken = await team.press("bob", CadenceAction.ANSWER, "nonsense")
     assert "older version" in text_of(broken)
 
 
@@ -125,15 +125,15 @@ async def test_a_post_that_fails_keeps_the_answer_and_the_next_edit_posts_it(tea
 async def test_the_skip_button_records_a_skip_and_updates_the_parent(team: Team):
     day = await open_day(team)
     await answer(team, "ana", day, "Done")  # the parent exists now
-    reply = await team.press("bob", ActionId.CADENCE_SKIP, str(day.id))
+    reply = await team.press("bob", CadenceAction.SKIP, str(day.id))
     assert "Skipped Daily for Mon 23 Nov 2026" in text_of(reply)
     statuses = {answer.person_id: answer.status for answer in await team.answers(day)}
     assert statuses[(await team.person("bob")).id] is AnswerStatus.SKIPPED
     assert "Skipped: Bob" in team.outbox.updates[-1].text
-    again = await team.press("ana", ActionId.CADENCE_SKIP, str(day.id))
+    again = await team.press("ana", CadenceAction.SKIP, str(day.id))
     assert "already answered" in text_of(again)
     team.clock.advance(timedelta(hours=9))
-    assert "closed" in text_of(await team.press("bob", ActionId.CADENCE_SKIP, str(day.id)))
+    assert "closed" in text_of(await team.press("bob", CadenceAction.SKIP, str(day.id)))
 
 
 async def test_bare_standup_answers_the_open_occurrence(team: Team):
@@ -164,17 +164,32 @@ async def test_a_checkin_asks_about_each_partner_separately(team: Team):
     replies = [posted for posted in team.outbox.to(REPORTS) if posted.thread]
     assert [r.card.title for r in replies] == ["Bob about Northwind", "Bob about Contoso"]
     assert {answer.subject for answer in await team.answers(day)} == {"Northwind", "Contoso"}
-    stale = await team.press("bob", ActionId.CADENCE_ANSWER, answer_value(day.id or 0, 5))
+    stale = await team.press("bob", CadenceAction.ANSWER, answer_value(day.id or 0, 5))
     assert "older version" in text_of(stale)
 
 
+class ChannelMembers:
+    """The team's directory as the ChannelDirectory port asks it: by channel and workspace."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+        self.asked: list[tuple[str, str]] = []
+
+    async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
+        self.asked.append((conversation_id, workspace))
+        return list(self.directory.members_of.get(conversation_id, []))
+
+
 async def test_participants_from_a_channel_take_part(team: Team):
+    channels = ChannelMembers(team.directory)
+    team.application.add_platform(Platform.CONSOLE, team.outbox, channels=channels)
     team.directory.members_of["sales"] = ["carol", "dave"]
     day = await open_day(team, participants=[], participant_channel="sales")
     _, reply = await answer(team, "carol", day, "From the channel")
     assert text_of(reply).startswith("Thanks, posted")
-    assert "don't take part" in text_of(await team.press("bob", ActionId.CADENCE_ANSWER,
+    assert "don't take part" in text_of(await team.press("bob", CadenceAction.ANSWER,
                                                          answer_value(day.id or 0)))
+    assert ("sales", "") in channels.asked  # the console's workspace, by its own id
 
 
 async def test_editing_the_partner_list_mid_day_never_mixes_answers(team: Team):
@@ -189,12 +204,12 @@ async def test_editing_the_partner_list_mid_day_never_mixes_answers(team: Team):
     async with team.application.database.session() as session:
         stored = await cadences.get(session, cadence.id or 0)
         assert stored is not None
-        stored.subjects = json.dumps(["Contoso"])  # Northwind dropped while the form was open
+        stored.subjects = ["Contoso"]  # Northwind dropped while the form was open
         session.add(stored)
     await team.submit("bob", contoso, {"q0": "amber"})
     replies = [posted for posted in team.outbox.to(REPORTS) if posted.thread]
     assert [r.card.title for r in replies] == ["Bob about Northwind", "Bob about Contoso"]
     assert not [u for u in team.outbox.updates if "Contoso" in u.text and u.message ==
                 replies[0].message]  # Northwind's reply was not overwritten
-    answers = {a.subject: json.loads(a.answers) for a in await team.answers(day)}
+    answers = {a.subject: a.answers for a in await team.answers(day)}
     assert answers == {"Northwind": ["green"], "Contoso": ["amber"]}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.core.cards import Fields, Text
-from bot.core.ids import ActionId
 from bot.core.responses import Reply
 from handlers.cadences.cards import answer_value
+from handlers.cadences.ids import CadenceAction
 from storage.cadences.models import Occurrence
 from tests.handlers.cadence_team import Team, form_of, text_of
 
@@ -24,7 +24,7 @@ async def day_of(team: Team, day: date, name: str = "Daily") -> Occurrence:
 
 
 async def answer(team: Team, user: str, day: Occurrence, text: str, subject: int = 0) -> None:
-    form = form_of(await team.press(user, ActionId.CADENCE_ANSWER,
+    form = form_of(await team.press(user, CadenceAction.ANSWER,
                                     answer_value(day.id or 0, subject)))
     reply = await team.submit(user, form, {"q0": text})
     assert text_of(reply).startswith("Thanks"), text_of(reply)
@@ -40,7 +40,7 @@ async def three_days(team: Team) -> None:
     await team.command("carol", "standup ooo 2026-11-20")
     friday = await day_of(team, FRIDAY)
     await answer(team, "ana", friday, "ana on Friday")
-    await team.press("bob", ActionId.CADENCE_SKIP, str(friday.id))
+    await team.press("bob", CadenceAction.SKIP, str(friday.id))
     monday = await day_of(team, MONDAY)
     await answer(team, "ana", monday, "ana on Monday")
     await answer(team, "carol", monday, "carol on Monday")

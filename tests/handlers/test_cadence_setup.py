@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 import pytest
 
-from bot.core.conversation import ConversationKind
+from bot.core.cards import Content
+from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.forms import FieldKind
-from bot.core.ids import FormId
 from bot.core.responses import Reply
+from handlers.cadences.ids import CadenceForm
 from storage.cadences import repository as cadence_store
-from storage.cadences.models import CadenceKind
+from storage.cadences.models import Cadence, CadenceKind
 from storage.common.models import Role
 from tests.handlers.cadence_team import (
     GENERAL,
@@ -26,7 +27,7 @@ from tests.handlers.cadence_team import (
 
 async def test_setup_opens_a_form_with_defaults(team: Team):
     form = form_of(await team.command("ana", "standup setup"))
-    assert form.id is FormId.CADENCE_SETUP
+    assert form.id is CadenceForm.SETUP
     assert form.context == {"family": "standup"}
     kinds = {item.id: item.kind for item in form.fields}
     assert kinds["report_channel"] is FieldKind.CHANNEL
@@ -55,14 +56,14 @@ async def test_setup_saves_the_cadence_and_announces_it_in_the_report_channel(te
     assert (daily.reminder_minutes, daily.skip_weekends, daily.holiday_country) == (
         120, True, "DE")
     assert daily.timezone == "Europe/Berlin"
-    assert json.loads(daily.questions) == ["Yesterday?", "Today?"]
+    assert daily.questions == ["Yesterday?", "Today?"]
     assert await team.participant_ids("Daily") == ["ana", "bob"]
 
 
 async def test_setup_without_questions_stores_the_kind_defaults(team: Team):
     await team.set_up(reminder_minutes="", participants=[], participant_channel="here")
     daily = await team.cadence("Daily")
-    assert json.loads(daily.questions)[0] == "What did you get done since last time?"
+    assert daily.questions[0] == "What did you get done since last time?"
     assert daily.reminder_minutes == 0
     assert daily.participant_channel_id == GENERAL.id
 
@@ -128,16 +129,38 @@ async def test_names_are_unique_whatever_the_case(team: Team):
     assert len(await team.cadences()) == 1 and len(team.outbox.posts) == 1
 
 
-async def test_a_name_taken_between_the_check_and_the_save_is_refused(team: Team, monkeypatch):
-    await team.set_up()
+class SavedMeanwhile:
+    """The team's outbox, except that while a setup announces its report channel (after the
+    form's name was found free, before it is saved) another cadence called `name` is saved."""
 
-    async def nobody(session, name):
-        return None
+    def __init__(self, team: Team, name: str) -> None:
+        self.team, self.name, self.saved = team, name, False
 
-    monkeypatch.setattr(cadence_store, "by_name", nobody)
+    async def post(self, to: ConversationRef, content: Content, *,
+                   thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
+        if not self.saved:
+            self.saved = True
+            workspace, now = await self.team.workspace(), self.team.clock.now()
+            async with self.team.application.database.session() as session:
+                await cadence_store.save(session, Cadence(
+                    workspace_id=workspace.id or 0, name=self.name, kind=CadenceKind.STANDUP,
+                    platform="console", report_channel_id="elsewhere", created_at=now,
+                    updated_at=now))
+        return await self.team.outbox.post(to, content, thread=thread, key=key)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.team.outbox, name)
+
+
+async def test_a_name_taken_between_the_check_and_the_save_is_refused(team: Team):
+    team.application.add_platform(Platform.CONSOLE, SavedMeanwhile(team, "DAILY"))
     reply = await team.set_up()
     assert isinstance(reply, Reply) and list(reply.field_errors) == ["name"]
-    assert len(await team.cadences()) == 1
+    assert "already a cadence called 'Daily'" in text_of(reply)
+    assert len(team.outbox.to(REPORTS)) == 1  # announced: the name was free when checked
+    [only] = await team.cadences()
+    assert (only.name, only.report_channel_id) == ("DAILY", "elsewhere")
+    assert await team.participant_ids("Daily") == []
 
 
 async def test_setup_is_for_admins_even_when_the_form_is_forged(team: Team):
@@ -200,12 +223,12 @@ async def test_checkin_setup_offers_objective_review_and_partners(team: Team):
     reply = await team.submit("ana", form, setup_values(
         name="Partners", kind="checkin", partners="Northwind\nContoso\nnorthwind"))
     assert "Partners: Northwind, Contoso" in text_of(reply)
-    assert json.loads((await team.cadence("Partners")).subjects) == ["Northwind", "Contoso"]
+    assert (await team.cadence("Partners")).subjects == ["Northwind", "Contoso"]
     await team.submit("ana", form, setup_values(name="Objectives", kind="objective_review",
                                                 partners="Ignored"))
     review = await team.cadence("Objectives")
-    assert review.kind is CadenceKind.OBJECTIVE_REVIEW and json.loads(review.subjects) == []
-    assert "progress" in json.loads(review.questions)[0].lower()
+    assert review.kind is CadenceKind.OBJECTIVE_REVIEW and review.subjects == []
+    assert "progress" in review.questions[0].lower()
     await team.submit("ana", form_of(await team.command("ana", "standup setup")),
                       setup_values(name="Sneaky", kind="checkin"))
     assert (await team.cadence("Sneaky")).kind is CadenceKind.STANDUP

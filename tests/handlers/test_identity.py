@@ -9,9 +9,11 @@ from bot.core.clock import SimulatedClock
 from bot.core.conversation import Actor, Platform, Profile
 from bot.core.outbox import RoutingOutbox
 from handlers.common.context import BotConfig, Services
-from handlers.common.identity import resolve_person
-from storage.common.models import Role
+from handlers.common.identity import resolve_person, workspace_of
+from storage.common.models import Person, Role
 from storage.engine import Database
+
+SLACK_TEAM = "T0001"
 
 
 class Directory:
@@ -20,9 +22,11 @@ class Directory:
     def __init__(self, profiles: dict[str, Profile]) -> None:
         self.profiles = profiles
         self.asked = 0
+        self.workspaces: list[str] = []
 
-    async def profile(self, user_id: str) -> Profile | None:
+    async def profile(self, user_id: str, workspace: str = "") -> Profile | None:
         self.asked += 1
+        self.workspaces.append(workspace)
         return self.profiles.get(user_id)
 
 
@@ -31,19 +35,28 @@ def services(database: Database, clock: SimulatedClock, **config: object) -> Ser
                     config=BotConfig(**config))  # type: ignore[arg-type]
 
 
+def slack_user(user_id: str, display_name: str = "") -> Actor:
+    return Actor(Platform.SLACK, user_id, display_name, workspace=SLACK_TEAM)
+
+
+async def resolve(services: Services, actor: Actor) -> Person:
+    """As the dispatcher does: the request's workspace, then the person in it."""
+    return await resolve_person(services, await workspace_of(services, actor), actor)
+
+
 async def test_concurrent_first_users_make_exactly_one_admin(database: Database,
                                                              clock: SimulatedClock):
     team = services(database, clock)
     people = await asyncio.gather(*(
-        resolve_person(team, Actor(Platform.SLACK, f"U{n}", f"user{n}")) for n in range(8)))
+        resolve(team, slack_user(f"U{n}", f"user{n}")) for n in range(8)))
     assert sorted(person.role for person in people).count(Role.ADMIN) == 1
 
 
 async def test_configured_admins_replace_the_first_user_rule(database: Database,
                                                              clock: SimulatedClock):
     team = services(database, clock, admins=frozenset({"U9"}))
-    first = await resolve_person(team, Actor(Platform.SLACK, "U1"))
-    admin = await resolve_person(team, Actor(Platform.SLACK, "U9"))
+    first = await resolve(team, slack_user("U1"))
+    admin = await resolve(team, slack_user("U9"))
     assert (first.role, admin.role) == (Role.MEMBER, Role.ADMIN)
 
 
@@ -53,8 +66,8 @@ async def test_directory_is_asked_once_and_fills_the_profile(database: Database,
     team = services(database, clock)
     team.profiles = {Platform.SLACK: directory}
     for _ in range(3):
-        ana = await resolve_person(team, Actor(Platform.SLACK, "U1", "ana"))
-    assert directory.asked == 1
+        ana = await resolve(team, slack_user("U1", "ana"))
+    assert directory.asked == 1 and directory.workspaces == [SLACK_TEAM]
     assert (ana.display_name, ana.email, ana.timezone) == ("Ana", "ana@acme.test", "Asia/Tokyo")
 
 
@@ -63,16 +76,17 @@ async def test_a_directory_that_fails_is_asked_again_next_time(database: Databas
     directory = Directory({})
     team = services(database, clock)
     team.profiles = {Platform.SLACK: directory}
-    await resolve_person(team, Actor(Platform.SLACK, "U1", "ana"))
+    await resolve(team, slack_user("U1", "ana"))
     directory.profiles["U1"] = Profile("Ana A.", timezone="Europe/Berlin")
-    ana = await resolve_person(team, Actor(Platform.SLACK, "U1", "ana"))
+    ana = await resolve(team, slack_user("U1", "ana"))
     assert directory.asked == 2 and ana.timezone == "Europe/Berlin"
 
 
 async def test_external_people_never_become_the_first_admin(database: Database,
                                                             clock: SimulatedClock):
     team = services(database, clock)
-    guest = await resolve_person(team, Actor(Platform.TEAMS, "29:guest", is_external=True))
+    guest = await resolve(team, Actor(Platform.TEAMS, "29:guest", is_external=True,
+                                         workspace="tenant-1"))
     assert guest.role is Role.MEMBER
 
 
@@ -81,21 +95,17 @@ class SlowDirectory(Directory):
         super().__init__({"U1": Profile("Ana")})
         self.release = asyncio.Event()
 
-    async def profile(self, user_id: str) -> Profile | None:
+    async def profile(self, user_id: str, workspace: str = "") -> Profile | None:
         self.asked += 1
         await self.release.wait()  # never released: a directory that hangs
-        return await super().profile(user_id)
+        return await super().profile(user_id, workspace)
 
 
 async def test_a_hanging_directory_does_not_hold_the_request(database: Database,
-                                                             clock: SimulatedClock,
-                                                             monkeypatch):
-    from handlers.common import identity
-
-    monkeypatch.setattr(identity, "PROFILE_LOOKUP_SECONDS", 0.05)
-    team = services(database, clock)
+                                                             clock: SimulatedClock):
+    team = services(database, clock, profile_lookup=timedelta(seconds=0.05))
     team.profiles = {Platform.SLACK: SlowDirectory()}
-    ana = await resolve_person(team, Actor(Platform.SLACK, "U1", "ana"))
+    ana = await resolve(team, slack_user("U1", "ana"))
     assert ana.display_name == "ana" and ana.profile_synced_at is None
 
 
@@ -104,10 +114,10 @@ async def test_the_directory_is_asked_again_after_a_week(database: Database,
     directory = Directory({"U1": Profile("Ana", timezone="Europe/Berlin")})
     team = services(database, clock)
     team.profiles = {Platform.SLACK: directory}
-    await resolve_person(team, Actor(Platform.SLACK, "U1", "ana"))
+    await resolve(team, slack_user("U1", "ana"))
     directory.profiles["U1"] = Profile("Ana", timezone="America/Chicago")  # she moved
     clock.advance(timedelta(days=6))
-    assert (await resolve_person(team, Actor(Platform.SLACK, "U1"))).timezone == "Europe/Berlin"
+    assert (await resolve(team, slack_user("U1"))).timezone == "Europe/Berlin"
     clock.advance(timedelta(days=2))
-    ana = await resolve_person(team, Actor(Platform.SLACK, "U1"))
+    ana = await resolve(team, slack_user("U1"))
     assert ana.timezone == "America/Chicago" and directory.asked == 2

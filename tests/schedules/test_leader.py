@@ -72,8 +72,8 @@ async def test_one_leader_one_standby_and_takeover_on_release(
         databases: tuple[Database, Database], key: int):
     first_db, second_db = databases
     first_switch, second_switch = Switch(), Switch()
-    first = AdvisoryLockLeader(first_db.engine, first_switch, key=key)
-    second = AdvisoryLockLeader(second_db.engine, second_switch, key=key)
+    first = AdvisoryLockLeader(first_db, first_switch, key=key)
+    second = AdvisoryLockLeader(second_db, second_switch, key=key)
     try:
         await first.start()
         await second.start()
@@ -100,8 +100,8 @@ async def test_a_leader_that_loses_its_connection_steps_down(schema: str, key: i
         cut_off = postgres_database(schema, postgres_url_via("127.0.0.1", proxy.port))
         direct = postgres_database(schema)
         cut_switch, direct_switch = Switch(), Switch()
-        leader = AdvisoryLockLeader(cut_off.engine, cut_switch, key=key)
-        standby = AdvisoryLockLeader(direct.engine, direct_switch, key=key)
+        leader = AdvisoryLockLeader(cut_off, cut_switch, key=key)
+        standby = AdvisoryLockLeader(direct, direct_switch, key=key)
         try:
             await leader.start()
             await standby.start()
@@ -129,7 +129,7 @@ async def test_an_unreachable_database_leaves_the_process_standby(schema: str, k
         database = postgres_database(schema, postgres_url_via("127.0.0.1", proxy.port))
         await proxy.cut()
         switch = Switch()
-        elector = AdvisoryLockLeader(database.engine, switch, key=key)
+        elector = AdvisoryLockLeader(database, switch, key=key)
         try:
             await elector.start()
             assert elector.state == "standby" and not switch.on

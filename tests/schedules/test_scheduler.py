@@ -1,4 +1,4 @@
-"""CadenceClock: APScheduler as only the clock. Tests call its methods; nothing waits on time."""
+"""DueClock: APScheduler as only the clock. Tests call its methods; nothing waits on time."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.app import Application
 from bot.core.clock import SimulatedClock
 from handlers.common.context import Services
-from schedules.run_due import DueReport
-from schedules.scheduler import SAFETY_JOB, WAKEUP_JOB, CadenceClock
+from handlers.common.due import DueReport
+from schedules.scheduler import SAFETY_JOB, WAKEUP_JOB, DueClock
 from storage.cadences import repository as cadences
 from tests.fakes.recording_outbox import RecordingOutbox
 from tests.schedules.conftest import make_cadence
@@ -45,14 +45,14 @@ async def nothing_planned(services: Services, now: datetime) -> datetime | None:
 
 
 @pytest.fixture
-async def cadence_clock(application: Application, clock: SimulatedClock,
-                        outbox: RecordingOutbox) -> AsyncIterator[CadenceClock]:
-    made = CadenceClock(application.services, clock)
+async def due_clock(application: Application, clock: SimulatedClock,
+                    outbox: RecordingOutbox) -> AsyncIterator[DueClock]:
+    made = DueClock(application.services, clock)
     yield made
     await made.stop()
 
 
-def _wakeup_in(made: CadenceClock) -> timedelta | None:
+def _wakeup_in(made: DueClock) -> timedelta | None:
     """How far off, on the wall clock, the wake-up job is set."""
     assert made.scheduler is not None
     job = made.scheduler.get_job(WAKEUP_JOB)
@@ -61,37 +61,37 @@ def _wakeup_in(made: CadenceClock) -> timedelta | None:
 
 async def test_start_catches_up_at_once_then_plans_the_next_due_instant(
         application: Application, clock: SimulatedClock, outbox: RecordingOutbox,
-        cadence_clock: CadenceClock):
+        due_clock: DueClock):
     await make_cadence(application, zones=UTC_ONLY, now=clock.now(), reminder_minutes=30)
-    await cadence_clock.start()
-    await cadence_clock.idle()
+    await due_clock.start()
+    await due_clock.idle()
     assert sorted(sent.to.id for sent in outbox.posts if sent.to.kind.value == "direct") \
         == ["ana", "bob"]
-    assert cadence_clock.planned == MONDAY_0900_UTC + timedelta(minutes=30)
-    delay = _wakeup_in(cadence_clock)
+    assert due_clock.planned == MONDAY_0900_UTC + timedelta(minutes=30)
+    delay = _wakeup_in(due_clock)
     assert delay is not None and timedelta(minutes=29) < delay <= timedelta(minutes=30)
 
 
 async def test_the_jobs_are_one_wakeup_and_a_safety_tick(application: Application,
                                                          clock: SimulatedClock,
-                                                         cadence_clock: CadenceClock):
+                                                         due_clock: DueClock):
     await make_cadence(application, zones=UTC_ONLY, now=clock.now())
-    await cadence_clock.start()
-    await cadence_clock.idle()
-    assert cadence_clock.scheduler is not None
-    wakeup = cadence_clock.scheduler.get_job(WAKEUP_JOB)
-    safety = cadence_clock.scheduler.get_job(SAFETY_JOB)
+    await due_clock.start()
+    await due_clock.idle()
+    assert due_clock.scheduler is not None
+    wakeup = due_clock.scheduler.get_job(WAKEUP_JOB)
+    safety = due_clock.scheduler.get_job(SAFETY_JOB)
     assert isinstance(wakeup.trigger, DateTrigger) and isinstance(safety.trigger, IntervalTrigger)
     assert safety.trigger.interval == timedelta(minutes=5)
     for job in (wakeup, safety):
         assert (job.misfire_grace_time, job.coalesce, job.max_instances) == (None, True, 1)
-    assert len(cadence_clock.scheduler.get_jobs()) == 2
+    assert len(due_clock.scheduler.get_jobs()) == 2
 
 
 async def test_the_job_function_runs_run_due_and_plans_again(application: Application,
                                                               clock: SimulatedClock):
     runs = Runs()
-    made = CadenceClock(application.services, clock, runner=runs)
+    made = DueClock(application.services, clock, runner=runs)
     try:
         await made.start()
         await made.idle()
@@ -105,23 +105,23 @@ async def test_the_job_function_runs_run_due_and_plans_again(application: Applic
 
 
 async def test_replan_follows_a_new_cadence(application: Application, clock: SimulatedClock,
-                                            cadence_clock: CadenceClock):
-    await cadence_clock.start()
-    await cadence_clock.idle()
-    assert cadence_clock.planned is None and _wakeup_in(cadence_clock) is None
-    await make_cadence(application, zones={"ana": "Asia/Tokyo"}, now=clock.now())
-    cadence_clock.replan()
-    await cadence_clock.idle()
+                                            due_clock: DueClock):
+    await due_clock.start()
+    await due_clock.idle()
+    assert due_clock.planned is None and _wakeup_in(due_clock) is None
+    tokyo = await make_cadence(application, zones={"ana": "Asia/Tokyo"}, now=clock.now())
+    due_clock.replan()
+    await due_clock.idle()
     tuesday_0900_tokyo = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
-    assert cadence_clock.planned == tuesday_0900_tokyo
+    assert due_clock.planned == tuesday_0900_tokyo
     # Paused: nothing left to wake up for.
     async with application.database.session() as session:
-        for cadence in await cadences.all_cadences(session):
+        for cadence in await cadences.all_cadences(session, tokyo.workspace_id):
             cadence.paused = True
             session.add(cadence)
-    cadence_clock.replan()
-    await cadence_clock.idle()
-    assert cadence_clock.planned is None and _wakeup_in(cadence_clock) is None
+    due_clock.replan()
+    await due_clock.idle()
+    assert due_clock.planned is None and _wakeup_in(due_clock) is None
 
 
 async def test_a_failing_run_or_plan_never_stops_the_clock(application: Application,
@@ -132,7 +132,7 @@ async def test_a_failing_run_or_plan_never_stops_the_clock(application: Applicat
     async def broken_planner(services: Services, now: datetime) -> datetime | None:
         raise RuntimeError("no plan today")
 
-    made = CadenceClock(application.services, clock, runner=runs, planner=broken_planner)
+    made = DueClock(application.services, clock, runner=runs, planner=broken_planner)
     try:
         await made.start()
         await made.idle()
@@ -148,7 +148,7 @@ async def test_wakeups_during_a_run_make_one_more_run(application: Application,
                                                        clock: SimulatedClock):
     runs = Runs()
     runs.gate = asyncio.Event()
-    made = CadenceClock(application.services, clock, runner=runs, planner=nothing_planned)
+    made = DueClock(application.services, clock, runner=runs, planner=nothing_planned)
     try:
         await made.start()
         await asyncio.sleep(0)  # let the catch-up run begin
@@ -165,7 +165,7 @@ async def test_stop_lets_a_run_finish_and_then_nothing_runs(application: Applica
                                                              clock: SimulatedClock):
     runs = Runs()
     runs.gate = asyncio.Event()
-    made = CadenceClock(application.services, clock, runner=runs, planner=nothing_planned)
+    made = DueClock(application.services, clock, runner=runs, planner=nothing_planned)
     await made.start()
     await asyncio.sleep(0)
     stopping = asyncio.create_task(made.stop())
@@ -183,7 +183,7 @@ async def test_stop_cancels_a_run_that_will_not_finish(application: Application,
                                                         clock: SimulatedClock):
     runs = Runs()
     runs.gate = asyncio.Event()  # never set
-    made = CadenceClock(application.services, clock, runner=runs, planner=nothing_planned,
+    made = DueClock(application.services, clock, runner=runs, planner=nothing_planned,
                         stop_grace=timedelta(milliseconds=10))
     await made.start()
     await asyncio.sleep(0)
@@ -194,7 +194,7 @@ async def test_stop_cancels_a_run_that_will_not_finish(application: Application,
 async def test_it_can_start_again_after_stopping(application: Application,
                                                  clock: SimulatedClock):
     runs = Runs()
-    made = CadenceClock(application.services, clock, runner=runs, planner=nothing_planned)
+    made = DueClock(application.services, clock, runner=runs, planner=nothing_planned)
     for _ in range(2):
         await made.start()
         await made.idle()

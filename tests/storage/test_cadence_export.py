@@ -2,38 +2,38 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 
+from handlers.registry import build_registry
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, CadenceKind
-from storage.common import people
-from storage.common.export import EXPORTERS
-from storage.common.people import IdentityColumn
+from storage.common import people, workspaces
 from storage.engine import Database
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 async def test_cadences_and_answers_export_flat(database: Database):
+    exporters = build_registry().exporters
     async with database.session() as session:
-        ana, _ = await people.get_or_create(session, IdentityColumn.SLACK, "U1", now=NOW,
+        workspace = await workspaces.for_external_id(session, "slack", "T0001", now=NOW)
+        ana, _ = await people.get_or_create(session, workspace.id or 0, "slack", "U1", now=NOW,
                                             display_name="Ana")
         cadence = await cadences.save(session, Cadence(
-            name="Partners", kind=CadenceKind.CHECKIN, platform="slack",
-            report_channel_id="C1", questions=json.dumps(["Health?", "Next step?"]),
-            subjects=json.dumps(["Northwind", "Contoso"]), created_at=NOW, updated_at=NOW))
+            workspace_id=workspace.id or 0, name="Partners", kind=CadenceKind.CHECKIN,
+            platform="slack", report_channel_id="C1", questions=["Health?", "Next step?"],
+            subjects=["Northwind", "Contoso"], created_at=NOW, updated_at=NOW))
         await cadences.set_participants(session, cadence.id or 0, [ana.id or 0])
         day = await cadences.ensure_occurrence(session, cadence.id or 0, date(2026, 11, 23),
                                                close_at=NOW, now=NOW)
-        await cadences.record_answer(session, occurrence_id=day.id or 0, person_id=ana.id or 0,
+        await cadences.record_answer(session, occurrence=day, person_id=ana.id or 0,
                                      subject="Northwind", status=AnswerStatus.ANSWERED,
-                                     answers_json=json.dumps(["green", ""]), now=NOW)
+                                     answers=["green", ""], now=NOW)
     async with database.session() as session:
-        [exported] = await EXPORTERS["cadences"](session)
-        [answer] = await EXPORTERS["answers"](session)
+        [exported] = await exporters["cadences"](session, None)
+        [answer] = await exporters["answers"](session, None)
     assert exported["named_participants"] == 1
     assert exported["partners"] == "Northwind | Contoso" and exported["kind"] == "checkin"
-    assert answer == {"cadence": "Partners", "date": "2026-11-23", "person": "Ana",
-                      "partner": "Northwind", "status": "answered", "answers": "Health?: green",
-                      "answered_at": NOW.isoformat()}
+    assert answer == {"workspace": "T0001", "cadence": "Partners", "date": "2026-11-23",
+                      "person": "Ana", "partner": "Northwind", "status": "answered",
+                      "answers": "Health?: green", "answered_at": NOW.isoformat()}

@@ -25,6 +25,6 @@ class ConsoleChannels:
         if conversation.kind is not ConversationKind.DIRECT:
             self._typed.setdefault(_key(conversation.id), {})[user] = None
 
-    async def members(self, conversation_id: str) -> list[str]:
+    async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         """The users who typed in the channel this session (an unknown channel has none)."""
         return list(self._typed.get(_key(conversation_id), {}))

@@ -6,7 +6,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from difflib import get_close_matches
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.core.dates import known_zone
 
 UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1),
          "m": timedelta(minutes=1), "s": timedelta(seconds=1)}
@@ -69,11 +71,8 @@ def parse_zone(text: str) -> str:
     canonical = _known_zones().get(name.lower())
     if canonical:
         return canonical
-    try:
-        ZoneInfo(name)
+    if known_zone(name):
         return name
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        pass
     close = get_close_matches(name.lower(), _known_zones(), n=1, cutoff=0.75)
     hint = f" Did you mean {_known_zones()[close[0]]}?" if close else ""
     raise ConsoleInputError(f"I don't know the time zone {name!r}: use an IANA name.{hint}",
@@ -111,10 +110,9 @@ def parse_press(text: str) -> tuple[int, str | None]:
 def describe_time(instant: datetime, zone: str, user: str) -> str:
     """`Mon 2026-11-23 09:00 UTC; for ana (Europe/Berlin) it is Mon 2026-11-23 10:00 CET`."""
     text = f"{instant.astimezone(UTC):%a %Y-%m-%d %H:%M} UTC"
-    try:
-        local = instant.astimezone(ZoneInfo(zone))
-    except (ZoneInfoNotFoundError, ValueError, OSError):
+    if not known_zone(zone):
         return f"{text} ({user}'s time zone {zone!r} is unknown)"
+    local = instant.astimezone(ZoneInfo(zone))
     if local.utcoffset() == timedelta() and zone.upper() in {"UTC", "ETC/UTC"}:
         return f"{text}; {user}'s time zone is {zone}"
     return f"{text}; for {user} ({zone}) it is {local:%a %Y-%m-%d %H:%M %Z}"

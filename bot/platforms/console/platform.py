@@ -8,7 +8,7 @@ import sys
 from typing import TextIO
 
 from bot.core.commands import split_command
-from bot.core.conversation import Actor, ConversationRef
+from bot.core.conversation import Actor, CommandStyle, ConversationRef
 from bot.core.forms import FieldValue, Submission
 from bot.core.ports import Dispatcher
 from bot.core.requests import ActionInvocation, Invocation
@@ -50,6 +50,7 @@ class ConsolePlatform:
         self._screen = Screen(stdout, Style(_wants_color(stdout) if color is None else color))
         self.outbox = ConsoleOutbox(self._screen)
         self.channels = ConsoleChannels()
+        self.style = CommandStyle(slash=False, prefix=command_prefix)
         self._commands = ConsoleCommands(self.session, clock, self._screen, on_time_change)
         self._reader = LineReader(stdin, stdout)
         self._filling: FormFiller | None = None

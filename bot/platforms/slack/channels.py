@@ -8,8 +8,8 @@ import aiohttp
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.platforms.slack.identity import SlackIdentity
 from bot.platforms.slack.outbox import explain
+from bot.platforms.slack.tokens import SlackTokens
 
 log = logging.getLogger(__name__)
 
@@ -26,18 +26,19 @@ class SlackChannels:
     caller keeps the people it can reach (a bot prompted by DM simply never answers).
     """
 
-    def __init__(self, client: AsyncWebClient, identity: SlackIdentity) -> None:
+    def __init__(self, client: AsyncWebClient, tokens: SlackTokens) -> None:
         self._client = client
-        self._identity = identity
+        self._tokens = tokens
 
-    async def members(self, conversation_id: str) -> list[str]:
+    async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         """The member user ids in Slack's order; empty (and a warning) if Slack refused."""
         members: list[str] = []
         cursor: str | None = None
         try:
+            token = await self._tokens.token(workspace)
             for _ in range(MAX_PAGES):
                 page = await self._client.conversations_members(
-                    channel=conversation_id, limit=PAGE_SIZE, cursor=cursor)
+                    channel=conversation_id, limit=PAGE_SIZE, cursor=cursor, token=token)
                 members.extend(str(member) for member in page.get("members") or ())
                 cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
                 if cursor is None:
@@ -45,11 +46,5 @@ class SlackChannels:
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             log.warning("could not list the members of a Slack channel: %s", explain(error))
             return []
-        own = await self._own_user_id()
+        own = await self._tokens.bot_user_id(workspace)
         return [member for member in dict.fromkeys(members) if member != own]
-
-    async def _own_user_id(self) -> str | None:
-        """The bot's user id; auth.test is asked here if start-up has not learned it yet."""
-        if self._identity.bot_user_id is None:
-            await self._identity.learn()
-        return self._identity.bot_user_id

@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.conversation import Profile
-from bot.platforms.slack.identity import SlackIdentity
+from bot.platforms.slack.tokens import SlackTokens
 
 log = logging.getLogger(__name__)
 
@@ -17,20 +17,21 @@ log = logging.getLogger(__name__)
 class SlackDirectory:
     """Looks people up once; the caller stores the result, so this never needs a cache."""
 
-    def __init__(self, client: AsyncWebClient, identity: SlackIdentity) -> None:
+    def __init__(self, client: AsyncWebClient, tokens: SlackTokens) -> None:
         self._client = client
-        self._identity = identity
+        self._tokens = tokens
 
-    async def profile(self, user_id: str) -> Profile | None:
+    async def profile(self, user_id: str, workspace: str = "") -> Profile | None:
         try:
-            user = (await self._client.users_info(user=user_id)).get("user") or {}
+            token = await self._tokens.token(workspace)
+            user = (await self._client.users_info(user=user_id, token=token)).get("user") or {}
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             # The person can still use the bot; their profile is filled on a later request.
             log.warning("users.info failed: %s", type(error).__name__)
             return None
         profile = user.get("profile") or {}
         team_id = user.get("team_id") or profile.get("team")
-        home = self._identity.team_id
+        home = workspace or self._tokens.home_team
         return Profile(
             display_name=profile.get("display_name") or profile.get("real_name")
             or user.get("real_name") or user.get("name", ""),

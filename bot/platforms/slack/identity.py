@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 import aiohttp
-from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -14,11 +12,7 @@ log = logging.getLogger(__name__)
 
 
 class SlackIdentity:
-    """The bot's own ids, and bolt's `authorize` built from them without a network call.
-
-    bolt's default single-workspace authorization calls auth.test before the first ack
-    (and again after every failure); a slow Slack then delays acks past three seconds.
-    """
+    """The ids of SLACK_BOT_TOKEN's bot, learned once from auth.test in the background."""
 
     def __init__(self, client: AsyncWebClient) -> None:
         self._client = client
@@ -38,16 +32,3 @@ class SlackIdentity:
         self.bot_user_id = answer.get("user_id")
         self.bot_id = answer.get("bot_id")
         return True
-
-    def authorizer(self) -> Callable[..., Awaitable[AuthorizeResult]]:
-        """bolt's `authorize=`; a plain function, as bolt injects arguments by name."""
-
-        async def authorize(enterprise_id: str | None, team_id: str | None,
-                            user_id: str | None) -> AuthorizeResult:
-            return AuthorizeResult(
-                enterprise_id=enterprise_id, team_id=team_id or self.team_id,
-                bot_token=self._client.token, bot_id=self.bot_id,
-                bot_user_id=self.bot_user_id, user_id=user_id,
-            )
-
-        return authorize

@@ -15,7 +15,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.commands import Registry
 from bot.core.conversation import Actor, ConversationKind, ConversationRef, MessageRef
 from bot.core.errors import DeliveryError
-from bot.core.ids import ActionId
 from bot.core.ports import Dispatcher
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import OpenForm, Reply, Response
@@ -44,18 +43,20 @@ class SlackListeners:
             if spec.slash_command:
                 app.command(f"/{self._prefix}{spec.name}")(self._command_listener(spec.name))
         for form_id in registry.form_ids:
-            app.view_submission(form_id.value)(self._on_view_submission)
+            app.view_submission(str(form_id))(self._on_view_submission)
         for action_id in registry.action_ids:
-            app.action(action_id.value)(self._on_action)
+            app.action(str(action_id))(self._on_action)
 
     def _command_listener(self, name: str) -> Listener:
         async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
                              client: AsyncWebClient) -> None:
             await ack()
-            text, channels = parse.command_text(command.get("text", ""))
+            workspace = str(command.get("team_id") or "")
+            text, channels = parse.command_text(command.get("text", ""), workspace)
             actor = parse.actor(command["user_id"], command.get("user_name", ""),
-                                command.get("team_id"))
-            where = parse.conversation(command["channel_id"], command.get("channel_name", ""))
+                                workspace=workspace)
+            where = parse.conversation(command["channel_id"], command.get("channel_name", ""),
+                                       workspace)
             response = await self._dispatcher.command(
                 Invocation(actor, where, name, text, channels))
             await self._deliver(response, actor, where, client, respond=respond,
@@ -87,9 +88,9 @@ class SlackListeners:
         await ack()
         actor = parse.actor_from_body(body)
         where = parse.conversation_from_body(body) or ConversationRef(
-            actor.platform, actor.user_id, ConversationKind.DIRECT)
+            actor.platform, actor.user_id, ConversationKind.DIRECT, workspace=actor.workspace)
         message_ts = (body.get("message") or {}).get("ts")
-        pressed = ActionInvocation(actor, where, ActionId(action["action_id"]),
+        pressed = ActionInvocation(actor, where, str(action["action_id"]),
                                    action.get("value") or "",
                                    MessageRef(where, message_ts) if message_ts else None)
         response = await self._dispatcher.action(pressed)

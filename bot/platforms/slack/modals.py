@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.models.blocks import InputBlock, PlainTextObject
@@ -10,7 +11,6 @@ from slack_sdk.models.views import View
 
 from bot.core.conversation import Actor, ConversationKind, ConversationRef
 from bot.core.forms import FieldKind, Form, Submission
-from bot.core.ids import FormId
 from bot.platforms.slack.inputs import VALUE_ACTION, element, value
 from bot.platforms.slack.mrkdwn import clip
 
@@ -36,7 +36,7 @@ def form_view(form: Form, conversation: ConversationRef) -> View:
         for field in form.fields
     ]
     return View(
-        type="modal", callback_id=form.id.value,
+        type="modal", callback_id=str(form.id),
         title=PlainTextObject(text=clip(form.title, MODAL_TITLE_MAX)),
         submit=PlainTextObject(text=clip(form.submit_label, SUBMIT_LABEL_MAX)),
         close=PlainTextObject(text="Cancel"), private_metadata=metadata, blocks=blocks,
@@ -49,14 +49,17 @@ def submission_from_view(view: dict[str, Any], actor: Actor) -> Submission:
         metadata = json.loads(view.get("private_metadata") or "{}")
     except json.JSONDecodeError:
         metadata = {}
-    conversation = ConversationRef.from_dict(metadata.get("conversation") or {})
+    # The workspace is the payload's, whatever the (client-held) metadata says.
+    found = ConversationRef.from_dict(metadata.get("conversation") or {})
+    conversation = replace(found, workspace=actor.workspace) if found else None
     values = {
         block_id: value(actions.get(VALUE_ACTION, {}))
         for block_id, actions in view.get("state", {}).get("values", {}).items()
     }
     return Submission(
-        form_id=FormId(view["callback_id"]), actor=actor,
+        form_id=str(view["callback_id"]), actor=actor,
         conversation=conversation or ConversationRef(actor.platform, actor.user_id,
-                                                     ConversationKind.DIRECT),
+                                                     ConversationKind.DIRECT,
+                                                     workspace=actor.workspace),
         values=values, context=dict(metadata.get("context") or {}),
     )

@@ -14,6 +14,7 @@ from bot.core.cards import Content
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.errors import DeliveryError
 from bot.platforms.slack.render import message_payload
+from bot.platforms.slack.tokens import SlackTokens
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +58,19 @@ def _carries(message: dict[str, Any], key: str) -> bool:
 
 
 class SlackOutbox:
-    """Posts through the Web API; a user id as the conversation means the app's DM with them."""
+    """Posts through the Web API, with the token of the conversation's workspace; a user id
+    as the conversation means the app's DM with them."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, tokens: SlackTokens) -> None:
         self._client = client
+        self._tokens = tokens
 
     async def post(self, to: ConversationRef, content: Content, *,
                    thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
         """chat.postMessage; `key` rides along as message metadata for find_delivery."""
         try:
             response = await self._client.chat_postMessage(
+                token=await self._tokens.token(to.workspace),
                 channel=to.id, thread_ts=thread.id if thread else None, unfurl_links=False,
                 unfurl_media=False, metadata=delivery_metadata(key) if key else None,
                 **message_payload(content),
@@ -75,12 +79,14 @@ class SlackOutbox:
             raise DeliveryError(explain(error)) from error
         channel = str(response.get("channel") or to.id)
         landed = to if channel == to.id else ConversationRef(Platform.SLACK, channel, to.kind,
-                                                             to.name)
+                                                             to.name, to.workspace)
         return MessageRef(landed, str(response["ts"]))
 
     async def update(self, message: MessageRef, content: Content) -> None:
         try:
-            await self._client.chat_update(channel=message.conversation.id, ts=message.id,
+            await self._client.chat_update(token=await self._tokens.token(
+                                               message.conversation.workspace),
+                                           channel=message.conversation.id, ts=message.id,
                                            **message_payload(content))
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             raise DeliveryError(explain(error)) from error
@@ -89,7 +95,9 @@ class SlackOutbox:
         """An ephemeral message in `to`; a direct message where that cannot be shown."""
         if to.kind is not ConversationKind.DIRECT:
             try:
-                await self._client.chat_postEphemeral(channel=to.id, user=user_id,
+                await self._client.chat_postEphemeral(token=await self._tokens.token(
+                                                           to.workspace),
+                                                       channel=to.id, user=user_id,
                                                        **message_payload(content))
                 return
             except SlackApiError as error:
@@ -98,8 +106,8 @@ class SlackOutbox:
             except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
                 raise DeliveryError(explain(error)) from error
         # chat.postMessage to a user id lands in the app's direct messages with them.
-        await self.post(ConversationRef(Platform.SLACK, user_id, ConversationKind.DIRECT),
-                        content)
+        await self.post(ConversationRef(Platform.SLACK, user_id, ConversationKind.DIRECT,
+                                        workspace=to.workspace), content)
 
     async def find_delivery(self, to: ConversationRef, key: str,
                             since: datetime) -> MessageRef | None:
@@ -111,7 +119,8 @@ class SlackOutbox:
         try:
             channel = await self._channel_of(to)
             history = await self._client.conversations_history(
-                channel=channel, oldest=f"{since.timestamp():.6f}", include_all_metadata=True,
+                token=await self._tokens.token(to.workspace), channel=channel,
+                oldest=f"{since.timestamp():.6f}", include_all_metadata=True,
                 limit=HISTORY_LIMIT)
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             log.warning("could not look for delivery in Slack history: %s", explain(error))
@@ -119,13 +128,14 @@ class SlackOutbox:
         for message in history.get("messages") or ():
             if _carries(message, key) and message.get("ts"):
                 landed = to if channel == to.id else ConversationRef(
-                    Platform.SLACK, channel, to.kind, to.name)
+                    Platform.SLACK, channel, to.kind, to.name, to.workspace)
                 return MessageRef(landed, str(message["ts"]))
         return None
 
     async def _channel_of(self, to: ConversationRef) -> str:
         """The channel id of `to`; a DM named by a user id is opened (found) first."""
         if to.kind is ConversationKind.DIRECT and to.id.startswith(USER_ID_PREFIXES):
-            opened = await self._client.conversations_open(users=to.id)
+            opened = await self._client.conversations_open(
+                token=await self._tokens.token(to.workspace), users=to.id)
             return str((opened.get("channel") or {}).get("id") or to.id)
         return to.id

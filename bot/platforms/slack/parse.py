@@ -20,37 +20,48 @@ def conversation_kind(channel_id: str, channel_name: str = "") -> ConversationKi
     return ConversationKind.CHANNEL
 
 
-def conversation(channel_id: str, channel_name: str = "") -> ConversationRef:
+def conversation(channel_id: str, channel_name: str = "",
+                 workspace: str = "") -> ConversationRef:
     kind = conversation_kind(channel_id, channel_name)
     name = "" if kind is ConversationKind.DIRECT or channel_name == PRIVATE_CHANNEL_PLACEHOLDER \
         else channel_name
-    return ConversationRef(Platform.SLACK, channel_id, kind, name)
+    return ConversationRef(Platform.SLACK, channel_id, kind, name, workspace)
 
 
-def actor(user_id: str, name: str = "", team_id: str | None = None) -> Actor:
-    return Actor(Platform.SLACK, user_id, display_name=name, team_id=team_id)
+def actor(user_id: str, name: str = "", team_id: str | None = None,
+          workspace: str = "") -> Actor:
+    """`workspace` is the team the request came through; `team_id` the person's own."""
+    return Actor(Platform.SLACK, user_id, display_name=name, team_id=team_id,
+                 workspace=workspace or team_id or "")
 
 
-def command_text(text: str) -> tuple[str, tuple[ConversationRef, ...]]:
+def command_text(text: str, workspace: str = "") -> tuple[str, tuple[ConversationRef, ...]]:
     """Text with Slack's escaped channel mentions made readable, and those channels in order."""
     channels: list[ConversationRef] = []
 
     def readable(match: Any) -> str:
         channel_id, name = match.group(1), match.group(2) or ""
-        channels.append(conversation(channel_id, name))
+        channels.append(conversation(channel_id, name, workspace))
         return f"#{name or channel_id}"
 
     return CHANNEL_MENTION.sub(readable, text).strip(), tuple(channels)
 
 
+def workspace_of(body: dict[str, Any]) -> str:
+    """The team an interactive payload came through (a guest's own team is in `user`)."""
+    team = body.get("team") or {}
+    return str(team.get("id") or (body.get("user") or {}).get("team_id") or "")
+
+
 def actor_from_body(body: dict[str, Any]) -> Actor:
     """The person behind an interactive payload (block_actions, view_submission)."""
     user = body.get("user") or {}
-    return actor(user.get("id", ""), user.get("name", ""), user.get("team_id")
-                 or (body.get("team") or {}).get("id"))
+    return actor(user.get("id", ""), user.get("name", ""), user.get("team_id"),
+                 workspace_of(body))
 
 
 def conversation_from_body(body: dict[str, Any]) -> ConversationRef | None:
     channel = body.get("channel") or {}
     channel_id = channel.get("id") or (body.get("container") or {}).get("channel_id")
-    return conversation(channel_id, channel.get("name", "")) if channel_id else None
+    return conversation(channel_id, channel.get("name", ""), workspace_of(body)) \
+        if channel_id else None

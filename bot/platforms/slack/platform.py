@@ -11,13 +11,16 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.core.commands import Registry
-from bot.core.ports import Dispatcher
+from bot.core.conversation import CommandStyle
+from bot.core.ports import Dispatcher, Installations
 from bot.platforms.slack.channels import SlackChannels
 from bot.platforms.slack.client import build_web_client
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.identity import SlackIdentity
 from bot.platforms.slack.listeners import SlackListeners
 from bot.platforms.slack.outbox import SlackOutbox
+from bot.platforms.slack.picker import SlackPeoplePicker
+from bot.platforms.slack.tokens import SlackTokens
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +30,15 @@ class SlackPlatform:
 
     def __init__(self, *, bot_token: str, signing_secret: str, api_url: str,
                  dispatcher: Dispatcher, registry: Registry, command_prefix: str = "",
-                 app_token: str = "") -> None:
+                 app_token: str = "", installations: Installations | None = None) -> None:
         self.client = build_web_client(bot_token, api_url)
         self.identity = SlackIdentity(self.client)
-        self.outbox = SlackOutbox(self.client)
-        self.directory = SlackDirectory(self.client, self.identity)
-        self.channels = SlackChannels(self.client, self.identity)
+        self.tokens = SlackTokens(bot_token, self.identity, installations)
+        self.outbox = SlackOutbox(self.client, self.tokens)
+        self.directory = SlackDirectory(self.client, self.tokens)
+        self.channels = SlackChannels(self.client, self.tokens)
+        self.picker = SlackPeoplePicker()
+        self.style = CommandStyle(slash=True, prefix=command_prefix)
         self._app_token = app_token
         self._socket: AsyncSocketModeHandler | None = None
         self._learning: asyncio.Task[bool] | None = None
@@ -43,7 +49,7 @@ class SlackPlatform:
             # Token-less: bolt copies SLACK_API_URL and the retries from it per request,
             # and takes the token from `authorize`.
             client=build_web_client(None, api_url),
-            authorize=self.identity.authorizer(),
+            authorize=self.tokens.authorizer(),
             signing_secret=signing_secret,
             # Socket Mode requests arrive authenticated by the app token instead.
             request_verification_enabled=bool(signing_secret) or not app_token,

@@ -51,7 +51,7 @@ def _actions_blocks(block: cards.Actions) -> list[Block]:
     buttons = [
         ButtonElement(
             text=clip(button.label, BUTTON_TEXT_MAX),
-            action_id=button.action.value,
+            action_id=str(button.action),
             value=button.value or None,
             style=None if button.style is ButtonStyle.DEFAULT else button.style.value,
         )

@@ -56,7 +56,8 @@ class TeamsOutbox:
         stored = await self._references.find(to.id)
         if stored is None and to.kind is ConversationKind.DIRECT:  # `to` named a person
             stored = await self._references.personal(to.id) \
-                or await self._open_personal(await self._references.latest(), to.id)
+                or await self._open_personal(await self._references.latest(to.workspace),
+                                             to.id)
         if stored is None:
             raise DeliveryError(NO_RECORD)
         root = thread.id if thread and stored.kind is ConversationKind.CHANNEL else None

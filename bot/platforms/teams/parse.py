@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from botbuilder.schema import Activity
 
 from bot.core.commands import split_command
 from bot.core.conversation import Actor, ConversationKind, ConversationRef, MessageRef, Platform
+from bot.core.dates import known_zone
 from bot.core.forms import Submission
-from bot.core.ids import ActionId, FormId
 from bot.core.requests import ActionInvocation, Invocation
 from bot.platforms.teams.payloads import ButtonPayload, FormPayload, read
 
@@ -43,13 +42,13 @@ def thread_id(channel: str, root_message_id: str) -> str:
 
 def conversation_of(activity: Activity) -> ConversationRef:
     """Where the activity happened; a channel thread is named by its channel."""
-    kind = KINDS[conversation_type(activity)]
+    kind, tenant = KINDS[conversation_type(activity)], tenant_of(activity) or ""
     if kind is not ConversationKind.CHANNEL:
-        return ConversationRef(Platform.TEAMS, activity.conversation.id, kind)
+        return ConversationRef(Platform.TEAMS, activity.conversation.id, kind, workspace=tenant)
     channel = _channel_data(activity).get("channel")
     name = channel.get("name") if isinstance(channel, dict) else None
     return ConversationRef(Platform.TEAMS, channel_of(activity.conversation.id), kind,
-                           name if isinstance(name, str) else "")
+                           name if isinstance(name, str) else "", tenant)
 
 
 def tenant_of(activity: Activity) -> str | None:
@@ -68,7 +67,7 @@ def timezone_of(activity: Activity) -> str | None:
                   for entity in activity.entities or () if entity.type == "clientInfo"]
     candidates.append(activity.local_timezone)
     for candidate in candidates:
-        if isinstance(candidate, str) and _is_zone(candidate):
+        if isinstance(candidate, str) and known_zone(candidate):
             return candidate
     return None
 
@@ -79,8 +78,9 @@ def actor_of(activity: Activity) -> Actor:
     `directory_id` is their Microsoft Entra object id: the people picker answers with it.
     """
     sender = activity.from_property
+    tenant = tenant_of(activity)
     return Actor(platform=Platform.TEAMS, user_id=sender.id, display_name=sender.name or "",
-                 timezone=timezone_of(activity), team_id=tenant_of(activity),
+                 timezone=timezone_of(activity), team_id=tenant, workspace=tenant or "",
                  directory_id=sender.aad_object_id or None)
 
 
@@ -110,14 +110,12 @@ def parse_message(activity: Activity, prefix: str) -> Inbound | None:
     if activity.value is not None:
         payload = read(activity.value)
         if isinstance(payload, FormPayload):
-            return Submission(FormId(payload.form_id), actor, conversation, payload.values,
-                              payload.context) if _known(FormId, payload.form_id) else None
+            return Submission(payload.form_id, actor, conversation, payload.values,
+                              payload.context)
         if isinstance(payload, ButtonPayload):
-            if not _known(ActionId, payload.action_id):
-                return None
             card = MessageRef(conversation, activity.reply_to_id) if activity.reply_to_id \
                 else None
-            return ActionInvocation(actor, conversation, ActionId(payload.action_id),
+            return ActionInvocation(actor, conversation, payload.action_id,
                                     payload.value, card)
         if not activity.text:
             return None
@@ -125,21 +123,9 @@ def parse_message(activity: Activity, prefix: str) -> Inbound | None:
     return Invocation(actor, conversation, command, rest, channels=())
 
 
-def _known(kind: type[FormId] | type[ActionId], value: str) -> bool:
-    """Whether `value` is one of the ids this version of the bot knows."""
-    return value in {member.value for member in kind}
-
 
 def _channel_data(activity: Activity) -> dict[str, Any]:
     """channelData as a dict (empty when missing or malformed)."""
     data = activity.channel_data
     return data if isinstance(data, dict) else {}
 
-
-def _is_zone(name: str) -> bool:
-    """Whether `name` is an IANA time zone this machine knows."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True

@@ -51,13 +51,13 @@ def form_data(form: Form) -> dict[str, Any]:
     for item in form.fields:
         if item.id.startswith(RESERVED_PREFIXES):
             raise ValueError(f"form field id {item.id!r} uses a reserved prefix")
-    return {FORM_KEY: form.id.value, CONTEXT_KEY: dict(form.context),
+    return {FORM_KEY: str(form.id), CONTEXT_KEY: dict(form.context),
             FIELDS_KEY: {item.id: item.kind.value for item in form.fields}}
 
 
 def button_data(button: Button) -> dict[str, Any]:
     """The Action.Submit `data` of a card button."""
-    return {ACTION_KEY: button.action.value, VALUE_KEY: button.value}
+    return {ACTION_KEY: str(button.action), VALUE_KEY: button.value}
 
 
 def read(value: object) -> FormPayload | ButtonPayload | None:

@@ -14,14 +14,15 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, ActivityTypes
 from pydantic import SecretStr
 
-from bot.core.conversation import ConversationKind
+from bot.core.conversation import CommandStyle, ConversationKind
 from bot.core.forms import Submission
-from bot.core.ports import Dispatcher, ReferenceStore
+from bot.core.ports import DirectoryIds, Dispatcher, ReferenceStore
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import OpenForm, Reply, Response
 from bot.platforms.teams import render
 from bot.platforms.teams.outbox import TeamsOutbox
 from bot.platforms.teams.parse import Inbound, parse_message
+from bot.platforms.teams.picker import TeamsPeoplePicker
 from bot.platforms.teams.proactive import Proactive
 from bot.platforms.teams.references import References
 from bot.platforms.teams.retry import RetryPolicy
@@ -83,7 +84,8 @@ class TeamsPlatform:
     """
 
     def __init__(self, *, app_id: str, app_password: str | SecretStr, tenant_id: str, app_type: str,
-                 dispatcher: Dispatcher, references: ReferenceStore, command_prefix: str = "",
+                 dispatcher: Dispatcher, references: ReferenceStore,
+                 directory_ids: DirectoryIds, command_prefix: str = "",
                  retry: RetryPolicy | None = None) -> None:
         self._local_mode = not app_id
         if self._local_mode:
@@ -103,6 +105,8 @@ class TeamsPlatform:
         self.outbox = TeamsOutbox(self.adapter, self._references, app_id, self._retry)
         self.channels = TeamsChannels(Proactive(self.adapter, app_id, self._retry),
                                       self._references)
+        self.picker = TeamsPeoplePicker(directory_ids)
+        self.style = CommandStyle(slash=False, prefix=command_prefix)
 
     async def handle(self, request: web.Request) -> web.Response:
         """`POST /api/messages`: 415/400 for what is not a JSON activity, 401 if not signed."""

@@ -16,8 +16,8 @@ from bot.platforms.teams.parse import KINDS, conversation_of, conversation_type,
 PLATFORM = Platform.TEAMS.value
 # Each person's 1:1 chat is also stored under this key, for private messages.
 PERSONAL_KEY = "personal:"
-# The conversation heard from last (with a tenant) is also stored under this key: its service
-# URL and tenant let the bot open a 1:1 chat with someone who never wrote to it.
+# The conversation heard from last in each tenant is also stored under this key and the
+# tenant: its service URL lets the bot open a 1:1 chat with someone who never wrote to it.
 LATEST_KEY = "latest:"
 NO_RECORD = "I have no record of that Teams conversation; mention me there once"
 
@@ -62,7 +62,7 @@ class References:
 
     def __init__(self, store: ReferenceStore) -> None:
         self._store = store
-        self._latest: str | None = None  # what this process last stored under LATEST_KEY
+        self._latest: dict[str, str] = {}  # tenant -> what this process last stored there
 
     async def remember(self, activity: Activity) -> None:
         """Store where `activity` came from; a channel thread is stored as its channel."""
@@ -77,32 +77,34 @@ class References:
             keys.append(PERSONAL_KEY + activity.from_property.id)
         for key in keys:
             await self._store.save_reference(
-                platform=PLATFORM, conversation_id=key, reference=text, conversation_type=kind,
-                tenant_id=tenant, service_url=activity.service_url)
+                platform=PLATFORM, workspace=tenant or "", conversation_id=key, reference=text,
+                conversation_type=kind, tenant_id=tenant, service_url=activity.service_url)
         if tenant:
             await self._remember_latest(reference, tenant, kind)
 
     async def _remember_latest(self, reference: ConversationReference, tenant: str,
                                kind: str) -> None:
-        """Store `reference` under LATEST_KEY, without its sender, unless this process just did."""
+        """Store `reference` as the tenant's latest, without its sender, unless this process
+        just did."""
         anyone = copy(reference)
         anyone.user = None
         text = dump(anyone, tenant, kind)
-        if text == self._latest:
+        if self._latest.get(tenant) == text:
             return
         await self._store.save_reference(
-            platform=PLATFORM, conversation_id=LATEST_KEY, reference=text,
-            conversation_type=kind, tenant_id=tenant, service_url=reference.service_url)
-        self._latest = text
+            platform=PLATFORM, workspace=tenant, conversation_id=LATEST_KEY + tenant,
+            reference=text, conversation_type=kind, tenant_id=tenant,
+            service_url=reference.service_url)
+        self._latest[tenant] = text
 
     async def find(self, conversation_id: str) -> StoredReference | None:
         """The stored reference of a conversation, if the bot has ever heard from it."""
         text = await self._store.load_reference(PLATFORM, conversation_id)
         return load(text) if text else None
 
-    async def latest(self) -> StoredReference | None:
-        """The conversation (with a tenant) the bot heard from last, in any process."""
-        return await self.find(LATEST_KEY)
+    async def latest(self, tenant: str) -> StoredReference | None:
+        """The conversation of `tenant` the bot heard from last, in any process."""
+        return await self.find(LATEST_KEY + tenant) if tenant else None
 
     async def personal(self, user_id: str) -> StoredReference | None:
         """The 1:1 chat between the bot and `user_id`, if one is stored."""
@@ -114,6 +116,7 @@ class References:
         text = dump(reference, tenant_id, "personal")
         for key in (reference.conversation.id, PERSONAL_KEY + user_id):
             await self._store.save_reference(
-                platform=PLATFORM, conversation_id=key, reference=text,
+                platform=PLATFORM, workspace=tenant_id or "", conversation_id=key,
+                reference=text,
                 conversation_type="personal", tenant_id=tenant_id,
                 service_url=reference.service_url)

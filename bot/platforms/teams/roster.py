@@ -30,7 +30,7 @@ class TeamsChannels:
         self._proactive = proactive
         self._references = references
 
-    async def members(self, conversation_id: str) -> list[str]:
+    async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         """The member ids in Teams' order, without the bot; empty if they cannot be listed."""
         stored = await self._references.find(conversation_id)
         if stored is None:

@@ -75,7 +75,7 @@ async def test_only_the_first_user_is_admin(chat: Chat) -> None:
 
     said = await chat.type(":as ana", "partnerops settings elephants-channel #elephants")
     assert "[#elephants] bot: This channel now receives elephant reports (set by Ana)." in said
-    assert "(only you) bot: Done: elephant reports from Console now go to #elephants." in said
+    assert "(only you) bot: Done: elephant reports now go to #elephants." in said
 
     said = await chat.type(":as bob", "elephant Engineers skip partner calls")
     assert "[#elephants] bot: 🐘 E-1: Engineers skip partner calls" in said

@@ -6,13 +6,13 @@ from textwrap import dedent
 
 from bot.core.clock import SimulatedClock
 from bot.core.forms import FieldKind, Form, FormField, Option
-from bot.core.ids import FormId
 from bot.core.responses import OpenForm, Reply
+from handlers.elephants.reports import ElephantForm
 from tests.platforms.console.conftest import Chat, make_chat
 from tests.platforms.console.scripted import ScriptedDispatcher
 
 CHECK_IN = Form(
-    id=FormId.ELEPHANT_REPORT,
+    id=ElephantForm.REPORT,
     title="Partner check-in",
     fields=(
         FormField("partner", "Partner", max_length=12, placeholder="Acme Resellers"),
@@ -55,7 +55,7 @@ async def test_a_form_is_asked_field_by_field(clock: SimulatedClock) -> None:
     assert await chat.type("") == "(only you) bot: Thanks, check-in saved.\n"
 
     [submission] = dispatcher.submissions
-    assert submission.form_id is FormId.ELEPHANT_REPORT
+    assert submission.form_id is ElephantForm.REPORT
     assert submission.values == {"partner": "Northwind", "health": "amber",
                                  "notes": "Slow quarter.\nPipeline review on Friday.",
                                  "met": True, "next": "call"}
@@ -102,7 +102,7 @@ async def test_cancel_and_quit_leave_a_form_without_sending(clock: SimulatedCloc
 
 
 async def test_a_form_without_fields_is_submitted_at_once(clock: SimulatedClock) -> None:
-    empty = Form(FormId.ELEPHANT_REPORT, "Confirm", ())
+    empty = Form(ElephantForm.REPORT, "Confirm", ())
     dispatcher = ScriptedDispatcher(commands={"confirm": OpenForm(empty)},
                                     on_submit=Reply("Confirmed."))
     chat = make_chat(dispatcher, clock)

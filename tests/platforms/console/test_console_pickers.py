@@ -9,14 +9,14 @@ from textwrap import dedent
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import ConversationKind, ConversationRef, Platform
 from bot.core.forms import HERE, FieldKind, Form, FormField, Option
-from bot.core.ids import FormId
 from bot.core.responses import OpenForm, Reply
 from bot.platforms.console import ConsoleOutbox
+from handlers.elephants.reports import ElephantForm
 from tests.platforms.console.conftest import Chat, make_chat
 from tests.platforms.console.scripted import ScriptedDispatcher
 
 SETUP = Form(
-    id=FormId.ELEPHANT_REPORT,
+    id=ElephantForm.REPORT,
     title="Standup setup",
     fields=(
         FormField("days", "Days", kind=FieldKind.MULTISELECT,

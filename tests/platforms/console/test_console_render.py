@@ -8,10 +8,10 @@ from textwrap import dedent
 from bot.core.cards import Actions, Button, Card, Context, Divider, Fields, Text
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import ConversationRef, MessageRef, Platform
-from bot.core.ids import ActionId
 from bot.core.responses import Reply
 from bot.platforms.console import ConsoleOutbox
 from bot.platforms.console.render import Style, card_lines, inline
+from handlers.common.help import HelpAction
 from tests.platforms.console.conftest import make_chat
 from tests.platforms.console.scripted import ScriptedDispatcher
 
@@ -24,8 +24,8 @@ CARD = Card(
         Text("**literal**"),
         Fields((("Status", "Reported"), ("Hours lost / week", "6"))),
         Divider(),
-        Actions((Button("I see it too", ActionId.SHOW_HELP, "7"),
-                 Button("Help", ActionId.SHOW_HELP))),
+        Actions((Button("I see it too", HelpAction.SHOW, "7"),
+                 Button("Help", HelpAction.SHOW))),
         Context("E-7 · **reported** today"),
     ),
 )
@@ -88,7 +88,7 @@ async def test_press_sends_the_button_of_the_last_card_as_the_current_user(
     assert said.endswith("(only you) bot: You see it too. Herd: 2.\n")
     pressed = dispatcher.actions[-1]
     assert (pressed.actor.user_id, pressed.action, pressed.value) == ("bob",
-                                                                      ActionId.SHOW_HELP, "7")
+                                                                      HelpAction.SHOW, "7")
     assert pressed.conversation.label == "#sales"
     assert pressed.message is None  # a private reply has no message to update
 

@@ -8,6 +8,8 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platforms.slack.client import build_web_client
+from bot.platforms.slack.identity import SlackIdentity
+from bot.platforms.slack.tokens import SlackTokens
 from tests.fakes import FakeSlackApi
 
 
@@ -22,3 +24,9 @@ async def slack_api() -> AsyncIterator[FakeSlackApi]:
 @pytest.fixture
 def client(slack_api: FakeSlackApi) -> AsyncWebClient:
     return build_web_client("xoxb-test", slack_api.url)
+
+
+@pytest.fixture
+def tokens(client: AsyncWebClient) -> SlackTokens:
+    """SLACK_BOT_TOKEN's tokens, with no OAuth installs."""
+    return SlackTokens("xoxb-test", SlackIdentity(client))

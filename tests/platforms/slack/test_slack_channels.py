@@ -9,12 +9,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platforms.slack.channels import SlackChannels
 from bot.platforms.slack.identity import SlackIdentity
+from bot.platforms.slack.tokens import SlackTokens
 from tests.fakes import FakeSlackApi
 
 
 @pytest.fixture
-def channels(client: AsyncWebClient) -> SlackChannels:
-    return SlackChannels(client, SlackIdentity(client))
+def channels(client: AsyncWebClient, tokens: SlackTokens) -> SlackChannels:
+    return SlackChannels(client, tokens)
 
 
 async def test_members_are_paged_through_200_at_a_time_without_the_bot(
@@ -38,7 +39,8 @@ async def test_a_known_identity_needs_no_auth_test(
     slack_api.log.clear()
     slack_api.set_channel("C0SALES", members=["U0001", "UBOT", "U0002"])
 
-    assert await SlackChannels(client, identity).members("C0SALES") == ["U0001", "U0002"]
+    channels = SlackChannels(client, SlackTokens("xoxb-test", identity))
+    assert await channels.members("C0SALES") == ["U0001", "U0002"]
     assert slack_api.of("auth.test") == []
 
 

@@ -13,6 +13,7 @@ from bot.core.conversation import ConversationKind, ConversationRef, MessageRef,
 from bot.core.outbox import RoutingOutbox
 from bot.platforms.slack.manifest import slack_manifest
 from bot.platforms.slack.outbox import SlackOutbox
+from bot.platforms.slack.tokens import SlackTokens
 from tests.fakes import FakeSlackApi
 
 ANA = ConversationRef(Platform.SLACK, "U0001", ConversationKind.DIRECT)
@@ -23,8 +24,8 @@ PROMPT = Card("Standup prompt", title="Standup", blocks=(Text("How was yesterday
 
 
 @pytest.fixture
-def outbox(client: AsyncWebClient) -> SlackOutbox:
-    return SlackOutbox(client)
+def outbox(client: AsyncWebClient, tokens: SlackTokens) -> SlackOutbox:
+    return SlackOutbox(client, tokens)
 
 
 async def test_a_direct_message_to_a_user_id_lands_in_their_dm(

@@ -10,9 +10,9 @@ import pytest
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Application
+from bot.app import Application, StoredInstallations
 from bot.core.conversation import Platform
-from bot.core.ports import Dispatcher, ReferenceStore
+from bot.core.ports import Dispatcher
 from bot.platforms.teams import RetryPolicy, TeamsPlatform
 from storage.engine import Database
 from tests.fakes import FakeBotConnector, teams_activities
@@ -30,11 +30,12 @@ class RecordedSleeps:
         self.delays.append(seconds)
 
 
-def build_teams(dispatcher: Dispatcher, references: ReferenceStore, sleeps: RecordedSleeps,
-                prefix: str = "") -> TeamsPlatform:
+def build_teams(dispatcher: Dispatcher, installations: StoredInstallations,
+                sleeps: RecordedSleeps, prefix: str = "") -> TeamsPlatform:
     """A TeamsPlatform in local (unauthenticated) mode, as the composition root builds it."""
     return TeamsPlatform(app_id="", app_password="", tenant_id="", app_type="MultiTenant",
-                         dispatcher=dispatcher, references=references, command_prefix=prefix,
+                         dispatcher=dispatcher, references=installations,
+                         directory_ids=installations, command_prefix=prefix,
                          retry=RetryPolicy(sleep=sleeps))
 
 
@@ -59,7 +60,7 @@ def sleeps() -> RecordedSleeps:
 @pytest.fixture
 def teams(application: Application, sleeps: RecordedSleeps) -> TeamsPlatform:
     """The Teams platform over the real application, registered as the Teams outbox."""
-    platform = build_teams(application.dispatcher, application.references, sleeps,
+    platform = build_teams(application.dispatcher, application.installations, sleeps,
                            application.settings.command_prefix)
     application.add_platform(Platform.TEAMS, platform.outbox)
     return platform

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app import Application, StoredReferences
+from bot.app import Application, StoredInstallations
 from bot.core.cards import Card, Text
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
@@ -20,8 +20,8 @@ from tests.platforms.teams.conftest import RecordedSleeps, build_teams, say
 PROMPT = Card("Standup prompt", title="Standup", blocks=(Text("How was yesterday?"),))
 
 
-def dm(user_id: str) -> ConversationRef:
-    return ConversationRef(Platform.TEAMS, user_id, ConversationKind.DIRECT)
+def dm(user_id: str, tenant: str = "tenant-1") -> ConversationRef:
+    return ConversationRef(Platform.TEAMS, user_id, ConversationKind.DIRECT, workspace=tenant)
 
 
 async def test_a_dm_by_user_id_goes_to_the_stored_personal_chat_and_can_be_updated(
@@ -47,7 +47,7 @@ async def test_a_dm_to_someone_who_never_wrote_opens_a_chat_even_after_a_restart
         reopened: Database, clock: SimulatedClock, sleeps: RecordedSleeps) -> None:
     """The conversation heard from last lends its service URL and tenant to a new 1:1 chat."""
     await say(bot, connector, "help", channel=True, user_id="29:bo")
-    restarted = build_teams(application.dispatcher, StoredReferences(reopened, clock), sleeps)
+    restarted = build_teams(application.dispatcher, StoredInstallations(reopened, clock), sleeps)
 
     await restarted.outbox.post(dm("29:cy"), PROMPT)
     await restarted.outbox.post(dm("29:cy"), "Reminder")

@@ -12,13 +12,14 @@ from bot.app import Application
 from bot.core.cards import Button
 from bot.core.conversation import ConversationKind, ConversationRef, Platform
 from bot.core.forms import Submission
-from bot.core.ids import ActionId
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import Reply, Response
 from bot.platforms.teams import TeamsPlatform
 from bot.platforms.teams.adaptive import CONTENT_TYPE
 from bot.platforms.teams.payloads import button_data
 from bot.platforms.teams.platform import APOLOGY, STALE
+from handlers.common.help import HelpAction
+from storage.common import workspaces
 from storage.elephants import repository as elephants
 from tests.fakes import FakeBotConnector, teams_activities
 from tests.fakes.recorder import RecordedCall
@@ -60,7 +61,9 @@ async def test_quick_elephant_is_posted_and_confirmed(
     assert reply.args["_activity_id"] == "act-1" and "E-1" in reply.args["text"]
     assert reply.args["textFormat"] == "markdown"
     async with application.database.session() as session:
-        (stored,) = await elephants.all_elephants(session)
+        workspace = await workspaces.by_external_id(session, "teams", "tenant-1")
+        assert workspace is not None
+        (stored,) = await elephants.all_elephants(session, workspace.id or 0)
     assert stored.title == "Reps hide the forecast" and stored.posted_message_id == "activity-1"
 
 
@@ -199,7 +202,7 @@ async def test_a_failing_turn_is_logged_and_apologised_for(
         connector: FakeBotConnector, application: Application, sleeps: RecordedSleeps,
         caplog: pytest.LogCaptureFixture) -> None:
     """An exception in a turn is logged; the person gets a short apology; HTTP stays 200."""
-    teams = build_teams(FailingDispatcher(), application.references, sleeps)
+    teams = build_teams(FailingDispatcher(), application.installations, sleeps)
     client = await serve(teams)
     try:
         with caplog.at_level(logging.ERROR):
@@ -253,9 +256,11 @@ async def test_button_press_reaches_the_dispatcher_as_an_action(
         connector: FakeBotConnector, application: Application, sleeps: RecordedSleeps) -> None:
     """A card button comes back as an ActionInvocation naming the card's message."""
     dispatcher = RecordingDispatcher()
-    client = await serve(build_teams(dispatcher, application.references, sleeps))
-    button = Button("Help", ActionId.SHOW_HELP, value="elephant")
-    stale = {"partnerops_action": "partnerops.gone", "partnerops_value": ""}
+    client = await serve(build_teams(dispatcher, application.installations, sleeps))
+    button = Button("Help", HelpAction.SHOW, value="elephant")
+    # Data this version never writes (a card from an older version): the platform cannot
+    # read it. An id it can read but nobody registered is the dispatcher's to answer (below).
+    stale = {"action": "partnerops.gone", "value": ""}
     try:
         for value, activity_id in ((button_data(button), "act-1"), (stale, "act-2")):
             await post_activity(client, teams_activities.card_submit(
@@ -266,7 +271,7 @@ async def test_button_press_reaches_the_dispatcher_as_an_action(
 
     (action,) = dispatcher.requests
     assert isinstance(action, ActionInvocation)
-    assert action.action is ActionId.SHOW_HELP and action.value == "elephant"
+    assert action.action == HelpAction.SHOW and action.value == "elephant"
     assert action.message is not None and action.message.id == "activity-9"
     assert action.conversation.id == teams_activities.CHANNEL_ID
     assert action.actor.timezone == "Europe/Berlin" and action.actor.team_id == "tenant-1"
@@ -274,6 +279,20 @@ async def test_button_press_reaches_the_dispatcher_as_an_action(
     assert pressed.args["text"] == "pressed"
     (stale_answer,) = await connector.wait_for("reply")  # unknown data: answered in place
     assert stale_answer.args["text"] == STALE
+
+
+async def test_a_button_nobody_registered_is_answered_as_no_longer_in_use(
+        bot: TestClient, connector: FakeBotConnector) -> None:
+    """A button id of an older version reaches the core, which answers it as stale."""
+    stale = {"partnerops_action": "partnerops.gone", "partnerops_value": ""}
+
+    response = await post_activity(bot, teams_activities.card_submit(
+        stale, service_url=connector.url, reply_to_id="activity-9"))
+
+    assert response.status == 200
+    (reply,) = await connector.wait_for("reply")
+    assert reply.args["text"] == "That button is no longer in use."
+    assert connector.of("send") == []
 
 
 def _channel_sender() -> dict[str, str]:
@@ -285,7 +304,7 @@ async def test_submission_carries_values_and_context(
         connector: FakeBotConnector, application: Application, sleeps: RecordedSleeps) -> None:
     """A form's data comes back as a Submission with typed values and its context."""
     dispatcher = RecordingDispatcher()
-    client = await serve(build_teams(dispatcher, application.references, sleeps))
+    client = await serve(build_teams(dispatcher, application.installations, sleeps))
     value = {"partnerops_form": "partnerops.elephant.report",
              "partnerops_context": {"origin.id": "19:x"},
              "partnerops_fields": {"title": "text", "anonymous": "checkbox", "notes": "text"},
@@ -309,7 +328,8 @@ async def test_authenticated_mode_refuses_unsigned_requests(
     dispatcher = RecordingDispatcher()
     teams = TeamsPlatform(app_id="00000000-0000-0000-0000-000000000001", app_password="secret",
                           tenant_id="", app_type="MultiTenant", dispatcher=dispatcher,
-                          references=application.references)
+                          references=application.installations,
+                          directory_ids=application.installations)
     client = await serve(teams)
     try:
         response = await post_activity(client, teams_activities.message(

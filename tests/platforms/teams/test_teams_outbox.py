@@ -7,7 +7,7 @@ import json
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.app import Application, StoredReferences
+from bot.app import Application, StoredInstallations
 from bot.core.cards import Card, Fields
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
@@ -27,7 +27,7 @@ async def test_proactive_post_works_after_a_restart(
         reopened: Database, clock: SimulatedClock, sleeps: RecordedSleeps) -> None:
     """A reference stored by one process lets a new process post into the channel."""
     await say(bot, connector, "help", channel=True)
-    restarted = build_teams(application.dispatcher, StoredReferences(reopened, clock), sleeps)
+    restarted = build_teams(application.dispatcher, StoredInstallations(reopened, clock), sleeps)
 
     sent = await restarted.outbox.post(CHANNEL, Card(summary="Digest", title="Herd digest"))
 
@@ -180,7 +180,7 @@ async def test_private_message_with_nothing_stored(application: Application,
                                                    sleeps: RecordedSleeps,
                                                    connector: FakeBotConnector) -> None:
     """A platform that never heard from Teams has nowhere to send a private message."""
-    teams = build_teams(application.dispatcher, application.references, sleeps)
+    teams = build_teams(application.dispatcher, application.installations, sleeps)
 
     with pytest.raises(DeliveryError, match="mention me there once"):
         await teams.outbox.post_private(DIRECT, "29:ana", "hello")

@@ -7,9 +7,10 @@ from typing import Any
 
 from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Divider, Fields, Text
 from bot.core.forms import HERE, FieldKind, Form, FormField, Option
-from bot.core.ids import ActionId, FormId
 from bot.platforms.teams.payloads import ButtonPayload, FormPayload, read
 from bot.platforms.teams.render import escape, markdown, message, render_card, render_form
+from handlers.common.help import HelpAction
+from handlers.elephants.reports import ElephantForm
 
 
 def plain(card: object) -> dict[str, Any]:
@@ -53,8 +54,8 @@ def test_divider_buttons_and_empty_blocks() -> None:
     """A Divider separates the next element; buttons become Action.Submit in an ActionSet."""
     card = plain(render_card(Card(summary="Summary only", blocks=(
         Divider(), Fields(()), Text("after"), Divider(), Actions((
-            Button("See it too", ActionId.SHOW_HELP, value="E-1", style=ButtonStyle.PRIMARY),
-            Button("Drop", ActionId.SHOW_HELP, style=ButtonStyle.DANGER))),
+            Button("See it too", HelpAction.SHOW, value="E-1", style=ButtonStyle.PRIMARY),
+            Button("Drop", HelpAction.SHOW, style=ButtonStyle.DANGER))),
     ))))
 
     first, actions = card["body"]
@@ -70,7 +71,7 @@ def test_divider_buttons_and_empty_blocks() -> None:
 
 def test_form_inputs_and_their_data_round_trip() -> None:
     """Each field kind becomes its Adaptive Card input; the submitted data reads back."""
-    form = Form(FormId.ELEPHANT_REPORT, "Report", fields=(
+    form = Form(ElephantForm.REPORT, "Report", fields=(
         FormField("title", "Title", max_length=200, placeholder="What?", hint="Short *please*"),
         FormField("body", "Body", kind=FieldKind.MULTILINE, required=False),
         FormField("side", "Side", kind=FieldKind.SELECT, initial="direct",
@@ -117,7 +118,7 @@ def test_plain_text_messages_keep_their_lines() -> None:
 
 def test_multiselect_channel_and_people_inputs_and_their_values() -> None:
     """Several choices come back comma-separated and are read as lists; people are AAD ids."""
-    form = Form(FormId.ELEPHANT_REPORT, "Set up a standup", fields=(
+    form = Form(ElephantForm.REPORT, "Set up a standup", fields=(
         FormField("days", "Days", kind=FieldKind.MULTISELECT, initial="mon,fri",
                   options=(Option("mon", "Monday"), Option("fri", "Friday"))),
         FormField("report", "Report channel", kind=FieldKind.CHANNEL),

@@ -1,0 +1,231 @@
+"""The cadences' timed messages: prompts, reminders and close updates, for run-due.
+
+The database decides what is due; each message goes through the run's ledger, so running
+it twice, or in two processes, sends nothing twice. A prompt or reminder is sent late only
+while its person's window is still open; a close update always, once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.cards import Card
+from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
+from handlers.cadences.calendar import Rules, candidate_days, is_cadence_day, local_instant
+from handlers.cadences.cards import prompt_card, reminder_card, report_card
+from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
+from handlers.cadences.parent import (
+    attendance,
+    ensure_parent,
+    parent_message,
+    report_channel,
+    scope_of,
+)
+from handlers.cadences.parsing import questions_of, subjects_of
+from handlers.cadences.participants import participants_of, zone_of
+from handlers.cadences.wakeup import LOOKBACK, next_wakeup
+from handlers.common.context import Services
+from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
+from handlers.common.ledger import Pending
+from storage.cadences import repository as cadences
+from storage.cadences.models import Cadence, Occurrence
+from storage.common import workspaces
+from storage.common.models import Workspace
+from storage.common.people import Member
+from storage.ledger import repository as ledger
+from storage.ledger.models import DeliveryStatus
+
+log = logging.getLogger(__name__)
+
+# Sends in flight at once for one cadence: Slack allows ~1 message a second per channel,
+# but DMs are separate channels, and the client waits out 429s.
+FAN_OUT = 16
+
+PROMPT = DueKind(delivery(CadenceMessage.PROMPT), CatchUp.WHILE_OPEN)
+REMINDER = DueKind(delivery(CadenceMessage.REMINDER), CatchUp.WHILE_OPEN)
+CLOSE = DueKind(delivery(CadenceMessage.CLOSE), CatchUp.ALWAYS)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One person's part of one occurrence: prompted at `opens`, answers until `closes`."""
+
+    member: Member
+    opens: datetime
+    closes: datetime
+
+
+def message_key(kind: CadenceMessage, occurrence: Occurrence, window: Window) -> str:
+    return f"{kind.value}:{occurrence.id}:{window.member.person.id}"
+
+
+class CadenceDay:
+    """What one cadence owes its people at `run.now`."""
+
+    def __init__(self, run: DueRun, cadence: Cadence, workspace: Workspace) -> None:
+        self.run, self.services, self.now = run, run.services, run.now
+        self.cadence, self.workspace = cadence, workspace
+        self.rules = Rules.of(cadence)
+        self.subjects = subjects_of(cadence)
+        self.questions = questions_of(cadence)
+
+    async def run_all(self) -> None:
+        members = await participants_of(self.services, self.cadence)
+        if not members:
+            return
+        zones = {self._zone(member) for member in members}
+        for day in candidate_days(self.now, zones, LOOKBACK):
+            if is_cadence_day(self.rules, day):
+                await self._day(day, self._windows(members, day))
+
+    def _zone(self, member: Member) -> str:
+        return zone_of(member.person, self.services, self.cadence)
+
+    def _windows(self, members: list[Member], day: date) -> list[Window]:
+        return [Window(member, local_instant(day, self.rules.local_time, self._zone(member)),
+                       local_instant(day, self.rules.close_time, self._zone(member)))
+                for member in members]
+
+    def _local_clock(self, instant: datetime, member: Member) -> str:
+        return f"{instant.astimezone(ZoneInfo(self._zone(member))):%H:%M}"
+
+    async def _day(self, day: date, windows: list[Window]) -> None:
+        # Only open windows get prompts: a window that passed unseen (the bot was down)
+        # is skipped, never sent late in a pile.
+        open_now = [w for w in windows if w.opens <= self.now < w.closes]
+        if not open_now:
+            return
+        last_close = max(w.closes for w in windows)
+        async with self.services.db.session() as session:
+            occurrence = await cadences.ensure_occurrence(
+                session, self.cadence.id or 0, day, close_at=last_close, now=self.now)
+            if occurrence.closed_at is not None:
+                return
+            if last_close > occurrence.close_at:
+                # Someone joined (or moved) to a later zone since the day began: stay open
+                # until their close too.
+                occurrence.close_at = last_close
+                session.add(occurrence)
+        await ensure_parent(self.services, self.cadence, self.workspace, occurrence,
+                            send_once=self.run.send_once)
+        await self._prompts_and_reminders(occurrence, open_now)
+
+    async def _prompts_and_reminders(self, occurrence: Occurrence, open_now: list[Window]
+                                     ) -> None:
+        ids = [w.member.person.id or 0 for w in open_now]
+        async with self.services.db.session() as session:
+            away = await cadences.absent_on(session, ids, occurrence.local_date,
+                                            self.cadence.id or 0)
+            responded = {a.person_id for a in await cadences.answers(session, occurrence.id or 0)}
+            sent = await ledger.of_scope(session, scope_of(occurrence),
+                                         (CadenceMessage.PROMPT, CadenceMessage.REMINDER))
+        present = [w for w in open_now if w.member.person.id not in away]
+
+        def untouched(kind: CadenceMessage, window: Window) -> bool:
+            """No row yet, or a failed one to retry: a claimed or sent row is someone's."""
+            row = sent.get(message_key(kind, occurrence, window))
+            return row is None or row.status is DeliveryStatus.FAILED
+
+        await self.run.send([self._prompt(occurrence, w) for w in present
+                             if untouched(CadenceMessage.PROMPT, w)], concurrency=FAN_OUT)
+        delay = timedelta(minutes=self.cadence.reminder_minutes)
+        if not delay:
+            return
+
+        def reminder_from(window: Window) -> datetime | None:
+            # Counted from the prompt as sent: a prompt caught up late is not chased at once.
+            prompt = sent.get(message_key(CadenceMessage.PROMPT, occurrence, window))
+            if prompt is None or prompt.status is not DeliveryStatus.SENT \
+                    or prompt.sent_at is None:
+                return None
+            return prompt.sent_at + delay
+
+        await self.run.send([self._reminder(occurrence, w, opens)
+                             for w in present if w.member.person.id not in responded
+                             and untouched(CadenceMessage.REMINDER, w)
+                             and (opens := reminder_from(w)) is not None],
+                            concurrency=FAN_OUT)
+
+    def _direct_message(self, kind: DueKind, message: CadenceMessage, occurrence: Occurrence,
+                        window: Window, card: Card, opens: datetime) -> DueMessage:
+        key = message_key(message, occurrence, window)
+        to = ConversationRef(Platform(self.cadence.platform), window.member.user_id,
+                             ConversationKind.DIRECT, workspace=self.workspace.external_id or "")
+        pending = Pending(key, kind.delivery, self.cadence.workspace_id, to,
+                          lambda: self.services.outbox.post(to, card, key=key),
+                          scope_of(occurrence))
+        return DueMessage(kind, pending, opens, window.closes)
+
+    def _prompt(self, occurrence: Occurrence, window: Window) -> DueMessage:
+        card = prompt_card(self.cadence, occurrence, self.subjects, self.questions,
+                           self._local_clock(window.closes, window.member))
+        return self._direct_message(PROMPT, CadenceMessage.PROMPT, occurrence, window, card,
+                                    window.opens)
+
+    def _reminder(self, occurrence: Occurrence, window: Window, opens: datetime) -> DueMessage:
+        card = reminder_card(self.cadence, occurrence, self.subjects,
+                             self._local_clock(window.closes, window.member))
+        return self._direct_message(REMINDER, CadenceMessage.REMINDER, occurrence, window,
+                                    card, opens)
+
+
+async def _close(run: DueRun, occurrence: Occurrence,
+                 workspace_of: dict[int, Workspace]) -> bool:
+    """Show the final attendance on the parent message, once; True if it closed now."""
+    services, now = run.services, run.now
+    async with services.db.session() as session:
+        cadence = await cadences.get(session, occurrence.cadence_id)
+    workspace = workspace_of.get(cadence.workspace_id) if cadence is not None else None
+    parent = parent_message(cadence, workspace, occurrence) \
+        if cadence is not None and workspace is not None else None
+    if cadence is not None and workspace is not None and parent is not None:
+        card = report_card(cadence, occurrence,
+                           await attendance(services, cadence, occurrence), closed=True)
+
+        async def update_parent() -> MessageRef:
+            await services.outbox.update(parent, card)
+            return parent
+
+        key = f"close:{occurrence.id}"
+        await run.send_once(Pending(key, CLOSE.delivery, cadence.workspace_id,
+                                    report_channel(cadence, workspace), update_parent,
+                                    scope_of(occurrence)))
+        async with services.db.session() as session:
+            outcome = await ledger.find(session, key)
+        # A platform that is down keeps the occurrence open for retries, but not forever.
+        if outcome is not None and outcome.status is not DeliveryStatus.SENT \
+                and now - occurrence.close_at < LOOKBACK:
+            return False
+    async with services.db.session() as session:
+        stored = await cadences.get_occurrence(session, occurrence.id or 0)
+        if stored is None or stored.closed_at is not None:
+            return False
+        stored.closed_at = now
+        session.add(stored)
+    return True
+
+
+class CadenceDueWork:
+    """Every active cadence's prompts and reminders, then the close of every finished day."""
+
+    feature = FEATURE_NAME
+
+    async def run(self, run: DueRun) -> None:
+        async with run.services.db.session() as session:
+            active = list(await cadences.active_cadences(session))
+            closing = list(await cadences.due_to_close(session, run.now))
+            owners = await workspaces.by_ids(session, [c.workspace_id for c in active]
+                                             + [o.workspace_id for o in closing])
+        for cadence in active:
+            try:
+                await CadenceDay(run, cadence, owners[cadence.workspace_id]).run_all()
+            except Exception:  # one broken cadence must not starve the others
+                log.exception("run-due failed for cadence %s", cadence.id)
+        for occurrence in closing:
+            await _close(run, occurrence, owners)
+
+    async def next_wakeup(self, services: Services, now: datetime) -> datetime | None:
+        return await next_wakeup(services, now)

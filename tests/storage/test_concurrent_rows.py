@@ -1,0 +1,96 @@
+"""Rows that concurrent requests may both create are created once, and neither request fails:
+Teams sends conversationUpdate and the first message at the same moment; two people first
+use a new install at once; a form is submitted twice."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+
+from sqlmodel import func, select
+
+from storage.cadences import repository as cadences
+from storage.cadences.models import AnswerStatus, Cadence, CadenceKind
+from storage.common import conversations, people, workspaces
+from storage.common.models import ConversationReference, Person, PersonIdentity, Workspace
+from storage.engine import Database
+
+AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+AT_ONCE = 6
+
+
+async def _count(database: Database, table: type) -> int:
+    async with database.session() as session:
+        return (await session.exec(select(func.count()).select_from(table))).one()
+
+
+async def test_a_conversation_reference_saved_at_once_twice_is_one_row(database: Database):
+    async with database.session() as session:
+        teams = await workspaces.for_external_id(session, "teams", "tenant-1", now=AT)
+
+    async def remember(n: int) -> None:
+        async with database.session() as session:
+            await conversations.save(session, workspace_id=teams.id or 0, platform="teams",
+                                     conversation_id="a:ana", reference=f'{{"n": {n}}}', now=AT,
+                                     conversation_type="personal", tenant_id="tenant-1")
+
+    await asyncio.gather(*(remember(n) for n in range(AT_ONCE)))
+
+    assert await _count(database, ConversationReference) == 1
+    async with database.session() as session:
+        row = await conversations.find(session, "teams", "a:ana")
+    assert row is not None and row.reference in {f'{{"n": {n}}}' for n in range(AT_ONCE)}
+
+
+async def test_a_workspace_and_a_person_first_seen_at_once_are_created_once(database: Database):
+    async def first_contact() -> tuple[int, int]:
+        async with database.session() as session:
+            workspace = await workspaces.for_external_id(session, "slack", "T1", now=AT)
+            person, _ = await people.get_or_create(session, workspace.id or 0, "slack", "U1",
+                                                   now=AT)
+            return workspace.id or 0, person.id or 0
+
+    seen = await asyncio.gather(*(first_contact() for _ in range(AT_ONCE)))
+
+    assert len(set(seen)) == 1
+    assert (await _count(database, Workspace), await _count(database, Person),
+            await _count(database, PersonIdentity)) == (1, 1, 1)
+
+
+async def test_the_first_admin_of_a_workspace_is_one_person(database: Database):
+    async with database.session() as session:
+        workspace = await workspaces.for_external_id(session, "slack", "T1", now=AT)
+        ids = [(await people.get_or_create(session, workspace.id or 0, "slack", f"U{n}",
+                                           now=AT))[0].id or 0 for n in range(AT_ONCE)]
+
+    async def claim(person_id: int) -> bool:
+        async with database.session() as session:
+            return await workspaces.claim_first_admin(session, workspace.id or 0, person_id)
+
+    won = await asyncio.gather(*(claim(person_id) for person_id in ids))
+    assert won.count(True) == 1
+
+
+async def test_an_answer_submitted_twice_at_once_is_one_answer(database: Database):
+    async with database.session() as session:
+        workspace = await workspaces.for_external_id(session, "console", "", now=AT)
+        ana, _ = await people.get_or_create(session, workspace.id or 0, "console", "ana",
+                                            now=AT)
+        cadence = await cadences.save(session, Cadence(
+            workspace_id=workspace.id or 0, name="Daily", kind=CadenceKind.STANDUP,
+            platform="console", report_channel_id="standups", questions=["Today?"],
+            created_at=AT, updated_at=AT))
+        day = await cadences.ensure_occurrence(session, cadence.id or 0, date(2026, 11, 23),
+                                               close_at=AT, now=AT)
+
+    async def answer(text: str) -> None:
+        async with database.session() as session:
+            await cadences.record_answer(session, occurrence=day, person_id=ana.id or 0,
+                                         subject="", status=AnswerStatus.ANSWERED,
+                                         answers=[text], now=AT)
+
+    await asyncio.gather(*(answer(f"take {n}") for n in range(AT_ONCE)))
+
+    async with database.session() as session:
+        given = await cadences.answers(session, day.id or 0)
+    assert len(given) == 1 and given[0].answers[0].startswith("take ")
