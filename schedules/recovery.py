@@ -69,7 +69,7 @@ async def settle_abandoned_claims(services: Services, now: datetime, *, own_leas
             now=now)
     for lease in dead:
         if lease is not None:
-            await leases.end(services.db, lease, now=services.wall_clock.now())
+            await leases.end(services.db, lease)
     if claims:
         log.warning("settled %d claims of runs that stopped (%d had arrived)", len(claims),
                     sum(ref is not None for ref in found))

@@ -41,6 +41,11 @@ CONTRACT_VARIABLES = (
 )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Heavy tests first: on two workers, the long ones overlap with everything else."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 @pytest.fixture(autouse=True)
 def _no_operator_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for variable in CONTRACT_VARIABLES:

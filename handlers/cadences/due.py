@@ -36,7 +36,7 @@ from storage.common import workspaces
 from storage.common.models import Workspace
 from storage.common.people import Member
 from storage.ledger import repository as ledger
-from storage.ledger.models import DeliveryStatus
+from storage.ledger.models import Delivery, DeliveryStatus
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,7 @@ class CadenceDay:
         if not open_now:
             return
         last_close = max(w.closes for w in windows)
+        ids = [w.member.person.id or 0 for w in open_now]
         async with self.services.db.session() as session:
             occurrence = await cadences.ensure_occurrence(
                 session, self.cadence.id or 0, day, close_at=last_close, now=self.now)
@@ -109,20 +110,17 @@ class CadenceDay:
                 # until their close too.
                 occurrence.close_at = last_close
                 session.add(occurrence)
-        await ensure_parent(self.services, self.cadence, self.workspace, occurrence,
-                            send_once=self.run.send_once)
-        await self._prompts_and_reminders(occurrence, open_now)
-
-    async def _prompts_and_reminders(self, occurrence: Occurrence, open_now: list[Window]
-                                     ) -> None:
-        ids = [w.member.person.id or 0 for w in open_now]
-        async with self.services.db.session() as session:
-            away = await cadences.absent_on(session, ids, occurrence.local_date,
-                                            self.cadence.id or 0)
+            away = await cadences.absent_on(session, ids, day, self.cadence.id or 0)
             responded = {a.person_id for a in await cadences.answers(session, occurrence.id or 0)}
             sent = await ledger.of_scope(session, scope_of(occurrence),
                                          (CadenceMessage.PROMPT, CadenceMessage.REMINDER))
+        await ensure_parent(self.services, self.cadence, self.workspace, occurrence,
+                            send_once=self.run.send_once)
         present = [w for w in open_now if w.member.person.id not in away]
+        await self._prompts_and_reminders(occurrence, present, responded, sent)
+
+    async def _prompts_and_reminders(self, occurrence: Occurrence, present: list[Window],
+                                     responded: set[int], sent: dict[str, Delivery]) -> None:
 
         def untouched(kind: CadenceMessage, window: Window) -> bool:
             """No row yet, or a failed one to retry: a claimed or sent row is someone's."""

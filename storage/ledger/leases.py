@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlmodel import col, delete
+
 from storage.engine import Database
 from storage.ledger.models import RunLease
 from storage.locks import AdvisoryLock, FileLock, advisory_lock_free
@@ -62,16 +64,15 @@ async def holding_lease(database: Database, *, now: datetime) -> AsyncIterator[L
     try:
         yield lease
     finally:
+        # Dead first, whatever happens next: even a run stopped midway (its claims are then
+        # for the next run to settle) must never look alive.
         database.held_leases.discard(lease.id)
         if advisory is not None:
             await advisory.release()
         if file_lock is not None:
             file_lock.release()
-        async with database.session() as session:
-            stored = await session.get(RunLease, lease.id)
-            if stored is not None:
-                stored.ended_at = now
-                session.add(stored)
+        # Settled claims keep their lease id for the record; the lease itself goes.
+        await end(database, lease.id)
 
 
 async def alive(database: Database, lease_id: int) -> bool:
@@ -80,7 +81,7 @@ async def alive(database: Database, lease_id: int) -> bool:
         return True
     async with database.session() as session:
         row = await session.get(RunLease, lease_id)
-    if row is None or row.ended_at is not None:
+    if row is None:
         return False
     if database.dialect == "postgresql":
         return not await advisory_lock_free(database.engine, row.token)
@@ -90,10 +91,8 @@ async def alive(database: Database, lease_id: int) -> bool:
     return not FileLock(path).free()
 
 
-async def end(database: Database, lease_id: int, *, now: datetime) -> None:
-    """Mark a dead run's lease ended, once its claims are settled."""
+async def end(database: Database, lease_id: int) -> None:
+    """Forget a lease: its run ended, or a later run settled the claims it left."""
     async with database.session() as session:
-        row = await session.get(RunLease, lease_id)
-        if row is not None and row.ended_at is None:
-            row.ended_at = now
-            session.add(row)
+        await session.exec(delete(RunLease).where(  # type: ignore[call-overload]
+            col(RunLease.id) == lease_id))

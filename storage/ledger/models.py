@@ -58,10 +58,13 @@ class RunLease(SQLModel, table=True):
 
     `token` names the lock: a PostgreSQL advisory lock key, or a lock file next to a SQLite
     database. The operating system or the database server drops it when the process dies.
+    The row goes when the run ends, or when the next run has settled a dead run's claims;
+    its id is never given again (claims keep it), so SQLite must not reuse it either.
     """
+
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     token: int = Field(sa_column=Column(BigInteger, nullable=False, unique=True))
     holder: str = Field(default="", max_length=200)
     started_at: datetime
-    ended_at: datetime | None = None

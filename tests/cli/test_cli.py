@@ -160,6 +160,7 @@ def test_teams_package_needs_the_app_id(tmp_path: Path):
     assert not (tmp_path / "partnerops-teams.zip").exists()
 
 
+@pytest.mark.heavy
 def test_each_command_runs_as_a_real_process(tmp_path: Path):
     """`python -m bot` itself: the entry point, exit codes and streams of a real process."""
     upgraded = as_process(tmp_path, DATABASE, "db", "upgrade")

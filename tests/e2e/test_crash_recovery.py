@@ -110,6 +110,7 @@ async def _killed_midway(slack: FakeSlackApi, pid: int, after_posts: int) -> Non
     assert await _wait(pid) == -signal.SIGKILL
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 async def test_sigkill_mid_fan_out_then_run_again_gives_everyone_one_prompt(
         backend: str, tmp_path: Path, fake_slack: FakeSlackApi):

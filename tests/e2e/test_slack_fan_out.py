@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
+import pytest
+
 from handlers.cadences.due import FAN_OUT
 from schedules.run_due import run_due
 from storage.cadences import repository as cadences
@@ -42,6 +44,7 @@ async def _big_cadence(bot: RunningBot, size: int) -> None:
         await cadences.set_participants(session, cadence.id or 0, [p.id or 0 for p in team])
 
 
+@pytest.mark.heavy
 async def test_a_thousand_prompts_each_once_never_more_than_the_bound_in_flight(
         bot: RunningBot):
     await _big_cadence(bot, PARTICIPANTS)

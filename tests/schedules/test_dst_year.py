@@ -6,6 +6,8 @@ from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.app import Application
 from bot.core.clock import SimulatedClock
 from schedules.run_due import run_due
@@ -24,6 +26,7 @@ def _near_a_change(day: date) -> bool:
     return any(abs((day - change).days) <= 2 for change in DST_CHANGES)
 
 
+@pytest.mark.heavy
 async def test_every_prompt_lands_at_nine_local_across_a_year_of_dst(
         application: Application, clock: SimulatedClock, outbox: RecordingOutbox):
     clock.set(datetime(YEAR - 1, 12, 31, 0, 0, tzinfo=UTC))

@@ -257,9 +257,9 @@ def _create_tables() -> None:
     sa.Column('token', sa.BigInteger(), nullable=False),
     sa.Column('holder', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('started_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('ended_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('token')
+    sa.UniqueConstraint('token'),
+    sqlite_autoincrement=True
     )
 
 
