@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot import jobs, manifests, operations
+from bot import operations
 from bot.settings import Settings
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -82,14 +82,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides = {"database_url": args.database_url} if getattr(
             args, "database_url", None) else {}
         settings = _settings(overrides)
+        # Each command imports what it needs: `db` and `export` start without Slack or Teams.
         match args.command:
             case "run":
-                operations.run_server(settings)
+                from bot.serve import run_server
+
+                run_server(settings)
             case "console":
-                asyncio.run(operations.run_console(settings, user=args.user, start=args.start))
+                from bot.serve import run_console
+
+                asyncio.run(run_console(settings, user=args.user, start=args.start))
             case "jobs":
-                report = asyncio.run(jobs.jobs_run_due(settings, args.at, sys.stdout,
-                                                       sys.stderr))
+                from bot.jobs import jobs_run_due
+
+                report = asyncio.run(jobs_run_due(settings, args.at, sys.stdout, sys.stderr))
                 if report.failures or report.broken:
                     return EXIT_FAILURE
             case "db":
@@ -98,7 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 asyncio.run(operations.export(settings, args.entity, args.format, sys.stdout,
                                               workspace=args.workspace))
             case "manifest":
-                manifests.print_manifest(settings, args.platform, sys.stdout)
+                from bot.manifests import print_manifest
+
+                print_manifest(settings, args.platform, sys.stdout)
     except (UsageError, operations.CommandUsageError) as error:
         print(f"partnerops: {error}", file=sys.stderr)
         return EXIT_USAGE

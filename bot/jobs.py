@@ -18,7 +18,7 @@ from handlers.common.due import DueReport
 from schedules.run_due import run_due
 from storage.engine import Database
 
-PROGRESS_SECONDS = 5.0
+PROGRESS_EVERY = timedelta(seconds=5)
 FAILURES_SHOWN = 10
 
 
@@ -33,15 +33,15 @@ class _ClockFrom:
 
 
 class _Progress:
-    """An Outbox that tells `err` how a long run is going, every PROGRESS_SECONDS."""
+    """An Outbox that tells `err` how a long run is going, every `every`."""
 
-    def __init__(self, outbox: Outbox, err: TextIO) -> None:
-        self._outbox, self._err = outbox, err
+    def __init__(self, outbox: Outbox, err: TextIO, every: timedelta) -> None:
+        self._outbox, self._err, self._every = outbox, err, every.total_seconds()
         self._sent, self._told = 0, time.monotonic()
 
     def _count(self) -> None:
         self._sent += 1
-        if time.monotonic() - self._told >= PROGRESS_SECONDS:
+        if time.monotonic() - self._told >= self._every:
             self._told = time.monotonic()
             print(f"... {self._sent} messages sent so far", file=self._err, flush=True)
 
@@ -77,7 +77,8 @@ def _tell_failures(report: DueReport, err: TextIO) -> None:
 
 
 async def jobs_run_due(settings: Settings, at: str | None, out: TextIO, err: TextIO, *,
-                       database: Database | None = None) -> DueReport:
+                       database: Database | None = None,
+                       progress_every: timedelta = PROGRESS_EVERY) -> DueReport:
     """`jobs run-due`: send everything due up to `at` from this process, exactly once each.
 
     `database` replaces DATABASE_URL's (a test's PostgreSQL schema)."""
@@ -90,7 +91,7 @@ async def jobs_run_due(settings: Settings, at: str | None, out: TextIO, err: Tex
         await require_current_schema(application.database)
         slack = enable_platforms(application).slack
         print(f"running everything due up to {instant.isoformat()}", file=err, flush=True)
-        application.services.outbox = _Progress(application.outbox, err)
+        application.services.outbox = _Progress(application.outbox, err, progress_every)
         report = await run_due(application.services, instant)
     finally:
         if slack is not None:

@@ -1,4 +1,4 @@
-"""`partnerops` run, console, db and export: what each does once its arguments are parsed."""
+"""`partnerops db` and `export`, and what every command shares (instants, usage errors)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TextIO
 
-from aiohttp import web
-
-from bot.app import build_application
-from bot.core.clock import SimulatedClock
-from bot.core.conversation import Platform
-from bot.platforms.console import ConsolePlatform
 from bot.settings import Settings
-from bot.web import create_web_app, ensure_schema
-from handlers.registry import build_registry
-from schedules.wakeup import FollowTime
 from storage.common import workspaces
 from storage.engine import Database, sqlite_file
 from storage.migrate import current_revision, head_revision, upgrade
@@ -32,15 +23,9 @@ class CommandUsageError(Exception):
 
 
 def export_entities() -> list[str]:
+    from handlers.registry import build_registry  # only the commands that need it pay for it
+
     return sorted(build_registry().exporters)
-
-
-def run_server(settings: Settings) -> None:
-    application = build_application(settings)
-    app = create_web_app(application)
-    log.info("PartnerOps listening on port %s (public URL %s)", settings.port, settings.public_url)
-    web.run_app(app, port=settings.port, print=None, access_log=None,
-                handle_signals=True)
 
 
 def parse_instant(value: str | None) -> datetime:
@@ -53,23 +38,6 @@ def parse_instant(value: str | None) -> datetime:
         raise CommandUsageError(f"--at wants an ISO 8601 instant such as 2026-12-01T09:00, "
                                 f"not {value!r}") from None
     return instant.astimezone(UTC) if instant.tzinfo else instant.replace(tzinfo=UTC)
-
-
-async def run_console(settings: Settings, *, user: str, start: str | None) -> None:
-    clock = SimulatedClock(parse_instant(start))
-    application = build_application(settings, clock=clock)
-    try:
-        await ensure_schema(application)
-        console = ConsolePlatform(dispatcher=application.dispatcher, clock=clock, user=user,
-                                  command_prefix=settings.command_prefix,
-                                  default_timezone=settings.timezone,
-                                  stdin=sys.stdin, stdout=sys.stdout,
-                                  on_time_change=FollowTime(application.services, clock.now()))
-        application.add_platform(Platform.CONSOLE, console.outbox, channels=console.channels,
-                                 style=console.style)
-        await console.run()
-    finally:
-        await application.close()
 
 
 async def database_command(settings: Settings, action: str) -> None:
@@ -94,6 +62,8 @@ async def export(settings: Settings, entity: str, output_format: str, out: TextI
 
     Read-only: a mistyped DATABASE_URL must not create (and export) an empty database.
     """
+    from handlers.registry import build_registry
+
     require_existing_sqlite_file(settings.database_url)
     exporter = build_registry().exporters[entity]
     database = Database.from_url(settings.database_url)

@@ -81,9 +81,7 @@ async def participants_of(services: Services, cadence: Cadence) -> list[Member]:
     each with the user id the bot reaches them by on the cadence's platform."""
     platform = Platform(cadence.platform)
     async with services.db.session() as session:
-        named_ids = [person.id or 0 for person in
-                     await cadences.participants(session, cadence.id or 0)]
-        named = await people.members(session, named_ids, platform.value)
+        named = await cadences.participant_members(session, cadence.id or 0, platform.value)
     channel_people = await _channel_members(services, cadence, platform)
     everyone: dict[int, Member] = {}
     for member in [*named, *channel_people]:

@@ -18,7 +18,8 @@ from storage.cadences.models import (
     CadenceParticipant,
     Occurrence,
 )
-from storage.common.models import Person
+from storage.common.models import Person, PersonIdentity
+from storage.common.people import Member
 from storage.ledger import repository as ledger
 from storage.upsert import insert_or_find
 
@@ -92,6 +93,21 @@ async def participants(session: AsyncSession, cadence_id: int) -> Sequence[Perso
                                      col(CadenceParticipant.person_id) == Person.id)
                  .where(CadenceParticipant.cadence_id == cadence_id).order_by(Person.id))
     return (await session.exec(statement)).all()
+
+
+async def participant_members(session: AsyncSession, cadence_id: int,
+                              platform: str) -> list[Member]:
+    """The named participants with their user id on `platform` (one query)."""
+    statement = (select(Person, PersonIdentity)
+                 .join(CadenceParticipant, col(CadenceParticipant.person_id) == Person.id)
+                 .join(PersonIdentity, col(PersonIdentity.person_id) == Person.id)
+                 .where(CadenceParticipant.cadence_id == cadence_id,
+                        PersonIdentity.platform == platform)
+                 .order_by(col(Person.id), col(PersonIdentity.id)))
+    found: dict[int, Member] = {}
+    for person, account in (await session.exec(statement)).all():
+        found.setdefault(person.id or 0, Member(person, account.user_id, account.directory_id))
+    return list(found.values())
 
 
 async def occurrence(session: AsyncSession, cadence_id: int, day: date) -> Occurrence | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import operations
+from bot import serve
 from bot.app import build_application
 from bot.core.clock import SimulatedClock
 from bot.settings import Settings
@@ -25,7 +25,7 @@ async def _console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     """Run `partnerops console --at 2026-11-23T08:00` on `lines`; what each clock move printed."""
     settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
     monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
-    await operations.run_console(settings, user="ana", start=MONDAY.isoformat())
+    await serve.run_console(settings, user="ana", start=MONDAY.isoformat())
     printed = capsys.readouterr().out
     # Each clock move prints a note starting with "*"; cut the transcript there.
     return [chunk for chunk in printed.split("\n* ") if chunk.strip()]

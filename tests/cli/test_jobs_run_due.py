@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlmodel import select
 
 from bot import jobs
@@ -163,18 +162,18 @@ async def test_it_never_creates_a_database(tmp_path: Path):
     assert not (tmp_path / "jobs.db").exists()
 
 
-async def test_a_long_run_reports_progress_on_stderr(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch):
+async def test_a_long_run_reports_progress_on_stderr(tmp_path: Path):
     seeding = await _open(tmp_path)
     await make_cadence(seeding, zones={f"U000{n}": "UTC" for n in range(1, 4)}, now=MONDAY,
                        platform="slack", report_channel_id="C0STANDUP", workspace="T0001")
     await seeding.close()
-    monkeypatch.setattr(jobs, "PROGRESS_SECONDS", 0.0)  # every send counts as long
     out, err = io.StringIO(), io.StringIO()
     async with FakeSlackApi() as slack:
         settings = Settings(_env_file=None, database_url=_url(tmp_path),
                             slack_bot_token="xoxb-jobs", slack_signing_secret=SECRET,
                             slack_api_url=slack.url)
-        report = await jobs.jobs_run_due(settings, "2026-11-23T09:00", out, err)
+        # Progress every instant: every send counts as a long while.
+        report = await jobs.jobs_run_due(settings, "2026-11-23T09:00", out, err,
+                                         progress_every=timedelta(0))
     assert out.getvalue() == "cadences: 1 parent, 3 prompts\n" and not report.failures
     assert "... 4 messages sent so far" in err.getvalue()  # the parent and three DMs

@@ -10,6 +10,7 @@ from bot.core.conversation import Actor, Platform, Profile
 from bot.core.outbox import RoutingOutbox
 from handlers.common.context import BotConfig, Services
 from handlers.common.identity import resolve_person, workspace_of
+from storage.common import people, workspaces
 from storage.common.models import Person, Role
 from storage.engine import Database
 
@@ -121,3 +122,26 @@ async def test_the_directory_is_asked_again_after_a_week(database: Database,
     clock.advance(timedelta(days=2))
     ana = await resolve(team, slack_user("U1"))
     assert ana.timezone == "America/Chicago" and directory.asked == 2
+
+
+async def test_a_slack_connect_guest_belongs_to_the_install_and_keeps_their_own_team(
+        database: Database, clock: SimulatedClock):
+    """A partner's rep from another organisation, typing in our shared channel: a person of
+    our installation (so our cadences and campaigns can reach them), external, never its
+    first admin, with their own home team remembered."""
+    directory = Directory({"UEXT": Profile(display_name="Pat Partner", team_id="TPARTNER",
+                                           is_external=True)})
+    team = services(database, clock)
+    team.profiles = {Platform.SLACK: directory}
+
+    guest = await resolve(team, slack_user("UEXT"))
+    member = await resolve(team, slack_user("U1"))
+
+    assert guest.is_external and guest.role is Role.MEMBER
+    assert member.role is Role.ADMIN  # the first of the install's own people runs it
+    async with database.session() as session:
+        ours = await workspaces.by_external_id(session, "slack", SLACK_TEAM)
+        assert ours is not None and guest.workspace_id == ours.id
+        account = await people.identity(session, ours.id or 0, "slack", "UEXT")
+    assert account is not None and account.home_team_id == "TPARTNER"
+    assert directory.workspaces[0] == SLACK_TEAM  # asked in the install's workspace

@@ -63,6 +63,10 @@ async def test_nothing_before_nine_and_nothing_on_weekends_or_holidays(
     await at(application, clock, saturday)
     await at(application, clock, christmas)
     assert outbox.posts == []
+    # The same cadence does prompt on an ordinary weekday at nine: the silence above is
+    # the calendar's, not a cadence that never sends.
+    await at(application, clock, MONDAY_0900_BERLIN)
+    assert sorted(dms(outbox, "Time for your")) == sorted(BERLIN)
 
 
 async def test_away_people_are_not_prompted_and_show_as_out_at_close(
