@@ -183,25 +183,33 @@ def postgres_template() -> Iterator[str | None]:
         _in_a_thread(drop)
 
 
-async def _cloned_postgres(template: str | None) -> AsyncIterator[Database]:
+@asynccontextmanager
+async def cloned_postgres_url(template: str | None) -> AsyncIterator[str]:
+    """The URL of a fresh database cloned from the migrated template, dropped afterwards."""
     await require_postgres()
     assert template is not None
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = _postgres_admin()
     async with admin.connect() as connection:
         await connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    database = Database(create_async_engine(
-        make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)))
     try:
-        yield database
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        await database.dispose()
         async with admin.connect() as connection:
             await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.dispose()
 
 
-def _copied_sqlite(template: Path, path: Path) -> Database:
+async def _cloned_postgres(template: str | None) -> AsyncIterator[Database]:
+    async with cloned_postgres_url(template) as url:
+        database = Database(create_async_engine(url))
+        try:
+            yield database
+        finally:
+            await database.dispose()
+
+
+def copied_sqlite(template: Path, path: Path) -> Database:
     shutil.copyfile(template, path)
     return Database.from_url(f"sqlite+aiosqlite:///{path}")
 
@@ -211,7 +219,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_templa
                    postgres_template: str | None) -> AsyncIterator[Database]:
     """A migrated database, on each backend (storage, ledger and end-to-end tests)."""
     if request.param == "sqlite":
-        database = _copied_sqlite(sqlite_template, tmp_path / "test.db")
+        database = copied_sqlite(sqlite_template, tmp_path / "test.db")
         yield database
         await database.dispose()
     else:
@@ -222,7 +230,7 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_templa
 @pytest.fixture
 async def sqlite_database(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Database]:
     """A migrated SQLite database, for tests whose subject is not storage."""
-    database = _copied_sqlite(sqlite_template, tmp_path / "app.db")
+    database = copied_sqlite(sqlite_template, tmp_path / "app.db")
     yield database
     await database.dispose()
 

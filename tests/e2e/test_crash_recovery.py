@@ -13,6 +13,7 @@ import asyncio
 import io
 import os
 import random
+import shutil
 import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -20,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot import jobs
 from bot.settings import Settings
@@ -28,33 +30,33 @@ from storage.cadences.models import Cadence, CadenceKind
 from storage.common import workspaces
 from storage.common.models import Person, PersonIdentity
 from storage.engine import Database
-from storage.migrate import upgrade
-from tests.conftest import postgres_database, postgres_schema
+from tests.conftest import cloned_postgres_url
 from tests.fakes import FakeSlackApi
 
 PEOPLE = 200
 TRIALS = 5  # Monday to Friday of one week: one fan-out a day
 MONDAY_0800_UTC = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
 REPORT = "C0REPORT"
-POST_DELAY = 0.01  # each post answers a little late, so a kill finds sends in flight
+POST_DELAY = 0.004  # each post answers a little late, so a kill finds sends in flight
 
 DatabaseFactory = Callable[[], Database]
 
 
 @asynccontextmanager
-async def _backend(kind: str, tmp_path: Path) -> AsyncIterator[tuple[str, DatabaseFactory]]:
-    """(DATABASE_URL, a factory of fresh Database handles) for one backend."""
+async def _backend(kind: str, tmp_path: Path, sqlite_template: Path, postgres_template: str | None
+                   ) -> AsyncIterator[tuple[str, DatabaseFactory]]:
+    """(DATABASE_URL, a factory of fresh Database handles) for one migrated database."""
     if kind == "sqlite":
+        shutil.copyfile(sqlite_template, tmp_path / "crash.db")
         url = f"sqlite+aiosqlite:///{tmp_path / 'crash.db'}"
         yield url, lambda: Database.from_url(url)
         return
-    async with postgres_schema() as schema:
-        yield "postgresql+asyncpg://unused/test", lambda: postgres_database(schema)
+    async with cloned_postgres_url(postgres_template) as url:
+        yield url, lambda: Database(create_async_engine(url))
 
 
 async def _team(database: Database) -> None:
     now = MONDAY_0800_UTC - timedelta(days=7)
-    await upgrade(database)
     async with database.session() as session:
         workspace = await workspaces.for_external_id(session, "slack", "T0001", now=now)
         team = [Person(workspace_id=workspace.id or 0, display_name=f"Rep {n}",
@@ -113,9 +115,11 @@ async def _killed_midway(slack: FakeSlackApi, pid: int, after_posts: int) -> Non
 @pytest.mark.heavy
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 async def test_sigkill_mid_fan_out_then_run_again_gives_everyone_one_prompt(
-        backend: str, tmp_path: Path, fake_slack: FakeSlackApi):
+        backend: str, tmp_path: Path, fake_slack: FakeSlackApi, sqlite_template: Path,
+        postgres_template: str | None):
     chance = random.Random(f"crash-{backend}")
-    async with _backend(backend, tmp_path) as (url, database):
+    async with _backend(backend, tmp_path, sqlite_template, postgres_template) as (url,
+                                                                                  database):
         await _team(database())
         settings = Settings(_env_file=None, database_url=url, slack_bot_token="xoxb-crash",
                             slack_signing_secret="crash-secret", slack_api_url=fake_slack.url)
@@ -138,8 +142,10 @@ async def test_sigkill_mid_fan_out_then_run_again_gives_everyone_one_prompt(
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 async def test_two_runs_at_once_double_nothing_and_leave_each_other_alone(
-        backend: str, tmp_path: Path, fake_slack: FakeSlackApi):
-    async with _backend(backend, tmp_path) as (url, database):
+        backend: str, tmp_path: Path, fake_slack: FakeSlackApi, sqlite_template: Path,
+        postgres_template: str | None):
+    async with _backend(backend, tmp_path, sqlite_template, postgres_template) as (url,
+                                                                                  database):
         await _team(database())
         settings = Settings(_env_file=None, database_url=url, slack_bot_token="xoxb-crash",
                             slack_signing_secret="crash-secret", slack_api_url=fake_slack.url)
