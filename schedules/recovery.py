@@ -50,7 +50,7 @@ async def settle_abandoned_claims(services: Services, now: datetime, *, own_leas
     if not dead:
         return 0
     async with services.db.session() as session:
-        claims = await ledger.claims_of(session, dead)
+        claims = await ledger.adopt(session, dead, own_lease)
     gate = asyncio.Semaphore(LOOKUPS_AT_ONCE)
 
     async def look(claim: Abandoned) -> MessageRef | None:

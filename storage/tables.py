@@ -25,3 +25,7 @@ TABLES: tuple[type[SQLModel], ...] = (
 )
 
 METADATA: MetaData = SQLModel.metadata
+# The list is the schema: a table defined anywhere else would reach Alembic unlisted.
+if set(METADATA.tables) != {table.__tablename__ for table in TABLES}:  # type: ignore[attr-defined]
+    raise RuntimeError("storage/tables.py must list every table: "
+                       f"{sorted(set(METADATA.tables) ^ {t.__tablename__ for t in TABLES})}")

@@ -103,6 +103,8 @@ class Registry:
         self._forms: dict[FormId, Handler] = {}
         self._settings: dict[str, SettingSpec] = {}
         self._exporters: dict[str, Exporter] = {}
+        # What answers `<command> help` (and a bare command that has no default).
+        self.help: Subcommand | None = None
         for feature in features:
             self.add(feature)
 

@@ -17,7 +17,7 @@ from handlers.cadences.answer_form import (
     subject_at,
 )
 from handlers.cadences.cards import answer_card, occurrence_label
-from handlers.cadences.ids import CadenceMessage, delivery
+from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
 from handlers.cadences.parent import ensure_parent, refresh_parent, report_channel, scope_of
 from handlers.cadences.parsing import questions_of, subjects_of
 from handlers.common.context import ActionContext, FormContext, Services
@@ -51,7 +51,7 @@ async def _remember_reply(services: Services, answer: Answer, message: MessageRe
 async def _reply_posted_before(services: Services, key: str) -> str | None:
     """The reply a crashed run posted but never stored on the answer (found in the ledger)."""
     async with services.db.session() as session:
-        row = await deliveries.find(session, key)
+        row = await deliveries.find(session, FEATURE_NAME, key)
     if row is not None and row.status is DeliveryStatus.SENT:
         return row.message_id
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Fields, Text
+from bot.core.conversation import CommandStyle
 from bot.core.dates import day_label
 from handlers.cadences.ids import CadenceAction
 from handlers.cadences.kinds import family_of, kind_label
@@ -37,7 +38,11 @@ def _answer_buttons(occurrence: Occurrence, subjects: list[str]) -> Actions:
 
 
 def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
-                questions: list[str], closes_at_local: str) -> Card:
+                questions: list[str], closes_at_local: str,
+                style: CommandStyle | None = None) -> Card:
+    """The DM that opens a person's day; `style` writes the command the platform's way."""
+    away = (style or CommandStyle()).typed(
+        f"{family_of(cadence.kind).command} ooo until 2026-12-24")
     kind = kind_label(cadence.kind)
     about = f" about {len(subjects)} partners" if subjects != [""] else ""
     channel = f"#{cadence.report_channel_name}" if cadence.report_channel_name \
@@ -50,8 +55,7 @@ def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
                  f"to {channel}."),
             _answer_buttons(occurrence, subjects),
             # No code marks: Teams cards show them literally.
-            Context(f"Open until {closes_at_local}. Away for a while? Tell me with "
-                    f"{family_of(cadence.kind).command} ooo until 2026-12-24."),
+            Context(f"Open until {closes_at_local}. Away for a while? Tell me with {away}."),
         ),
     )
 

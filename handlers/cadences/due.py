@@ -159,7 +159,8 @@ class CadenceDay:
 
     def _prompt(self, occurrence: Occurrence, window: Window) -> DueMessage:
         card = prompt_card(self.cadence, occurrence, self.subjects, self.questions,
-                           self._local_clock(window.closes, window.member))
+                           self._local_clock(window.closes, window.member),
+                           self.services.style(Platform(self.cadence.platform)))
         return self._direct_message(PROMPT, CadenceMessage.PROMPT, occurrence, window, card,
                                     window.opens)
 
@@ -192,7 +193,7 @@ async def _close(run: DueRun, occurrence: Occurrence,
                                     report_channel(cadence, workspace), update_parent,
                                     scope_of(occurrence)))
         async with services.db.session() as session:
-            outcome = await ledger.find(session, key)
+            outcome = await ledger.find(session, FEATURE_NAME, key)
         # A platform that is down keeps the occurrence open for retries, but not forever.
         if outcome is not None and outcome.status is not DeliveryStatus.SENT \
                 and now - occurrence.close_at < LOOKBACK:

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.errors import DeliveryError
 from handlers.cadences.cards import Attendance, report_card
-from handlers.cadences.ids import CadenceMessage, delivery
+from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
 from handlers.cadences.participants import participants_of
 from handlers.common.context import Services
 from handlers.common.ledger import Pending, deliver_once
@@ -83,7 +83,7 @@ async def ensure_parent(services: Services, cadence: Cadence, workspace: Workspa
         # Another run posted it, or a crash left it recorded only in the ledger.
         async with services.db.session() as session:
             fresh = await cadences.get_occurrence(session, occurrence.id or 0)
-            recorded = await ledger.find(session, key)
+            recorded = await ledger.find(session, FEATURE_NAME, key)
             if fresh is not None and not fresh.report_message_id and recorded is not None \
                     and recorded.status is DeliveryStatus.SENT and recorded.message_id:
                 fresh.report_message_id = recorded.message_id

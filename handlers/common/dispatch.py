@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -18,7 +18,7 @@ from bot.core.forms import Submission
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import Reply, Response
 from handlers.common.context import ActionContext, CommandContext, FormContext, Services
-from handlers.common.help import as_typed, help_for
+from handlers.common.help import as_typed, typed_mentions
 from handlers.common.identity import resolve_person, workspace_of
 from storage.common.models import Person, Role, Workspace
 
@@ -76,20 +76,15 @@ class Dispatcher:
         self.registry = registry
         self.services = services
         self.middleware: tuple[Middleware, ...] = (
-            self._answer_errors, self._route, self._find_workspace, self._find_person,
-            self._check_permission, *middleware)
+            self._typed_commands, self._answer_errors, self._route, self._find_workspace,
+            self._find_person, self._check_permission, *middleware)
 
     async def command(self, invocation: Invocation) -> Response:
         def route() -> Target:
             found = self.registry.route(invocation.command, invocation.text)
-            if found.subcommand is None:
-                style = self.services.style(invocation.actor.platform)
-
-                async def show_help(_: object) -> Response:
-                    return Reply(help_for(self.registry, found.command, style))
-
-                return Target(show_help, lambda workspace, person: None)
-            sub = found.subcommand
+            sub = found.subcommand or self.registry.help
+            if sub is None:
+                raise UserError(f"There is no help for '{invocation.command}' here.")
             return Target(sub.handler, lambda workspace, person: CommandContext(
                 self.services, invocation, workspace, person, found.command, found.args),
                 f"{found.command.name} {sub.name}" if sub.admin_only else None)
@@ -132,6 +127,14 @@ class Dispatcher:
         return await call.target.handler(call.target.context(call.workspace, call.person))
 
     # The middleware, outermost first.
+
+    async def _typed_commands(self, call: Call, next_step: Next) -> Response:
+        """Commands quoted in the answer, written the way this platform types them."""
+        response = await next_step(call)
+        if not isinstance(response, Reply):
+            return response
+        style = self.services.style(call.actor.platform)
+        return replace(response, content=typed_mentions(response.content, style, self.registry))
 
     async def _answer_errors(self, call: Call, next_step: Next) -> Response:
         """A UserError becomes a private answer with the example typed as this platform

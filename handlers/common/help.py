@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from enum import StrEnum
 
-from bot.core.cards import Block, Card, Context, Divider, Fields, Text
+from bot.core.cards import Block, Card, Content, Context, Divider, Fields, Text
 from bot.core.commands import CommandSpec, Feature, Registry, Subcommand
 from bot.core.conversation import CommandStyle
 from bot.core.responses import Reply, Response
 from handlers.common.context import ActionContext, CommandContext
+
+# A command quoted in a message: `standup back`, `partnerops settings elephants-channel`.
+MENTION = re.compile(r"`([a-z][a-z-]*)((?:\s[^`]*)?)`")
 
 
 class HelpAction(StrEnum):
@@ -21,6 +26,36 @@ def as_typed(example: str, style: CommandStyle, registry: Registry) -> str:
     """An example written as "elephant ..." shown the way this platform types it."""
     word = example.partition(" ")[0]
     return style.typed(example) if registry.command(word) is not None else example
+
+
+def typed_mentions(content: Content, style: CommandStyle, registry: Registry) -> Content:
+    """Commands quoted in a message (`standup back`) as this platform types them
+    (`/pp-standup back` in Slack); the handlers write them once, platform-neutral."""
+    if not style.slash:
+        return content
+
+    def retype(text: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            word, rest = match.group(1), match.group(2) or ""
+            known = registry.command(word.lower()) is not None
+            return f"`{style.label(word)}{rest}`" if known else match.group(0)
+
+        return MENTION.sub(one, text)
+
+    if isinstance(content, str):
+        return retype(content)
+    blocks: list[Block] = []
+    for block in content.blocks:
+        match block:
+            case Text(body=body, markup=markup):
+                blocks.append(Text(retype(body), markup))
+            case Context(body=body):
+                blocks.append(Context(retype(body)))
+            case Fields(items=items):
+                blocks.append(Fields(tuple((label, retype(value)) for label, value in items)))
+            case _:
+                blocks.append(block)
+    return replace(content, summary=retype(content.summary), blocks=tuple(blocks))
 
 
 def usage_line(style: CommandStyle, spec: CommandSpec, sub: Subcommand) -> str:
@@ -89,6 +124,12 @@ def build(registry_of: Registry) -> Feature:
 
     async def show_overview(ctx: CommandContext) -> Response:
         return explain(ctx.args, ctx.style)
+
+    async def show_command_help(ctx: CommandContext) -> Response:
+        """`<command> help`: the command's own help (the umbrella command's lists all)."""
+        return Reply(help_for(registry_of, ctx.command, ctx.style))
+
+    registry_of.help = Subcommand("help", "Explain this command.", "help", show_command_help)
 
     async def help_pressed(ctx: ActionContext) -> Response:
         """A Help button: its value names the command to explain."""

@@ -166,7 +166,7 @@ async def deliver_once(services: Services, item: Pending, *, lease_id: int | Non
         return posted[0] if posted else None
     # Not sent now: an earlier attempt was found to have arrived; it is in the ledger.
     async with services.db.session() as session:
-        row = await ledger.find(session, item.key)
+        row = await ledger.find(session, item.kind.feature, item.key)
     if row is None or row.message_id is None:
         return None
     return MessageRef(ConversationRef(item.to.platform, row.conversation_id or item.to.id,

@@ -157,13 +157,6 @@ async def due_to_close(session: AsyncSession, now: datetime) -> Sequence[Occurre
     return (await session.exec(statement)).all()
 
 
-async def latest_open_for(session: AsyncSession, cadence_id: int) -> Occurrence | None:
-    statement = (select(Occurrence).where(Occurrence.cadence_id == cadence_id,
-                                          col(Occurrence.closed_at).is_(None))
-                 .order_by(col(Occurrence.local_date).desc()))
-    return (await session.exec(statement)).first()
-
-
 async def answers(session: AsyncSession, occurrence_id: int) -> Sequence[Answer]:
     statement = select(Answer).where(Answer.occurrence_id == occurrence_id).order_by(Answer.id)
     return (await session.exec(statement)).all()

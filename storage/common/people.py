@@ -52,11 +52,6 @@ async def user_id_picked(session: AsyncSession, workspace_id: int, platform: str
     return None
 
 
-async def user_id_known(session: AsyncSession, workspace_id: int, platform: str,
-                        user_id: str) -> bool:
-    return await identity(session, workspace_id, platform, user_id) is not None
-
-
 async def get_or_create(session: AsyncSession, workspace_id: int, platform: str, user_id: str,
                         *, now: datetime, display_name: str = "") -> tuple[Person, bool]:
     """The person with this platform id in the workspace, created on first sight."""

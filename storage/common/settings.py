@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.common.models import Setting
+from storage.upsert import insert_or_find
 
 
 async def get(session: AsyncSession, workspace_id: int, key: str) -> Any | None:
@@ -17,10 +18,12 @@ async def get(session: AsyncSession, workspace_id: int, key: str) -> Any | None:
 
 async def put(session: AsyncSession, workspace_id: int, key: str, value: Any, *,
               now: datetime) -> None:
+    """Set it; two admins setting it for the first time at once: the later write stays."""
     setting = await session.get(Setting, (workspace_id, key))
     if setting is None:
-        setting = Setting(workspace_id=workspace_id, key=key, value=value, updated_at=now)
-    else:
-        setting.value, setting.updated_at = value, now
+        setting, _ = await insert_or_find(
+            session, Setting(workspace_id=workspace_id, key=key, value=value, updated_at=now),
+            lambda: session.get(Setting, (workspace_id, key)))
+    setting.value, setting.updated_at = value, now
     session.add(setting)
     await session.flush()

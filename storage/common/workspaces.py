@@ -83,10 +83,6 @@ async def by_ids(session: AsyncSession, workspace_ids: Sequence[int]) -> dict[in
     return {row.id or 0: row for row in (await session.exec(statement)).all()}
 
 
-async def all_workspaces(session: AsyncSession) -> Sequence[Workspace]:
-    return (await session.exec(select(Workspace).order_by(col(Workspace.id)))).all()
-
-
 async def with_external_id(session: AsyncSession, external_id: str) -> int | None:
     """The id of the workspace a platform calls `external_id` (any platform)."""
     statement = select(Workspace.id).where(Workspace.external_id == external_id).order_by(

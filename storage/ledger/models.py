@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, Index
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.common.models import stored_as_text
@@ -29,6 +29,8 @@ class Delivery(SQLModel, table=True):
     """
 
     __table_args__ = (
+        # A key is the feature's own: two features may name their messages alike.
+        UniqueConstraint("feature", "key", name="uq_delivery_feature_key"),
         # Recovery looks for the claims of runs that are gone: by status, then lease.
         Index("ix_delivery_status_lease", "status", "lease_id"),
         Index("ix_delivery_scope_kind", "scope", "kind"),
@@ -36,7 +38,7 @@ class Delivery(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
-    key: str = Field(max_length=200, unique=True)
+    key: str = Field(max_length=200)
     feature: str = Field(max_length=30)
     kind: str = Field(max_length=30)
     scope: str = Field(default="", max_length=200)

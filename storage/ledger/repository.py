@@ -48,8 +48,9 @@ class Abandoned:
     workspace_external_id: str
 
 
-async def find(session: AsyncSession, key: str) -> Delivery | None:
-    return (await session.exec(select(Delivery).where(Delivery.key == key))).first()
+async def find(session: AsyncSession, feature: str, key: str) -> Delivery | None:
+    statement = select(Delivery).where(Delivery.feature == feature, Delivery.key == key)
+    return (await session.exec(statement)).first()
 
 
 async def of_scope(session: AsyncSession, scope: str, kinds: Sequence[str]) -> dict[str, Delivery]:
@@ -72,6 +73,9 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
     """
     if not requests:
         return {}
+    feature = requests[0].feature
+    if any(request.feature != feature for request in requests):
+        raise ValueError("one batch of claims is one feature's")
     insert = _insert_ignoring_conflicts(session.bind.dialect.name)  # type: ignore[union-attr]
     rows = [{"key": r.key, "feature": r.feature, "kind": r.kind, "scope": r.scope,
              "workspace_id": r.workspace_id, "platform": r.platform,
@@ -80,14 +84,15 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
             for r in requests]
     # Parameters apart from the statement: it compiles once and is sent in batches.
     statement = insert(Delivery).on_conflict_do_nothing(
-        index_elements=["key"]).returning(Delivery.key, Delivery.id)
+        index_elements=["feature", "key"]).returning(Delivery.key, Delivery.id)
     inserted = await session.exec(statement, params=rows)  # type: ignore[call-overload]
     won = {key: Won(ident, False) for key, ident in inserted.all()}
     retry = [r.key for r in requests if r.key not in won]
     if retry:
         retaken = await session.exec(
             update(Delivery)
-            .where(col(Delivery.key).in_(retry), col(Delivery.status) == DeliveryStatus.FAILED)
+            .where(col(Delivery.feature) == feature, col(Delivery.key).in_(retry),
+                   col(Delivery.status) == DeliveryStatus.FAILED)
             .values(status=DeliveryStatus.CLAIMED, claimed_at=now, error=None,
                     lease_id=lease_id)
             .returning(Delivery.key, Delivery.id))
@@ -117,26 +122,31 @@ async def claiming_leases(session: AsyncSession) -> set[int | None]:
     return set((await session.exec(statement)).all())
 
 
-async def claims_of(session: AsyncSession, lease_ids: Sequence[int | None]) -> list[Abandoned]:
-    """The unsettled claims of these leases, each with its workspace's own id."""
+async def adopt(session: AsyncSession, lease_ids: Sequence[int | None],
+                lease_id: int) -> list[Abandoned]:
+    """Take over the unsettled claims of these (dead) leases under `lease_id`.
+
+    One conditional UPDATE: of two runs recovering at once, each claim goes to one, and a
+    claim a live run holds (or settled meanwhile) is never touched.
+    """
     held = [lease for lease in lease_ids if lease is not None]
     conditions = [col(Delivery.lease_id).in_(held)] if held else []
     if None in lease_ids:
         conditions.append(col(Delivery.lease_id).is_(None))
     if not conditions:
         return []
+    taken = (await session.exec(
+        update(Delivery)
+        .where(col(Delivery.status) == DeliveryStatus.CLAIMED, or_(*conditions))
+        .values(lease_id=lease_id).returning(Delivery.id))).all()
+    if not taken:
+        return []
     statement = (select(Delivery, Workspace.external_id)
                  .join(Workspace, col(Workspace.id) == Delivery.workspace_id)
-                 .where(Delivery.status == DeliveryStatus.CLAIMED, or_(*conditions))
+                 .where(col(Delivery.id).in_([ident for ident, in taken]))
                  .order_by(col(Delivery.id)))
     return [Abandoned(delivery, external or "")
             for delivery, external in (await session.exec(statement)).all()]
-
-
-async def failures_since(session: AsyncSession, since: datetime) -> Sequence[Delivery]:
-    statement = select(Delivery).where(Delivery.status == DeliveryStatus.FAILED,
-                                       Delivery.claimed_at >= since).order_by(col(Delivery.id))
-    return (await session.exec(statement)).all()
 
 
 async def forget(session: AsyncSession, scopes: Sequence[str]) -> None:

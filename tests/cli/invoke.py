@@ -54,9 +54,10 @@ async def in_process_async(tmp_path: Path, database: str, *args: str, **env: str
     return await asyncio.to_thread(in_process, tmp_path, database, *args, **env)
 
 
-def as_process(tmp_path: Path, database: str, *args: str, **env: str) -> Result:
-    """`python -m bot ARGS` as a real process."""
+def as_process(tmp_path: Path, database: str, *args: str, typed: str = "",
+               **env: str) -> Result:
+    """`python -m bot ARGS` as a real process; `typed` is its standard input."""
     done = subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, text=True,
                           capture_output=True, env=environment(tmp_path, database, **env),
-                          timeout=60)
+                          input=typed, timeout=60)
     return Result(done.returncode, done.stdout, done.stderr)

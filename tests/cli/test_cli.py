@@ -172,3 +172,7 @@ def test_each_command_runs_as_a_real_process(tmp_path: Path):
     assert manifest.returncode == 0 and "slash_commands" in manifest.stdout
     usage = as_process(tmp_path, DATABASE, "frobnicate")
     assert usage.returncode == 2 and "invalid choice" in usage.stderr
+    console = as_process(tmp_path, DATABASE, "console", "--as", "cora",
+                         typed="partnerops whoami\n:quit\n")
+    assert console.returncode == 0, console.stderr
+    assert "Who you are to PartnerOps" in console.stdout and "Cora" in console.stdout

@@ -114,12 +114,17 @@ async def test_two_workspaces_never_see_each_other(two_teams: RunningBot, tmp_pa
     report = await run_due(bot.application.services, MONDAY_0800_UTC)
     assert report.count("cadences", "prompt") == 2
     for team, (token, _, user, report_channel, _) in TEAMS.items():
+        other_user = next(TEAMS[t][2] for t in TEAMS if t != team)
         [prompt] = [call for call in bot.slack.of("chat.postMessage")
                     if call.args["channel"] == user]
-        assert _token(prompt) == token and f"What moved in {team}" not in prompt.args["text"]
-        parents = [call for call in bot.slack.of("chat.postMessage")
-                   if call.args["channel"] == report_channel and "Daily" in call.args["text"]]
-        assert parents and all(_token(call) == token for call in parents)
+        assert _token(prompt) == token
+        # The day's message in each report channel names its own people only.
+        [parent] = [call for call in bot.slack.of("chat.postMessage")
+                    if call.args["channel"] == report_channel and "Mon 23 Nov" in
+                    call.args["text"]]
+        shown = json.dumps(parent.args["blocks"])
+        assert _token(parent) == token and user.lower() in shown
+        assert other_user.lower() not in shown
 
     settings = bot.application.settings
     for team in TEAMS:

@@ -82,7 +82,7 @@ async def test_away_people_are_not_prompted_and_show_as_out_at_close(
     assert sorted(dms(outbox, "Time for your")) == ["ana", "bob"]
 
     async with application.database.session() as session:
-        occurrence = await cadences.latest_open_for(session, cadence.id or 0)
+        occurrence = await cadences.occurrence(session, cadence.id or 0, date(2026, 11, 23))
         assert occurrence is not None
         ana = await people.by_identity(session, cadence.workspace_id, "console", "ana")
         assert ana is not None

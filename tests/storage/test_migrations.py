@@ -191,8 +191,8 @@ async def test_upgrade_moves_every_row_into_its_workspace(empty_database: Databa
         assert answer is not None and answer.answers == ["Shipped", "Demo"]
         assert answer.workspace_id == slack.id
         # The ledger keeps its keys, so nothing already sent goes out again.
-        prompt = await ledger.find(session, "prompt:7:1")
-        close = await ledger.find(session, "close:7")
+        prompt = await ledger.find(session, "cadences", "prompt:7:1")
+        close = await ledger.find(session, "cadences", "close:7")
         assert prompt is not None and close is not None
         assert (prompt.feature, prompt.kind, prompt.scope, prompt.conversation_kind,
                 prompt.workspace_id, prompt.status.value) == \

@@ -331,6 +331,7 @@ def _reshape_ledger() -> None:
         batch.drop_constraint(_fk_name('delivery', 'occurrence_id', 'occurrence'),
                               type_='foreignkey')
         batch.drop_constraint(_fk_name('delivery', 'person_id', 'person'), type_='foreignkey')
+        batch.drop_constraint(_unique_name('delivery', 'key'), type_='unique')
         batch.drop_column('occurrence_id')
         batch.drop_column('person_id')
         for column in ('feature', 'scope', 'conversation_kind'):
@@ -342,6 +343,7 @@ def _reshape_ledger() -> None:
         for column, length in (('platform', 20), ('conversation_id', 400)):
             batch.alter_column(column, existing_type=sqlmodel.sql.sqltypes.AutoString(
                 length=length), nullable=False)
+        batch.create_unique_constraint('uq_delivery_feature_key', ['feature', 'key'])
         batch.create_index('ix_delivery_status_lease', ['status', 'lease_id'], unique=False)
         batch.create_index('ix_delivery_scope_kind', ['scope', 'kind'], unique=False)
     _own_workspace('delivery')
