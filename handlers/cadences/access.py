@@ -47,9 +47,10 @@ async def load_occurrence(services: Services, workspace: Workspace, occurrence_i
     """The occurrence and its cadence; a UserError if either is gone (deleted meanwhile),
     or belongs to another workspace (a button's value comes back from the client)."""
     async with services.db.session() as session:
-        occurrence = await cadences.get_occurrence(session, occurrence_id)
-        cadence = await cadences.get(session, occurrence.cadence_id) if occurrence else None
-    if occurrence is None or cadence is None or cadence.workspace_id != workspace.id:
+        occurrence = await cadences.occurrence_in(session, workspace.id or 0, occurrence_id)
+        cadence = await cadences.get_in(session, workspace.id or 0, occurrence.cadence_id) \
+            if occurrence else None
+    if occurrence is None or cadence is None:
         raise UserError("That cadence or day no longer exists; it may have been deleted.")
     return cadence, occurrence
 

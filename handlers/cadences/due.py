@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 FAN_OUT = 16
 
 PROMPT = DueKind(delivery(CadenceMessage.PROMPT), CatchUp.WHILE_OPEN)
+# The report channel's message of the day, posted when the day's first window opens.
+PARENT = DueKind(delivery(CadenceMessage.PARENT), CatchUp.WHILE_OPEN)
 REMINDER = DueKind(delivery(CadenceMessage.REMINDER), CatchUp.WHILE_OPEN)
 CLOSE = DueKind(delivery(CadenceMessage.CLOSE), CatchUp.ALWAYS)
 
@@ -115,7 +117,8 @@ class CadenceDay:
             sent = await ledger.of_scope(session, scope_of(occurrence),
                                          (CadenceMessage.PROMPT, CadenceMessage.REMINDER))
         await ensure_parent(self.services, self.cadence, self.workspace, occurrence,
-                            send_once=self.run.send_once)
+                            send_once=lambda pending: self.run.send_once(
+                                DueMessage(PARENT, pending, self.now, last_close)))
         present = [w for w in open_now if w.member.person.id not in away]
         await self._prompts_and_reminders(occurrence, present, responded, sent)
 
@@ -189,9 +192,9 @@ async def _close(run: DueRun, occurrence: Occurrence,
             return parent
 
         key = f"close:{occurrence.id}"
-        await run.send_once(Pending(key, CLOSE.delivery, cadence.workspace_id,
-                                    report_channel(cadence, workspace), update_parent,
-                                    scope_of(occurrence)))
+        await run.send_once(DueMessage(CLOSE, Pending(
+            key, CLOSE.delivery, cadence.workspace_id, report_channel(cadence, workspace),
+            update_parent, scope_of(occurrence)), opens=occurrence.close_at))
         async with services.db.session() as session:
             outcome = await ledger.find(session, FEATURE_NAME, key)
         # A platform that is down keeps the occurrence open for retries, but not forever.

@@ -63,8 +63,9 @@ async def _editing(services: Services, workspace: Workspace,
     if raw is None:
         return None
     async with services.db.session() as session:
-        cadence = await cadences.get(session, int(raw)) if raw.isdigit() else None
-    if cadence is None or cadence.workspace_id != workspace.id:
+        cadence = await cadences.get_in(session, workspace.id or 0, int(raw)) \
+            if raw.isdigit() else None
+    if cadence is None:
         raise UserError("That cadence was deleted while the form was open; nothing was saved.")
     return cadence
 

@@ -122,11 +122,14 @@ class DueRun:
         self.report.add(outcome)
         return sum(outcome.sent.values())
 
-    async def send_once(self, pending: Pending) -> MessageRef | None:
-        """One message (a parent post, a close update), exactly once, counted."""
+    async def send_once(self, message: DueMessage) -> MessageRef | None:
+        """One message (a parent post, a close update) exactly once, counted; None when it
+        is not due (its catch-up rule says so), was sent before, or failed."""
+        if not message.due_at(self.now):
+            return None
         outcome = Outcome()
-        sent = await deliver_once(self.services, pending, lease_id=self.lease_id, now=self.now,
-                                  outcome=outcome)
+        sent = await deliver_once(self.services, message.pending, lease_id=self.lease_id,
+                                  now=self.now, outcome=outcome)
         self.report.add(outcome)
         return sent
 

@@ -40,7 +40,15 @@ async def by_name(session: AsyncSession, workspace_id: int, name: str) -> Cadenc
 
 
 async def get(session: AsyncSession, cadence_id: int) -> Cadence | None:
+    """By id, in any workspace: for run-due, and ids this process itself holds."""
     return await session.get(Cadence, cadence_id)
+
+
+async def get_in(session: AsyncSession, workspace_id: int, cadence_id: int) -> Cadence | None:
+    """The workspace's cadence with this id (an id from a form or button may be anyone's)."""
+    statement = select(Cadence).where(Cadence.id == cadence_id,
+                                      Cadence.workspace_id == workspace_id)
+    return (await session.exec(statement)).first()
 
 
 async def all_cadences(session: AsyncSession, workspace_id: int,
@@ -118,6 +126,14 @@ async def occurrence(session: AsyncSession, cadence_id: int, day: date) -> Occur
 
 async def get_occurrence(session: AsyncSession, occurrence_id: int) -> Occurrence | None:
     return await session.get(Occurrence, occurrence_id)
+
+
+async def occurrence_in(session: AsyncSession, workspace_id: int,
+                        occurrence_id: int) -> Occurrence | None:
+    """The workspace's occurrence with this id (a button's value may name anyone's)."""
+    statement = select(Occurrence).where(Occurrence.id == occurrence_id,
+                                         Occurrence.workspace_id == workspace_id)
+    return (await session.exec(statement)).first()
 
 
 async def ensure_occurrence(session: AsyncSession, cadence_id: int, day: date, *,
