@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
@@ -30,8 +31,8 @@ class StoredInstallations:
         self._clock = clock
 
     async def save_reference(self, *, platform: str, workspace: str, conversation_id: str,
-                             reference: str, conversation_type: str, tenant_id: str | None,
-                             service_url: str | None) -> None:
+                             reference: dict[str, Any], conversation_type: str,
+                             tenant_id: str | None, service_url: str | None) -> None:
         now = self._clock.now()
         async with self._database.session() as session:
             owner = await workspaces.for_external_id(session, platform, workspace, now=now)
@@ -42,7 +43,8 @@ class StoredInstallations:
                 service_url=service_url,
             )
 
-    async def load_reference(self, platform: str, conversation_id: str) -> str | None:
+    async def load_reference(self, platform: str,
+                             conversation_id: str) -> dict[str, Any] | None:
         async with self._database.session() as session:
             row = await conversations.find(session, platform, conversation_id)
         return row.reference if row else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.core.conversation import Profile
 from bot.core.forms import Submission
@@ -64,10 +64,11 @@ class ReferenceStore(Protocol):
     """Durable storage of platform conversation references (Teams proactive messaging)."""
 
     async def save_reference(self, *, platform: str, workspace: str, conversation_id: str,
-                             reference: str, conversation_type: str, tenant_id: str | None,
-                             service_url: str | None) -> None: ...
+                             reference: dict[str, Any], conversation_type: str,
+                             tenant_id: str | None, service_url: str | None) -> None: ...
 
-    async def load_reference(self, platform: str, conversation_id: str) -> str | None: ...
+    async def load_reference(self, platform: str,
+                             conversation_id: str) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)

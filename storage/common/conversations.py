@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,7 +22,7 @@ async def find(session: AsyncSession, platform: str, conversation_id: str
 
 
 async def save(session: AsyncSession, *, workspace_id: int, platform: str, conversation_id: str,
-               reference: str, now: datetime, conversation_type: str = "",
+               reference: dict[str, Any], now: datetime, conversation_type: str = "",
                tenant_id: str | None = None, service_url: str | None = None,
                person_id: int | None = None) -> ConversationReference:
     """Insert or refresh the reference for this conversation.

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -131,7 +131,7 @@ class ConversationReference(SQLModel, table=True):
     conversation_type: str = Field(default="", max_length=40)
     tenant_id: str | None = Field(default=None, max_length=64)
     service_url: str | None = Field(default=None, max_length=500)
-    # Serialised platform reference (JSON); opaque to everything but its platform.
-    reference: str = Field(sa_column=Column(Text, nullable=False))
+    # The platform's own reference document; opaque to everything but its platform.
+    reference: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     updated_at: datetime

@@ -121,15 +121,15 @@ async def test_conversation_reference_is_upserted(database: Database):
     workspace = await _workspace(database, "teams", "t1")
     async with database.session() as session:
         await conversations.save(session, workspace_id=workspace.id or 0, platform="teams",
-                                 conversation_id="19:abc", reference='{"v": 1}', now=NOW,
+                                 conversation_id="19:abc", reference={"v": 1}, now=NOW,
                                  tenant_id="t1", service_url="https://smba.example/")
         await conversations.save(session, workspace_id=workspace.id or 0, platform="teams",
-                                 conversation_id="19:abc", reference='{"v": 2}',
+                                 conversation_id="19:abc", reference={"v": 2},
                                  now=NOW + timedelta(minutes=1))
     async with database.session() as session:
         row = await conversations.find(session, "teams", "19:abc")
     assert row is not None
-    assert (row.reference, row.tenant_id, row.service_url) == ('{"v": 2}', "t1",
+    assert (row.reference, row.tenant_id, row.service_url) == ({"v": 2}, "t1",
                                                                "https://smba.example/")
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from copy import copy
 from dataclasses import dataclass
+from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
@@ -31,8 +31,8 @@ class StoredReference:
     kind: ConversationKind
 
 
-def dump(reference: ConversationReference, tenant_id: str | None, kind: str) -> str:
-    """JSON text of a reference, carrying the tenant as Teams spells it (`tenantId`).
+def dump(reference: ConversationReference, tenant_id: str | None, kind: str) -> dict[str, Any]:
+    """A reference as a JSON document, carrying the tenant as Teams spells it (`tenantId`).
 
     ConversationAccount serialises its tenant as `tenantID` and ignores Teams' `tenantId`, so
     the tenant would silently vanish from `reference.serialize()`.
@@ -42,12 +42,11 @@ def dump(reference: ConversationReference, tenant_id: str | None, kind: str) -> 
     conversation["conversationType"] = kind
     if tenant_id:
         conversation["tenantId"] = tenant_id
-    return json.dumps(data, sort_keys=True)
+    return dict(data)
 
 
-def load(text: str) -> StoredReference:
-    """A reference from `dump`'s JSON, with its tenant restored."""
-    data = json.loads(text)
+def load(data: dict[str, Any]) -> StoredReference:
+    """A reference from `dump`'s document, with its tenant restored."""
     reference = ConversationReference().deserialize(data)
     raw = data.get("conversation") or {}
     tenant = raw.get("tenantId") or raw.get("tenantID")
@@ -62,7 +61,8 @@ class References:
 
     def __init__(self, store: ReferenceStore) -> None:
         self._store = store
-        self._latest: dict[str, str] = {}  # tenant -> what this process last stored there
+        # tenant -> what this process last stored there
+        self._latest: dict[str, dict[str, Any]] = {}
 
     async def remember(self, activity: Activity) -> None:
         """Store where `activity` came from; a channel thread is stored as its channel."""
@@ -99,8 +99,8 @@ class References:
 
     async def find(self, conversation_id: str) -> StoredReference | None:
         """The stored reference of a conversation, if the bot has ever heard from it."""
-        text = await self._store.load_reference(PLATFORM, conversation_id)
-        return load(text) if text else None
+        document = await self._store.load_reference(PLATFORM, conversation_id)
+        return load(document) if document else None
 
     async def latest(self, tenant: str) -> StoredReference | None:
         """The conversation of `tenant` the bot heard from last, in any process."""

@@ -314,6 +314,7 @@ def _reshape_features() -> None:
     _json('cadence', 'questions')
     _json('cadence', 'subjects')
     _json('answer', 'answers')
+    _json('conversationreference', 'reference')
     for table in ('occurrence', 'answer', 'absence'):
         _own_workspace(table)
     with op.batch_alter_table('elephant') as batch:

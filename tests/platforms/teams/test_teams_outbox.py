@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from aiohttp.test_utils import TestClient
 
@@ -40,7 +38,7 @@ async def test_proactive_post_works_after_a_restart(
     async with reopened.session() as session:
         row = await conversations.find(session, "teams", teams_activities.CHANNEL_ID)
     assert row is not None and row.tenant_id == "tenant-1" and row.conversation_type == "channel"
-    assert json.loads(row.reference)["conversation"]["tenantId"] == "tenant-1"
+    assert row.reference["conversation"]["tenantId"] == "tenant-1"
     assert row.service_url == connector.url
 
 
