@@ -71,7 +71,8 @@ async def _ours(slack: FakeSlackApi, folder: Path) -> tuple[float, list[dict]]:
             platform="slack", report_channel_id="C0REPORT", questions=["Today?"],
             reminder_minutes=0, created_at=now, updated_at=now))
         await session.flush()
-        await cadences.set_participants(session, cadence.id or 0, [p.id or 0 for p in team])
+        await cadences.set_participants(session, cadence.id or 0, [p.id or 0 for p in team],
+                                        now=cadence.created_at)
     started = time.perf_counter()
     report = await run_due(application.services, BERLIN_0900)
     elapsed = time.perf_counter() - started

@@ -7,7 +7,7 @@ never holds state of its own: a restart or an edit only needs a fresh call.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from handlers.common.context import Services
 from handlers.common.due import DueReport
@@ -17,6 +17,9 @@ log = logging.getLogger(__name__)
 
 # Wake-ups run_due_between steps through at most (a year of a weekday cadence is ~800).
 MAX_STEPS = 2000
+# A simulated clock moved further than this is not lived through step by step: a pile of
+# months of prompts helps nobody; what is due at the new instant still goes.
+LIVE_THROUGH = timedelta(days=7)
 
 
 async def next_wakeup(services: Services, now: datetime) -> datetime | None:
@@ -59,14 +62,19 @@ async def run_due_between(services: Services, since: datetime, until: datetime, 
 
 
 class FollowTime:
-    """A simulated clock's hook (the console): live through the time that passed."""
+    """A simulated clock's hook (the console): live through the time that passed, up to a
+    week of it; says so when it did not."""
 
     def __init__(self, services: Services, start: datetime) -> None:
         self._services, self._last = services, start
 
-    async def __call__(self, instant: datetime) -> None:
+    async def __call__(self, instant: datetime) -> str | None:
         since, self._last = self._last, instant
-        if instant > since:
+        if since < instant <= since + LIVE_THROUGH:
             await run_due_between(self._services, since, instant)
-        else:  # the clock went back: only what is due at the new instant
-            await run_due(self._services, instant)
+            return None
+        await run_due(self._services, instant)  # back in time, or a long jump forward
+        if instant > since:
+            return ("That is more than a week on: only what is due now was sent, not every "
+                    "day in between.")
+        return None

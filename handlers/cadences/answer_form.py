@@ -17,7 +17,7 @@ from handlers.cadences.cards import read_answer_value
 from handlers.cadences.ids import CadenceForm
 from handlers.cadences.kinds import Family
 from handlers.cadences.names import family_cadences
-from handlers.cadences.parsing import questions_of, subjects_of
+from handlers.cadences.parsing import asked_on, subjects_of
 from handlers.cadences.summary import schedule_text
 from handlers.common.context import ActionContext, CommandContext, Services
 from storage.cadences import repository as cadences
@@ -44,7 +44,7 @@ def answer_form(cadence: Cadence, occurrence: Occurrence, subject_index: int,
         FormField(question_field(index), question, kind=FieldKind.MULTILINE, required=False,
                   max_length=ANSWER_MAX,
                   initial=earlier[index] if index < len(earlier) and earlier[index] else None)
-        for index, question in enumerate(questions_of(cadence)))
+        for index, question in enumerate(asked_on(occurrence, cadence)))
     title = f"{subject}" if subject else cadence.name
     return Form(id=CadenceForm.ANSWER, title=title[:TITLE_MAX], fields=fields,
                 submit_label="Update" if earlier else "Post",

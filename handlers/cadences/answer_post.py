@@ -19,7 +19,7 @@ from handlers.cadences.answer_form import (
 from handlers.cadences.cards import answer_card, occurrence_label
 from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
 from handlers.cadences.parent import ensure_parent, refresh_parent, report_channel, scope_of
-from handlers.cadences.parsing import questions_of, subjects_of
+from handlers.cadences.parsing import asked_on, subjects_of
 from handlers.common.context import ActionContext, FormContext, Services
 from handlers.common.ledger import Pending, deliver_once
 from storage.cadences import repository as cadences
@@ -113,7 +113,7 @@ async def answer_submitted(ctx: FormContext) -> Response:
     await require_participant(ctx.services, cadence, ctx.person)
     require_open(ctx.services, cadence, occurrence, ctx.person)
     subject = _subject(ctx, cadence, subject_index)
-    questions = questions_of(cadence)
+    questions = asked_on(occurrence, cadence)
     given = [ctx.submission.text(question_field(index)) for index in range(len(questions))]
     if not any(given):
         raise UserError("Answer at least one question (or use Skip today).",

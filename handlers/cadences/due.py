@@ -87,9 +87,14 @@ class CadenceDay:
         return zone_of(member.person, self.services, self.cadence)
 
     def _windows(self, members: list[Member], day: date) -> list[Window]:
-        return [Window(member, local_instant(day, self.rules.local_time, self._zone(member)),
-                       local_instant(day, self.rules.close_time, self._zone(member)))
-                for member in members]
+        """Each person's window that day; none from before the cadence existed, or before
+        they joined it (moving a clock back never makes history)."""
+        windows = [Window(member, local_instant(day, self.rules.local_time, self._zone(member)),
+                          local_instant(day, self.rules.close_time, self._zone(member)))
+                   for member in members]
+        return [window for window in windows
+                if window.closes > max(self.cadence.created_at,
+                                       window.member.joined_at or self.cadence.created_at)]
 
     def _local_clock(self, instant: datetime, member: Member) -> str:
         return f"{instant.astimezone(ZoneInfo(self._zone(member))):%H:%M}"
@@ -104,7 +109,8 @@ class CadenceDay:
         ids = [w.member.person.id or 0 for w in open_now]
         async with self.services.db.session() as session:
             occurrence = await cadences.ensure_occurrence(
-                session, self.cadence.id or 0, day, close_at=last_close, now=self.now)
+                session, self.cadence.id or 0, day, close_at=last_close, now=self.now,
+                questions=self.questions)
             if occurrence.closed_at is not None:
                 return
             if last_close > occurrence.close_at:

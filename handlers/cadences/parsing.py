@@ -7,7 +7,7 @@ from datetime import time
 import holidays
 
 from handlers.cadences.kinds import KINDS
-from storage.cadences.models import Cadence
+from storage.cadences.models import Cadence, Occurrence
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKEND = frozenset({5, 6})  # Saturday and Sunday, as date.weekday() numbers them
@@ -65,6 +65,11 @@ def parse_country(text: str) -> str | None:
 def questions_of(cadence: Cadence) -> list[str]:
     return [str(item) for item in cadence.questions] or list(
         KINDS[cadence.kind].default_questions)
+
+
+def asked_on(occurrence: Occurrence, cadence: Cadence) -> list[str]:
+    """The questions of that day, as they were asked (a later edit changes the next day)."""
+    return [str(item) for item in occurrence.questions] or questions_of(cadence)
 
 
 def subjects_of(cadence: Cadence) -> list[str]:

@@ -16,7 +16,7 @@ from handlers.cadences.cards import occurrence_label
 from handlers.cadences.history import latest_occurrence, status_of, streaks
 from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.names import family_cadences, find_named
-from handlers.cadences.parsing import questions_of, subjects_of
+from handlers.cadences.parsing import asked_on, subjects_of
 from handlers.cadences.participants import participants_of
 from handlers.common.context import CommandContext, Services
 from storage.cadences import repository as cadences
@@ -138,7 +138,7 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
         counted[label] += 1
         rows.append((person.display_name, f"{label} · streak {runs[person.id or 0]}"))
     names = {person.id: person for person in everyone}
-    questions = questions_of(cadence)
+    questions = asked_on(occurrence, cadence)
     shown = [answer for answer in given if answer.status is AnswerStatus.ANSWERED
              and (partner is None or answer.subject.lower() == partner.lower())
              and answer.person_id in names]

@@ -122,7 +122,7 @@ async def _save(services: Services, workspace: Workspace, draft: Draft, person: 
             members = await people.get_or_create_many(session, workspace.id or 0, platform,
                                                       draft.participant_ids, now=now)
             await cadences.set_participants(session, cadence.id or 0,
-                                            [member.id or 0 for member in members])
+                                            [member.id or 0 for member in members], now=now)
     except cadences.NameTaken as exc:  # a cadence of that name was saved meanwhile
         raise UserError(f"There is already a cadence called '{draft.name}'; names are unique "
                         "(whatever the case). Choose another.", example=f"{draft.name} 2",

@@ -42,7 +42,7 @@ async def cadence_rows(session: AsyncSession, workspace_id: int | None = None) -
 
 
 async def answer_rows(session: AsyncSession, workspace_id: int | None = None) -> list[Row]:
-    """One row per answer (or skip), with the questions as they stand now."""
+    """One row per answer (or skip), with the questions as they were asked that day."""
     statement = in_workspace(
         select(Answer, Occurrence, Cadence, Person, Workspace.external_id)
         .join(Occurrence, col(Occurrence.id) == Answer.occurrence_id)
@@ -58,7 +58,8 @@ async def answer_rows(session: AsyncSession, workspace_id: int | None = None) ->
             "person": person.display_name, "partner": answer.subject,
             "status": flat(answer.status),
             "answers": "\n".join(f"{question}: {reply}" for question, reply
-                                 in zip(cadence.questions, answer.answers, strict=False)
+                                 in zip(occurrence.questions or cadence.questions,
+                                        answer.answers, strict=False)
                                  if reply),
             "answered_at": flat(answer.updated_at),
         })

@@ -59,6 +59,8 @@ class Cadence(SQLModel, table=True):
 class CadenceParticipant(SQLModel, table=True):
     cadence_id: int = Field(foreign_key="cadence.id", primary_key=True, ondelete="CASCADE")
     person_id: int = Field(foreign_key="person.id", primary_key=True)
+    # Nothing is owed to anyone for days before they joined.
+    joined_at: datetime
 
 
 class Occurrence(SQLModel, table=True):
@@ -71,6 +73,8 @@ class Occurrence(SQLModel, table=True):
     cadence_id: int = Field(foreign_key="cadence.id", index=True, ondelete="CASCADE")
     local_date: date
     close_at: datetime
+    # What was asked that day: editing the cadence later never rewrites it.
+    questions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     report_message_id: str | None = Field(default=None, max_length=400)
     closed_at: datetime | None = None
     created_at: datetime

@@ -87,12 +87,19 @@ async def delete_cadence(session: AsyncSession, cadence: Cadence) -> None:
     await session.flush()
 
 
-async def set_participants(session: AsyncSession, cadence_id: int,
-                           person_ids: Sequence[int]) -> None:
+async def set_participants(session: AsyncSession, cadence_id: int, person_ids: Sequence[int],
+                           *, now: datetime) -> None:
+    """Exactly these people take part; those who already did keep the day they joined."""
+    wanted = list(dict.fromkeys(person_ids))
     await session.exec(delete(CadenceParticipant).where(  # type: ignore[call-overload]
-        col(CadenceParticipant.cadence_id) == cadence_id))
-    for person_id in dict.fromkeys(person_ids):
-        session.add(CadenceParticipant(cadence_id=cadence_id, person_id=person_id))
+        col(CadenceParticipant.cadence_id) == cadence_id,
+        col(CadenceParticipant.person_id).not_in(wanted)))
+    present = set((await session.exec(select(CadenceParticipant.person_id).where(
+        CadenceParticipant.cadence_id == cadence_id))).all())
+    for person_id in wanted:
+        if person_id not in present:
+            session.add(CadenceParticipant(cadence_id=cadence_id, person_id=person_id,
+                                           joined_at=now))
     await session.flush()
 
 
@@ -106,15 +113,16 @@ async def participants(session: AsyncSession, cadence_id: int) -> Sequence[Perso
 async def participant_members(session: AsyncSession, cadence_id: int,
                               platform: str) -> list[Member]:
     """The named participants with their user id on `platform` (one query)."""
-    statement = (select(Person, PersonIdentity)
+    statement = (select(Person, PersonIdentity, CadenceParticipant.joined_at)
                  .join(CadenceParticipant, col(CadenceParticipant.person_id) == Person.id)
                  .join(PersonIdentity, col(PersonIdentity.person_id) == Person.id)
                  .where(CadenceParticipant.cadence_id == cadence_id,
                         PersonIdentity.platform == platform)
                  .order_by(col(Person.id), col(PersonIdentity.id)))
     found: dict[int, Member] = {}
-    for person, account in (await session.exec(statement)).all():
-        found.setdefault(person.id or 0, Member(person, account.user_id, account.directory_id))
+    for person, account, joined in (await session.exec(statement)).all():
+        found.setdefault(person.id or 0, Member(person, account.user_id, account.directory_id,
+                                                joined))
     return list(found.values())
 
 
@@ -137,7 +145,8 @@ async def occurrence_in(session: AsyncSession, workspace_id: int,
 
 
 async def ensure_occurrence(session: AsyncSession, cadence_id: int, day: date, *,
-                            close_at: datetime, now: datetime) -> Occurrence:
+                            close_at: datetime, now: datetime,
+                            questions: Sequence[str] = ()) -> Occurrence:
     """The one occurrence of a cadence on a day, however many processes ask at once."""
     existing = await occurrence(session, cadence_id, day)
     if existing is not None:
@@ -145,7 +154,7 @@ async def ensure_occurrence(session: AsyncSession, cadence_id: int, day: date, *
     cadence = await session.get(Cadence, cadence_id)
     assert cadence is not None
     created = Occurrence(workspace_id=cadence.workspace_id, cadence_id=cadence_id, local_date=day,
-                         close_at=close_at, created_at=now)
+                         close_at=close_at, questions=list(questions), created_at=now)
     row, _ = await insert_or_find(session, created,
                                   lambda: occurrence(session, cadence_id, day))
     return row

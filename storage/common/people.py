@@ -20,6 +20,8 @@ class Member:
     person: Person
     user_id: str
     directory_id: str | None = None
+    # When they joined what they are a member of (a cadence), where that is known.
+    joined_at: datetime | None = None
 
 
 async def by_identity(session: AsyncSession, workspace_id: int, platform: str, user_id: str

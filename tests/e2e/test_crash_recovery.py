@@ -71,7 +71,8 @@ async def _team(database: Database) -> None:
             workspace_id=workspace.id or 0, name="All hands", kind=CadenceKind.STANDUP,
             platform="slack", report_channel_id=REPORT, report_channel_name="standups",
             questions=["Today?"], reminder_minutes=0, created_at=now, updated_at=now))
-        await cadences.set_participants(session, cadence.id or 0, [p.id or 0 for p in team])
+        await cadences.set_participants(session, cadence.id or 0, [p.id or 0 for p in team],
+                                        now=cadence.created_at)
     await database.dispose()
 
 

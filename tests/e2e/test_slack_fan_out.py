@@ -41,7 +41,8 @@ async def _big_cadence(bot: RunningBot, size: int) -> None:
             platform="slack", report_channel_id="C0REPORT", report_channel_name="standups",
             questions=["Today?"], reminder_minutes=0, created_at=now, updated_at=now))
         await session.flush()
-        await cadences.set_participants(session, cadence.id or 0, [p.id or 0 for p in team])
+        await cadences.set_participants(session, cadence.id or 0, [p.id or 0 for p in team],
+                                        now=cadence.created_at)
 
 
 @pytest.mark.heavy

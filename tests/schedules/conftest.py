@@ -68,5 +68,6 @@ async def make_cadence(application: Application, *, zones: dict[str, str], now: 
             session.add(person)
             await session.flush()
             ids.append(person.id or 0)
-        await cadences.set_participants(session, cadence.id or 0, ids)
+        await cadences.set_participants(session, cadence.id or 0, ids,
+                                        now=cadence.created_at)
     return cadence

@@ -23,7 +23,8 @@ async def test_cadences_and_answers_export_flat(database: Database):
             workspace_id=workspace.id or 0, name="Partners", kind=CadenceKind.CHECKIN,
             platform="slack", report_channel_id="C1", questions=["Health?", "Next step?"],
             subjects=["Northwind", "Contoso"], created_at=NOW, updated_at=NOW))
-        await cadences.set_participants(session, cadence.id or 0, [ana.id or 0])
+        await cadences.set_participants(session, cadence.id or 0, [ana.id or 0],
+                                        now=cadence.created_at)
         day = await cadences.ensure_occurrence(session, cadence.id or 0, date(2026, 11, 23),
                                                close_at=NOW, now=NOW)
         await cadences.record_answer(session, occurrence=day, person_id=ana.id or 0,

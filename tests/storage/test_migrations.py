@@ -189,6 +189,11 @@ async def test_upgrade_moves_every_row_into_its_workspace(empty_database: Databa
         assert [p.id for p in await cadences.participants(session, cadence.id or 0)] == [1, 2]
         answer = await cadences.answer_of(session, 7, 1)
         assert answer is not None and answer.answers == ["Shipped", "Demo"]
+        day = await cadences.get_occurrence(session, 7)
+        assert day is not None and day.questions == ["Wins?", "Plans?"]  # what was asked
+        [joined] = {member.joined_at for member in
+                    await cadences.participant_members(session, cadence.id or 0, "slack")}
+        assert joined == AT  # they joined when their cadence was made
         assert answer.workspace_id == slack.id
         # The ledger keeps its keys, so nothing already sent goes out again.
         prompt = await ledger.find(session, "cadences", "prompt:7:1")

@@ -22,7 +22,8 @@ from bot.platforms.console.parsing import (
 from bot.platforms.console.screen import Screen
 from bot.platforms.console.session import Session
 
-TimeChanged = Callable[[datetime], Awaitable[None]]
+# Lives through the time that passed; may answer with a note for the person.
+TimeChanged = Callable[[datetime], Awaitable[str | None]]
 
 
 class SettableClock(Protocol):
@@ -174,7 +175,9 @@ class ConsoleCommands:
         back = " (earlier than before)" if instant < before else ""
         self._screen.note(f"{what}{back}. Now {self._time()}.")
         if self._on_time_change is not None:
-            await self._on_time_change(self._clock.now())
+            note = await self._on_time_change(self._clock.now())
+            if note:
+                self._screen.note(note)
 
     def _press(self, text: str) -> ActionInvocation:
         number, message_id = parse_press(text)
