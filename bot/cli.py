@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 from pydantic import ValidationError
 
@@ -25,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="partnerops",
         description="PartnerOps: the partner channel's routine, in Slack and Microsoft Teams.",
     )
+    parser.add_argument("--version", action="version",
+                        version=f"partnerops {metadata.version('partnerops')}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser("run", help="serve Slack, Teams and /healthz (the Procfile's web process)")

@@ -65,7 +65,7 @@ async def export(settings: Settings, entity: str, output_format: str, out: TextI
     from handlers.registry import build_registry
 
     require_existing_sqlite_file(settings.database_url)
-    exporter = build_registry().exporters[entity]
+    spec = build_registry().exporters[entity]
     database = Database.from_url(settings.database_url)
     try:
         await require_current_schema(database)
@@ -76,18 +76,16 @@ async def export(settings: Settings, entity: str, output_format: str, out: TextI
                 if not found:
                     raise CommandUsageError(f"no workspace is called {workspace!r}")
                 workspace_id = found
-            rows = await exporter(session, workspace_id)
+            rows = await spec.rows(session, workspace_id)
     finally:
         await database.dispose()
     if output_format == "json":
         json.dump(rows, out, indent=2, ensure_ascii=False)
         out.write("\n")
-    else:
-        columns = list(rows[0]) if rows else []
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-        if columns:
-            writer.writeheader()
-            writer.writerows(rows)
+    else:  # the header even with no rows: a consumer knows the columns it gets
+        writer = csv.DictWriter(out, fieldnames=list(spec.columns), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(spec.flatten(row) for row in rows)
     out.flush()
     print(f"exported {len(rows)} {entity}", file=sys.stderr)
 

@@ -22,6 +22,19 @@ def flat(value: Any) -> Any:
     return value
 
 
+def flat_row(row: Row) -> Row:
+    """A row for CSV: lists joined with " | ", documents as `key: value` lines."""
+    return {column: _flat_value(value) for column, value in row.items()}
+
+
+def _flat_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return " | ".join(str(_flat_value(item)) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_flat_value(item)}" for key, item in value.items())
+    return flat(value)
+
+
 def in_workspace(statement: StatementT, table: type[SQLModel],
                  workspace_id: int | None) -> StatementT:
     """The statement narrowed to one workspace's rows of `table`, or unchanged for all."""

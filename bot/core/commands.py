@@ -65,8 +65,22 @@ class SettingSpec:
 
 
 # Rows of one entity for `partnerops export`: (storage session, workspace id or None for
-# every workspace) -> flat rows. The session is storage's; the core only passes it on.
+# every workspace) -> rows, lists and documents kept as they are (JSON writes them so).
+# The session is storage's; the core only passes it on.
 Exporter = Callable[[Any, "int | None"], Awaitable[list[dict[str, Any]]]]
+# One row as a CSV line wants it: every value a plain one.
+Flattener = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """An entity `partnerops export` writes: its columns (a CSV header even with no rows),
+    its rows, and how a row is flattened for CSV."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: Exporter
+    flatten: Flattener
 
 
 class DueSource(Protocol):
@@ -89,7 +103,7 @@ class Feature:
     actions: tuple[tuple[ActionId, Handler], ...] = ()
     forms: tuple[tuple[FormId, Handler], ...] = ()
     settings: tuple[SettingSpec, ...] = ()
-    exporters: tuple[tuple[str, Exporter], ...] = ()
+    exporters: tuple[ExportSpec, ...] = ()
     due: tuple[DueSource, ...] = ()
 
 
@@ -102,7 +116,7 @@ class Registry:
         self._actions: dict[ActionId, Handler] = {}
         self._forms: dict[FormId, Handler] = {}
         self._settings: dict[str, SettingSpec] = {}
-        self._exporters: dict[str, Exporter] = {}
+        self._exporters: dict[str, ExportSpec] = {}
         # What answers `<command> help` (and a bare command that has no default).
         self.help: Subcommand | None = None
         for feature in features:
@@ -116,10 +130,10 @@ class Registry:
             if setting.name in self._settings:
                 raise ValueError(f"setting {setting.name!r} is registered twice")
             self._settings[setting.name] = setting
-        for entity, exporter in feature.exporters:
-            if entity in self._exporters:
-                raise ValueError(f"export {entity!r} is registered twice")
-            self._exporters[entity] = exporter
+        for export in feature.exporters:
+            if export.name in self._exporters:
+                raise ValueError(f"export {export.name!r} is registered twice")
+            self._exporters[export.name] = export
         for spec in feature.commands:
             if spec.name in self._commands:
                 raise ValueError(f"command {spec.name!r} is registered twice")
@@ -141,7 +155,7 @@ class Registry:
         return self._settings.get(name)
 
     @property
-    def exporters(self) -> dict[str, Exporter]:
+    def exporters(self) -> dict[str, ExportSpec]:
         return dict(self._exporters)
 
     @property

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.core.cards import Card, Fields
-from bot.core.commands import CommandSpec, Feature, SettingSpec, Subcommand
+from bot.core.commands import CommandSpec, ExportSpec, Feature, SettingSpec, Subcommand
 from bot.core.conversation import ConversationKind, ConversationRef
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import Reply, Response
 from handlers.common.channels import choose_channel, chosen_channel
 from handlers.common.context import CommandContext, conversation_in
-from storage.common.export import people_rows
-from storage.partners.export import partner_rows
+from storage.common.export import PEOPLE_COLUMNS, people_rows
+from storage.partners.export import PARTNER_COLUMNS, partner_rows
+from storage.rows import flat_row
 
 EXAMPLE = "partnerops settings elephants-channel #partner-elephants"
 
@@ -71,8 +72,9 @@ def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
                                           ("Email", person.email or "unknown"))),)))
 
     # Partners get a feature of their own later; until then admin exports them.
-    return Feature(name="admin", exporters=(("people", people_rows), ("partners", partner_rows)),
-                   commands=(
+    return Feature(name="admin", exporters=(
+        ExportSpec("people", PEOPLE_COLUMNS, people_rows, flat_row),
+        ExportSpec("partners", PARTNER_COLUMNS, partner_rows, flat_row)), commands=(
         CommandSpec(
             name="partnerops",
             summary="Settings, your role, and an overview of everything.",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.core.commands import CommandSpec, Feature, Handler, Subcommand
+from bot.core.commands import CommandSpec, ExportSpec, Feature, Handler, Subcommand
 from bot.core.responses import Response
 from handlers.cadences import absence, manage, report, setup
 from handlers.cadences.answer_form import answer_now, answer_pressed
@@ -16,7 +16,14 @@ from handlers.cadences.due import CadenceDueWork
 from handlers.cadences.ids import FEATURE_NAME, CadenceAction, CadenceForm
 from handlers.cadences.kinds import FAMILIES, Family, kind_label
 from handlers.common.context import CommandContext
-from storage.cadences.export import answer_rows, cadence_rows
+from storage.cadences.export import (
+    ANSWER_COLUMNS,
+    CADENCE_COLUMNS,
+    answer_rows,
+    cadence_rows,
+    flat_answer_row,
+)
+from storage.rows import flat_row
 
 FamilyHandler = Callable[[CommandContext, Family], Awaitable[Response]]
 
@@ -83,6 +90,7 @@ FEATURE = Feature(
     commands=tuple(command_spec(family) for family in FAMILIES),
     actions=((CadenceAction.ANSWER, answer_pressed), (CadenceAction.SKIP, skip_pressed)),
     forms=((CadenceForm.SETUP, setup.setup_submitted), (CadenceForm.ANSWER, answer_submitted)),
-    exporters=(("cadences", cadence_rows), ("answers", answer_rows)),
+    exporters=(ExportSpec("cadences", CADENCE_COLUMNS, cadence_rows, flat_row),
+               ExportSpec("answers", ANSWER_COLUMNS, answer_rows, flat_answer_row)),
     due=(CadenceDueWork(),),
 )

@@ -6,7 +6,7 @@ import logging
 from enum import StrEnum
 
 from bot.core.cards import Block, Card, Context, Fields, Text
-from bot.core.commands import CommandSpec, Feature, SettingSpec, Subcommand
+from bot.core.commands import CommandSpec, ExportSpec, Feature, SettingSpec, Subcommand
 from bot.core.conversation import ConversationRef
 from bot.core.errors import DeliveryError, UserError
 from bot.core.forms import FieldKind, Form, FormField
@@ -15,8 +15,9 @@ from handlers.common.channels import chosen_channel
 from handlers.common.context import CommandContext, FormContext, Services, conversation_in
 from storage.common.models import Person, Workspace
 from storage.elephants import repository as elephants
-from storage.elephants.export import elephant_rows
+from storage.elephants.export import ELEPHANT_COLUMNS, elephant_rows
 from storage.elephants.models import Elephant
+from storage.rows import flat_row
 
 log = logging.getLogger(__name__)
 
@@ -142,5 +143,5 @@ FEATURE = Feature(
     ),
     forms=((ElephantForm.REPORT, report_submitted),),
     settings=(ELEPHANTS_CHANNEL,),
-    exporters=(("elephants", elephant_rows),),
+    exporters=(ExportSpec("elephants", ELEPHANT_COLUMNS, elephant_rows, flat_row),),
 )

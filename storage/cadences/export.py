@@ -1,48 +1,65 @@
-"""Flat rows of cadences and their answers, for `partnerops export cadences|answers`."""
+"""Cadences and their answers for `partnerops export cadences|answers`: lists stay lists and
+answers stay (question, type, value) documents in JSON; CSV flattens them."""
 
 from __future__ import annotations
 
-from sqlmodel import col, func, select
+from collections import defaultdict
+
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.cadences.models import Answer, Cadence, CadenceParticipant, Occurrence
 from storage.common.models import Person, Workspace
-from storage.rows import Row, flat, in_workspace
+from storage.rows import Row, flat, flat_row, in_workspace
+
+CADENCE_COLUMNS = (
+    "id", "workspace", "name", "kind", "platform", "report_channel", "participant_channel",
+    "participants", "days", "local_time", "close_time", "timezone", "reminder_minutes",
+    "skip_weekends", "holiday_country", "questions", "partners", "paused", "created_at")
+ANSWER_COLUMNS = ("workspace", "cadence", "date", "person", "partner", "status", "answers",
+                  "answered_at")
 
 
-def _listed(items: list[str]) -> str:
-    """A list as one line of text, items separated by " | "."""
-    return " | ".join(str(item) for item in items)
+async def _participant_names(session: AsyncSession, cadence_ids: list[int]
+                             ) -> dict[int, list[str]]:
+    statement = (select(CadenceParticipant.cadence_id, Person.display_name)
+                 .join(Person, col(Person.id) == CadenceParticipant.person_id)
+                 .where(col(CadenceParticipant.cadence_id).in_(cadence_ids))
+                 .order_by(col(Person.display_name)))
+    names: dict[int, list[str]] = defaultdict(list)
+    for cadence_id, name in (await session.exec(statement)).all():
+        names[cadence_id].append(name)
+    return names
 
 
 async def cadence_rows(session: AsyncSession, workspace_id: int | None = None) -> list[Row]:
-    counts = (select(CadenceParticipant.cadence_id, func.count().label("named"))
-              .group_by(col(CadenceParticipant.cadence_id)).subquery())
     statement = in_workspace(
-        select(Cadence, counts.c.named, Workspace.external_id)
-        .join(counts, counts.c.cadence_id == Cadence.id, isouter=True)
+        select(Cadence, Workspace.external_id)
         .join(Workspace, col(Workspace.id) == Cadence.workspace_id)
         .order_by(col(Cadence.id)), Cadence, workspace_id)
+    found = (await session.exec(statement)).all()
+    names = await _participant_names(session, [cadence.id or 0 for cadence, _ in found])
     return [
         {
             "id": cadence.id, "workspace": workspace or "", "name": cadence.name,
             "kind": flat(cadence.kind),
             "platform": cadence.platform, "report_channel": cadence.report_channel_id,
             "participant_channel": cadence.participant_channel_id or "",
-            "named_participants": named or 0, "days": cadence.days,
+            "participants": names.get(cadence.id or 0, []),
+            "days": [day for day in cadence.days.split(",") if day],
             "local_time": cadence.local_time, "close_time": cadence.close_time,
             "timezone": cadence.timezone or "", "reminder_minutes": cadence.reminder_minutes,
             "skip_weekends": cadence.skip_weekends,
             "holiday_country": cadence.holiday_country or "",
-            "questions": _listed(cadence.questions), "partners": _listed(cadence.subjects),
+            "questions": list(cadence.questions), "partners": list(cadence.subjects),
             "paused": cadence.paused, "created_at": flat(cadence.created_at),
         }
-        for cadence, named, workspace in (await session.exec(statement)).all()
+        for cadence, workspace in found
     ]
 
 
 async def answer_rows(session: AsyncSession, workspace_id: int | None = None) -> list[Row]:
-    """One row per answer (or skip), with the questions as they were asked that day."""
+    """One row per answer (or skip), each answer with the question as it was asked."""
     statement = in_workspace(
         select(Answer, Occurrence, Cadence, Person, Workspace.external_id)
         .join(Occurrence, col(Occurrence.id) == Answer.occurrence_id)
@@ -52,15 +69,21 @@ async def answer_rows(session: AsyncSession, workspace_id: int | None = None) ->
         .order_by(col(Occurrence.local_date), col(Answer.id)), Answer, workspace_id)
     rows = []
     for answer, occurrence, cadence, person, workspace in (await session.exec(statement)).all():
+        asked = occurrence.questions or cadence.questions
         rows.append({
             "workspace": workspace or "", "cadence": cadence.name,
             "date": occurrence.local_date.isoformat(),
             "person": person.display_name, "partner": answer.subject,
             "status": flat(answer.status),
-            "answers": "\n".join(f"{question}: {reply}" for question, reply
-                                 in zip(occurrence.questions or cadence.questions,
-                                        answer.answers, strict=False)
-                                 if reply),
+            "answers": [{"question": question, "type": "text", "value": value}
+                        for question, value in zip(asked, answer.answers, strict=False)],
             "answered_at": flat(answer.updated_at),
         })
     return rows
+
+
+def flat_answer_row(row: Row) -> Row:
+    """An answer row for CSV: one `question: value` line per answered question."""
+    lines = "\n".join(f"{item['question']}: {item['value']}" for item in row["answers"]
+                      if item["value"] not in (None, ""))
+    return {**flat_row(row), "answers": lines}

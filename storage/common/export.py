@@ -8,6 +8,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.common.models import Partner, Person, PersonIdentity, Workspace
 from storage.rows import Row, flat, in_workspace
 
+PEOPLE_COLUMNS = ("id", "workspace", "display_name", "email", "role", "partner",
+                  "slack_user_id", "teams_user_id", "console_user_id", "timezone", "is_external",
+                  "created_at")
+
 
 async def people_rows(session: AsyncSession, workspace_id: int | None = None) -> list[Row]:
     statement = in_workspace(

@@ -9,6 +9,9 @@ from storage.common.models import Person, Workspace
 from storage.elephants.models import Elephant
 from storage.rows import Row, flat, in_workspace
 
+ELEPHANT_COLUMNS = ("id", "workspace", "title", "description", "status", "reporter",
+                    "anonymous", "platform", "channel", "message_id", "reported_at")
+
 
 async def elephant_rows(session: AsyncSession, workspace_id: int | None = None) -> list[Row]:
     statement = in_workspace(

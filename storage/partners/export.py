@@ -8,6 +8,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.common.models import Partner, Workspace
 from storage.rows import Row, flat, in_workspace
 
+PARTNER_COLUMNS = ("id", "workspace", "name", "created_at")
+
 
 async def partner_rows(session: AsyncSession, workspace_id: int | None = None) -> list[Row]:
     statement = in_workspace(

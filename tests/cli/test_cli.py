@@ -85,6 +85,17 @@ def test_export_of_an_empty_table_is_valid(tmp_path: Path):
     assert partnerops(tmp_path, "db", "upgrade").returncode == 0
     result = partnerops(tmp_path, "export", "partners", "--format", "json")
     assert result.returncode == 0 and json.loads(result.stdout) == []
+    as_csv = partnerops(tmp_path, "export", "cadences", "--format", "csv")
+    assert as_csv.returncode == 0
+    assert as_csv.stdout.splitlines() == [  # the header alone: the columns are known
+        "id,workspace,name,kind,platform,report_channel,participant_channel,participants,"
+        "days,local_time,close_time,timezone,reminder_minutes,skip_weekends,holiday_country,"
+        "questions,partners,paused,created_at"]
+
+
+def test_version(tmp_path: Path):
+    result = partnerops(tmp_path, "--version")
+    assert result.returncode == 0 and result.stdout.startswith("partnerops 0.")
 
 
 def test_export_never_creates_a_database(tmp_path: Path):
@@ -170,8 +181,6 @@ def test_each_command_runs_as_a_real_process(tmp_path: Path):
     assert exported.returncode == 0 and json.loads(exported.stdout)[0]["id"] == "E-1"
     manifest = as_process(tmp_path, DATABASE, "manifest", "slack")
     assert manifest.returncode == 0 and "slash_commands" in manifest.stdout
-    usage = as_process(tmp_path, DATABASE, "frobnicate")
-    assert usage.returncode == 2 and "invalid choice" in usage.stderr
     console = as_process(tmp_path, DATABASE, "console", "--as", "cora",
                          typed="partnerops whoami\n:quit\n")
     assert console.returncode == 0, console.stderr

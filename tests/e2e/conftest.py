@@ -45,7 +45,7 @@ class RunningBot:
     async def export(self, entity: str) -> list[dict[str, Any]]:
         """The rows `partnerops export ENTITY` writes, of every workspace."""
         async with self.application.database.session() as session:
-            return await self.application.registry.exporters[entity](session, None)
+            return await self.application.registry.exporters[entity].rows(session, None)
 
 
 @pytest.fixture

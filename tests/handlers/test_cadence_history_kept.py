@@ -51,9 +51,11 @@ async def test_editing_the_questions_never_rewrites_an_earlier_day(team: Team):
     assert "What did you get done since last time?" in report and "Wins?" not in report
     assert "Legal review" in report  # the answer to the third question is still there
     async with team.application.database.session() as session:
-        [row] = await team.application.registry.exporters["answers"](session, None)
-    assert row["answers"].startswith("What did you get done since last time?: Shipped")
-    assert "Anything blocking you?: Legal review" in row["answers"]
+        [row] = await team.application.registry.exporters["answers"].rows(session, None)
+    assert [(item["question"], item["value"]) for item in row["answers"]] == [
+        ("What did you get done since last time?", "Shipped the renewal"),
+        ("What are you working on today?", "Demo prep"),
+        ("Anything blocking you?", "Legal review")]
     # The next day asks the new questions.
     await _at(team, MONDAY_0900 + timedelta(days=1))
     form = form_of(await team.command("ana", "standup"))

@@ -1,4 +1,5 @@
-"""Cadences and answers export as flat rows, on SQLite and PostgreSQL."""
+"""Cadences and answers export structured for JSON (lists as lists, the people themselves,
+answers with their questions) and flat for CSV, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from storage.engine import Database
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-async def test_cadences_and_answers_export_flat(database: Database):
+async def test_cadences_and_answers_export_structured_and_flat(database: Database):
     exporters = build_registry().exporters
     async with database.session() as session:
         workspace = await workspaces.for_external_id(session, "slack", "T0001", now=NOW)
@@ -31,10 +32,17 @@ async def test_cadences_and_answers_export_flat(database: Database):
                                      subject="Northwind", status=AnswerStatus.ANSWERED,
                                      answers=["green", ""], now=NOW)
     async with database.session() as session:
-        [exported] = await exporters["cadences"](session, None)
-        [answer] = await exporters["answers"](session, None)
-    assert exported["named_participants"] == 1
-    assert exported["partners"] == "Northwind | Contoso" and exported["kind"] == "checkin"
+        [exported] = await exporters["cadences"].rows(session, None)
+        [answer] = await exporters["answers"].rows(session, None)
+    assert exported["participants"] == ["Ana"]  # the people, not a count of them
+    assert exported["partners"] == ["Northwind", "Contoso"] and exported["kind"] == "checkin"
+    assert exported["days"] == ["mon", "tue", "wed", "thu", "fri"]
     assert answer == {"workspace": "T0001", "cadence": "Partners", "date": "2026-11-23",
                       "person": "Ana", "partner": "Northwind", "status": "answered",
-                      "answers": "Health?: green", "answered_at": NOW.isoformat()}
+                      "answers": [{"question": "Health?", "type": "text", "value": "green"},
+                                  {"question": "Next step?", "type": "text", "value": ""}],
+                      "answered_at": NOW.isoformat()}
+    flat_cadence = exporters["cadences"].flatten(exported)
+    assert flat_cadence["partners"] == "Northwind | Contoso"
+    assert set(flat_cadence) == set(exporters["cadences"].columns)
+    assert exporters["answers"].flatten(answer)["answers"] == "Health?: green"

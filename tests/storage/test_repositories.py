@@ -77,7 +77,7 @@ async def test_person_carries_every_identity_and_a_partner(database: Database):
         found = await people.by_identity(session, teams.id or 0, "teams", "29:pat")
         assert found is not None
         [on_slack] = await people.members(session, [found.id or 0], "slack")
-        rows = await build_registry().exporters["people"](session, None)
+        rows = await build_registry().exporters["people"].rows(session, None)
     assert on_slack.user_id == "U9" and found.role is Role.PARTNER_CONTACT
     assert rows[0]["partner"] == "Northwind VAR" and rows[0]["role"] == "partner_contact"
     assert (rows[0]["slack_user_id"], rows[0]["teams_user_id"], rows[0]["console_user_id"]) \
@@ -152,7 +152,7 @@ async def test_elephants_get_short_ids_and_export(database: Database):
     async with database.session() as session:
         await elephants.mark_posted(session, first.id or 0, conversation_id="C9",
                                     message_id="1.2")
-        rows = await build_registry().exporters["elephants"](session, None)
+        rows = await build_registry().exporters["elephants"].rows(session, None)
     assert (first.short_id, second.short_id, elsewhere.short_id) == ("E-1", "E-2", "E-1")
     assert rows[0]["reporter"] == "Ana" and rows[0]["channel"] == "C9"
     assert rows[1]["anonymous"] is True and rows[1]["reporter"] == ""
