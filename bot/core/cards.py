@@ -73,7 +73,7 @@ class Card:
                 case Text(body=body):
                     lines.append(body)
                 case Fields(items=items):
-                    lines.extend(f"{label}: {value}" for label, value in items)
+                    lines.extend(f"{label_text(label)} {value}" for label, value in items)
                 case Actions(buttons=buttons):
                     lines.append("  ".join(f"[{button.label}]" for button in buttons))
                 case Context(body=body):
@@ -84,6 +84,14 @@ class Card:
 
 
 Content = Card | str
+
+# A label that ends in punctuation of its own ("Blocked?") takes no colon after it.
+OWN_PUNCTUATION = ("?", ":", "!", ".")
+
+
+def label_text(label: str) -> str:
+    """`label` as it stands before its value: "Name:", but "Anything blocking you?"."""
+    return label if label.endswith(OWN_PUNCTUATION) else f"{label}:"
 
 
 def as_card(content: Content) -> Card:

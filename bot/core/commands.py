@@ -15,6 +15,14 @@ from bot.core.responses import Response
 Handler = Callable[[Any], Awaitable[Response]]
 
 HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
+# How much of what someone typed an error message quotes back.
+QUOTE_MAX = 40
+
+
+def excerpt(text: str, limit: int = QUOTE_MAX) -> str:
+    """`text` as an error message quotes it: one line, at most `limit` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -188,7 +196,7 @@ class Registry:
         spec = self._commands.get(command.lower())
         if spec is None:
             known = ", ".join(sorted(self._commands))
-            raise UserError(f"I don't know the command '{command}'. I know: {known}.",
+            raise UserError(f"I don't know the command '{excerpt(command)}'. I know: {known}.",
                             example="help")
         first, _, rest = text.strip().partition(" ")
         word = first.lower()
@@ -205,7 +213,7 @@ class Registry:
         names = ", ".join(sub.name for sub in spec.subcommands)
         example = f"{spec.name} {spec.subcommands[0].examples[0]}" if spec.subcommands and \
             spec.subcommands[0].examples else f"{spec.name} help"
-        raise UserError(f"'{spec.name} {first}' is not something I can do. "
+        raise UserError(f"'{spec.name} {excerpt(first)}' is not something I can do. "
                         f"Try one of: {names}, help.", example=example)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.core.dates import day_label
+from bot.core.dates import day_label, parse_date
 from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
 from handlers.cadences.access import is_open, local_today, takes_part, zone_for
@@ -20,9 +20,9 @@ FILLER_WORDS = frozenset({"from", "to", "-", "through"})
 
 def _date(text: str, family: Family) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"'{text}' is not a date; write it as YYYY-MM-DD.",
+        return parse_date(text)
+    except ValueError as problem:
+        raise UserError(f"{str(problem)[0].upper()}{str(problem)[1:]}.",
                         example=family.example("ooo until 2026-12-24")) from None
 
 
@@ -56,9 +56,9 @@ def _ooo_range(words: list[str], today: date, family: Family) -> tuple[date, dat
     words = [word for word in words if word.lower() not in FILLER_WORDS]
     example = family.example("ooo until 2026-12-24")
     if words and words[0].lower() == "until":
-        if len(words) != 2:
+        if len(words) == 1:
             raise UserError("Say until when you are out.", example=example)
-        return today, _date(words[1], family)
+        return today, _date(" ".join(words[1:]), family)
     if len(words) == 1:
         day = _date(words[0], family)
         return day, day

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.commands import excerpt
 from bot.core.errors import UserError
 from bot.core.forms import FieldKind, Form, FormField
 from bot.core.responses import OpenForm, Reply, Response
@@ -22,7 +23,7 @@ from handlers.cadences.summary import schedule_text
 from handlers.common.context import ActionContext, CommandContext, Services
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, Occurrence
-from storage.common.models import Person
+from storage.common.models import Person, Role
 
 OCCURRENCE_KEY = "occurrence"
 SUBJECT_KEY = "subject"
@@ -99,11 +100,26 @@ async def _first_unanswered(services: Services, cadence: Cadence, occurrence: Oc
     return next((index for index, subject in enumerate(subjects) if subject not in done), 0)
 
 
+async def _not_taking_part(ctx: CommandContext, family: Family) -> str:
+    """What to do when nothing is yours: set one up, join one, or ask."""
+    existing = await family_cadences(ctx.services, ctx.workspace, family)
+    admin = ctx.person.role is Role.ADMIN
+    if not existing:
+        return (f"There are no {family.plural} yet. Set one up with `{family.command} setup`."
+                if admin else f"There are no {family.plural} yet; an admin can set one up.")
+    names = ", ".join(cadence.name for cadence in existing)
+    if admin:
+        return (f"You don't take part in any {family.noun} ({names}). Add yourself with "
+                f"`{family.command} edit {existing[0].name}`.")
+    return (f"You don't take part in any {family.noun}, so there is nothing to answer. "
+            f"An admin can add you to one of: {names}.")
+
+
 async def answer_now(ctx: CommandContext, family: Family) -> Response:
     """`/standup` alone: the open occurrence of a cadence the person takes part in."""
     if ctx.args:
         word = ctx.args.split()[0]
-        raise UserError(f"'{family.command} {word}' is not something I can do. Type "
+        raise UserError(f"'{family.command} {excerpt(word)}' is not something I can do. Type "
                         f"`{family.command} help` to see what is.",
                         example=family.example("help"))
     now = ctx.services.clock.now()
@@ -125,8 +141,7 @@ async def answer_now(ctx: CommandContext, family: Family) -> Response:
         index = await _first_unanswered(ctx.services, cadence, occurrence, ctx.person)
         return await open_answer(ctx.services, ctx.person, cadence, occurrence, index)
     if not mine:
-        return Reply(f"You don't take part in any {family.noun}, so there is nothing to "
-                     f"answer. An admin can add you with `{family.command} edit <name>`.")
+        return Reply(await _not_taking_part(ctx, family))
     listing = "; ".join(f"{cadence.name}: {schedule_text(cadence)}"
                         + (" (paused)" if cadence.paused else "") for cadence in mine)
     return Reply(f"No {family.noun} is open for you right now. The next prompt comes as a "

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.core.cards import Block, Card, Context, Divider, Fields, Text
-from bot.core.dates import day_label
+from bot.core.dates import day_label, parse_date
 from bot.core.errors import UserError
 from bot.core.requests import split_words
 from bot.core.responses import Reply, Response
@@ -31,9 +31,9 @@ def _split_date(words: list[str], family: Family) -> tuple[str, date | None]:
     if not words or not DATE_LIKE.match(words[-1]):
         return " ".join(words), None
     try:
-        return " ".join(words[:-1]), date.fromisoformat(words[-1])
-    except ValueError:
-        raise UserError(f"'{words[-1]}' is not a date; write it as YYYY-MM-DD.",
+        return " ".join(words[:-1]), parse_date(words[-1])
+    except ValueError as problem:
+        raise UserError(f"{str(problem)[0].upper()}{str(problem)[1:]}.",
                         example=family.example("report 2026-11-23")) from None
 
 
@@ -82,6 +82,11 @@ async def _occurrence(ctx: CommandContext, family: Family, cadence: Cadence,
                         "`list` shows when it runs.", example=family.example("list"))
     if day is None:
         return latest
+    today = local_today(ctx.services, ctx.person)
+    if day > today:
+        raise UserError(f"{day_label(day)} is in the future (today is {day_label(today)} "
+                        "where you are), so there is nothing to report yet.",
+                        example=family.example(f"report {cadence.name} {today:%Y-%m-%d}"))
     async with ctx.services.db.session() as session:
         found = await cadences.occurrence(session, cadence.id or 0, day)
     if found is None:

@@ -84,6 +84,10 @@ async def answer_rows(session: AsyncSession, workspace_id: int | None = None) ->
 
 def flat_answer_row(row: Row) -> Row:
     """An answer row for CSV: one `question: value` line per answered question."""
-    lines = "\n".join(f"{item['question']}: {item['value']}" for item in row["answers"]
+    def line(question: str, value: object) -> str:
+        mark = "" if question.endswith(("?", ":", "!", ".")) else ":"
+        return f"{question}{mark} {value}"
+
+    lines = "\n".join(line(item["question"], item["value"]) for item in row["answers"]
                       if item["value"] not in (None, ""))
     return {**flat_row(row), "answers": lines}

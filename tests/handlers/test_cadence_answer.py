@@ -50,7 +50,7 @@ async def test_an_answer_is_a_thread_reply_under_the_one_parent(team: Team):
     assert "Daily: Mon 23 Nov 2026" in parent.text
     assert thread_reply.thread == parent.message
     assert thread_reply.key == answer_key(day.id or 0, (await team.person("bob")).id or 0, "")
-    assert "Yesterday?: Shipped the renewal" in thread_reply.text
+    assert "Yesterday? Shipped the renewal" in thread_reply.text  # no "?:"
     [stored] = await team.answers(day)
     assert stored.status is AnswerStatus.ANSWERED
     assert stored.answers == ["Shipped the renewal", "Partner QBR"]

@@ -93,7 +93,7 @@ async def test_report_errors_name_what_would_work(team: Team):
     await day_of(team, MONDAY)
     assert "did not run on Sat 21 Nov 2026" in text_of(
         await team.command("ana", "standup report Daily 2026-11-21"))
-    assert "'2026-13-01' is not a date" in text_of(
+    assert "2026-13-01 does not exist" in text_of(
         await team.command("ana", "standup report Daily 2026-13-01"))
     assert "no standup called 'Nope'" in text_of(await team.command("ana", "standup report Nope"))
 

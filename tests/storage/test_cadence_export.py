@@ -45,4 +45,4 @@ async def test_cadences_and_answers_export_structured_and_flat(database: Databas
     flat_cadence = exporters["cadences"].flatten(exported)
     assert flat_cadence["partners"] == "Northwind | Contoso"
     assert set(flat_cadence) == set(exporters["cadences"].columns)
-    assert exporters["answers"].flatten(answer)["answers"] == "Health?: green"
+    assert exporters["answers"].flatten(answer)["answers"] == "Health? green"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.core.cards import Actions, Button, Card, Context, Divider, Fields, Text
+from bot.core.cards import Actions, Button, Card, Context, Divider, Fields, Text, label_text
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 ITALIC = re.compile(r"(?<![\w_])_(?!_)(.+?)(?<!_)_(?![\w_])")
@@ -66,10 +66,10 @@ def field_lines(items: Iterable[tuple[str, str]], style: Style = PLAIN) -> list[
     for label, value in items:
         values = [inline(line, style) for line in value.splitlines()] or [""]
         if len(label) > LABEL_WIDTH_CAP:
-            lines.append(style.bold(f"{label}:"))
+            lines.append(style.bold(label_text(label)))
             lines.extend(INDENT * 2 + line for line in values)
             continue
-        lines.append(f"{style.bold(f'{label}:'.ljust(width))} {values[0]}".rstrip())
+        lines.append(f"{style.bold(label_text(label).ljust(width))} {values[0]}".rstrip())
         lines.extend(" " * (width + 1) + line for line in values[1:])
     return lines
 
