@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from difflib import get_close_matches
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
 def known_zone(name: str | None) -> bool:
@@ -16,6 +18,26 @@ def known_zone(name: str | None) -> bool:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
+
+
+@cache
+def _zones_by_lower_name() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones()}
+
+
+def canonical_zone(name: str) -> str | None:
+    """`name` as the tz database spells it (`europe/berlin` -> `Europe/Berlin`), or None."""
+    name = name.strip()
+    found = _zones_by_lower_name().get(name.lower())
+    if found:
+        return found
+    return name if known_zone(name) else None
+
+
+def closest_zone(name: str) -> str | None:
+    """The known zone a mistyped `name` most likely meant, if one is close."""
+    close = get_close_matches(name.strip().lower(), _zones_by_lower_name(), n=1, cutoff=0.75)
+    return _zones_by_lower_name()[close[0]] if close else None
 
 
 def day_label(day: date) -> str:

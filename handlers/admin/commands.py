@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.core.cards import Card, Fields
-from bot.core.commands import CommandSpec, ExportSpec, Feature, SettingSpec, Subcommand
+from bot.core.commands import CommandSpec, ExportSpec, Feature, SettingSpec, Subcommand, excerpt
 from bot.core.conversation import ConversationKind, ConversationRef
+from bot.core.dates import canonical_zone, closest_zone
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import Reply, Response
 from handlers.common.channels import choose_channel, chosen_channel
 from handlers.common.context import CommandContext, conversation_in
+from handlers.common.identity import zone_of
+from storage.common import people
 from storage.common.export import PEOPLE_COLUMNS, people_rows
 from storage.partners.export import PARTNER_COLUMNS, partner_rows
 from storage.rows import flat_row
@@ -28,6 +31,20 @@ def _channel_argument(ctx: CommandContext, words: list[str]) -> ConversationRef:
         return conversation_in(ctx.workspace, ctx.invocation.conversation)
     raise UserError("Name the channel: mention it, or say `here` for this conversation.",
                     example=EXAMPLE)
+
+
+TZ_EXAMPLE = "partnerops tz Europe/Berlin"
+FROM_PROFILE = frozenset({"profile", "auto", "reset"})
+
+
+def _zone_text(ctx: CommandContext) -> str:
+    """The zone the person's days run in, and where it comes from."""
+    person, zone = ctx.person, zone_of(ctx.person, ctx.services)
+    if person.chosen_timezone and zone == person.chosen_timezone:
+        return f"{zone} (you chose it)"
+    if person.timezone and zone == person.timezone:
+        return f"{zone} (from your profile)"
+    return f"{zone} (the workspace default)"
 
 
 def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
@@ -63,7 +80,7 @@ def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
 
     async def whoami(ctx: CommandContext) -> Response:
         person = ctx.person
-        zone = person.timezone or f"{ctx.services.config.default_timezone} (default)"
+        zone = _zone_text(ctx)
         return Reply(Card(summary=f"You are {person.display_name}",
                           title="Who you are to PartnerOps",
                           blocks=(Fields((("Name", person.display_name),
@@ -72,6 +89,33 @@ def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
                                           ("Email", person.email or "unknown"))),)))
 
     # Partners get a feature of their own later; until then admin exports them.
+    async def tz(ctx: CommandContext) -> Response:
+        """`tz` shows your zone and where it comes from; `tz <zone>` chooses it."""
+        chosen = " ".join(ctx.args.split())
+        if not chosen:
+            return Reply(f"Your time zone is {_zone_text(ctx)}. Set your own with "
+                         "`partnerops tz Europe/Berlin`; `partnerops tz profile` goes back "
+                         "to your profile's.")
+        if chosen.lower() in FROM_PROFILE:
+            new = None
+        else:
+            new = canonical_zone(chosen)
+            if new is None:
+                close = closest_zone(chosen)
+                hint = f" Did you mean {close}?" if close else ""
+                raise UserError(f"'{excerpt(chosen)}' is not a time zone I know; use a name "
+                                f"from the tz database.{hint}", example=TZ_EXAMPLE)
+        async with ctx.services.db.session() as session:
+            stored = await people.get(session, ctx.person.id or 0)
+            if stored is not None:
+                stored.chosen_timezone = new
+                session.add(stored)
+                ctx.person.chosen_timezone = new
+        ctx.services.schedule_changed()
+        return Reply(f"Your time zone is now {_zone_text(ctx)}. Prompts come at their local "
+                     "time in it from the next one on; a day you were already asked is not "
+                     "asked again.")
+
     return Feature(name="admin", exporters=(
         ExportSpec("people", PEOPLE_COLUMNS, people_rows, flat_row),
         ExportSpec("partners", PARTNER_COLUMNS, partner_rows, flat_row)), commands=(
@@ -85,6 +129,9 @@ def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
                            admin_only=True),
                 Subcommand("whoami", "Your role, time zone and email as PartnerOps sees them.",
                            "whoami", whoami, examples=("whoami",)),
+                Subcommand("tz", "Show your time zone, or choose it (when your profile has "
+                                 "none, or the wrong one).", "tz [<zone>|profile]", tz,
+                           examples=("tz Europe/Berlin", "tz")),
             ),
         ),
     ),)

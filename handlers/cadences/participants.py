@@ -6,9 +6,9 @@ import asyncio
 import logging
 
 from bot.core.conversation import Actor, Platform
-from bot.core.dates import known_zone
 from handlers.common.context import Services
 from handlers.common.identity import resolve_person
+from handlers.common.identity import zone_of as person_zone
 from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence
 from storage.common import people, workspaces
@@ -21,15 +21,9 @@ PROFILE_LOOKUPS_AT_ONCE = 8
 
 
 def zone_of(person: Person, services: Services, cadence: Cadence | None = None) -> str:
-    """The person's own zone, else the cadence's, else the workspace default.
-
-    A zone Python does not know (a typo in a profile) is passed over, so one bad profile
-    cannot stop a cadence for everyone.
-    """
-    for zone in (person.timezone, cadence.timezone if cadence else None):
-        if zone and known_zone(zone):
-            return zone
-    return services.config.default_timezone
+    """The zone the person's cadence days run in (theirs, else the cadence's, else the
+    workspace default)."""
+    return person_zone(person, services, cadence.timezone if cadence else None)
 
 
 def _internal(person: Person) -> bool:

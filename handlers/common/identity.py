@@ -8,9 +8,20 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.core.conversation import Actor, Profile
+from bot.core.dates import known_zone
 from handlers.common.context import Services
 from storage.common import people, workspaces
 from storage.common.models import Person, Role, Workspace
+
+
+def zone_of(person: Person, services: Services, fallback: str | None = None) -> str:
+    """The zone a person's day runs in: the one they chose, else their profile's, else
+    `fallback` (a cadence's), else the workspace default. A zone Python does not know (a
+    typo in a profile) is passed over: one bad profile cannot stop a cadence for everyone."""
+    for zone in (person.chosen_timezone, person.timezone, fallback):
+        if zone and known_zone(zone):
+            return zone
+    return services.config.default_timezone
 
 
 async def workspace_of(services: Services, actor: Actor) -> Workspace:

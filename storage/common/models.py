@@ -79,7 +79,9 @@ class Person(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     display_name: str = Field(default="", max_length=200)
     email: str | None = Field(default=None, max_length=320, index=True)
+    # From the platform's profile; `chosen_timezone`, set by the person, wins over it.
     timezone: str | None = Field(default=None, max_length=64)
+    chosen_timezone: str | None = Field(default=None, max_length=64)
     role: Role = Field(default=Role.MEMBER, sa_type=stored_as_text(Role))
     partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
     is_external: bool = False

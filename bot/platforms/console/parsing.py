@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from difflib import get_close_matches
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
-from bot.core.dates import known_zone
+from bot.core.dates import canonical_zone, closest_zone, known_zone
 
 UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1),
          "m": timedelta(minutes=1), "s": timedelta(seconds=1)}
@@ -60,21 +58,14 @@ def parse_instant(text: str) -> datetime:
     return instant.replace(tzinfo=UTC) if instant.utcoffset() is None else instant
 
 
-@cache
-def _known_zones() -> dict[str, str]:
-    return {name.lower(): name for name in available_timezones()}
-
-
 def parse_zone(text: str) -> str:
     """An IANA time zone name, spelled the canonical way (`europe/berlin` is accepted)."""
     name = text.strip()
-    canonical = _known_zones().get(name.lower())
+    canonical = canonical_zone(name)
     if canonical:
         return canonical
-    if known_zone(name):
-        return name
-    close = get_close_matches(name.lower(), _known_zones(), n=1, cutoff=0.75)
-    hint = f" Did you mean {_known_zones()[close[0]]}?" if close else ""
+    close = closest_zone(name)
+    hint = f" Did you mean {close}?" if close else ""
     raise ConsoleInputError(f"I don't know the time zone {name!r}: use an IANA name.{hint}",
                             ":tz Europe/Berlin")
 

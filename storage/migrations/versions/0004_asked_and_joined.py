@@ -1,4 +1,4 @@
-"""what each day asked, and when each participant joined
+"""what each day asked, when each participant joined, the time zone a person chose
 
 Occurrences keep the questions they were asked with (editing a cadence never rewrites a
 past day); participants keep when they joined (nothing is owed for days before). Existing
@@ -32,6 +32,9 @@ USUAL_QUESTIONS = {
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('person') as batch:
+        batch.add_column(sa.Column('chosen_timezone', sqlmodel.sql.sqltypes.AutoString(
+            length=64), nullable=True))
     with op.batch_alter_table('occurrence') as batch:
         batch.add_column(sa.Column('questions', sa.JSON(), nullable=True))
     with op.batch_alter_table('cadenceparticipant') as batch:
@@ -57,6 +60,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('person') as batch:
+        batch.drop_column('chosen_timezone')
     with op.batch_alter_table('cadenceparticipant') as batch:
         batch.drop_column('joined_at')
     with op.batch_alter_table('occurrence') as batch:

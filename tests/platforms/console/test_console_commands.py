@@ -85,7 +85,7 @@ async def test_time_zones_belong_to_each_user_and_reach_the_bot(chat: Chat) -> N
     assert "Time zone: Asia/Tokyo" in said
 
     said = await chat.type(":as bob", "partnerops whoami")
-    assert "Time zone: UTC (default)" in said
+    assert "Time zone: UTC (the workspace default)" in said
 
 
 @pytest.mark.parametrize(("typed", "message"), [
