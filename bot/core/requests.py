@@ -19,6 +19,14 @@ class Invocation:
     text: str = ""
     # Channels the platform recognised in the text (e.g. Slack's <#C123|sales>), in order.
     channels: tuple[ConversationRef, ...] = field(default_factory=tuple)
+    # People mentioned in the text (Slack's <@U123>, a Teams @mention), as platform user ids
+    # in order; the text keeps them as `@name` words.
+    people: tuple[str, ...] = field(default_factory=tuple)
+
+
+def without_mentions(text: str) -> str:
+    """`text` without its `@someone` words (the people are in `Invocation.people`)."""
+    return " ".join(word for word in text.split() if not word.startswith("@"))
 
 
 def split_words(text: str) -> list[str]:

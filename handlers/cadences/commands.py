@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.commands import CommandSpec, ExportSpec, Feature, Handler, Subcommand
 from bot.core.responses import Response
-from handlers.cadences import absence, manage, report, setup
+from handlers.cadences import absence, manage, membership, report, setup
 from handlers.cadences.answer_form import answer_now, answer_pressed
 from handlers.cadences.answer_post import answer_submitted, skip_pressed
 from handlers.cadences.due import CadenceDueWork
@@ -66,6 +66,12 @@ def _subcommands(family: Family) -> tuple[Subcommand, ...]:
             setup.open_setup, ("setup",), admin_only=True),
         sub("edit", f"Change a {noun} with the same form, filled in.", "edit <name>",
             setup.open_edit, (f"edit {name}",), admin_only=True),
+        sub("run", f"Send today's {noun} now, to try it: whoever was not asked today is.",
+            "run <name>", membership.run_now, (f"run {name}",), admin_only=True),
+        sub("add", f"Add people to a {noun} (mention them).", "add <name> @someone",
+            membership.add, (f"add {name} @bob",), admin_only=True),
+        sub("remove", f"Take people off a {noun}; their answers stay.", "remove <name> @someone",
+            membership.remove, (f"remove {name} @bob",), admin_only=True),
         sub("pause", "Stop asking until resumed; nothing is lost.", "pause <name>",
             manage.pause, (f"pause {name}",), admin_only=True),
         sub("resume", "Start asking again after a pause.", "resume <name>",

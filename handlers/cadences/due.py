@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo
 
 from bot.core.cards import Card
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
-from handlers.cadences.calendar import Rules, candidate_days, is_cadence_day, local_instant
+from handlers.cadences.calendar import (
+    Rules,
+    candidate_days,
+    is_cadence_day,
+    local_date,
+    local_instant,
+)
 from handlers.cadences.cards import prompt_card, reminder_card, report_card
 from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
 from handlers.cadences.parent import (
@@ -82,6 +88,23 @@ class CadenceDay:
         for day in candidate_days(self.now, zones, LOOKBACK):
             if is_cadence_day(self.rules, day):
                 await self._day(day, self._windows(members, day))
+
+    async def send_now(self, members: list[Member]) -> tuple[int, int]:
+        """Each person's today, open from now until its close (`/standup run`): prompts to
+        whoever was not asked today yet. (people whose today was open, people past close)."""
+        open_days: dict[date, list[Window]] = {}
+        past_close = 0
+        for member in members:
+            zone = self._zone(member)
+            day = local_date(self.now, zone)
+            closes = local_instant(day, self.rules.close_time, zone)
+            if closes <= self.now:
+                past_close += 1
+                continue
+            open_days.setdefault(day, []).append(Window(member, self.now, closes))
+        for day, windows in open_days.items():
+            await self._day(day, windows)
+        return sum(len(windows) for windows in open_days.values()), past_close
 
     def _zone(self, member: Member) -> str:
         return zone_of(member.person, self.services, self.cadence)

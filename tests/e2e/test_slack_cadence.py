@@ -111,3 +111,28 @@ async def test_commands_quoted_in_answers_are_written_as_slack_types_them(bot: R
     [answer] = await bot.slack.wait_for("response_url")
     assert "`/standup back` undoes it" in answer.args["text"]
     assert "`standup back`" not in answer.args["text"]
+
+
+async def test_run_add_remove_and_tz_over_slack(bot: RunningBot):
+    await _set_up(bot)
+    bot.application.clock.set(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+
+    async def command(name: str, text: str) -> str:
+        token = f"r{len(bot.slack.calls)}"
+        await bot.slack_post(slash_command(name, text, response_url=bot.slack.response_url(token)))
+        for call in await bot.slack.wait_for("response_url",
+                                             count=len(bot.slack.of("response_url")) + 1):
+            if call.args["_token"] == token:
+                return call.args["text"]
+        raise AssertionError(f"no answer to {name} {text}")
+
+    assert "Removed bob from Partner team" in await command(
+        "/standup", "remove Partner team <@U0002|bob>")
+    assert "Added bob to Partner team" in await command(
+        "/standup", "add Partner team <@U0002|bob>")
+    said = await command("/standup", "run Partner team")
+    assert said.startswith("Sent Partner team to 2 people now.")
+    dms = sorted(call.args["channel"] for call in bot.slack.of("chat.postMessage")
+                 if call.args["channel"] in ("U0001", "U0002"))
+    assert dms == ["U0001", "U0002"]
+    assert "Asia/Tokyo (you chose it)" in await command("/partnerops", "tz Asia/Tokyo")

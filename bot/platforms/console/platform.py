@@ -20,7 +20,7 @@ from bot.platforms.console.outbox import ConsoleOutbox
 from bot.platforms.console.reader import LineReader
 from bot.platforms.console.render import Style
 from bot.platforms.console.screen import Screen
-from bot.platforms.console.session import Session, mentioned_channels
+from bot.platforms.console.session import Session, mentioned_channels, mentioned_people
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,8 @@ class ConsolePlatform:
         self.channels.typed(self.session.conversation, self.session.user)
         invocation = Invocation(actor=self.session.actor(),
                                 conversation=self.session.conversation, command=command,
-                                text=rest, channels=mentioned_channels(rest))
+                                text=rest, channels=mentioned_channels(rest),
+                                people=mentioned_people(rest))
         response = await self._dispatcher.command(invocation)
         await self._deliver(response, invocation.actor, invocation.conversation)
 

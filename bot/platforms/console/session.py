@@ -24,6 +24,15 @@ def direct(user: str) -> ConversationRef:
     return ConversationRef(Platform.CONSOLE, DIRECT_PREFIX + user, ConversationKind.DIRECT)
 
 
+# A person typed in a command: `@bob` (the console's user ids are their names).
+PERSON_MENTION = re.compile(r"(?<![\w@])@([\w.-]+)")
+
+
+def mentioned_people(text: str) -> tuple[str, ...]:
+    """Every `@user` in `text`, in order, each once."""
+    return tuple(dict.fromkeys(match.group(1).lower() for match in PERSON_MENTION.finditer(text)))
+
+
 def mentioned_channels(text: str) -> tuple[ConversationRef, ...]:
     """Every `#channel` in `text`, in order, each once."""
     names = dict.fromkeys(match.group(1).lower() for match in CHANNEL_MENTION.finditer(text))

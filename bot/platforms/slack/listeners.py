@@ -52,13 +52,13 @@ class SlackListeners:
                              client: AsyncWebClient) -> None:
             await ack()
             workspace = str(command.get("team_id") or "")
-            text, channels = parse.command_text(command.get("text", ""), workspace)
+            typed = parse.command_text(command.get("text", ""), workspace)
             actor = parse.actor(command["user_id"], command.get("user_name", ""),
                                 workspace=workspace)
             where = parse.conversation(command["channel_id"], command.get("channel_name", ""),
                                        workspace)
             response = await self._dispatcher.command(
-                Invocation(actor, where, name, text, channels))
+                Invocation(actor, where, name, typed.text, typed.channels, typed.people))
             await self._deliver(response, actor, where, client, respond=respond,
                                 trigger_id=command.get("trigger_id"))
 

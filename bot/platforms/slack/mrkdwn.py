@@ -7,6 +7,7 @@ import re
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 # Matches <#C123|name>, <#C123>, <@U123|name>, <@U123> as Slack sends them in command text.
 CHANNEL_MENTION = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>")
+USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 
 
 def escape(text: str) -> str:

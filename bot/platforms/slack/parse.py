@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
-from bot.platforms.slack.mrkdwn import CHANNEL_MENTION
+from bot.platforms.slack.mrkdwn import CHANNEL_MENTION, USER_MENTION
 
 DIRECT_MESSAGE_NAME = "directmessage"
 # Slack names every private channel this in slash commands; it is no name at all.
@@ -35,16 +36,32 @@ def actor(user_id: str, name: str = "", team_id: str | None = None,
                  workspace=workspace or team_id or "")
 
 
-def command_text(text: str, workspace: str = "") -> tuple[str, tuple[ConversationRef, ...]]:
-    """Text with Slack's escaped channel mentions made readable, and those channels in order."""
-    channels: list[ConversationRef] = []
+@dataclass(frozen=True)
+class CommandText:
+    """A slash command's text with Slack's escaped mentions made readable (`#sales`,
+    `@bob`), and the channels and people they named, in order."""
 
-    def readable(match: Any) -> str:
+    text: str
+    channels: tuple[ConversationRef, ...]
+    people: tuple[str, ...]
+
+
+def command_text(text: str, workspace: str = "") -> CommandText:
+    channels: list[ConversationRef] = []
+    people: list[str] = []
+
+    def channel(match: Any) -> str:
         channel_id, name = match.group(1), match.group(2) or ""
         channels.append(conversation(channel_id, name, workspace))
         return f"#{name or channel_id}"
 
-    return CHANNEL_MENTION.sub(readable, text).strip(), tuple(channels)
+    def person(match: Any) -> str:
+        user_id, name = match.group(1), match.group(2) or ""
+        people.append(user_id)
+        return f"@{name or user_id}"
+
+    readable = USER_MENTION.sub(person, CHANNEL_MENTION.sub(channel, text)).strip()
+    return CommandText(readable, tuple(channels), tuple(dict.fromkeys(people)))
 
 
 def workspace_of(body: dict[str, Any]) -> str:

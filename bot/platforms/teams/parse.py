@@ -84,21 +84,29 @@ def actor_of(activity: Activity) -> Actor:
                  directory_id=sender.aad_object_id or None)
 
 
-def command_text(activity: Activity) -> str:
-    """The typed text without the bot's own @mention.
+def command_text(activity: Activity) -> tuple[str, tuple[str, ...]]:
+    """The typed text without the bot's own @mention (other mentions become `@Name` words),
+    and the user ids of the people mentioned.
 
     Not TurnContext.remove_recipient_mention: it deletes every occurrence of the bot's name,
     so "@PartnerOps PartnerOps whoami" would lose the `partnerops` command word.
     """
     text = activity.text or ""
     bot_id = activity.recipient.id if activity.recipient else None
+    people: list[str] = []
     for entity in activity.entities or ():
         extra = entity.additional_properties or {}
-        mentioned = extra.get("mentioned")
-        if entity.type == "mention" and isinstance(mentioned, dict) \
-                and mentioned.get("id") == bot_id and isinstance(extra.get("text"), str):
-            text = text.replace(extra["text"], "", 1)
-    return text.replace("<at></at>", "").strip()
+        mentioned, shown = extra.get("mentioned"), extra.get("text")
+        if entity.type != "mention" or not isinstance(mentioned, dict) \
+                or not isinstance(shown, str):
+            continue
+        if mentioned.get("id") == bot_id:
+            text = text.replace(shown, "", 1)
+        elif isinstance(mentioned.get("id"), str):
+            people.append(mentioned["id"])
+            name = "".join(str(mentioned.get("name") or "someone").split())
+            text = text.replace(shown, f"@{name}", 1)
+    return text.replace("<at></at>", "").strip(), tuple(dict.fromkeys(people))
 
 
 def parse_message(activity: Activity, prefix: str) -> Inbound | None:
@@ -119,8 +127,9 @@ def parse_message(activity: Activity, prefix: str) -> Inbound | None:
                                     payload.value, card)
         if not activity.text:
             return None
-    command, rest = split_command(command_text(activity) or EMPTY_COMMAND, prefix)
-    return Invocation(actor, conversation, command, rest, channels=())
+    typed, people = command_text(activity)
+    command, rest = split_command(typed or EMPTY_COMMAND, prefix)
+    return Invocation(actor, conversation, command, rest, channels=(), people=people)
 
 
 

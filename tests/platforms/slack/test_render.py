@@ -78,10 +78,16 @@ def test_form_round_trips_through_a_modal():
 
 
 def test_channel_mentions_in_command_text_are_recognised():
-    text, channels = parse.command_text("settings elephants-channel <#C0999|partner-elephants>")
-    assert text == "settings elephants-channel #partner-elephants"
-    assert channels == (ConversationRef(Platform.SLACK, "C0999", ConversationKind.CHANNEL,
-                                        "partner-elephants"),)
+    typed = parse.command_text("settings elephants-channel <#C0999|partner-elephants>")
+    assert typed.text == "settings elephants-channel #partner-elephants"
+    assert typed.channels == (ConversationRef(Platform.SLACK, "C0999", ConversationKind.CHANNEL,
+                                              "partner-elephants"),)
+
+
+def test_people_mentioned_in_command_text_are_recognised():
+    typed = parse.command_text("add Daily <@U0002|bob> <@W0003> <@U0002|bob>", "T0001")
+    assert typed.text == "add Daily @bob @W0003 @bob"
+    assert typed.people == ("U0002", "W0003")
     assert parse.conversation("D123", "directmessage").kind is ConversationKind.DIRECT
 
 

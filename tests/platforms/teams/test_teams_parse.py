@@ -25,7 +25,7 @@ def test_mention_is_removed_but_the_bot_name_as_a_word_is_kept() -> None:
     """Only the <at> mention goes; botbuilder's helper would also delete the command word."""
     raw = teams_activities.channel_mention_message("PartnerOps whoami", service_url=URL)
 
-    assert command_text(activity(raw)) == "PartnerOps whoami"
+    assert command_text(activity(raw)) == ("PartnerOps whoami", ())
     assert TurnContext.remove_recipient_mention(activity(raw)).strip() == "whoami"
 
 
