@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.core.dates import day_label, parse_date
@@ -9,10 +10,14 @@ from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
 from handlers.cadences.access import is_open, local_today, takes_part, zone_for
 from handlers.cadences.answer_post import skip_occurrence
+from handlers.cadences.calendar import Rules, is_cadence_day
 from handlers.cadences.kinds import Family
 from handlers.cadences.names import name_argument, named_cadence
+from handlers.cadences.parent import refresh_parent
+from handlers.cadences.status import status_of
 from handlers.common.context import CommandContext
 from storage.cadences import repository as cadences
+from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
 
 OOO_MAX_DAYS = 366
 FILLER_WORDS = frozenset({"from", "to", "-", "through"})
@@ -26,30 +31,96 @@ def _date(text: str, family: Family) -> date:
                         example=family.example("ooo until 2026-12-24")) from None
 
 
-async def skip(ctx: CommandContext, family: Family) -> Response:
-    """Not asked today: by every cadence, or by the one named."""
-    today = local_today(ctx.services, ctx.person)
-    name = name_argument(ctx.args)
-    only = await named_cadence(ctx.services, ctx.workspace, family, name, "skip") \
-        if name else None
+@dataclass(frozen=True)
+class Today:
+    """A cadence the person takes part in, and its day for them today (their own zone)."""
+
+    cadence: Cadence
+    day: date
+    occurrence: Occurrence | None  # None until the day's first prompt went out
+
+
+async def _todays(ctx: CommandContext, only: Cadence | None) -> list[Today]:
     now = ctx.services.clock.now()
     async with ctx.services.db.session() as session:
         every = [only] if only else list(await cadences.all_cadences(session,
                                                                      ctx.workspace.id or 0))
+    found = []
     for cadence in every:
-        # "Today" as this cadence schedules the person (their zone, else the cadence's).
+        if not await takes_part(ctx.services, cadence, ctx.person):
+            continue
         day = now.astimezone(zone_for(ctx.services, ctx.person, cadence)).date()
         async with ctx.services.db.session() as session:
-            await cadences.add_absence(session, person=ctx.person, starts_on=day, ends_on=day,
-                                       now=now, cadence_id=cadence.id)
             occurrence = await cadences.occurrence(session, cadence.id or 0, day)
-        # Today's prompts that are already out show the person as skipped, not as silent.
-        if occurrence is not None and is_open(occurrence, now) and \
-                await takes_part(ctx.services, cadence, ctx.person):
-            await skip_occurrence(ctx.services, ctx.workspace, ctx.person, cadence, occurrence)
-    which = only.name if only else "every cadence you take part in"
-    return Reply(f"Skipped today ({day_label(today)}) for {which}. "
-                 f"`{family.command} back` undoes it.")
+        found.append(Today(cadence, day, occurrence))
+    return found
+
+
+def _asks_that_day(today: Today) -> bool:
+    """Whether the cadence asks anything that day (its days, weekends, holidays, pause)."""
+    if today.cadence.paused:
+        return False
+    try:
+        return is_cadence_day(Rules.of(today.cadence), today.day)
+    except ValueError:
+        return False
+
+
+async def skip(ctx: CommandContext, family: Family) -> Response:
+    """Not asked today, by every cadence or the one named. A day already answered stays
+    answered (skip never withdraws an answer): it is refused for that cadence."""
+    name = name_argument(ctx.args)
+    only = await named_cadence(ctx.services, ctx.workspace, family, name, "skip") \
+        if name else None
+    if only is not None and not await takes_part(ctx.services, only, ctx.person):
+        raise UserError(f"You don't take part in {only.name}, so there is nothing to skip.")
+    now = ctx.services.clock.now()
+    skipped, answered, quiet = [], [], []
+    for today in await _todays(ctx, only):
+        given = await _given(ctx, today)
+        if status_of(given, ctx.person.id or 0) is AnswerStatus.ANSWERED:
+            answered.append(today.cadence.name)
+            continue
+        if not _asks_that_day(today):
+            quiet.append(today.cadence.name)
+            continue
+        async with ctx.services.db.session() as session:
+            await cadences.add_absence(session, person=ctx.person, starts_on=today.day,
+                                       ends_on=today.day, now=now, cadence_id=today.cadence.id)
+        # A prompt that is already out shows the person as skipped, in the channel too.
+        if today.occurrence is not None and is_open(today.occurrence, now):
+            await skip_occurrence(ctx.services, ctx.workspace, ctx.person, today.cadence,
+                                  today.occurrence)
+        skipped.append(today.cadence.name)
+    said = []
+    if skipped:
+        said.append(f"Skipped today ({day_label(local_today(ctx.services, ctx.person))}) for "
+                    f"{', '.join(skipped)}: no prompt or reminder. "
+                    f"`{family.command} back` undoes it.")
+    if answered:
+        said.append(f"You already answered {', '.join(answered)} today; answers stay as "
+                    "they are, so that is not skipped.")
+    if quiet:
+        said.append(f"{', '.join(quiet)} does not ask you today, so there is nothing to "
+                    "skip there.")
+    if not said:
+        said.append(f"You don't take part in any {family.noun}, so there is nothing to skip.")
+    return Reply(" ".join(said))
+
+
+async def _given(ctx: CommandContext, today: Today) -> list[Answer]:
+    if today.occurrence is None:
+        return []
+    async with ctx.services.db.session() as session:
+        return list(await cadences.answers(session, today.occurrence.id or 0))
+
+
+async def _show_today(ctx: CommandContext, todays: list[Today]) -> None:
+    """Today's messages in the report channels show where the person stands now."""
+    now = ctx.services.clock.now()
+    for today in todays:
+        if today.occurrence is not None and is_open(today.occurrence, now):
+            await refresh_parent(ctx.services, today.cadence, ctx.workspace, today.occurrence)
 
 
 def _ooo_range(words: list[str], today: date, family: Family) -> tuple[date, date]:
@@ -87,15 +158,29 @@ async def ooo(ctx: CommandContext, family: Family) -> Response:
     async with ctx.services.db.session() as session:
         await cadences.add_absence(session, person=ctx.person, starts_on=starts, ends_on=ends,
                                    now=ctx.services.clock.now())
+    if starts <= today:
+        await _show_today(ctx, await _todays(ctx, None))
     span = day_label(starts) if starts == ends else f"{day_label(starts)} to {day_label(ends)}"
     return Reply(f"Out of office {span}, inclusive: no prompts or reminders from any cadence. "
                  f"`{family.command} back` ends it early.")
 
 
 async def back(ctx: CommandContext, family: Family) -> Response:
+    """Back from today, for every cadence: out of office and skips end, today's skips are
+    taken back (the day shows you as waiting again), answers stay."""
     today = local_today(ctx.services, ctx.person)
     async with ctx.services.db.session() as session:
         ended = await cadences.end_absences(session, ctx.person.id or 0, today)
-    if not ended:
-        return Reply("You weren't marked away, so nothing changed.")
-    return Reply(f"Welcome back. From today ({day_label(today)}) you are asked again.")
+    todays = await _todays(ctx, None)
+    withdrawn = 0
+    now = ctx.services.clock.now()
+    for day in todays:
+        if day.occurrence is not None and is_open(day.occurrence, now):
+            async with ctx.services.db.session() as session:
+                withdrawn += await cadences.withdraw_skips(session, day.occurrence.id or 0,
+                                                           ctx.person.id or 0)
+    if not ended and not withdrawn:
+        return Reply("You weren't away or skipping, so nothing changed.")
+    await _show_today(ctx, todays)
+    return Reply(f"Welcome back. From today ({day_label(today)}) every cadence asks you "
+                 "again; a day still open can be answered now.")

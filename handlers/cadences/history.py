@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from handlers.cadences.access import is_open
+from handlers.cadences.status import status_of
 from handlers.common.context import Services
 from storage.cadences import repository as cadences
-from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
+from storage.cadences.models import AnswerStatus, Cadence, Occurrence
 
 LATEST_WINDOW_DAYS = 62
 STREAK_WINDOW_DAYS = 120
@@ -35,16 +36,6 @@ async def latest_occurrence(services: Services, cadence_id: int,
     found = await recent_occurrences(services, cadence_id, today + timedelta(days=1),
                                      days=LATEST_WINDOW_DAYS, limit=1)
     return found[0] if found else None
-
-
-def status_of(given: Sequence[Answer], person_id: int, subject: str | None = None
-              ) -> AnswerStatus | None:
-    """ANSWERED if any (matching) subject was answered, else SKIPPED if skipped, else None."""
-    mine = [answer.status for answer in given if answer.person_id == person_id
-            and (subject is None or answer.subject.lower() == subject.lower())]
-    if AnswerStatus.ANSWERED in mine:
-        return AnswerStatus.ANSWERED
-    return AnswerStatus.SKIPPED if mine else None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from bot.core.errors import DeliveryError
 from handlers.cadences.cards import Attendance, report_card
 from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
 from handlers.cadences.participants import participants_of
+from handlers.cadences.status import status_of
 from handlers.common.context import Services
 from handlers.common.ledger import Pending, deliver_once
 from storage.cadences import repository as cadences
@@ -45,13 +46,12 @@ async def attendance(services: Services, cadence: Cadence, occurrence: Occurrenc
         given = await cadences.answers(session, occurrence.id or 0)
         away = await cadences.absent_on(session, [p.id or 0 for p in everyone],
                                         occurrence.local_date, cadence.id or 0)
-    status = {answer.person_id: answer.status for answer in given}
     result = Attendance()
     for person in everyone:
-        name = person.display_name
-        if status.get(person.id or 0) is AnswerStatus.ANSWERED:
+        name, status = person.display_name, status_of(given, person.id or 0)
+        if status is AnswerStatus.ANSWERED:
             result.answered.append(name)
-        elif status.get(person.id or 0) is AnswerStatus.SKIPPED:
+        elif status is AnswerStatus.SKIPPED:
             result.skipped.append(name)
         elif person.id in away:
             result.away.append(name)

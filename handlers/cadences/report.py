@@ -13,11 +13,12 @@ from bot.core.requests import split_words
 from bot.core.responses import Reply, Response
 from handlers.cadences.access import is_open, local_today, refuse_partner_contact
 from handlers.cadences.cards import occurrence_label
-from handlers.cadences.history import latest_occurrence, status_of, streaks
+from handlers.cadences.history import latest_occurrence, streaks
 from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.names import family_cadences, find_named
 from handlers.cadences.parsing import asked_on, subjects_of
 from handlers.cadences.participants import participants_of
+from handlers.cadences.status import status_of
 from handlers.common.context import CommandContext, Services
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence

@@ -215,6 +215,17 @@ async def record_answer(session: AsyncSession, *, occurrence: Occurrence, person
     return existing, False
 
 
+async def withdraw_skips(session: AsyncSession, occurrence_id: int, person_id: int) -> int:
+    """Take back a person's skips of a day (they are back): how many there were."""
+    skips = (await session.exec(select(Answer).where(
+        Answer.occurrence_id == occurrence_id, Answer.person_id == person_id,
+        Answer.status == AnswerStatus.SKIPPED))).all()
+    for skip in skips:
+        await session.delete(skip)
+    await session.flush()
+    return len(skips)
+
+
 async def add_absence(session: AsyncSession, *, person: Person, starts_on: date, ends_on: date,
                       now: datetime, cadence_id: int | None = None) -> Absence:
     absence = Absence(workspace_id=person.workspace_id, person_id=person.id or 0,

@@ -106,11 +106,11 @@ async def test_standup_from_setup_to_close(bot: RunningBot):
 async def test_commands_quoted_in_answers_are_written_as_slack_types_them(bot: RunningBot):
     """Handlers quote commands platform-neutrally (`standup back`); Slack people read the
     slash command, and in Teams and the console the plain words stay as they are."""
-    await bot.slack_post(slash_command("/standup", "skip",
-                                       response_url=bot.slack.response_url("skip")))
+    await bot.slack_post(slash_command("/standup", "",
+                                       response_url=bot.slack.response_url("bare")))
     [answer] = await bot.slack.wait_for("response_url")
-    assert "`/standup back` undoes it" in answer.args["text"]
-    assert "`standup back`" not in answer.args["text"]
+    assert "Set one up with `/standup setup`" in answer.args["text"]
+    assert "`standup setup`" not in answer.args["text"]
 
 
 async def test_run_add_remove_and_tz_over_slack(bot: RunningBot):

@@ -6,9 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from handlers.cadences.cards import answer_value
+from handlers.cadences.ids import CadenceAction
+from schedules.run_due import run_due
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus
-from tests.handlers.cadence_team import Team, text_of
+from tests.handlers.cadence_team import Team, form_of, text_of
 
 MONDAY = date(2026, 11, 23)
 
@@ -25,7 +28,7 @@ async def test_skip_is_for_today_and_marks_open_days_as_skipped(team: Team):
     await team.set_up()
     day = await team.occurrence("Daily", MONDAY, datetime(2026, 11, 23, 17, tzinfo=UTC))
     reply = text_of(await team.command("bob", "standup skip"))
-    assert "Skipped today (Mon 23 Nov 2026) for every cadence" in reply
+    assert "Skipped today (Mon 23 Nov 2026) for Daily" in reply
     assert await away_on(team, "bob", MONDAY)
     assert not await away_on(team, "bob", MONDAY + timedelta(days=1))
     [skipped] = await team.answers(day)
@@ -90,7 +93,7 @@ async def test_bad_ooo_dates_get_a_specific_error_and_change_nothing(team: Team,
 
 async def test_back_ends_absences_from_today(team: Team):
     await team.set_up()
-    assert "weren't marked away" in text_of(await team.command("bob", "standup back"))
+    assert "weren't away or skipping" in text_of(await team.command("bob", "standup back"))
     team.clock.set(datetime(2026, 11, 20, 9, tzinfo=UTC))
     await team.command("bob", "standup ooo until 2026-12-24")
     team.clock.set(datetime(2026, 11, 23, 9, tzinfo=UTC))
@@ -105,3 +108,44 @@ async def test_skip_follows_the_cadence_zone_for_people_without_one(team: Team):
     await team.command("bob", "standup skip")
     assert await away_on(team, "bob", date(2026, 11, 24), "Daily")
     assert not await away_on(team, "bob", MONDAY, "Daily")
+
+
+async def test_skip_ooo_and_back_agree_everywhere(team: Team):
+    """One rule: answered beats skipped beats out; the reply, the day's message and the
+    report always say the same thing."""
+    await team.set_up(command="checkin", participants=["ana", "bob"], partners="A\nB")
+    nine = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    team.clock.set(nine)
+    await run_due(team.application.services, nine)
+
+    # bob answers about one partner, then skips: the day stays answered, everywhere.
+    day = await team.occurrence("Daily", date(2026, 11, 23), nine)
+    form = form_of(await team.press("bob", CadenceAction.ANSWER, answer_value(day.id or 0, 0)))
+    await team.submit("bob", form, {form.fields[0].id: "green"})
+    said = text_of(await team.command("bob", "checkin skip"))
+    assert "You already answered Daily today" in said and "Skipped today" not in said
+    assert "Answered: Bob" in team.outbox.updates[-1].text
+    assert "Bob: answered" in text_of(await team.command("ana", "checkin report Daily"))
+
+    # ana is out today: the day's message says so at once, and so does the report.
+    await team.command("ana", "checkin ooo until 2026-11-24")
+    assert "Out of office: Ana" in team.outbox.updates[-1].text
+    assert "Ana: out" in text_of(await team.command("ana", "checkin report Daily"))
+    # Back: asked again, today too, and shown as waiting again everywhere.
+    said = text_of(await team.command("ana", "checkin back"))
+    assert "every cadence asks you again" in said
+    assert "Waiting for: Ana" in team.outbox.updates[-1].text
+    assert "Ana: waiting" in text_of(await team.command("ana", "checkin report Daily"))
+
+    # A skip, then back: the skip is taken back, not left behind in the report.
+    await team.command("ana", "checkin skip")
+    assert "Ana: skipped" in text_of(await team.command("ana", "checkin report Daily"))
+    await team.command("ana", "standup back")  # back is back, whichever command says it
+    assert "Ana: waiting" in text_of(await team.command("ana", "checkin report Daily"))
+
+
+async def test_skip_on_a_day_without_a_prompt_says_so(team: Team):
+    await team.set_up(participants=["ana"])  # weekdays only
+    team.clock.set(datetime(2026, 11, 28, 10, 0, tzinfo=UTC))  # a Saturday
+    said = text_of(await team.command("ana", "standup skip"))
+    assert "Daily does not ask you today" in said and "Skipped today" not in said
