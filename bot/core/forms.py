@@ -49,6 +49,8 @@ class FormField:
     options: tuple[Option, ...] = ()
     initial: str | None = None
     max_length: int | None = None
+    # Words that stand for several options where people type them (console): "weekdays".
+    shorthands: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from storage.cadences.models import Cadence, Occurrence
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKEND = frozenset({5, 6})  # Saturday and Sunday, as date.weekday() numbers them
+SHORTHAND_DAYS = {"weekdays": range(0, 5), "weekend": WEEKEND, "daily": range(7),
+                  "everyday": range(7)}
 
 def _day(name: str) -> int:
     key = name.strip().lower()[:3]
@@ -24,6 +26,9 @@ def parse_days(text: str) -> frozenset[int]:
     days: set[int] = set()
     for part in (piece.strip() for piece in text.replace(" ", ",").split(",")):
         if not part:
+            continue
+        if part.lower() in SHORTHAND_DAYS:
+            days.update(SHORTHAND_DAYS[part.lower()])
             continue
         first, dash, last = part.partition("-")
         if not dash:

@@ -37,6 +37,8 @@ DEFAULT_REMINDER = "120"
 CHECKED = "true"
 
 DAY_OPTIONS = tuple(Option(day, day.capitalize()) for day in DAY_NAMES)
+DAY_SHORTHANDS = (("weekdays", DAY_NAMES[:5]), ("weekend", DAY_NAMES[5:]), ("daily", DAY_NAMES),
+                  ("everyday", DAY_NAMES))
 
 
 def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
@@ -54,7 +56,8 @@ def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
                   initial=initial.get(PARTICIPANT_CHANNEL),
                   hint="Optional; its members are looked up each time, so joiners are in."),
         FormField(DAYS, "Days", kind=FieldKind.MULTISELECT, options=DAY_OPTIONS,
-                  initial=initial.get(DAYS, DEFAULT_DAYS)),
+                  initial=initial.get(DAYS, DEFAULT_DAYS), shorthands=DAY_SHORTHANDS,
+                  hint="Names (mon, Monday), ranges (mon-fri), weekdays, weekend or daily."),
         FormField(LOCAL_TIME, "Local time (HH:MM)", initial=initial.get(LOCAL_TIME, DEFAULT_TIME),
                   max_length=5, placeholder=DEFAULT_TIME,
                   hint="In each participant's own time zone."),

@@ -30,7 +30,7 @@ def parse_answer(item: FormField, answer: str) -> FieldValue:
         case FieldKind.SELECT:
             return _option(item, answer)
         case FieldKind.MULTISELECT:
-            return _each(_option(item, part) for part in _parts(answer))
+            return _each(value for part in _parts(answer) for value in _options(item, part))
         case FieldKind.CHANNEL:
             return _channel(item, answer)
         case FieldKind.PEOPLE:
@@ -45,18 +45,42 @@ def parse_answer(item: FormField, answer: str) -> FieldValue:
 
 
 def _option(item: FormField, answer: str) -> str:
+    """An option by number, by value or label in any case, or by a word that begins with
+    one (`Monday` for `Mon`)."""
     if answer.isdigit() and 1 <= int(answer) <= len(item.options):
         return item.options[int(answer) - 1].value
+    word = answer.lower()
     for option in item.options:
-        if answer.lower() in {option.value.lower(), option.label.lower()}:
+        if word in {option.value.lower(), option.label.lower()}:
             return option.value
-    raise FieldAnswerError(f"Answer with a number from 1 to {len(item.options)} for "
-                           f"{item.label}.")
+    starting = [option.value for option in item.options
+                if word.startswith((option.value.lower(), option.label.lower()))]
+    if len(starting) == 1:
+        return starting[0]
+    names = ", ".join(option.label for option in item.options)
+    raise FieldAnswerError(f"'{answer}' is not one of the options for {item.label}: answer "
+                           f"with numbers from 1 to {len(item.options)} or names ({names}).")
+
+
+def _options(item: FormField, part: str) -> list[str]:
+    """One item of a multiple choice: an option, a range of them (`mon-fri`, in the order
+    listed, wrapping round), or a shorthand the field names (`weekdays`)."""
+    for word, values in item.shorthands:
+        if part.lower() == word:
+            return list(values)
+    first, dash, last = part.partition("-")
+    if not dash or not first or not last:
+        return [_option(item, part)]
+    values = [option.value for option in item.options]
+    start, end = values.index(_option(item, first)), values.index(_option(item, last))
+    span = range(start, end + 1) if start <= end else [*range(start, len(values)),
+                                                       *range(0, end + 1)]
+    return [values[index] for index in span]
 
 
 def _parts(answer: str) -> list[str]:
-    """The comma-separated items of an answer."""
-    return [part.strip() for part in answer.split(",") if part.strip()]
+    """The items of an answer, separated by commas or spaces."""
+    return [part for part in answer.replace(",", " ").split() if part]
 
 
 def _each(values: Iterable[str]) -> list[str] | None:

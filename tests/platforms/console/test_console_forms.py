@@ -79,7 +79,8 @@ async def test_only_bad_answers_are_asked_again(clock: SimulatedClock) -> None:
     said = await chat.type("Northwind Traders International")
     assert said.startswith("  ! Partner can be at most 12 characters.\n  [1/5] Partner\n")
     said = await chat.type("Northwind", "purple")
-    assert "  ! Answer with a number from 1 to 3 for Health.\n  [2/5] Health\n" in said
+    assert ("  ! 'purple' is not one of the options for Health: answer with numbers from 1 "
+            "to 3 or names (Green, Amber, Red).\n  [2/5] Health\n") in said
     said = await chat.type("RED", ".", "maybe")
     assert said.endswith("  ! Answer y or n for Met this week.\n"
                          "  [4/5] Met this week (y/n; optional: Enter skips)\n")

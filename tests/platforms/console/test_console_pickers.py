@@ -62,7 +62,9 @@ async def test_here_initial_people_and_bad_answers(clock: SimulatedClock) -> Non
     await chat.type("setup")
 
     said = await chat.type("1, sunday")
-    assert said.startswith("  ! Answer with a number from 1 to 3 for Days.\n  [1/3] Days")
+    assert said.startswith("  ! 'sunday' is not one of the options for Days: answer with "
+                           "numbers from 1 to 3 or names (Monday, Wednesday, Friday).\n"
+                           "  [1/3] Days")
     await chat.type("2")
     said = await chat.type("#no such channel")
     assert said.startswith("  ! Answer with a channel such as #sales, or 'here', for Report "
