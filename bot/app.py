@@ -7,12 +7,13 @@ from typing import Any
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
-from bot.core.conversation import CommandStyle, Platform
+from bot.core.conversation import Actor, CommandStyle, Platform
 from bot.core.outbox import Outbox, RoutingOutbox
 from bot.core.ports import ChannelDirectory, InstalledBot, PeoplePicker, ProfileSource
 from bot.settings import Settings
 from handlers.common.context import BotConfig, Services
 from handlers.common.dispatch import Dispatcher
+from handlers.common.identity import zone_of
 from handlers.registry import build_registry
 from schedules.leader import Leadership, leadership_for
 from schedules.scheduler import DueClock
@@ -62,6 +63,23 @@ class StoredInstallations:
             if owner is None:
                 return None
             return await people.user_id_picked(session, owner.id or 0, platform, picked)
+
+
+class KnownZones:
+    """The PersonZones port: the zone the bot runs a person's days in, read-only."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    async def zone_of(self, actor: Actor) -> str:
+        async with self._services.db.session() as session:
+            owner = await workspaces.by_external_id(session, actor.platform.value,
+                                                    actor.workspace)
+            person = await people.by_identity(session, owner.id or 0, actor.platform.value,
+                                              actor.user_id) if owner else None
+        if person is None:  # not seen yet: what their platform says, else the default
+            return actor.timezone or self._services.config.default_timezone
+        return zone_of(person, self._services)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import sys
 
 from aiohttp import web
 
-from bot.app import build_application
+from bot.app import KnownZones, build_application
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import Platform
 from bot.operations import parse_instant
@@ -36,7 +36,8 @@ async def run_console(settings: Settings, *, user: str, start: str | None) -> No
                                   command_prefix=settings.command_prefix,
                                   default_timezone=settings.timezone,
                                   stdin=sys.stdin, stdout=sys.stdout,
-                                  on_time_change=FollowTime(application.services, clock.now()))
+                                  on_time_change=FollowTime(application.services, clock.now()),
+                                  zones=KnownZones(application.services))
         application.add_platform(Platform.CONSOLE, console.outbox, channels=console.channels,
                                  style=console.style)
         await console.run()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.core.conversation import Profile
+from bot.core.conversation import Actor, Profile
 from bot.core.forms import Submission
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import Response
@@ -50,6 +50,13 @@ class PeoplePicker(Protocol):
     async def user_ids(self, workspace: str, picked: Sequence[str]) -> list[str | None]:
         """The user id the bot reaches each picked person by; None for a stranger."""
         ...
+
+
+class PersonZones(Protocol):
+    """The time zone a person's days run in, as the bot sees them (their chosen zone, else
+    their profile's, else the default): what a simulated clock shows them."""
+
+    async def zone_of(self, actor: Actor) -> str: ...
 
 
 class DirectoryIds(Protocol):

@@ -74,3 +74,10 @@ async def test_moving_the_clock_back_sends_nothing_twice(
                                            ":at 2026-11-23T09:05")
     assert "Time for your standup" in first
     assert "bot:" not in back and "bot:" not in again
+
+
+async def test_now_shows_the_zone_prompts_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]):
+    """A zone chosen with `partnerops tz` is the one `:now` shows, not the console's."""
+    said = await _console(tmp_path, monkeypatch, capsys, "partnerops tz Asia/Tokyo", ":now")
+    assert "for ana (Asia/Tokyo) it is Mon 2026-11-23 17:00 JST" in said[-1]

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from difflib import get_close_matches
 from typing import Protocol
 
+from bot.core.ports import PersonZones
 from bot.core.requests import ActionInvocation
 from bot.platforms.console.parsing import (
     ConsoleInputError,
@@ -74,6 +75,11 @@ COMMANDS: tuple[ConsoleCommand, ...] = (
 BY_NAME = {name: command for command in COMMANDS for name in command.names}
 
 
+def is_console_command(line: str) -> bool:
+    """Whether `line` is one of the console's own `:` commands."""
+    return line.strip().removeprefix(":").split(" ", 1)[0].lower() in BY_NAME
+
+
 def help_lines() -> list[str]:
     """The `:help` text."""
     width = max(len(command.usage) for command in COMMANDS) + 2
@@ -86,11 +92,13 @@ class ConsoleCommands:
     """Runs `:` commands against the session and the clock; bad input changes nothing."""
 
     def __init__(self, session: Session, clock: SettableClock, screen: Screen,
-                 on_time_change: TimeChanged | None = None) -> None:
+                 on_time_change: TimeChanged | None = None,
+                 zones: PersonZones | None = None) -> None:
         self._session = session
         self._clock = clock
         self._screen = screen
         self._on_time_change = on_time_change
+        self._zones = zones
 
     async def execute(self, line: str) -> Quit | ActionInvocation | None:
         """Run one `:` line; a button press comes back for the caller to dispatch."""
@@ -137,7 +145,7 @@ class ConsoleCommands:
                 self._screen.note(f"{session.user} is now in a direct conversation with the "
                                   f"bot ({session.conversation.label}).")
             case "now":
-                self._screen.note(f"Now {self._time()}.")
+                self._screen.note(f"Now {await self._time()}.")
             case "advance":
                 await self._move(self._later(parse_duration(text)),
                                  f"Advanced {''.join(text.split()).lower()}")
@@ -146,7 +154,7 @@ class ConsoleCommands:
             case "tz":
                 session.zones[session.user] = parse_zone(text)
                 self._screen.note(f"{session.user}'s time zone is now {session.zone()}. "
-                                  f"Now {self._time()}.")
+                                  f"Now {await self._time()}.")
             case "press":
                 return self._press(text)
             case "cancel":
@@ -155,8 +163,12 @@ class ConsoleCommands:
                 return Quit()
         return None
 
-    def _time(self) -> str:
-        return describe_time(self._clock.now(), self._session.zone(), self._session.user)
+    async def _time(self) -> str:
+        """The time, in the zone the bot runs this person's days in (it may be one they
+        chose with `partnerops tz`, not the console's)."""
+        zone = await self._zones.zone_of(self._session.actor()) if self._zones \
+            else self._session.zone()
+        return describe_time(self._clock.now(), zone, self._session.user)
 
     def _later(self, delta: timedelta) -> datetime:
         try:
@@ -173,7 +185,7 @@ class ConsoleCommands:
             raise ConsoleInputError("That is beyond the calendar I can keep.",
                                     ":advance 1d") from None
         back = " (earlier than before)" if instant < before else ""
-        self._screen.note(f"{what}{back}. Now {self._time()}.")
+        self._screen.note(f"{what}{back}. Now {await self._time()}.")
         if self._on_time_change is not None:
             note = await self._on_time_change(self._clock.now())
             if note:
@@ -183,7 +195,7 @@ class ConsoleCommands:
         number, message_id = parse_press(text)
         target = self._screen.pressable(message_id)
         if target is None:
-            where = f"Message {message_id} has" if message_id else "No message has"
+            where = f"Message {message_id} has no" if message_id else "No message has"
             raise ConsoleInputError(f"{where} buttons to press.", ":press 1")
         if number > len(target.buttons):
             raise ConsoleInputError(f"That message has {len(target.buttons)} button(s); "

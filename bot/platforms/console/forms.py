@@ -160,6 +160,10 @@ class FormFiller:
         """The prompt for the next line (shown on a terminal only)."""
         return "  . " if self._lines is not None else "  > "
 
+    def repeat(self) -> None:
+        """Ask the current field again (after a line that was not an answer)."""
+        self._ask()
+
     def _ask(self) -> None:
         item = self._pending[0]
         number = self.form.fields.index(item) + 1

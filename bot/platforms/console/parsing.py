@@ -12,7 +12,8 @@ UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1
          "m": timedelta(minutes=1), "s": timedelta(seconds=1)}
 DURATION = re.compile(r"(?:\d+[wdhms])+")
 DURATION_PART = re.compile(r"(\d+)([wdhms])")
-NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+# Any letters (Éva, 李雷), digits, '.', '-', '_': one word, as chat platforms' handles are.
+NAME = re.compile(r"[^\W_][\w.-]{0,63}")
 CHANNEL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
 
 
@@ -71,8 +72,11 @@ def parse_zone(text: str) -> str:
 
 
 def parse_user(text: str) -> str:
-    """A user id for `:as`: one word of letters, digits, dots, dashes or underscores."""
+    """A user id for `:as`: one word of letters (any alphabet), digits, dots, dashes or
+    underscores."""
     name = text.strip().lower().lstrip("@")
+    if not name:
+        raise ConsoleInputError("Say who to be: a name.", ":as bob")
     if not NAME.fullmatch(name):
         raise ConsoleInputError(f"{text.strip()!r} is not a user name I can use: one word of "
                                 "letters, digits, '.', '-' or '_'.", ":as bob")

@@ -10,11 +10,17 @@ from typing import TextIO
 from bot.core.commands import split_command
 from bot.core.conversation import Actor, CommandStyle, ConversationRef
 from bot.core.forms import FieldValue, Submission
-from bot.core.ports import Dispatcher
+from bot.core.ports import Dispatcher, PersonZones
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import OpenForm, Reply, Response
 from bot.platforms.console.channels import ConsoleChannels
-from bot.platforms.console.commands import ConsoleCommands, Quit, SettableClock, TimeChanged
+from bot.platforms.console.commands import (
+    ConsoleCommands,
+    Quit,
+    SettableClock,
+    TimeChanged,
+    is_console_command,
+)
 from bot.platforms.console.forms import FormFiller
 from bot.platforms.console.outbox import ConsoleOutbox
 from bot.platforms.console.reader import LineReader
@@ -40,7 +46,8 @@ class ConsolePlatform:
     def __init__(self, *, dispatcher: Dispatcher, clock: SettableClock, user: str = "ana",
                  command_prefix: str = "", default_timezone: str = "UTC",
                  stdin: TextIO | None = None, stdout: TextIO | None = None,
-                 on_time_change: TimeChanged | None = None, color: bool | None = None) -> None:
+                 on_time_change: TimeChanged | None = None, color: bool | None = None,
+                 zones: PersonZones | None = None) -> None:
         stdin = stdin if stdin is not None else sys.stdin
         stdout = stdout if stdout is not None else sys.stdout
         self._dispatcher = dispatcher
@@ -51,7 +58,8 @@ class ConsolePlatform:
         self.outbox = ConsoleOutbox(self._screen)
         self.channels = ConsoleChannels()
         self.style = CommandStyle(slash=False, prefix=command_prefix)
-        self._commands = ConsoleCommands(self.session, clock, self._screen, on_time_change)
+        self._commands = ConsoleCommands(self.session, clock, self._screen, on_time_change,
+                                         zones)
         self._reader = LineReader(stdin, stdout)
         self._filling: FormFiller | None = None
         self._form_origin: tuple[Actor, ConversationRef] | None = None
@@ -140,6 +148,12 @@ class ConsolePlatform:
         if word in QUIT_WORDS:
             self._abandon_form("you left")
             self.finished = True
+            return
+        if word.startswith(":") and is_console_command(word):
+            self._screen.problem(f"You are filling '{self._filling.form.title}': answer it, "
+                                 "or :cancel to leave it (nothing is sent), then "
+                                 f"{word.split()[0]} again.")
+            self._filling.repeat()
             return
         values = self._filling.feed(line)
         if values is not None:

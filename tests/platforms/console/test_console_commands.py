@@ -159,3 +159,12 @@ async def test_chat_commands_carry_the_user_place_and_channels(clock: SimulatedC
         ("elephants", "elephants", ConversationKind.CHANNEL)]
     assert (help_.command, help_.text, help_.channels) == ("help", "elephant", ())
     assert help_.conversation.kind is ConversationKind.DIRECT
+
+
+async def test_names_in_any_alphabet_and_never_empty(tmp_path) -> None:
+    from bot.platforms.console.parsing import ConsoleInputError, parse_user
+
+    assert parse_user("Éva") == "éva" and parse_user("@李雷") == "李雷"
+    for bad in ("", "   ", "two words", "_x"):
+        with pytest.raises(ConsoleInputError):
+            parse_user(bad)

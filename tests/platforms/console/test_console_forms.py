@@ -110,3 +110,14 @@ async def test_a_form_without_fields_is_submitted_at_once(clock: SimulatedClock)
 
     assert await chat.type("confirm") == "(only you) bot: Confirmed.\n"
     assert dispatcher.submissions[0].values == {}
+
+
+async def test_console_commands_inside_a_form_say_how_to_leave_it(clock: SimulatedClock) -> None:
+    chat, _ = check_in_chat(clock)
+    await chat.type("checkin")
+    said = await chat.type(":as bob")
+    assert "You are filling" in said and ":cancel to leave it" in said
+    assert "[1/5] Partner" in said  # asked again, nothing taken as the answer
+    said = await chat.type(":cancel")
+    assert "abandoned (you cancelled it)" in said
+    assert "You are now bob" in await chat.type(":as bob")

@@ -98,4 +98,5 @@ async def test_press_sends_the_button_of_the_last_card_as_the_current_user(
 
     assert await chat.type(":press 3") == ("! That message has 2 button(s); choose 1 to 2. "
                                            "Example: :press 1\n")
-    assert await chat.type(":press 1 9") == "! Message 9 has buttons to press. Example: :press 1\n"
+    assert await chat.type(":press 1 9") == ("! Message 9 has no buttons to press. "
+                                             "Example: :press 1\n")
