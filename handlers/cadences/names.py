@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from bot.core.errors import UserError
-from bot.core.requests import split_words
 from handlers.cadences.kinds import Family, family_of, kind_label
 from handlers.common.context import Services
 from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence
 from storage.common.models import Workspace
 
+# Quotes people put round a whole name; Slack's clients turn " into “ and ”.
+QUOTE_PAIRS = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201c",
+               "\u00ab": "\u00bb"}
+
 
 def name_argument(args: str) -> str:
-    """A cadence name typed after a subcommand, quoted or not."""
-    return " ".join(split_words(args)).strip()
+    """A cadence name typed after a subcommand: as typed (quotes inside it are part of the
+    name, so every name the bot shows works typed back), or quoted whole."""
+    text = " ".join(args.split())
+    if len(text) >= 2 and QUOTE_PAIRS.get(text[0]) == text[-1]:
+        inner = text[1:-1].strip()
+        if inner:
+            return inner
+    return text
 
 
 async def family_cadences(services: Services, workspace: Workspace,

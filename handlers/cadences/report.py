@@ -9,13 +9,12 @@ from datetime import date
 from bot.core.cards import Block, Card, Context, Divider, Fields, Text
 from bot.core.dates import day_label, parse_date
 from bot.core.errors import UserError
-from bot.core.requests import split_words
 from bot.core.responses import Reply, Response
 from handlers.cadences.access import is_open, local_today, refuse_partner_contact
 from handlers.cadences.cards import occurrence_label
 from handlers.cadences.history import latest_occurrence, streaks
 from handlers.cadences.kinds import KINDS, Family, kind_label
-from handlers.cadences.names import family_cadences, find_named
+from handlers.cadences.names import family_cadences, find_named, name_argument
 from handlers.cadences.parsing import asked_on, subjects_of
 from handlers.cadences.participants import participants_of
 from handlers.cadences.status import status_of
@@ -168,7 +167,8 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
 
 async def report(ctx: CommandContext, family: Family) -> Response:
     refuse_partner_contact(ctx.person, f"{family.noun.capitalize()} reports")
-    name, day = _split_date(split_words(ctx.args), family)
+    name, day = _split_date(ctx.args.split(), family)
+    name = name_argument(name)
     cadence, partner = await _target(ctx.services, ctx.workspace, family, name)
     occurrence = await _occurrence(ctx, family, cadence, day)
     return Reply(await report_card(ctx.services, cadence, occurrence, partner))

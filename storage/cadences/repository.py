@@ -28,8 +28,14 @@ class NameTaken(Exception):
     """Another cadence of the workspace has that name (whatever its case)."""
 
 
+# Typographic quotes compare as straight ones: Slack's clients turn " into “ ” as people type.
+STRAIGHT_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'",
+                                 "\u2019": "'"})
+
+
 def name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """How names compare: whatever the case, the spacing or the kind of quotes."""
+    return " ".join(name.translate(STRAIGHT_QUOTES).split()).casefold()
 
 
 async def by_name(session: AsyncSession, workspace_id: int, name: str) -> Cadence | None:

@@ -73,3 +73,16 @@ async def test_help_lists_every_subcommand_with_examples(team: Team):
         assert usage in shown, usage
     assert "Examples:" in shown
     assert "report [partner|name]" in text_of(await team.command("bob", "checkin help"))
+
+
+async def test_a_name_with_quotes_works_typed_back_as_shown(team: Team):
+    await team.set_up(name='The "A" team')
+    paused = text_of(await team.command("ana", 'standup pause The "A" team'))
+    assert 'Paused The "A" team' in paused
+    suggested = paused.split("`")[1]  # the bot's own suggestion: `standup resume The "A" team`
+    assert suggested == 'standup resume The "A" team'
+    assert 'Resumed The "A" team' in text_of(await team.command("ana", suggested))
+    # Slack's clients turn the quotes typographic, and a whole name may be quoted.
+    assert "is already active" in text_of(await team.command("ana", "standup resume The “A” team"))
+    assert "is already active" in text_of(
+        await team.command("ana", 'standup resume "The "A" team"'))
