@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from bot.core.conversation import Actor, ConversationRef
@@ -51,6 +52,9 @@ class FormField:
     max_length: int | None = None
     # Words that stand for several options where people type them (console): "weekdays".
     shorthands: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # What is wrong with a typed value (TEXT, MULTILINE), or None: checked as soon as it is
+    # typed where a platform asks field by field (console), and on submit everywhere.
+    check: Callable[[str], str | None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,17 @@ class Form:
     fields: tuple[FormField, ...]
     submit_label: str = "Submit"
     context: dict[str, str] = field(default_factory=dict)
+    # Field id -> what is wrong: a form shown again with what was typed, and these beside it.
+    problems: Mapping[str, str] = field(default_factory=dict)
 
     def field(self, field_id: str) -> FormField:
         return next(item for item in self.fields if item.id == field_id)
+
+    def again(self, values: Mapping[str, FieldValue], problems: Mapping[str, str]) -> Form:
+        """This form filled in with what was submitted, and what is wrong with it."""
+        fields = tuple(replace(item, initial=initial_text(values.get(item.id)))
+                       if item.id in values else item for item in self.fields)
+        return replace(self, fields=fields, problems=dict(problems))
 
     def errors(self, values: dict[str, FieldValue]) -> dict[str, str]:
         """Field id -> message for every value that breaks the form's own rules."""
@@ -75,6 +87,9 @@ class Form:
                 problems[item.id] = f"{item.label} is required."
             elif isinstance(value, str) and item.max_length and len(value) > item.max_length:
                 problems[item.id] = f"{item.label} can be at most {item.max_length} characters."
+            elif isinstance(value, str) and value and item.check is not None \
+                    and (problem := item.check(value)):
+                problems[item.id] = problem
             elif item.kind is FieldKind.SELECT and value and isinstance(value, str) and \
                     value not in {option.value for option in item.options}:
                 problems[item.id] = f"Choose one of the options for {item.label}."
@@ -82,6 +97,17 @@ class Form:
                     not set(value) <= {option.value for option in item.options}:
                 problems[item.id] = f"Choose only from the options for {item.label}."
         return problems
+
+
+def initial_text(value: FieldValue) -> str | None:
+    """A submitted value as a field's `initial` (lists comma-separated, flags true/false)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(value)
+    return value
 
 
 @dataclass(frozen=True)

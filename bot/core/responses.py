@@ -20,6 +20,9 @@ class Reply:
     content: Content
     private: bool = True
     field_errors: Mapping[str, str] = field(default_factory=dict)
+    # The form again, filled in with what was typed and `field_errors` beside its fields,
+    # for platforms whose forms close on submit (Teams cards, the console).
+    form: Form | None = None
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from bot.core.conversation import Actor, Platform
-from bot.core.errors import DeliveryError, UserError
+from bot.core.conversation import Actor, ConversationKind, Platform
+from bot.core.errors import DeliveryError, FormErrors, UserError
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.cadences.kinds import Family, family_named
 from handlers.cadences.names import name_argument, named_cadence
 from handlers.cadences.parsing import format_days
 from handlers.cadences.setup_form import (
+    ASKED_IN_KEY,
     CADENCE_KEY,
     FAMILY_KEY,
     NAME,
@@ -166,11 +167,30 @@ async def setup_submitted(ctx: FormContext) -> Response:
         assert picker is not None
         return await picker.user_ids(ctx.workspace.external_id or "", picked)
 
-    draft = await read_draft(ctx.submission, family, name_taken,
-                             user_ids=user_ids if picker is not None else None)
-    draft = replace(draft, report_channel=conversation_in(ctx.workspace, draft.report_channel))
-    await _announce(ctx.services, draft, ctx.person, editing)
-    cadence = await _save(ctx.services, ctx.workspace, draft, ctx.person, editing)
+    def again(problems: dict[str, str]) -> FormErrors:
+        """The form shown again as it was typed, with every problem beside its field."""
+        form = setup_form(family, cadence_id=editing.id if editing else None)
+        form = form.again(ctx.submission.values, problems)
+        here = ctx.submission.conversation
+        asked_in = here.id if here.kind is not ConversationKind.DIRECT \
+            else ctx.submission.context.get(ASKED_IN_KEY)
+        if asked_in:
+            form = replace(form, context={**form.context, ASKED_IN_KEY: asked_in})
+        return FormErrors(problems, form=form)
+
+    try:
+        draft = await read_draft(ctx.submission, family, name_taken,
+                                 user_ids=user_ids if picker is not None else None)
+        draft = replace(draft, report_channel=conversation_in(ctx.workspace,
+                                                              draft.report_channel))
+        await _announce(ctx.services, draft, ctx.person, editing)
+        cadence = await _save(ctx.services, ctx.workspace, draft, ctx.person, editing)
+    except FormErrors as problems:
+        raise again(problems.problems) from None
+    except UserError as problem:
+        if problem.field is None:
+            raise
+        raise again({problem.field: problem.message}) from None
     await _learn_profiles(ctx.services, ctx.workspace, draft)
     ctx.services.schedule_changed()
     card = summary_card(cadence, ctx.workspace, len(draft.participant_ids),

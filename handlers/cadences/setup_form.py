@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.core.forms import HERE, FieldKind, Form, FormField, Option
+from handlers.cadences import setup_checks as checks
 from handlers.cadences.ids import CadenceForm
 from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.parsing import DAY_NAMES, format_days, parse_days, questions_of
+from handlers.cadences.setup_checks import NAME_MAX
 from storage.cadences.models import Cadence
 
 NAME = "name"
@@ -25,11 +27,12 @@ PARTNERS = "partners"
 SKIP_WEEKENDS = "skip_weekends"
 COUNTRY = "holiday_country"
 
-# What travels in Form.context: the command family, and the cadence being edited.
+# What travels in Form.context: the command family, the cadence being edited, and the
+# channel `here` means once the form comes back to fix somewhere else (a Teams 1:1 chat).
 FAMILY_KEY = "family"
 CADENCE_KEY = "cadence"
+ASKED_IN_KEY = "asked_in"
 
-NAME_MAX = 80
 DEFAULT_DAYS = "mon,tue,wed,thu,fri"
 DEFAULT_TIME = "09:00"
 DEFAULT_CLOSE = "17:00"
@@ -45,7 +48,7 @@ def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
     noun = family.noun
     fields = [
         FormField(NAME, "Name", max_length=NAME_MAX, initial=initial.get(NAME),
-                  placeholder=family.example_name),
+                  placeholder=family.example_name, check=checks.name),
         FormField(REPORT_CHANNEL, "Report channel", kind=FieldKind.CHANNEL,
                   initial=initial.get(REPORT_CHANNEL),
                   hint=f"Answers go there, one thread a day (`{HERE}`: this conversation)."),
@@ -60,20 +63,23 @@ def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
                   hint="Names (mon, Monday), ranges (mon-fri), weekdays, weekend or daily."),
         FormField(LOCAL_TIME, "Local time (HH:MM)", initial=initial.get(LOCAL_TIME, DEFAULT_TIME),
                   max_length=5, placeholder=DEFAULT_TIME,
-                  hint="In each participant's own time zone."),
+                  hint="In each participant's own time zone.", check=checks.clock("local time")),
         FormField(CLOSE_TIME, "Close time (HH:MM)", max_length=5, placeholder=DEFAULT_CLOSE,
                   initial=initial.get(CLOSE_TIME, DEFAULT_CLOSE),
-                  hint=f"After the local time; the {noun} summary is final then."),
+                  hint=f"After the local time; the {noun} summary is final then.",
+                  check=checks.clock("close time")),
         FormField(TIMEZONE, "Time zone for people without one", required=False,
                   max_length=64, initial=initial.get(TIMEZONE), placeholder="Europe/Berlin",
-                  hint="Optional; people use their own profile's zone when it has one, "
-                       "else this, else the workspace default."),
+                  hint="People use their own zone when they have one, else this, else the "
+                       "workspace default.", check=checks.zone),
         FormField(REMINDER, "Remind after (minutes)", required=False, max_length=4,
                   initial=initial.get(REMINDER, DEFAULT_REMINDER),
-                  hint="One reminder to whoever has not answered; empty or 0 for none."),
+                  hint="One reminder to whoever has not answered; 0 for none.",
+                  check=checks.minutes),
         FormField(QUESTIONS, "Questions, one per line", kind=FieldKind.MULTILINE,
-                  required=False, initial=initial.get(QUESTIONS),
-                  hint=f"Empty gives the usual {noun} questions."),
+                  required=False, initial=initial.get(QUESTIONS), check=checks.questions,
+                  hint=f"None gives the usual {noun} questions: "
+                       + " / ".join(KINDS[family.kind].default_questions)),
     ]
     if len(family.kinds) > 1:
         fields.insert(1, FormField(
@@ -85,13 +91,14 @@ def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
         fields.append(FormField(
             PARTNERS, "Partners, one per line", kind=FieldKind.MULTILINE, required=False,
             initial=initial.get(PARTNERS), placeholder="Northwind Traders",
+            check=checks.partners,
             hint="Each participant is asked about each partner (check-ins only)."))
     fields += [
         FormField(SKIP_WEEKENDS, "Skip weekends", kind=FieldKind.CHECKBOX, required=False,
                   initial=initial.get(SKIP_WEEKENDS, CHECKED)),
         FormField(COUNTRY, "Holiday country", required=False, max_length=10,
-                  initial=initial.get(COUNTRY), placeholder="US",
-                  hint="Optional; no prompts on its public holidays (US, DE, IN...)."),
+                  initial=initial.get(COUNTRY), placeholder="US", check=checks.country,
+                  hint="No prompts on its public holidays (US, DE, IN...)."),
     ]
     return fields
 

@@ -1,23 +1,20 @@
-"""Reading a submitted setup form: every field checked in form order, the first problem named."""
+"""Reading a submitted setup form: every field checked, every problem reported at once."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import time
+from typing import TypeVar
 
 from bot.core.conversation import ConversationKind, ConversationRef
-from bot.core.dates import known_zone
-from bot.core.errors import UserError
+from bot.core.errors import FormErrors, UserError
 from bot.core.forms import HERE, Submission
+from handlers.cadences import setup_checks as checks
 from handlers.cadences.kinds import KINDS, Family
-from handlers.cadences.parsing import (
-    WEEKEND,
-    parse_clock,
-    parse_country,
-    parse_days,
-)
+from handlers.cadences.parsing import WEEKEND, parse_clock, parse_country, parse_days
 from handlers.cadences.setup_form import (
+    ASKED_IN_KEY,
     CLOSE_TIME,
     COUNTRY,
     DAYS,
@@ -26,7 +23,6 @@ from handlers.cadences.setup_form import (
     KIND,
     LOCAL_TIME,
     NAME,
-    NAME_MAX,
     PARTICIPANT_CHANNEL,
     PARTICIPANTS,
     PARTNERS,
@@ -38,10 +34,7 @@ from handlers.cadences.setup_form import (
 )
 from storage.cadences.models import CadenceKind
 
-QUESTIONS_MAX = 10
-QUESTION_MAX = 200
-PARTNERS_MAX = 20  # one Answer button each on the prompt, within a platform's button row
-PARTNER_MAX = 200
+T = TypeVar("T")
 
 # The user ids the bot reaches picked people by (None for a stranger), in order.
 PickedPeople = Callable[[list[str]], Awaitable[list[str | None]]]
@@ -72,6 +65,8 @@ def _channel(submission: Submission, field: str, label: str) -> ConversationRef 
     if not value:
         return None
     here = submission.conversation
+    if here.kind is ConversationKind.DIRECT and (asked_in := submission.context.get(ASKED_IN_KEY)):
+        here = ConversationRef(here.platform, asked_in, ConversationKind.CHANNEL)
     if value.lower() == HERE:
         if here.kind is ConversationKind.DIRECT:
             raise UserError(f"`{HERE}` is our direct conversation, which can't be the {label}; "
@@ -81,33 +76,6 @@ def _channel(submission: Submission, field: str, label: str) -> ConversationRef 
     if value == here.id:
         return here
     return ConversationRef(here.platform, value, ConversationKind.CHANNEL)
-
-
-def _clock(submission: Submission, field: str, default: str, what: str) -> time:
-    text = submission.text(field) or default
-    try:
-        return parse_clock(text)
-    except ValueError as exc:
-        raise UserError(f"The {what} {exc}.", example=default, field=field) from None
-
-
-def _lines(text: str) -> list[str]:
-    seen: dict[str, str] = {}
-    for line in (line.strip() for line in text.splitlines()):
-        if line and line.lower() not in seen:
-            seen[line.lower()] = line
-    return list(seen.values())
-
-
-def _name(submission: Submission, family: Family) -> str:
-    name = " ".join(submission.text(NAME).split())
-    example = family.example_name
-    if not name:
-        raise UserError(f"Give the {family.noun} a name.", example=example, field=NAME)
-    if len(name) > NAME_MAX:
-        raise UserError(f"Keep the name under {NAME_MAX} characters.", example=example,
-                        field=NAME)
-    return name
 
 
 def _kind(submission: Submission, family: Family) -> CadenceKind:
@@ -120,68 +88,51 @@ def _kind(submission: Submission, family: Family) -> CadenceKind:
     return kind
 
 
-def _days(submission: Submission, skip_weekends: bool) -> frozenset[int]:
-    try:
-        days = parse_days(",".join(submission.items(DAYS)))
-    except ValueError as exc:
-        raise UserError(f"Days: {exc}.", example="mon,tue,wed,thu,fri", field=DAYS) from None
-    if skip_weekends and days <= WEEKEND:
-        raise UserError("Only weekend days are chosen while weekends are skipped, so it would "
-                        "never run: add weekdays, or untick Skip weekends.",
-                        example="mon,wed,fri", field=DAYS)
-    return days
+class Problems:
+    """Field id -> what is wrong; the first problem of a field is the one reported."""
 
+    def __init__(self) -> None:
+        self.found: dict[str, str] = {}
 
-def _timezone(submission: Submission) -> str | None:
-    zone = submission.text(TIMEZONE)
-    if zone and not known_zone(zone):
-        raise UserError(f"'{zone}' is not a time zone I know; use a name from the tz "
-                        "database such as Europe/Berlin or America/New_York.",
-                        example="Europe/Berlin", field=TIMEZONE)
-    return zone or None
+    def add(self, field: str, message: str) -> None:
+        self.found.setdefault(field, message)
+
+    def checked(self, field: str, text: str, check: checks.Check) -> str:
+        if text and (problem := check(text)):
+            self.add(field, problem)
+        return text
+
+    def read(self, field: str, reading: Callable[[], T], otherwise: T) -> T:
+        """What `reading` gives, or `otherwise` with its UserError noted for `field`."""
+        try:
+            return reading()
+        except UserError as problem:
+            self.add(problem.field or field, problem.message)
+            return otherwise
 
 
 def _minutes(at: time) -> int:
     return at.hour * 60 + at.minute
 
 
-def _reminder(submission: Submission, start: time, close: time) -> int:
-    text = submission.text(REMINDER)
-    if text in ("", "0"):
+def _clock(problems: Problems, submission: Submission, field: str, default: str,
+           what: str) -> time | None:
+    text = problems.checked(field, submission.text(field) or default, checks.clock(what))
+    return None if field in problems.found else parse_clock(text)
+
+
+def _reminder(problems: Problems, submission: Submission, start: time | None,
+              close: time | None) -> int:
+    text = problems.checked(REMINDER, submission.text(REMINDER), checks.minutes)
+    if not text or REMINDER in problems.found or int(text) == 0:
         return 0
-    if not text.isdigit():
-        raise UserError(f"'{text}' is not a whole number of minutes; use 0 or leave it empty "
-                        "for no reminder.", example="120", field=REMINDER)
-    minutes, window = int(text), _minutes(close) - _minutes(start)
-    if minutes >= window:
-        raise UserError(f"A reminder {minutes} minutes after {start:%H:%M} would come after "
-                        f"the close at {close:%H:%M}; use fewer than {window} minutes.",
-                        example=str(min(120, window // 2)), field=REMINDER)
+    minutes = int(text)
+    if start is not None and close is not None and close > start \
+            and minutes >= (window := _minutes(close) - _minutes(start)):
+        problems.add(REMINDER, f"A reminder {minutes} minutes after {start:%H:%M} would come "
+                               f"after the close at {close:%H:%M}; use fewer than {window} "
+                               "minutes.")
     return minutes
-
-
-def _questions(submission: Submission, kind: CadenceKind) -> tuple[str, ...]:
-    questions = _lines(submission.text(QUESTIONS))
-    if len(questions) > QUESTIONS_MAX:
-        raise UserError(f"Ask at most {QUESTIONS_MAX} questions; short ones get answered.",
-                        example="What are you working on today?", field=QUESTIONS)
-    if any(len(question) > QUESTION_MAX for question in questions):
-        raise UserError(f"Keep each question under {QUESTION_MAX} characters.",
-                        example="Anything blocking you?", field=QUESTIONS)
-    return tuple(questions) or KINDS[kind].default_questions
-
-
-def _partners(submission: Submission, kind: CadenceKind) -> tuple[str, ...]:
-    if not KINDS[kind].about_partners:
-        return ()
-    partners = _lines(submission.text(PARTNERS))
-    if len(partners) > PARTNERS_MAX:
-        raise UserError(f"A check-in can ask about at most {PARTNERS_MAX} partners; split "
-                        "them over two check-ins.", example="Northwind Traders", field=PARTNERS)
-    if any(len(partner) > PARTNER_MAX for partner in partners):
-        raise UserError(f"Keep each partner name under {PARTNER_MAX} characters.",
-                        example="Northwind Traders", field=PARTNERS)
-    return tuple(partners)
 
 
 async def _participants(submission: Submission, user_ids: PickedPeople | None
@@ -205,39 +156,59 @@ async def _participants(submission: Submission, user_ids: PickedPeople | None
 async def read_draft(submission: Submission, family: Family,
                      name_taken: Callable[[str], Awaitable[bool]], *,
                      user_ids: PickedPeople | None = None) -> Draft:
-    """The cadence the form describes; raises UserError(field=...) for the first bad field.
+    """The cadence the form describes; FormErrors naming every bad field otherwise (a rule
+    across fields names the fields it involves).
 
     `user_ids` maps the people picker's values to user ids (see `_participants`).
     """
-    name = _name(submission, family)
-    if await name_taken(name):
-        raise UserError(f"There is already a cadence called '{name}'; names are unique "
-                        "(whatever the case). Choose another.", example=f"{name} 2", field=NAME)
-    kind = _kind(submission, family)
-    report_channel = _channel(submission, REPORT_CHANNEL, "report channel")
+    problems = Problems()
+    name = " ".join(problems.checked(NAME, submission.text(NAME), checks.name).split())
+    if not name:
+        problems.add(NAME, f"Give the {family.noun} a name.")
+    elif NAME not in problems.found and await name_taken(name):
+        problems.add(NAME, f"There is already a cadence called '{name}'; names are unique "
+                           "(whatever the case). Choose another.")
+    kind = problems.read(KIND, lambda: _kind(submission, family), family.kind)
+    report_channel = problems.read(
+        REPORT_CHANNEL, lambda: _channel(submission, REPORT_CHANNEL, "report channel"), None)
     if report_channel is None:
-        raise UserError("Choose the channel the answers go to.", example="#partner-standup",
-                        field=REPORT_CHANNEL)
-    people = await _participants(submission, user_ids)
-    participant_channel = _channel(submission, PARTICIPANT_CHANNEL, "participant channel")
-    if not people and participant_channel is None:
-        raise UserError("Nobody would be asked: choose participants, or a channel whose "
-                        "members all take part (or both).", example="@ana @bob",
-                        field=PARTICIPANTS)
-    skip_weekends = submission.flag(SKIP_WEEKENDS)
-    days = _days(submission, skip_weekends)
-    start = _clock(submission, LOCAL_TIME, DEFAULT_TIME, "local time")
-    close = _clock(submission, CLOSE_TIME, DEFAULT_CLOSE, "close time")
-    if close <= start:
-        raise UserError(f"The close time must be after the local time ({start:%H:%M}) on the "
-                        "same day.", example=DEFAULT_CLOSE, field=CLOSE_TIME)
-    zone = _timezone(submission)
-    reminder = _reminder(submission, start, close)
-    questions = _questions(submission, kind)
-    partners = _partners(submission, kind)
+        problems.add(REPORT_CHANNEL, "Choose the channel the answers go to.")
     try:
-        country = parse_country(submission.text(COUNTRY))
-    except ValueError as exc:
-        raise UserError(f"{exc}.", example="DE", field=COUNTRY) from None
+        people = await _participants(submission, user_ids)
+    except UserError as problem:
+        problems.add(PARTICIPANTS, problem.message)
+        people = ()
+    participant_channel = problems.read(
+        PARTICIPANT_CHANNEL,
+        lambda: _channel(submission, PARTICIPANT_CHANNEL, "participant channel"), None)
+    if not people and participant_channel is None and PARTICIPANTS not in problems.found \
+            and PARTICIPANT_CHANNEL not in problems.found:
+        problems.add(PARTICIPANTS, "Nobody would be asked: choose participants, or a channel "
+                                   "whose members all take part (or both).")
+    skip_weekends = submission.flag(SKIP_WEEKENDS)
+    days = problems.read(DAYS, lambda: parse_days(",".join(submission.items(DAYS))),
+                         frozenset()) if submission.items(DAYS) else frozenset()
+    if not days and DAYS not in problems.found:
+        problems.add(DAYS, "Name at least one day, such as mon-fri.")
+    elif skip_weekends and days and days <= WEEKEND:
+        problems.add(DAYS, "Only weekend days are chosen while weekends are skipped, so it "
+                           "would never run: add weekdays, or untick Skip weekends.")
+    start = _clock(problems, submission, LOCAL_TIME, DEFAULT_TIME, "local time")
+    close = _clock(problems, submission, CLOSE_TIME, DEFAULT_CLOSE, "close time")
+    if start is not None and close is not None and close <= start:
+        problems.add(CLOSE_TIME, f"The close time must be after the local time "
+                                 f"({start:%H:%M}) on the same day.")
+    zone = problems.checked(TIMEZONE, submission.text(TIMEZONE), checks.zone) or None
+    reminder = _reminder(problems, submission, start, close)
+    questions = checks.lines_of(problems.checked(QUESTIONS, submission.text(QUESTIONS),
+                                                 checks.questions))
+    partners = checks.lines_of(problems.checked(PARTNERS, submission.text(PARTNERS),
+                                                checks.partners)) \
+        if KINDS[kind].about_partners else []
+    country_text = problems.checked(COUNTRY, submission.text(COUNTRY), checks.country)
+    if problems.found:
+        raise FormErrors(problems.found)
+    assert report_channel is not None and start is not None and close is not None
     return Draft(name, kind, report_channel, people, participant_channel, days, start, close,
-                 zone, reminder, questions, partners, skip_weekends, country)
+                 zone, reminder, tuple(questions) or KINDS[kind].default_questions,
+                 tuple(partners), skip_weekends, parse_country(country_text))

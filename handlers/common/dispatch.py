@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.core.commands import Handler, Registry
 from bot.core.conversation import Actor
-from bot.core.errors import UserError
+from bot.core.errors import FormErrors, UserError
 from bot.core.forms import Submission
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import Reply, Response
@@ -141,6 +141,8 @@ class Dispatcher:
         types it; anything else is logged and answered with an apology."""
         try:
             return await next_step(call)
+        except FormErrors as error:
+            return Reply(error.as_text(), field_errors=error.problems, form=error.form)
         except UserError as error:
             if error.example:
                 error.example = as_typed(error.example, self.services.style(

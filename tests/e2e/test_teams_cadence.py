@@ -229,11 +229,56 @@ async def test_a_picked_person_the_bot_never_met_is_refused_and_nothing_is_saved
 
     await _submit_setup(bot, card, ["aad-ana", "aad-carol"])  # Carol never wrote to the bot
 
-    [refusal] = bot.connector.calls  # privately, in Ana's 1:1 chat
+    # The form comes back privately, in Ana's 1:1 chat, as she filled it in, and the problem
+    # stands under the field it is about.
+    [refusal] = bot.connector.calls
     assert refusal.method == "send" and refusal.args["_conversation_id"] == "a:ana-1on1"
-    assert "I don't know someone you picked yet" in refusal.args["text"]
-    assert "partnerops whoami" in refusal.args["text"]
+    again = card_of(refusal)
+    assert "fix what is marked" in refusal.args["summary"]
+    fields = inputs(again)
+    assert fields["name"]["value"] == "Partner team"
+    assert fields["participants"]["value"] == "aad-ana,aad-carol"
+    assert fields["local_time"]["value"] == "09:00"
+    body = again["body"]
+    under = body[body.index(fields["participants"]) + 1]
+    assert under["type"] == "TextBlock" and under["color"] == "Attention"
+    assert "I don't know someone you picked yet" in under["text"]
+    assert "partnerops whoami" in under["text"]
     tenant = await _tenant(bot)
     async with bot.application.database.session() as session:
         assert await cadences.by_name(session, tenant, "Partner team") is None
     assert set(await _people(bot)) == {"29:ana", "29:bob"}
+
+
+async def test_every_bad_field_is_marked_at_once_and_the_corrected_card_saves(bot: RunningBot):
+    await _introduce(bot)
+    card = await _open_setup_form(bot)
+    bot.connector.log.clear()
+    value = submit_value(card, {
+        "name": "Partner team", "report_channel": "here", "participants": ["aad-ana"],
+        "days": WEEKDAYS, "local_time": "25:00", "reminder_minutes": "1h",
+        "questions": "\n".join(QUESTIONS)})
+    await _post(bot, teams_activities.card_submit(
+        value, service_url=bot.connector.url, activity_id="setup-2", reply_to_id="setup-card",
+        **{**ANA, **IN_CHANNEL}))
+
+    [refusal] = bot.connector.calls
+    again = card_of(refusal)
+    marked = [element["text"] for element in again["body"]
+              if element.get("color") == "Attention"]
+    assert len(marked) == 3  # the banner, then one line under each bad field
+    assert "'25:00' is not a time of day" in marked[1] and "'1h'" in marked[2]
+    assert inputs(again)["questions"]["value"] == "\n".join(QUESTIONS)
+    tenant = await _tenant(bot)
+    async with bot.application.database.session() as session:
+        assert await cadences.by_name(session, tenant, "Partner team") is None
+
+    bot.connector.log.clear()
+    fixed = submit_value(again, {"local_time": "09:00", "reminder_minutes": "60"})
+    await _post(bot, teams_activities.card_submit(
+        fixed, service_url=bot.connector.url, activity_id="setup-3", reply_to_id="again",
+        **ANA))
+    async with bot.application.database.session() as session:
+        saved = await cadences.by_name(session, tenant, "Partner team")
+    # `here` still means the channel the form was opened in, though it was fixed in a 1:1.
+    assert saved is not None and saved.report_channel_id == CHANNEL_ID

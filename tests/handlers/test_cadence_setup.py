@@ -85,20 +85,30 @@ async def test_setup_without_questions_stores_the_kind_defaults(team: Team):
     ({"questions": "\n".join(f"Q{n}?" for n in range(11))}, "questions", "at most 10"),
     ({"holiday_country": "Narnia"}, "holiday_country", "not a country code"),
 ])
-async def test_every_bad_field_is_named_with_an_example_and_nothing_is_saved(
+async def test_every_bad_field_is_named_the_form_keeps_what_was_typed_nothing_is_saved(
         team: Team, overrides: dict, field: str, words: str):
     reply = await team.set_up(**overrides)
     assert isinstance(reply, Reply)
     assert list(reply.field_errors) == [field]
     assert words.lower() in reply.field_errors[field].lower()
-    assert "Example:" in text_of(reply)
+    assert reply.field_errors[field] in text_of(reply)
+    # The form comes back (Teams, console) filled in as typed, the problem beside it.
+    assert reply.form is not None and reply.form.problems == reply.field_errors
+    assert reply.form.field("name").initial == overrides.get("name", "Daily")
     assert await team.cadences() == []
     assert team.outbox.posts == []
 
 
-async def test_the_first_bad_field_in_form_order_is_the_one_reported(team: Team):
-    reply = await team.set_up(local_time="25:00", holiday_country="XX", days=[])
-    assert isinstance(reply, Reply) and list(reply.field_errors) == ["days"]
+async def test_every_bad_field_is_reported_at_once(team: Team):
+    reply = await team.set_up(name="x" * 81, local_time="25:00", holiday_country="Narnia",
+                              days=[], timezone="Mars/Olympus", reminder_minutes="-5",
+                              questions="Q?\n" + "y" * 10_000)
+    assert isinstance(reply, Reply)
+    assert set(reply.field_errors) == {"name", "local_time", "holiday_country", "days",
+                                       "timezone", "reminder_minutes", "questions"}
+    # A rule across fields names the fields it involves, once they are right themselves.
+    crossed = await team.set_up(local_time="10:00", close_time="09:00")
+    assert isinstance(crossed, Reply) and list(crossed.field_errors) == ["close_time"]
 
 
 async def test_a_report_channel_the_bot_cannot_post_in_is_refused(team: Team):

@@ -141,17 +141,31 @@ class FormFiller:
     def __init__(self, form: Form, screen: Screen) -> None:
         self.form = form
         self._screen = screen
-        self._pending: deque[FormField] = deque(form.fields)
+        # A form shown again asks only the fields with problems; the rest keep what was typed.
+        again = [item for item in form.fields if item.id in form.problems]
+        self._pending: deque[FormField] = deque(again or form.fields)
         self._values: dict[str, FieldValue] = {}
+        if again:
+            for item in form.fields:
+                if item.id not in form.problems and \
+                        (kept := parse_answer(item, "")) is not None:
+                    self._values[item.id] = kept
         self._lines: list[str] | None = None  # a MULTILINE answer being collected
 
     def start(self) -> dict[str, FieldValue] | None:
         """Introduce the form and ask the first field; a form without fields is done at once."""
-        count = len(self.form.fields)
+        count = len(self._pending)
         if not count:
             return {}
-        self._screen.line(f"(only you) bot: {self.form.title} - {count} "
-                          f"field{'s' if count != 1 else ''}; :cancel abandons it.")
+        plural = "s" if count != 1 else ""
+        if self.form.problems:
+            self._screen.line(f"(only you) bot: {self.form.title} - {count} field{plural} to "
+                              "fix, the rest kept as you typed them; :cancel abandons it.")
+            for item in self._pending:
+                self._say_problem(self.form.problems[item.id])
+        else:
+            self._screen.line(f"(only you) bot: {self.form.title} - {count} field{plural}; "
+                              ":cancel abandons it.")
         self._ask()
         return None
 

@@ -129,7 +129,10 @@ class ConsolePlatform:
 
     async def _deliver(self, response: Response, actor: Actor,
                        conversation: ConversationRef) -> None:
-        if isinstance(response, Reply):
+        if isinstance(response, Reply) and response.form is not None:
+            # A form sent back with problems: ask only what is wrong, keep the rest.
+            await self._deliver(OpenForm(response.form), actor, conversation)
+        elif isinstance(response, Reply):
             header = "(only you) bot:" if response.private else f"[{conversation.label}] bot:"
             self._screen.show(header, response.content, where=conversation)
         elif isinstance(response, OpenForm):

@@ -26,6 +26,7 @@ class TextBlock(TypedDict):
     size: NotRequired[Literal["Small", "Default", "Large"]]
     isSubtle: NotRequired[bool]
     separator: NotRequired[bool]
+    color: NotRequired[Literal["Default", "Attention"]]
 
 
 class Fact(TypedDict):
@@ -147,9 +148,11 @@ def card(body: list[Element], *, summary: str,
 
 
 def text_block(text: str, *, bold: bool = False, size: Literal["Small", "Large"] | None = None,
-               subtle: bool = False) -> TextBlock:
-    """A wrapping TextBlock, optionally bold, small or large, and subtle."""
+               subtle: bool = False, attention: bool = False) -> TextBlock:
+    """A wrapping TextBlock, optionally bold, small or large, subtle, or in the warning colour."""
     block = TextBlock(type="TextBlock", text=text, wrap=True)
+    if attention:
+        block["color"] = "Attention"
     if bold:
         block["weight"] = "Bolder"
     if size:

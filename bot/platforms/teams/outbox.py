@@ -15,6 +15,7 @@ from msrest.exceptions import ClientException
 from bot.core.cards import Content
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef
 from bot.core.errors import DeliveryError
+from bot.core.forms import Form
 from bot.platforms.teams import render
 from bot.platforms.teams.parse import thread_id
 from bot.platforms.teams.proactive import Proactive, reason
@@ -76,16 +77,22 @@ class TeamsOutbox:
         await self._proactive.call(stored, lambda client: client.conversations.update_activity(
             conversation_id, message.id, activity), "update a message")
 
-    async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
+    async def post_private(self, to: ConversationRef, user_id: str,
+                           content: Content | Form) -> None:
         """Message `user_id` in their 1:1 chat; into `to` only when there is no way to it."""
+        activity = render.form_message(content) if isinstance(content, Form) \
+            else render.message(content)
         personal = None
         if to.kind is not ConversationKind.DIRECT:
             personal = await self._references.personal(user_id) \
                 or await self._open_personal(await self._references.find(to.id), user_id)
-        if personal is None:
-            await self.post(to, content)
+        if personal is not None:
+            await self._send(personal, activity, None)
             return
-        await self._send(personal, render.message(content), None)
+        stored = await self._references.find(to.id)
+        if stored is None:
+            raise DeliveryError(NO_RECORD)
+        await self._send(stored, activity, None)
 
     async def find_delivery(self, to: ConversationRef, key: str,
                             since: datetime) -> MessageRef | None:

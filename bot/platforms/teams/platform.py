@@ -14,8 +14,9 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, ActivityTypes
 from pydantic import SecretStr
 
+from bot.core.cards import Content
 from bot.core.conversation import CommandStyle, ConversationKind
-from bot.core.forms import Submission
+from bot.core.forms import Form, Submission
 from bot.core.ports import DirectoryIds, Dispatcher, ReferenceStore
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import OpenForm, Reply, Response
@@ -163,14 +164,18 @@ class TeamsPlatform:
                        answered: tuple[Inbound | None, Response]) -> None:
         """Send a handler's answer as a reply to the activity that asked."""
         request, response = answered
-        if isinstance(response, Reply) and response.private and request is not None \
-                and request.conversation.kind is not ConversationKind.DIRECT:
-            # Nobody else in the channel may read it: the person's 1:1 chat instead.
-            await self.outbox.post_private(request.conversation, request.actor.user_id,
-                                           response.content)
-            return
         if isinstance(response, Reply):
-            reply = render.message(response.content)
+            # A card closes on submit: a form with problems comes back as typed, each
+            # problem beside its field.
+            content: Content | Form = response.form or response.content
+            if response.private and request is not None \
+                    and request.conversation.kind is not ConversationKind.DIRECT:
+                # Nobody else in the channel may read it: the person's 1:1 chat instead.
+                await self.outbox.post_private(request.conversation, request.actor.user_id,
+                                               content)
+                return
+            reply = render.form_message(content) if isinstance(content, Form) \
+                else render.message(content)
         elif isinstance(response, OpenForm):
             reply = render.form_message(response.form)
         else:

@@ -83,12 +83,19 @@ def _element(block: Block) -> adaptive.Element | None:
     return None
 
 
+FIX_AND_RESUBMIT = "Nothing was saved: fix what is marked below and submit again."
+
+
 def render_form(form: Form) -> adaptive.AdaptiveCard:
     """A form as an Adaptive Card with one input per field and one submit button."""
     body: list[adaptive.Element] = [
         adaptive.text_block(escape(form.title), bold=True, size="Large")]
+    if form.problems:
+        body.append(adaptive.text_block(FIX_AND_RESUBMIT, attention=True))
     for item in form.fields:
         body.append(input_for(item))
+        if problem := form.problems.get(item.id):
+            body.append(adaptive.text_block(escape(problem), size="Small", attention=True))
         if item.hint:
             body.append(adaptive.text_block(escape(item.hint), size="Small", subtle=True))
     action = adaptive.submit(form.submit_label, form_data(form), "positive")
@@ -114,4 +121,5 @@ def message(content: Content) -> Activity:
 
 def form_message(form: Form) -> Activity:
     """A message carrying a form as an Adaptive Card."""
-    return card_activity(render_form(form), form.title)
+    summary = f"{form.title}: {FIX_AND_RESUBMIT}" if form.problems else form.title
+    return card_activity(render_form(form), summary)

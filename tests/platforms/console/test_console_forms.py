@@ -121,3 +121,18 @@ async def test_console_commands_inside_a_form_say_how_to_leave_it(clock: Simulat
     said = await chat.type(":cancel")
     assert "abandoned (you cancelled it)" in said
     assert "You are now bob" in await chat.type(":as bob")
+
+
+async def test_a_setup_form_asks_again_only_what_is_wrong_and_keeps_the_rest(
+        chat: Chat) -> None:
+    """Through the real bot: a bad field is asked again as it is typed; a rule across fields
+    (close before start) asks only the field involved; nothing typed is lost."""
+    await chat.type("standup setup", "Daily", "#standups", "ana", "", "mon-fri")
+    said = await chat.type("25:00")  # the local time, checked as it is typed
+    assert "'25:00' is not a time of day" in said and "[6/12] Local time" in said
+    said = await chat.type("10:00", "09:00", "Mars/Olympus")  # close before start; bad zone
+    assert "'Mars/Olympus' is not a time zone I know" in said
+    said = await chat.type("Europe/Berlin", "30", "", "", "")
+    assert "must be after the local time (10:00)" in said and "1 field to fix" in said
+    said = await chat.type("17:00")  # only the field involved is asked again
+    assert "Daily is set up" in said and "Europe/Berlin" in said

@@ -1,0 +1,86 @@
+"""What can be wrong with one typed field of the setup form, as a message (None when fine).
+
+The form carries these (so the console checks each field as it is typed) and reading a
+submission uses them too (so Slack and Teams report every bad field at once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.core.dates import known_zone
+from handlers.cadences.parsing import parse_clock, parse_country
+
+NAME_MAX = 80
+QUESTIONS_MAX = 10
+QUESTION_MAX = 200
+PARTNERS_MAX = 20  # one Answer button each on the prompt, within a platform's button row
+PARTNER_MAX = 200
+
+Check = Callable[[str], str | None]
+
+
+def lines_of(text: str) -> list[str]:
+    """The non-empty lines, each once (whatever the case), in order."""
+    seen: dict[str, str] = {}
+    for line in (line.strip() for line in text.splitlines()):
+        if line and line.lower() not in seen:
+            seen[line.lower()] = line
+    return list(seen.values())
+
+
+def name(text: str) -> str | None:
+    if len(" ".join(text.split())) > NAME_MAX:
+        return f"Keep the name under {NAME_MAX} characters."
+    return None
+
+
+def clock(what: str) -> Check:
+    def check(text: str) -> str | None:
+        try:
+            parse_clock(text)
+        except ValueError as problem:
+            return f"The {what} {problem}."
+        return None
+
+    return check
+
+
+def zone(text: str) -> str | None:
+    if known_zone(text.strip()):
+        return None
+    return (f"'{text.strip()}' is not a time zone I know; use a name from the tz database "
+            "such as Europe/Berlin or America/New_York.")
+
+
+def minutes(text: str) -> str | None:
+    if text.strip().isdigit():
+        return None
+    return f"'{text.strip()}' is not a whole number of minutes; 0 (or empty) is no reminder."
+
+
+def questions(text: str) -> str | None:
+    found = lines_of(text)
+    if len(found) > QUESTIONS_MAX:
+        return f"Ask at most {QUESTIONS_MAX} questions; short ones get answered."
+    if any(len(question) > QUESTION_MAX for question in found):
+        return f"Keep each question under {QUESTION_MAX} characters."
+    return None
+
+
+def partners(text: str) -> str | None:
+    found = lines_of(text)
+    if len(found) > PARTNERS_MAX:
+        return (f"A check-in can ask about at most {PARTNERS_MAX} partners; split them over "
+                "two check-ins.")
+    if any(len(partner) > PARTNER_MAX for partner in found):
+        return f"Keep each partner name under {PARTNER_MAX} characters."
+    return None
+
+
+def country(text: str) -> str | None:
+    try:
+        parse_country(text)
+    except ValueError as problem:
+        return f"{problem}."
+    return None
