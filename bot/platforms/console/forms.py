@@ -10,6 +10,7 @@ from bot.platforms.console.parsing import CHANNEL_NAME, NAME
 from bot.platforms.console.screen import Screen
 
 END_OF_TEXT = "."
+CLEAR = "-"  # empties an optional field that holds a value
 YES = frozenset({"y", "yes", "true", "on", "1"})
 NO = frozenset({"n", "no", "false", "off", "0"})
 INDENT = "  "
@@ -22,6 +23,8 @@ class FieldAnswerError(ValueError):
 def parse_answer(item: FormField, answer: str) -> FieldValue:
     """One typed line as the field's value; None means no answer."""
     answer = answer.strip()
+    if answer == CLEAR and not item.required and item.kind is not FieldKind.CHECKBOX:
+        return None
     if not answer:
         if item.initial is None:
             return None
@@ -117,15 +120,34 @@ HOW_TO_ANSWER = {
 }
 
 
+def _shown(item: FormField, value: str) -> str:
+    """A field's value as the person would type or pick it (labels, not option values)."""
+    if item.kind is FieldKind.CHECKBOX:
+        return "y" if value.lower() in YES else "n"
+    labels = {option.value: option.label for option in item.options}
+    if item.kind in (FieldKind.MULTISELECT, FieldKind.PEOPLE):
+        return ", ".join(labels.get(part, part) for part in _parts(value))
+    return labels.get(value, value)
+
+
 def question_lines(item: FormField, number: int, total: int) -> list[str]:
-    """How a field is asked: label, what kind of answer, options, hints."""
-    extras = [] if item.required else ["optional: Enter skips"]
-    if item.kind in HOW_TO_ANSWER:
-        extras.insert(0, HOW_TO_ANSWER[item.kind])
-    if item.initial is not None:
-        extras.append(f"Enter keeps {item.initial!r}")
+    """How a field is asked: label, what kind of answer, options, what Enter does, hints."""
+    extras = [HOW_TO_ANSWER[item.kind]] if item.kind in HOW_TO_ANSWER else []
+    kept: list[str] = []
+    if not item.initial:
+        if not item.required:
+            extras.append("optional: Enter skips")
+    elif item.kind is FieldKind.MULTILINE:
+        kept = item.initial.splitlines()
+        extras.append(f"Enter keeps the {len(kept)} line{'s' if len(kept) != 1 else ''} "
+                      "below" + ("" if item.required else f", '{CLEAR}' clears them"))
+    else:
+        clears = not item.required and item.kind is not FieldKind.CHECKBOX
+        extras.append(f"Enter keeps '{_shown(item, item.initial)}'"
+                      + (f", '{CLEAR}' clears it" if clears else ""))
     suffix = f" ({'; '.join(extras)})" if extras else ""
     lines = [f"[{number}/{total}] {item.label}{suffix}"]
+    lines.extend(f"{INDENT}| {line}" for line in kept)
     lines.extend(f"{INDENT}{index}. {option.label}"
                  for index, option in enumerate(item.options, start=1))
     if item.hint:
@@ -191,13 +213,15 @@ class FormFiller:
         """Take one typed line; the values once every field is answered and valid."""
         item = self._pending[0]
         if item.kind is FieldKind.MULTILINE:
-            if self._lines is None and line.strip() not in ("", END_OF_TEXT):
+            if self._lines is None and line.strip() not in ("", END_OF_TEXT, CLEAR):
                 self._lines = [line.rstrip()]
                 return None
             if self._lines is not None and line.strip() != END_OF_TEXT:
                 self._lines.append(line.rstrip())
                 return None
-            typed, self._lines = "\n".join(self._lines or []).strip(), None
+            typed = "\n".join(self._lines).strip() if self._lines is not None \
+                else line.strip().removesuffix(END_OF_TEXT)
+            self._lines = None
             value = parse_answer(item, typed)
         else:
             try:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from textwrap import dedent
 
+from bot.app import Application
 from bot.core.clock import SimulatedClock
 from bot.core.forms import FieldKind, Form, FormField, Option
 from bot.core.responses import OpenForm, Reply
 from handlers.elephants.reports import ElephantForm
+from storage.cadences import repository as cadences
 from tests.platforms.console.conftest import Chat, make_chat
 from tests.platforms.console.scripted import ScriptedDispatcher
 
@@ -51,7 +53,7 @@ async def test_a_form_is_asked_field_by_field(clock: SimulatedClock) -> None:
     assert await chat.type("2") == ("  [3/5] Notes (several lines; finish with a line holding "
                                      "only '.'; optional: Enter skips)\n")
     await chat.type("Slow quarter.", "Pipeline review on Friday.", ".")
-    assert await chat.type("y") == "  [5/5] Next step (optional: Enter skips; Enter keeps 'call')\n"
+    assert await chat.type("y") == "  [5/5] Next step (Enter keeps 'call', '-' clears it)\n"
     assert await chat.type("") == "(only you) bot: Thanks, check-in saved.\n"
 
     [submission] = dispatcher.submissions
@@ -136,3 +138,27 @@ async def test_a_setup_form_asks_again_only_what_is_wrong_and_keeps_the_rest(
     assert "must be after the local time (10:00)" in said and "1 field to fix" in said
     said = await chat.type("17:00")  # only the field involved is asked again
     assert "Daily is set up" in said and "Europe/Berlin" in said
+
+
+async def test_the_edit_form_shows_questions_as_lines_and_clears_optional_values(
+        chat: Chat, application: Application) -> None:
+    """Through the real bot: what a cadence holds is offered as it reads (no literal \\n),
+    Enter keeps it, and `-` empties an optional value such as the time zone."""
+    await chat.type("standup setup", "Daily", "#standups", "ana", "", "mon-fri", "09:00",
+                    "17:00", "Europe/Berlin", "30", "", "", "DE")
+    said = await chat.type("standup edit Daily", *[""] * 7)
+    assert "[8/12] Time zone for people without one (Enter keeps 'Europe/Berlin', '-' " \
+           "clears it)" in said
+    said = await chat.type("-", "")
+    assert "Enter keeps the 3 lines below" in said and "\\n" not in said
+    assert "  | What did you get done since last time?" in said
+    said = await chat.type("")  # the questions, kept
+    assert "Skip weekends (y/n; Enter keeps 'y')" in said
+    said = await chat.type("")
+    assert "Holiday country" in said and "Enter keeps 'DE', '-' clears it" in said
+    said = await chat.type("-", "")
+    assert "Daily is updated" in said
+    async with application.database.session() as session:
+        [daily] = await cadences.active_cadences(session)
+    assert daily.timezone is None and daily.holiday_country is None
+    assert daily.questions[0] == "What did you get done since last time?"

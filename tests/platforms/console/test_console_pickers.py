@@ -48,8 +48,8 @@ async def test_pickers_are_asked_with_how_to_answer_them(clock: SimulatedClock) 
     assert await chat.type("1, friday, Monday") == (
         "  [2/3] Report channel (a #channel, or 'here' for this conversation)\n")
     assert await chat.type("#Partner-Reports") == (
-        "  [3/3] People (user names separated by commas, e.g. ana, bob; optional: Enter "
-        "skips; Enter keeps 'ana,bob')\n")
+        "  [3/3] People (user names separated by commas, e.g. ana, bob; Enter keeps "
+        "'ana, bob', '-' clears it)\n")
     assert await chat.type("@Bob, cy ,bob") == "(only you) bot: Saved.\n"
 
     assert dispatcher.submissions[0].values == {"days": ["mon", "fri"],
