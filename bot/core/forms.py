@@ -15,7 +15,8 @@ FieldValue = str | bool | list[str] | None
 class FieldKind(StrEnum):
     """What a field asks for, and so which value type comes back.
 
-    TEXT, MULTILINE, SELECT -> str; CHECKBOX -> bool; MULTISELECT -> list[str] of option
+    TEXT, MULTILINE, SELECT -> str; NUMBER -> str, the number as typed (the field's `check`
+    says whether it is one); CHECKBOX -> bool; MULTISELECT -> list[str] of option
     values; CHANNEL -> str, a conversation id of the platform, or "here" for the
     conversation the form was opened from (where the platform has no channel picker);
     PEOPLE -> list[str] of the platform's user ids.
@@ -23,6 +24,7 @@ class FieldKind(StrEnum):
 
     TEXT = "text"
     MULTILINE = "multiline"
+    NUMBER = "number"
     SELECT = "select"
     CHECKBOX = "checkbox"
     MULTISELECT = "multiselect"
@@ -52,7 +54,7 @@ class FormField:
     max_length: int | None = None
     # Words that stand for several options where people type them (console): "weekdays".
     shorthands: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # What is wrong with a typed value (TEXT, MULTILINE), or None: checked as soon as it is
+    # What is wrong with a typed value (TEXT, MULTILINE, NUMBER), or None: checked as soon as it is
     # typed where a platform asks field by field (console), and on submit everywhere.
     check: Callable[[str], str | None] | None = field(default=None, compare=False)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.commands import excerpt
 from bot.core.errors import UserError
-from bot.core.forms import FieldKind, Form, FormField
+from bot.core.forms import FieldKind, Form, FormField, Option
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.cadences.access import (
     is_open,
@@ -18,7 +18,8 @@ from handlers.cadences.cards import read_answer_value
 from handlers.cadences.ids import CadenceForm
 from handlers.cadences.kinds import Family
 from handlers.cadences.names import family_cadences
-from handlers.cadences.parsing import asked_on, subjects_of
+from handlers.cadences.parsing import asked_questions, subjects_of
+from handlers.cadences.questions import Question, QuestionType
 from handlers.cadences.summary import schedule_text
 from handlers.common.context import ActionContext, CommandContext, Services
 from storage.cadences import repository as cadences
@@ -37,15 +38,28 @@ def question_field(index: int) -> str:
     return f"q{index}"
 
 
-def answer_form(cadence: Cadence, occurrence: Occurrence, subject_index: int,
+def answer_field(index: int, question: Question, earlier: str | None) -> FormField:
+    """The input a question's type asks for: text, a number, or a menu of its options."""
+    field_id = question_field(index)
+    match question.type:
+        case QuestionType.TEXT:
+            return FormField(field_id, question.text, kind=FieldKind.MULTILINE, required=False,
+                             max_length=ANSWER_MAX, initial=earlier)
+        case QuestionType.NUMBER:
+            return FormField(field_id, question.text, kind=FieldKind.NUMBER, required=False,
+                             initial=earlier, check=question.problem)
+    options = tuple(Option(value, question.label(value)) for value in question.options)
+    return FormField(field_id, question.text, kind=FieldKind.SELECT, required=False,
+                     options=options, check=question.problem,
+                     initial=earlier if earlier in question.options else None)
+
+
+def answer_form(cadence: Cadence, occurrence: Occurrence, subject_index: int, subject: str,
                 earlier: list[str]) -> Form:
-    """One multi-line field per question, holding the earlier answer when editing."""
-    subject = subjects_of(cadence)[subject_index]
+    """One field per question of that day, holding the earlier answer when editing."""
     fields = tuple(
-        FormField(question_field(index), question, kind=FieldKind.MULTILINE, required=False,
-                  max_length=ANSWER_MAX,
-                  initial=earlier[index] if index < len(earlier) and earlier[index] else None)
-        for index, question in enumerate(asked_on(occurrence, cadence)))
+        answer_field(index, question, earlier[index] or None if index < len(earlier) else None)
+        for index, question in enumerate(asked_questions(occurrence, cadence)))
     title = f"{subject}" if subject else cadence.name
     return Form(id=CadenceForm.ANSWER, title=title[:TITLE_MAX], fields=fields,
                 submit_label="Update" if earlier else "Post",
@@ -77,7 +91,7 @@ async def open_answer(services: Services, person: Person, cadence: Cadence,
     require_open(services, cadence, occurrence, person)
     subject = subject_at(cadence, subject_index)
     earlier = await earlier_answers(services, occurrence, person, subject)
-    return OpenForm(answer_form(cadence, occurrence, subject_index, earlier))
+    return OpenForm(answer_form(cadence, occurrence, subject_index, subject, earlier))
 
 
 async def answer_pressed(ctx: ActionContext) -> Response:

@@ -6,20 +6,21 @@ import hashlib
 
 from bot.core.cards import Card
 from bot.core.conversation import MessageRef
-from bot.core.errors import DeliveryError, UserError
+from bot.core.errors import DeliveryError, FormErrors, UserError
 from bot.core.responses import Reply, Response
 from handlers.cadences.access import load_occurrence, require_open, require_participant
 from handlers.cadences.answer_form import (
     OCCURRENCE_KEY,
     SUBJECT_KEY,
     SUBJECT_NAME_KEY,
+    answer_form,
     question_field,
     subject_at,
 )
 from handlers.cadences.cards import answer_card, occurrence_label
 from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
 from handlers.cadences.parent import ensure_parent, refresh_parent, report_channel, scope_of
-from handlers.cadences.parsing import asked_on, subjects_of
+from handlers.cadences.parsing import asked_questions, subjects_of
 from handlers.common.context import ActionContext, FormContext, Services
 from handlers.common.ledger import Pending, deliver_once
 from storage.cadences import repository as cadences
@@ -113,8 +114,14 @@ async def answer_submitted(ctx: FormContext) -> Response:
     await require_participant(ctx.services, cadence, ctx.person)
     require_open(ctx.services, cadence, occurrence, ctx.person)
     subject = _subject(ctx, cadence, subject_index)
-    questions = asked_on(occurrence, cadence)
-    given = [ctx.submission.text(question_field(index)) for index in range(len(questions))]
+    questions = asked_questions(occurrence, cadence)
+    form = answer_form(cadence, occurrence, subject_index, subject, [])
+    values = ctx.submission.values
+    if problems := form.errors(dict(values)):
+        # A client that skipped its own checks (or a number box Teams let through).
+        raise FormErrors(problems, form=form.again(values, problems))
+    given = [question.read(ctx.submission.text(question_field(index)))
+             for index, question in enumerate(questions)]
     if not any(given):
         raise UserError("Answer at least one question (or use Skip today).",
                         example="Finished the Northwind renewal", field=question_field(0))

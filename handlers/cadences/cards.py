@@ -9,6 +9,7 @@ from bot.core.conversation import CommandStyle
 from bot.core.dates import day_label
 from handlers.cadences.ids import CadenceAction
 from handlers.cadences.kinds import family_of, kind_label
+from handlers.cadences.questions import Question
 from storage.cadences.models import Cadence, Occurrence
 
 
@@ -109,9 +110,9 @@ def report_card(cadence: Cadence, occurrence: Occurrence, attendance: Attendance
     )
 
 
-def answer_card(person_name: str, subject: str, questions: list[str],
+def answer_card(person_name: str, subject: str, questions: list[Question],
                 answers: list[str]) -> Card:
     heading = f"{person_name} about {subject}" if subject else person_name
-    pairs = tuple((question, answer or "—") for question, answer in zip(questions, answers,
-                                                                           strict=False))
+    pairs = tuple((question.text, question.label(answer) if answer else "—")
+                  for question, answer in zip(questions, answers, strict=False))
     return Card(summary=f"{heading} answered", title=heading, blocks=(Fields(pairs),))

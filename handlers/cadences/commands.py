@@ -13,13 +13,13 @@ from handlers.cadences import absence, manage, membership, report, setup
 from handlers.cadences.answer_form import answer_now, answer_pressed
 from handlers.cadences.answer_post import answer_submitted, skip_pressed
 from handlers.cadences.due import CadenceDueWork
+from handlers.cadences.export import answer_rows
 from handlers.cadences.ids import FEATURE_NAME, CadenceAction, CadenceForm
 from handlers.cadences.kinds import FAMILIES, Family, kind_label
 from handlers.common.context import CommandContext
 from storage.cadences.export import (
     ANSWER_COLUMNS,
     CADENCE_COLUMNS,
-    answer_rows,
     cadence_rows,
     flat_answer_row,
 )

@@ -24,7 +24,7 @@ KINDS: dict[CadenceKind, KindSpec] = {spec.kind: spec for spec in (
         "Anything blocking you?",
     )),
     KindSpec(CadenceKind.CHECKIN, "partner check-in", (
-        "Health (green / amber / red)?",
+        "Health? [green|amber|red]",
         "When did you last talk to them?",
         "What is the next step?",
         "Any blockers?",

@@ -7,6 +7,7 @@ from datetime import time
 import holidays
 
 from handlers.cadences.kinds import KINDS
+from handlers.cadences.questions import Question, read_question
 from storage.cadences.models import Cadence, Occurrence
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -75,6 +76,11 @@ def questions_of(cadence: Cadence) -> list[str]:
 def asked_on(occurrence: Occurrence, cadence: Cadence) -> list[str]:
     """The questions of that day, as they were asked (a later edit changes the next day)."""
     return [str(item) for item in occurrence.questions] or questions_of(cadence)
+
+
+def asked_questions(occurrence: Occurrence, cadence: Cadence) -> list[Question]:
+    """The typed questions of that day, as they were asked."""
+    return [read_question(line) for line in asked_on(occurrence, cadence)]
 
 
 def subjects_of(cadence: Cadence) -> list[str]:

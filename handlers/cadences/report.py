@@ -15,9 +15,11 @@ from handlers.cadences.cards import occurrence_label
 from handlers.cadences.history import latest_occurrence, streaks
 from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.names import family_cadences, find_named, name_argument
-from handlers.cadences.parsing import asked_on, subjects_of
+from handlers.cadences.parsing import asked_questions, subjects_of
 from handlers.cadences.participants import participants_of
+from handlers.cadences.questions import Question, QuestionType
 from handlers.cadences.status import status_of
+from handlers.cadences.tallies import tally
 from handlers.common.context import CommandContext, Services
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
@@ -111,15 +113,29 @@ async def _people(services: Services, cadence: Cadence, given: Sequence[Answer]
     return list(everyone.values())
 
 
-def _answer_text(person: Person, answer: Answer, questions: list[str]) -> Text:
+def _answer_text(person: Person, answer: Answer, questions: list[Question]) -> Text:
     heading = f"{person.display_name} about {answer.subject}" if answer.subject \
         else person.display_name
     given = [str(item) for item in answer.answers]
     lines = [heading]
     for question, reply in zip(questions, given, strict=False):
-        lines.append(f"• {question}")
-        lines.extend(f"    {line}" for line in (reply or "—").splitlines())
+        shown = question.label(reply) if reply else "—"
+        if question.type is not QuestionType.TEXT:  # one word or number: on the same line
+            lines.append(f"• {question.text} {shown}")
+            continue
+        lines.append(f"• {question.text}")
+        lines.extend(f"    {line}" for line in shown.splitlines())
     return Text("\n".join(lines))
+
+
+def _tallies(questions: list[Question], shown: list[Answer]) -> Fields | None:
+    """Each choice or number question summed up over the answers shown."""
+    rows = []
+    for index, question in enumerate(questions):
+        values = [str(answer.answers[index]) for answer in shown if index < len(answer.answers)]
+        if summed := tally(question, values):
+            rows.append((question.text, summed))
+    return Fields(tuple(rows)) if rows else None
 
 
 async def report_card(services: Services, cadence: Cadence, occurrence: Occurrence,
@@ -143,7 +159,7 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
         counted[label] += 1
         rows.append((person.display_name, f"{label} · streak {runs[person.id or 0]}"))
     names = {person.id: person for person in everyone}
-    questions = asked_on(occurrence, cadence)
+    questions = asked_questions(occurrence, cadence)
     shown = [answer for answer in given if answer.status is AnswerStatus.ANSWERED
              and (partner is None or answer.subject.lower() == partner.lower())
              and answer.person_id in names]
@@ -155,6 +171,8 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
         Context(f"{kind_label(cadence.kind).capitalize()} · {state} · {tally or 'no one'} · "
                 "streak = answered days in a row"),
     ]
+    if summed := _tallies(questions, shown):
+        blocks.append(summed)
     if shown:
         blocks.append(Divider())
         blocks.extend(_answer_text(names[answer.person_id], answer, questions)

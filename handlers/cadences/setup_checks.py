@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from bot.core.dates import known_zone
 from handlers.cadences.parsing import parse_clock, parse_country
+from handlers.cadences.questions import EXAMPLE, parse_question, read_question
 
 NAME_MAX = 80
 QUESTIONS_MAX = 10
@@ -65,7 +66,18 @@ def questions(text: str) -> str | None:
         return f"Ask at most {QUESTIONS_MAX} questions; short ones get answered."
     if any(len(question) > QUESTION_MAX for question in found):
         return f"Keep each question under {QUESTION_MAX} characters."
+    for line in found:
+        try:
+            parse_question(line)
+        except ValueError as problem:
+            return f"{problem}. For example: {EXAMPLE}"
     return None
+
+
+def typed_questions(text: str) -> list[str]:
+    """Lines in the one notation they are stored in (`[Yes|No]` -> `[yes|no]`); run
+    `questions` first, as a line it refuses comes back as plain text."""
+    return [read_question(line).notation for line in lines_of(text)]
 
 
 def partners(text: str) -> str | None:

@@ -78,7 +78,9 @@ def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
                   check=checks.minutes),
         FormField(QUESTIONS, "Questions, one per line", kind=FieldKind.MULTILINE,
                   required=False, initial=initial.get(QUESTIONS), check=checks.questions,
-                  hint=f"None gives the usual {noun} questions: "
+                  hint="A type in brackets ends a line: [green|amber|red], [number], "
+                       "[yes|no] or your own options [low|medium|high]; none is free text. "
+                       f"Empty gives the usual {noun} questions: "
                        + " / ".join(KINDS[family.kind].default_questions)),
     ]
     if len(family.kinds) > 1:

@@ -200,8 +200,8 @@ async def read_draft(submission: Submission, family: Family,
                                  f"({start:%H:%M}) on the same day.")
     zone = problems.checked(TIMEZONE, submission.text(TIMEZONE), checks.zone) or None
     reminder = _reminder(problems, submission, start, close)
-    questions = checks.lines_of(problems.checked(QUESTIONS, submission.text(QUESTIONS),
-                                                 checks.questions))
+    questions = checks.typed_questions(problems.checked(QUESTIONS, submission.text(QUESTIONS),
+                                                        checks.questions))
     partners = checks.lines_of(problems.checked(PARTNERS, submission.text(PARTNERS),
                                                 checks.partners)) \
         if KINDS[kind].about_partners else []

@@ -1,5 +1,6 @@
 """Cadences and their answers for `partnerops export cadences|answers`: lists stay lists and
-answers stay (question, type, value) documents in JSON; CSV flattens them."""
+answers stay (question, value) documents in JSON, as stored (the cadence feature reads the
+question's type from its text); CSV flattens them."""
 
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ async def answer_rows(session: AsyncSession, workspace_id: int | None = None) ->
             "date": occurrence.local_date.isoformat(),
             "person": person.display_name, "partner": answer.subject,
             "status": flat(answer.status),
-            "answers": [{"question": question, "type": "text", "value": value}
+            "answers": [{"question": question, "value": value}
                         for question, value in zip(asked, answer.answers, strict=False)],
             "answered_at": flat(answer.updated_at),
         })
@@ -86,7 +87,8 @@ def flat_answer_row(row: Row) -> Row:
     """An answer row for CSV: one `question: value` line per answered question."""
     def line(question: str, value: object) -> str:
         mark = "" if question.endswith(("?", ":", "!", ".")) else ":"
-        return f"{question}{mark} {value}"
+        shown = ("yes" if value else "no") if isinstance(value, bool) else value
+        return f"{question}{mark} {shown}"
 
     lines = "\n".join(line(item["question"], item["value"]) for item in row["answers"]
                       if item["value"] not in (None, ""))

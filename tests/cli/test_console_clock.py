@@ -81,3 +81,28 @@ async def test_now_shows_the_zone_prompts_use(tmp_path: Path, monkeypatch: pytes
     """A zone chosen with `partnerops tz` is the one `:now` shows, not the console's."""
     said = await _console(tmp_path, monkeypatch, capsys, "partnerops tz Asia/Tokyo", ":now")
     assert "for ana (Asia/Tokyo) it is Mon 2026-11-23 17:00 JST" in said[-1]
+
+
+async def test_typed_questions_are_menus_and_numbers_in_the_console(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    await upgrade(database)
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    application = build_application(settings, clock=SimulatedClock(MONDAY), database=database)
+    await make_cadence(application, zones={"ana": "UTC"}, now=MONDAY, questions=[
+        "Health? [green|amber|red]", "Demos this week? [number]", "Blocked? [yes|no]"])
+    await application.close()
+
+    [answered] = await _console(tmp_path, monkeypatch, capsys, ":at 2026-11-23T09:00",
+                                ":press 1", "purple", "amber", "three", "4", "n",
+                                "standup report")
+    assert "[1/3] Health? (optional: Enter skips)\n    1. 🟢 Green\n    2. 🟠 Amber\n" \
+           "    3. 🔴 Red\n  ! 'purple' is not one of the options for Health?" in answered
+    assert "[2/3] Demos this week? (a number, such as 3 or 2.5" in answered
+    assert "! 'three' is not a number; type digits such as 3 or 2.5." in answered
+    assert "[3/3] Blocked? (optional: Enter skips)\n    1. Yes\n    2. No\n" in answered
+    posted, report = answered.split("Thanks, posted to #standups.")
+    assert "  Health?           🟠 Amber\n" in posted and "  Blocked?          No\n" in posted
+    assert "  Health?           amber 1\n" in report
+    assert "  Demos this week?  total 4 · average 4 · 1 answer\n" in report
+    assert "  • Health? 🟠 Amber\n  • Demos this week? 4\n" in report

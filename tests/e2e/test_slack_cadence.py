@@ -136,3 +136,72 @@ async def test_run_add_remove_and_tz_over_slack(bot: RunningBot):
                  if call.args["channel"] in ("U0001", "U0002"))
     assert dms == ["U0001", "U0002"]
     assert "Asia/Tokyo (you chose it)" in await command("/partnerops", "tz Asia/Tokyo")
+
+
+TYPED = ("What moved?\nHealth? [Green|Amber|Red]\nDemos this week? [number]\n"
+         "Blocked? [yes/no]")
+
+
+async def _answer_form(bot: RunningBot, user_id: str) -> dict:
+    """Press the Answer button of `user_id`'s prompt; the modal that opens."""
+    prompt = next(call.args for call in bot.slack.of("chat.postMessage")
+                  if call.args["channel"] == user_id)
+    button = next(element for block in prompt["blocks"] if block["type"] == "actions"
+                  for element in block["elements"]
+                  if element["action_id"] == "partnerops.cadence.answer")
+    opened = len(bot.slack.of("views.open"))
+    await bot.slack_post(block_actions(
+        "partnerops.cadence.answer", button["value"], user_id=user_id,
+        channel_id=f"D{user_id}", trigger_id=f"t-{user_id}",
+        response_url=bot.slack.response_url(f"a-{user_id}")))
+    views = await bot.slack.wait_for("views.open", count=opened + 1)
+    return views[-1].args["view"]
+
+
+async def test_typed_questions_from_the_modal_to_the_report(bot: RunningBot):
+    await bot.slack_post(slash_command("/standup", "setup", trigger_id="t-setup",
+                                       response_url=bot.slack.response_url("setup")))
+    [opened] = await bot.slack.wait_for("views.open")
+    setup = {"name": "Partner team", "report_channel": REPORT,
+             "participants": ["U0001", "U0002"], "days": ["mon", "tue", "wed", "thu", "fri"],
+             "local_time": "09:00", "close_time": "17:00", "skip_weekends": True,
+             "questions": "What moved?\nHealth? [green|amber"}
+    refused = await _submit(bot, opened.args["view"], setup)
+    assert refused["response_action"] == "errors"
+    assert "opens a [ it never closes" in refused["errors"]["questions"]
+    assert "Health? [green|amber|red]" in refused["errors"]["questions"]
+    assert (await _submit(bot, opened.args["view"], {**setup, "questions": TYPED})) == {}
+    await _run(bot, BOTH_OPEN)
+
+    # Each type is its own input: text, a health menu, a number box, a yes/no menu.
+    form = await _answer_form(bot, "U0001")
+    inputs = [block for block in form["blocks"] if block["type"] == "input"]
+    assert [block["label"]["text"] for block in inputs] == \
+        ["What moved?", "Health?", "Demos this week?", "Blocked?"]
+    assert [block["element"]["type"] for block in inputs] == \
+        ["plain_text_input", "static_select", "number_input", "static_select"]
+    assert [option["value"] for option in inputs[1]["element"]["options"]] == \
+        ["green", "amber", "red"]
+    assert inputs[2]["element"]["is_decimal_allowed"] is True
+    ids = [block["block_id"] for block in inputs]
+    assert await _submit(bot, form, dict(zip(ids, ["Signed Northwind", "green", "3", "no"],
+                                             strict=True))) == {}
+    bobs = await _answer_form(bot, "U0002")
+    assert await _submit(bot, bobs, dict(zip(ids, ["", "red", "2", "yes"], strict=True)),
+                         user_id="U0002") == {}
+
+    replies = [args for args in _calls(bot, "chat.postMessage", channel=REPORT)
+               if args.get("thread_ts")]
+    assert "🟢 Green" in json.dumps(replies[0]["blocks"], ensure_ascii=False)
+    await bot.slack_post(slash_command("/standup", "report Partner team",
+                                       response_url=bot.slack.response_url("report")))
+    [report] = await bot.slack.wait_for("response_url")
+    shown = json.dumps(report.args["blocks"], ensure_ascii=False)
+    assert "green 1 · red 1" in shown
+    assert "total 5 · average 2.5 · 2 answers" in shown
+    assert "yes 1 · no 1" in shown
+    [exported] = [row for row in await bot.export("answers") if row["person"] == "ana"]
+    assert exported["answers"][1:] == [
+        {"question": "Health?", "type": "health", "value": "green"},
+        {"question": "Demos this week?", "type": "number", "value": 3},
+        {"question": "Blocked?", "type": "yes_no", "value": False}]

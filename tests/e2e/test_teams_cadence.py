@@ -282,3 +282,49 @@ async def test_every_bad_field_is_marked_at_once_and_the_corrected_card_saves(bo
         saved = await cadences.by_name(session, tenant, "Partner team")
     # `here` still means the channel the form was opened in, though it was fixed in a 1:1.
     assert saved is not None and saved.report_channel_id == CHANNEL_ID
+
+
+async def test_typed_questions_are_a_choice_set_and_a_number_box_on_the_card(bot: RunningBot):
+    await _introduce(bot)
+    card = await _open_setup_form(bot)
+    value = submit_value(card, {
+        "name": "Partner team", "report_channel": "here", "participants": ["aad-ana"],
+        "days": WEEKDAYS, "local_time": "09:00", "close_time": "17:00",
+        "questions": "Health? [green|amber|red]\nDemos this week? [number]"})
+    await _post(bot, teams_activities.card_submit(
+        value, service_url=bot.connector.url, activity_id="setup-2", reply_to_id="setup-card",
+        **{**ANA, **IN_CHANNEL}))
+    bot.connector.log.clear()
+    await _run(bot, BOTH_OPEN)
+    [prompt] = _calls(bot, "send", "a:ana-1on1")
+    occurrence = await _occurrence(bot)
+    bot.connector.log.clear()
+    await _post(bot, teams_activities.card_submit(
+        submit_value(card_of(prompt), action="Answer"), service_url=bot.connector.url,
+        activity_id="press-1", reply_to_id=await _prompt_id(bot, occurrence, "29:ana"), **ANA))
+    [form] = _calls(bot, "reply", "a:ana-1on1")
+    fields = inputs(card_of(form))
+    health, demos = fields.values()
+    assert health["type"] == "Input.ChoiceSet" and health["label"] == "Health?"
+    assert [choice["value"] for choice in health["choices"]] == ["green", "amber", "red"]
+    assert demos["type"] == "Input.Number" and demos["label"] == "Demos this week?"
+
+    # A client that lets text through a number box gets the card back, as typed.
+    bot.connector.log.clear()
+    sent = {**submit_value(card_of(form), {health["id"]: "amber"}), demos["id"]: "three"}
+    await _post(bot, teams_activities.card_submit(
+        sent, service_url=bot.connector.url, activity_id="answer-1", reply_to_id="form",
+        **ANA))
+    [again] = _calls(bot, "reply", "a:ana-1on1")
+    marked = [element["text"] for element in card_of(again)["body"]
+              if element.get("color") == "Attention"]
+    assert "'three' is not a number" in marked[1]
+    assert inputs(card_of(again))[health["id"]]["value"] == "amber"
+
+    bot.connector.log.clear()
+    await _post(bot, teams_activities.card_submit(
+        submit_value(card_of(again), {demos["id"]: "4"}), service_url=bot.connector.url,
+        activity_id="answer-2", reply_to_id="again", **ANA))
+    [reply] = [call.args for call in bot.connector.of("reply")
+               if call.args["_conversation_id"].startswith(CHANNEL_ID)]
+    assert facts(card_of(reply)) == {"Health?": "🟠 Amber", "Demos this week?": "4"}

@@ -15,7 +15,14 @@ def _state(element: dict[str, Any], value: Any) -> dict[str, Any]:
             return {"type": kind, "selected_conversation": value}
         case "multi_users_select":
             return {"type": kind, "selected_users": list(value or [])}
+        case "number_input":
+            # Slack itself refuses what is not a number before the modal is submitted.
+            if value:
+                float(value)
+            return {"type": kind, "value": value}
         case "static_select":
+            offered = [option["value"] for option in element.get("options", [])]
+            assert not value or value in offered, f"the menu offers {offered}, not {value!r}"
             return {"type": kind, "selected_option": {"value": value} if value else None}
         case "multi_static_select":
             return {"type": kind, "selected_options": [{"value": v} for v in value or []]}

@@ -18,7 +18,7 @@ from tests.fakes.recorder import RecordedCall
 
 Args = dict[str, Any]
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
-INPUT_TYPES = ("Input.Text", "Input.ChoiceSet", "Input.Toggle")
+INPUT_TYPES = ("Input.Text", "Input.Number", "Input.ChoiceSet", "Input.Toggle")
 
 
 def card_of(call: RecordedCall | Args) -> Args:
@@ -80,10 +80,21 @@ def _typed(element: Args, given: object) -> str:
             assert all(value in offered for value in chosen), \
                 f"{element['id']} offers {offered}, not {chosen}"
         return ",".join(chosen)
+    if kind == "Input.Number":
+        # The card gives a number; Teams sends back what the box shows, as text.
+        assert isinstance(given, int | float | str), f"{element['id']} is a number box"
+        return _number_text(given)
     assert isinstance(given, str), f"{element['id']} is a text box"
     if "maxLength" in element:
         assert len(given) <= element["maxLength"], f"{element['id']} is longer than allowed"
     return given
+
+
+def _number_text(number: object) -> str:
+    """A number as a Teams number box shows it: 3, not 3.0."""
+    if isinstance(number, float) and number.is_integer():
+        return str(int(number))
+    return str(number)
 
 
 def submit_value(card: Args, values: Mapping[str, object] | None = None, *,
@@ -108,6 +119,8 @@ def submit_value(card: Args, values: Mapping[str, object] | None = None, *,
     sent: Args = {}
     for input_id, element in fields.items():
         current = _typed(element, values[input_id]) if input_id in values \
+            else _number_text(element["value"]) \
+            if element["type"] == "Input.Number" and "value" in element \
             else element.get("value")
         if element.get("isRequired") and not current:
             raise AssertionError(f"Teams would not submit with {input_id!r} empty "

@@ -22,7 +22,9 @@ async def test_cadences_and_answers_export_structured_and_flat(database: Databas
                                             display_name="Ana")
         cadence = await cadences.save(session, Cadence(
             workspace_id=workspace.id or 0, name="Partners", kind=CadenceKind.CHECKIN,
-            platform="slack", report_channel_id="C1", questions=["Health?", "Next step?"],
+            platform="slack", report_channel_id="C1",
+            questions=["Health? [green|amber|red]", "Next step?", "Demos? [number]",
+                       "Blocked? [yes|no]"],
             subjects=["Northwind", "Contoso"], created_at=NOW, updated_at=NOW))
         await cadences.set_participants(session, cadence.id or 0, [ana.id or 0],
                                         now=cadence.created_at)
@@ -30,7 +32,7 @@ async def test_cadences_and_answers_export_structured_and_flat(database: Databas
                                                close_at=NOW, now=NOW)
         await cadences.record_answer(session, occurrence=day, person_id=ana.id or 0,
                                      subject="Northwind", status=AnswerStatus.ANSWERED,
-                                     answers=["green", ""], now=NOW)
+                                     answers=["green", "", "3", "no"], now=NOW)
     async with database.session() as session:
         [exported] = await exporters["cadences"].rows(session, None)
         [answer] = await exporters["answers"].rows(session, None)
@@ -39,10 +41,14 @@ async def test_cadences_and_answers_export_structured_and_flat(database: Databas
     assert exported["days"] == ["mon", "tue", "wed", "thu", "fri"]
     assert answer == {"workspace": "T0001", "cadence": "Partners", "date": "2026-11-23",
                       "person": "Ana", "partner": "Northwind", "status": "answered",
-                      "answers": [{"question": "Health?", "type": "text", "value": "green"},
-                                  {"question": "Next step?", "type": "text", "value": ""}],
+                      "answers": [
+                          {"question": "Health?", "type": "health", "value": "green"},
+                          {"question": "Next step?", "type": "text", "value": None},
+                          {"question": "Demos?", "type": "number", "value": 3},
+                          {"question": "Blocked?", "type": "yes_no", "value": False}],
                       "answered_at": NOW.isoformat()}
     flat_cadence = exporters["cadences"].flatten(exported)
     assert flat_cadence["partners"] == "Northwind | Contoso"
     assert set(flat_cadence) == set(exporters["cadences"].columns)
-    assert exporters["answers"].flatten(answer)["answers"] == "Health? green"
+    assert exporters["answers"].flatten(answer)["answers"] == \
+        "Health? green\nDemos? 3\nBlocked? no"

@@ -48,8 +48,8 @@ def parse_answer(item: FormField, answer: str) -> FieldValue:
 
 
 def _option(item: FormField, answer: str) -> str:
-    """An option by number, by value or label in any case, or by a word that begins with
-    one (`Monday` for `Mon`)."""
+    """An option by number, by value or label in any case, by a word that begins with one
+    (`Monday` for `Mon`), or by the start of just one (`n` for No)."""
     if answer.isdigit() and 1 <= int(answer) <= len(item.options):
         return item.options[int(answer) - 1].value
     word = answer.lower()
@@ -60,6 +60,11 @@ def _option(item: FormField, answer: str) -> str:
                 if word.startswith((option.value.lower(), option.label.lower()))]
     if len(starting) == 1:
         return starting[0]
+    # The start of one option only (`n` for No, `am` for Amber).
+    begun = [option.value for option in item.options
+             if option.value.lower().startswith(word) or option.label.lower().startswith(word)]
+    if len(begun) == 1:
+        return begun[0]
     names = ", ".join(option.label for option in item.options)
     raise FieldAnswerError(f"'{answer}' is not one of the options for {item.label}: answer "
                            f"with numbers from 1 to {len(item.options)} or names ({names}).")
@@ -112,6 +117,7 @@ def _person(item: FormField, answer: str) -> str:
 
 
 HOW_TO_ANSWER = {
+    FieldKind.NUMBER: "a number, such as 3 or 2.5",
     FieldKind.CHECKBOX: "y/n",
     FieldKind.MULTILINE: f"several lines; finish with a line holding only '{END_OF_TEXT}'",
     FieldKind.MULTISELECT: "one or more: numbers or names, separated by commas",

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     ConversationFilter,
     ConversationSelectElement,
     InputInteractiveElement,
+    NumberInputElement,
     Option,
     PlainTextInputElement,
     PlainTextObject,
@@ -77,6 +78,10 @@ def element(field: FormField) -> InputInteractiveElement:
         case FieldKind.PEOPLE:
             return UserMultiSelectElement(action_id=VALUE_ACTION, placeholder=placeholder,
                                           initial_users=initial_items(field) or None)
+        case FieldKind.NUMBER:
+            # Slack refuses what is not a number before the modal is submitted.
+            return NumberInputElement(action_id=VALUE_ACTION, is_decimal_allowed=True,
+                                      placeholder=placeholder, initial_value=field.initial)
         case FieldKind.CHECKBOX:
             option = Option(value=CHECKED, label=field.label[:OPTION_TEXT_MAX])
             return CheckboxesElement(action_id=VALUE_ACTION, options=[option],

@@ -83,6 +83,19 @@ class InputText(TypedDict):
     separator: NotRequired[bool]
 
 
+class InputNumber(TypedDict):
+    """A number box; Teams refuses anything else before it submits."""
+
+    type: Literal["Input.Number"]
+    id: str
+    label: str
+    isRequired: bool
+    errorMessage: NotRequired[str]
+    placeholder: NotRequired[str]
+    value: NotRequired[float]
+    separator: NotRequired[bool]
+
+
 class DataQuery(TypedDict):
     """Choices fetched as the person types: Teams' people picker over Microsoft Graph."""
 
@@ -122,7 +135,8 @@ class InputToggle(TypedDict):
     separator: NotRequired[bool]
 
 
-Element = TextBlock | FactSet | ActionSet | InputText | InputChoiceSet | InputToggle
+Element = TextBlock | FactSet | ActionSet | InputText | InputNumber | InputChoiceSet \
+    | InputToggle
 
 
 # "$schema" is not an identifier, hence the functional syntax.

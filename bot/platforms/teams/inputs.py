@@ -11,6 +11,8 @@ the core's Form.errors still refuses an empty required field.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from bot.core.forms import HERE, FieldKind, FormField
 from bot.platforms.teams import adaptive
 
@@ -81,11 +83,26 @@ def _text(item: FormField) -> adaptive.InputText:
     return box
 
 
+def _number(item: FormField) -> adaptive.InputNumber:
+    box = adaptive.InputNumber(type="Input.Number", id=item.id, label=item.label,
+                               isRequired=item.required,
+                               errorMessage=f"{item.label} takes a number, such as 3 or 2.5.")
+    if item.placeholder:
+        box["placeholder"] = item.placeholder
+    # The schema wants a number, not text; nothing, or an answer from before the question
+    # took numbers, leaves the box empty.
+    with suppress(ValueError):
+        box["value"] = float(item.initial or "")
+    return box
+
+
 def input_for(item: FormField) -> adaptive.Element:
     """One form field as an Adaptive Card input."""
     match item.kind:
         case FieldKind.CHECKBOX:
             return _toggle(item)
+        case FieldKind.NUMBER:
+            return _number(item)
         case FieldKind.SELECT:
             return _choice_set(item, _options(item))
         case FieldKind.MULTISELECT:
