@@ -119,9 +119,15 @@ async def run_now(ctx: CommandContext, family: Family) -> Response:
         return Reply(f"I could not send every prompt of {cadence.name} ({reason}); running it "
                      "again retries them.")
     already = sent - prompts
-    said = f"Sent {cadence.name} to {prompts} {'person' if prompts == 1 else 'people'} now."
-    if already:
-        said += f" {already} had already been asked today, so not again."
+    if prompts:
+        said = f"Sent {cadence.name} to {prompts} {'person' if prompts == 1 else 'people'} now."
+        if already:
+            said += f" {already} had already been asked today, so not again."
+    elif already:
+        said = (f"Nothing to send: everyone on {cadence.name} ({already}) was already asked "
+                "today, and nobody is asked twice.")
+    else:
+        said = f"Nothing to send: nobody on {cadence.name} is due today."
     if closed:
         said += f" {closed} had passed today's close time where they are."
     return Reply(said)

@@ -328,3 +328,51 @@ async def test_typed_questions_are_a_choice_set_and_a_number_box_on_the_card(bot
     [reply] = [call.args for call in bot.connector.of("reply")
                if call.args["_conversation_id"].startswith(CHANNEL_ID)]
     assert facts(card_of(reply)) == {"Health?": "🟠 Amber", "Demos this week?": "4"}
+
+
+def _mentioning(activity: Args, who: Sender) -> Args:
+    """`activity` with an @mention of `who`, as Teams writes one into a message."""
+    shown = f"<at>{who['user_name']}</at>"
+    mention = {"type": "mention", "text": shown,
+               "mentioned": {"id": who["user_id"], "name": who["user_name"]}}
+    return {**activity, "text": activity["text"].replace(f"@{who['user_name']}", shown),
+            "entities": [*activity["entities"], mention]}
+
+
+async def test_run_add_remove_and_tz_from_a_team_channel(bot: RunningBot):
+    await _introduce(bot)
+    card = await _open_setup_form(bot)
+    await _submit_setup(bot, card, ["aad-ana"])
+    url = bot.connector.url
+
+    async def in_channel(text: str, activity_id: str) -> str:
+        """Ana @mentions the bot in the channel; what the bot told her (privately)."""
+        bot.connector.log.clear()
+        activity = teams_activities.channel_mention_message(
+            text, service_url=url, activity_id=activity_id, **{**ANA, **IN_CHANNEL})
+        if "@Bob" in text:
+            activity = _mentioning(activity, BOB)
+        await _post(bot, activity)
+        said = [call.args.get("text") or "" for call in bot.connector.calls
+                if call.args["_conversation_id"] == "a:ana-1on1"]
+        assert said, [str(call) for call in bot.connector.calls]
+        return said[-1]
+
+    assert "Added Bob to Partner team" in await in_channel("standup add Partner team @Bob",
+                                                           "add-1")
+    bot.application.clock.set(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    said = await in_channel("standup run Partner team", "run-1")
+    assert said.startswith("Sent Partner team to 2 people now.")
+    prompted = sorted(call.args["_conversation_id"] for call in bot.connector.of("send")
+                      if call.args["_conversation_id"] in ("a:ana-1on1", "a:bob-1on1")
+                      and call.args.get("attachments"))
+    assert prompted == ["a:ana-1on1", "a:bob-1on1"]  # in each personal chat, not the channel
+    assert "already" in (await in_channel("standup run Partner team", "run-2")).lower()
+    assert "Removed Bob from Partner team" in await in_channel(
+        "standup remove Partner team @Bob", "remove-1")
+
+    bot.connector.log.clear()
+    await _post(bot, teams_activities.message("partnerops tz Asia/Tokyo", service_url=url,
+                                              activity_id="tz-1", **ANA))
+    [answer] = _calls(bot, "reply", "a:ana-1on1")
+    assert "Asia/Tokyo (you chose it)" in answer["text"]

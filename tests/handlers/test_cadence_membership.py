@@ -53,7 +53,7 @@ async def test_run_sends_today_now_and_never_twice(team: Team):
     assert (prompts(team, "ana"), prompts(team, "bob")) == (1, 1)
 
     again = text_of(await team.command("ana", "standup run Daily"))
-    assert "Sent Daily to 0 people now. 2 had already been asked today" in again
+    assert "Nothing to send: everyone on Daily (2) was already asked today" in again
     at_nine = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     team.clock.set(at_nine)
     await run_due(team.application.services, at_nine)  # the usual time: not again either

@@ -162,3 +162,19 @@ async def test_the_edit_form_shows_questions_as_lines_and_clears_optional_values
         [daily] = await cadences.active_cadences(session)
     assert daily.timezone is None and daily.holiday_country is None
     assert daily.questions[0] == "What did you get done since last time?"
+
+
+async def test_run_add_and_remove_in_the_console(chat: Chat) -> None:
+    await chat.type("standup setup", "Daily", "#standups", "ana", "", "mon-fri", "09:00",
+                    "17:00", "", "", "", "", "")
+    said = await chat.type(":as bob", "partnerops whoami", ":as ana",
+                           "standup add Daily @bob")
+    assert "Added Bob to Daily" in said or "Added bob to Daily" in said
+    said = await chat.type("standup run Daily")
+    assert "Sent Daily to 2 people now." in said
+    assert "[dm-ana] bot: Daily:" in said and "[dm-bob] bot: Daily:" in said
+    said = await chat.type("standup run Daily")
+    assert "Nothing to send: everyone on Daily (2) was already asked today" in said
+    assert "[dm-" not in said  # nobody asked twice
+    said = await chat.type("standup remove Daily @bob")
+    assert "Removed" in said and "bob" in said.lower()
