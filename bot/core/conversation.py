@@ -56,6 +56,10 @@ class ConversationRef:
 
     @property
     def label(self) -> str:
+        """The conversation as its platform's people name it: `#partners` in Slack and the
+        console, `Partners` in Teams (which shows no #); an id only when no name is known."""
+        if self.platform is Platform.TEAMS:
+            return self.name or "the Teams channel"
         return f"#{self.name}" if self.name else self.id
 
     def to_dict(self) -> dict[str, str]:

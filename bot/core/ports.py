@@ -29,10 +29,15 @@ class ProfileSource(Protocol):
 
 
 class ChannelDirectory(Protocol):
-    """Who is in a conversation, for cadences whose participants are "everyone in #x"."""
+    """A platform's channels: who is in one (for cadences whose participants are "everyone
+    in #x"), and what people call it (messages name channels, never show their ids)."""
 
     async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         """The platform user ids of the (human) members; empty if they cannot be listed."""
+        ...
+
+    async def name(self, conversation_id: str, workspace: str = "") -> str:
+        """The channel's name as the platform shows it; "" if it cannot be found out."""
         ...
 
 

@@ -10,7 +10,7 @@ from bot.core.conversation import ConversationKind, ConversationRef
 from bot.core.dates import canonical_zone, closest_zone
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import Reply, Response
-from handlers.common.channels import choose_channel, chosen_channel
+from handlers.common.channels import choose_channel, chosen_channel, named
 from handlers.common.context import CommandContext, conversation_in
 from handlers.common.identity import zone_of
 from storage.common import people
@@ -67,7 +67,7 @@ def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
         if setting is None:
             raise UserError(f"There is no setting '{words[0]}'. Settings: "
                             f"{', '.join(known)}.", example=EXAMPLE)
-        channel = _channel_argument(ctx, words[1:])
+        channel = await named(ctx.services, _channel_argument(ctx, words[1:]))
         try:
             # Posting first proves the bot may speak there before anything is saved.
             await ctx.services.outbox.post(

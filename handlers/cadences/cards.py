@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Fields, Text
-from bot.core.conversation import CommandStyle
+from bot.core.conversation import CommandStyle, ConversationRef, Platform
 from bot.core.dates import day_label
 from handlers.cadences.ids import CadenceAction
 from handlers.cadences.kinds import family_of, kind_label
@@ -46,8 +46,9 @@ def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
         f"{family_of(cadence.kind).command} ooo until 2026-12-24")
     kind = kind_label(cadence.kind)
     about = f" about {len(subjects)} partners" if subjects != [""] else ""
-    channel = f"#{cadence.report_channel_name}" if cadence.report_channel_name \
-        else "the report channel"
+    channel = ConversationRef(Platform(cadence.platform), cadence.report_channel_id,
+                              name=cadence.report_channel_name).label \
+        if cadence.report_channel_name else "the report channel"
     return Card(
         summary=f"Time for your {kind}: {cadence.name}",
         title=f"{cadence.name}: {occurrence_label(occurrence)}",

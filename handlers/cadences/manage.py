@@ -8,7 +8,9 @@ from handlers.cadences.access import refuse_partner_contact
 from handlers.cadences.kinds import Family, kind_label
 from handlers.cadences.names import family_cadences, name_argument, named_cadence
 from handlers.cadences.parent import report_channel
+from handlers.cadences.participants import participant_channel_label
 from handlers.cadences.summary import participants_text, schedule_text, state_text
+from handlers.common.channels import named
 from handlers.common.context import CommandContext
 from storage.cadences import repository as cadences
 
@@ -20,14 +22,15 @@ async def list_cadences(ctx: CommandContext, family: Family) -> Response:
         return Reply(f"No {family.plural} are set up yet. An admin can start one with "
                      f"`{family.command} setup`.")
     rows: list[tuple[str, str]] = []
-    async with ctx.services.db.session() as session:
-        for cadence in found:
-            named = len(await cadences.participants(session, cadence.id or 0))
-            kind = f"{kind_label(cadence.kind)} · " if len(family.kinds) > 1 else ""
-            rows.append((cadence.name, f"{kind}{schedule_text(cadence)} · "
-                                       f"{report_channel(cadence, ctx.workspace).label} · "
-                                       f"{participants_text(cadence, named)} · "
-                                       f"{state_text(cadence)}"))
+    for cadence in found:
+        async with ctx.services.db.session() as session:
+            count = len(await cadences.participants(session, cadence.id or 0))
+        kind = f"{kind_label(cadence.kind)} · " if len(family.kinds) > 1 else ""
+        channel = await named(ctx.services, report_channel(cadence, ctx.workspace))
+        everyone = await participant_channel_label(ctx.services, cadence, ctx.workspace)
+        rows.append((cadence.name, f"{kind}{schedule_text(cadence)} · {channel.label} · "
+                                   f"{participants_text(count, everyone)} · "
+                                   f"{state_text(cadence)}"))
     return Reply(Card(summary=f"{len(found)} {family.plural}",
                       title=family.plural.capitalize(),
                       blocks=(Fields(tuple(rows)),

@@ -13,7 +13,7 @@ from handlers.cadences.due import CadenceDay
 from handlers.cadences.ids import CadenceMessage
 from handlers.cadences.kinds import Family
 from handlers.cadences.names import name_argument, named_cadence
-from handlers.cadences.participants import participants_of
+from handlers.cadences.participants import participant_channel_label, participants_of
 from handlers.common.context import CommandContext
 from handlers.common.due import DueRun
 from handlers.common.identity import resolve_person
@@ -94,8 +94,8 @@ async def remove(ctx: CommandContext, family: Family) -> Response:
     said = [f"Removed {', '.join(leaving)} from {cadence.name}; their answers so far stay "
             "in its history."] if leaving else []
     if len(leaving) < len(mentioned):
-        channel = f" (everyone in {cadence.participant_channel_id} takes part too)" \
-            if cadence.participant_channel_id else ""
+        everyone = await participant_channel_label(ctx.services, cadence, ctx.workspace)
+        channel = f" (everyone in {everyone} takes part too)" if everyone else ""
         said.append(f"{'Someone' if leaving else 'They'} you named {'was' if leaving else 'were'}"
                     f" not named on {cadence.name}{channel}.")
     return Reply(" ".join(said))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.core.conversation import Actor, Platform
+from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
+from handlers.common.channels import named
 from handlers.common.context import Services
 from handlers.common.identity import resolve_person
 from handlers.common.identity import zone_of as person_zone
@@ -24,6 +25,16 @@ def zone_of(person: Person, services: Services, cadence: Cadence | None = None) 
     """The zone the person's cadence days run in (theirs, else the cadence's, else the
     workspace default)."""
     return person_zone(person, services, cadence.timezone if cadence else None)
+
+
+async def participant_channel_label(services: Services, cadence: Cadence,
+                                    workspace: Workspace) -> str:
+    """The participant channel as people name it ("" when the cadence has none)."""
+    if not cadence.participant_channel_id:
+        return ""
+    channel = ConversationRef(Platform(cadence.platform), cadence.participant_channel_id,
+                              ConversationKind.CHANNEL, workspace=workspace.external_id or "")
+    return (await named(services, channel)).label
 
 
 def _internal(person: Person) -> bool:

@@ -11,6 +11,7 @@ from bot.core.responses import OpenForm, Reply, Response
 from handlers.cadences.kinds import Family, family_named
 from handlers.cadences.names import name_argument, named_cadence
 from handlers.cadences.parsing import format_days
+from handlers.cadences.participants import participant_channel_label
 from handlers.cadences.setup_form import (
     ASKED_IN_KEY,
     CADENCE_KEY,
@@ -22,6 +23,7 @@ from handlers.cadences.setup_form import (
 )
 from handlers.cadences.setup_read import Draft, read_draft
 from handlers.cadences.summary import summary_card
+from handlers.common.channels import named
 from handlers.common.context import CommandContext, FormContext, Services, conversation_in
 from handlers.common.identity import resolve_person
 from storage.cadences import repository as cadences
@@ -181,8 +183,8 @@ async def setup_submitted(ctx: FormContext) -> Response:
     try:
         draft = await read_draft(ctx.submission, family, name_taken,
                                  user_ids=user_ids if picker is not None else None)
-        draft = replace(draft, report_channel=conversation_in(ctx.workspace,
-                                                              draft.report_channel))
+        draft = replace(draft, report_channel=await named(
+            ctx.services, conversation_in(ctx.workspace, draft.report_channel)))
         await _announce(ctx.services, draft, ctx.person, editing)
         cadence = await _save(ctx.services, ctx.workspace, draft, ctx.person, editing)
     except FormErrors as problems:
@@ -194,5 +196,7 @@ async def setup_submitted(ctx: FormContext) -> Response:
     await _learn_profiles(ctx.services, ctx.workspace, draft)
     ctx.services.schedule_changed()
     card = summary_card(cadence, ctx.workspace, len(draft.participant_ids),
-                        created=editing is None)
+                        created=editing is None,
+                        participant_channel=await participant_channel_label(
+                            ctx.services, cadence, ctx.workspace))
     return Reply(card)

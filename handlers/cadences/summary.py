@@ -15,19 +15,19 @@ def schedule_text(cadence: Cadence) -> str:
     return f"{cadence.days} at {cadence.local_time}, closes {cadence.close_time}"
 
 
-def participants_text(cadence: Cadence, named: int) -> str:
+def participants_text(named: int, participant_channel: str) -> str:
     people = f"{named} {'person' if named == 1 else 'people'}"
-    if not cadence.participant_channel_id:
-        return people
-    return f"{people} + everyone in {cadence.participant_channel_id}"
+    return f"{people} + everyone in {participant_channel}" if participant_channel else people
 
 
 def state_text(cadence: Cadence) -> str:
     return "paused" if cadence.paused else "active"
 
 
-def summary_card(cadence: Cadence, workspace: Workspace, named: int, *, created: bool) -> Card:
-    """What the admin sees after saving the setup form."""
+def summary_card(cadence: Cadence, workspace: Workspace, named: int, *, created: bool,
+                 participant_channel: str = "") -> Card:
+    """What the admin sees after saving the setup form; `participant_channel` names the
+    channel whose members take part."""
     reminder = f"after {cadence.reminder_minutes} minutes" if cadence.reminder_minutes \
         else "none"
     rows = [
@@ -36,7 +36,7 @@ def summary_card(cadence: Cadence, workspace: Workspace, named: int, *, created:
         ("Time zone", f"each person's own, else {cadence.timezone}" if cadence.timezone
          else "each person's own, else the workspace default"),
         ("Report channel", report_channel(cadence, workspace).label),
-        ("Participants", participants_text(cadence, named)),
+        ("Participants", participants_text(named, participant_channel)),
         ("Reminder", reminder),
         ("Weekends", "skipped" if cadence.skip_weekends else "included"),
         ("Holidays", cadence.holiday_country or "none"),

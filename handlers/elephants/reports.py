@@ -11,7 +11,7 @@ from bot.core.conversation import ConversationRef
 from bot.core.errors import DeliveryError, UserError
 from bot.core.forms import FieldKind, Form, FormField
 from bot.core.responses import OpenForm, Reply, Response
-from handlers.common.channels import chosen_channel
+from handlers.common.channels import chosen_channel, named
 from handlers.common.context import CommandContext, FormContext, Services, conversation_in
 from storage.common.models import Person, Workspace
 from storage.elephants import repository as elephants
@@ -99,7 +99,7 @@ async def file_report(services: Services, workspace: Workspace, reporter: Person
                                           platform=origin.platform.value,
                                           reporter_id=reporter.id, now=services.clock.now())
     target = await chosen_channel(services, workspace, ELEPHANTS_CHANNEL) \
-        or conversation_in(workspace, origin)
+        or await named(services, conversation_in(workspace, origin))
     try:
         posted = await services.outbox.post(target, elephant_card(elephant, reporter))
     except DeliveryError as exc:

@@ -119,9 +119,10 @@ async def test_run_add_remove_and_tz_over_slack(bot: RunningBot):
 
     async def command(name: str, text: str) -> str:
         token = f"r{len(bot.slack.calls)}"
+        # Counted before posting: under load the answer can land before the post returns.
+        answered = len(bot.slack.of("response_url"))
         await bot.slack_post(slash_command(name, text, response_url=bot.slack.response_url(token)))
-        for call in await bot.slack.wait_for("response_url",
-                                             count=len(bot.slack.of("response_url")) + 1):
+        for call in await bot.slack.wait_for("response_url", count=answered + 1):
             if call.args["_token"] == token:
                 return call.args["text"]
         raise AssertionError(f"no answer to {name} {text}")

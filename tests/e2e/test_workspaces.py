@@ -95,9 +95,13 @@ async def test_two_workspaces_never_see_each_other(two_teams: RunningBot, tmp_pa
         # Each is the first person of their own install, so each is its admin.
         assert "admin" in await _command(bot, team, "/partnerops", "whoami")
         listing = await _command(bot, team, "/standup", "list")
-        assert "Daily" in listing and TEAMS[team][3] in listing
+        # The report channel by its name, which Slack told this workspace's token.
+        assert "Daily" in listing and f"#{TEAMS[team][3].lower()}" in listing
         other = next(t for t in TEAMS if t != team)
-        assert TEAMS[other][3] not in listing
+        assert TEAMS[other][3].lower() not in listing.lower()
+        asked = [call for call in bot.slack.of("conversations.info")
+                 if call.args["channel"] == TEAMS[team][3]]
+        assert asked and all(_token(call) == TEAMS[team][0] for call in asked)
         shown = await _command(bot, team, "/partnerops", "settings")
         assert f"ele-{team.lower()}" in shown and f"ele-{other.lower()}" not in shown
         await _command(bot, team, "/elephant", f"Reps in {team} hide the forecast")

@@ -13,6 +13,8 @@ from tests.fakes.recorder import FakeServer, Fault
 Args = dict[str, Any]
 ACTIVITY = "/v3/conversations/{conversation_id}/activities/{activity_id}"
 ERROR_CODES = {404: "NotFound", 429: "TooManyRequests", 500: "ServiceError"}
+# What every team has: its General channel, which Teams lists without a name.
+GENERAL_CHANNEL = {"id": "19:general@thread.tacv2"}
 
 
 class FakeBotConnector(FakeServer):
@@ -22,6 +24,7 @@ class FakeBotConnector(FakeServer):
         """Register routes; call start() (or use `async with`) before use."""
         super().__init__()
         self.members: dict[str, Args] = {}
+        self.channels: dict[str, list[Args]] = {}
         self._activity_ids = count(1)
         self._conversation_ids = count(1)
         router = self.app.router
@@ -33,6 +36,7 @@ class FakeBotConnector(FakeServer):
         router.add_get("/v3/conversations/{conversation_id}/members", self._get_members)
         router.add_get("/v3/conversations/{conversation_id}/pagedmembers", self._get_members)
         router.add_get("/v3/conversations/{conversation_id}/members/{member_id}", self._get_member)
+        router.add_get("/v3/teams/{team_id}/conversations", self._get_team_channels)
 
     @property
     def url(self) -> str:
@@ -62,6 +66,20 @@ class FakeBotConnector(FakeServer):
             "userRole": "user",
         }
         return self.members[member_id]
+
+    def add_channel(self, team_id: str, channel_id: str, name: str) -> None:
+        """A named channel of a team (each team lists its unnamed General channel first)."""
+        self.channels.setdefault(team_id, [dict(GENERAL_CHANNEL)]).append(
+            {"id": channel_id, "name": name})
+
+    async def _get_team_channels(self, request: web.Request) -> web.StreamResponse:
+        """A team's channels as Teams lists them (ConversationList)."""
+        team = request.match_info["team_id"]
+        args: Args = {"_team_id": team}
+        if (faulty := await self.intercept("get_team_channels", request, args)) is not None:
+            return faulty
+        return web.json_response(
+            {"conversations": self.channels.get(team, [dict(GENERAL_CHANNEL)])})
 
     def fail_next(self, name: str, status: int = 429, retry_after: int = 1, times: int = 1) -> None:
         """Answer the next `times` calls named `name` with HTTP `status`."""

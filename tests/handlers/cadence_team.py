@@ -33,6 +33,10 @@ class Directory:
     async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         return list(self.members_of.get(conversation_id, []))
 
+    async def name(self, conversation_id: str, workspace: str = "") -> str:
+        """Console-like: a channel's id is its name."""
+        return conversation_id.removeprefix("#")
+
 
 def text_of(response: Response) -> str:
     assert isinstance(response, Reply), response

@@ -44,7 +44,7 @@ async def test_the_answer_button_opens_one_field_per_question(team: Team):
 async def test_an_answer_is_a_thread_reply_under_the_one_parent(team: Team):
     day = await open_day(team, questions="Yesterday?\nToday?")
     _, reply = await answer(team, "bob", day, "Shipped the renewal", "Partner QBR")
-    assert text_of(reply) == f"Thanks, posted to {REPORTS}."
+    assert text_of(reply) == f"Thanks, posted to #{REPORTS}."
     notice, parent, thread_reply = team.outbox.to(REPORTS)
     assert "now receives" in notice.text and parent.thread is None
     assert "Daily: Mon 23 Nov 2026" in parent.text
@@ -178,6 +178,9 @@ class ChannelMembers:
     async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         self.asked.append((conversation_id, workspace))
         return list(self.directory.members_of.get(conversation_id, []))
+
+    async def name(self, conversation_id: str, workspace: str = "") -> str:
+        return await self.directory.name(conversation_id, workspace)
 
 
 async def test_participants_from_a_channel_take_part(team: Team):

@@ -18,9 +18,9 @@ async def test_list_shows_schedule_channel_participants_and_state(team: Team):
     listing = text_of(await team.command("bob", "standup list"))
     assert listing.splitlines()[:3] == [
         "Standups",
-        "Async: mon,wed at 08:15, closes 11:00 · standup-reports · 1 person + everyone in "
-        "sales · active",
-        "Daily: mon,tue,wed,thu,fri at 09:00, closes 17:00 · standup-reports · 2 people · "
+        "Async: mon,wed at 08:15, closes 11:00 · #standup-reports · 1 person + everyone in "
+        "#sales · active",
+        "Daily: mon,tue,wed,thu,fri at 09:00, closes 17:00 · #standup-reports · 2 people · "
         "active",
     ]
     assert "Partners" not in listing

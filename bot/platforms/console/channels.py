@@ -28,3 +28,7 @@ class ConsoleChannels:
     async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         """The users who typed in the channel this session (an unknown channel has none)."""
         return list(self._typed.get(_key(conversation_id), {}))
+
+    async def name(self, conversation_id: str, workspace: str = "") -> str:
+        """A console channel's id is its name."""
+        return _key(conversation_id)

@@ -1,4 +1,5 @@
-"""Who is in a Slack channel, as a ChannelDirectory (conversations.members)."""
+"""Slack channels as a ChannelDirectory: members (conversations.members) and names
+(conversations.info)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,24 @@ class SlackChannels:
     def __init__(self, client: AsyncWebClient, tokens: SlackTokens) -> None:
         self._client = client
         self._tokens = tokens
+        self._names: dict[tuple[str, str], str] = {}
+
+    async def name(self, conversation_id: str, workspace: str = "") -> str:
+        """The channel's name (conversations.info), remembered; "" if Slack will not say."""
+        key = (workspace, conversation_id)
+        if key in self._names:
+            return self._names[key]
+        try:
+            token = await self._tokens.token(workspace)
+            answer = await self._client.conversations_info(channel=conversation_id, token=token)
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+            log.warning("could not find out a Slack channel's name: %s", explain(error))
+            return ""
+        channel = answer.get("channel") or {}
+        found = "" if channel.get("is_im") else str(channel.get("name") or "")
+        if found:
+            self._names[key] = found
+        return found
 
     async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         """The member user ids in Slack's order; empty (and a warning) if Slack refused."""

@@ -51,6 +51,13 @@ def conversation_of(activity: Activity) -> ConversationRef:
                            name if isinstance(name, str) else "", tenant)
 
 
+def team_of(activity: Activity) -> str | None:
+    """The team a channel activity came from (channelData.team.id), else None."""
+    team = _channel_data(activity).get("team")
+    found = team.get("id") if isinstance(team, dict) else None
+    return found if isinstance(found, str) and found else None
+
+
 def tenant_of(activity: Activity) -> str | None:
     """The Microsoft Entra tenant, from channelData or the conversation (sent as `tenantId`)."""
     tenant = _channel_data(activity).get("tenant")

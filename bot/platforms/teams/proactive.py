@@ -49,3 +49,19 @@ class Proactive:
             log.warning("could not %s in Teams: %s", what, reason(error))
             raise DeliveryError(reason(error)) from error
         return results[0]
+
+    async def in_turn(self, stored: StoredReference,
+                      operation: Callable[[TurnContext], Awaitable[Any]], what: str) -> Any:
+        """Run `operation` once on a proactive turn's context (for TeamsInfo helpers);
+        DeliveryError if Teams refused."""
+        results: list[Any] = []
+
+        async def turn(context: TurnContext) -> None:
+            results.append(await operation(context))
+
+        try:
+            await self.adapter.continue_conversation(stored.reference, turn, self.app_id)
+        except ClientException as error:
+            log.warning("could not %s in Teams: %s", what, reason(error))
+            raise DeliveryError(reason(error)) from error
+        return results[0]

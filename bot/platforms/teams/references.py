@@ -11,7 +11,13 @@ from botbuilder.schema import Activity, ConversationReference
 
 from bot.core.conversation import ConversationKind, Platform
 from bot.core.ports import ReferenceStore
-from bot.platforms.teams.parse import KINDS, conversation_of, conversation_type, tenant_of
+from bot.platforms.teams.parse import (
+    KINDS,
+    conversation_of,
+    conversation_type,
+    team_of,
+    tenant_of,
+)
 
 PLATFORM = Platform.TEAMS.value
 # Each person's 1:1 chat is also stored under this key, for private messages.
@@ -29,9 +35,11 @@ class StoredReference:
     reference: ConversationReference
     tenant_id: str | None
     kind: ConversationKind
+    team_id: str | None = None  # a channel's team: where its name can be looked up
 
 
-def dump(reference: ConversationReference, tenant_id: str | None, kind: str) -> dict[str, Any]:
+def dump(reference: ConversationReference, tenant_id: str | None, kind: str,
+         team_id: str | None = None) -> dict[str, Any]:
     """A reference as a JSON document, carrying the tenant as Teams spells it (`tenantId`).
 
     ConversationAccount serialises its tenant as `tenantID` and ignores Teams' `tenantId`, so
@@ -42,6 +50,8 @@ def dump(reference: ConversationReference, tenant_id: str | None, kind: str) -> 
     conversation["conversationType"] = kind
     if tenant_id:
         conversation["tenantId"] = tenant_id
+    if team_id:
+        conversation["teamId"] = team_id
     return dict(data)
 
 
@@ -53,7 +63,7 @@ def load(data: dict[str, Any]) -> StoredReference:
     if tenant:
         reference.conversation.tenant_id = tenant
     kind = KINDS.get(str(raw.get("conversationType")), ConversationKind.CHANNEL)
-    return StoredReference(reference, tenant, kind)
+    return StoredReference(reference, tenant, kind, raw.get("teamId") or None)
 
 
 class References:
@@ -71,7 +81,7 @@ class References:
         reference.conversation.id = where.id  # the channel itself, not the command's thread
         reference.activity_id = None  # proactive messages start fresh, they reply to nothing
         kind, tenant = conversation_type(activity), tenant_of(activity)
-        text = dump(reference, tenant, kind)
+        text = dump(reference, tenant, kind, team_of(activity))
         keys = [where.id]
         if kind == "personal" and activity.from_property and activity.from_property.id:
             keys.append(PERSONAL_KEY + activity.from_property.id)

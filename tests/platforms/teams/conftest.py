@@ -59,10 +59,11 @@ def sleeps() -> RecordedSleeps:
 
 @pytest.fixture
 def teams(application: Application, sleeps: RecordedSleeps) -> TeamsPlatform:
-    """The Teams platform over the real application, registered as the Teams outbox."""
+    """The Teams platform over the real application, registered as bot.web registers it."""
     platform = build_teams(application.dispatcher, application.installations, sleeps,
                            application.settings.command_prefix)
-    application.add_platform(Platform.TEAMS, platform.outbox)
+    application.add_platform(Platform.TEAMS, platform.outbox, channels=platform.channels,
+                             picker=platform.picker, style=platform.style)
     return platform
 
 

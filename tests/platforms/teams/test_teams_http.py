@@ -339,3 +339,23 @@ async def test_authenticated_mode_refuses_unsigned_requests(
 
     assert response.status == 401
     assert dispatcher.requests == [] and connector.calls == []
+
+
+async def test_channels_are_named_from_the_teams_channel_list(
+        bot: TestClient, connector: FakeBotConnector) -> None:
+    """Teams sends channel ids, not names: the bot asks the team's channel list, where the
+    General channel has no name, and never shows an id."""
+    sales = "19:sales@thread.tacv2"
+    connector.add_channel(teams_activities.TEAM_ID, sales, "Partner sales")
+    for sent, (channel, said) in enumerate(((teams_activities.CHANNEL_ID, "General."),
+                                            (sales, "Partner sales.")), start=1):
+        activity = teams_activities.channel_mention_message(
+            "elephant Reps hide the forecast", service_url=connector.url,
+            conversation_id=f"{channel};messageid=1700000000000")
+        assert (await post_activity(bot, activity)).status == 200
+        private = (await connector.wait_for("send", count=2 * sent))[-1]
+        assert private.args["text"].endswith(f"posted it to {said}"), private.args["text"]
+        assert "19:" not in private.args["text"]
+    # One look at the list names every channel of the team.
+    [asked] = connector.of("get_team_channels")
+    assert asked.args["_team_id"] == teams_activities.TEAM_ID
