@@ -19,8 +19,9 @@ from handlers.cadences.ids import CadenceForm
 from handlers.cadences.kinds import Family
 from handlers.cadences.names import family_cadences
 from handlers.cadences.parsing import asked_questions, subjects_of
+from handlers.cadences.participants import zone_of
 from handlers.cadences.questions import Question, QuestionType
-from handlers.cadences.summary import schedule_text
+from handlers.cadences.summary import next_text, schedule_text
 from handlers.common.context import ActionContext, CommandContext, Services
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, Occurrence
@@ -156,7 +157,15 @@ async def answer_now(ctx: CommandContext, family: Family) -> Response:
         return await open_answer(ctx.services, ctx.person, cadence, occurrence, index)
     if not mine:
         return Reply(await _not_taking_part(ctx, family))
-    listing = "; ".join(f"{cadence.name}: {schedule_text(cadence)}"
-                        + (" (paused)" if cadence.paused else "") for cadence in mine)
+    now = ctx.services.clock.now()
+
+    def when(cadence: Cadence) -> str:
+        if cadence.paused:
+            return " (paused)"
+        upcoming = next_text(cadence, now, zone_of(ctx.person, ctx.services, cadence))
+        return f", next {upcoming}" if upcoming else ""
+
+    listing = "; ".join(f"{cadence.name}: {schedule_text(cadence)}{when(cadence)}"
+                        for cadence in mine)
     return Reply(f"No {family.noun} is open for you right now. The next prompt comes as a "
                  f"direct message at the usual time, your local time ({listing}).")

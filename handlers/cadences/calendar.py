@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from handlers.cadences.parsing import WEEKEND, parse_clock, parse_days
+from handlers.cadences.repeats import WEEKLY, Schedule, read_schedule
 from storage.cadences.models import Cadence
 
 
@@ -22,12 +24,13 @@ class Rules:
     close_time: time
     skip_weekends: bool = True
     holiday_country: str | None = None
+    schedule: Schedule = WEEKLY
 
     @classmethod
     def of(cls, cadence: Cadence) -> Rules:
         return cls(parse_days(cadence.days), parse_clock(cadence.local_time),
                    parse_clock(cadence.close_time), cadence.skip_weekends,
-                   cadence.holiday_country)
+                   cadence.holiday_country, read_schedule(cadence.schedule))
 
 
 @lru_cache(maxsize=64)
@@ -42,12 +45,24 @@ def holiday_name(country: str | None, day: date) -> str | None:
 
 
 def is_cadence_day(rules: Rules, day: date) -> bool:
-    """Scheduled that weekday, and neither a skipped weekend nor a public holiday."""
-    if day.weekday() not in rules.weekdays:
+    """One of the schedule's dates, and neither a skipped weekend nor a public holiday."""
+    if not rules.schedule.includes(day, rules.weekdays):
         return False
     if rules.skip_weekends and day.weekday() in WEEKEND:
         return False
     return holiday_name(rules.holiday_country, day) is None
+
+
+def cadence_days(rules: Rules, start: date) -> Iterator[date]:
+    """The days the cadence runs from `start` on, in order (a bounded look ahead)."""
+    return (day for day in rules.schedule.upcoming(start, rules.weekdays)
+            if is_cadence_day(rules, day))
+
+
+def next_day(rules: Rules, now: datetime, zone: str) -> date | None:
+    """The first cadence day, in `zone`, whose window has not closed at `now`."""
+    return next((day for day in cadence_days(rules, local_date(now, zone))
+                 if local_instant(day, rules.close_time, zone) > now), None)
 
 
 def local_instant(day: date, at: time, zone: str) -> datetime:

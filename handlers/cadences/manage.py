@@ -8,8 +8,8 @@ from handlers.cadences.access import refuse_partner_contact
 from handlers.cadences.kinds import Family, kind_label
 from handlers.cadences.names import family_cadences, name_argument, named_cadence
 from handlers.cadences.parent import report_channel
-from handlers.cadences.participants import participant_channel_label
-from handlers.cadences.summary import participants_text, schedule_text, state_text
+from handlers.cadences.participants import participant_channel_label, zone_of
+from handlers.cadences.summary import next_text, participants_text, schedule_text, state_text
 from handlers.common.channels import named
 from handlers.common.context import CommandContext
 from storage.cadences import repository as cadences
@@ -53,8 +53,12 @@ async def _set_paused(ctx: CommandContext, family: Family, paused: bool) -> Resp
     if paused:
         return Reply(f"Paused {cadence.name}: nobody is asked until "
                      f"`{family.command} resume {cadence.name}`.")
-    return Reply(f"Resumed {cadence.name}: it runs again from the next "
-                 f"{schedule_text(cadence)}.")
+    cadence.paused = False
+    when = next_text(cadence, ctx.services.clock.now(),
+                     zone_of(ctx.person, ctx.services, cadence))
+    return Reply(f"Resumed {cadence.name}: it runs again "
+                 + (f"on {when} (your local time)" if when else "on its next day")
+                 + f"; {schedule_text(cadence)}.")
 
 
 async def pause(ctx: CommandContext, family: Family) -> Response:

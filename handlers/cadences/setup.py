@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import date
 
 from bot.core.conversation import Actor, ConversationKind, Platform
 from bot.core.errors import DeliveryError, FormErrors, UserError
 from bot.core.responses import OpenForm, Reply, Response
+from handlers.cadences.calendar import local_date
 from handlers.cadences.kinds import Family, family_named
 from handlers.cadences.names import name_argument, named_cadence
 from handlers.cadences.parsing import format_days
 from handlers.cadences.participants import participant_channel_label
+from handlers.cadences.participants import zone_of as cadence_zone
 from handlers.cadences.setup_form import (
     ASKED_IN_KEY,
     CADENCE_KEY,
@@ -22,10 +25,10 @@ from handlers.cadences.setup_form import (
     setup_form,
 )
 from handlers.cadences.setup_read import Draft, read_draft
-from handlers.cadences.summary import summary_card
+from handlers.cadences.summary import next_text, summary_card
 from handlers.common.channels import named
 from handlers.common.context import CommandContext, FormContext, Services, conversation_in
-from handlers.common.identity import resolve_person
+from handlers.common.identity import resolve_person, zone_of
 from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence
 from storage.common import people
@@ -88,7 +91,7 @@ async def _announce(services: Services, draft: Draft, person: Person,
                         field=REPORT_CHANNEL) from exc
 
 
-def _apply(cadence: Cadence, draft: Draft) -> None:
+def _apply(cadence: Cadence, draft: Draft, today: date) -> None:
     channel = draft.report_channel
     if cadence.report_channel_id != channel.id or channel.name:
         cadence.report_channel_name = channel.name
@@ -96,6 +99,7 @@ def _apply(cadence: Cadence, draft: Draft) -> None:
     cadence.platform, cadence.report_channel_id = channel.platform.value, channel.id
     cadence.participant_channel_id = draft.participant_channel.id \
         if draft.participant_channel else None
+    cadence.schedule = draft.schedule.anchored(today).text
     cadence.days = format_days(draft.days)
     cadence.local_time = f"{draft.local_time:%H:%M}"
     cadence.close_time = f"{draft.close_time:%H:%M}"
@@ -119,7 +123,8 @@ async def _save(services: Services, workspace: Workspace, draft: Draft, person: 
             if cadence is None:
                 raise UserError("That cadence was deleted while the form was open; nothing "
                                 "was saved.")
-            _apply(cadence, draft)
+            # Every N weeks counts from the admin's today unless the form names a first day.
+            _apply(cadence, draft, local_date(now, zone_of(person, services, draft.timezone)))
             cadence.updated_at = now
             await cadences.save(session, cadence)
             members = await people.get_or_create_many(session, workspace.id or 0, platform,
@@ -198,5 +203,7 @@ async def setup_submitted(ctx: FormContext) -> Response:
     card = summary_card(cadence, ctx.workspace, len(draft.participant_ids),
                         created=editing is None,
                         participant_channel=await participant_channel_label(
-                            ctx.services, cadence, ctx.workspace))
+                            ctx.services, cadence, ctx.workspace),
+                        next_run=next_text(cadence, ctx.services.clock.now(),
+                                           cadence_zone(ctx.person, ctx.services, cadence)))
     return Reply(card)

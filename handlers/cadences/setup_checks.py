@@ -11,6 +11,7 @@ from collections.abc import Callable
 from bot.core.dates import known_zone
 from handlers.cadences.parsing import parse_clock, parse_country
 from handlers.cadences.questions import EXAMPLE, parse_question, read_question
+from handlers.cadences.repeats import read_schedule
 
 NAME_MAX = 80
 QUESTIONS_MAX = 10
@@ -52,6 +53,14 @@ def zone(text: str) -> str | None:
         return None
     return (f"'{text.strip()}' is not a time zone I know; use a name from the tz database "
             "such as Europe/Berlin or America/New_York.")
+
+
+def schedule(text: str) -> str | None:
+    try:
+        read_schedule(text)
+    except ValueError as problem:
+        return f"{problem}."
+    return None
 
 
 def minutes(text: str) -> str | None:

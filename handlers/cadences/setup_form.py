@@ -17,6 +17,7 @@ KIND = "kind"
 REPORT_CHANNEL = "report_channel"
 PARTICIPANTS = "participants"
 PARTICIPANT_CHANNEL = "participant_channel"
+SCHEDULE = "schedule"
 DAYS = "days"
 LOCAL_TIME = "local_time"
 CLOSE_TIME = "close_time"
@@ -33,6 +34,7 @@ FAMILY_KEY = "family"
 CADENCE_KEY = "cadence"
 ASKED_IN_KEY = "asked_in"
 
+DEFAULT_SCHEDULE = "weekly"
 DEFAULT_DAYS = "mon,tue,wed,thu,fri"
 DEFAULT_TIME = "09:00"
 DEFAULT_CLOSE = "17:00"
@@ -58,9 +60,15 @@ def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
                   kind=FieldKind.CHANNEL, required=False,
                   initial=initial.get(PARTICIPANT_CHANNEL),
                   hint="Optional; its members are looked up each time, so joiners are in."),
+        FormField(SCHEDULE, "Repeats", required=False, max_length=80,
+                  initial=initial.get(SCHEDULE, DEFAULT_SCHEDULE), placeholder=DEFAULT_SCHEDULE,
+                  hint="weekly, every 2 weeks, monthly on the 15th, monthly on the first "
+                       "monday, monthly on the last weekday, quarterly on the last friday.",
+                  check=checks.schedule),
         FormField(DAYS, "Days", kind=FieldKind.MULTISELECT, options=DAY_OPTIONS,
                   initial=initial.get(DAYS, DEFAULT_DAYS), shorthands=DAY_SHORTHANDS,
-                  hint="Names (mon, Monday), ranges (mon-fri), weekdays, weekend or daily."),
+                  hint="For weekly and every-N-weeks: names (mon, Monday), ranges (mon-fri), "
+                       "weekdays, weekend or daily."),
         FormField(LOCAL_TIME, "Local time (HH:MM)", initial=initial.get(LOCAL_TIME, DEFAULT_TIME),
                   max_length=5, placeholder=DEFAULT_TIME,
                   hint="In each participant's own time zone.", check=checks.clock("local time")),
@@ -123,6 +131,7 @@ def initial_values(cadence: Cadence, participant_ids: list[str]) -> dict[str, st
         NAME: cadence.name,
         KIND: cadence.kind.value,
         REPORT_CHANNEL: cadence.report_channel_id,
+        SCHEDULE: cadence.schedule,
         DAYS: format_days(parse_days(cadence.days)),
         LOCAL_TIME: cadence.local_time,
         CLOSE_TIME: cadence.close_time,

@@ -13,6 +13,7 @@ from bot.core.forms import HERE, Submission
 from handlers.cadences import setup_checks as checks
 from handlers.cadences.kinds import KINDS, Family
 from handlers.cadences.parsing import WEEKEND, parse_clock, parse_country, parse_days
+from handlers.cadences.repeats import WEEKDAY_NAMES, WEEKLY, Schedule, read_schedule
 from handlers.cadences.setup_form import (
     ASKED_IN_KEY,
     CLOSE_TIME,
@@ -29,6 +30,7 @@ from handlers.cadences.setup_form import (
     QUESTIONS,
     REMINDER,
     REPORT_CHANNEL,
+    SCHEDULE,
     SKIP_WEEKENDS,
     TIMEZONE,
 )
@@ -49,6 +51,7 @@ class Draft:
     report_channel: ConversationRef
     participant_ids: tuple[str, ...]
     participant_channel: ConversationRef | None
+    schedule: Schedule  # every N weeks without a first day counts from the day it is saved
     days: frozenset[int]
     local_time: time
     close_time: time
@@ -153,6 +156,26 @@ async def _participants(submission: Submission, user_ids: PickedPeople | None
     return tuple(dict.fromkeys(user_id for user_id in found if user_id is not None))
 
 
+def _days(problems: Problems, submission: Submission, schedule: Schedule,
+          skip_weekends: bool) -> frozenset[int]:
+    """The days of the week; a monthly or quarterly schedule names its own day instead."""
+    days = problems.read(DAYS, lambda: parse_days(",".join(submission.items(DAYS))),
+                         frozenset()) if submission.items(DAYS) else frozenset()
+    if not schedule.uses_days:
+        weekday = schedule.on.weekday if schedule.on else None
+        if skip_weekends and weekday is not None and weekday in WEEKEND:
+            problems.add(SCHEDULE, f"Every {WEEKDAY_NAMES[weekday]} is a weekend day and "
+                                   "weekends are skipped, so it would never run: choose a "
+                                   "weekday, or untick Skip weekends.")
+        return days or parse_days("mon-fri")
+    if not days and DAYS not in problems.found:
+        problems.add(DAYS, "Name at least one day, such as mon-fri.")
+    elif skip_weekends and days and days <= WEEKEND:
+        problems.add(DAYS, "Only weekend days are chosen while weekends are skipped, so it "
+                           "would never run: add weekdays, or untick Skip weekends.")
+    return days
+
+
 async def read_draft(submission: Submission, family: Family,
                      name_taken: Callable[[str], Awaitable[bool]], *,
                      user_ids: PickedPeople | None = None) -> Draft:
@@ -186,13 +209,9 @@ async def read_draft(submission: Submission, family: Family,
         problems.add(PARTICIPANTS, "Nobody would be asked: choose participants, or a channel "
                                    "whose members all take part (or both).")
     skip_weekends = submission.flag(SKIP_WEEKENDS)
-    days = problems.read(DAYS, lambda: parse_days(",".join(submission.items(DAYS))),
-                         frozenset()) if submission.items(DAYS) else frozenset()
-    if not days and DAYS not in problems.found:
-        problems.add(DAYS, "Name at least one day, such as mon-fri.")
-    elif skip_weekends and days and days <= WEEKEND:
-        problems.add(DAYS, "Only weekend days are chosen while weekends are skipped, so it "
-                           "would never run: add weekdays, or untick Skip weekends.")
+    schedule_text = problems.checked(SCHEDULE, submission.text(SCHEDULE), checks.schedule)
+    schedule = WEEKLY if SCHEDULE in problems.found else read_schedule(schedule_text)
+    days = _days(problems, submission, schedule, skip_weekends)
     start = _clock(problems, submission, LOCAL_TIME, DEFAULT_TIME, "local time")
     close = _clock(problems, submission, CLOSE_TIME, DEFAULT_CLOSE, "close time")
     if start is not None and close is not None and close <= start:
@@ -209,6 +228,7 @@ async def read_draft(submission: Submission, family: Family,
     if problems.found:
         raise FormErrors(problems.found)
     assert report_channel is not None and start is not None and close is not None
-    return Draft(name, kind, report_channel, people, participant_channel, days, start, close,
+    return Draft(name, kind, report_channel, people, participant_channel, schedule, days,
+                 start, close,
                  zone, reminder, tuple(questions) or KINDS[kind].default_questions,
                  tuple(partners), skip_weekends, parse_country(country_text))

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from handlers.cadences.calendar import Rules, is_cadence_day, local_date, local_instant
+from handlers.cadences.calendar import Rules, cadence_days, local_date, local_instant
 from handlers.cadences.ids import FEATURE_NAME, CadenceMessage
 from handlers.cadences.parent import scope_of
 from handlers.cadences.participants import participants_of, zone_of
@@ -24,15 +24,6 @@ log = logging.getLogger(__name__)
 
 # How far back a day can still be caught up (its close time decides if it may).
 LOOKBACK = timedelta(days=2)
-# Local days looked at after today: a weekly cadence always has a day among them.
-HORIZON_DAYS = 8
-
-
-def _days_around(now: datetime, zone: str) -> Iterator[date]:
-    """Yesterday (a late prompt's reminder may fall after midnight) to HORIZON_DAYS ahead."""
-    today = local_date(now, zone)
-    for offset in range(-1, HORIZON_DAYS + 1):
-        yield today + timedelta(days=offset)
 
 
 def _instants(rules: Rules, reminder_minutes: int, zone: str, day: date) -> Iterator[datetime]:
@@ -55,12 +46,22 @@ async def _cadence_wakeup(services: Services, cadence: Cadence, now: datetime
         return None
     members = await participants_of(services, cadence)
     zones = {zone_of(member.person, services, cadence) for member in members}
-    upcoming = [instant
-                for zone in zones
-                for day in _days_around(now, zone) if is_cadence_day(rules, day)
-                for instant in _instants(rules, cadence.reminder_minutes, zone, day)
-                if instant > now]
-    return min(upcoming, default=None)
+    return min((instant for zone in zones
+                if (instant := _first_after(rules, cadence.reminder_minutes, zone, now))),
+               default=None)
+
+
+def _first_after(rules: Rules, reminder_minutes: int, zone: str, now: datetime
+                 ) -> datetime | None:
+    """The first prompt or reminder after `now` in `zone`: from yesterday (a late prompt's
+    reminder may fall after midnight), the first cadence day with one (a day's instants all
+    come before the next day's)."""
+    for day in cadence_days(rules, local_date(now, zone) - timedelta(days=1)):
+        later = [instant for instant in _instants(rules, reminder_minutes, zone, day)
+                 if instant > now]
+        if later:
+            return min(later)
+    return None
 
 
 async def _next_late_reminder(services: Services, now: datetime) -> datetime | None:

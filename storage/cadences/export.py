@@ -15,8 +15,8 @@ from storage.rows import Row, flat, flat_row, in_workspace
 
 CADENCE_COLUMNS = (
     "id", "workspace", "name", "kind", "platform", "report_channel", "participant_channel",
-    "participants", "days", "local_time", "close_time", "timezone", "reminder_minutes",
-    "skip_weekends", "holiday_country", "questions", "partners", "paused", "created_at")
+    "participants", "schedule", "days", "local_time", "close_time", "timezone",
+    "reminder_minutes", "skip_weekends", "holiday_country", "questions", "partners", "paused", "created_at")
 ANSWER_COLUMNS = ("workspace", "cadence", "date", "person", "partner", "status", "answers",
                   "answered_at")
 
@@ -47,6 +47,7 @@ async def cadence_rows(session: AsyncSession, workspace_id: int | None = None) -
             "platform": cadence.platform, "report_channel": cadence.report_channel_id,
             "participant_channel": cadence.participant_channel_id or "",
             "participants": names.get(cadence.id or 0, []),
+            "schedule": cadence.schedule,
             "days": [day for day in cadence.days.split(",") if day],
             "local_time": cadence.local_time, "close_time": cadence.close_time,
             "timezone": cadence.timezone or "", "reminder_minutes": cadence.reminder_minutes,

@@ -39,6 +39,11 @@ class Cadence(SQLModel, table=True):
     report_channel_name: str = Field(default="", max_length=200)
     # Members of this channel take part too, resolved each time the cadence fires.
     participant_channel_id: str | None = Field(default=None, max_length=400)
+    # How often: "weekly", "every 2 weeks from 2026-11-30", "monthly on the last weekday",
+    # "quarterly on the first monday" (handlers/cadences/repeats.py reads it).
+    schedule: str = Field(default="weekly", max_length=80, sa_column_kwargs={
+        "server_default": "weekly"})
+    # The days of the week of a weekly or every-N-weeks schedule.
     days: str = Field(default="mon,tue,wed,thu,fri", max_length=40)
     local_time: str = Field(default="09:00", max_length=5)
     # For participants whose profile has no time zone; else PARTNEROPS_TIMEZONE.

@@ -39,6 +39,7 @@ async def test_cadences_and_answers_export_structured_and_flat(database: Databas
     assert exported["participants"] == ["Ana"]  # the people, not a count of them
     assert exported["partners"] == ["Northwind", "Contoso"] and exported["kind"] == "checkin"
     assert exported["days"] == ["mon", "tue", "wed", "thu", "fri"]
+    assert exported["schedule"] == "weekly"
     assert answer == {"workspace": "T0001", "cadence": "Partners", "date": "2026-11-23",
                       "person": "Ana", "partner": "Northwind", "status": "answered",
                       "answers": [

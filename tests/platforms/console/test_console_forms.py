@@ -129,9 +129,9 @@ async def test_a_setup_form_asks_again_only_what_is_wrong_and_keeps_the_rest(
         chat: Chat) -> None:
     """Through the real bot: a bad field is asked again as it is typed; a rule across fields
     (close before start) asks only the field involved; nothing typed is lost."""
-    await chat.type("standup setup", "Daily", "#standups", "ana", "", "mon-fri")
+    await chat.type("standup setup", "Daily", "#standups", "ana", "", "", "mon-fri")
     said = await chat.type("25:00")  # the local time, checked as it is typed
-    assert "'25:00' is not a time of day" in said and "[6/12] Local time" in said
+    assert "'25:00' is not a time of day" in said and "[7/13] Local time" in said
     said = await chat.type("10:00", "09:00", "Mars/Olympus")  # close before start; bad zone
     assert "'Mars/Olympus' is not a time zone I know" in said
     said = await chat.type("Europe/Berlin", "30", "", "", "")
@@ -144,10 +144,10 @@ async def test_the_edit_form_shows_questions_as_lines_and_clears_optional_values
         chat: Chat, application: Application) -> None:
     """Through the real bot: what a cadence holds is offered as it reads (no literal \\n),
     Enter keeps it, and `-` empties an optional value such as the time zone."""
-    await chat.type("standup setup", "Daily", "#standups", "ana", "", "mon-fri", "09:00",
+    await chat.type("standup setup", "Daily", "#standups", "ana", "", "", "mon-fri", "09:00",
                     "17:00", "Europe/Berlin", "30", "", "", "DE")
-    said = await chat.type("standup edit Daily", *[""] * 7)
-    assert "[8/12] Time zone for people without one (Enter keeps 'Europe/Berlin', '-' " \
+    said = await chat.type("standup edit Daily", *[""] * 8)
+    assert "[9/13] Time zone for people without one (Enter keeps 'Europe/Berlin', '-' " \
            "clears it)" in said
     said = await chat.type("-", "")
     assert "Enter keeps the 3 lines below" in said and "\\n" not in said
@@ -165,7 +165,7 @@ async def test_the_edit_form_shows_questions_as_lines_and_clears_optional_values
 
 
 async def test_run_add_and_remove_in_the_console(chat: Chat) -> None:
-    await chat.type("standup setup", "Daily", "#standups", "ana", "", "mon-fri", "09:00",
+    await chat.type("standup setup", "Daily", "#standups", "ana", "", "", "mon-fri", "09:00",
                     "17:00", "", "", "", "", "")
     said = await chat.type(":as bob", "partnerops whoami", ":as ana",
                            "standup add Daily @bob")
