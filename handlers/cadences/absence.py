@@ -23,12 +23,17 @@ OOO_MAX_DAYS = 366
 FILLER_WORDS = frozenset({"from", "to", "-", "through"})
 
 
-def _date(text: str, family: Family) -> date:
+def ooo_example(family: Family, today: date) -> str:
+    """`ooo until <two weeks from today>`: an example that is never in the past."""
+    return family.example(f"ooo until {today + timedelta(days=14):%Y-%m-%d}")
+
+
+def _date(text: str, family: Family, today: date) -> date:
     try:
         return parse_date(text)
     except ValueError as problem:
         raise UserError(f"{str(problem)[0].upper()}{str(problem)[1:]}.",
-                        example=family.example("ooo until 2026-12-24")) from None
+                        example=ooo_example(family, today)) from None
 
 
 @dataclass(frozen=True)
@@ -125,16 +130,16 @@ async def _show_today(ctx: CommandContext, todays: list[Today]) -> None:
 
 def _ooo_range(words: list[str], today: date, family: Family) -> tuple[date, date]:
     words = [word for word in words if word.lower() not in FILLER_WORDS]
-    example = family.example("ooo until 2026-12-24")
+    example = ooo_example(family, today)
     if words and words[0].lower() == "until":
         if len(words) == 1:
             raise UserError("Say until when you are out.", example=example)
-        return today, _date(" ".join(words[1:]), family)
+        return today, _date(" ".join(words[1:]), family, today)
     if len(words) == 1:
-        day = _date(words[0], family)
+        day = _date(words[0], family, today)
         return day, day
     if len(words) == 2:
-        return _date(words[0], family), _date(words[1], family)
+        return _date(words[0], family, today), _date(words[1], family, today)
     raise UserError("Say until when you are out, or the first and last day you are out.",
                     example=example)
 
@@ -143,7 +148,7 @@ async def ooo(ctx: CommandContext, family: Family) -> Response:
     """Out of office until a date (inclusive), or between two dates."""
     today = local_today(ctx.services, ctx.person)
     starts, ends = _ooo_range(ctx.args.split(), today, family)
-    later = f"{today + timedelta(days=14):%Y-%m-%d}"
+    later = f"{today + timedelta(days=14):%Y-%m-%d}"  # as in ooo_example
     if ends < today:
         raise UserError(f"{ends:%Y-%m-%d} is in the past (today is {today:%Y-%m-%d} where you "
                         "are); give the last day you will be out.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Fields, Text
 from bot.core.conversation import CommandStyle, ConversationRef, Platform
@@ -42,8 +43,10 @@ def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
                 questions: list[str], closes_at_local: str,
                 style: CommandStyle | None = None) -> Card:
     """The DM that opens a person's day; `style` writes the command the platform's way."""
+    # An example date two weeks on from the day asked, never one in the past.
     away = (style or CommandStyle()).typed(
-        f"{family_of(cadence.kind).command} ooo until 2026-12-24")
+        f"{family_of(cadence.kind).command} ooo until "
+        f"{occurrence.local_date + timedelta(days=14):%Y-%m-%d}")
     kind = kind_label(cadence.kind)
     about = f" about {len(subjects)} partners" if subjects != [""] else ""
     channel = ConversationRef(Platform(cadence.platform), cadence.report_channel_id,

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from dateutil import rrule
 
-from bot.core.dates import parse_date
+from bot.core.dates import ISO_DATE, parse_date
 
 
 class Repeat(StrEnum):
@@ -163,13 +163,13 @@ def _month_dates(schedule: Schedule, weekdays: frozenset[int], year: int, month:
                      schedule.rule(weekdays, start).between(first, last, inc=True))
 
 
-def _problem(text: str, why: str = "") -> ValueError:
-    return ValueError((why or f"'{text}' is not a schedule I know") + f"; use {EXAMPLE_TEXT}")
+def _problem(text: str, why: str = "", examples: str = EXAMPLE_TEXT) -> ValueError:
+    return ValueError((why or f"'{text}' is not a schedule I know") + f"; use {examples}")
 
 
 WEEKS_PATTERN = re.compile(
     r"^(?:every (?P<count>\d+|other|second) weeks?|(?P<word>biweekly|fortnightly|"
-    r"every fortnight))(?: (?:from|starting|starting on|beginning) (?P<starts>\S+))?$")
+    r"every fortnight))(?: (?:from|starting|starting on|beginning) (?P<starts>.+))?$")
 PERIOD_PATTERN = re.compile(
     r"^(?P<period>monthly|every month|quarterly|every quarter)"
     r"(?: (?:on )?(?:the )?(?P<day>.+?))?(?: (?:of|in) (?:the|each|every) (?:month|quarter))?$")
@@ -212,16 +212,21 @@ def read_schedule(text: str) -> Schedule:
             raise _problem(text, f"Every 1 to {MAX_WEEKS} weeks, not {every}")
         starts = None
         if found.group("starts"):
+            raw = found.group("starts")
             try:
-                starts = parse_date(found.group("starts"))
+                starts = parse_date(raw)
             except ValueError as why:
-                raise _problem(text, str(why)) from None
+                reason = str(why) if ISO_DATE.match(raw) else \
+                    f"I don't understand '{raw}' as a date"
+                raise ValueError(f"{reason}; write the first day as YYYY-MM-DD, such as every "
+                                 f"{every} weeks from 2026-12-07") from None
         return WEEKLY if every == 1 else Schedule(Repeat.WEEKS, every=every, starts=starts)
     if found := PERIOD_PATTERN.match(words):
         period = Repeat.MONTHLY if "month" in found.group("period") else Repeat.QUARTERLY
         if not found.group("day"):
-            raise _problem(text, f"Say which day of the {_period_noun(period)}, such as "
-                                 f"{period.value} on the first monday")
+            raise _problem(text, f"Say which day of the {_period_noun(period)}",
+                           examples=f"{period.value} on the 15th, {period.value} on the first "
+                                    f"monday or {period.value} on the last weekday")
         return Schedule(period, on=_month_day(found.group("day"), text))
     raise _problem(text)
 

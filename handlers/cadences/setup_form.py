@@ -61,7 +61,7 @@ def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
                   initial=initial.get(PARTICIPANT_CHANNEL),
                   hint="Optional; its members are looked up each time, so joiners are in."),
         FormField(SCHEDULE, "Repeats", required=False, max_length=80,
-                  initial=initial.get(SCHEDULE, DEFAULT_SCHEDULE), placeholder=DEFAULT_SCHEDULE,
+                  initial=initial.get(SCHEDULE, DEFAULT_SCHEDULE),
                   hint="weekly, every 2 weeks, monthly on the 15th, monthly on the first "
                        "monday, monthly on the last weekday, quarterly on the last friday.",
                   check=checks.schedule),

@@ -13,7 +13,7 @@ from bot.core.forms import HERE, Submission
 from handlers.cadences import setup_checks as checks
 from handlers.cadences.kinds import KINDS, Family
 from handlers.cadences.parsing import WEEKEND, parse_clock, parse_country, parse_days
-from handlers.cadences.repeats import WEEKDAY_NAMES, WEEKLY, Schedule, read_schedule
+from handlers.cadences.repeats import WEEKDAY_NAMES, Schedule, read_schedule
 from handlers.cadences.setup_form import (
     ASKED_IN_KEY,
     CLOSE_TIME,
@@ -156,11 +156,14 @@ async def _participants(submission: Submission, user_ids: PickedPeople | None
     return tuple(dict.fromkeys(user_id for user_id in found if user_id is not None))
 
 
-def _days(problems: Problems, submission: Submission, schedule: Schedule,
+def _days(problems: Problems, submission: Submission, schedule: Schedule | None,
           skip_weekends: bool) -> frozenset[int]:
-    """The days of the week; a monthly or quarterly schedule names its own day instead."""
+    """The days of the week; a monthly or quarterly schedule names its own day instead
+    (and whether days are needed is unknown while the schedule is unreadable)."""
     days = problems.read(DAYS, lambda: parse_days(",".join(submission.items(DAYS))),
                          frozenset()) if submission.items(DAYS) else frozenset()
+    if schedule is None:
+        return days
     if not schedule.uses_days:
         weekday = schedule.on.weekday if schedule.on else None
         if skip_weekends and weekday is not None and weekday in WEEKEND:
@@ -210,7 +213,7 @@ async def read_draft(submission: Submission, family: Family,
                                    "whose members all take part (or both).")
     skip_weekends = submission.flag(SKIP_WEEKENDS)
     schedule_text = problems.checked(SCHEDULE, submission.text(SCHEDULE), checks.schedule)
-    schedule = WEEKLY if SCHEDULE in problems.found else read_schedule(schedule_text)
+    schedule = None if SCHEDULE in problems.found else read_schedule(schedule_text)
     days = _days(problems, submission, schedule, skip_weekends)
     start = _clock(problems, submission, LOCAL_TIME, DEFAULT_TIME, "local time")
     close = _clock(problems, submission, CLOSE_TIME, DEFAULT_CLOSE, "close time")
@@ -227,7 +230,8 @@ async def read_draft(submission: Submission, family: Family,
     country_text = problems.checked(COUNTRY, submission.text(COUNTRY), checks.country)
     if problems.found:
         raise FormErrors(problems.found)
-    assert report_channel is not None and start is not None and close is not None
+    assert report_channel is not None and schedule is not None and start is not None \
+        and close is not None
     return Draft(name, kind, report_channel, people, participant_channel, schedule, days,
                  start, close,
                  zone, reminder, tuple(questions) or KINDS[kind].default_questions,

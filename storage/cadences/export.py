@@ -16,7 +16,8 @@ from storage.rows import Row, flat, flat_row, in_workspace
 CADENCE_COLUMNS = (
     "id", "workspace", "name", "kind", "platform", "report_channel", "participant_channel",
     "participants", "schedule", "days", "local_time", "close_time", "timezone",
-    "reminder_minutes", "skip_weekends", "holiday_country", "questions", "partners", "paused", "created_at")
+    "reminder_minutes", "skip_weekends", "holiday_country", "questions", "partners", "paused",
+    "created_at")
 ANSWER_COLUMNS = ("workspace", "cadence", "date", "person", "partner", "status", "answers",
                   "answered_at")
 

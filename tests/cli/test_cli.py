@@ -89,7 +89,7 @@ def test_export_of_an_empty_table_is_valid(tmp_path: Path):
     assert as_csv.returncode == 0
     assert as_csv.stdout.splitlines() == [  # the header alone: the columns are known
         "id,workspace,name,kind,platform,report_channel,participant_channel,participants,"
-        "days,local_time,close_time,timezone,reminder_minutes,skip_weekends,holiday_country,"
+        "schedule,days,local_time,close_time,timezone,reminder_minutes,skip_weekends,holiday_country,"
         "questions,partners,paused,created_at"]
 
 

@@ -106,3 +106,25 @@ async def test_typed_questions_are_menus_and_numbers_in_the_console(
     assert "  Health?           amber 1\n" in report
     assert "  Demos this week?  total 4 · average 4 · 1 answer\n" in report
     assert "  • Health? 🟠 Amber\n  • Demos this week? 4\n" in report
+
+
+async def test_a_quarterly_schedule_set_up_in_the_console_skips_a_holiday(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """"quarterly on the last friday" with US holidays: 25 December is Christmas, so the
+    next run is 26 March; the clock moved there shows one prompt, and none on the 25th."""
+    [setup, christmas, _, march, _] = await _console(
+        tmp_path, monkeypatch, capsys,
+        "standup setup", "Board prep", "#standups", "ana", "",
+        "monthly", "quarterly on the last friday",  # the first is refused and asked again
+        "", "", "", "", "0", "", "", "US",
+        ":at 2026-12-25T09:00", ":at 2027-03-26T09:00")
+    assert "[5/13] Repeats (Enter keeps 'weekly', '-' clears it)" in setup
+    assert "! Say which day of the month; use monthly on the 15th, monthly on the first " \
+           "monday or monthly on the last weekday." in setup
+    assert setup.count("[5/13] Repeats") == 2 and "[6/13] Days" in setup
+    assert "quarterly on the last friday at 09:00, closes 17:00" in setup
+    assert "Fri 26 Mar 2027 at 09:00" in setup
+    assert christmas.startswith("Clock set. Now Fri 2026-12-25") and "bot:" not in christmas
+    assert march.startswith("Clock set. Now Fri 2027-03-26")
+    assert march.count("Time for your standup") == 1
+    assert "ooo until 2027-04-09" in march  # an example date that is not in the past

@@ -206,3 +206,37 @@ async def test_typed_questions_from_the_modal_to_the_report(bot: RunningBot):
         {"question": "Health?", "type": "health", "value": "green"},
         {"question": "Demos this week?", "type": "number", "value": 3},
         {"question": "Blocked?", "type": "yes_no", "value": False}]
+
+
+async def test_a_monthly_schedule_from_the_modal_runs_on_its_day_and_no_other(bot: RunningBot):
+    """`Repeats` in the modal: bad words refused beside the field (with the other bad field,
+    at once), then "monthly on the last Monday" prompts on 30 November and not a week
+    before."""
+    bot.application.clock.set(datetime(2026, 11, 20, 12, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    await bot.slack_post(slash_command("/standup", "setup", trigger_id="t-setup",
+                                       response_url=bot.slack.response_url("setup")))
+    [opened] = await bot.slack.wait_for("views.open")
+    view = opened.args["view"]
+    [repeats] = [block for block in view["blocks"] if block.get("block_id") == "schedule"]
+    assert repeats["element"]["type"] == "plain_text_input"
+    assert repeats["element"]["initial_value"] == "weekly"
+    setup = {"name": "Month end", "report_channel": REPORT, "participants": ["U0001", "U0002"],
+             "local_time": "25:00", "close_time": "17:00", "skip_weekends": True,
+             "schedule": "monthly on the 32nd"}
+    refused = await _submit(bot, view, setup)
+    assert refused["response_action"] == "errors"
+    assert set(refused["errors"]) == {"schedule", "local_time"}
+    assert "days 1 to 31" in refused["errors"]["schedule"]
+    assert "monthly on the last weekday" in refused["errors"]["schedule"]  # examples
+    assert await _submit(bot, view, {**setup, "local_time": "09:00",
+                                      "schedule": "Monthly on the last Monday"}) == {}
+    [summary] = await bot.slack.wait_for("chat.postEphemeral")
+    shown = json.dumps(summary.args["blocks"])
+    assert "monthly on the last monday at 09:00" in shown
+    assert "Mon 30 Nov 2026 at 09:00" in shown  # the next run, in Ana's Berlin time
+
+    await _run(bot, BOTH_OPEN)  # Monday 23 November: not the last Monday
+    assert _calls(bot, "chat.postMessage", channel="U0001") == []
+    await _run(bot, datetime(2026, 11, 30, 14, 0, tzinfo=UTC))
+    assert [len(_calls(bot, "chat.postMessage", channel=user)) for user in ("U0001", "U0002")] \
+        == [1, 1]

@@ -376,3 +376,34 @@ async def test_run_add_remove_and_tz_from_a_team_channel(bot: RunningBot):
                                               activity_id="tz-1", **ANA))
     [answer] = _calls(bot, "reply", "a:ana-1on1")
     assert "Asia/Tokyo (you chose it)" in answer["text"]
+
+
+async def test_every_two_weeks_from_the_setup_card(bot: RunningBot):
+    """`Repeats` on the card: "every 2 weeks from 2026-11-23" on Mondays prompts on the 23rd
+    and 7 December, not the 30th; the summary card says so and names the next run."""
+    await _introduce(bot)
+    bot.application.clock.set(datetime(2026, 11, 20, 12, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    card = await _open_setup_form(bot)
+    assert inputs(card)["schedule"]["type"] == "Input.Text"
+    assert inputs(card)["schedule"]["value"] == "weekly"
+    bot.connector.log.clear()
+    value = submit_value(card, {
+        "name": "Pipeline", "report_channel": "here", "participants": ["aad-ana"],
+        "schedule": "Every 2 weeks from 2026-11-23", "days": ["mon"], "local_time": "09:00",
+        "close_time": "17:00", "skip_weekends": True})
+    await _post(bot, teams_activities.card_submit(
+        value, service_url=bot.connector.url, activity_id="setup-2", reply_to_id="setup-card",
+        **{**ANA, **IN_CHANNEL}))
+    [summary] = _calls(bot, "send", "a:ana-1on1")
+    shown = facts(card_of(summary))
+    assert shown["Schedule"].startswith("every 2 weeks from 2026-11-23 on mon at 09:00")
+    assert shown["Next"].startswith("Mon 23 Nov 2026 at 09:00")
+
+    def prompts() -> int:
+        return sum(1 for call in _calls(bot, "send", "a:ana-1on1")
+                   if "Time for" in str(call.get("attachments")))
+
+    for monday, expected in ((23, 1), (30, 1), (7, 2)):
+        month = 12 if monday == 7 else 11
+        await _run(bot, datetime(2026, month, monday, 9, 0, tzinfo=UTC))  # 10:00 in Berlin
+        assert prompts() == expected, f"after Monday {monday}"

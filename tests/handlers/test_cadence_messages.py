@@ -22,7 +22,7 @@ async def test_dates_that_do_not_exist_or_are_not_dates_say_which(team: Team):
     assert "2026-02-30 does not exist" in no_such_day
     words = text_of(await team.command("ana", "standup ooo until next friday"))
     assert "I don't understand 'next friday' as a date" in words and "YYYY-MM-DD" in words
-    assert "Example: `standup ooo until 2026-12-24`" in words
+    assert "Example: `standup ooo until 2026-12-07`" in words  # two weeks from today
 
 
 async def test_with_no_standups_an_admin_is_told_to_set_one_up(team: Team):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -84,6 +85,9 @@ async def test_setup_without_questions_stores_the_kind_defaults(team: Team):
     ({"reminder_minutes": "600"}, "reminder_minutes", "after the close at 17:00"),
     ({"questions": "\n".join(f"Q{n}?" for n in range(11))}, "questions", "at most 10"),
     ({"holiday_country": "Narnia"}, "holiday_country", "not a country code"),
+    ({"schedule": "monthly"}, "schedule", "which day of the month"),
+    ({"schedule": "every 2 weeks from soon"}, "schedule", "YYYY-MM-DD"),
+    ({"schedule": "monthly on the first sunday"}, "schedule", "every sunday is a weekend"),
 ])
 async def test_every_bad_field_is_named_the_form_keeps_what_was_typed_nothing_is_saved(
         team: Team, overrides: dict, field: str, words: str):
@@ -256,3 +260,23 @@ async def test_edit_to_a_new_report_channel_announces_there_first(team: Team):
     await team.submit("ana", form, setup_values(report_channel="leads"))
     assert [posted.to.id for posted in team.outbox.posts] == [REPORTS, "leads"]
     assert (await team.cadence("Daily")).report_channel_id == "leads"
+
+
+async def test_a_schedule_is_stored_one_way_and_every_n_weeks_counts_from_the_day_saved(
+        team: Team):
+    """Saved on Monday 23 November 2026 (the team's clock): "biweekly" is stored as
+    counting from that day, shown so in the edit form, and kept by an edit that leaves it."""
+    reply = await team.set_up(schedule="Biweekly", days=["mon", "thu"])
+    assert "every 2 weeks from 2026-11-23 on mon,thu at 09:00" in text_of(reply)
+    daily = await team.cadence("Daily")
+    assert daily.schedule == "every 2 weeks from 2026-11-23"
+    form = form_of(await team.command("ana", "standup edit Daily"))
+    assert form.field("schedule").initial == "every 2 weeks from 2026-11-23"
+    team.clock.set(team.clock.now() + timedelta(days=9))
+    await team.submit("ana", form, setup_values(schedule=form.field("schedule").initial))
+    assert (await team.cadence("Daily")).schedule == "every 2 weeks from 2026-11-23"
+    # A monthly schedule needs no days of the week, and says when it runs next.
+    monthly = await team.set_up(name="Month end", schedule="monthly on the last weekday",
+                                days=[])
+    assert "monthly on the last weekday at 09:00" in text_of(monthly)
+    assert "Next: Thu 31 Dec 2026 at 09:00" in text_of(monthly)  # the clock is on 2 December
