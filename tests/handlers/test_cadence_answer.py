@@ -141,6 +141,7 @@ async def test_bare_standup_answers_the_open_occurrence(team: Team):
     none_open = await team.command("bob", "standup")
     assert "No standup is open for you right now" in text_of(none_open)
     assert "Daily: mon,tue,wed,thu,fri at 09:00" in text_of(none_open)
+    assert "next Mon 23 Nov 2026 at 09:00" in text_of(none_open)  # when it comes
     assert "don't take part in any standup" in text_of(await team.command("carol", "standup"))
     day = await team.occurrence("Daily", MONDAY, CLOSE)
     form = form_of(await team.command("bob", "standup"))
