@@ -22,7 +22,7 @@ from handlers.cadences.calendar import (
     local_instant,
 )
 from handlers.cadences.cards import prompt_card, reminder_card, report_card
-from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
+from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery, person_message_key
 from handlers.cadences.parent import (
     attendance,
     ensure_parent,
@@ -67,7 +67,7 @@ class Window:
 
 
 def message_key(kind: CadenceMessage, occurrence: Occurrence, window: Window) -> str:
-    return f"{kind.value}:{occurrence.id}:{window.member.person.id}"
+    return person_message_key(kind, occurrence.id or 0, window.member.person.id or 0)
 
 
 class CadenceDay:

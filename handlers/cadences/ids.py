@@ -35,3 +35,14 @@ class CadenceMessage(StrEnum):
 
 def delivery(kind: CadenceMessage) -> DeliveryKind:
     return DeliveryKind(FEATURE_NAME, kind)
+
+
+def person_message_key(kind: CadenceMessage, occurrence_id: int, person_id: int) -> str:
+    """The ledger key of one person's prompt or reminder of one occurrence."""
+    return f"{kind.value}:{occurrence_id}:{person_id}"
+
+
+def person_of_key(key: str) -> int | None:
+    """The person a `person_message_key` names, or None for any other key."""
+    _, _, person = key.rpartition(":")
+    return int(person) if person.isdigit() and key.count(":") == 2 else None

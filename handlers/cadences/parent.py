@@ -9,7 +9,7 @@ from bot.core.conversation import ConversationKind, ConversationRef, MessageRef,
 from bot.core.errors import DeliveryError
 from handlers.cadences.cards import Attendance, report_card
 from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
-from handlers.cadences.participants import participants_of
+from handlers.cadences.participants import people_of_day
 from handlers.cadences.status import status_of
 from handlers.common.context import Services
 from handlers.common.ledger import Pending, deliver_once
@@ -41,9 +41,10 @@ def parent_message(cadence: Cadence, workspace: Workspace,
 
 
 async def attendance(services: Services, cadence: Cadence, occurrence: Occurrence) -> Attendance:
-    everyone = [member.person for member in await participants_of(services, cadence)]
     async with services.db.session() as session:
         given = await cadences.answers(session, occurrence.id or 0)
+    everyone = await people_of_day(services, cadence, occurrence, given)
+    async with services.db.session() as session:
         away = await cadences.absent_on(session, [p.id or 0 for p in everyone],
                                         occurrence.local_date, cadence.id or 0)
     result = Attendance()

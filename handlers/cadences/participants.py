@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
+from handlers.cadences.ids import CadenceMessage, person_of_key
 from handlers.common.channels import named
 from handlers.common.context import Services
 from handlers.common.identity import resolve_person
 from handlers.common.identity import zone_of as person_zone
 from storage.cadences import repository as cadences
-from storage.cadences.models import Cadence
+from storage.cadences.models import Answer, Cadence, Occurrence
 from storage.common import people, workspaces
 from storage.common.models import Person, Role, Workspace
 from storage.common.people import Member
+from storage.ledger import repository as ledger
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,23 @@ async def _channel_members(services: Services, cadence: Cadence,
     members = [Member(learned.get(member.person.id or 0, member.person), member.user_id)
                for member in members]
     return [member for member in members if _internal(member.person)]
+
+
+async def people_of_day(services: Services, cadence: Cadence, occurrence: Occurrence,
+                        given: Sequence[Answer]) -> list[Person]:
+    """Who belonged to that day, as it was: participants who had joined before it closed,
+    then anyone who answered, skipped or was prompted that day and has left since."""
+    members = [member for member in await participants_of(services, cadence)
+               if member.joined_at is None or member.joined_at < occurrence.close_at]
+    everyone = {member.person.id or 0: member.person for member in members}
+    async with services.db.session() as session:
+        prompted = await ledger.of_scope(session, f"occurrence:{occurrence.id}",
+                                         (CadenceMessage.PROMPT,))
+        for person_id in [answer.person_id for answer in given] + [
+                found for key in prompted if (found := person_of_key(key)) is not None]:
+            if person_id not in everyone and (gone := await people.get(session, person_id)):
+                everyone[person_id] = gone
+    return list(everyone.values())
 
 
 async def participants_of(services: Services, cadence: Cadence) -> list[Member]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from datetime import date
 
 from bot.core.cards import Block, Card, Context, Divider, Fields, Text
@@ -16,14 +15,13 @@ from handlers.cadences.history import latest_occurrence, streaks
 from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.names import family_cadences, find_named, name_argument
 from handlers.cadences.parsing import asked_questions, subjects_of
-from handlers.cadences.participants import participants_of
+from handlers.cadences.participants import people_of_day
 from handlers.cadences.questions import Question, QuestionType
 from handlers.cadences.status import status_of
 from handlers.cadences.tallies import tally
 from handlers.common.context import CommandContext, Services
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
-from storage.common import people
 from storage.common.models import Person, Workspace
 
 DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -99,20 +97,6 @@ async def _occurrence(ctx: CommandContext, family: Family, cadence: Cadence,
     return found
 
 
-async def _people(services: Services, cadence: Cadence, given: Sequence[Answer]
-                  ) -> list[Person]:
-    """Today's participants, plus anyone who answered and has left the cadence since."""
-    everyone = {member.person.id: member.person
-                for member in await participants_of(services, cadence)}
-    async with services.db.session() as session:
-        for answer in given:
-            if answer.person_id not in everyone:
-                gone = await people.get(session, answer.person_id)
-                if gone is not None:
-                    everyone[gone.id] = gone
-    return list(everyone.values())
-
-
 def _answer_text(person: Person, answer: Answer, questions: list[Question]) -> Text:
     heading = f"{person.display_name} about {answer.subject}" if answer.subject \
         else person.display_name
@@ -142,7 +126,7 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
                       partner: str | None) -> Card:
     async with services.db.session() as session:
         given = list(await cadences.answers(session, occurrence.id or 0))
-    everyone = await _people(services, cadence, given)
+    everyone = await people_of_day(services, cadence, occurrence, given)
     ids = [person.id or 0 for person in everyone]
     async with services.db.session() as session:
         away = await cadences.absent_on(session, ids, occurrence.local_date, cadence.id or 0)

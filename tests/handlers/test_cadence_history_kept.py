@@ -12,6 +12,7 @@ from schedules.run_due import run_due
 from schedules.wakeup import FollowTime
 from storage.cadences import repository as cadences
 from tests.handlers.cadence_team import REPORTS, Team, form_of, setup_values, text_of
+from tests.handlers.test_cadence_membership import mentioning
 
 MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 THURSDAY_0900 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -114,3 +115,25 @@ async def test_a_long_jump_of_the_clock_is_not_lived_through_day_by_day(team: Te
     # Only what is due at the new instant: Monday 1 March's prompt, not a pile of months.
     [prompt] = _prompts(team, "ana")
     assert "Mon 01 Mar 2027" in prompt
+
+
+async def test_a_past_day_keeps_who_was_on_it_through_adds_and_removes(team: Team):
+    """Monday: only Ana takes part and does not answer. Bob joins on Tuesday, Ana leaves:
+    Monday's report and its closed message still show Ana, and never Bob."""
+    await team.set_up(participants=["ana"])
+    await team.command("bob", "partnerops whoami")  # Bob is known, not on the standup
+    await _at(team, MONDAY_0900)
+    await _at(team, MONDAY_0900 + timedelta(hours=9))  # closed
+    await _at(team, MONDAY_0900 + timedelta(days=1) - timedelta(hours=1))  # Tuesday 08:00
+    assert "Added" in await mentioning(team, "ana", "standup add Daily @bob")
+    assert "Removed" in await mentioning(team, "ana", "standup remove Daily @ana")
+
+    monday = text_of(await team.command("bob", "standup report Daily 2026-11-23"))
+    assert "Ana" in monday and "no answer" in monday and "Bob" not in monday
+    assert "1 no answer" in monday
+    [closed] = [sent for sent in team.outbox.updates if "Did not answer" in sent.text]
+    assert "Ana" in closed.text and "Bob" not in closed.text
+    # Tuesday is Bob's, not Ana's.
+    await _at(team, MONDAY_0900 + timedelta(days=1))
+    tuesday = text_of(await team.command("bob", "standup report Daily 2026-11-24"))
+    assert "Bob" in tuesday and "Ana" not in tuesday
