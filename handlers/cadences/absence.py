@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.core.commands import excerpt_quotes
 from bot.core.dates import day_label, parse_date
 from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
@@ -32,7 +33,8 @@ def _date(text: str, family: Family, today: date) -> date:
     try:
         return parse_date(text)
     except ValueError as problem:
-        raise UserError(f"{str(problem)[0].upper()}{str(problem)[1:]}.",
+        said = excerpt_quotes(str(problem))  # parse_date quotes all that was typed
+        raise UserError(f"{said[0].upper()}{said[1:]}.",
                         example=ooo_example(family, today)) from None
 
 
@@ -176,6 +178,10 @@ async def back(ctx: CommandContext, family: Family) -> Response:
     today = local_today(ctx.services, ctx.person)
     async with ctx.services.db.session() as session:
         ended = await cadences.end_absences(session, ctx.person.id or 0, today)
+        planned = await cadences.planned_absences(session, ctx.person.id or 0, today)
+    # Coming back today says nothing about a trip already planned: it stays, and is named.
+    later = "".join(f" Your time away from {day_label(absence.starts_on)} to "
+                    f"{day_label(absence.ends_on)} still stands." for absence in planned)
     todays = await _todays(ctx, None)
     withdrawn = 0
     now = ctx.services.clock.now()
@@ -185,7 +191,7 @@ async def back(ctx: CommandContext, family: Family) -> Response:
                 withdrawn += await cadences.withdraw_skips(session, day.occurrence.id or 0,
                                                            ctx.person.id or 0)
     if not ended and not withdrawn:
-        return Reply("You weren't away or skipping, so nothing changed.")
+        return Reply(f"You weren't away or skipping today, so nothing changed.{later}")
     await _show_today(ctx, todays)
     return Reply(f"Welcome back. From today ({day_label(today)}) every cadence asks you "
-                 "again; a day still open can be answered now.")
+                 f"again; a day still open can be answered now.{later}")

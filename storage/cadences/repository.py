@@ -243,11 +243,13 @@ async def add_absence(session: AsyncSession, *, person: Person, starts_on: date,
 
 
 async def end_absences(session: AsyncSession, person_id: int, today: date) -> int:
-    """Back from today: absences that have not ended end yesterday; returns how many."""
-    statement = select(Absence).where(Absence.person_id == person_id, Absence.ends_on >= today)
+    """Back from today: absences in effect today end yesterday (or go, if they began
+    today); one planned for later stays. Returns how many changed."""
+    statement = select(Absence).where(Absence.person_id == person_id,
+                                      Absence.starts_on <= today, Absence.ends_on >= today)
     changed = 0
     for absence in (await session.exec(statement)).all():
-        if absence.starts_on >= today:
+        if absence.starts_on == today:
             await session.delete(absence)
         else:
             absence.ends_on = date.fromordinal(today.toordinal() - 1)
@@ -255,6 +257,14 @@ async def end_absences(session: AsyncSession, person_id: int, today: date) -> in
         changed += 1
     await session.flush()
     return changed
+
+
+async def planned_absences(session: AsyncSession, person_id: int, today: date
+                           ) -> list[Absence]:
+    """Absences that begin after `today`, soonest first."""
+    statement = select(Absence).where(Absence.person_id == person_id,
+                                      Absence.starts_on > today).order_by(col(Absence.starts_on))
+    return list((await session.exec(statement)).all())
 
 
 async def absent_on(session: AsyncSession, person_ids: Sequence[int], day: date,

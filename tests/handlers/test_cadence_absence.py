@@ -89,6 +89,7 @@ async def test_bad_ooo_dates_get_a_specific_error_and_change_nothing(team: Team,
     bob = await team.person("bob")
     async with team.application.database.session() as session:
         assert await cadences.end_absences(session, bob.id or 0, MONDAY) == 0
+        assert await cadences.planned_absences(session, bob.id or 0, MONDAY) == []
 
 
 async def test_back_ends_absences_from_today(team: Team):
@@ -100,6 +101,19 @@ async def test_back_ends_absences_from_today(team: Team):
     assert "Welcome back" in text_of(await team.command("bob", "standup back"))
     assert await away_on(team, "bob", date(2026, 11, 22))  # the days already away stay
     assert not await away_on(team, "bob", MONDAY)
+
+
+async def test_back_today_keeps_a_trip_planned_for_later(team: Team):
+    await team.set_up()
+    await team.command("bob", "standup ooo 2026-12-21 2026-12-23")
+    await team.command("bob", "standup skip")  # today, Monday 23 November
+    said = text_of(await team.command("bob", "standup back"))
+    assert "Welcome back" in said
+    assert "Your time away from Mon 21 Dec 2026 to Wed 23 Dec 2026 still stands" in said
+    assert not await away_on(team, "bob", MONDAY)
+    assert await away_on(team, "bob", date(2026, 12, 22))
+    again = text_of(await team.command("bob", "standup back"))
+    assert "weren't away or skipping today" in again and "still stands" in again
 
 
 async def test_skip_follows_the_cadence_zone_for_people_without_one(team: Team):
