@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from sqlalchemy import and_, exists, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.cadences.models import Answer, Cadence, CadenceParticipant, Occurrence
+from storage.cadences.models import Absence, Answer, Cadence, CadenceParticipant, Occurrence
 from storage.common.models import Person, Workspace
 from storage.rows import Row, flat, flat_row, in_workspace
 
@@ -61,8 +62,39 @@ async def cadence_rows(session: AsyncSession, workspace_id: int | None = None) -
     ]
 
 
+OUT = "out"
+
+
+async def _out_rows(session: AsyncSession, workspace_id: int | None) -> list[Row]:
+    """A row for each day a named participant was out of office and gave no answer: the
+    report shows them as out, so the export does too."""
+    answered = exists().where(Answer.occurrence_id == Occurrence.id,
+                              Answer.person_id == Absence.person_id)
+    statement = in_workspace(
+        select(Occurrence, Cadence, Person, Workspace.external_id).select_from(Absence)
+        .join(CadenceParticipant, col(CadenceParticipant.person_id) == Absence.person_id)
+        .join(Occurrence, and_(col(Occurrence.cadence_id) == CadenceParticipant.cadence_id,
+                               col(Occurrence.local_date) >= Absence.starts_on,
+                               col(Occurrence.local_date) <= Absence.ends_on,
+                               col(CadenceParticipant.joined_at) < Occurrence.close_at))
+        .join(Cadence, col(Cadence.id) == Occurrence.cadence_id)
+        .join(Person, col(Person.id) == Absence.person_id)
+        .join(Workspace, col(Workspace.id) == Absence.workspace_id)
+        .where(or_(col(Absence.cadence_id).is_(None), Absence.cadence_id == Cadence.id),
+               ~answered), Absence, workspace_id)
+    rows: dict[tuple[int, int], Row] = {}
+    for occurrence, cadence, person, workspace in (await session.exec(statement)).all():
+        rows.setdefault((occurrence.id or 0, person.id or 0), {
+            "workspace": workspace or "", "cadence": cadence.name,
+            "date": occurrence.local_date.isoformat(), "person": person.display_name,
+            "partner": "", "status": OUT, "answers": [], "answered_at": None,
+        })
+    return list(rows.values())
+
+
 async def answer_rows(session: AsyncSession, workspace_id: int | None = None) -> list[Row]:
-    """One row per answer (or skip), each answer with the question as it was asked."""
+    """One row per answer or skip, each answer with the question as it was asked; and one
+    per day a participant was out of office."""
     statement = in_workspace(
         select(Answer, Occurrence, Cadence, Person, Workspace.external_id)
         .join(Occurrence, col(Occurrence.id) == Answer.occurrence_id)
@@ -82,7 +114,9 @@ async def answer_rows(session: AsyncSession, workspace_id: int | None = None) ->
                         for question, value in zip(asked, answer.answers, strict=False)],
             "answered_at": flat(answer.updated_at),
         })
-    return rows
+    rows += await _out_rows(session, workspace_id)
+    # Python's sort is stable: within a day, answers keep their order and outs follow.
+    return sorted(rows, key=lambda row: row["date"])
 
 
 def flat_answer_row(row: Row) -> Row:

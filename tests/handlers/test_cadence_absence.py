@@ -163,3 +163,22 @@ async def test_skip_on_a_day_without_a_prompt_says_so(team: Team):
     team.clock.set(datetime(2026, 11, 28, 10, 0, tzinfo=UTC))  # a Saturday
     said = text_of(await team.command("ana", "standup skip"))
     assert "Daily does not ask you today" in said and "Skipped today" not in said
+
+
+async def test_out_of_office_days_are_in_the_export_as_in_the_report(team: Team):
+    """Bob is out Monday and Tuesday, Ana skips Monday: the answers export holds Ana's skip
+    and one `out` row for each of Bob's days, as the reports show them."""
+    await team.set_up()
+    await team.command("bob", "standup ooo until 2026-11-24")
+    for day in range(2):
+        instant = datetime(2026, 11, 23 + day, 9, 30, tzinfo=UTC)
+        team.clock.set(instant)
+        await run_due(team.application.services, instant)
+        if day == 0:
+            await team.command("ana", "standup skip")
+    assert "Bob: out" in text_of(await team.command("ana", "standup report Daily 2026-11-24"))
+    async with team.application.database.session() as session:
+        rows = await team.application.registry.exporters["answers"].rows(session, None)
+    assert [(row["date"], row["person"], row["status"]) for row in rows] == [
+        ("2026-11-23", "Ana", "skipped"), ("2026-11-23", "Bob", "out"),
+        ("2026-11-24", "Bob", "out")]
