@@ -57,7 +57,7 @@ async def _set_paused(ctx: CommandContext, family: Family, paused: bool) -> Resp
     when = next_text(cadence, ctx.services.clock.now(),
                      zone_of(ctx.person, ctx.services, cadence))
     return Reply(f"Resumed {cadence.name}: it runs again "
-                 + (f"on {when} (your local time)" if when else "on its next day")
+                 + (f"on {when}" if when else "on its next day")
                  + f"; {schedule_text(cadence)}.")
 
 

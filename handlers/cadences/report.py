@@ -10,14 +10,16 @@ from bot.core.dates import day_label, parse_date
 from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
 from handlers.cadences.access import is_open, local_today, refuse_partner_contact
+from handlers.cadences.calendar import Rules, holiday_name, local_date
 from handlers.cadences.cards import occurrence_label
 from handlers.cadences.history import latest_occurrence, streaks
 from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.names import family_cadences, find_named, name_argument
-from handlers.cadences.parsing import asked_questions, subjects_of
-from handlers.cadences.participants import people_of_day
+from handlers.cadences.parsing import WEEKEND, asked_questions, subjects_of
+from handlers.cadences.participants import people_of_day, zone_of
 from handlers.cadences.questions import Question, QuestionType
 from handlers.cadences.status import status_of
+from handlers.cadences.summary import next_text, schedule_text
 from handlers.cadences.tallies import tally
 from handlers.common.context import CommandContext, Services
 from storage.cadences import repository as cadences
@@ -73,25 +75,47 @@ async def _target(services: Services, workspace: Workspace, family: Family,
                     f"{partners}.", example=family.example(f"report {every[0].name}"))
 
 
+def _why_not(cadence: Cadence, day: date) -> str:
+    """Why a cadence asked nobody on `day`, as far as its calendar tells."""
+    try:
+        rules = Rules.of(cadence)
+    except ValueError:
+        return "its schedule cannot be read"
+    if not rules.schedule.includes(day, rules.weekdays):
+        return f"not one of its days: {schedule_text(cadence)}"
+    if rules.skip_weekends and day.weekday() in WEEKEND:
+        return "weekends are skipped"
+    if holiday := holiday_name(rules.holiday_country, day):
+        return f"{holiday} is a public holiday in {rules.holiday_country}"
+    return "it was paused, or everyone was away"
+
+
 async def _occurrence(ctx: CommandContext, family: Family, cadence: Cadence,
                       day: date | None) -> Occurrence:
-    latest = await latest_occurrence(ctx.services, cadence.id or 0,
-                                     local_today(ctx.services, ctx.person))
-    if latest is None:
-        raise UserError(f"{cadence.name} has not run yet (or not in the last two months); "
-                        "`list` shows when it runs.", example=family.example("list"))
-    if day is None:
-        return latest
     today = local_today(ctx.services, ctx.person)
-    if day > today:
+    zone = zone_of(ctx.person, ctx.services, cadence)
+    if day is not None and day > today:
         raise UserError(f"{day_label(day)} is in the future (today is {day_label(today)} "
                         "where you are), so there is nothing to report yet.",
                         example=family.example(f"report {cadence.name} {today:%Y-%m-%d}"))
+    created = local_date(cadence.created_at, zone)
+    if day is not None and day < created:
+        raise UserError(f"{cadence.name} was set up on {day_label(created)}, so it has no "
+                        f"{day_label(day)}.",
+                        example=family.example(f"report {cadence.name} {created:%Y-%m-%d}"))
+    latest = await latest_occurrence(ctx.services, cadence.id or 0, today)
+    if latest is None:
+        upcoming = next_text(cadence, ctx.services.clock.now(), zone)
+        when = f"; its next day is {upcoming}" if upcoming else ""
+        raise UserError(f"{cadence.name} has not run yet (or not in the last two months)"
+                        f"{when}.", example=family.example("list"))
+    if day is None:
+        return latest
     async with ctx.services.db.session() as session:
         found = await cadences.occurrence(session, cadence.id or 0, day)
     if found is None:
-        raise UserError(f"{cadence.name} did not run on {day_label(day)} (not one of its "
-                        "days, a holiday, or paused).",
+        raise UserError(f"{cadence.name} did not run on {day_label(day)} "
+                        f"({_why_not(cadence, day)}).",
                         example=family.example(f"report {cadence.name} "
                                                f"{latest.local_date:%Y-%m-%d}"))
     return found

@@ -29,14 +29,15 @@ def schedule_text(cadence: Cadence) -> str:
 
 
 def next_text(cadence: Cadence, now: datetime, zone: str) -> str:
-    """"Mon 07 Dec 2026 at 09:00" in `zone`: the next day it runs ("" if paused or never)."""
+    """"Mon 07 Dec 2026 at 09:00 (Europe/Berlin)": the next day it runs in `zone`, the zone
+    its prompts use for the person asking ("" if paused or never)."""
     if cadence.paused:
         return ""
     try:
         found = next_day(Rules.of(cadence), now, zone)
     except ValueError:
         return ""
-    return f"{day_label(found)} at {cadence.local_time}" if found else ""
+    return f"{day_label(found)} at {cadence.local_time} ({zone})" if found else ""
 
 
 def participants_text(named: int, participant_channel: str) -> str:
@@ -57,7 +58,7 @@ def summary_card(cadence: Cadence, workspace: Workspace, named: int, *, created:
     rows = [
         ("Kind", kind_label(cadence.kind).capitalize()),
         ("Schedule", schedule_text(cadence) + " (each participant's local time)"),
-        *([("Next", next_run + " (your local time)")] if next_run else []),
+        *([("Next", next_run)] if next_run else []),
         ("Time zone", f"each person's own, else {cadence.timezone}" if cadence.timezone
          else "each person's own, else the workspace default"),
         ("Report channel", report_channel(cadence, workspace).label),

@@ -37,8 +37,7 @@ async def test_pause_resume_and_delete(team: Team):
     assert "already paused" in text_of(await team.command("ana", "standup pause Daily"))
     assert "paused" in text_of(await team.command("bob", "standup list"))
     resumed = text_of(await team.command("ana", "standup resume Daily"))
-    assert "Resumed Daily: it runs again on Mon 23 Nov 2026 at 09:00 (your local time)" \
-        in resumed
+    assert "Resumed Daily: it runs again on Mon 23 Nov 2026 at 09:00 (UTC)" in resumed
     assert (await team.cadence("Daily")).paused is False
     await team.occurrence("Daily", date(2026, 11, 23), datetime(2026, 11, 23, 17, tzinfo=UTC))
     asked = text_of(await team.command("ana", 'standup delete "Daily"'))

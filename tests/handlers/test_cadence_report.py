@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.core.cards import Fields, Text
 from bot.core.responses import Reply
@@ -86,13 +86,19 @@ async def test_a_day_still_open_shows_who_is_waiting_without_breaking_streaks(te
 async def test_report_errors_name_what_would_work(team: Team):
     assert "No standups are set up yet" in text_of(await team.command("ana", "standup report"))
     await team.set_up()
-    assert "has not run yet" in text_of(await team.command("ana", "standup report"))
+    not_yet = text_of(await team.command("ana", "standup report"))
+    assert "has not run yet" in not_yet and "its next day is Mon 23 Nov 2026 at 09:00" in not_yet
     await team.set_up(name="Weekly")
     which = text_of(await team.command("ana", "standup report"))
     assert "Which one? Standups: Daily, Weekly." in which
     await day_of(team, MONDAY)
-    assert "did not run on Sat 21 Nov 2026" in text_of(
+    assert "Daily was set up on Mon 23 Nov 2026, so it has no Sat 21 Nov 2026" in text_of(
         await team.command("ana", "standup report Daily 2026-11-21"))
+    team.clock.set(team.clock.now() + timedelta(days=7))
+    assert "did not run on Sat 28 Nov 2026 (not one of its days: mon,tue,wed,thu,fri" \
+        in text_of(await team.command("ana", "standup report Daily 2026-11-28"))
+    assert "did not run on Tue 24 Nov 2026 (it was paused, or everyone was away)" in text_of(
+        await team.command("ana", "standup report Daily 2026-11-24"))
     assert "2026-13-01 does not exist" in text_of(
         await team.command("ana", "standup report Daily 2026-13-01"))
     assert "no standup called 'Nope'" in text_of(await team.command("ana", "standup report Nope"))
@@ -113,3 +119,9 @@ async def test_checkin_report_by_partner(team: Team):
     whole = await team.command("ana", "checkin report Partners")
     assert len([block for block in whole.content.blocks if isinstance(block, Text)]) == 2
     assert "or a partner" in text_of(await team.command("ana", "checkin report Fabrikam"))
+
+
+async def test_a_future_date_is_in_the_future_even_before_the_first_run(team: Team):
+    await team.set_up()  # has not run yet
+    said = text_of(await team.command("ana", "standup report Daily 2026-12-25"))
+    assert "Fri 25 Dec 2026 is in the future" in said and "has not run" not in said
