@@ -8,16 +8,28 @@ from typing import Any
 from bot.core.clock import Clock, SystemClock
 from bot.core.commands import Registry
 from bot.core.conversation import Actor, CommandStyle, Platform
+from bot.core.dates import known_zone
 from bot.core.outbox import Outbox, RoutingOutbox
-from bot.core.ports import ChannelDirectory, InstalledBot, PeoplePicker, ProfileSource
+from bot.core.ports import (
+    ChannelDirectory,
+    InstalledBot,
+    PeoplePicker,
+    PersonZone,
+    ProfileSource,
+    ZoneSource,
+)
 from bot.settings import Settings
+from handlers.cadences.participants import participants_of
+from handlers.cadences.participants import zone_of as cadence_zone
 from handlers.common.context import BotConfig, Services
 from handlers.common.dispatch import Dispatcher
-from handlers.common.identity import zone_of
+from handlers.common.identity import resolve_person, zone_of
 from handlers.registry import build_registry
 from schedules.leader import Leadership, leadership_for
 from schedules.scheduler import DueClock
+from storage.cadences import repository as cadences
 from storage.common import conversations, people, workspaces
+from storage.common.models import Person, Workspace
 from storage.engine import Database
 from storage.migrate import upgrade
 
@@ -65,21 +77,61 @@ class StoredInstallations:
             return await people.user_id_picked(session, owner.id or 0, platform, picked)
 
 
+def _source(person: Person, zone: str) -> ZoneSource:
+    if person.chosen_timezone and zone == person.chosen_timezone:
+        return ZoneSource.CHOSEN
+    if person.timezone and zone == person.timezone:
+        return ZoneSource.PROFILE
+    return ZoneSource.DEFAULT
+
+
+async def _cadence_zones(services: Services, person: Person,
+                         own: str) -> tuple[tuple[str, str], ...]:
+    """The active cadences that ask `person` at another zone's time than `own`: theirs is
+    unset, so the cadence's zone for people without one applies (as it does for prompts)."""
+    async with services.db.session() as session:
+        found = await cadences.all_cadences(session, person.workspace_id)
+    elsewhere: list[tuple[str, str]] = []
+    for cadence in found:
+        zone = cadence_zone(person, services, cadence)
+        if cadence.paused or zone == own:
+            continue  # checked first: listing participants may ask the platform
+        if person.id in {member.person.id for member in await participants_of(services, cadence)}:
+            elsewhere.append((cadence.name, zone))
+    return tuple(elsewhere)
+
+
 class KnownZones:
-    """The PersonZones port: the zone the bot runs a person's days in, read-only."""
+    """The PersonZones port: the zones the bot runs a person's days in, and their profile's
+    zone learned the way a message from them teaches it."""
 
     def __init__(self, services: Services) -> None:
         self._services = services
 
-    async def zone_of(self, actor: Actor) -> str:
+    async def _known(self, actor: Actor) -> tuple[Workspace | None, Person | None]:
         async with self._services.db.session() as session:
             owner = await workspaces.by_external_id(session, actor.platform.value,
                                                     actor.workspace)
             person = await people.by_identity(session, owner.id or 0, actor.platform.value,
                                               actor.user_id) if owner else None
+        return owner, person
+
+    async def zone_of(self, actor: Actor) -> PersonZone:
+        _, person = await self._known(actor)
         if person is None:  # not seen yet: what their platform says, else the default
-            return actor.timezone or self._services.config.default_timezone
-        return zone_of(person, self._services)
+            if actor.timezone and known_zone(actor.timezone):
+                return PersonZone(actor.timezone, ZoneSource.PROFILE)
+            return PersonZone(self._services.config.default_timezone)
+        zone = zone_of(person, self._services)
+        return PersonZone(zone, _source(person, zone),
+                          await _cadence_zones(self._services, person, zone))
+
+    async def learn(self, actor: Actor) -> None:
+        owner, person = await self._known(actor)
+        if owner is None or person is None:
+            return  # a stranger: their first message brings the profile in
+        await resolve_person(self._services, owner, actor)
+        self._services.schedule_changed()
 
 
 @dataclass
@@ -153,6 +205,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
                        command_prefix=settings.command_prefix)
     services = Services(db=database, outbox=outbox, clock=clock, config=config,
                         due_work=registry.due_sources)
+    services.zones = KnownZones(services)
     return Application(
         settings=settings, database=database, clock=clock, outbox=outbox, registry=registry,
         services=services, dispatcher=Dispatcher(registry, services),

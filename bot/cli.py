@@ -21,6 +21,16 @@ class UsageError(Exception):
     """Bad arguments or configuration: exit code 2 and a clear message."""
 
 
+def _console_user(typed: str) -> str:
+    """`--as`: a user name by the rule `:as` follows in the console (never an empty one)."""
+    from bot.platforms.console.parsing import ConsoleInputError, parse_user
+
+    try:
+        return parse_user(typed, "--as bob")
+    except ConsoleInputError as error:
+        raise argparse.ArgumentTypeError(error.as_text()) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="partnerops",
@@ -33,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="serve Slack, Teams and /healthz (the Procfile's web process)")
 
     console = sub.add_parser("console", help="an offline chat console with a simulated clock")
-    console.add_argument("--as", dest="user", default="ana", help="who you are (default: ana)")
+    console.add_argument("--as", dest="user", default="ana", type=_console_user,
+                         help="who you are (default: ana)")
     console.add_argument("--db", dest="database_url", help="database URL (default: DATABASE_URL)")
     console.add_argument("--at", dest="start", help="start the simulated clock at this ISO 8601 "
                                                     "instant (default: now)")

@@ -23,13 +23,14 @@ def flat(value: Any) -> Any:
 
 
 def flat_row(row: Row) -> Row:
-    """A row for CSV: lists joined with " | ", documents as `key: value` lines."""
+    """A row for CSV: lists one item per line (an item may hold "|", as a question's
+    [green|amber|red] does), documents as `key: value` pairs."""
     return {column: _flat_value(value) for column, value in row.items()}
 
 
 def _flat_value(value: Any) -> Any:
     if isinstance(value, list):
-        return " | ".join(str(_flat_value(item)) for item in value)
+        return "\n".join(str(_flat_value(item)) for item in value)
     if isinstance(value, dict):
         return "; ".join(f"{key}: {_flat_value(item)}" for key, item in value.items())
     return flat(value)

@@ -57,7 +57,10 @@ class ConversationRef:
     @property
     def label(self) -> str:
         """The conversation as its platform's people name it: `#partners` in Slack and the
-        console, `Partners` in Teams (which shows no #); an id only when no name is known."""
+        console, `Partners` in Teams (which shows no #); an id only when no name is known.
+        A direct conversation is "our direct messages": its id means nothing to people."""
+        if self.kind is ConversationKind.DIRECT:
+            return "our direct messages"
         if self.platform is Platform.TEAMS:
             return self.name or "the Teams channel"
         return f"#{self.name}" if self.name else self.id

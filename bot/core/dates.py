@@ -8,6 +8,8 @@ from difflib import get_close_matches
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.core.commands import excerpt
+
 
 def known_zone(name: str | None) -> bool:
     """Whether `name` is an IANA time zone this machine knows (a profile may hold a typo)."""
@@ -52,7 +54,7 @@ def parse_date(text: str) -> date:
     """A date written YYYY-MM-DD; ValueError saying what is wrong with anything else."""
     found = ISO_DATE.match(text.strip())
     if found is None:
-        raise ValueError(f"I don't understand '{text}' as a date; write it as YYYY-MM-DD, "
+        raise ValueError(f"I don't understand '{excerpt(text)}' as a date; write it as YYYY-MM-DD, "
                          "such as 2026-12-24")
     year, month, day = (int(part) for part in found.groups())
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.core.conversation import Actor, Profile
@@ -57,11 +58,35 @@ class PeoplePicker(Protocol):
         ...
 
 
-class PersonZones(Protocol):
-    """The time zone a person's days run in, as the bot sees them (their chosen zone, else
-    their profile's, else the default): what a simulated clock shows them."""
+class ZoneSource(StrEnum):
+    """Where the zone a person's days run in comes from, first to last."""
 
-    async def zone_of(self, actor: Actor) -> str: ...
+    CHOSEN = "chosen"  # they chose it with `partnerops tz`
+    PROFILE = "profile"  # their platform profile's
+    DEFAULT = "default"  # the workspace default
+
+
+@dataclass(frozen=True)
+class PersonZone:
+    """The zone a person's days run in and why, and what asks them in another zone."""
+
+    zone: str
+    source: ZoneSource = ZoneSource.DEFAULT
+    # (name, zone) of each active cadence that asks them at its own zone's time because they
+    # have none of their own ("its zone for people without one"), where that zone differs.
+    elsewhere: tuple[tuple[str, str], ...] = ()
+
+
+class PersonZones(Protocol):
+    """The time zones a person's days run in, as the bot sees them (their chosen zone, else
+    their profile's, else a cadence's, else the default): what a simulated clock shows them."""
+
+    async def zone_of(self, actor: Actor) -> PersonZone: ...
+
+    async def learn(self, actor: Actor) -> None:
+        """Take in what `actor` now says of the person (the console's `:tz`), as their next
+        message would; someone the bot has not met yet is learned at their first one."""
+        ...
 
 
 class DirectoryIds(Protocol):

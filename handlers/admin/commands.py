@@ -47,6 +47,16 @@ def _zone_text(ctx: CommandContext) -> str:
     return f"{zone} (the workspace default)"
 
 
+async def _cadence_zone_lines(ctx: CommandContext) -> list[str]:
+    """A line for each cadence that asks the person at another zone's time (they have no
+    zone of their own, so its zone for people without one applies)."""
+    if ctx.services.zones is None:
+        return []
+    found = await ctx.services.zones.zone_of(ctx.invocation.actor)
+    return [f"{name} asks you at {zone} time (its zone for people without one)"
+            for name, zone in found.elsewhere]
+
+
 def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
     """`/partnerops`; `settings_of` lists the channel settings every feature declares."""
 
@@ -65,7 +75,7 @@ def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
         known = {setting.name: setting for setting in settings_of()}
         setting = known.get(words[0].lower())
         if setting is None:
-            raise UserError(f"There is no setting '{words[0]}'. Settings: "
+            raise UserError(f"There is no setting '{excerpt(words[0])}'. Settings: "
                             f"{', '.join(known)}.", example=EXAMPLE)
         channel = await named(ctx.services, _channel_argument(ctx, words[1:]))
         try:
@@ -80,7 +90,7 @@ def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
 
     async def whoami(ctx: CommandContext) -> Response:
         person = ctx.person
-        zone = _zone_text(ctx)
+        zone = "\n".join([_zone_text(ctx), *await _cadence_zone_lines(ctx)])
         return Reply(Card(summary=f"You are {person.display_name}",
                           title="Who you are to PartnerOps",
                           blocks=(Fields((("Name", person.display_name),

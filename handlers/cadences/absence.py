@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.core.commands import excerpt_quotes
 from bot.core.dates import day_label, parse_date
 from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
@@ -33,7 +32,7 @@ def _date(text: str, family: Family, today: date) -> date:
     try:
         return parse_date(text)
     except ValueError as problem:
-        said = excerpt_quotes(str(problem))  # parse_date quotes all that was typed
+        said = str(problem)
         raise UserError(f"{said[0].upper()}{said[1:]}.",
                         example=ooo_example(family, today)) from None
 

@@ -19,7 +19,6 @@ from handlers.common.due import DueRun
 from handlers.common.identity import resolve_person
 from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence
-from storage.common import people
 
 
 def _mentioned(ctx: CommandContext, family: Family, word: str) -> tuple[str, ...]:
@@ -77,13 +76,9 @@ async def add(ctx: CommandContext, family: Family) -> Response:
 async def remove(ctx: CommandContext, family: Family) -> Response:
     mentioned = _mentioned(ctx, family, "remove")
     cadence = await _cadence(ctx, family, "remove")
-    current = await _named_ids(ctx, cadence)
-    async with ctx.services.db.session() as session:
-        known = {user_id: await people.by_identity(session, ctx.workspace.id or 0,
-                                                   ctx.platform.value, user_id)
-                 for user_id in mentioned}
-    leaving = {person.display_name: person.id for person in known.values()
-               if person is not None and person.id in current}
+    # Looked up as `add` does, so whoever is not on the cadence can be named back too.
+    named, current = await _names(ctx, mentioned), await _named_ids(ctx, cadence)
+    leaving = {name: ident for name, ident in named.items() if ident in current}
     if leaving:
         async with ctx.services.db.session() as session:
             await cadences.set_participants(
@@ -93,12 +88,20 @@ async def remove(ctx: CommandContext, family: Family) -> Response:
         ctx.services.schedule_changed()
     said = [f"Removed {', '.join(leaving)} from {cadence.name}; their answers so far stay "
             "in its history."] if leaving else []
-    if len(leaving) < len(mentioned):
+    if staying := [name for name, ident in named.items() if ident not in current]:
         everyone = await participant_channel_label(ctx.services, cadence, ctx.workspace)
-        channel = f" (everyone in {everyone} takes part too)" if everyone else ""
-        said.append(f"{'Someone' if leaving else 'They'} you named {'was' if leaving else 'were'}"
-                    f" not named on {cadence.name}{channel}.")
+        # With a participant channel they may still take part, only not by name.
+        on = f"named on {cadence.name} (everyone in {everyone} takes part too)" if everyone \
+            else f"on {cadence.name}"
+        nobody = "" if leaving else ", so nobody was removed"
+        said.append(f"{_listed(staying)} {'is' if len(staying) == 1 else 'are'} not "
+                    f"{on}{nobody}.")
     return Reply(" ".join(said))
+
+
+def _listed(names: list[str]) -> str:
+    """"Bob", "Bob and Cem", "Bob, Cem and Dee"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 async def run_now(ctx: CommandContext, family: Family) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.commands import excerpt
 from bot.core.errors import UserError
 from handlers.cadences.kinds import Family, family_of, kind_label
 from handlers.common.context import Services
@@ -60,5 +61,5 @@ async def named_cadence(services: Services, workspace: Workspace, family: Family
                         f"`{owner.command} {subcommand} {other.name}`.",
                         example=owner.example(f"{subcommand} {other.name}"))
     listing = ", ".join(known) if known else f"none yet (`{family.command} setup` makes one)"
-    raise UserError(f"There is no {family.noun} called '{name}'. {family.plural.capitalize()}: "
-                    f"{listing}.", example=example)
+    raise UserError(f"There is no {family.noun} called '{excerpt(name)}'. "
+                    f"{family.plural.capitalize()}: {listing}.", example=example)

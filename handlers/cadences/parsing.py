@@ -6,6 +6,7 @@ from datetime import time
 
 import holidays
 
+from bot.core.commands import excerpt
 from handlers.cadences.kinds import KINDS
 from handlers.cadences.questions import Question, read_question
 from storage.cadences.models import Cadence, Occurrence
@@ -18,7 +19,7 @@ SHORTHAND_DAYS = {"weekdays": range(0, 5), "weekend": WEEKEND, "daily": range(7)
 def _day(name: str) -> int:
     key = name.strip().lower()[:3]
     if key not in DAY_NAMES:
-        raise ValueError(f"'{name}' is not a day; use mon, tue, wed, thu, fri, sat, sun")
+        raise ValueError(f"'{excerpt(name)}' is not a day; use mon, tue, wed, thu, fri, sat, sun")
     return DAY_NAMES.index(key)
 
 
@@ -51,7 +52,7 @@ def parse_clock(text: str) -> time:
     """"09:00" / "9:30" -> time; ValueError for "25:00", "9am" and friends."""
     hours, sep, minutes = text.strip().partition(":")
     if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
-        raise ValueError(f"'{text}' is not a time of day; use HH:MM such as 09:00")
+        raise ValueError(f"'{excerpt(text)}' is not a time of day; use HH:MM such as 09:00")
     if not (0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
         raise ValueError(f"'{text}' is not a time of day; hours go 0-23 and minutes 0-59")
     return time(int(hours), int(minutes))
@@ -63,7 +64,7 @@ def parse_country(text: str) -> str | None:
     if not code:
         return None
     if code not in holidays.list_supported_countries():
-        raise ValueError(f"'{text}' is not a country code I know holidays for; "
+        raise ValueError(f"'{excerpt(text)}' is not a country code I know holidays for; "
                          "use two letters such as US, DE or IN")
     return code
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from bot.core.commands import excerpt
+
 OPTION_MAX = 75  # Slack cuts option labels there
 OPTIONS_MAX = 20
 NUMBER_DIGITS_MAX = 15
@@ -82,7 +84,7 @@ class Question:
         for option in self.options:
             if option.lower() == word:
                 return option
-        raise ValueError(f"'{typed}' is not one of {', '.join(self.options)}")
+        raise ValueError(f"'{excerpt(typed)}' is not one of {', '.join(self.options)}")
 
     def problem(self, typed: str) -> str | None:
         """What is wrong with a typed answer, for a form field's check; None when fine."""
@@ -113,7 +115,7 @@ def _number(typed: str) -> str:
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite() or len(number.as_tuple().digits) > NUMBER_DIGITS_MAX:
-        raise ValueError(f"'{typed}' is not a number; type digits such as 3 or 2.5")
+        raise ValueError(f"'{excerpt(typed)}' is not a number; type digits such as 3 or 2.5")
     if number == number.to_integral_value():
         return str(number.quantize(Decimal(1)))
     return format(number.normalize(), "f")
@@ -127,17 +129,17 @@ def _options(spec: str, line: str) -> tuple[QuestionType, tuple[str, ...]]:
             YES_NO if kind is QuestionType.YES_NO else ()
     options = tuple(option.strip() for option in spec.split("|"))
     if len(options) < 2:
-        raise ValueError(f"'[{spec.strip()}]' in '{line}' is not a type I know; use "
-                         f"{NOTATION_HELP}")
+        raise ValueError(f"'[{excerpt(spec.strip())}]' in '{excerpt(line)}' is not a type I "
+                         f"know; use {NOTATION_HELP}")
     if any(not option for option in options):
-        raise ValueError(f"'{line}' has an empty option; separate options with one |, "
+        raise ValueError(f"'{excerpt(line)}' has an empty option; separate options with one |, "
                          "such as [low|medium|high]")
     lowered = [option.lower() for option in options]
     if len(set(lowered)) < len(options):
-        raise ValueError(f"'{line}' lists an option twice")
+        raise ValueError(f"'{excerpt(line)}' lists an option twice")
     if len(options) > OPTIONS_MAX:
-        raise ValueError(f"'{line}' has {len(options)} options; at most {OPTIONS_MAX} fit a "
-                         "menu")
+        raise ValueError(f"'{excerpt(line)}' has {len(options)} options; at most {OPTIONS_MAX} "
+                         "fit a menu")
     if long := next((option for option in options if len(option) > OPTION_MAX), None):
         raise ValueError(f"The option '{long[:20]}…' is longer than {OPTION_MAX} characters")
     if sorted(lowered) == sorted(HEALTH):
@@ -153,12 +155,12 @@ def parse_question(line: str) -> Question:
     match = TRAILING.match(line)
     if match is None:
         if "[" in line.rpartition("]")[2]:
-            raise ValueError(f"'{line}' opens a [ it never closes; end the line with the "
+            raise ValueError(f"'{excerpt(line)}' opens a [ it never closes; end the line with the "
                              f"type, such as {EXAMPLE}")
         return Question(line)
     text = match["text"].strip()
     if not text:
-        raise ValueError(f"'{line}' has a type but no question; write the question first, "
+        raise ValueError(f"'{excerpt(line)}' has a type but no question; write the question first, "
                          f"such as {EXAMPLE}")
     kind, options = _options(match["spec"], line)
     return Question(text, kind, options)

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from dateutil import rrule
 
+from bot.core.commands import excerpt
 from bot.core.dates import ISO_DATE, parse_date
 
 
@@ -164,7 +165,7 @@ def _month_dates(schedule: Schedule, weekdays: frozenset[int], year: int, month:
 
 
 def _problem(text: str, why: str = "", examples: str = EXAMPLE_TEXT) -> ValueError:
-    return ValueError((why or f"'{text}' is not a schedule I know") + f"; use {examples}")
+    return ValueError((why or f"'{excerpt(text)}' is not a schedule I know") + f"; use {examples}")
 
 
 WEEKS_PATTERN = re.compile(
@@ -187,13 +188,13 @@ def _month_day(words: str, text: str) -> MonthDay:
     first_word, _, rest = words.partition(" ")
     ordinal = ORDINALS.get(first_word)
     if ordinal is None:
-        raise _problem(text, f"I don't understand '{words}' as a day of the month")
+        raise _problem(text, f"I don't understand '{excerpt(words)}' as a day of the month")
     if rest in WORKDAY_WORDS or rest in (word + "s" for word in WORKDAY_WORDS):
         return MonthDay(ordinal=ordinal)
     named = [index for index, name in enumerate(WEEKDAY_NAMES)
              if rest and (rest == name or rest == name[:3])]
     if not named:
-        raise _problem(text, f"'{rest}' is not a day of the week, nor 'weekday'")
+        raise _problem(text, f"'{excerpt(rest)}' is not a day of the week, nor 'weekday'")
     return MonthDay(ordinal=ordinal, weekday=named[0])
 
 
@@ -217,7 +218,7 @@ def read_schedule(text: str) -> Schedule:
                 starts = parse_date(raw)
             except ValueError as why:
                 reason = str(why) if ISO_DATE.match(raw) else \
-                    f"I don't understand '{raw}' as a date"
+                    f"I don't understand '{excerpt(raw)}' as a date"
                 raise ValueError(f"{reason}; write the first day as YYYY-MM-DD, such as every "
                                  f"{every} weeks from 2026-12-07") from None
         return WEEKLY if every == 1 else Schedule(Repeat.WEEKS, every=every, starts=starts)

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from bot.core.cards import Block, Card, Context, Divider, Fields, Text
+from bot.core.commands import excerpt
 from bot.core.dates import day_label, parse_date
 from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
@@ -71,7 +72,7 @@ async def _target(services: Services, workspace: Workspace, family: Family,
                                                                  name)):
         return found
     partners = " or a partner" if family.reports_by_partner else ""
-    raise UserError(f"There is no {family.noun} called '{name}'. Name one of: {names}"
+    raise UserError(f"There is no {family.noun} called '{excerpt(name)}'. Name one of: {names}"
                     f"{partners}.", example=family.example(f"report {every[0].name}"))
 
 

@@ -83,8 +83,9 @@ async def _announce(services: Services, draft: Draft, person: Person,
     if editing is not None and editing.report_channel_id == channel.id:
         return
     try:
-        await services.outbox.post(channel, f"This channel now receives the {draft.name} "
-                                            f"reports (set up by {person.display_name}).")
+        # The name after "of": before "reports", a name starting "The" read "the The A team".
+        await services.outbox.post(channel, f"This channel now receives the reports of "
+                                            f"{draft.name} (set up by {person.display_name}).")
     except DeliveryError as exc:
         raise UserError(f"I can't post in {channel.label} ({exc}). Invite me to it first, then "
                         "submit again.", example="/invite @PartnerOps",

@@ -1,13 +1,15 @@
 """What can be wrong with one typed field of the setup form, as a message (None when fine).
 
 The form carries these (so the console checks each field as it is typed) and reading a
-submission uses them too (so Slack and Teams report every bad field at once).
+submission uses them too (so Slack and Teams report every bad field at once). What was
+typed is quoted as an excerpt: a field may hold far more than a message should repeat.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.commands import excerpt
 from bot.core.dates import known_zone
 from handlers.cadences.parsing import parse_clock, parse_country
 from handlers.cadences.questions import EXAMPLE, parse_question, read_question
@@ -51,7 +53,7 @@ def clock(what: str) -> Check:
 def zone(text: str) -> str | None:
     if known_zone(text.strip()):
         return None
-    return (f"'{text.strip()}' is not a time zone I know; use a name from the tz database "
+    return (f"'{excerpt(text)}' is not a time zone I know; use a name from the tz database "
             "such as Europe/Berlin or America/New_York.")
 
 
@@ -66,7 +68,8 @@ def schedule(text: str) -> str | None:
 def minutes(text: str) -> str | None:
     if text.strip().isdigit():
         return None
-    return f"'{text.strip()}' is not a whole number of minutes; 0 (or empty) is no reminder."
+    # Not "empty for none": the console keeps the shown value when Enter is pressed.
+    return f"'{excerpt(text)}' is not a whole number of minutes; use 0 for no reminder."
 
 
 def questions(text: str) -> str | None:
@@ -79,7 +82,9 @@ def questions(text: str) -> str | None:
         try:
             parse_question(line)
         except ValueError as problem:
-            return f"{problem}. For example: {EXAMPLE}"
+            said = str(problem)
+            # Some problems already end with the example; it is said once.
+            return f"{said}." if EXAMPLE in said else f"{said}. For example: {EXAMPLE}"
     return None
 
 

@@ -169,13 +169,13 @@ def _days(problems: Problems, submission: Submission, schedule: Schedule | None,
         if skip_weekends and weekday is not None and weekday in WEEKEND:
             problems.add(SCHEDULE, f"Every {WEEKDAY_NAMES[weekday]} is a weekend day and "
                                    "weekends are skipped, so it would never run: choose a "
-                                   "weekday, or untick Skip weekends.")
+                                   "weekday, or turn off Skip weekends.")
         return days or parse_days("mon-fri")
     if not days and DAYS not in problems.found:
         problems.add(DAYS, "Name at least one day, such as mon-fri.")
     elif skip_weekends and days and days <= WEEKEND:
         problems.add(DAYS, "Only weekend days are chosen while weekends are skipped, so it "
-                           "would never run: add weekdays, or untick Skip weekends.")
+                           "would never run: add weekdays, or turn off Skip weekends.")
     return days
 
 

@@ -11,7 +11,7 @@ from bot.core.commands import CommandSpec, DueSource
 from bot.core.conversation import CommandStyle, ConversationRef, Platform
 from bot.core.forms import Submission
 from bot.core.outbox import Outbox
-from bot.core.ports import ChannelDirectory, PeoplePicker, ProfileSource
+from bot.core.ports import ChannelDirectory, PeoplePicker, PersonZones, ProfileSource
 from bot.core.requests import ActionInvocation, Invocation
 from handlers.common.leases import LeaseKeeper
 from storage.common.models import Person, Workspace
@@ -47,6 +47,9 @@ class Services:
     schedule_changed: Callable[[], None] = field(default=lambda: None)  # due work changed
     # Every feature's timed messages, as the registry lists them (see handlers.common.due).
     due_work: tuple[DueSource, ...] = ()
+    # The zones a person's days run in across every feature (the composition root's), for
+    # a feature that may not read another's cadences itself (`whoami`).
+    zones: PersonZones | None = None
     leases: LeaseKeeper = field(init=False)
 
     def __post_init__(self) -> None:

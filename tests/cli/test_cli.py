@@ -120,6 +120,29 @@ def test_usage_errors_exit_2_with_a_message(tmp_path: Path, args: tuple[str, ...
     assert result.stderr.strip() and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(("name", "why"), [
+    ("", "Say who to be: a name. Example: --as bob"),
+    ('""', "Say who to be: a name. Example: --as bob"),
+    ("two words", "'two words' is not a user name I can use: one word of letters, digits, "
+                  "'.', '-', '_' or apostrophes. Example: --as bob"),
+])
+def test_console_refuses_the_names_as_refuses(tmp_path: Path, name: str, why: str):
+    result = partnerops(tmp_path, "console", "--as", name)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(f"argument --as: {why}")
+    assert not (tmp_path / DATABASE).exists()  # refused before anything was opened
+
+
+@pytest.mark.parametrize(("name", "user"), [("o'brien", "o'brien"), ("O\u2019Brien", "o'brien"),
+                                            ("Éva", "éva")])
+def test_console_takes_the_names_as_takes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           name: str, user: str):
+    monkeypatch.setattr("sys.stdin", io.StringIO(":dm\n"))
+    result = partnerops(tmp_path, "console", "--as", name)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"* {user} is now in a direct conversation with the bot (dm-{user}).\n"
+
+
 def test_bad_configuration_is_a_usage_error_naming_the_variable(tmp_path: Path):
     result = partnerops(tmp_path, "db", "current", PARTNEROPS_TIMEZONE="Mars/Olympus")
     assert result.returncode == 2

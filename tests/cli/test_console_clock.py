@@ -80,7 +80,56 @@ async def test_now_shows_the_zone_prompts_use(tmp_path: Path, monkeypatch: pytes
                                               capsys: pytest.CaptureFixture[str]):
     """A zone chosen with `partnerops tz` is the one `:now` shows, not the console's."""
     said = await _console(tmp_path, monkeypatch, capsys, "partnerops tz Asia/Tokyo", ":now")
-    assert "for ana (Asia/Tokyo) it is Mon 2026-11-23 17:00 JST" in said[-1]
+    assert "for ana (Asia/Tokyo, chosen with partnerops tz) it is Mon 2026-11-23 17:00 JST" \
+        in said[-1]
+
+
+async def test_tz_moves_the_next_prompt_before_anything_is_typed(
+        standup: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]):
+    """`:tz` is learned at once, as a profile change: the prompt comes at 09:00 in Tokyo
+    (00:00 UTC), not at 09:00 UTC, without ana typing to the bot first."""
+    changed, now, evening, midnight = await _console(
+        tmp_path, monkeypatch, capsys, ":tz Asia/Tokyo", ":now", ":at 2026-11-23T23:59",
+        ":advance 1m")
+    assert changed.startswith("* ana's time zone is now Asia/Tokyo. Now Mon 2026-11-23 08:00 UTC;"
+                              " for ana (Asia/Tokyo) it is Mon 2026-11-23 17:00 JST.")
+    assert now.startswith("Now Mon 2026-11-23 08:00 UTC; for ana (Asia/Tokyo, set with :tz) "
+                          "it is Mon 2026-11-23 17:00 JST.")
+    assert "bot:" not in evening  # 09:00 UTC is no longer her morning
+    assert midnight.startswith("Advanced 1m. Now Tue 2026-11-24 00:00 UTC; for ana "
+                               "(Asia/Tokyo) it is Tue 2026-11-24 09:00 JST.")
+    assert midnight.count("Time for your standup") == 1
+
+
+async def test_now_names_each_cadence_that_asks_in_its_own_zone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """ana has no zone: Daily standup asks her at its New York time; a paused cadence, one
+    she is not in, and one in her own zone are not named."""
+    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    await upgrade(database)
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    application = build_application(settings, clock=SimulatedClock(MONDAY), database=database)
+    nobody = {"ana": None}
+    await make_cadence(application, zones=nobody, now=MONDAY,  # type: ignore[arg-type]
+                       name="Daily standup", timezone="America/New_York")
+    await make_cadence(application, zones=nobody, now=MONDAY,  # type: ignore[arg-type]
+                       name="Paused standup", timezone="Asia/Tokyo", paused=True)
+    await make_cadence(application, zones=nobody, now=MONDAY,  # type: ignore[arg-type]
+                       name="UTC standup", timezone="UTC")
+    await make_cadence(application, zones={"bob": None},  # type: ignore[dict-item]
+                       now=MONDAY, name="Bob's standup", timezone="Europe/Berlin")
+    await application.close()
+
+    [said] = await _console(tmp_path, monkeypatch, capsys, ":now", "partnerops whoami")
+    now, *whoami = said.splitlines()
+    assert now == ("* Now Mon 2026-11-23 08:00 UTC; ana's time zone is UTC (the workspace "
+                   "default); Daily standup asks ana at America/New_York time (its zone for "
+                   "people without one).")
+    assert whoami[3:5] == [
+        "  Time zone: UTC (the workspace default)",
+        "             Daily standup asks you at America/New_York time (its zone for people "
+        "without one)"]
 
 
 async def test_typed_questions_are_menus_and_numbers_in_the_console(

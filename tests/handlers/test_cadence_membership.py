@@ -33,7 +33,8 @@ async def test_add_and_remove_one_participant_keep_everyone_else(team: Team):
     said = await mentioning(team, "ana", "standup remove Daily @bob")
     assert "Removed bob from Daily" in said
     assert sorted(await team.participant_ids("Daily")) == ["ana", "cem"]
-    assert "not named on Daily" in await mentioning(team, "ana", "standup remove Daily @dee")
+    assert await mentioning(team, "ana", "standup remove Daily @dee") == \
+        "dee is not on Daily, so nobody was removed."
 
 
 async def test_add_says_who_is_missing_and_members_may_not(team: Team):

@@ -48,7 +48,7 @@ async def test_setup_saves_the_cadence_and_announces_it_in_the_report_channel(te
     assert "Daily is set up" in shown and "mon,tue,wed,thu,fri at 09:00, closes 17:00" in shown
     assert "2 people" in shown and "- Yesterday?" in shown
     [notice] = team.outbox.to(REPORTS)
-    assert "now receives the Daily reports" in notice.text
+    assert "now receives the reports of Daily" in notice.text
     daily = await team.cadence("daily")
     assert (daily.kind, daily.platform, daily.report_channel_id) == (
         CadenceKind.STANDUP, "console", REPORTS)

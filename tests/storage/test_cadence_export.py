@@ -49,7 +49,9 @@ async def test_cadences_and_answers_export_structured_and_flat(database: Databas
                           {"question": "Blocked?", "type": "yes_no", "value": False}],
                       "answered_at": NOW.isoformat()}
     flat_cadence = exporters["cadences"].flatten(exported)
-    assert flat_cadence["partners"] == "Northwind | Contoso"
+    assert flat_cadence["partners"] == "Northwind\nContoso"
+    # One item per line: a question's own | stays readable.
+    assert flat_cadence["questions"].splitlines()[0] == "Health? [green|amber|red]"
     assert set(flat_cadence) == set(exporters["cadences"].columns)
     assert exporters["answers"].flatten(answer)["answers"] == \
         "Health? green\nDemos? 3\nBlocked? no"

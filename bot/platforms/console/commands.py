@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from difflib import get_close_matches
 from typing import Protocol
 
-from bot.core.ports import PersonZones
+from bot.core.ports import PersonZone, PersonZones, ZoneSource
 from bot.core.requests import ActionInvocation
+from bot.platforms.console.outbox import label
 from bot.platforms.console.parsing import (
     ConsoleInputError,
     describe_time,
@@ -51,28 +52,43 @@ class ConsoleCommand:
     summary: str
     example: str
     takes_text: bool = True
+    argument: str = ""  # what follows the command, as "Usage: ..." names it
+    needs_text: bool = True  # False: alone it does something else (`:tz` shows the zone)
+
+    @property
+    def how_to(self) -> str:
+        """`Usage: :tz <zone>, such as :tz Europe/Berlin`."""
+        return f"Usage: :{self.names[0]} {self.argument}, such as {self.example}"
 
 
 COMMANDS: tuple[ConsoleCommand, ...] = (
     ConsoleCommand(("help", "h"), ":help", "this list", ":help", takes_text=False),
-    ConsoleCommand(("as",), ":as USER", "be someone else (the first user is admin)", ":as bob"),
-    ConsoleCommand(("in",), ":in #CHANNEL", "talk in a channel", ":in #sales"),
+    ConsoleCommand(("as",), ":as USER", "be someone else (the first user is admin)", ":as bob",
+                   argument="<user>"),
+    ConsoleCommand(("in",), ":in #CHANNEL", "talk in a channel", ":in #sales",
+                   argument="<#channel>"),
     ConsoleCommand(("dm",), ":dm", "talk to the bot directly", ":dm", takes_text=False),
-    ConsoleCommand(("now",), ":now", "show the simulated time", ":now", takes_text=False),
+    ConsoleCommand(("now",), ":now", "show the simulated time and your time zones", ":now",
+                   takes_text=False),
     ConsoleCommand(("advance",), ":advance 1d2h", "move the clock on (w, d, h, m, s)",
-                   ":advance 1d2h"),
+                   ":advance 1d2h", argument="<duration>"),
     ConsoleCommand(("at",), ":at 2026-12-01T09:00", "set the clock (ISO 8601; no offset = UTC)",
-                   ":at 2026-12-01T09:00"),
-    ConsoleCommand(("tz",), ":tz Europe/Berlin", "set your time zone", ":tz Europe/Berlin"),
+                   ":at 2026-12-01T09:00", argument="<date and time>"),
+    ConsoleCommand(("tz",), ":tz Europe/Berlin",
+                   "set your profile's time zone (alone: show it)", ":tz Europe/Berlin",
+                   argument="<zone>", needs_text=False),
     ConsoleCommand(("press",), ":press N [MSG]",
                    "press button N of the last message with buttons (or of message MSG)",
-                   ":press 1"),
+                   ":press 1", argument="<button> [<message>]"),
     ConsoleCommand(("cancel",), ":cancel", "abandon the form you are filling", ":cancel",
                    takes_text=False),
     ConsoleCommand(("quit", "q"), ":quit", "leave (end of input does too)", ":quit",
                    takes_text=False),
 )
 BY_NAME = {name: command for command in COMMANDS for name in command.names}
+# Where a person's zone comes from, as `:now` says it (the console's profile is `:tz`).
+SOURCES = {ZoneSource.CHOSEN: "chosen with partnerops tz", ZoneSource.PROFILE: "set with :tz",
+           ZoneSource.DEFAULT: "the workspace default"}
 
 
 def is_console_command(line: str) -> bool:
@@ -125,9 +141,8 @@ class ConsoleCommands:
 
     async def _run(self, name: str, text: str,
                    command: ConsoleCommand) -> Quit | ActionInvocation | None:
-        if command.takes_text and not text:
-            raise ConsoleInputError(f"{command.usage} needs {command.usage.split()[1]}.",
-                                    command.example)
+        if command.takes_text and command.needs_text and not text:
+            raise ConsoleInputError(f"{command.how_to}.", "")
         session = self._session
         match name:
             case "help":
@@ -143,18 +158,16 @@ class ConsoleCommands:
             case "dm":
                 session.enter_direct()
                 self._screen.note(f"{session.user} is now in a direct conversation with the "
-                                  f"bot ({session.conversation.label}).")
+                                  f"bot ({label(session.conversation)}).")
             case "now":
-                self._screen.note(f"Now {await self._time()}.")
+                self._screen.note(f"Now {await self._zones_now()}.")
             case "advance":
                 await self._move(self._later(parse_duration(text)),
                                  f"Advanced {''.join(text.split()).lower()}")
             case "at":
                 await self._move(parse_instant(text), "Clock set")
             case "tz":
-                session.zones[session.user] = parse_zone(text)
-                self._screen.note(f"{session.user}'s time zone is now {session.zone()}. "
-                                  f"Now {await self._time()}.")
+                await self._tz(text, command)
             case "press":
                 return self._press(text)
             case "cancel":
@@ -163,12 +176,46 @@ class ConsoleCommands:
                 return Quit()
         return None
 
+    async def _zone(self) -> PersonZone:
+        """The zones the bot runs this person's days in (their own may be one they chose
+        with `partnerops tz`, not the console's)."""
+        if self._zones is not None:
+            return await self._zones.zone_of(self._session.actor())
+        source = ZoneSource.PROFILE if self._session.user in self._session.zones \
+            else ZoneSource.DEFAULT
+        return PersonZone(self._session.zone(), source)
+
     async def _time(self) -> str:
-        """The time, in the zone the bot runs this person's days in (it may be one they
-        chose with `partnerops tz`, not the console's)."""
-        zone = await self._zones.zone_of(self._session.actor()) if self._zones \
-            else self._session.zone()
-        return describe_time(self._clock.now(), zone, self._session.user)
+        """The time, in the zone the bot runs this person's days in."""
+        return describe_time(self._clock.now(), (await self._zone()).zone, self._session.user)
+
+    async def _zones_now(self) -> str:
+        """The time in the person's zone, where that zone comes from, and each cadence that
+        asks them at another zone's time: what `:now` says."""
+        user, found = self._session.user, await self._zone()
+        text = describe_time(self._clock.now(), found.zone, user, SOURCES[found.source])
+        return "".join([text, *(f"; {name} asks {user} at {zone} time (its zone for people "
+                                "without one)" for name, zone in found.elsewhere)])
+
+    async def _tz(self, text: str, command: ConsoleCommand) -> None:
+        """`:tz ZONE` sets the profile's zone, as a platform profile would change (the bot
+        learns it now, not at the next message); `:tz` alone shows it."""
+        session = self._session
+        if not text:
+            self._screen.note(f"Now {await self._zones_now()}. {command.how_to}.")
+            return
+        session.zones[session.user] = parse_zone(text)
+        if self._zones is not None:
+            await self._zones.learn(session.actor())
+        found = await self._zone()
+        now = describe_time(self._clock.now(), found.zone, session.user)
+        if found.source is ZoneSource.CHOSEN:
+            self._screen.note(
+                f"{session.user}'s profile time zone is now {session.zone()}, but "
+                f"{session.user} chose {found.zone} with 'partnerops tz', which comes first "
+                f"('partnerops tz profile' goes back to the profile's). Now {now}.")
+            return
+        self._screen.note(f"{session.user}'s time zone is now {session.zone()}. Now {now}.")
 
     def _later(self, delta: timedelta) -> datetime:
         try:
@@ -193,6 +240,11 @@ class ConsoleCommands:
 
     def _press(self, text: str) -> ActionInvocation:
         number, message_id = parse_press(text)
+        if message_id is not None and not self._screen.was_shown(message_id):
+            last = self._screen.last_message
+            latest = f"the last one is msg {last}" if last else "none has been shown yet"
+            raise ConsoleInputError(f"There is no message {message_id}: {latest}.",
+                                    f":press 1 {last}" if last else ":press 1")
         target = self._screen.pressable(message_id)
         if target is None:
             where = f"Message {message_id} has no" if message_id else "No message has"

@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Iterable
 
 from bot.core.forms import HERE, FieldKind, FieldValue, Form, FormField
-from bot.platforms.console.parsing import CHANNEL_NAME, NAME
+from bot.platforms.console.parsing import CHANNEL_NAME, user_name
 from bot.platforms.console.screen import Screen
 
 END_OF_TEXT = "."
@@ -109,8 +109,8 @@ def _channel(item: FormField, answer: str) -> str:
 
 def _person(item: FormField, answer: str) -> str:
     """A console user name (what `:as` takes), which is the console's user id."""
-    name = answer.lower().removeprefix("@")
-    if not NAME.fullmatch(name):
+    name = user_name(answer)
+    if not name:
         raise FieldAnswerError(f"{answer!r} is not a user name; answer with names separated "
                                f"by commas for {item.label}, e.g. ana, bob.")
     return name

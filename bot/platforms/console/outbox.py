@@ -12,9 +12,11 @@ from bot.platforms.console.session import DIRECT_PREFIX
 
 
 def label(to: ConversationRef) -> str:
-    """`#general`, or `dm-bob` for a direct conversation named by its id or by the user."""
-    if to.kind is ConversationKind.DIRECT and not to.id.startswith(DIRECT_PREFIX):
-        return DIRECT_PREFIX + to.id  # a DM addressed by user id, as cadence prompts are
+    """`#general`, or `dm-bob` for a direct conversation named by its id or by the user: one
+    screen shows every user's, so each says whose (never the bot's "our direct messages")."""
+    if to.kind is ConversationKind.DIRECT:
+        # A DM may be addressed by user id, as cadence prompts are.
+        return to.id if to.id.startswith(DIRECT_PREFIX) else DIRECT_PREFIX + to.id
     return to.label
 
 

@@ -12,8 +12,13 @@ UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1
          "m": timedelta(minutes=1), "s": timedelta(seconds=1)}
 DURATION = re.compile(r"(?:\d+[wdhms])+")
 DURATION_PART = re.compile(r"(\d+)([wdhms])")
-# Any letters (Éva, 李雷), digits, '.', '-', '_': one word, as chat platforms' handles are.
-NAME = re.compile(r"[^\W_][\w.-]{0,63}")
+# Any letters (Éva, 李雷), digits, '.', '-', '_' and apostrophes (o'brien), beginning with a
+# letter or digit: one word, as chat platforms' handles are, so `@name` ends at a space.
+NAME = re.compile(r"[^\W_][\w.'-]{0,63}")
+# Typographic apostrophes are read as the straight one (O\u2019Brien is o'brien).
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+QUOTES = ('"', "'", "\u201c\u201d", "\u2018\u2019")
+NAME_RULE = "one word of letters, digits, '.', '-', '_' or apostrophes"
 CHANNEL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
 
 
@@ -26,8 +31,8 @@ class ConsoleInputError(ValueError):
         self.example = example
 
     def as_text(self) -> str:
-        """The message and the example, on one line."""
-        return f"{self.message} Example: {self.example}"
+        """The message and the example (if any), on one line."""
+        return f"{self.message} Example: {self.example}" if self.example else self.message
 
 
 def parse_duration(text: str) -> timedelta:
@@ -71,15 +76,32 @@ def parse_zone(text: str) -> str:
                             ":tz Europe/Berlin")
 
 
-def parse_user(text: str) -> str:
-    """A user id for `:as`: one word of letters (any alphabet), digits, dots, dashes or
-    underscores."""
-    name = text.strip().lower().lstrip("@")
+def user_name(text: str) -> str:
+    """A typed name as the console's user id: lower case, without `@`, apostrophes straight
+    ("" when it is not one by the NAME rule)."""
+    name = text.strip().removeprefix("@").lower().translate(APOSTROPHES)
+    return name if NAME.fullmatch(name) else ""
+
+
+def _unquoted(text: str) -> str:
+    """`text` without one pair of quotes around all of it (`:as "o'brien"`, `--as ""`)."""
+    text = text.strip()
+    for pair in QUOTES:
+        opening, closing = pair[0], pair[-1]
+        if len(text) >= 2 and text[0] == opening and text[-1] == closing:
+            return text[1:-1].strip()
+    return text
+
+
+def parse_user(text: str, example: str = ":as bob") -> str:
+    """A user id for `:as` and `--as`: one name by the NAME rule, never an empty one."""
+    typed = _unquoted(text)
+    if not typed.removeprefix("@").strip():
+        raise ConsoleInputError("Say who to be: a name.", example)
+    name = user_name(typed)
     if not name:
-        raise ConsoleInputError("Say who to be: a name.", ":as bob")
-    if not NAME.fullmatch(name):
-        raise ConsoleInputError(f"{text.strip()!r} is not a user name I can use: one word of "
-                                "letters, digits, '.', '-' or '_'.", ":as bob")
+        raise ConsoleInputError(f"{typed!r} is not a user name I can use: {NAME_RULE}.",
+                                example)
     return name
 
 
@@ -102,12 +124,14 @@ def parse_press(text: str) -> tuple[int, str | None]:
     return int(words[0]), words[1] if len(words) == 2 else None
 
 
-def describe_time(instant: datetime, zone: str, user: str) -> str:
-    """`Mon 2026-11-23 09:00 UTC; for ana (Europe/Berlin) it is Mon 2026-11-23 10:00 CET`."""
+def describe_time(instant: datetime, zone: str, user: str, why: str = "") -> str:
+    """`Mon 2026-11-23 09:00 UTC; for ana (Europe/Berlin) it is Mon 2026-11-23 10:00 CET`,
+    with where the zone comes from beside it when `why` says."""
     text = f"{instant.astimezone(UTC):%a %Y-%m-%d %H:%M} UTC"
     if not known_zone(zone):
         return f"{text} ({user}'s time zone {zone!r} is unknown)"
     local = instant.astimezone(ZoneInfo(zone))
     if local.utcoffset() == timedelta() and zone.upper() in {"UTC", "ETC/UTC"}:
-        return f"{text}; {user}'s time zone is {zone}"
-    return f"{text}; for {user} ({zone}) it is {local:%a %Y-%m-%d %H:%M %Z}"
+        return f"{text}; {user}'s time zone is {zone}" + (f" ({why})" if why else "")
+    named = f"{zone}, {why}" if why else zone
+    return f"{text}; for {user} ({named}) it is {local:%a %Y-%m-%d %H:%M %Z}"

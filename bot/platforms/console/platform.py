@@ -22,7 +22,8 @@ from bot.platforms.console.commands import (
     is_console_command,
 )
 from bot.platforms.console.forms import FormFiller
-from bot.platforms.console.outbox import ConsoleOutbox
+from bot.platforms.console.outbox import ConsoleOutbox, label
+from bot.platforms.console.parsing import parse_user
 from bot.platforms.console.reader import LineReader
 from bot.platforms.console.render import Style
 from bot.platforms.console.screen import Screen
@@ -53,7 +54,8 @@ class ConsolePlatform:
         self._dispatcher = dispatcher
         self._clock = clock
         self._prefix = command_prefix
-        self.session = Session(user, default_timezone)
+        # `--as` follows the rule `:as` does (a ConsoleInputError says why not).
+        self.session = Session(parse_user(user, "--as bob"), default_timezone)
         self._screen = Screen(stdout, Style(_wants_color(stdout) if color is None else color))
         self.outbox = ConsoleOutbox(self._screen)
         self.channels = ConsoleChannels()
@@ -133,7 +135,7 @@ class ConsolePlatform:
             # A form sent back with problems: ask only what is wrong, keep the rest.
             await self._deliver(OpenForm(response.form), actor, conversation)
         elif isinstance(response, Reply):
-            header = "(only you) bot:" if response.private else f"[{conversation.label}] bot:"
+            header = "(only you) bot:" if response.private else f"[{label(conversation)}] bot:"
             self._screen.show(header, response.content, where=conversation)
         elif isinstance(response, OpenForm):
             self._filling = FormFiller(response.form, self._screen)

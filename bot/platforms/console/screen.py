@@ -27,6 +27,8 @@ class Screen:
         self.style = style
         self._last: Pressable | None = None
         self._by_message: dict[str, Pressable] = {}
+        # Every numbered message shown, in order (`:press N MSG` names one of them).
+        self._messages: dict[str, None] = {}
 
     def line(self, text: str = "") -> None:
         """Write one line (or several joined by newlines) and flush."""
@@ -53,12 +55,22 @@ class Screen:
             self.line(text)
         found = buttons(card)
         if message is not None:
+            self._messages[message.id] = None
             self._by_message.pop(message.id, None)
         if found:
             pressable = Pressable(found, where, message)
             self._last = pressable
             if message is not None:
                 self._by_message[message.id] = pressable
+
+    def was_shown(self, message_id: str) -> bool:
+        """Whether message `message_id` was shown in this session."""
+        return message_id in self._messages
+
+    @property
+    def last_message(self) -> str | None:
+        """The number of the latest message shown, if any was."""
+        return next(reversed(self._messages), None)
 
     def pressable(self, message_id: str | None = None) -> Pressable | None:
         """The last shown message with buttons, or message `message_id` if it had any."""

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
+from bot.platforms.console.parsing import user_name
 
 # A channel typed in a command: `#elephants`, not part of a word or of `##`.
 CHANNEL_MENTION = re.compile(r"(?<![\w#])#([A-Za-z0-9][\w-]*)")
@@ -24,13 +25,15 @@ def direct(user: str) -> ConversationRef:
     return ConversationRef(Platform.CONSOLE, DIRECT_PREFIX + user, ConversationKind.DIRECT)
 
 
-# A person typed in a command: `@bob` (the console's user ids are their names).
-PERSON_MENTION = re.compile(r"(?<![\w@])@([\w.-]+)")
+# A person typed in a command: `@bob`, `@o'brien` (the console's user ids are their names,
+# parsing.NAME; typographic apostrophes count as well).
+PERSON_MENTION = re.compile(r"(?<![\w@])@([^\W_][\w.'\u2019\u02bc-]*)")
 
 
 def mentioned_people(text: str) -> tuple[str, ...]:
-    """Every `@user` in `text`, in order, each once."""
-    return tuple(dict.fromkeys(match.group(1).lower() for match in PERSON_MENTION.finditer(text)))
+    """Every `@user` in `text` as a user id (what `:as` makes of it), in order, each once."""
+    names = (user_name(match.group(1)) for match in PERSON_MENTION.finditer(text))
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def mentioned_channels(text: str) -> tuple[ConversationRef, ...]:

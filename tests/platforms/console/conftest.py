@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.app import Application
+from bot.app import Application, KnownZones
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import Platform
-from bot.core.ports import Dispatcher
+from bot.core.ports import Dispatcher, PersonZones
 from bot.platforms.console import ConsolePlatform
 
 
@@ -32,12 +32,12 @@ class Chat:
 
 
 def make_chat(dispatcher: Dispatcher, clock: SimulatedClock, *, prefix: str = "",
-              timezone: str = "UTC", stdin: str = "") -> Chat:
+              timezone: str = "UTC", stdin: str = "", zones: PersonZones | None = None) -> Chat:
     """A console for user ana in #general, writing to a StringIO."""
     output = io.StringIO()
     console = ConsolePlatform(dispatcher=dispatcher, clock=clock, user="ana",
                               command_prefix=prefix, default_timezone=timezone,
-                              stdin=io.StringIO(stdin), stdout=output)
+                              stdin=io.StringIO(stdin), stdout=output, zones=zones)
     return Chat(console, output, clock)
 
 
@@ -45,7 +45,7 @@ def make_chat(dispatcher: Dispatcher, clock: SimulatedClock, *, prefix: str = ""
 def chat(application: Application, clock: SimulatedClock) -> Chat:
     """The console wired into the application exactly as the CLI wires it."""
     made = make_chat(application.dispatcher, clock, prefix=application.settings.command_prefix,
-                     timezone=application.settings.timezone)
+                     timezone=application.settings.timezone, zones=KnownZones(application.services))
     application.add_platform(Platform.CONSOLE, made.console.outbox,
                              channels=made.console.channels)
     return made

@@ -153,3 +153,10 @@ async def test_quit_stops_run_and_end_of_input_abandons_a_form(
     await console.run()
     assert output.getvalue().endswith(
         "* Form 'Report an elephant' abandoned (the input ended); nothing was sent.\n")
+
+
+async def test_an_elephant_filed_in_a_direct_conversation_never_names_its_id(
+        chat: Chat) -> None:
+    said = await chat.type(":dm", "elephant Direct reps keep the forecast from our VARs")
+    assert "Filed E-1 and posted it to our direct messages." in said
+    assert "dm-ana" not in said.split("bot:", 1)[1]

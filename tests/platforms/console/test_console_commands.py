@@ -70,7 +70,8 @@ async def test_at_sets_the_clock_and_now_shows_both_zones(chat: Chat) -> None:
         "* Clock set. Now Tue 2026-12-01 09:00 UTC; ana's time zone is UTC.",
         "* ana's time zone is now Europe/Berlin. Now Tue 2026-12-01 09:00 UTC; "
         "for ana (Europe/Berlin) it is Tue 2026-12-01 10:00 CET.",
-        "* Now Tue 2026-12-01 09:00 UTC; for ana (Europe/Berlin) it is Tue 2026-12-01 10:00 CET.",
+        "* Now Tue 2026-12-01 09:00 UTC; for ana (Europe/Berlin, set with :tz) it is "
+        "Tue 2026-12-01 10:00 CET.",
     ]
 
 
@@ -91,17 +92,21 @@ async def test_time_zones_belong_to_each_user_and_reach_the_bot(chat: Chat) -> N
 @pytest.mark.parametrize(("typed", "message"), [
     (":advance soon", "! I can't read 'soon' as a duration: use whole numbers with w, d, h, m "
                       "or s. Example: :advance 1d2h"),
-    (":advance", "! :advance 1d2h needs 1d2h. Example: :advance 1d2h"),
+    (":advance", "! Usage: :advance <duration>, such as :advance 1d2h."),
+    (":at", "! Usage: :at <date and time>, such as :at 2026-12-01T09:00."),
     (":at yesterday", "! I can't read 'yesterday' as a date and time: use ISO 8601 (no offset "
                       "means UTC). Example: :at 2026-12-01T09:00 or :at 2026-12-01T09:00+01:00"),
     (":tz Mars/Base", "! I don't know the time zone 'Mars/Base': use an IANA name. "
                       "Example: :tz Europe/Berlin"),
     (":as two words", "! 'two words' is not a user name I can use: one word of letters, "
-                      "digits, '.', '-' or '_'. Example: :as bob"),
+                      "digits, '.', '-', '_' or apostrophes. Example: :as bob"),
+    (":as", "! Usage: :as <user>, such as :as bob."),
+    (':as ""', "! Say who to be: a name. Example: :as bob"),
+    (":as @", "! Say who to be: a name. Example: :as bob"),
     (":in #no way", "! '#no way' is not a channel name I can use: letters, digits, '-' and "
                     "'_'. Example: :in #sales"),
     (":dm bob", "! :dm takes nothing after it. Example: :dm"),
-    (":press", "! :press N [MSG] needs N. Example: :press 1"),
+    (":press", "! Usage: :press <button> [<message>], such as :press 1."),
     (":press one", "! Say which button to press, counting from 1, and optionally the message "
                    "number. Example: :press 1   or   :press 1 3"),
     (":press 1", "! No message has buttons to press. Example: :press 1"),
@@ -165,6 +170,48 @@ async def test_names_in_any_alphabet_and_never_empty(tmp_path) -> None:
     from bot.platforms.console.parsing import ConsoleInputError, parse_user
 
     assert parse_user("Éva") == "éva" and parse_user("@李雷") == "李雷"
-    for bad in ("", "   ", "two words", "_x"):
+    # Apostrophes, typographic too (the same person), and a name quoted whole.
+    assert parse_user("o'brien") == parse_user("O\u2019Brien") == parse_user('"o\'brien"') \
+        == "o'brien"
+    for bad in ("", "   ", '""', "''", "@", "two words", "_x", "'bob"):
         with pytest.raises(ConsoleInputError):
             parse_user(bad)
+
+
+async def test_a_name_with_an_apostrophe_is_one_user_as_typed_and_as_mentioned(
+        clock: SimulatedClock) -> None:
+    dispatcher = ScriptedDispatcher()
+    chat = make_chat(dispatcher, clock)
+
+    said = await chat.type(":as O\u2019Brien")
+    assert said == "* You are now o'brien (O'Brien) in #general.\n"
+    await chat.type("standup add Daily @o'brien @O\u2019Brien @éva")
+    [invocation] = dispatcher.invocations
+    assert invocation.actor.user_id == "o'brien"
+    assert invocation.people == ("o'brien", "éva")
+
+
+async def test_tz_alone_shows_the_zone_and_how_to_set_it(chat: Chat) -> None:
+    said = await chat.type(":tz")
+    assert said == ("* Now Mon 2026-11-23 09:00 UTC; ana's time zone is UTC (the workspace "
+                    "default). Usage: :tz <zone>, such as :tz Europe/Berlin.\n")
+    assert chat.console.session.zones == {}
+
+    await chat.type(":tz Asia/Tokyo")
+    said = await chat.type(":tz")
+    assert said.startswith("* Now Mon 2026-11-23 09:00 UTC; for ana (Asia/Tokyo, set with :tz) "
+                           "it is Mon 2026-11-23 18:00 JST.")
+
+
+async def test_tz_reaches_the_bot_at_once_not_at_the_next_message(chat: Chat) -> None:
+    """The bot knows ana; `:tz` is learned as a profile change would be, before she types."""
+    await chat.type("partnerops whoami", ":tz Asia/Tokyo")
+    said = await chat.type(":now")
+    assert said == ("* Now Mon 2026-11-23 09:00 UTC; for ana (Asia/Tokyo, set with :tz) it is "
+                    "Mon 2026-11-23 18:00 JST.\n")
+
+    await chat.type("partnerops tz Europe/Berlin")  # a zone she chose comes first
+    said = await chat.type(":tz America/Chicago")
+    assert said.startswith("* ana's profile time zone is now America/Chicago, but ana chose "
+                           "Europe/Berlin with 'partnerops tz', which comes first")
+    assert "for ana (Europe/Berlin) it is Mon 2026-11-23 10:00 CET." in said

@@ -96,7 +96,8 @@ async def test_cancel_and_quit_leave_a_form_without_sending(clock: SimulatedCloc
 
     said = await chat.type("checkin", "Northwind", ":cancel", ":now")
     assert "* Form 'Partner check-in' abandoned (you cancelled it); nothing was sent.\n" in said
-    assert said.endswith("* Now Mon 2026-11-23 09:00 UTC; ana's time zone is UTC.\n")
+    assert said.endswith("* Now Mon 2026-11-23 09:00 UTC; ana's time zone is UTC (the workspace "
+                         "default).\n")
 
     said = await chat.type("checkin", ":quit", "checkin")
     assert said.endswith("* Form 'Partner check-in' abandoned (you left); nothing was sent.\n")

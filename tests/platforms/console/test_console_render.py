@@ -98,5 +98,14 @@ async def test_press_sends_the_button_of_the_last_card_as_the_current_user(
 
     assert await chat.type(":press 3") == ("! That message has 2 button(s); choose 1 to 2. "
                                            "Example: :press 1\n")
-    assert await chat.type(":press 1 9") == ("! Message 9 has no buttons to press. "
-                                             "Example: :press 1\n")
+    plain = await chat.console.outbox.post(GENERAL, "No buttons here.")
+    assert (await chat.type(f":press 1 {plain.id}")).endswith(
+        f"! Message {plain.id} has no buttons to press. Example: :press 1\n")
+    assert await chat.type(":press 1 99") == ("! There is no message 99: the last one is msg 2. "
+                                              "Example: :press 1 2\n")
+
+
+async def test_press_on_a_message_before_any_was_posted(clock: SimulatedClock) -> None:
+    chat = make_chat(ScriptedDispatcher(), clock)
+    assert await chat.type(":press 1 1") == ("! There is no message 1: none has been shown "
+                                             "yet. Example: :press 1\n")
