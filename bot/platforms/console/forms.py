@@ -130,6 +130,8 @@ def _shown(item: FormField, value: str) -> str:
     """A field's value as the person would type or pick it (labels, not option values)."""
     if item.kind is FieldKind.CHECKBOX:
         return "y" if value.lower() in YES else "n"
+    if item.kind is FieldKind.CHANNEL:  # a console channel's id is its name
+        return value if value.lower() == HERE else f"#{value}"
     labels = {option.value: option.label for option in item.options}
     if item.kind in (FieldKind.MULTISELECT, FieldKind.PEOPLE):
         return ", ".join(labels.get(part, part) for part in _parts(value))
@@ -246,6 +248,11 @@ class FormFiller:
         problem = self.form.errors(self._values).get(item.id)
         if problem:
             self._say_problem(problem)
+            if item.kind is FieldKind.MULTILINE and isinstance(value, str):
+                # A terminal cannot edit lines: what was typed is shown to copy and fix.
+                self._screen.line(f"{INDENT}You typed (fix it and type the lines again):")
+                for typed in value.splitlines():
+                    self._screen.line(f"{INDENT * 2}| {typed}")
             self._ask()
             return None
         self._pending.popleft()

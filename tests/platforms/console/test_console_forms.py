@@ -148,6 +148,8 @@ async def test_the_edit_form_shows_questions_as_lines_and_clears_optional_values
     await chat.type("standup setup", "Daily", "#standups", "ana", "", "", "mon-fri", "09:00",
                     "17:00", "Europe/Berlin", "30", "", "", "DE")
     said = await chat.type("standup edit Daily", *[""] * 8)
+    assert "[2/13] Report channel (a #channel, or 'here' for this conversation; Enter keeps " \
+           "'#standups')" in said  # named as everywhere else, with its #
     assert "[9/13] Time zone for people without one (Enter keeps 'Europe/Berlin', '-' " \
            "clears it)" in said
     said = await chat.type("-", "")
@@ -179,3 +181,13 @@ async def test_run_add_and_remove_in_the_console(chat: Chat) -> None:
     assert "[dm-" not in said  # nobody asked twice
     said = await chat.type("standup remove Daily @bob")
     assert "Removed" in said and "bob" in said.lower()
+
+
+async def test_refused_question_lines_are_shown_back_to_fix(chat: Chat) -> None:
+    await chat.type("standup setup", "Daily", "#standups", "ana", "", "", "mon-fri", "09:00",
+                    "17:00", "", "0")
+    said = await chat.type("What moved?", "Health? [green|amber", ".")
+    assert "opens a [ it never closes" in said
+    assert "You typed (fix it and type the lines again):\n    | What moved?\n" \
+           "    | Health? [green|amber\n" in said
+    assert "[11/13] Questions" in said  # asked again, just that field
