@@ -39,15 +39,17 @@ def name(text: str) -> str | None:
     return None
 
 
-def clock(what: str) -> Check:
-    def check(text: str) -> str | None:
-        try:
-            parse_clock(text)
-        except ValueError as problem:
-            return f"The {what} {problem}."
-        return None
+def _refused(parse: Callable[[str], object], text: str, lead: str = "") -> str | None:
+    """Why `parse` refuses `text`, as a sentence; None when it reads it."""
+    try:
+        parse(text)
+    except ValueError as problem:
+        return f"{lead}{problem}."
+    return None
 
-    return check
+
+def clock(what: str) -> Check:
+    return lambda text: _refused(parse_clock, text, f"The {what} ")
 
 
 def zone(text: str) -> str | None:
@@ -58,11 +60,7 @@ def zone(text: str) -> str | None:
 
 
 def schedule(text: str) -> str | None:
-    try:
-        read_schedule(text)
-    except ValueError as problem:
-        return f"{problem}."
-    return None
+    return _refused(read_schedule, text)
 
 
 def minutes(text: str) -> str | None:
@@ -105,8 +103,4 @@ def partners(text: str) -> str | None:
 
 
 def country(text: str) -> str | None:
-    try:
-        parse_country(text)
-    except ValueError as problem:
-        return f"{problem}."
-    return None
+    return _refused(parse_country, text)

@@ -36,19 +36,13 @@ class Proactive:
 
     async def call(self, stored: StoredReference, operation: Call, what: str) -> Any:
         """Run one connector call inside a proactive turn, with retries; DeliveryError if not."""
-        results: list[Any] = []
 
-        async def turn(context: TurnContext) -> None:
+        async def with_client(context: TurnContext) -> Any:
             """Use the turn's connector directly; send_activity would reply to a random id."""
             client: ConnectorClient = context.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY]
-            results.append(await self.retry.run(lambda: operation(client), what))
+            return await self.retry.run(lambda: operation(client), what)
 
-        try:
-            await self.adapter.continue_conversation(stored.reference, turn, self.app_id)
-        except ClientException as error:
-            log.warning("could not %s in Teams: %s", what, reason(error))
-            raise DeliveryError(reason(error)) from error
-        return results[0]
+        return await self.in_turn(stored, with_client, what)
 
     async def in_turn(self, stored: StoredReference,
                       operation: Callable[[TurnContext], Awaitable[Any]], what: str) -> Any:
