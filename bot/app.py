@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.clock import Clock, SystemClock
-from bot.core.commands import Registry
+from bot.core.commands import Registry, ZoneNotes
 from bot.core.conversation import Actor, CommandStyle, Platform
 from bot.core.dates import known_zone
 from bot.core.outbox import Outbox, RoutingOutbox
@@ -19,15 +19,12 @@ from bot.core.ports import (
     ZoneSource,
 )
 from bot.settings import Settings
-from handlers.cadences.participants import participants_of
-from handlers.cadences.participants import zone_of as cadence_zone
 from handlers.common.context import BotConfig, Services
 from handlers.common.dispatch import Dispatcher
 from handlers.common.identity import resolve_person, zone_of
 from handlers.registry import build_registry
 from schedules.leader import Leadership, leadership_for
 from schedules.scheduler import DueClock
-from storage.cadences import repository as cadences
 from storage.common import conversations, people, workspaces
 from storage.common.models import Person, Workspace
 from storage.engine import Database
@@ -85,28 +82,13 @@ def _source(person: Person, zone: str) -> ZoneSource:
     return ZoneSource.DEFAULT
 
 
-async def _cadence_zones(services: Services, person: Person,
-                         own: str) -> tuple[tuple[str, str], ...]:
-    """The active cadences that ask `person` at another zone's time than `own`: theirs is
-    unset, so the cadence's zone for people without one applies (as it does for prompts)."""
-    async with services.db.session() as session:
-        found = await cadences.all_cadences(session, person.workspace_id)
-    elsewhere: list[tuple[str, str]] = []
-    for cadence in found:
-        zone = cadence_zone(person, services, cadence)
-        if cadence.paused or zone == own:
-            continue  # checked first: listing participants may ask the platform
-        if person.id in {member.person.id for member in await participants_of(services, cadence)}:
-            elsewhere.append((cadence.name, zone))
-    return tuple(elsewhere)
-
-
 class KnownZones:
     """The PersonZones port: the zones the bot runs a person's days in, and their profile's
     zone learned the way a message from them teaches it."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, notes: tuple[ZoneNotes, ...] = ()) -> None:
         self._services = services
+        self._notes = notes  # each feature's "asks you at another zone's time"
 
     async def _known(self, actor: Actor) -> tuple[Workspace | None, Person | None]:
         async with self._services.db.session() as session:
@@ -123,8 +105,9 @@ class KnownZones:
                 return PersonZone(actor.timezone, ZoneSource.PROFILE)
             return PersonZone(self._services.config.default_timezone)
         zone = zone_of(person, self._services)
-        return PersonZone(zone, _source(person, zone),
-                          await _cadence_zones(self._services, person, zone))
+        elsewhere = [found for notes in self._notes
+                     for found in await notes(self._services, person, zone)]
+        return PersonZone(zone, _source(person, zone), tuple(elsewhere))
 
     async def learn(self, actor: Actor) -> None:
         owner, person = await self._known(actor)
@@ -205,7 +188,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
                        command_prefix=settings.command_prefix)
     services = Services(db=database, outbox=outbox, clock=clock, config=config,
                         due_work=registry.due_sources)
-    services.zones = KnownZones(services)
+    services.zones = KnownZones(services, registry.zone_notes)
     return Application(
         settings=settings, database=database, clock=clock, outbox=outbox, registry=registry,
         services=services, dispatcher=Dispatcher(registry, services),

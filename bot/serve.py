@@ -7,7 +7,7 @@ import sys
 
 from aiohttp import web
 
-from bot.app import KnownZones, build_application
+from bot.app import build_application
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import Platform
 from bot.operations import parse_instant
@@ -37,7 +37,7 @@ async def run_console(settings: Settings, *, user: str, start: str | None) -> No
                                   default_timezone=settings.timezone,
                                   stdin=sys.stdin, stdout=sys.stdout,
                                   on_time_change=FollowTime(application.services, clock.now()),
-                                  zones=KnownZones(application.services))
+                                  zones=application.services.zones)
         application.add_platform(Platform.CONSOLE, console.outbox, channels=console.channels,
                                  style=console.style)
         await console.run()

@@ -101,6 +101,11 @@ class DueSource(Protocol):
     async def next_wakeup(self, services: Any, now: datetime) -> datetime | None: ...
 
 
+# (services, person, their own zone) -> (name, zone) of what asks them at another zone's
+# time: a cadence's zone for people without one.
+ZoneNotes = Callable[[Any, Any, str], Awaitable[tuple[tuple[str, str], ...]]]
+
+
 @dataclass(frozen=True)
 class Feature:
     """What one feature contributes, as data: commands, buttons and forms with their own
@@ -113,6 +118,7 @@ class Feature:
     settings: tuple[SettingSpec, ...] = ()
     exporters: tuple[ExportSpec, ...] = ()
     due: tuple[DueSource, ...] = ()
+    zone_notes: tuple[ZoneNotes, ...] = ()
 
 
 class Registry:
@@ -169,6 +175,11 @@ class Registry:
     @property
     def due_sources(self) -> tuple[DueSource, ...]:
         return tuple(source for feature in self._features.values() for source in feature.due)
+
+    @property
+    def zone_notes(self) -> tuple[ZoneNotes, ...]:
+        return tuple(notes for feature in self._features.values()
+                     for notes in feature.zone_notes)
 
     @property
     def commands(self) -> tuple[CommandSpec, ...]:

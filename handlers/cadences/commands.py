@@ -16,6 +16,7 @@ from handlers.cadences.due import CadenceDueWork
 from handlers.cadences.export import answer_rows
 from handlers.cadences.ids import FEATURE_NAME, CadenceAction, CadenceForm
 from handlers.cadences.kinds import FAMILIES, Family, kind_label
+from handlers.cadences.participants import cadence_zones
 from handlers.common.context import CommandContext
 from storage.cadences.export import (
     ANSWER_COLUMNS,
@@ -99,4 +100,5 @@ FEATURE = Feature(
     exporters=(ExportSpec("cadences", CADENCE_COLUMNS, cadence_rows, flat_row),
                ExportSpec("answers", ANSWER_COLUMNS, answer_rows, flat_answer_row)),
     due=(CadenceDueWork(),),
+    zone_notes=(cadence_zones,),
 )

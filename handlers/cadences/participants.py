@@ -112,3 +112,19 @@ async def participants_of(services: Services, cadence: Cadence) -> list[Member]:
     for member in [*named, *channel_people]:
         everyone.setdefault(member.person.id or 0, member)
     return list(everyone.values())
+
+
+async def cadence_zones(services: Services, person: Person,
+                        own: str) -> tuple[tuple[str, str], ...]:
+    """The active cadences that ask `person` at another zone's time than `own`: theirs is
+    unset, so the cadence's zone for people without one applies (as it does for prompts)."""
+    async with services.db.session() as session:
+        found = await cadences.all_cadences(session, person.workspace_id)
+    elsewhere: list[tuple[str, str]] = []
+    for cadence in found:
+        zone = zone_of(person, services, cadence)
+        if cadence.paused or zone == own:
+            continue  # checked first: listing participants may ask the platform
+        if person.id in {member.person.id for member in await participants_of(services, cadence)}:
+            elsewhere.append((cadence.name, zone))
+    return tuple(elsewhere)

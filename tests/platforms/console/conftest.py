@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.app import Application, KnownZones
+from bot.app import Application
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import Platform
 from bot.core.ports import Dispatcher, PersonZones
@@ -45,7 +45,7 @@ def make_chat(dispatcher: Dispatcher, clock: SimulatedClock, *, prefix: str = ""
 def chat(application: Application, clock: SimulatedClock) -> Chat:
     """The console wired into the application exactly as the CLI wires it."""
     made = make_chat(application.dispatcher, clock, prefix=application.settings.command_prefix,
-                     timezone=application.settings.timezone, zones=KnownZones(application.services))
+                     timezone=application.settings.timezone, zones=application.services.zones)
     application.add_platform(Platform.CONSOLE, made.console.outbox,
                              channels=made.console.channels)
     return made
