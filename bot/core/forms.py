@@ -49,6 +49,7 @@ class FormField:
     required: bool = True
     placeholder: str = ""
     hint: str = ""
+    # The choices of a SELECT or MULTISELECT; for a CHANNEL, the name of the one it holds.
     options: tuple[Option, ...] = ()
     initial: str | None = None
     max_length: int | None = None

@@ -6,12 +6,13 @@ import asyncio
 from dataclasses import replace
 from datetime import date
 
-from bot.core.conversation import Actor, ConversationKind, Platform
+from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
 from bot.core.errors import DeliveryError, FormErrors, UserError
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.cadences.calendar import local_date
 from handlers.cadences.kinds import Family, family_named
 from handlers.cadences.names import name_argument, named_cadence
+from handlers.cadences.parent import report_channel
 from handlers.cadences.parsing import format_days
 from handlers.cadences.participants import participant_channel_label
 from handlers.cadences.participants import zone_of as cadence_zone
@@ -53,14 +54,19 @@ async def open_edit(ctx: CommandContext, family: Family) -> Response:
                                   "edit")
     _same_platform(cadence, ctx.platform, family)
     async with ctx.services.db.session() as session:
-        named = await cadences.participants(session, cadence.id or 0)
-        members = await people.members(session, [person.id or 0 for person in named],
+        taking_part = await cadences.participants(session, cadence.id or 0)
+        members = await people.members(session, [person.id or 0 for person in taking_part],
                                        ctx.platform.value)
     picker = ctx.services.pickers.get(ctx.platform)
     ids = [picker.shown_as(member.user_id, member.directory_id) if picker else member.user_id
            for member in members]
+    held = [report_channel(cadence, ctx.workspace)]
+    if cadence.participant_channel_id:
+        held.append(ConversationRef(ctx.platform, cadence.participant_channel_id,
+                                    workspace=ctx.workspace.external_id or ""))
+    names = {channel.id: (await named(ctx.services, channel)).label for channel in held}
     return OpenForm(setup_form(family, initial=initial_values(cadence, ids),
-                               cadence_id=cadence.id))
+                               cadence_id=cadence.id, channel_names=names))
 
 
 async def _editing(services: Services, workspace: Workspace,

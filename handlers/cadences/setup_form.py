@@ -46,19 +46,29 @@ DAY_SHORTHANDS = (("weekdays", DAY_NAMES[:5]), ("weekend", DAY_NAMES[5:]), ("dai
                   ("everyday", DAY_NAMES))
 
 
-def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
+def _named(channel_names: Mapping[str, str], initial: Mapping[str, str],
+           field: str) -> tuple[Option, ...]:
+    """The channel a field already holds, by the name people know it by (Teams shows it)."""
+    held = initial.get(field)
+    return (Option(held, channel_names[held]),) if held and held in channel_names else ()
+
+
+def _fields(family: Family, initial: Mapping[str, str],
+            channel_names: Mapping[str, str]) -> list[FormField]:
     noun = family.noun
     fields = [
         FormField(NAME, "Name", max_length=NAME_MAX, initial=initial.get(NAME),
                   placeholder=family.example_name, check=checks.name),
         FormField(REPORT_CHANNEL, "Report channel", kind=FieldKind.CHANNEL,
                   initial=initial.get(REPORT_CHANNEL),
+                  options=_named(channel_names, initial, REPORT_CHANNEL),
                   hint=f"Answers go there, one thread a day (`{HERE}`: this conversation)."),
         FormField(PARTICIPANTS, "Participants", kind=FieldKind.PEOPLE, required=False,
                   initial=initial.get(PARTICIPANTS)),
         FormField(PARTICIPANT_CHANNEL, "Everyone in this channel takes part",
                   kind=FieldKind.CHANNEL, required=False,
                   initial=initial.get(PARTICIPANT_CHANNEL),
+                  options=_named(channel_names, initial, PARTICIPANT_CHANNEL),
                   hint="Optional; its members are looked up each time, so joiners are in."),
         FormField(SCHEDULE, "Repeats", required=False, max_length=80,
                   initial=initial.get(SCHEDULE, DEFAULT_SCHEDULE),
@@ -114,14 +124,16 @@ def _fields(family: Family, initial: Mapping[str, str]) -> list[FormField]:
 
 
 def setup_form(family: Family, *, initial: Mapping[str, str] | None = None,
-               cadence_id: int | None = None) -> Form:
-    """The form for a new cadence, or for editing cadence `cadence_id` with `initial` values."""
+               cadence_id: int | None = None,
+               channel_names: Mapping[str, str] | None = None) -> Form:
+    """The form for a new cadence, or for editing cadence `cadence_id` with `initial` values
+    (`channel_names`: channel id -> the name shown for a channel it already holds)."""
     context = {FAMILY_KEY: family.command}
     if cadence_id is not None:
         context[CADENCE_KEY] = str(cadence_id)
     verb = "Edit" if cadence_id is not None else "New"
     return Form(id=CadenceForm.SETUP, title=f"{verb} {family.noun}",
-                fields=tuple(_fields(family, initial or {})),
+                fields=tuple(_fields(family, initial or {}, channel_names or {})),
                 submit_label="Save" if cadence_id is not None else "Set up", context=context)
 
 

@@ -407,3 +407,16 @@ async def test_every_two_weeks_from_the_setup_card(bot: RunningBot):
         month = 12 if monday == 7 else 11
         await _run(bot, datetime(2026, month, monday, 9, 0, tzinfo=UTC))  # 10:00 in Berlin
         assert prompts() == expected, f"after Monday {monday}"
+
+
+async def test_the_edit_card_names_the_channel_it_holds(bot: RunningBot):
+    await _introduce(bot)
+    await _submit_setup(bot, await _open_setup_form(bot), ["aad-ana"])
+    bot.connector.log.clear()
+    await _post(bot, teams_activities.channel_mention_message(
+        "standup edit Partner team", service_url=bot.connector.url, activity_id="edit-1",
+        **{**ANA, **IN_CHANNEL}))
+    [form] = bot.connector.calls
+    choices = inputs(card_of(form))["report_channel"]["choices"]
+    assert [choice["title"] for choice in choices] == ["General", "This conversation"]
+    assert choices[0]["value"] == CHANNEL_ID

@@ -45,7 +45,10 @@ def _options(item: FormField) -> list[adaptive.Choice]:
 def _channel(item: FormField) -> adaptive.InputChoiceSet:
     choices = [adaptive.Choice(title=HERE_TITLE, value=HERE)]
     if item.initial and item.initial != HERE:
-        choices.insert(0, adaptive.Choice(title=KEEP_TITLE, value=item.initial))
+        # The handler may name the channel already chosen; an id would mean nothing here.
+        title = next((option.label for option in item.options
+                      if option.value == item.initial), KEEP_TITLE)
+        choices.insert(0, adaptive.Choice(title=title, value=item.initial))
     select = _choice_set(item, choices)
     if item.initial is None and item.required:
         select["value"] = HERE  # the one sensible answer, already chosen
