@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Fields, Text
 from bot.core.conversation import CommandStyle, ConversationRef, Platform
 from bot.core.dates import day_label
+from bot.core.words import counted
 from handlers.cadences.ids import CadenceAction
 from handlers.cadences.kinds import family_of, kind_label
 from handlers.cadences.questions import Question
@@ -56,8 +57,8 @@ def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
         summary=f"Time for your {kind}: {cadence.name}",
         title=f"{cadence.name}: {occurrence_label(occurrence)}",
         blocks=(
-            Text(f"Time for your {kind}{about}. {len(questions)} short questions; answers go "
-                 f"to {channel}."),
+            Text(f"Time for your {kind}{about}. {counted(len(questions), 'short question')}; "
+                 f"answers go to {channel}."),
             _answer_buttons(occurrence, subjects),
             # No code marks: Teams cards show them literally.
             Context(f"Open until {closes_at_local}. Away for a while? Tell me with {away}."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.cards import Card, Context, Fields
 from bot.core.responses import Reply, Response
+from bot.core.words import counted
 from handlers.cadences.access import refuse_partner_contact
 from handlers.cadences.kinds import Family, kind_label
 from handlers.cadences.names import family_cadences, name_argument, named_cadence
@@ -31,7 +32,7 @@ async def list_cadences(ctx: CommandContext, family: Family) -> Response:
         rows.append((cadence.name, f"{kind}{schedule_text(cadence)} · {channel.label} · "
                                    f"{participants_text(count, everyone)} · "
                                    f"{state_text(cadence)}"))
-    return Reply(Card(summary=f"{len(found)} {family.plural}",
+    return Reply(Card(summary=counted(len(found), family.noun, family.plural),
                       title=family.plural.capitalize(),
                       blocks=(Fields(tuple(rows)),
                               Context("Times are each participant's local time. "

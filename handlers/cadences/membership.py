@@ -9,6 +9,7 @@ from bot.core.conversation import Actor
 from bot.core.errors import UserError
 from bot.core.requests import without_mentions
 from bot.core.responses import Reply, Response
+from bot.core.words import counted
 from handlers.cadences.due import CadenceDay
 from handlers.cadences.ids import CadenceMessage
 from handlers.cadences.kinds import Family
@@ -123,7 +124,7 @@ async def run_now(ctx: CommandContext, family: Family) -> Response:
                      "again retries them.")
     already = sent - prompts
     if prompts:
-        said = f"Sent {cadence.name} to {prompts} {'person' if prompts == 1 else 'people'} now."
+        said = f"Sent {cadence.name} to {counted(prompts, 'person', 'people')} now."
         if already:
             said += f" {already} had already been asked today, so not again."
     elif already:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.core.cards import Card, Context, Fields, Text
 from bot.core.dates import day_label
+from bot.core.words import counted
 from handlers.cadences.calendar import Rules, next_day
 from handlers.cadences.kinds import family_of, kind_label
 from handlers.cadences.parent import report_channel
@@ -41,7 +42,7 @@ def next_text(cadence: Cadence, now: datetime, zone: str) -> str:
 
 
 def participants_text(named: int, participant_channel: str) -> str:
-    people = f"{named} {'person' if named == 1 else 'people'}"
+    people = counted(named, "person", "people")
     return f"{people} + everyone in {participant_channel}" if participant_channel else people
 
 

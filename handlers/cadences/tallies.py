@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from bot.core.words import counted
 from handlers.cadences.questions import Question, QuestionType
 
 
@@ -38,6 +39,6 @@ def tally(question: Question, values: Iterable[str]) -> str | None:
         return " · ".join(parts)
     if question.type is QuestionType.NUMBER and (numbers := _numbers(given)):
         total = sum(numbers, Decimal(0))
-        answers = f"{len(numbers)} answer{'s' if len(numbers) != 1 else ''}"
+        answers = counted(len(numbers), "answer")
         return f"total {_plain(total)} · average {_plain(total / len(numbers))} · {answers}"
     return None

@@ -103,3 +103,12 @@ async def test_a_long_report_name_and_a_long_answer_are_quoted_short(team: Team)
     for line in ("Health? [green|amber|red]", "Demos? [number]"):
         problem = read_question(line).problem(LONG)
         assert problem is not None and quoted_short(problem)
+
+
+async def test_one_of_a_thing_is_said_in_the_singular(team: Team):
+    await team.set_up(questions="What moved?")
+    listed = await team.command("ana", "standup list")
+    assert isinstance(listed, Reply) and listed.content.summary == "1 standup"
+    await team.command("ana", "standup run Daily")
+    [prompt, *_] = [sent.text for sent in team.outbox.posts if "Time for your" in sent.text]
+    assert "1 short question;" in prompt

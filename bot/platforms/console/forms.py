@@ -6,6 +6,7 @@ from collections import deque
 from collections.abc import Iterable
 
 from bot.core.forms import HERE, FieldKind, FieldValue, Form, FormField
+from bot.core.words import counted
 from bot.platforms.console.parsing import CHANNEL_NAME, user_name
 from bot.platforms.console.screen import Screen
 
@@ -147,8 +148,8 @@ def question_lines(item: FormField, number: int, total: int) -> list[str]:
             extras.append("optional: Enter skips")
     elif item.kind is FieldKind.MULTILINE:
         kept = item.initial.splitlines()
-        extras.append(f"Enter keeps the {len(kept)} line{'s' if len(kept) != 1 else ''} "
-                      "below" + ("" if item.required else f", '{CLEAR}' clears them"))
+        extras.append(f"Enter keeps the {counted(len(kept), 'line')} below"
+                      + ("" if item.required else f", '{CLEAR}' clears them"))
     else:
         clears = not item.required and item.kind is not FieldKind.CHECKBOX
         extras.append(f"Enter keeps '{_shown(item, item.initial)}'"
