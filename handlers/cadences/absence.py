@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.core.dates import day_label, parse_date
 from bot.core.errors import UserError
@@ -14,6 +14,7 @@ from handlers.cadences.calendar import Rules, is_cadence_day
 from handlers.cadences.kinds import Family
 from handlers.cadences.names import name_argument, named_cadence
 from handlers.cadences.parent import refresh_parent
+from handlers.cadences.parsing import parse_clock
 from handlers.cadences.status import status_of
 from handlers.common.context import CommandContext
 from storage.cadences import repository as cadences
@@ -72,6 +73,12 @@ def _asks_that_day(today: Today) -> bool:
         return False
 
 
+def _closes(ctx: CommandContext, today: Today) -> datetime:
+    """When the person's window of that day closes, in their zone for the cadence."""
+    zone = zone_for(ctx.services, ctx.person, today.cadence)
+    return datetime.combine(today.day, parse_clock(today.cadence.close_time), zone)
+
+
 async def skip(ctx: CommandContext, family: Family) -> Response:
     """Not asked today, by every cadence or the one named. A day already answered stays
     answered (skip never withdraws an answer): it is refused for that cadence."""
@@ -81,14 +88,19 @@ async def skip(ctx: CommandContext, family: Family) -> Response:
     if only is not None and not await takes_part(ctx.services, only, ctx.person):
         raise UserError(f"You don't take part in {only.name}, so there is nothing to skip.")
     now = ctx.services.clock.now()
-    skipped, answered, quiet = [], [], []
+    skipped, answered, quiet, closed = [], [], [], []
     for today in await _todays(ctx, only):
         given = await _given(ctx, today)
         if status_of(given, ctx.person.id or 0) is AnswerStatus.ANSWERED:
             answered.append(today.cadence.name)
             continue
-        if not _asks_that_day(today):
+        closes = _closes(ctx, today)
+        # A day that closed before the cadence existed asked nobody: nothing to skip either.
+        if not _asks_that_day(today) or closes <= today.cadence.created_at:
             quiet.append(today.cadence.name)
+            continue
+        if closes <= now:
+            closed.append(today.cadence.name)
             continue
         async with ctx.services.db.session() as session:
             await cadences.add_absence(session, person=ctx.person, starts_on=today.day,
@@ -109,6 +121,9 @@ async def skip(ctx: CommandContext, family: Family) -> Response:
     if quiet:
         said.append(f"{', '.join(quiet)} does not ask you today, so there is nothing to "
                     "skip there.")
+    if closed:
+        said.append(f"{', '.join(closed)} has already closed for today, so there is nothing "
+                    "left to skip.")
     if not said:
         said.append(f"You don't take part in any {family.noun}, so there is nothing to skip.")
     return Reply(" ".join(said))
@@ -121,12 +136,17 @@ async def _given(ctx: CommandContext, today: Today) -> list[Answer]:
         return list(await cadences.answers(session, today.occurrence.id or 0))
 
 
-async def _show_today(ctx: CommandContext, todays: list[Today]) -> None:
-    """Today's messages in the report channels show where the person stands now."""
+async def _show_days(ctx: CommandContext, todays: list[Today], first: date,
+                     last: date | None = None) -> None:
+    """The report channels' messages of every open day from `first` (to `last`) show where
+    the person stands now: a day in another zone may be open that is not their today."""
     now = ctx.services.clock.now()
     for today in todays:
-        if today.occurrence is not None and is_open(today.occurrence, now):
-            await refresh_parent(ctx.services, today.cadence, ctx.workspace, today.occurrence)
+        async with ctx.services.db.session() as session:
+            days = await cadences.open_between(session, today.cadence.id or 0, first, last)
+        for occurrence in days:
+            if is_open(occurrence, now):
+                await refresh_parent(ctx.services, today.cadence, ctx.workspace, occurrence)
 
 
 def _ooo_range(words: list[str], today: date, family: Family) -> tuple[date, date]:
@@ -164,8 +184,7 @@ async def ooo(ctx: CommandContext, family: Family) -> Response:
     async with ctx.services.db.session() as session:
         await cadences.add_absence(session, person=ctx.person, starts_on=starts, ends_on=ends,
                                    now=ctx.services.clock.now())
-    if starts <= today:
-        await _show_today(ctx, await _todays(ctx, None))
+    await _show_days(ctx, await _todays(ctx, None), starts, ends)
     span = day_label(starts) if starts == ends else f"{day_label(starts)} to {day_label(ends)}"
     return Reply(f"Out of office {span}, inclusive: no prompts or reminders from any cadence. "
                  f"`{family.command} back` ends it early.")
@@ -191,6 +210,6 @@ async def back(ctx: CommandContext, family: Family) -> Response:
                                                            ctx.person.id or 0)
     if not ended and not withdrawn:
         return Reply(f"You weren't away or skipping today, so nothing changed.{later}")
-    await _show_today(ctx, todays)
+    await _show_days(ctx, todays, today)
     return Reply(f"Welcome back. From today ({day_label(today)}) every cadence asks you "
                  f"again; a day still open can be answered now.{later}")

@@ -188,6 +188,17 @@ async def due_to_close(session: AsyncSession, now: datetime) -> Sequence[Occurre
     return (await session.exec(statement)).all()
 
 
+async def open_between(session: AsyncSession, cadence_id: int, first: date,
+                       last: date | None) -> Sequence[Occurrence]:
+    """The cadence's days not closed yet from `first` (to `last`, when given)."""
+    statement = select(Occurrence).where(Occurrence.cadence_id == cadence_id,
+                                         col(Occurrence.closed_at).is_(None),
+                                         Occurrence.local_date >= first)
+    if last is not None:
+        statement = statement.where(Occurrence.local_date <= last)
+    return (await session.exec(statement.order_by(col(Occurrence.local_date)))).all()
+
+
 async def answers(session: AsyncSession, occurrence_id: int) -> Sequence[Answer]:
     statement = select(Answer).where(Answer.occurrence_id == occurrence_id).order_by(Answer.id)
     return (await session.exec(statement)).all()

@@ -182,3 +182,37 @@ async def test_out_of_office_days_are_in_the_export_as_in_the_report(team: Team)
     assert [(row["date"], row["person"], row["status"]) for row in rows] == [
         ("2026-11-23", "Ana", "skipped"), ("2026-11-23", "Bob", "out"),
         ("2026-11-24", "Bob", "out")]
+
+
+async def test_skip_after_the_day_closed_or_before_the_cadence_existed_skips_nothing(
+        team: Team):
+    team.clock.set(datetime(2026, 11, 23, 18, tzinfo=UTC))  # Monday, after the 17:00 close
+    await team.set_up()  # made after today's close: today asked nobody
+    said = text_of(await team.command("bob", "standup skip"))
+    assert "Daily does not ask you today, so there is nothing to skip" in said
+    assert "Skipped" not in said and not await away_on(team, "bob", MONDAY)
+    await run_due(team.application.services, datetime(2026, 11, 24, 9, 30, tzinfo=UTC))
+    team.clock.set(datetime(2026, 11, 24, 18, tzinfo=UTC))  # Tuesday, after its close
+    said = text_of(await team.command("bob", "standup skip"))
+    assert "Daily has already closed for today, so there is nothing left to skip" in said
+    assert not await away_on(team, "bob", date(2026, 11, 24))
+
+
+async def test_ooo_shows_on_an_open_day_that_is_not_yet_the_persons_today(team: Team):
+    """Tuesday opened in Tokyo (Kai) while it is still Monday evening in New York (Bob):
+    Bob's ooo marks him out on Tuesday's message at once, and back takes it off."""
+    team.zones.update(kai="Asia/Tokyo", bob="America/New_York")
+    for user in ("kai", "bob"):
+        await team.command(user, "partnerops whoami")  # the bot learns their zones
+    await team.set_up(participants=["kai", "bob"])
+    tuesday_in_tokyo = datetime(2026, 11, 24, 3, tzinfo=UTC)  # 22:00 Monday in New York
+    team.clock.set(tuesday_in_tokyo)
+    await run_due(team.application.services, tuesday_in_tokyo)
+    [parent] = [sent for sent in team.outbox.posts if "Tue 24 Nov 2026" in sent.text
+                and "Waiting for" in sent.text]
+    assert "Bob" in parent.text
+    await team.command("bob", "standup ooo until 2026-11-26")
+    assert "Out of office: Bob" in team.outbox.updates[-1].text
+    team.clock.set(datetime(2026, 11, 24, 13, tzinfo=UTC))  # Tuesday 08:00 in New York
+    await team.command("bob", "standup back")
+    assert "Out of office" not in team.outbox.updates[-1].text
