@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 from storage.cadences.models import Absence, Answer, Cadence, CadenceParticipant, Occurrence
 from storage.common.models import (
+    ContactInvite,
     ConversationReference,
     Partner,
     Person,
@@ -16,12 +17,14 @@ from storage.common.models import (
 )
 from storage.elephants.models import Elephant
 from storage.ledger.models import Delivery, RunLease
+from storage.partners.models import Lead
 
 TABLES: tuple[type[SQLModel], ...] = (
     Workspace, Partner, Person, PersonIdentity, Setting, ConversationReference,
     Cadence, CadenceParticipant, Occurrence, Answer, Absence,
     Delivery, RunLease,
     Elephant,
+    Lead, ContactInvite,
 )
 
 METADATA: MetaData = SQLModel.metadata

@@ -110,4 +110,6 @@ async def resolve_person(services: Services, workspace: Workspace, actor: Actor)
             person.role = Role.ADMIN  # The first person to use a new install runs it.
         session.add(person)
         await session.flush()
+        # An email a partner named as its contact before this person was seen links now.
+        await people.claim_invite(session, person)
         return person

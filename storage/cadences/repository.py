@@ -19,6 +19,7 @@ from storage.cadences.models import (
     Occurrence,
 )
 from storage.common.models import Person, PersonIdentity
+from storage.common.names import name_key
 from storage.common.people import Member
 from storage.ledger import repository as ledger
 from storage.upsert import insert_or_find
@@ -26,16 +27,6 @@ from storage.upsert import insert_or_find
 
 class NameTaken(Exception):
     """Another cadence of the workspace has that name (whatever its case)."""
-
-
-# Typographic quotes compare as straight ones: Slack's clients turn " into “ ” as people type.
-STRAIGHT_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'",
-                                 "\u2019": "'"})
-
-
-def name_key(name: str) -> str:
-    """How names compare: whatever the case, the spacing or the kind of quotes."""
-    return " ".join(name.translate(STRAIGHT_QUOTES).split()).casefold()
 
 
 async def by_name(session: AsyncSession, workspace_id: int, name: str) -> Cadence | None:

@@ -58,6 +58,16 @@ class Workspace(SQLModel, table=True):
     created_at: datetime
 
 
+class PartnerType(StrEnum):
+    VAR = "VAR"
+    MSP = "MSP"
+    SI = "SI"
+    DISTRIBUTOR = "distributor"
+    RESELLER = "reseller"
+    REFERRAL = "referral"
+    TECHNOLOGY = "technology"
+
+
 class Partner(SQLModel, table=True):
     """A reseller, VAR, MSP, integrator or distributor the vendor sells through."""
 
@@ -69,6 +79,26 @@ class Partner(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspace.id")
     name: str = Field(max_length=200)
     name_key: str = Field(default="", max_length=200)
+    type: PartnerType | None = Field(default=None, sa_type=stored_as_text(PartnerType))
+    tier: str | None = Field(default=None, max_length=40)
+    # The partner manager who owns the relationship (a vendor member's person id; no foreign
+    # key, as person.partner_id already points this way and a cycle would bind the two).
+    owner_id: int | None = Field(default=None, index=True)
+    # Archived partners keep their history but leave lists and check-ins.
+    archived_at: datetime | None = None
+    created_at: datetime
+
+
+class ContactInvite(SQLModel, table=True):
+    """An email named as a partner's contact before its person was seen: the first person
+    to appear with that email becomes the contact."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "email_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+    email_key: str = Field(max_length=320)  # lower-cased
     created_at: datetime
 
 

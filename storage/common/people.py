@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.common.models import Person, PersonIdentity, Role
+from storage.common.models import ContactInvite, Partner, Person, PersonIdentity, Role
 from storage.upsert import insert_or_find
 
 
@@ -143,3 +143,22 @@ async def set_role(session: AsyncSession, person: Person, role: Role) -> None:
     person.role = role
     session.add(person)
     await session.flush()
+
+
+async def claim_invite(session: AsyncSession, person: Person) -> Partner | None:
+    """If `person`'s email was named as a partner's contact before they were seen here,
+    they become that partner's contact now (an admin stays an admin)."""
+    if not person.email or person.partner_id is not None or person.role is Role.ADMIN:
+        return None
+    statement = select(ContactInvite).where(ContactInvite.workspace_id == person.workspace_id,
+                                            ContactInvite.email_key == person.email.lower())
+    found = (await session.exec(statement)).first()
+    if found is None:
+        return None
+    partner = await session.get(Partner, found.partner_id)
+    await session.delete(found)
+    if partner is not None:
+        person.partner_id, person.role = partner.id, Role.PARTNER_CONTACT
+        session.add(person)
+    await session.flush()
+    return partner
