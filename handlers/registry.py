@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.commands import Registry
-from handlers import admin, cadences, elephants
+from handlers import admin, cadences, elephants, partners
 from handlers.common import help
 
 
@@ -13,5 +13,6 @@ def build_registry() -> Registry:
     registry.add(admin.build(lambda: registry.settings))
     registry.add(elephants.FEATURE)
     registry.add(cadences.FEATURE)
+    registry.add(partners.FEATURE)
     registry.add(help.build(registry))
     return registry

@@ -15,7 +15,6 @@ from handlers.common.context import CommandContext, conversation_in
 from handlers.common.identity import zone_of
 from storage.common import people
 from storage.common.export import PEOPLE_COLUMNS, people_rows
-from storage.partners.export import PARTNER_COLUMNS, partner_rows
 from storage.rows import flat_row
 
 EXAMPLE = "partnerops settings elephants-channel #partner-elephants"
@@ -127,8 +126,7 @@ def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
                      "asked again.")
 
     return Feature(name="admin", exporters=(
-        ExportSpec("people", PEOPLE_COLUMNS, people_rows, flat_row),
-        ExportSpec("partners", PARTNER_COLUMNS, partner_rows, flat_row)), commands=(
+        ExportSpec("people", PEOPLE_COLUMNS, people_rows, flat_row),), commands=(
         CommandSpec(
             name="partnerops",
             summary="Settings, your role, and an overview of everything.",

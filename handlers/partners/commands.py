@@ -1,0 +1,55 @@
+"""`/partner`: the partner list, contacts, leads and each partner's card."""
+
+from __future__ import annotations
+
+from bot.core.commands import CommandSpec, ExportSpec, Feature, Subcommand
+from handlers.partners import contacts, leads, manage, show
+from storage.partners.export import (
+    LEAD_COLUMNS,
+    PARTNER_COLUMNS,
+    lead_rows,
+    partner_rows,
+)
+from storage.rows import flat_row
+
+FEATURE_NAME = "partners"
+
+COMMAND = CommandSpec(
+    name="partner",
+    summary="The partners you sell through: who owns them, their contacts, their leads.",
+    subcommands=(
+        Subcommand("add", "Add a partner (you own it unless you name an owner).",
+                   "add <name> [type VAR|MSP|SI|distributor|reseller|referral|technology] "
+                   "[tier <tier>] [owner @someone]", manage.add,
+                   examples=(manage.ADD_EXAMPLE.removeprefix("partner "),)),
+        Subcommand("edit", "Rename a partner or change its type, tier or owner.",
+                   "edit <name> [name <new name>] [type <type>] [tier <tier>] [owner @someone]",
+                   manage.edit, examples=(manage.EDIT_EXAMPLE.removeprefix("partner "),)),
+        Subcommand("list", "Every partner, or those of a tier, type or owner, or archived.",
+                   "list [tier <tier> | type <type> | owner @someone | archived]",
+                   manage.list_partners, examples=("list", "list tier Gold")),
+        Subcommand("show", "A partner's card: owner, contacts, leads.", "show <name>",
+                   show.show, examples=("show Northwind Traders",)),
+        Subcommand("archive", "Archive a partner: out of lists, history kept.",
+                   "archive <name>", manage.archive, examples=("archive Northwind Traders",)),
+        Subcommand("contact", "Add or remove who speaks for a partner: a chat user or an "
+                              "email not seen yet.",
+                   "contact add|remove <partner> @someone|email", contacts.contact,
+                   examples=('contact add "Northwind Traders" @pat',
+                             'contact add "Northwind Traders" pat@northwind.example')),
+        Subcommand("lead", "Record a partner-sourced lead, how it ended and the engineer hours "
+                           "it took.",
+                   'lead <partner> "<deal>" won|lost|lost-to-competitor|unqualified '
+                   "[hours N] [value N]", leads.lead,
+                   examples=(leads.EXAMPLE.removeprefix("partner "),)),
+        Subcommand("leads", "A partner's leads, win rate and engineer hours per won deal.",
+                   "leads <partner>", leads.list_leads, examples=("leads Northwind Traders",)),
+    ),
+)
+
+FEATURE = Feature(
+    name=FEATURE_NAME,
+    commands=(COMMAND,),
+    exporters=(ExportSpec("partners", PARTNER_COLUMNS, partner_rows, flat_row),
+               ExportSpec("leads", LEAD_COLUMNS, lead_rows, flat_row)),
+)
