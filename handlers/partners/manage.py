@@ -83,11 +83,10 @@ async def edit(ctx: CommandContext) -> Response:
         async with ctx.services.db.session() as session:
             stored = await partners.get_in(session, ctx.workspace.id or 0, partner.id or 0)
             assert stored is not None
-            stored.name = chosen.name or stored.name
-            stored.type = chosen.type or stored.type
-            stored.tier = chosen.tier or stored.tier
-            stored.owner_id = owner.id if owner else stored.owner_id
-            partner = await partners.save(session, stored)
+            partner = await partners.save(
+                session, stored, name=chosen.name or stored.name,
+                type=chosen.type or stored.type, tier=chosen.tier or stored.tier,
+                owner_id=owner.id if owner else stored.owner_id)
             owner_person = await people.get(session, partner.owner_id or 0)
     except partners.NameTaken:
         raise await _taken(ctx, chosen.name or name) from None
@@ -104,8 +103,7 @@ async def archive(ctx: CommandContext) -> Response:
     async with ctx.services.db.session() as session:
         stored = await partners.get_in(session, ctx.workspace.id or 0, partner.id or 0)
         assert stored is not None
-        stored.archived_at = ctx.services.clock.now()
-        await partners.save(session, stored)
+        await partners.save(session, stored, archived_at=ctx.services.clock.now())
     return Reply(f"Archived {partner.name}: it leaves lists and check-ins; its history stays "
                  "and `partner show` still finds it.")
 

@@ -66,12 +66,13 @@ async def active_cadences(session: AsyncSession) -> Sequence[Cadence]:
 async def save(session: AsyncSession, cadence: Cadence) -> Cadence:
     """Insert or update; NameTaken when another cadence of the workspace has the name."""
     cadence.name_key = name_key(cadence.name)
+    wanted = cadence.name  # the row expires if the savepoint rolls back
     try:
         async with session.begin_nested():
             session.add(cadence)
             await session.flush()
     except IntegrityError as error:
-        raise NameTaken(cadence.name) from error
+        raise NameTaken(wanted) from error
     return cadence
 
 

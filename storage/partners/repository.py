@@ -40,15 +40,20 @@ async def all_partners(session: AsyncSession, workspace_id: int, *,
     return (await session.exec(statement.order_by(col(Partner.name_key)))).all()
 
 
-async def save(session: AsyncSession, partner: Partner) -> Partner:
-    """Insert or update; NameTaken when another partner of the workspace has the name."""
-    partner.name_key = name_key(partner.name)
+async def save(session: AsyncSession, partner: Partner, **changes: object) -> Partner:
+    """Insert, or update with `changes`; NameTaken when another partner of the workspace has
+    the name. The changes are made inside the savepoint: made before it, the flush that
+    opens it would raise outside it."""
+    wanted = str(changes.get("name", partner.name))  # the row expires if the savepoint rolls back
     try:
         async with session.begin_nested():
+            for column, value in changes.items():
+                setattr(partner, column, value)
+            partner.name_key = name_key(partner.name)
             session.add(partner)
             await session.flush()
     except IntegrityError as error:
-        raise NameTaken(partner.name) from error
+        raise NameTaken(wanted) from error
     return partner
 
 
