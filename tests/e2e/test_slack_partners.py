@@ -1,0 +1,50 @@
+"""`/partner` over real Slack HTTP: a partner owned by a mentioned colleague, a Slack
+Connect contact invited by email and linked when they first write, a lead, and what that
+contact then sees (their own card, never another partner's)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.e2e.conftest import RunningBot
+from tests.fakes.slack_requests import slash_command
+
+
+async def _say(bot: RunningBot, text: str, *, user: str = "U0001", name: str = "ana") -> str:
+    """`/partner <text>` from `user`; what the bot answered them privately."""
+    token = f"p{len(bot.slack.calls)}"
+    answered = len(bot.slack.of("response_url"))
+    response = await bot.slack_post(slash_command(
+        "/partner", text, user_id=user, user_name=name,
+        response_url=bot.slack.response_url(token)))
+    assert response.status == 200
+    for call in await bot.slack.wait_for("response_url", count=answered + 1):
+        if call.args["_token"] == token:
+            # The summary, then the card's blocks as Slack would render their text.
+            return call.args["text"] + "\n" + json.dumps(call.args.get("blocks", []),
+                                                          ensure_ascii=False)
+    raise AssertionError(f"no answer to /partner {text}")
+
+
+async def test_a_partner_from_add_to_what_its_contact_sees(bot: RunningBot):
+    bot.slack.add_user("U0003", name="pat", real_name="Pat Price", email="pat@northwind.test",
+                       tz="Europe/London")
+    added = await _say(bot, "add “Northwind Traders” type VAR tier Gold owner <@U0002|bob>")
+    assert "Added Northwind Traders (VAR, Gold tier, owned by bob)" in added
+    assert "Added Contoso" in await _say(bot, "add Contoso type MSP")
+    invited = await _say(bot, 'contact add "Northwind Traders" pat@northwind.test')
+    assert "pat@northwind.test will be a contact of Northwind Traders" in invited
+    lead = await _say(bot, 'lead "Northwind Traders" "Contoso renewal" won hours 12')
+    assert "win rate 1/1 (100%)" in lead
+
+    # Pat writes for the first time: Slack's profile has the invited email.
+    own = await _say(bot, "show", user="U0003", name="pat")
+    assert "Northwind Traders" in own and "1 lead" in own and "Owner" not in own
+    other = await _say(bot, "show Contoso", user="U0003", name="pat")
+    assert "As a partner contact you see Northwind Traders only" in other
+    assert "/partner show" in other  # the example as Slack people type it
+    card = await _say(bot, "show Northwind Traders")
+    assert "*Contacts*\\npat" in card and "*Owner*\\nbob" in card  # Slack display names
+    [row] = [row for row in await bot.export("partners") if row["name"] == "Northwind Traders"]
+    assert (row["owner"], row["contacts"], row["invited_emails"]) == \
+        ("bob", ["pat"], [])
