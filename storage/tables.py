@@ -17,14 +17,14 @@ from storage.common.models import (
 )
 from storage.elephants.models import Elephant
 from storage.ledger.models import Delivery, RunLease
-from storage.partners.models import Lead
+from storage.partners.models import Lead, Objective, ObjectiveUpdate
 
 TABLES: tuple[type[SQLModel], ...] = (
     Workspace, Partner, Person, PersonIdentity, Setting, ConversationReference,
     Cadence, CadenceParticipant, Occurrence, Answer, Absence,
     Delivery, RunLease,
     Elephant,
-    Lead, ContactInvite,
+    Lead, ContactInvite, Objective, ObjectiveUpdate,
 )
 
 METADATA: MetaData = SQLModel.metadata

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from bot.core.commands import CommandSpec, ExportSpec, Feature, Subcommand
-from handlers.partners import contacts, leads, manage, show
+from handlers.partners import contacts, leads, manage, objectives, review, show
 from storage.partners.export import (
     LEAD_COLUMNS,
+    OBJECTIVE_COLUMNS,
     PARTNER_COLUMNS,
     lead_rows,
+    objective_rows,
     partner_rows,
 )
 from storage.rows import flat_row
@@ -47,9 +49,38 @@ COMMAND = CommandSpec(
     ),
 )
 
+OBJECTIVES = CommandSpec(
+    name="objective",
+    summary="Partners' own objectives: add them, record progress, and review who met theirs.",
+    subcommands=(
+        Subcommand("add", "Add an objective of a partner (its contacts, its owner or admins).",
+                   "add <partner> <what they aim for> [by YYYY-MM-DD] [target N unit]",
+                   objectives.add,
+                   examples=(objectives.ADD_EXAMPLE.removeprefix("objective "),)),
+        Subcommand("list", "Objectives, open (the default) or all, of one partner or every "
+                           "one you can see.", "list [partner] [open|all]",
+                   objectives.list_objectives, examples=("list", "list Northwind Traders all")),
+        Subcommand("update", "Record progress: a percent or a value towards the target, and a "
+                             "note.", "update O-<n> <percent>%|<value> [note]",
+                   objectives.update,
+                   examples=(objectives.UPDATE_EXAMPLE.removeprefix("objective "),)),
+        Subcommand("done", "The partner met it.", "done O-<n> [note]", objectives.done,
+                   examples=("done O-1",)),
+        Subcommand("missed", "The partner missed it.", "missed O-<n> [note]",
+                   objectives.missed, examples=("missed O-1",)),
+        Subcommand("drop", "No longer an objective (counts neither as met nor missed).",
+                   "drop O-<n> [note]", objectives.drop, examples=("drop O-1",)),
+        Subcommand("review", "Did partners meet their objectives? Per partner and in total, "
+                             "for a quarter or a year; to you, or posted here or to a channel.",
+                   "review [YYYY-Qn | YYYY] [here | #channel]", review.review,
+                   examples=("review 2026-Q4", "review 2026 here")),
+    ),
+)
+
 FEATURE = Feature(
     name=FEATURE_NAME,
-    commands=(COMMAND,),
+    commands=(COMMAND, OBJECTIVES),
     exporters=(ExportSpec("partners", PARTNER_COLUMNS, partner_rows, flat_row),
-               ExportSpec("leads", LEAD_COLUMNS, lead_rows, flat_row)),
+               ExportSpec("leads", LEAD_COLUMNS, lead_rows, flat_row),
+               ExportSpec("objectives", OBJECTIVE_COLUMNS, objective_rows, flat_row)),
 )

@@ -1,4 +1,5 @@
-"""Flat rows of partners and their leads, for `partnerops export partners|leads`."""
+"""Flat rows of partners, their leads and objectives, for `partnerops export
+partners|leads|objectives`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.common.models import ContactInvite, Partner, Person, Workspace
-from storage.partners.models import Lead
+from storage.partners.models import Lead, Objective
 from storage.rows import Row, flat, in_workspace
 
 PARTNER_COLUMNS = ("id", "workspace", "name", "type", "tier", "owner", "contacts",
@@ -67,3 +68,24 @@ async def lead_rows(session: AsyncSession, workspace_id: int | None = None) -> l
              "recorded_by": names.get(lead.recorded_by_id or 0, ""),
              "created_at": flat(lead.created_at)}
             for lead, partner, workspace in found]
+
+
+OBJECTIVE_COLUMNS = ("id", "workspace", "partner", "text", "due_on", "target", "unit",
+                     "percent", "value", "status", "closed_at", "created_at")
+
+
+async def objective_rows(session: AsyncSession, workspace_id: int | None = None) -> list[Row]:
+    statement = in_workspace(
+        select(Objective, Partner, Workspace.external_id)
+        .join(Partner, col(Partner.id) == Objective.partner_id)
+        .join(Workspace, col(Workspace.id) == Objective.workspace_id)
+        .order_by(col(Objective.workspace_id), col(Objective.number)), Objective, workspace_id)
+    return [{"id": objective.short_id, "workspace": workspace or "", "partner": partner.name,
+             "text": objective.text,
+             "due_on": objective.due_on.isoformat() if objective.due_on else None,
+             "target": float(objective.target) if objective.target is not None else None,
+             "unit": objective.unit or "", "percent": objective.percent,
+             "value": float(objective.value) if objective.value is not None else None,
+             "status": flat(objective.status), "closed_at": flat(objective.closed_at),
+             "created_at": flat(objective.created_at)}
+            for objective, partner, workspace in (await session.exec(statement)).all()]

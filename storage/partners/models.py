@@ -1,12 +1,13 @@
-"""Tables of the partners feature beyond the partner itself (storage.common): its leads."""
+"""Tables of the partners feature beyond the partner itself (storage.common): its leads,
+and its own objectives with their progress updates."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Numeric
+from sqlalchemy import Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.common.models import stored_as_text
@@ -30,4 +31,53 @@ class Lead(SQLModel, table=True):
     engineer_hours: Decimal | None = Field(default=None, sa_type=Numeric(10, 2))
     value: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
     recorded_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime
+
+
+class ObjectiveStatus(StrEnum):
+    OPEN = "open"
+    MET = "met"
+    MISSED = "missed"
+    DROPPED = "dropped"
+
+
+class Objective(SQLModel, table=True):
+    """One of a partner's own goals, numbered per workspace (O-1, O-2, ...)."""
+
+    __table_args__ = (UniqueConstraint("workspace_id", "number",
+                                       name="uq_objective_workspace_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    number: int
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+    text: str = Field(max_length=300)
+    due_on: date | None = None
+    target: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
+    unit: str | None = Field(default=None, max_length=40)
+    # The latest progress: a share done, or a value towards the target.
+    percent: int | None = None
+    value: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
+    status: ObjectiveStatus = Field(default=ObjectiveStatus.OPEN,
+                                    sa_type=stored_as_text(ObjectiveStatus))
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    closed_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def short_id(self) -> str:
+        return f"O-{self.number}"
+
+
+class ObjectiveUpdate(SQLModel, table=True):
+    """One progress update, kept: the history of an objective is never rewritten."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    objective_id: int = Field(foreign_key="objective.id", index=True)
+    percent: int | None = None
+    value: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
+    status: ObjectiveStatus = Field(sa_type=stored_as_text(ObjectiveStatus))
+    note: str = Field(default="", max_length=500)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime

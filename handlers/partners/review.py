@@ -1,0 +1,129 @@
+"""`/objective review [YYYY-Qn | YYYY] [here | #channel]`: did partners meet their own
+objectives? Per partner met / missed / open / dropped and the share met, then the total.
+
+An objective counts in the period of its due date; one without a due date in the period it
+was closed, or, while open, in the current one. The share met is met over met, missed and
+open: a dropped objective counts for neither side.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.core.cards import Card, Context, Fields
+from bot.core.conversation import ConversationKind
+from bot.core.errors import DeliveryError, UserError
+from bot.core.responses import Reply, Response
+from handlers.common.channels import named
+from handlers.common.context import CommandContext, conversation_in
+from handlers.common.identity import zone_of
+from handlers.partners import words
+from handlers.partners.finding import is_contact, own_partner
+from storage.partners import objectives
+from storage.partners import repository as partners
+from storage.partners.models import Objective, ObjectiveStatus
+
+EXAMPLE = "objective review 2026-Q4"
+QUARTER = re.compile(r"^(\d{4})-?q([1-4])$", re.IGNORECASE)
+YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    first: date
+    last: date
+
+    def holds(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+def quarter_of(day: date) -> Period:
+    quarter = (day.month - 1) // 3 + 1
+    return _quarter(day.year, quarter)
+
+
+def _quarter(year: int, quarter: int) -> Period:
+    first = date(year, 3 * quarter - 2, 1)
+    last = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return Period(f"{year}-Q{quarter}", first, date.fromordinal(last.toordinal() - 1))
+
+
+def period_of(word: str, today: date) -> Period:
+    if not word:
+        return quarter_of(today)
+    if found := QUARTER.match(word):
+        return _quarter(int(found.group(1)), int(found.group(2)))
+    if found := YEAR.match(word):
+        year = int(found.group(1))
+        return Period(str(year), date(year, 1, 1), date(year, 12, 31))
+    raise UserError("Give a quarter (2026-Q4) or a year (2026), or nothing for this quarter.",
+                    example=EXAMPLE)
+
+
+def counts_in(objective: Objective, period: Period, today: date) -> bool:
+    if objective.due_on is not None:
+        return period.holds(objective.due_on)
+    if objective.closed_at is not None:
+        return period.holds(objective.closed_at.date())
+    return period.holds(today)
+
+
+def tally_text(counted: Counter[ObjectiveStatus]) -> str:
+    met = counted[ObjectiveStatus.MET]
+    judged = met + counted[ObjectiveStatus.MISSED] + counted[ObjectiveStatus.OPEN]
+    share = f"{met}/{judged} met ({round(100 * met / judged)}%)" if judged else "none to judge"
+    detail = " · ".join(f"{counted[status]} {status.value}" for status in ObjectiveStatus
+                        if counted[status])
+    return f"{share} · {detail}" if detail else share
+
+
+async def review(ctx: CommandContext) -> Response:
+    found = words.tokens(ctx.args, EXAMPLE)
+    post_here = bool(found) and found[-1].lower() == "here"
+    rest = [word for word in found[:-1 if post_here else None] if not word.startswith("#")]
+    today = ctx.services.clock.now().astimezone(
+        ZoneInfo(zone_of(ctx.person, ctx.services))).date()
+    period = period_of(rest[0] if rest else "", today)
+    async with ctx.services.db.session() as session:
+        shown = [await own_partner(ctx)] if is_contact(ctx.person) else list(
+            await partners.all_partners(session, ctx.workspace.id or 0, archived=True))
+        listed = await objectives.of_partners(session, [p.id or 0 for p in shown])
+    per_partner: dict[int, Counter[ObjectiveStatus]] = {}
+    for item in listed:
+        if counts_in(item, period, today):
+            per_partner.setdefault(item.partner_id, Counter())[item.status] += 1
+    rows = [(partner.name, tally_text(per_partner[partner.id or 0])) for partner in shown
+            if partner.id in per_partner]
+    total: Counter[ObjectiveStatus] = sum(per_partner.values(), Counter())
+    title = f"Did partners meet their objectives? {period.label}"
+    if not rows:
+        card = Card(summary=f"{title} No objectives count in {period.label}.", title=title,
+                    blocks=(Context(f"No objectives are due, or were closed, in "
+                                    f"{period.label}."),))
+    else:
+        rows.append(("Total", tally_text(total)))
+        card = Card(summary=f"{title} {tally_text(total)}", title=title, blocks=(
+            Fields(tuple(rows)),
+            Context("Counted by due date (else the day closed); met out of met, missed and "
+                    "open; dropped ones count for neither.")))
+    target = ctx.invocation.channels[0] if ctx.invocation.channels else \
+        ctx.invocation.conversation if post_here else None
+    if target is None:
+        return Reply(card)
+    if is_contact(ctx.person):
+        raise UserError("A review is posted to a channel by the vendor team; yours is shown "
+                        "to you here.", example="objective review")
+    if target.kind is ConversationKind.DIRECT:
+        return Reply(card)
+    channel = await named(ctx.services, conversation_in(ctx.workspace, target))
+    try:
+        await ctx.services.outbox.post(channel, card)
+    except DeliveryError as problem:
+        raise UserError(f"I can't post in {channel.label} ({problem}); invite me there first.",
+                        example="/invite @PartnerOps") from None
+    return Reply(f"Posted the {period.label} review to {channel.label}.")

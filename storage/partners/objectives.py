@@ -1,0 +1,78 @@
+"""Partners' own objectives, numbered per workspace, and their progress updates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.partners.models import Objective, ObjectiveStatus, ObjectiveUpdate
+
+# Two objectives added at the same instant may both read the same highest number; the
+# unique key refuses one, which tries again (as elephant numbers do).
+NUMBER_ATTEMPTS = 5
+
+
+async def add(session: AsyncSession, *, workspace_id: int, partner_id: int, text: str,
+              due_on: date | None, target: Decimal | None, unit: str | None,
+              created_by: int | None, now: datetime) -> Objective:
+    """An objective with the workspace's next number, taken in the INSERT."""
+    following = (select(func.coalesce(func.max(Objective.number), 0) + 1)
+                 .where(Objective.workspace_id == workspace_id).scalar_subquery())
+    statement = insert(Objective).values(
+        workspace_id=workspace_id, number=following, partner_id=partner_id, text=text,
+        due_on=due_on, target=target, unit=unit, status=ObjectiveStatus.OPEN,
+        created_by_id=created_by, created_at=now, updated_at=now).returning(Objective.id)
+    for attempt in range(NUMBER_ATTEMPTS):
+        try:
+            async with session.begin_nested():
+                created = (await session.exec(statement)).scalar_one()  # type: ignore[call-overload]
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
+            continue
+        objective = await session.get(Objective, created)
+        assert objective is not None
+        return objective
+    raise AssertionError("unreachable")
+
+
+async def by_number(session: AsyncSession, workspace_id: int, number: int) -> Objective | None:
+    statement = select(Objective).where(Objective.workspace_id == workspace_id,
+                                        Objective.number == number)
+    return (await session.exec(statement)).first()
+
+
+async def of_partners(session: AsyncSession, partner_ids: Sequence[int], *,
+                      only_open: bool = False) -> Sequence[Objective]:
+    statement = select(Objective).where(col(Objective.partner_id).in_(partner_ids))
+    if only_open:
+        statement = statement.where(Objective.status == ObjectiveStatus.OPEN)
+    return (await session.exec(statement.order_by(col(Objective.number)))).all()
+
+
+async def record(session: AsyncSession, objective: Objective, *, status: ObjectiveStatus,
+                 percent: int | None, value: Decimal | None, note: str,
+                 person_id: int | None, now: datetime) -> ObjectiveUpdate:
+    """Progress or a close: the objective shows the latest, the update row keeps it."""
+    objective.status = status
+    objective.percent = percent if percent is not None else objective.percent
+    objective.value = value if value is not None else objective.value
+    objective.updated_at = now
+    objective.closed_at = now if status is not ObjectiveStatus.OPEN else None
+    session.add(objective)
+    update = ObjectiveUpdate(objective_id=objective.id or 0, percent=percent, value=value,
+                             status=status, note=note, person_id=person_id, created_at=now)
+    session.add(update)
+    await session.flush()
+    return update
+
+
+async def updates(session: AsyncSession, objective_id: int) -> Sequence[ObjectiveUpdate]:
+    statement = select(ObjectiveUpdate).where(ObjectiveUpdate.objective_id == objective_id)
+    return (await session.exec(statement.order_by(col(ObjectiveUpdate.id)))).all()
