@@ -41,8 +41,8 @@ async def may_manage(ctx: CommandContext, partner: Partner) -> None:
     if person.role is Role.ADMIN or partner.owner_id == person.id \
             or (is_contact(person) and person.partner_id == partner.id):
         return
-    raise UserError(f"Only {partner.name}'s owner, its contacts or an admin can change its "
-                    "objectives.", example=f"objective list {partner.name}")
+    raise UserError(f"Only the owner of {partner.name}, its contacts or an admin can change "
+                    "its objectives.", example=f"objective list {partner.name}")
 
 
 async def _partner_and_rest(ctx: CommandContext, found: list[str]) -> tuple[Partner, list[str]]:
