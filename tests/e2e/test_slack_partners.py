@@ -48,3 +48,34 @@ async def test_a_partner_from_add_to_what_its_contact_sees(bot: RunningBot):
     [row] = [row for row in await bot.export("partners") if row["name"] == "Northwind Traders"]
     assert (row["owner"], row["contacts"], row["invited_emails"]) == \
         ("bob", ["pat"], [])
+
+
+async def _objective(bot: RunningBot, text: str, *, user: str = "U0001",
+                     name: str = "ana") -> str:
+    token = f"o{len(bot.slack.calls)}"
+    answered = len(bot.slack.of("response_url"))
+    response = await bot.slack_post(slash_command(
+        "/objective", text, user_id=user, user_name=name,
+        response_url=bot.slack.response_url(token)))
+    assert response.status == 200
+    for call in await bot.slack.wait_for("response_url", count=answered + 1):
+        if call.args["_token"] == token:
+            return call.args["text"] + "\n" + json.dumps(call.args.get("blocks", []),
+                                                          ensure_ascii=False)
+    raise AssertionError(f"no answer to /objective {text}")
+
+
+async def test_objectives_from_add_to_review_over_slack(bot: RunningBot):
+    bot.slack.add_user("U0003", name="pat", real_name="Pat Price", email="pat@northwind.test")
+    await _say(bot, "add Northwind type VAR")
+    await _say(bot, "contact add Northwind <@U0003|pat>")
+    assert "Added O-1 for Northwind" in await _objective(
+        bot, "add Northwind Certify 3 engineers by 2026-12-15 target 3 engineers")
+    assert "Added O-2 for Northwind" in await _objective(
+        bot, "add Run a webinar by 2026-12-10", user="U0003", name="pat")  # her own partner
+    assert "O-1 (Northwind): open · 2 of 3" in await _objective(
+        bot, "update O-1 2 two booked", user="U0003", name="pat")
+    assert "O-1 (Northwind) is met" in await _objective(bot, "done O-1")
+    review = await _objective(bot, "review 2026-Q4")
+    assert "Northwind: 1/2 met (50%) · 1 open · 1 met" in review.replace("*", "").replace(
+        "\\n", ": ")
