@@ -10,6 +10,7 @@ from bot.core.conversation import ConversationKind, ConversationRef
 from bot.core.dates import canonical_zone, closest_zone
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import Reply, Response
+from handlers.admin import roles
 from handlers.common.channels import choose_channel, chosen_channel, named
 from handlers.common.context import CommandContext, conversation_in
 from handlers.common.identity import zone_of
@@ -97,7 +98,6 @@ def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
                                           ("Time zone", zone),
                                           ("Email", person.email or "unknown"))),)))
 
-    # Partners get a feature of their own later; until then admin exports them.
     async def tz(ctx: CommandContext) -> Response:
         """`tz` shows your zone and where it comes from; `tz <zone>` chooses it."""
         chosen = " ".join(ctx.args.split())
@@ -134,6 +134,10 @@ def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
                 Subcommand("settings", "Show settings, or set one.",
                            "settings [elephants-channel <#channel|here>]", settings,
                            examples=("settings elephants-channel #partner-elephants",),
+                           admin_only=True),
+                Subcommand("admins", "Who the admins are; add or remove one (there is always "
+                                     "at least one).", "admins [add|remove @someone]",
+                           roles.admins, examples=("admins", "admins add @bob"),
                            admin_only=True),
                 Subcommand("whoami", "Your role, time zone and email as PartnerOps sees them.",
                            "whoami", whoami, examples=("whoami",)),

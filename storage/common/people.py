@@ -135,6 +135,12 @@ async def count_admins(session: AsyncSession, workspace_id: int) -> int:
     return (await session.exec(statement)).one()
 
 
+async def with_role(session: AsyncSession, workspace_id: int, role: Role) -> Sequence[Person]:
+    statement = select(Person).where(Person.workspace_id == workspace_id,
+                                     Person.role == role).order_by(col(Person.display_name))
+    return (await session.exec(statement)).all()
+
+
 async def get(session: AsyncSession, person_id: int) -> Person | None:
     return await session.get(Person, person_id)
 

@@ -1,0 +1,31 @@
+"""`/partnerops admins`: who runs PartnerOps; never nobody, never a partner contact."""
+
+from __future__ import annotations
+
+from storage.common.models import Role
+from tests.handlers.cadence_team import Team
+from tests.handlers.test_partners import northwind_with_pat, say
+
+
+async def test_admins_are_listed_added_and_removed_but_never_none(team: Team):
+    await northwind_with_pat(team)  # Ana (the first user) is the admin; Pat a contact
+    assert "Admins: Ana." in await say(team, "ana", "partnerops admins")
+    assert "Bob is now an admin. Admins: Ana, Bob." in await say(
+        team, "ana", "partnerops admins add @bob")
+    assert "Bob is already an admin" in await say(team, "ana", "partnerops admins add @bob")
+    assert "Pat is a partner contact" in await say(team, "ana", "partnerops admins add @pat")
+    assert (await team.person("pat")).role is Role.PARTNER_CONTACT
+    assert "Ana is no longer an admin. Admins: Bob." in await say(
+        team, "bob", "partnerops admins remove @ana")
+    only = await say(team, "bob", "partnerops admins remove @bob")
+    assert "Bob is the only admin; add another first" in only
+    assert (await team.person("bob")).role is Role.ADMIN
+
+
+async def test_only_admins_change_who_the_admins_are(team: Team):
+    await northwind_with_pat(team)
+    for user in ("bob", "pat"):
+        said = await say(team, user, "partnerops admins add @bob")
+        assert "admins" in said.lower() and "now an admin" not in said
+    assert (await team.person("bob")).role is Role.MEMBER
+    assert "Mention who" in await say(team, "ana", "partnerops admins add bob")
