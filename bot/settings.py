@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         default_factory=list, validation_alias=_env("PARTNEROPS_ADMINS")
     )
     command_prefix: str = Field("", validation_alias=_env("PARTNEROPS_COMMAND_PREFIX"))
+    # Days before an objective's due date its owner and contacts are nudged (0: never).
+    objective_nudge_days: int = Field(14, ge=0, le=365,
+                                      validation_alias=_env("PARTNEROPS_OBJECTIVE_NUDGE_DAYS"))
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -29,6 +29,8 @@ class BotConfig:
     profile_lookup: timedelta = timedelta(seconds=1)
     # People move and travel: their directory profile (time zone above all) is read again.
     profile_refresh: timedelta = timedelta(days=7)
+    # Days before an objective is due that its people are nudged (0: never).
+    objective_nudge_days: int = 14
 
 
 @dataclass

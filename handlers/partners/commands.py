@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.commands import CommandSpec, ExportSpec, Feature, Subcommand
 from handlers.partners import contacts, leads, manage, objectives, review, show
+from handlers.partners.due import ObjectiveDueWork
 from storage.partners.export import (
     LEAD_COLUMNS,
     OBJECTIVE_COLUMNS,
@@ -83,4 +84,5 @@ FEATURE = Feature(
     exporters=(ExportSpec("partners", PARTNER_COLUMNS, partner_rows, flat_row),
                ExportSpec("leads", LEAD_COLUMNS, lead_rows, flat_row),
                ExportSpec("objectives", OBJECTIVE_COLUMNS, objective_rows, flat_row)),
+    due=(ObjectiveDueWork(),),
 )

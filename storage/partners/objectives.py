@@ -76,3 +76,10 @@ async def record(session: AsyncSession, objective: Objective, *, status: Objecti
 async def updates(session: AsyncSession, objective_id: int) -> Sequence[ObjectiveUpdate]:
     statement = select(ObjectiveUpdate).where(ObjectiveUpdate.objective_id == objective_id)
     return (await session.exec(statement.order_by(col(ObjectiveUpdate.id)))).all()
+
+
+async def open_with_due_date(session: AsyncSession) -> Sequence[Objective]:
+    """Every workspace's open objectives that have a due date (run-due serves them all)."""
+    statement = select(Objective).where(Objective.status == ObjectiveStatus.OPEN,
+                                        col(Objective.due_on).is_not(None))
+    return (await session.exec(statement.order_by(col(Objective.id)))).all()

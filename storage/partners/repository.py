@@ -31,6 +31,13 @@ async def get_in(session: AsyncSession, workspace_id: int, partner_id: int) -> P
     return (await session.exec(statement)).first()
 
 
+async def by_ids(session: AsyncSession, ids: set[int]) -> Sequence[Partner]:
+    """Partners by id, in any workspace: for run-due, with ids from its own rows."""
+    if not ids:
+        return []
+    return (await session.exec(select(Partner).where(col(Partner.id).in_(ids)))).all()
+
+
 async def all_partners(session: AsyncSession, workspace_id: int, *,
                        archived: bool = False) -> Sequence[Partner]:
     """The workspace's partners by name; archived ones only when asked for."""
