@@ -20,9 +20,9 @@ from handlers.cadences.kinds import Family
 from handlers.cadences.names import family_cadences
 from handlers.cadences.parsing import asked_questions, subjects_of
 from handlers.cadences.participants import zone_of
-from handlers.cadences.questions import Question, QuestionType
 from handlers.cadences.summary import next_text, schedule_text
 from handlers.common.context import ActionContext, CommandContext, Services
+from handlers.common.questions import Question, QuestionType
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, Occurrence
 from storage.common.models import Person, Role

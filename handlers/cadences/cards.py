@@ -11,7 +11,7 @@ from bot.core.dates import day_label
 from bot.core.words import counted
 from handlers.cadences.ids import CadenceAction
 from handlers.cadences.kinds import family_of, kind_label
-from handlers.cadences.questions import Question
+from handlers.common.questions import Question
 from storage.cadences.models import Cadence, Occurrence
 
 

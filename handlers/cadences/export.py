@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.cadences.questions import read_question
+from handlers.common.questions import read_question
 from storage.cadences import export as stored
 
 

@@ -8,7 +8,7 @@ import holidays
 
 from bot.core.commands import excerpt
 from handlers.cadences.kinds import KINDS
-from handlers.cadences.questions import Question, read_question
+from handlers.common.questions import Question, read_question
 from storage.cadences.models import Cadence, Occurrence
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

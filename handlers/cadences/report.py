@@ -18,11 +18,11 @@ from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.names import family_cadences, find_named, name_argument
 from handlers.cadences.parsing import WEEKEND, asked_questions, subjects_of
 from handlers.cadences.participants import people_of_day, zone_of
-from handlers.cadences.questions import Question, QuestionType
 from handlers.cadences.status import status_of
 from handlers.cadences.summary import next_text, schedule_text
 from handlers.cadences.tallies import tally
 from handlers.common.context import CommandContext, Services
+from handlers.common.questions import Question, QuestionType
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
 from storage.common.models import Person, Workspace

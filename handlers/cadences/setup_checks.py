@@ -12,8 +12,8 @@ from collections.abc import Callable
 from bot.core.commands import excerpt
 from bot.core.dates import known_zone
 from handlers.cadences.parsing import parse_clock, parse_country
-from handlers.cadences.questions import EXAMPLE, parse_question, read_question
 from handlers.cadences.repeats import read_schedule
+from handlers.common.questions import EXAMPLE, parse_question, read_question
 
 NAME_MAX = 80
 QUESTIONS_MAX = 10

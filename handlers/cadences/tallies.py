@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from bot.core.words import counted
-from handlers.cadences.questions import Question, QuestionType
+from handlers.common.questions import Question, QuestionType
 
 
 def _numbers(values: Iterable[str]) -> list[Decimal]:

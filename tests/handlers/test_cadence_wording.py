@@ -8,7 +8,7 @@ import pytest
 from bot.core.commands import QUOTE_MAX
 from bot.core.responses import Reply
 from handlers.cadences import setup_checks as checks
-from handlers.cadences.questions import EXAMPLE, read_question
+from handlers.common.questions import EXAMPLE, read_question
 from tests.handlers.cadence_team import REPORTS, Team, text_of
 from tests.handlers.test_cadence_membership import mentioning
 

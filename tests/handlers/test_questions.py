@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.cadences.questions import Question, QuestionType, parse_question, read_question
 from handlers.cadences.setup_checks import questions as check_questions
 from handlers.cadences.setup_checks import typed_questions
 from handlers.cadences.tallies import tally
+from handlers.common.questions import Question, QuestionType, parse_question, read_question
 
 
 @pytest.mark.parametrize(("line", "kind", "options"), [
