@@ -1,21 +1,37 @@
-"""`show`: a partner's card. The vendor team sees who owns it, its contacts and its leads;
-a partner's own contacts see the shared view (their leads), never anything internal."""
+"""`show`: a partner's card. The vendor team sees the scorecard (owner, contacts, objectives
+met, check-in health, leads, and the class with the rule's reasons); a partner's own
+contacts see the shared view (their objectives and leads), never anything internal."""
 
 from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from bot.core.cards import Block, Card, Context, Fields
 from bot.core.responses import Reply, Response
 from handlers.common.context import CommandContext
+from handlers.common.identity import zone_of
 from handlers.partners import words
 from handlers.partners.finding import is_contact, owner_name, partner_named
 from handlers.partners.leads import LeadStats
+from handlers.partners.scorecard import (
+    HEALTH_SHOWN,
+    Facts,
+    classify,
+    health_trend,
+    health_values,
+    objective_rows,
+)
+from storage.cadences import repository as cadences
 from storage.common.models import Partner
+from storage.partners import objectives
 from storage.partners import repository as partners
+from storage.partners.models import ObjectiveStatus
 
 EXAMPLE = "partner show Northwind Traders"
 
 
-async def _internal_rows(ctx: CommandContext, partner: Partner) -> list[tuple[str, str]]:
+async def _people_rows(ctx: CommandContext, partner: Partner) -> list[tuple[str, str]]:
     async with ctx.services.db.session() as session:
         people = [person.display_name for person in
                   await partners.contacts(session, partner.id or 0)]
@@ -31,17 +47,49 @@ async def _internal_rows(ctx: CommandContext, partner: Partner) -> list[tuple[st
     return rows
 
 
+async def _scorecard_rows(ctx: CommandContext, partner: Partner, today: date,
+                          leads: LeadStats) -> list[tuple[str, str]]:
+    async with ctx.services.db.session() as session:
+        found = list(await objectives.of_partners(session, [partner.id or 0]))
+        answered = await cadences.answers_about(session, ctx.workspace.id or 0, partner.name,
+                                                HEALTH_SHOWN)
+    quarters, met, judged = objective_rows(found, today)
+    health = health_values(answered)
+    kind, why = classify(Facts(age=ctx.services.clock.now() - partner.created_at,
+                               health=health, met=met, judged=judged, won_leads=leads.won))
+    return [("Objectives met", quarters),
+            ("Health", health_trend(health)),
+            ("Leads", leads.text()),
+            ("Feedback", "no campaigns yet"),
+            ("Elephants", "none linked to it"),
+            ("Class", f"{kind.value}, because: {why}")]
+
+
+async def _shared_rows(ctx: CommandContext, partner: Partner,
+                       leads: LeadStats) -> list[tuple[str, str]]:
+    async with ctx.services.db.session() as session:
+        found = await objectives.of_partners(session, [partner.id or 0])
+    open_ones = [item for item in found if item.status is ObjectiveStatus.OPEN]
+    met = sum(item.status is ObjectiveStatus.MET for item in found)
+    return [("Objectives", f"{len(open_ones)} open, {met} met"
+             + (" · `objective list` shows them" if found else "")),
+            ("Leads", leads.text())]
+
+
 async def show(ctx: CommandContext) -> Response:
     partner = await partner_named(ctx, " ".join(words.tokens(ctx.args, EXAMPLE)), EXAMPLE)
     async with ctx.services.db.session() as session:
         leads = LeadStats.of(await partners.leads(session, partner.id or 0))
-    shared = is_contact(ctx.person)
-    rows = [] if shared else await _internal_rows(ctx, partner)
-    rows.append(("Leads", leads.text()))
-    blocks: list[Block] = [Fields(tuple(rows))]
-    blocks.append(Context(f"`partner leads {partner.name}` lists the leads."
-                          if shared else
-                          f"`partner leads {partner.name}` lists the leads; "
-                          f"`partner contact add {partner.name} @someone` adds a contact."))
+    today = ctx.services.clock.now().astimezone(ZoneInfo(zone_of(ctx.person,
+                                                                 ctx.services))).date()
+    if is_contact(ctx.person):
+        rows = await _shared_rows(ctx, partner, leads)
+        hint = f"`partner leads {partner.name}` lists the leads."
+    else:
+        rows = [*await _people_rows(ctx, partner),
+                *await _scorecard_rows(ctx, partner, today, leads)]
+        hint = (f"`partner leads {partner.name}` lists the leads; the class follows the rule "
+                "in the README (new, at risk, innovator, steady order taker).")
+    blocks: list[Block] = [Fields(tuple(rows)), Context(hint)]
     return Reply(Card(summary=f"{partner.name}: {leads.text()}", title=partner.name,
                       blocks=tuple(blocks)))

@@ -295,3 +295,22 @@ async def open_days_that_remind(session: AsyncSession) -> Sequence[tuple[Occurre
                  .where(col(Occurrence.closed_at).is_(None), Cadence.reminder_minutes > 0,
                         col(Cadence.paused).is_(False)))
     return (await session.exec(statement)).all()
+
+
+async def answers_about(session: AsyncSession, workspace_id: int, subject: str,
+                        limit: int) -> list[tuple[date, list[str], list[str]]]:
+    """The latest `limit` answers given about `subject` (a check-in's partner, by name in
+    any case), oldest first: (day, the questions asked that day, the answers)."""
+    statement = (select(Answer, Occurrence, Cadence)
+                 .join(Occurrence, col(Occurrence.id) == Answer.occurrence_id)
+                 .join(Cadence, col(Cadence.id) == Occurrence.cadence_id)
+                 .where(Answer.workspace_id == workspace_id,
+                        Answer.status == AnswerStatus.ANSWERED,
+                        func.lower(Answer.subject) == subject.lower())
+                 .order_by(col(Occurrence.local_date).desc(), col(Answer.id).desc())
+                 .limit(limit))
+    found = (await session.exec(statement)).all()
+    # A day from before days kept their questions asked its cadence's.
+    return [(day.local_date, [str(line) for line in day.questions or cadence.questions],
+             [str(value) for value in answer.answers])
+            for answer, day, cadence in reversed(found)]

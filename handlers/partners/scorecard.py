@@ -1,0 +1,110 @@
+"""A partner's scorecard for the vendor team, and the plain rule that classifies it.
+
+The rule, in order (the first that holds decides):
+- **new**: added less than 90 days ago, or too little history to judge (fewer than 2
+  judged objectives and fewer than 3 health answers);
+- **at risk**: 2 or more of the last 3 check-ins red, or at least 2 judged objectives in the
+  last 4 quarters and none met;
+- **innovator**: met at least half of its judged objectives (2 or more) and brought at
+  least one won lead, and its latest health is not red;
+- **steady order taker**: everything else.
+
+"Judged" objectives are met, missed or still open in their period (dropped ones are not).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from handlers.common.questions import HEALTH, QuestionType, read_question
+from handlers.partners.review import Period, counts_in, quarter_of, tally_text
+from storage.partners.models import Objective, ObjectiveStatus
+
+NEW_FOR = timedelta(days=90)
+HEALTH_SHOWN = 8  # check-ins in the trend
+QUARTERS = 4
+HEALTH_DOTS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
+
+
+class PartnerClass(StrEnum):
+    NEW = "new"
+    AT_RISK = "at risk"
+    INNOVATOR = "innovator"
+    STEADY = "steady order taker"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rule looks at, gathered from objectives, check-ins and leads."""
+
+    age: timedelta
+    health: list[str] = field(default_factory=list)  # oldest first: green / amber / red
+    met: int = 0
+    judged: int = 0
+    won_leads: int = 0
+
+
+def classify(facts: Facts) -> tuple[PartnerClass, str]:
+    """The class and the facts that decided it, as the card says them."""
+    last3 = facts.health[-3:]
+    reds = last3.count("red")
+    share = f"{facts.met} of {facts.judged} objectives met"
+    if facts.age < NEW_FOR:
+        return PartnerClass.NEW, f"added {facts.age.days} days ago"
+    if facts.judged < 2 and len(facts.health) < 3:
+        return PartnerClass.NEW, "too little history yet: " + \
+            f"{facts.judged} judged objectives, {len(facts.health)} health answers"
+    if reds >= 2:
+        return PartnerClass.AT_RISK, f"{reds} of last {len(last3)} check-ins red, {share}"
+    if facts.judged >= 2 and facts.met == 0:
+        return PartnerClass.AT_RISK, f"{share} in the last {QUARTERS} quarters"
+    latest_red = bool(facts.health) and facts.health[-1] == "red"
+    if facts.judged >= 2 and 2 * facts.met >= facts.judged and facts.won_leads \
+            and not latest_red:
+        return PartnerClass.INNOVATOR, f"{share}, {facts.won_leads} won leads of its own"
+    why = f"{share}, {facts.won_leads} won leads of its own"
+    return PartnerClass.STEADY, why
+
+
+def health_values(answered: list[tuple[date, list[str], list[str]]]) -> list[str]:
+    """The health answer of each check-in (its first health question), oldest first."""
+    found = []
+    for _, questions, answers in answered:
+        for line, value in zip(questions, answers, strict=False):
+            if read_question(line).type is QuestionType.HEALTH and value in HEALTH:
+                found.append(value)
+                break
+    return found
+
+
+def quarters_back(today: date) -> list[Period]:
+    """This quarter and the three before it, oldest first."""
+    periods = [quarter_of(today)]
+    for _ in range(QUARTERS - 1):
+        periods.insert(0, quarter_of(periods[0].first - timedelta(days=1)))
+    return periods
+
+
+def objective_rows(found: list[Objective], today: date) -> tuple[str, int, int]:
+    """("2026-Q1 —, ..., 2026-Q4 1/3 met (33%)", met, judged) over the last four quarters."""
+    parts, met, judged = [], 0, 0
+    for period in quarters_back(today):
+        counted: Counter[ObjectiveStatus] = Counter(
+            item.status for item in found if counts_in(item, period, today))
+        quarter_met = counted[ObjectiveStatus.MET]
+        quarter_judged = quarter_met + counted[ObjectiveStatus.MISSED] + \
+            counted[ObjectiveStatus.OPEN]
+        met, judged = met + quarter_met, judged + quarter_judged
+        parts.append(f"{period.label} {tally_text(counted).split(' · ')[0]}"
+                     if counted else f"{period.label} —")
+    return " · ".join(parts), met, judged
+
+
+def health_trend(health: list[str]) -> str:
+    if not health:
+        return "no check-ins about it yet"
+    shown = health[-HEALTH_SHOWN:]
+    return "".join(HEALTH_DOTS[value] for value in shown) + f" (latest {shown[-1]})"
