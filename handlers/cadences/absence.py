@@ -83,8 +83,8 @@ async def skip(ctx: CommandContext, family: Family) -> Response:
     """Not asked today, by every cadence or the one named. A day already answered stays
     answered (skip never withdraws an answer): it is refused for that cadence."""
     name = name_argument(ctx.args)
-    only = await named_cadence(ctx.services, ctx.workspace, family, name, "skip") \
-        if name else None
+    only = await named_cadence(ctx.services, ctx.workspace, family, name, "skip",
+                               viewer=ctx.person) if name else None
     if only is not None and not await takes_part(ctx.services, only, ctx.person):
         raise UserError(f"You don't take part in {only.name}, so there is nothing to skip.")
     now = ctx.services.clock.now()

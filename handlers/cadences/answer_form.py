@@ -116,7 +116,11 @@ async def _first_unanswered(services: Services, cadence: Cadence, occurrence: Oc
 
 
 async def _not_taking_part(ctx: CommandContext, family: Family) -> str:
-    """What to do when nothing is yours: set one up, join one, or ask."""
+    """What to do when nothing is yours: set one up, join one, or ask (a partner contact is
+    never told the vendor's internal cadences)."""
+    if ctx.person.role is Role.PARTNER_CONTACT or ctx.person.is_external:
+        return (f"You don't take part in any {family.noun}, so there is nothing to answer; "
+                "when one asks you, the question comes as a direct message.")
     existing = await family_cadences(ctx.services, ctx.workspace, family)
     admin = ctx.person.role is Role.ADMIN
     if not existing:

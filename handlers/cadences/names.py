@@ -8,7 +8,7 @@ from handlers.cadences.kinds import Family, family_of, kind_label
 from handlers.common.context import Services
 from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence
-from storage.common.models import Workspace
+from storage.common.models import Person, Role, Workspace
 
 # Quotes people put round a whole name; Slack's clients turn " into “ and ”.
 QUOTE_PAIRS = {'"': '"', "'": "'", "\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201c",
@@ -43,8 +43,15 @@ async def find_named(services: Services, workspace: Workspace, family: Family,
 
 
 async def named_cadence(services: Services, workspace: Workspace, family: Family, name: str,
-                        subcommand: str) -> Cadence:
-    """The family's cadence called `name`; a UserError naming the ones that exist if none."""
+                        subcommand: str, viewer: Person | None = None) -> Cadence:
+    """The family's cadence called `name`; a UserError naming the ones that exist if none
+    (never to a partner contact `viewer`: the vendor's cadences are internal)."""
+    if viewer is not None and (viewer.role is Role.PARTNER_CONTACT or viewer.is_external):
+        found = await find_named(services, workspace, family, name) if name else None
+        if found is None:
+            raise UserError(f"There is no {family.noun} called '{excerpt(name)}' that asks "
+                            "you.", example=family.example(subcommand))
+        return found
     known = [cadence.name for cadence in await family_cadences(services, workspace, family)]
     example = family.example(f"{subcommand} {known[0] if known else family.example_name}")
     if not name:

@@ -13,7 +13,7 @@ from bot.core.forms import FieldKind, Form, FormField
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.common.channels import chosen_channel, named
 from handlers.common.context import CommandContext, FormContext, Services, conversation_in
-from storage.common.models import Person, Workspace
+from storage.common.models import Person, Role, Workspace
 from storage.elephants import repository as elephants
 from storage.elephants.export import ELEPHANT_COLUMNS, elephant_rows
 from storage.elephants.models import Elephant
@@ -113,7 +113,15 @@ async def file_report(services: Services, workspace: Workspace, reporter: Person
     return Reply(f"Thanks. Filed **{elephant.short_id}** and posted it to {target.label}.")
 
 
+def _internal_only(person: Person) -> None:
+    """Elephants are the vendor's own friction: partner contacts neither see nor file them."""
+    if person.role is Role.PARTNER_CONTACT or person.is_external:
+        raise UserError("Elephant reports are for the vendor's own teams. Tell your partner "
+                        "manager what gets in the way; they can file it.")
+
+
 async def report(ctx: CommandContext) -> Response:
+    _internal_only(ctx.person)
     if not ctx.args:
         return OpenForm(report_form())
     title, description = split_report(ctx.args)
@@ -122,6 +130,7 @@ async def report(ctx: CommandContext) -> Response:
 
 
 async def report_submitted(ctx: FormContext) -> Response:
+    _internal_only(ctx.person)
     # The platform vouches for where the form was opened; form context is client-supplied.
     return await file_report(ctx.services, ctx.workspace, ctx.person,
                              ctx.submission.text("title"),

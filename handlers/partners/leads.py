@@ -11,11 +11,11 @@ from bot.core.responses import Reply, Response
 from bot.core.words import counted
 from handlers.common.context import CommandContext
 from handlers.partners import words
-from handlers.partners.finding import may_change, partner_named
+from handlers.partners.finding import may_change, partner_named, refuse_contacts
 from storage.partners import repository as partners
 from storage.partners.models import Lead, LeadOutcome
 
-EXAMPLE = 'partner lead "Northwind Traders" "Contoso renewal" won hours 12 value 40000'
+EXAMPLE = 'partner lead "Northwind Traders" "Q1 renewal" won hours 12 value 40000'
 LEADS_EXAMPLE = "partner leads Northwind Traders"
 
 
@@ -61,6 +61,7 @@ def _number(value: Decimal) -> str:
 
 
 async def lead(ctx: CommandContext) -> Response:
+    refuse_contacts(ctx.person, "Recording leads")
     typed = words.lead(words.tokens(ctx.args, EXAMPLE), EXAMPLE)
     partner = await partner_named(ctx, typed.partner, EXAMPLE)
     await may_change(ctx, partner, "Recording leads")
