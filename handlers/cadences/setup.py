@@ -8,6 +8,7 @@ from datetime import date
 
 from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
 from bot.core.errors import DeliveryError, FormErrors, UserError
+from bot.core.forms import Option
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.cadences.calendar import local_date
 from handlers.cadences.kinds import Family, family_named
@@ -34,10 +35,19 @@ from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence
 from storage.common import people
 from storage.common.models import Person, Role, Workspace
+from storage.partners import repository as partners
+
+
+async def partner_options(services: Services, workspace: Workspace) -> tuple[Option, ...]:
+    """The workspace's partners a check-in may ask about, as options (by id)."""
+    async with services.db.session() as session:
+        found = await partners.all_partners(session, workspace.id or 0)
+    return tuple(Option(str(partner.id), partner.name) for partner in found)
 
 
 async def open_setup(ctx: CommandContext, family: Family) -> Response:
-    return OpenForm(setup_form(family))
+    return OpenForm(setup_form(family, partner_options=await partner_options(ctx.services,
+                                                                             ctx.workspace)))
 
 PROFILE_LOOKUPS_AT_ONCE = 8
 
@@ -65,8 +75,10 @@ async def open_edit(ctx: CommandContext, family: Family) -> Response:
         held.append(ConversationRef(ctx.platform, cadence.participant_channel_id,
                                     workspace=ctx.workspace.external_id or ""))
     names = {channel.id: (await named(ctx.services, channel)).label for channel in held}
-    return OpenForm(setup_form(family, initial=initial_values(cadence, ids),
-                               cadence_id=cadence.id, channel_names=names))
+    offered = await partner_options(ctx.services, ctx.workspace)
+    return OpenForm(setup_form(family, initial=initial_values(cadence, ids, offered),
+                               cadence_id=cadence.id, channel_names=names,
+                               partner_options=offered))
 
 
 async def _editing(services: Services, workspace: Workspace,
@@ -181,9 +193,12 @@ async def setup_submitted(ctx: FormContext) -> Response:
         assert picker is not None
         return await picker.user_ids(ctx.workspace.external_id or "", picked)
 
+    offered = await partner_options(ctx.services, ctx.workspace)
+
     def again(problems: dict[str, str]) -> FormErrors:
         """The form shown again as it was typed, with every problem beside its field."""
-        form = setup_form(family, cadence_id=editing.id if editing else None)
+        form = setup_form(family, cadence_id=editing.id if editing else None,
+                          partner_options=offered)
         form = form.again(ctx.submission.values, problems)
         here = ctx.submission.conversation
         asked_in = here.id if here.kind is not ConversationKind.DIRECT \
@@ -194,7 +209,9 @@ async def setup_submitted(ctx: FormContext) -> Response:
 
     try:
         draft = await read_draft(ctx.submission, family, name_taken,
-                                 user_ids=user_ids if picker is not None else None)
+                                 user_ids=user_ids if picker is not None else None,
+                                 partner_names={option.value: option.label
+                                                for option in offered})
         draft = replace(draft, report_channel=await named(
             ctx.services, conversation_in(ctx.workspace, draft.report_channel)))
         await _announce(ctx.services, draft, ctx.person, editing)

@@ -19,7 +19,6 @@ NAME_MAX = 80
 QUESTIONS_MAX = 10
 QUESTION_MAX = 200
 PARTNERS_MAX = 20  # one Answer button each on the prompt, within a platform's button row
-PARTNER_MAX = 200
 
 Check = Callable[[str], str | None]
 
@@ -92,13 +91,10 @@ def typed_questions(text: str) -> list[str]:
     return [read_question(line).notation for line in lines_of(text)]
 
 
-def partners(text: str) -> str | None:
-    found = lines_of(text)
-    if len(found) > PARTNERS_MAX:
+def partner_count(chosen: list[str]) -> str | None:
+    if len(chosen) > PARTNERS_MAX:
         return (f"A check-in can ask about at most {PARTNERS_MAX} partners; split them over "
                 "two check-ins.")
-    if any(len(partner) > PARTNER_MAX for partner in found):
-        return f"Keep each partner name under {PARTNER_MAX} characters."
     return None
 
 

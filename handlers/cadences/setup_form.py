@@ -53,8 +53,8 @@ def _named(channel_names: Mapping[str, str], initial: Mapping[str, str],
     return (Option(held, channel_names[held]),) if held and held in channel_names else ()
 
 
-def _fields(family: Family, initial: Mapping[str, str],
-            channel_names: Mapping[str, str]) -> list[FormField]:
+def _fields(family: Family, initial: Mapping[str, str], channel_names: Mapping[str, str],
+            partner_options: tuple[Option, ...]) -> list[FormField]:
     noun = family.noun
     fields = [
         FormField(NAME, "Name", max_length=NAME_MAX, initial=initial.get(NAME),
@@ -107,12 +107,12 @@ def _fields(family: Family, initial: Mapping[str, str],
             options=tuple(Option(kind.value, kind_label(kind).capitalize())
                           for kind in family.kinds),
             initial=initial.get(KIND, family.kind.value)))
-    if any(KINDS[kind].about_partners for kind in family.kinds):
+    if partner_options and any(KINDS[kind].about_partners for kind in family.kinds):
         fields.append(FormField(
-            PARTNERS, "Partners, one per line", kind=FieldKind.MULTILINE, required=False,
-            initial=initial.get(PARTNERS), placeholder="Northwind Traders",
-            check=checks.partners,
-            hint="Each participant is asked about each partner (check-ins only)."))
+            PARTNERS, "Partners", kind=FieldKind.MULTISELECT, required=False,
+            options=partner_options, initial=initial.get(PARTNERS),
+            hint="Each participant is asked about each partner chosen (check-ins only); "
+                 "`partner add` adds partners to choose from."))
     fields += [
         FormField(SKIP_WEEKENDS, "Skip weekends", kind=FieldKind.CHECKBOX, required=False,
                   initial=initial.get(SKIP_WEEKENDS, CHECKED)),
@@ -125,20 +125,26 @@ def _fields(family: Family, initial: Mapping[str, str],
 
 def setup_form(family: Family, *, initial: Mapping[str, str] | None = None,
                cadence_id: int | None = None,
-               channel_names: Mapping[str, str] | None = None) -> Form:
+               channel_names: Mapping[str, str] | None = None,
+               partner_options: tuple[Option, ...] = ()) -> Form:
     """The form for a new cadence, or for editing cadence `cadence_id` with `initial` values
-    (`channel_names`: channel id -> the name shown for a channel it already holds)."""
+    (`channel_names`: channel id -> the name shown for a channel it already holds;
+    `partner_options`: the workspace's partners a check-in may ask about, by id)."""
     context = {FAMILY_KEY: family.command}
     if cadence_id is not None:
         context[CADENCE_KEY] = str(cadence_id)
     verb = "Edit" if cadence_id is not None else "New"
     return Form(id=CadenceForm.SETUP, title=f"{verb} {family.noun}",
-                fields=tuple(_fields(family, initial or {}, channel_names or {})),
+                fields=tuple(_fields(family, initial or {}, channel_names or {},
+                                     partner_options)),
                 submit_label="Save" if cadence_id is not None else "Set up", context=context)
 
 
-def initial_values(cadence: Cadence, participant_ids: list[str]) -> dict[str, str]:
-    """The form's values for an existing cadence; lists joined with newlines or commas."""
+def initial_values(cadence: Cadence, participant_ids: list[str],
+                   partner_options: tuple[Option, ...] = ()) -> dict[str, str]:
+    """The form's values for an existing cadence; lists joined with newlines or commas
+    (its partners as the ids of the options that name them)."""
+    by_name = {option.label.casefold(): option.value for option in partner_options}
     values = {
         NAME: cadence.name,
         KIND: cadence.kind.value,
@@ -154,7 +160,8 @@ def initial_values(cadence: Cadence, participant_ids: list[str]) -> dict[str, st
     optional = {
         PARTICIPANTS: ",".join(participant_ids),
         PARTICIPANT_CHANNEL: cadence.participant_channel_id or "",
-        PARTNERS: "\n".join(str(item) for item in cadence.subjects),
+        PARTNERS: ",".join(by_name[str(item).casefold()] for item in cadence.subjects
+                           if str(item).casefold() in by_name),
         COUNTRY: cadence.holiday_country or "",
         TIMEZONE: cadence.timezone or "",
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import time
 from typing import TypeVar
@@ -179,14 +179,36 @@ def _days(problems: Problems, submission: Submission, schedule: Schedule | None,
     return days
 
 
+def _partners(problems: Problems, submission: Submission,
+              partner_names: Mapping[str, str]) -> list[str]:
+    """The names of the partners chosen from the list (by id); a check-in needs one."""
+    chosen = list(dict.fromkeys(submission.items(PARTNERS)))
+    if any(value not in partner_names for value in chosen):
+        problems.add(PARTNERS, "Choose partners from the list; one was archived or deleted "
+                               "meanwhile.")
+        return []
+    if not partner_names:
+        raise UserError("A check-in asks about partners, and there are none yet: add them "
+                        "with `partner add <name>`, then set up the check-in.",
+                        example='partner add "Northwind Traders"')
+    if not chosen:
+        problems.add(PARTNERS, "Choose the partners the check-in asks about.")
+    if problem := checks.partner_count(chosen):
+        problems.add(PARTNERS, problem)
+    return [partner_names[value] for value in chosen]
+
+
 async def read_draft(submission: Submission, family: Family,
                      name_taken: Callable[[str], Awaitable[bool]], *,
-                     user_ids: PickedPeople | None = None) -> Draft:
+                     user_ids: PickedPeople | None = None,
+                     partner_names: Mapping[str, str] | None = None) -> Draft:
     """The cadence the form describes; FormErrors naming every bad field otherwise (a rule
     across fields names the fields it involves).
 
-    `user_ids` maps the people picker's values to user ids (see `_participants`).
+    `user_ids` maps the people picker's values to user ids (see `_participants`);
+    `partner_names` the partner list's option values (ids) to names.
     """
+    partner_names = partner_names or {}
     problems = Problems()
     name = " ".join(problems.checked(NAME, submission.text(NAME), checks.name).split())
     if not name:
@@ -224,8 +246,7 @@ async def read_draft(submission: Submission, family: Family,
     reminder = _reminder(problems, submission, start, close)
     questions = checks.typed_questions(problems.checked(QUESTIONS, submission.text(QUESTIONS),
                                                         checks.questions))
-    partners = checks.lines_of(problems.checked(PARTNERS, submission.text(PARTNERS),
-                                                checks.partners)) \
+    partners = _partners(problems, submission, partner_names) \
         if KINDS[kind].about_partners else []
     country_text = problems.checked(COUNTRY, submission.text(COUNTRY), checks.country)
     if problems.found:

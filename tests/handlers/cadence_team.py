@@ -17,6 +17,7 @@ from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, Cadence, Occurrence
 from storage.common import people, workspaces
 from storage.common.models import Person, Role, Workspace
+from storage.partners import repository as partners
 from tests.fakes.recording_outbox import RecordingOutbox
 
 GENERAL = ConversationRef(Platform.CONSOLE, "general", ConversationKind.CHANNEL, "general")
@@ -88,8 +89,25 @@ class Team:
 
     async def set_up(self, user: str = "ana", command: str = "standup",
                      **overrides: FieldValue) -> Response:
+        """The setup form submitted; `partners` given as lines of names are made partners
+        first (as `partner add` would) and chosen from the list by id."""
+        if isinstance(names := overrides.get("partners"), str):
+            overrides["partners"] = await self.partner_ids(names.splitlines())
         form = form_of(await self.command(user, f"{command} setup"))
         return await self.submit(user, form, setup_values(**overrides))
+
+    async def partner_ids(self, names: list[str]) -> list[str]:
+        """The partners called `names` (made if missing), as the setup form offers them."""
+        workspace = await self.workspace()
+        ids = []
+        async with self.application.database.session() as session:
+            for name in (name.strip() for name in names if name.strip()):
+                found = await partners.by_name(session, workspace.id or 0, name) or \
+                    await partners.add(session, workspace_id=workspace.id or 0, name=name,
+                                       type=None, tier=None, owner_id=None,
+                                       now=self.clock.now())
+                ids.append(str(found.id))
+        return ids
 
     # What the database holds.
 

@@ -223,7 +223,7 @@ async def test_edit_keeps_its_own_name_but_not_another_cadences(team: Team):
 
 
 async def test_edit_names_what_exists_and_where_other_kinds_live(team: Team):
-    await team.set_up(command="checkin", name="Partners")
+    await team.set_up(command="checkin", name="Partners", partners="Northwind")
     missing = text_of(await team.command("ana", "standup edit Nope"))
     assert "no standup called 'Nope'" in missing
     elsewhere = text_of(await team.command("ana", "standup edit partners"))
@@ -231,15 +231,31 @@ async def test_edit_names_what_exists_and_where_other_kinds_live(team: Team):
 
 
 async def test_checkin_setup_offers_objective_review_and_partners(team: Team):
+    # With no partners yet there is nothing to choose from, and a check-in is refused.
+    empty = form_of(await team.command("ana", "checkin setup"))
+    assert "partners" not in {item.id for item in empty.fields}
+    refused = text_of(await team.submit("ana", empty, setup_values(name="Partners",
+                                                                   kind="checkin")))
+    assert "there are none yet: add them with `partner add <name>`" in refused
+    ids = await team.partner_ids(["Northwind", "Contoso"])
     form = form_of(await team.command("ana", "checkin setup"))
     kind = form.field("kind")
     assert [option.value for option in kind.options] == ["checkin", "objective_review"]
+    offered = form.field("partners")
+    assert offered.kind is FieldKind.MULTISELECT
+    assert [(option.value, option.label) for option in offered.options] == \
+        [(ids[1], "Contoso"), (ids[0], "Northwind")]
+    unchosen = text_of(await team.submit("ana", form, setup_values(name="Partners",
+                                                                   kind="checkin")))
+    assert "Choose the partners the check-in asks about" in unchosen
     reply = await team.submit("ana", form, setup_values(
-        name="Partners", kind="checkin", partners="Northwind\nContoso\nnorthwind"))
+        name="Partners", kind="checkin", partners=[ids[0], ids[1], ids[0]]))
     assert "Partners: Northwind, Contoso" in text_of(reply)
     assert (await team.cadence("Partners")).subjects == ["Northwind", "Contoso"]
+    edit = form_of(await team.command("ana", "checkin edit Partners"))
+    assert edit.field("partners").initial == f"{ids[0]},{ids[1]}"
     await team.submit("ana", form, setup_values(name="Objectives", kind="objective_review",
-                                                partners="Ignored"))
+                                                partners=[ids[0]]))
     review = await team.cadence("Objectives")
     assert review.kind is CadenceKind.OBJECTIVE_REVIEW and review.subjects == []
     assert "progress" in review.questions[0].lower()
