@@ -17,7 +17,7 @@ from handlers.cadences.access import (
 from handlers.cadences.cards import read_answer_value
 from handlers.cadences.ids import CadenceForm
 from handlers.cadences.kinds import Family
-from handlers.cadences.names import family_cadences
+from handlers.cadences.names import family_cadences, name_argument
 from handlers.cadences.parsing import asked_questions, subjects_of
 from handlers.cadences.participants import zone_of
 from handlers.cadences.summary import next_text, schedule_text
@@ -26,6 +26,7 @@ from handlers.common.questions import Question, QuestionType
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, Occurrence
 from storage.common.models import Person, Role
+from storage.common.names import name_key
 
 OCCURRENCE_KEY = "occurrence"
 SUBJECT_KEY = "subject"
@@ -115,6 +116,25 @@ async def _first_unanswered(services: Services, cadence: Cadence, occurrence: Oc
     return next((index for index, subject in enumerate(subjects) if subject not in done), 0)
 
 
+async def _answer_about(ctx: CommandContext, family: Family, wanted: str,
+                        candidates: list[tuple[Occurrence, Cadence]]) -> Response:
+    """The answer form about the partner `wanted`, on an open check-in that asks about it."""
+    key = name_key(name_argument(wanted))
+    for occurrence, cadence in sorted(candidates, key=lambda pair: pair[0].local_date,
+                                      reverse=True):
+        subjects = subjects_of(cadence)
+        index = next((at for at, subject in enumerate(subjects)
+                      if subject and name_key(subject) == key), None)
+        if index is not None:
+            return await open_answer(ctx.services, ctx.person, cadence, occurrence, index)
+    asked = sorted({subject for _, cadence in candidates for subject in subjects_of(cadence)
+                    if subject})
+    where = f" Open now: {', '.join(asked)}." if asked else \
+        f" None of your {family.plural} is open right now."
+    raise UserError(f"No open {family.noun} asks you about '{excerpt(wanted)}'.{where}",
+                    example=family.example(asked[0] if asked else "help"))
+
+
 async def _not_taking_part(ctx: CommandContext, family: Family) -> str:
     """What to do when nothing is yours: set one up, join one, or ask (a partner contact is
     never told the vendor's internal cadences)."""
@@ -135,9 +155,11 @@ async def _not_taking_part(ctx: CommandContext, family: Family) -> str:
 
 
 async def answer_now(ctx: CommandContext, family: Family) -> Response:
-    """`/standup` alone: the open occurrence of a cadence the person takes part in."""
-    if ctx.args:
-        word = ctx.args.split()[0]
+    """`/standup` alone: the open occurrence of a cadence the person takes part in; for a
+    check-in, `/checkin Acme` answers about that partner."""
+    wanted = ctx.args.strip()
+    if wanted and not family.reports_by_partner:
+        word = wanted.split()[0]
         raise UserError(f"'{family.command} {excerpt(word)}' is not something I can do. Type "
                         f"`{family.command} help` to see what is.",
                         example=family.example("help"))
@@ -154,6 +176,8 @@ async def answer_now(ctx: CommandContext, family: Family) -> Response:
             occurrence = await cadences.occurrence(session, cadence.id or 0, today)
         if occurrence is not None and is_open(occurrence, now):
             candidates.append((occurrence, cadence))
+    if wanted:
+        return await _answer_about(ctx, family, wanted, candidates)
     if candidates:
         occurrence, cadence = max(candidates, key=lambda pair: (pair[0].local_date,
                                                                 pair[0].close_at))

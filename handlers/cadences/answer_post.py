@@ -19,6 +19,7 @@ from handlers.cadences.answer_form import (
 )
 from handlers.cadences.cards import answer_card, occurrence_label
 from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
+from handlers.cadences.kinds import family_of
 from handlers.cadences.parent import ensure_parent, refresh_parent, report_channel, scope_of
 from handlers.cadences.parsing import asked_questions, subjects_of
 from handlers.common.context import ActionContext, FormContext, Services
@@ -139,10 +140,27 @@ async def answer_submitted(ctx: FormContext) -> Response:
     except DeliveryError:
         posted = None
     await refresh_parent(ctx.services, cadence, ctx.workspace, occurrence)
+    pending = await still_pending(ctx, cadence, occurrence)
     if posted is None:
         return Reply(f"Thanks, your answers are saved, but I couldn't post them to {channel} "
-                     "just now. Answer again to retry; they are kept either way.")
-    return Reply(f"Thanks, posted to {channel}.")
+                     f"just now. Answer again to retry; they are kept either way.{pending}")
+    return Reply(f"Thanks, posted to {channel}.{pending}")
+
+
+async def still_pending(ctx: FormContext, cadence: Cadence, occurrence: Occurrence) -> str:
+    """" Still to answer: Contoso (`checkin Contoso`)." for a check-in's other partners."""
+    subjects = [subject for subject in subjects_of(cadence) if subject]
+    if not subjects:
+        return ""
+    async with ctx.services.db.session() as session:
+        given = await cadences.answers(session, occurrence.id or 0)
+    done = {answer.subject for answer in given if answer.person_id == ctx.person.id}
+    left = [subject for subject in subjects if subject not in done]
+    if not left:
+        return f" That was the last of your {len(subjects)} partners today."
+    command = family_of(cadence.kind).command
+    return " Still to answer: " + ", ".join(f"{subject} (`{command} {subject}`)"
+                                            for subject in left) + "."
 
 
 async def skip_occurrence(services: Services, workspace: Workspace, person: Person,

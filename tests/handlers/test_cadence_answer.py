@@ -217,3 +217,19 @@ async def test_editing_the_partner_list_mid_day_never_mixes_answers(team: Team):
                 replies[0].message]  # Northwind's reply was not overwritten
     answers = {a.subject: a.answers for a in await team.answers(day)}
     assert answers == {"Northwind": ["green"], "Contoso": ["amber"]}
+
+
+async def test_after_one_partner_the_rest_are_named_and_answered_by_name(team: Team):
+    await team.set_up(command="checkin", name="Partners", kind="checkin",
+                      partners="Northwind\nContoso Ltd", questions="Health? [green|amber|red]")
+    await team.occurrence("Partners", MONDAY, CLOSE)
+    first = form_of(await team.command("bob", "checkin"))
+    said = text_of(await team.submit("bob", first, {"q0": "green"}))
+    assert said.endswith("Still to answer: Contoso Ltd (`checkin Contoso Ltd`).")
+    named = form_of(await team.command("bob", "checkin “contoso ltd”"))
+    assert named.title == "Contoso Ltd"
+    last = text_of(await team.submit("bob", named, {"q0": "amber"}))
+    assert last.endswith("That was the last of your 2 partners today.")
+    unknown = text_of(await team.command("bob", "checkin Fabrikam"))
+    assert "No open check-in asks you about 'Fabrikam'. Open now: Contoso Ltd, Northwind." \
+        in unknown
