@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.commands import Registry
 from handlers import admin, cadences, elephants, partners
-from handlers.common import help
+from handlers.common import help, home
 
 
 def build_registry() -> Registry:
@@ -14,5 +14,6 @@ def build_registry() -> Registry:
     registry.add(elephants.FEATURE)
     registry.add(cadences.FEATURE)
     registry.add(partners.FEATURE)
+    registry.add(home.build(registry))
     registry.add(help.build(registry))
     return registry

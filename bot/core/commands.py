@@ -101,6 +101,10 @@ class DueSource(Protocol):
     async def next_wakeup(self, services: Any, now: datetime) -> datetime | None: ...
 
 
+# A feature's part of a person's home (Slack App Home, the `home` card): given the command
+# context of that person, its blocks (none when it has nothing for them).
+HomeSection = Callable[[Any], Awaitable[tuple[Any, ...]]]
+
 # (services, person, their own zone) -> (name, zone) of what asks them at another zone's
 # time: a cadence's zone for people without one.
 ZoneNotes = Callable[[Any, Any, str], Awaitable[tuple[tuple[str, str], ...]]]
@@ -119,6 +123,7 @@ class Feature:
     exporters: tuple[ExportSpec, ...] = ()
     due: tuple[DueSource, ...] = ()
     zone_notes: tuple[ZoneNotes, ...] = ()
+    home: tuple[HomeSection, ...] = ()
 
 
 class Registry:
@@ -175,6 +180,11 @@ class Registry:
     @property
     def due_sources(self) -> tuple[DueSource, ...]:
         return tuple(source for feature in self._features.values() for source in feature.due)
+
+    @property
+    def home_sections(self) -> tuple[HomeSection, ...]:
+        return tuple(section for feature in self._features.values()
+                     for section in feature.home)
 
     @property
     def zone_notes(self) -> tuple[ZoneNotes, ...]:

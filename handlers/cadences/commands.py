@@ -14,6 +14,7 @@ from handlers.cadences.answer_form import answer_now, answer_pressed
 from handlers.cadences.answer_post import answer_submitted, skip_pressed
 from handlers.cadences.due import CadenceDueWork
 from handlers.cadences.export import answer_rows
+from handlers.cadences.home import waiting_for_you
 from handlers.cadences.ids import FEATURE_NAME, CadenceAction, CadenceForm
 from handlers.cadences.kinds import FAMILIES, Family, kind_label
 from handlers.cadences.participants import cadence_zones
@@ -101,4 +102,5 @@ FEATURE = Feature(
                ExportSpec("answers", ANSWER_COLUMNS, answer_rows, flat_answer_row)),
     due=(CadenceDueWork(),),
     zone_notes=(cadence_zones,),
+    home=(waiting_for_you,),
 )

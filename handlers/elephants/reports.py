@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 TITLE_MAX = 200
 DESCRIPTION_MAX = 3000
 MIN_LENGTH = 5
+HOME_SHOWN = 10
 EXAMPLE = "elephant Direct reps keep the forecast from our VARs"
 
 
@@ -137,6 +138,19 @@ async def report_submitted(ctx: FormContext) -> Response:
                              ctx.submission.text("description"), ctx.submission.conversation)
 
 
+async def yours(ctx: CommandContext) -> tuple[Block, ...]:
+    """The elephants you reported, for your home; a partner contact has none to see."""
+    if ctx.person.role is Role.PARTNER_CONTACT or ctx.person.is_external:
+        return ()
+    async with ctx.services.db.session() as session:
+        found = await elephants.reported_by(session, ctx.workspace.id or 0, ctx.person.id or 0)
+    if not found:
+        return ()
+    lines = [f"- {item.short_id} {item.title} ({item.status.value.replace('_', ' ')})"
+             for item in found[-HOME_SHOWN:]]
+    return (Text("**Elephants you reported**\n" + "\n".join(lines), markup=True),)
+
+
 FEATURE = Feature(
     name="elephants",
     commands=(
@@ -153,4 +167,5 @@ FEATURE = Feature(
     forms=((ElephantForm.REPORT, report_submitted),),
     settings=(ELEPHANTS_CHANNEL,),
     exporters=(ExportSpec("elephants", ELEPHANT_COLUMNS, elephant_rows, flat_row),),
+    home=(yours,),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.commands import CommandSpec, ExportSpec, Feature, Subcommand
 from handlers.partners import contacts, leads, manage, objectives, review, show
 from handlers.partners.due import ObjectiveDueWork
+from handlers.partners.home import your_objectives, your_partners
 from storage.partners.export import (
     LEAD_COLUMNS,
     OBJECTIVE_COLUMNS,
@@ -85,4 +86,5 @@ FEATURE = Feature(
                ExportSpec("leads", LEAD_COLUMNS, lead_rows, flat_row),
                ExportSpec("objectives", OBJECTIVE_COLUMNS, objective_rows, flat_row)),
     due=(ObjectiveDueWork(),),
+    home=(your_partners, your_objectives),
 )

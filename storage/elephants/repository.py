@@ -54,3 +54,12 @@ async def all_elephants(session: AsyncSession, workspace_id: int) -> Sequence[El
     statement = select(Elephant).where(Elephant.workspace_id == workspace_id).order_by(
         col(Elephant.number))
     return (await session.exec(statement)).all()
+
+
+async def reported_by(session: AsyncSession, workspace_id: int,
+                      person_id: int) -> Sequence[Elephant]:
+    """The elephants a person reported under their name (anonymous ones name nobody)."""
+    statement = select(Elephant).where(Elephant.workspace_id == workspace_id,
+                                       Elephant.reporter_id == person_id).order_by(
+        col(Elephant.number))
+    return (await session.exec(statement)).all()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from tests.e2e.conftest import RunningBot
-from tests.fakes.slack_requests import slash_command
+from tests.fakes.slack_requests import event_callback, slash_command
 
 
 async def _say(bot: RunningBot, text: str, *, user: str = "U0001", name: str = "ana") -> str:
@@ -79,3 +79,22 @@ async def test_objectives_from_add_to_review_over_slack(bot: RunningBot):
     review = await _objective(bot, "review 2026-Q4")
     assert "Northwind: 1/2 met (50%) · 1 open · 1 met" in review.replace("*", "").replace(
         "\\n", ": ")
+
+
+async def test_the_app_home_shows_your_partners_and_follows_your_changes(bot: RunningBot):
+    await _say(bot, "add Northwind type VAR")
+    await _objective(bot, "add Northwind Certify 3 engineers by 2026-11-30")
+    response = await bot.slack_post(event_callback(
+        {"type": "app_home_opened", "user": "U0001", "channel": "D0001", "tab": "home"},
+        event_id="Ev-home"))
+    assert response.status == 200
+    [published] = await bot.slack.wait_for("views.publish")
+    assert published.args["user_id"] == "U0001"
+    view = published.args["view"]
+    shown = json.dumps(view, ensure_ascii=False)
+    assert view["type"] == "home" and "Your partners" in shown and "Northwind" in shown
+    assert "O-1 Northwind: Certify 3 engineers" in shown
+    # What the person does next shows on the tab at once.
+    await _objective(bot, "done O-1")
+    again = await bot.slack.wait_for("views.publish", count=2)
+    assert "O-1" not in json.dumps(again[-1].args["view"], ensure_ascii=False)

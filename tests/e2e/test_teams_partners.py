@@ -51,3 +51,13 @@ async def test_partner_objectives_and_review_over_teams(bot: RunningBot):
     assert "1/2 met (50%) · 1 met · 1 missed" in review
     assert "As a partner contact you see Northwind only" in await _said(
         bot, PAT, "partner show Contoso")
+
+
+async def test_home_is_a_summary_card_on_teams(bot: RunningBot):
+    await _introduce(bot)
+    await _said(bot, ANA, "partner add Northwind type MSP")
+    await _said(bot, ANA, "objective add Northwind Certify 3 engineers by 2026-12-15")
+    home = await _said(bot, ANA, "home")
+    assert "Your PartnerOps home" in home and "Your partners" in home
+    assert "O-1 Northwind: Certify 3 engineers" in home
+    assert "application/vnd.microsoft.card.adaptive" in home  # a card, not a wall of text

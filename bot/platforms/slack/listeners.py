@@ -21,13 +21,17 @@ from bot.core.responses import OpenForm, Reply, Response
 from bot.platforms.slack import parse
 from bot.platforms.slack.modals import form_view, submission_from_view
 from bot.platforms.slack.outbox import SlackOutbox
-from bot.platforms.slack.render import message_payload
+from bot.platforms.slack.render import home_view, message_payload
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[..., Awaitable[None]]
 FORM_ANSWER_BUDGET_SECONDS = 2.0
 FORM_TOO_SLOW = "That took me too long to open the form. Please run the command again."
+HOME_COMMAND = "home"
+# What a person does changes what their Home tab shows: it is published again after it,
+# except after commands that only read.
+READ_ONLY_COMMANDS = frozenset({"help", HOME_COMMAND})
 
 
 class SlackListeners:
@@ -37,6 +41,7 @@ class SlackListeners:
         self._dispatcher = dispatcher
         self._outbox = outbox
         self._prefix = command_prefix
+        self._home_opened: set[tuple[str, str]] = set()
 
     def register(self, app: AsyncApp, registry: Registry) -> None:
         for spec in registry.commands:
@@ -46,6 +51,34 @@ class SlackListeners:
             app.view_submission(str(form_id))(self._on_view_submission)
         for action_id in registry.action_ids:
             app.action(str(action_id))(self._on_action)
+        app.event("app_home_opened")(self._on_home_opened)
+
+    async def _on_home_opened(self, event: dict[str, Any], body: dict[str, Any],
+                              client: AsyncWebClient) -> None:
+        """Publish the person's home (the `home` command's card) to their Home tab."""
+        if event.get("tab", "home") != "home":
+            return
+        user, workspace = str(event["user"]), str(body.get("team_id") or "")
+        self._home_opened.add((workspace, user))
+        await self.publish_home(client, user, workspace)
+
+    async def _refresh_home(self, client: AsyncWebClient, user_id: str, workspace: str) -> None:
+        """After what a person did, their Home tab again, if they have one open (this process
+        has seen them open it): nobody else's tab is published for nothing."""
+        if (workspace, user_id) in self._home_opened:
+            await self.publish_home(client, user_id, workspace)
+
+    async def publish_home(self, client: AsyncWebClient, user_id: str, workspace: str) -> None:
+        actor = parse.actor(user_id, "", workspace=workspace)
+        where = ConversationRef(actor.platform, user_id, ConversationKind.DIRECT,
+                                workspace=workspace)
+        response = await self._dispatcher.command(Invocation(actor, where, HOME_COMMAND, ""))
+        if not isinstance(response, Reply):
+            return
+        try:
+            await client.views_publish(user_id=user_id, view=home_view(response.content))
+        except (SlackClientError, aiohttp.ClientError, TimeoutError):
+            log.exception("could not publish the Home tab on Slack")
 
     def _command_listener(self, name: str) -> Listener:
         async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
@@ -61,6 +94,8 @@ class SlackListeners:
                 Invocation(actor, where, name, typed.text, typed.channels, typed.people))
             await self._deliver(response, actor, where, client, respond=respond,
                                 trigger_id=command.get("trigger_id"))
+            if name not in READ_ONLY_COMMANDS:
+                await self._refresh_home(client, actor.user_id, workspace)
 
         return on_command
 
@@ -82,6 +117,7 @@ class SlackListeners:
                 return
             await ack()
         await self._deliver(response, actor, submission.conversation, client)
+        await self._refresh_home(client, actor.user_id, actor.workspace)
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                          respond: AsyncRespond, client: AsyncWebClient) -> None:
@@ -96,6 +132,7 @@ class SlackListeners:
         response = await self._dispatcher.action(pressed)
         await self._deliver(response, actor, where, client, respond=respond,
                             trigger_id=body.get("trigger_id"))
+        await self._refresh_home(client, actor.user_id, actor.workspace)
 
     async def _deliver(self, response: Response, actor: Actor, where: ConversationRef,
                        client: AsyncWebClient, *, respond: AsyncRespond | None = None,

@@ -21,7 +21,8 @@ BOT_SCOPES = (
     "groups:history",
 )
 # Only events the bot handles (none yet): Slack disables subscriptions that keep failing.
-BOT_EVENTS: tuple[str, ...] = ()
+# The Home tab is published when a person opens it.
+BOT_EVENTS: tuple[str, ...] = ("app_home_opened",)
 DESCRIPTION_MAX = 140
 
 
@@ -68,8 +69,8 @@ def slack_manifest(*, public_url: str, commands: list[SlashCommand],
             "background_color": "#1d3557",
         },
         "features": {
-            # The bot's direct messages show in the Messages tab; people use slash commands.
-            "app_home": {"home_tab_enabled": False, "messages_tab_enabled": True,
+            # The Home tab shows `home`; the bot's direct messages show in the Messages tab.
+            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
                          "messages_tab_read_only_enabled": True},
             "bot_user": {"display_name": app_name, "always_online": True},
             "slash_commands": slash_commands,

@@ -93,6 +93,9 @@ def card_blocks(card: Card) -> list[Block]:
     return blocks
 
 
+HOME_BLOCKS_MAX = 100
+
+
 def message_payload(content: Content) -> dict[str, Any]:
     """chat.postMessage / chat.update / respond() arguments: blocks plus fallback text."""
     text, blocks = _rendered(as_card(content))
@@ -108,3 +111,8 @@ def _rendered(card: Card) -> tuple[str, tuple[dict[str, Any], ...]]:
     """
     blocks = tuple(block.to_dict() for block in card_blocks(card))
     return clip(from_markup(card.summary), FALLBACK_TEXT_MAX), blocks
+
+
+def home_view(content: Content) -> dict[str, Any]:
+    """A Home tab (views.publish) showing a card; Slack allows 100 blocks in it."""
+    return {"type": "home", "blocks": list(_rendered(as_card(content))[1])[:HOME_BLOCKS_MAX]}
