@@ -11,9 +11,10 @@ def build_registry() -> Registry:
     registry = Registry()
     # Admin shows and sets the channels every feature declares, so it reads them late.
     registry.add(admin.build(lambda: registry.settings))
-    registry.add(elephants.FEATURE)
+    # In this order in help and in each person's home: what waits for them first.
     registry.add(cadences.FEATURE)
     registry.add(partners.FEATURE)
+    registry.add(elephants.FEATURE)
     registry.add(home.build(registry))
     registry.add(help.build(registry))
     return registry
