@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import sys
@@ -83,9 +82,7 @@ async def export(settings: Settings, entity: str, output_format: str, out: TextI
         json.dump(rows, out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:  # the header even with no rows: a consumer knows the columns it gets
-        writer = csv.DictWriter(out, fieldnames=list(spec.columns), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(spec.flatten(row) for row in rows)
+        out.write(spec.csv(rows))
     out.flush()
     print(f"exported {len(rows)} {entity}", file=sys.stderr)
 

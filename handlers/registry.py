@@ -10,7 +10,7 @@ from handlers.common import help, home
 def build_registry() -> Registry:
     registry = Registry()
     # Admin shows and sets the channels every feature declares, so it reads them late.
-    registry.add(admin.build(lambda: registry.settings))
+    registry.add(admin.build(lambda: registry.settings, lambda: registry.exporters))
     # In this order in help and in each person's home: what waits for them first.
     registry.add(cadences.FEATURE)
     registry.add(partners.FEATURE)

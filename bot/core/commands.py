@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,6 +91,14 @@ class ExportSpec:
     columns: tuple[str, ...]
     rows: Exporter
     flatten: Flattener
+
+    def csv(self, rows: list[dict[str, Any]]) -> str:
+        """The rows as CSV, flattened, always starting with the header."""
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(self.columns), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.flatten(row) for row in rows)
+        return out.getvalue()
 
 
 class DueSource(Protocol):

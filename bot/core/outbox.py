@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from bot.core.cards import Content
 from bot.core.conversation import ConversationRef, MessageRef, Platform
 from bot.core.errors import DeliveryError
+
+
+@dataclass(frozen=True)
+class OutFile:
+    """A file the bot hands someone (an export)."""
+
+    name: str  # "partners.csv"
+    data: bytes
+    title: str = ""
 
 
 class Outbox(Protocol):
@@ -28,6 +38,12 @@ class Outbox(Protocol):
 
     async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
         """Show a message only to `user_id` where the platform can; else a direct message."""
+        ...
+
+    async def send_file(self, to: ConversationRef, user_id: str, file: OutFile,
+                        comment: str) -> None:
+        """Give `user_id` a file privately (in their direct messages with the bot), with a
+        comment; DeliveryError if the platform refused."""
         ...
 
     async def find_delivery(self, to: ConversationRef, key: str,
@@ -69,6 +85,10 @@ class RoutingOutbox:
 
     async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
         await self._for(to.platform).post_private(to, user_id, content)
+
+    async def send_file(self, to: ConversationRef, user_id: str, file: OutFile,
+                        comment: str) -> None:
+        await self._for(to.platform).send_file(to, user_id, file, comment)
 
     async def find_delivery(self, to: ConversationRef, key: str,
                             since: datetime) -> MessageRef | None:

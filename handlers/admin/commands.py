@@ -10,7 +10,7 @@ from bot.core.conversation import ConversationKind, ConversationRef
 from bot.core.dates import canonical_zone, closest_zone
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import Reply, Response
-from handlers.admin import roles
+from handlers.admin import exports, roles
 from handlers.common.channels import choose_channel, chosen_channel, named
 from handlers.common.context import CommandContext, conversation_in
 from handlers.common.identity import zone_of
@@ -57,7 +57,8 @@ async def _cadence_zone_lines(ctx: CommandContext) -> list[str]:
             for name, zone in found.elsewhere]
 
 
-def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
+def build(settings_of: Callable[[], tuple[SettingSpec, ...]],
+          exporters_of: exports.ExportersOf = dict) -> Feature:
     """`/partnerops`; `settings_of` lists the channel settings every feature declares."""
 
     async def show_settings(ctx: CommandContext) -> Response:
@@ -135,6 +136,10 @@ def build(settings_of: Callable[[], tuple[SettingSpec, ...]]) -> Feature:
                            "settings [elephants-channel <#channel|here>]", settings,
                            examples=("settings elephants-channel #partner-elephants",),
                            admin_only=True),
+                Subcommand("export", "This workspace's rows of one kind as a CSV file, sent "
+                                     "to you.", "export <partners|objectives|leads|...>",
+                           exports.command(exporters_of),
+                           examples=("export partners",), admin_only=True),
                 Subcommand("admins", "Who the admins are; add or remove one (there is always "
                                      "at least one).", "admins [add|remove @someone]",
                            roles.admins, examples=("admins", "admins add @bob"),

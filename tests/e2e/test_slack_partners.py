@@ -98,3 +98,19 @@ async def test_the_app_home_shows_your_partners_and_follows_your_changes(bot: Ru
     await _objective(bot, "done O-1")
     again = await bot.slack.wait_for("views.publish", count=2)
     assert "O-1" not in json.dumps(again[-1].args["view"], ensure_ascii=False)
+
+
+async def test_an_admin_gets_an_export_as_a_csv_file_in_slack(bot: RunningBot):
+    await _say(bot, 'add "Contoso, Ltd" type MSP')
+    answered = len(bot.slack.of("response_url"))
+    await bot.slack_post(slash_command("/partnerops", "export partners",
+                                       response_url=bot.slack.response_url("export")))
+    *_, answer = await bot.slack.wait_for("response_url", count=answered + 1)
+    assert answer.args["text"].startswith("Sent partners-")
+    [upload] = bot.slack.of("file_upload")
+    assert upload.args["_content"].splitlines()[1].startswith('1,T0001,"Contoso, Ltd",MSP')
+    [done] = bot.slack.of("files.completeUploadExternal")
+    assert done.args["channel_id"] == "DU0001"  # the admin's direct messages with the app
+    assert "1 row of partners, this workspace only." in done.args["initial_comment"]
+    # Another workspace's rows never travel: the file holds this workspace's only.
+    assert all(",T0001," in line for line in upload.args["_content"].splitlines()[1:])

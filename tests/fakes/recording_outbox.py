@@ -9,6 +9,7 @@ from bot.core.cards import Card, Content, as_card
 from bot.core.clock import Clock
 from bot.core.conversation import ConversationRef, MessageRef
 from bot.core.errors import DeliveryError
+from bot.core.outbox import OutFile
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class RecordingOutbox:
         self.posts: list[Sent] = []
         self.updates: list[Sent] = []
         self.private: list[Sent] = []
+        # (user id, file, comment) of every file handed to someone.
+        self.files: list[tuple[str, OutFile, str]] = []
         self.refuse: set[str] = set()
         self.fail_after: int | None = None
         self.crash_after_delivering = False
@@ -73,6 +76,12 @@ class RecordingOutbox:
     async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
         self.private.append(Sent(to, as_card(content), MessageRef(to, f"p-{user_id}"),
                                  at=self._now()))
+
+    async def send_file(self, to: ConversationRef, user_id: str, file: OutFile,
+                        comment: str) -> None:
+        if user_id in self.refuse:
+            raise DeliveryError("cannot_dm_user")
+        self.files.append((user_id, file, comment))
 
     async def find_delivery(self, to: ConversationRef, key: str,
                             since: datetime) -> MessageRef | None:

@@ -42,6 +42,7 @@ class FakeSlackApi(FakeServer):
         self._connected = asyncio.Event()
         self.app.router.add_route("*", "/api/{method}", self._api)
         self.app.router.add_post("/response/{token}", self._response_url)
+        self.app.router.add_post("/upload/{file_id}", self._upload)
         self.app.router.add_get("/socket", self._socket)
         self._canned: dict[str, Callable[[Args], Args]] = {
             "auth.test": lambda _: {**TEAM, "url": "https://acme.slack.com/", "user": "partnerops"},
@@ -58,6 +59,15 @@ class FakeSlackApi(FakeServer):
             "views.update": self._view,
             "views.push": self._view,
             "views.publish": self._view,
+            # files_upload_v2: an upload URL (here), the upload, then the completion.
+            "files.getUploadURLExternal": lambda a: {
+                "file_id": f"F{len(self.of('files.getUploadURLExternal')):04d}",
+                "upload_url": f"{self.origin}/upload/"
+                              f"F{len(self.of('files.getUploadURLExternal')):04d}"},
+            "files.completeUploadExternal": lambda a: {"files": [
+                {"id": item.get("id"), "title": item.get("title")}
+                for item in (json.loads(a["files"]) if isinstance(a.get("files"), str)
+                             else a.get("files") or [])]},
             "apps.connections.open": lambda _: {"url": f"ws://127.0.0.1:{self.port}/socket"},
         }
 
@@ -175,6 +185,15 @@ class FakeSlackApi(FakeServer):
         if (faulty := await self.intercept("response_url", request, args)) is not None:
             return faulty
         return web.json_response({"ok": True})
+
+    async def _upload(self, request: web.Request) -> web.StreamResponse:
+        """Record a file's bytes sent to an upload URL ("file_upload", as text)."""
+        data = await request.read()
+        args: Args = {"_file_id": request.match_info["file_id"],
+                      "_content": data.decode("utf-8", errors="replace")}
+        if (faulty := await self.intercept("file_upload", request, args)) is not None:
+            return faulty
+        return web.Response(text="OK - file uploaded")
 
     async def _socket(self, request: web.Request) -> web.StreamResponse:
         """Serve Socket Mode: send hello, then record acks ("socket_ack")."""

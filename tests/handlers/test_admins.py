@@ -29,3 +29,18 @@ async def test_only_admins_change_who_the_admins_are(team: Team):
         assert "admins" in said.lower() and "now an admin" not in said
     assert (await team.person("bob")).role is Role.MEMBER
     assert "Mention who" in await say(team, "ana", "partnerops admins add bob")
+
+
+async def test_an_admin_exports_this_workspaces_rows_as_a_csv_file(team: Team):
+    await northwind_with_pat(team)
+    said = await say(team, "ana", "partnerops export partners")
+    assert said.startswith("Sent partners-2026-11-23.csv to our direct messages: 2 rows")
+    [(user, file, comment)] = team.outbox.files
+    lines = file.data.decode().splitlines()
+    assert user == "ana" and lines[0].startswith("id,workspace,name,type,tier,owner")
+    assert [line.split(",")[2] for line in lines[1:]] == ["Northwind Traders", "Contoso Ltd"]
+    assert comment == "2 rows of partners, this workspace only."
+    assert "choose one of answers, cadences" in await say(team, "ana",
+                                                          "partnerops export secrets")
+    assert "Only admins" in await say(team, "bob", "partnerops export partners")
+    assert len(team.outbox.files) == 1

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TextIO
 
-from bot.core.cards import Content
+from bot.core.cards import Card, Content, Text
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef
+from bot.core.outbox import OutFile
 from bot.platforms.console.screen import Screen
 from bot.platforms.console.session import DIRECT_PREFIX
 
@@ -53,6 +54,13 @@ class ConsoleOutbox:
     async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
         """Print a message only `user_id` would see."""
         self._screen.show(f"(only {user_id}) bot:", content, where=to)
+
+    async def send_file(self, to: ConversationRef, user_id: str, file: OutFile,
+                        comment: str) -> None:
+        """Print the file for `user_id` (an export is text: the operator copies it)."""
+        self._screen.show(f"(only {user_id}) bot:", Card(
+            summary=comment, title=f"{comment} ({file.name})",
+            blocks=(Text(file.data.decode("utf-8", errors="replace")),)), where=to)
 
     async def find_delivery(self, to: ConversationRef, key: str,
                             since: datetime) -> MessageRef | None:

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.cards import Content
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.errors import DeliveryError
+from bot.core.outbox import OutFile
 from bot.platforms.slack.render import message_payload
 from bot.platforms.slack.tokens import SlackTokens
 
@@ -88,6 +89,21 @@ class SlackOutbox:
                                                message.conversation.workspace),
                                            channel=message.conversation.id, ts=message.id,
                                            **message_payload(content))
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+            raise DeliveryError(explain(error)) from error
+
+    async def send_file(self, to: ConversationRef, user_id: str, file: OutFile,
+                        comment: str) -> None:
+        """Upload the file into the app's direct messages with `user_id` (files_upload_v2:
+        files.getUploadURLExternal, the upload, files.completeUploadExternal)."""
+        try:
+            token = await self._tokens.token(to.workspace)
+            opened = await self._client.conversations_open(token=token, users=user_id)
+            channel = str((opened.get("channel") or {}).get("id") or user_id)
+            await self._client.files_upload_v2(token=token, channel=channel,
+                                               content=file.data, filename=file.name,
+                                               title=file.title or file.name,
+                                               initial_comment=comment)
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             raise DeliveryError(explain(error)) from error
 

@@ -12,10 +12,11 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, 
 from botframework.connector.aio import ConnectorClient
 from msrest.exceptions import ClientException
 
-from bot.core.cards import Content
+from bot.core.cards import Card, Content, Text
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef
 from bot.core.errors import DeliveryError
 from bot.core.forms import Form
+from bot.core.outbox import OutFile
 from bot.platforms.teams import render
 from bot.platforms.teams.parse import thread_id
 from bot.platforms.teams.proactive import Proactive, reason
@@ -23,6 +24,8 @@ from bot.platforms.teams.references import NO_RECORD, References, StoredReferenc
 from bot.platforms.teams.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
+# An export shown as text in a chat: Teams messages hold about 28 KB.
+TEXT_FILE_MAX = 20_000
 
 
 class TeamsOutbox:
@@ -93,6 +96,19 @@ class TeamsOutbox:
         if stored is None:
             raise DeliveryError(NO_RECORD)
         await self._send(stored, activity, None)
+
+    async def send_file(self, to: ConversationRef, user_id: str, file: OutFile,
+                        comment: str) -> None:
+        """The file's text in `user_id`'s 1:1 chat: a bot can hand Teams users a file only
+        through the file-consent flow, which this app does not declare; exports are text."""
+        text = file.data.decode("utf-8", errors="replace")
+        clipped = text if len(text) <= TEXT_FILE_MAX else \
+            text[:TEXT_FILE_MAX].rsplit("\n", 1)[0] + "\n…"
+        note = "" if clipped == text else \
+            " (cut short: `partnerops export` on the server writes it whole)"
+        await self.post_private(to, user_id, Card(
+            summary=f"{comment}{note}", title=f"{file.name}{note}",
+            blocks=(Text(clipped),)))
 
     async def find_delivery(self, to: ConversationRef, key: str,
                             since: datetime) -> MessageRef | None:
