@@ -19,6 +19,7 @@ BOT_SCOPES = (
     "im:history",
     "channels:history",
     "groups:history",
+    "files:write",  # `partnerops export` uploads a CSV to the admin's direct messages
 )
 # Only events the bot handles (none yet): Slack disables subscriptions that keep failing.
 # The Home tab is published when a person opens it.

@@ -102,3 +102,10 @@ async def test_the_routing_outbox_passes_keys_and_lookups_through(
 def test_the_manifest_asks_for_the_history_scopes_find_delivery_needs() -> None:
     scopes = slack_manifest(public_url="https://bot.test", commands=[])["oauth_config"]["scopes"]
     assert {"im:history", "channels:history", "groups:history"} <= set(scopes["bot"])
+
+
+def test_the_manifest_enables_the_home_tab_and_file_exports() -> None:
+    manifest = slack_manifest(public_url="https://bot.test", commands=[])
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert "files:write" in manifest["oauth_config"]["scopes"]["bot"]
