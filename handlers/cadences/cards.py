@@ -42,8 +42,9 @@ def _answer_buttons(occurrence: Occurrence, subjects: list[str]) -> Actions:
 
 def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
                 questions: list[str], closes_at_local: str,
-                style: CommandStyle | None = None) -> Card:
-    """The DM that opens a person's day; `style` writes the command the platform's way."""
+                style: CommandStyle | None = None, agenda: tuple[str, ...] | None = None) -> Card:
+    """The DM that opens a person's day; `style` writes the command the platform's way;
+    `agenda` lists what an objective review is about (the person's open objectives)."""
     # An example date two weeks on from the day asked, never one in the past.
     away = (style or CommandStyle()).typed(
         f"{family_of(cadence.kind).command} ooo until "
@@ -59,11 +60,22 @@ def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
         blocks=(
             Text(f"Time for your {kind}{about}. {counted(len(questions), 'short question')}; "
                  f"answers go to {channel}."),
+            *_agenda(agenda),
             _answer_buttons(occurrence, subjects),
             # No code marks: Teams cards show them literally.
             Context(f"Open until {closes_at_local}. Away for a while? Tell me with {away}."),
         ),
     )
+
+
+def _agenda(agenda: tuple[str, ...] | None) -> tuple[Text, ...]:
+    if agenda is None:
+        return ()
+    if not agenda:
+        return (Text("Your partners have no open objectives right now.", markup=False),)
+    return (Text("Your partners' open objectives:\n" + "\n".join(f"- {line}"
+                                                                for line in agenda),
+                 markup=True),)
 
 
 def reminder_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],

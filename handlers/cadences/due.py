@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.cards import Card
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
+from bot.core.dates import day_label
 from handlers.cadences.calendar import (
     Rules,
     candidate_days,
@@ -37,18 +38,20 @@ from handlers.common.context import Services
 from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
 from handlers.common.ledger import Pending
 from storage.cadences import repository as cadences
-from storage.cadences.models import Cadence, Occurrence
+from storage.cadences.models import Cadence, CadenceKind, Occurrence
 from storage.common import workspaces
 from storage.common.models import Workspace
 from storage.common.people import Member
 from storage.ledger import repository as ledger
 from storage.ledger.models import Delivery, DeliveryStatus
+from storage.partners import objectives
 
 log = logging.getLogger(__name__)
 
 # Sends in flight at once for one cadence: Slack allows ~1 message a second per channel,
 # but DMs are separate channels, and the client waits out 429s.
 FAN_OUT = 16
+AGENDA_MAX = 10  # open objectives listed in an objective review's prompt
 
 PROMPT = DueKind(delivery(CadenceMessage.PROMPT), CatchUp.WHILE_OPEN)
 # The report channel's message of the day, posted when the day's first window opens.
@@ -159,8 +162,10 @@ class CadenceDay:
             row = sent.get(message_key(kind, occurrence, window))
             return row is None or row.status is DeliveryStatus.FAILED
 
-        await self.run.send([self._prompt(occurrence, w) for w in present
-                             if untouched(CadenceMessage.PROMPT, w)], concurrency=FAN_OUT)
+        asked = [w for w in present if untouched(CadenceMessage.PROMPT, w)]
+        agendas = await self._agendas(asked)
+        await self.run.send([self._prompt(occurrence, w, agendas.get(w.member.person.id or 0))
+                             for w in asked], concurrency=FAN_OUT)
         delay = timedelta(minutes=self.cadence.reminder_minutes)
         if not delay:
             return
@@ -189,10 +194,27 @@ class CadenceDay:
                           scope_of(occurrence))
         return DueMessage(kind, pending, opens, window.closes)
 
-    def _prompt(self, occurrence: Occurrence, window: Window) -> DueMessage:
+    async def _agendas(self, windows: list[Window]) -> dict[int, tuple[str, ...]]:
+        """An objective review's agenda per person: their partners' open objectives."""
+        if self.cadence.kind is not CadenceKind.OBJECTIVE_REVIEW or not windows:
+            return {}
+        found: dict[int, tuple[str, ...]] = {}
+        async with self.services.db.session() as session:
+            for window in windows:
+                person = window.member.person
+                mine = await objectives.open_for(session, self.cadence.workspace_id,
+                                                 person.id or 0, person.partner_id)
+                found[person.id or 0] = tuple(
+                    f"{item.short_id} {partner}: {item.text}"
+                    + (f" (due {day_label(item.due_on)})" if item.due_on else "")
+                    for item, partner in mine[:AGENDA_MAX])
+        return found
+
+    def _prompt(self, occurrence: Occurrence, window: Window,
+                agenda: tuple[str, ...] | None = None) -> DueMessage:
         card = prompt_card(self.cadence, occurrence, self.subjects, self.questions,
                            self._local_clock(window.closes, window.member),
-                           self.services.style(Platform(self.cadence.platform)))
+                           self.services.style(Platform(self.cadence.platform)), agenda)
         return self._direct_message(PROMPT, CadenceMessage.PROMPT, occurrence, window, card,
                                     window.opens)
 

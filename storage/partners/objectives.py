@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, func, select
+from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.common.models import Partner
 from storage.partners.models import Objective, ObjectiveStatus, ObjectiveUpdate
 
 # Two objectives added at the same instant may both read the same highest number; the
@@ -83,3 +84,18 @@ async def open_with_due_date(session: AsyncSession) -> Sequence[Objective]:
     statement = select(Objective).where(Objective.status == ObjectiveStatus.OPEN,
                                         col(Objective.due_on).is_not(None))
     return (await session.exec(statement.order_by(col(Objective.id)))).all()
+
+
+async def open_for(session: AsyncSession, workspace_id: int, person_id: int,
+                   partner_id: int | None) -> list[tuple[Objective, str]]:
+    """The open objectives of the partners a person owns (or speaks for, as a contact),
+    soonest due first, each with its partner's name."""
+    owned = or_(Partner.owner_id == person_id, Partner.id == (partner_id or -1))
+    statement = (select(Objective, Partner.name)
+                 .join(Partner, col(Partner.id) == Objective.partner_id)
+                 .where(Partner.workspace_id == workspace_id, owned,
+                        col(Partner.archived_at).is_(None),
+                        Objective.status == ObjectiveStatus.OPEN)
+                 .order_by(col(Objective.due_on).is_(None), col(Objective.due_on),
+                           col(Objective.number)))
+    return [(objective, name) for objective, name in (await session.exec(statement)).all()]

@@ -45,3 +45,22 @@ async def test_an_objective_met_before_its_due_date_asks_nothing(team: Team):
         await run_due(services, instant)
     assert _told(team, "O-1") == []
     assert await next_wakeup(services, team.clock.now()) is None
+
+
+async def test_the_objective_review_prompt_lists_each_owners_open_objectives(team: Team):
+    await northwind_with_pat(team)  # Bob owns Northwind
+    await say(team, "ana", "partner add Contoso Ltd")  # owned by Ana
+    await say(team, "bob", f"objective add {NORTHWIND} Certify 3 engineers by 2026-12-15")
+    await say(team, "bob", f"objective add {NORTHWIND} Joint webinar by 2026-12-01")
+    await say(team, "bob", f"objective add {NORTHWIND} Closed one")
+    await say(team, "bob", "objective drop O-3")
+    await say(team, "ana", "objective add Contoso Ltd Grow renewals")
+    await team.set_up(command="checkin", kind="objective_review", name="Objective review",
+                      participants=["bob", "cem"])
+    await run_due(team.application.services, datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
+    [bobs] = [sent.text for sent in team.outbox.posts if sent.to.id == "bob"]
+    assert "Your partners' open objectives:\n- O-2 Northwind Traders: Joint webinar (due " \
+           "Tue 01 Dec 2026)\n- O-1 Northwind Traders: Certify 3 engineers" in bobs
+    assert "Contoso" not in bobs and "O-3" not in bobs
+    [cems] = [sent.text for sent in team.outbox.posts if sent.to.id == "cem"]
+    assert "Your partners have no open objectives right now." in cems
