@@ -5,39 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.elephants.models import Elephant, ElephantStatus
-
-# Two reports filed at the same instant may both take the next number (PostgreSQL reads
-# the highest number before either commits); the unique key refuses one, which tries again.
-NUMBER_ATTEMPTS = 5
+from storage.numbering import insert_numbered
 
 
 async def create(session: AsyncSession, *, workspace_id: int, title: str, description: str,
                  platform: str, reporter_id: int | None, now: datetime) -> Elephant:
-    """A report with the workspace's next number (E-1, E-2, ...), taken in the INSERT."""
-    following = (select(func.coalesce(func.max(Elephant.number), 0) + 1)
-                 .where(Elephant.workspace_id == workspace_id).scalar_subquery())
-    statement = insert(Elephant).values(
-        workspace_id=workspace_id, number=following, title=title, description=description,
-        status=ElephantStatus.REPORTED, platform=platform, reporter_id=reporter_id,
-        created_at=now).returning(Elephant.id)
-    for attempt in range(NUMBER_ATTEMPTS):
-        try:
-            async with session.begin_nested():
-                created = (await session.exec(statement)).scalar_one()  # type: ignore[call-overload]
-        except IntegrityError:
-            if attempt == NUMBER_ATTEMPTS - 1:
-                raise
-            continue
-        elephant = await session.get(Elephant, created)
-        assert elephant is not None
-        return elephant
-    raise AssertionError("unreachable")
+    """A report with the workspace's next number (E-1, E-2, ...)."""
+    return await insert_numbered(session, Elephant, workspace_id, title=title,
+                                 description=description, status=ElephantStatus.REPORTED,
+                                 platform=platform, reporter_id=reporter_id, created_at=now)
 
 
 async def mark_posted(session: AsyncSession, elephant_id: int, *, conversation_id: str,

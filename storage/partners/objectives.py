@@ -6,41 +6,22 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, func, or_, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.common.models import Partner
+from storage.numbering import insert_numbered
 from storage.partners.models import Objective, ObjectiveStatus, ObjectiveUpdate
-
-# Two objectives added at the same instant may both read the same highest number; the
-# unique key refuses one, which tries again (as elephant numbers do).
-NUMBER_ATTEMPTS = 5
 
 
 async def add(session: AsyncSession, *, workspace_id: int, partner_id: int, text: str,
               due_on: date | None, target: Decimal | None, unit: str | None,
               created_by: int | None, now: datetime) -> Objective:
-    """An objective with the workspace's next number, taken in the INSERT."""
-    following = (select(func.coalesce(func.max(Objective.number), 0) + 1)
-                 .where(Objective.workspace_id == workspace_id).scalar_subquery())
-    statement = insert(Objective).values(
-        workspace_id=workspace_id, number=following, partner_id=partner_id, text=text,
-        due_on=due_on, target=target, unit=unit, status=ObjectiveStatus.OPEN,
-        created_by_id=created_by, created_at=now, updated_at=now).returning(Objective.id)
-    for attempt in range(NUMBER_ATTEMPTS):
-        try:
-            async with session.begin_nested():
-                created = (await session.exec(statement)).scalar_one()  # type: ignore[call-overload]
-        except IntegrityError:
-            if attempt == NUMBER_ATTEMPTS - 1:
-                raise
-            continue
-        objective = await session.get(Objective, created)
-        assert objective is not None
-        return objective
-    raise AssertionError("unreachable")
+    """An objective with the workspace's next number (O-1, O-2, ...)."""
+    return await insert_numbered(session, Objective, workspace_id, partner_id=partner_id,
+                                 text=text, due_on=due_on, target=target, unit=unit,
+                                 status=ObjectiveStatus.OPEN, created_by_id=created_by,
+                                 created_at=now, updated_at=now)
 
 
 async def by_number(session: AsyncSession, workspace_id: int, number: int) -> Objective | None:

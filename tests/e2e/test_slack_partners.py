@@ -10,20 +10,29 @@ from tests.e2e.conftest import RunningBot
 from tests.fakes.slack_requests import event_callback, slash_command
 
 
-async def _say(bot: RunningBot, text: str, *, user: str = "U0001", name: str = "ana") -> str:
-    """`/partner <text>` from `user`; what the bot answered them privately."""
-    token = f"p{len(bot.slack.calls)}"
+async def _command(bot: RunningBot, command: str, text: str, *, user: str = "U0001",
+                   name: str = "ana") -> str:
+    """`command text` from `user`; what the bot answered them privately: the summary, then
+    the card's blocks as Slack gets them."""
+    token = f"r{len(bot.slack.calls)}"
     answered = len(bot.slack.of("response_url"))
     response = await bot.slack_post(slash_command(
-        "/partner", text, user_id=user, user_name=name,
+        command, text, user_id=user, user_name=name,
         response_url=bot.slack.response_url(token)))
     assert response.status == 200
     for call in await bot.slack.wait_for("response_url", count=answered + 1):
         if call.args["_token"] == token:
-            # The summary, then the card's blocks as Slack would render their text.
             return call.args["text"] + "\n" + json.dumps(call.args.get("blocks", []),
                                                           ensure_ascii=False)
-    raise AssertionError(f"no answer to /partner {text}")
+    raise AssertionError(f"no answer to {command} {text}")
+
+
+async def _say(bot: RunningBot, text: str, **who: str) -> str:
+    return await _command(bot, "/partner", text, **who)
+
+
+async def _objective(bot: RunningBot, text: str, **who: str) -> str:
+    return await _command(bot, "/objective", text, **who)
 
 
 async def test_a_partner_from_add_to_what_its_contact_sees(bot: RunningBot):
@@ -48,21 +57,6 @@ async def test_a_partner_from_add_to_what_its_contact_sees(bot: RunningBot):
     [row] = [row for row in await bot.export("partners") if row["name"] == "Northwind Traders"]
     assert (row["owner"], row["contacts"], row["invited_emails"]) == \
         ("bob", ["pat"], [])
-
-
-async def _objective(bot: RunningBot, text: str, *, user: str = "U0001",
-                     name: str = "ana") -> str:
-    token = f"o{len(bot.slack.calls)}"
-    answered = len(bot.slack.of("response_url"))
-    response = await bot.slack_post(slash_command(
-        "/objective", text, user_id=user, user_name=name,
-        response_url=bot.slack.response_url(token)))
-    assert response.status == 200
-    for call in await bot.slack.wait_for("response_url", count=answered + 1):
-        if call.args["_token"] == token:
-            return call.args["text"] + "\n" + json.dumps(call.args.get("blocks", []),
-                                                          ensure_ascii=False)
-    raise AssertionError(f"no answer to /objective {text}")
 
 
 async def test_objectives_from_add_to_review_over_slack(bot: RunningBot):
