@@ -14,8 +14,8 @@ from handlers.cadences.calendar import Rules, is_cadence_day
 from handlers.cadences.kinds import Family
 from handlers.cadences.names import name_argument, named_cadence
 from handlers.cadences.parent import refresh_parent
-from handlers.cadences.parsing import parse_clock
-from handlers.cadences.status import status_of
+from handlers.cadences.parsing import parse_clock, subjects_of
+from handlers.cadences.status import standing_of
 from handlers.common.context import CommandContext
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
@@ -91,7 +91,9 @@ async def skip(ctx: CommandContext, family: Family) -> Response:
     skipped, answered, quiet, closed = [], [], [], []
     for today in await _todays(ctx, only):
         given = await _given(ctx, today)
-        if status_of(given, ctx.person.id or 0) is AnswerStatus.ANSWERED:
+        # Every partner of the day answered (or skipped): nothing is left to skip.
+        if standing_of(given, ctx.person.id or 0,
+                       subjects_of(today.cadence)).status is AnswerStatus.ANSWERED:
             answered.append(today.cadence.name)
             continue
         closes = _closes(ctx, today)

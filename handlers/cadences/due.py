@@ -33,6 +33,7 @@ from handlers.cadences.parent import (
 )
 from handlers.cadences.parsing import questions_of, subjects_of
 from handlers.cadences.participants import participants_of, zone_of
+from handlers.cadences.status import standing_of
 from handlers.cadences.wakeup import LOOKBACK, next_wakeup
 from handlers.common.context import Services
 from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
@@ -145,7 +146,12 @@ class CadenceDay:
                 occurrence.close_at = last_close
                 session.add(occurrence)
             away = await cadences.absent_on(session, ids, day, self.cadence.id or 0)
-            responded = {a.person_id for a in await cadences.answers(session, occurrence.id or 0)}
+            given = await cadences.answers(session, occurrence.id or 0)
+        # Reminded until every partner of the day is answered or skipped.
+        responded = {w.member.person.id or 0 for w in open_now
+                     if standing_of(given, w.member.person.id or 0,
+                                    self.subjects).status is not None}
+        async with self.services.db.session() as session:
             sent = await ledger.of_scope(session, scope_of(occurrence),
                                          (CadenceMessage.PROMPT, CadenceMessage.REMINDER))
         await ensure_parent(self.services, self.cadence, self.workspace, occurrence,

@@ -9,8 +9,9 @@ from bot.core.conversation import ConversationKind, ConversationRef, MessageRef,
 from bot.core.errors import DeliveryError
 from handlers.cadences.cards import Attendance, report_card
 from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
+from handlers.cadences.parsing import subjects_of
 from handlers.cadences.participants import people_of_day
-from handlers.cadences.status import status_of
+from handlers.cadences.status import standing_of
 from handlers.common.context import Services
 from handlers.common.ledger import Pending, deliver_once
 from storage.cadences import repository as cadences
@@ -48,8 +49,10 @@ async def attendance(services: Services, cadence: Cadence, occurrence: Occurrenc
         away = await cadences.absent_on(session, [p.id or 0 for p in everyone],
                                         occurrence.local_date, cadence.id or 0)
     result = Attendance()
+    subjects = subjects_of(cadence)
     for person in everyone:
-        name, status = person.display_name, status_of(given, person.id or 0)
+        standing = standing_of(given, person.id or 0, subjects)
+        name, status = person.display_name + standing.progress, standing.status
         if status is AnswerStatus.ANSWERED:
             result.answered.append(name)
         elif status is AnswerStatus.SKIPPED:

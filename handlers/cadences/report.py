@@ -18,7 +18,7 @@ from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.names import family_cadences, find_named, name_argument
 from handlers.cadences.parsing import WEEKEND, asked_questions, subjects_of
 from handlers.cadences.participants import people_of_day, zone_of
-from handlers.cadences.status import status_of
+from handlers.cadences.status import Standing, standing_of, status_of
 from handlers.cadences.summary import next_text, schedule_text
 from handlers.cadences.tallies import tally
 from handlers.common.context import CommandContext, Services
@@ -160,13 +160,20 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
     runs = await streaks(services, cadence, occurrence, ids, now)
     labels = {AnswerStatus.ANSWERED: "answered", AnswerStatus.SKIPPED: "skipped"}
     rows: list[tuple[str, str]] = []
-    counted = dict.fromkeys(("answered", "skipped", "out", "no answer", "waiting"), 0)
+    counted = dict.fromkeys(("answered", "partly answered", "skipped", "out", "no answer",
+                             "waiting"), 0)
+    subjects = subjects_of(cadence)
     for person in everyone:
-        status = status_of(given, person.id or 0, partner)
+        # About one partner, that partner's answer; over the day, every partner's.
+        standing = Standing(status_of(given, person.id or 0, partner), 0, 1) if partner \
+            else standing_of(given, person.id or 0, subjects)
+        status = standing.status
         label = labels[status] if status else "out" if person.id in away \
-            else "waiting" if still_open else "no answer"
+            else "waiting" if still_open else \
+            "partly answered" if standing.partly else "no answer"
         counted[label] += 1
-        rows.append((person.display_name, f"{label} · streak {runs[person.id or 0]}"))
+        rows.append((person.display_name,
+                     f"{label}{standing.progress} · streak {runs[person.id or 0]}"))
     names = {person.id: person for person in everyone}
     questions = asked_questions(occurrence, cadence)
     shown = [answer for answer in given if answer.status is AnswerStatus.ANSWERED

@@ -132,14 +132,22 @@ async def test_skip_ooo_and_back_agree_everywhere(team: Team):
     team.clock.set(nine)
     await run_due(team.application.services, nine)
 
-    # bob answers about one partner, then skips: the day stays answered, everywhere.
+    # bob answers about one partner of two: still waiting, for the other one, everywhere.
     day = await team.occurrence("Daily", date(2026, 11, 23), nine)
     form = form_of(await team.press("bob", CadenceAction.ANSWER, answer_value(day.id or 0, 0)))
     await team.submit("bob", form, {form.fields[0].id: "green"})
+    assert "Bob (1 of 2 partners)" in team.outbox.updates[-1].text
+    assert "Bob: waiting (1 of 2 partners)" in text_of(await team.command(
+        "ana", "checkin report Daily"))
+    assert "Bob: waiting" in text_of(await team.command("ana", "checkin report B"))
+    # Then skips the rest: the day is answered (one answered, one skipped), everywhere.
     said = text_of(await team.command("bob", "checkin skip"))
-    assert "You already answered Daily today" in said and "Skipped today" not in said
+    assert "Skipped today" in said
     assert "Answered: Bob" in team.outbox.updates[-1].text
     assert "Bob: answered" in text_of(await team.command("ana", "checkin report Daily"))
+    assert "Bob: skipped" in text_of(await team.command("ana", "checkin report B"))
+    again = text_of(await team.command("bob", "checkin skip"))
+    assert "You already answered Daily today" in again and "Skipped today" not in again
 
     # ana is out today: the day's message says so at once, and so does the report.
     await team.command("ana", "checkin ooo until 2026-11-24")

@@ -10,6 +10,7 @@ from bot.core.responses import Reply
 from handlers.cadences.answer_post import answer_key
 from handlers.cadences.cards import answer_value
 from handlers.cadences.ids import CadenceAction, CadenceForm
+from schedules.run_due import run_due
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Occurrence
 from tests.handlers.cadence_team import REPORTS, Directory, Team, form_of, text_of
@@ -233,3 +234,17 @@ async def test_after_one_partner_the_rest_are_named_and_answered_by_name(team: T
     unknown = text_of(await team.command("bob", "checkin Fabrikam"))
     assert "No open check-in asks you about 'Fabrikam'. Open now: Contoso Ltd, Northwind." \
         in unknown
+
+
+async def test_a_check_in_partly_answered_is_still_reminded(team: Team):
+    await team.set_up(command="checkin", name="Partners", kind="checkin", participants=["bob"],
+                      partners="Northwind\nContoso Ltd", questions="Health? [green|amber|red]",
+                      reminder_minutes="60")
+    nine = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    await run_due(team.application.services, nine)
+    first = form_of(await team.command("bob", "checkin Northwind"))
+    await team.submit("bob", first, {"q0": "green"})
+    await run_due(team.application.services, nine + timedelta(hours=1))
+    reminders = [sent.text for sent in team.outbox.posts
+                 if sent.to.id == "bob" and "Reminder" in sent.text]
+    assert len(reminders) == 1
