@@ -88,7 +88,10 @@ def command_spec(family: Family) -> CommandSpec:
         name=family.command,
         summary=family.summary,
         subcommands=_subcommands(family),
-        default=Subcommand("", f"Answer the {family.noun} that is open for you now.", "",
+        default=Subcommand("", f"Answer the {family.noun} that is open for you now"
+                               + (", or the one about a partner you name." if
+                                  family.reports_by_partner else "."),
+                           "[partner]" if family.reports_by_partner else "",
                            _bound(family, answer_now)),
     )
 

@@ -76,7 +76,8 @@ async def _remove_person(ctx: CommandContext, partner: Partner) -> Response:
         stored = await people.get(session, person.id or 0)
         assert stored is not None
         await partners.end_contact(session, stored)
-    return Reply(f"{person.display_name} is no longer a contact of {partner.name}.")
+    return Reply(f"{person.display_name} is no longer a contact of {partner.name}, and sees no "
+                 "partner's data now.")
 
 
 async def _invite(ctx: CommandContext, partner: Partner, email: str) -> Response:

@@ -147,7 +147,9 @@ async def list_partners(ctx: CommandContext) -> Response:
     if not shown:
         add = "" if ctx.person.role is Role.PARTNER_CONTACT else \
             " `partner add <name>` adds one."
-        return Reply(f"No partners{f' with that {by}' if by else ''} yet.{add}")
+        which = "archived partners" if by == "archived" else \
+            f"partners with that {by}" if by else "partners"
+        return Reply(f"No {which} yet.{add}")
     rows = tuple((partner.name, " · ".join(part for part in (
         partner.type.value if partner.type else "", partner.tier or "",
         owners.get(partner.owner_id, "")) if part) or "—") for partner in shown)

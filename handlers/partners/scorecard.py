@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from bot.core.words import counted
 from handlers.common.questions import HEALTH, QuestionType, read_question
 from handlers.partners.review import Period, counts_in, quarter_of, tally_text
 from storage.partners.models import Objective, ObjectiveStatus
@@ -64,8 +65,9 @@ def classify(facts: Facts) -> tuple[PartnerClass, str]:
     latest_red = bool(facts.health) and facts.health[-1] == "red"
     if facts.judged >= 2 and 2 * facts.met >= facts.judged and facts.won_leads \
             and not latest_red:
-        return PartnerClass.INNOVATOR, f"{share}, {facts.won_leads} won leads of its own"
-    why = f"{share}, {facts.won_leads} won leads of its own"
+        return PartnerClass.INNOVATOR, f"{share}, {counted(facts.won_leads, 'won lead')} of " \
+                                       "its own"
+    why = f"{share}, {counted(facts.won_leads, 'won lead')} of its own"
     return PartnerClass.STEADY, why
 
 

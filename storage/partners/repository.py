@@ -91,7 +91,8 @@ async def make_contact(session: AsyncSession, person: Person, partner: Partner) 
 
 
 async def end_contact(session: AsyncSession, person: Person) -> None:
-    person.partner_id, person.role = None, Role.MEMBER
+    """No longer a partner's contact, and still no vendor member: they see nothing."""
+    person.partner_id, person.role = None, Role.PARTNER_CONTACT
     session.add(person)
     await session.flush()
 

@@ -164,3 +164,12 @@ async def test_edit_renames_and_archive_keeps_history(team: Team):
     assert "State: archived" in card and "1 lead" in card
     assert "No partners with that tier yet" in await say(team, "ana",
                                                          "partner list tier Silver")
+
+
+async def test_a_contact_removed_stays_outside_the_vendor_team(team: Team):
+    await northwind_with_pat(team)
+    said = await say(team, "bob", f"partner contact remove {NORTHWIND} @pat")
+    assert "Pat is no longer a contact of Northwind Traders" in said
+    assert "You are not linked to a partner yet" in await say(team, "pat", "partner show")
+    assert "for the vendor team" in await say(team, "pat", "partner add Pat Co")
+    assert "Contoso" not in await say(team, "pat", "partner list")

@@ -26,7 +26,7 @@ OLD = timedelta(days=400)
     (Facts(age=OLD, health=["green"] * 3, judged=3, met=0, won_leads=1),
      PartnerClass.AT_RISK, "0 of 3 objectives met in the last 4 quarters"),
     (Facts(age=OLD, health=["amber", "green"], judged=4, met=2, won_leads=1),
-     PartnerClass.INNOVATOR, "2 of 4 objectives met, 1 won leads of its own"),
+     PartnerClass.INNOVATOR, "2 of 4 objectives met, 1 won lead of its own"),
     (Facts(age=OLD, health=["green", "green", "red"], judged=2, met=2, won_leads=2),
      PartnerClass.STEADY, "2 of 2 objectives met, 2 won leads of its own"),
     (Facts(age=OLD, health=["green"] * 4, judged=3, met=1, won_leads=5),
