@@ -3,7 +3,7 @@ objectives? Per partner met / missed / open / dropped and the share met, then th
 
 An objective counts in the period of its due date; one without a due date in the period it
 was closed, or, while open, in the current one. The share met is met over met, missed and
-open: a dropped objective counts for neither side.
+overdue (open after its due date): one not yet due is not judged yet, a dropped one never.
 """
 
 from __future__ import annotations
@@ -73,12 +73,29 @@ def counts_in(objective: Objective, period: Period, today: date) -> bool:
     return period.holds(today)
 
 
-def tally_text(counted: Counter[ObjectiveStatus]) -> str:
-    met = counted[ObjectiveStatus.MET]
-    judged = met + counted[ObjectiveStatus.MISSED] + counted[ObjectiveStatus.OPEN]
+OVERDUE = "overdue"
+# The order counts are shown in; "open" is open and not yet due.
+STATES = ("met", "missed", OVERDUE, "open", "dropped")
+
+
+def state_of(objective: Objective, today: date) -> str:
+    """Its status, or "overdue" for one still open after its due date."""
+    if objective.status is ObjectiveStatus.OPEN and objective.due_on is not None \
+            and objective.due_on < today:
+        return OVERDUE
+    return objective.status.value
+
+
+def judged_and_met(counted: Counter[str]) -> tuple[int, int]:
+    """What the share is over (met, missed and overdue: an objective not yet due is not
+    judged yet, a dropped one never), and how many of those were met."""
+    return counted["met"] + counted["missed"] + counted[OVERDUE], counted["met"]
+
+
+def tally_text(counted: Counter[str]) -> str:
+    judged, met = judged_and_met(counted)
     share = f"{met}/{judged} met ({round(100 * met / judged)}%)" if judged else "none to judge"
-    detail = " · ".join(f"{counted[status]} {status.value}" for status in ObjectiveStatus
-                        if counted[status])
+    detail = " · ".join(f"{counted[state]} {state}" for state in STATES if counted[state])
     return f"{share} · {detail}" if detail else share
 
 
@@ -93,13 +110,13 @@ async def review(ctx: CommandContext) -> Response:
         shown = [await own_partner(ctx)] if is_contact(ctx.person) else list(
             await partners.all_partners(session, ctx.workspace.id or 0, archived=True))
         listed = await objectives.of_partners(session, [p.id or 0 for p in shown])
-    per_partner: dict[int, Counter[ObjectiveStatus]] = {}
+    per_partner: dict[int, Counter[str]] = {}
     for item in listed:
         if counts_in(item, period, today):
-            per_partner.setdefault(item.partner_id, Counter())[item.status] += 1
+            per_partner.setdefault(item.partner_id, Counter())[state_of(item, today)] += 1
     rows = [(partner.name, tally_text(per_partner[partner.id or 0])) for partner in shown
             if partner.id in per_partner]
-    total: Counter[ObjectiveStatus] = sum(per_partner.values(), Counter())
+    total: Counter[str] = sum(per_partner.values(), Counter())
     title = f"Did partners meet their objectives? {period.label}"
     if not rows:
         card = Card(summary=f"{title} No objectives count in {period.label}.", title=title,
@@ -110,7 +127,7 @@ async def review(ctx: CommandContext) -> Response:
         card = Card(summary=f"{title} {tally_text(total)}", title=title, blocks=(
             Fields(tuple(rows)),
             Context("Counted by due date (else the day closed); met out of met, missed and "
-                    "open; dropped ones count for neither.")))
+                    "overdue; open ones not yet due and dropped ones are not judged.")))
     target = ctx.invocation.channels[0] if ctx.invocation.channels else \
         ctx.invocation.conversation if post_here else None
     if target is None:

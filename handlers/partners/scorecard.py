@@ -9,7 +9,8 @@ The rule, in order (the first that holds decides):
   least one won lead, and its latest health is not red;
 - **steady order taker**: everything else.
 
-"Judged" objectives are met, missed or still open in their period (dropped ones are not).
+"Judged" objectives are met, missed or overdue (open after their due date) in their period;
+ones not yet due and dropped ones are not.
 """
 
 from __future__ import annotations
@@ -21,8 +22,15 @@ from enum import StrEnum
 
 from bot.core.words import counted
 from handlers.common.questions import HEALTH, QuestionType, read_question
-from handlers.partners.review import Period, counts_in, quarter_of, tally_text
-from storage.partners.models import Objective, ObjectiveStatus
+from handlers.partners.review import (
+    Period,
+    counts_in,
+    judged_and_met,
+    quarter_of,
+    state_of,
+    tally_text,
+)
+from storage.partners.models import Objective
 
 NEW_FOR = timedelta(days=90)
 HEALTH_SHOWN = 8  # check-ins in the trend
@@ -94,11 +102,9 @@ def objective_rows(found: list[Objective], today: date) -> tuple[str, int, int]:
     """("2026-Q1 —, ..., 2026-Q4 1/3 met (33%)", met, judged) over the last four quarters."""
     parts, met, judged = [], 0, 0
     for period in quarters_back(today):
-        counted: Counter[ObjectiveStatus] = Counter(
-            item.status for item in found if counts_in(item, period, today))
-        quarter_met = counted[ObjectiveStatus.MET]
-        quarter_judged = quarter_met + counted[ObjectiveStatus.MISSED] + \
-            counted[ObjectiveStatus.OPEN]
+        counted: Counter[str] = Counter(
+            state_of(item, today) for item in found if counts_in(item, period, today))
+        quarter_judged, quarter_met = judged_and_met(counted)
         met, judged = met + quarter_met, judged + quarter_judged
         parts.append(f"{period.label} {tally_text(counted).split(' · ')[0]}"
                      if counted else f"{period.label} —")

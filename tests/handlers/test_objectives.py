@@ -3,6 +3,8 @@ keep them, and what a partner contact can never see."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.handlers.cadence_team import Team
@@ -28,11 +30,17 @@ async def two_partners_with_objectives(team: Team) -> None:
 
 async def test_the_review_counts_met_missed_and_open_per_partner_and_in_total(team: Team):
     await two_partners_with_objectives(team)
-    said = await say(team, "ana", "objective review 2026-Q4")
+    said = await say(team, "ana", "objective review 2026-Q4")  # on 23 November
     assert "Did partners meet their objectives? 2026-Q4" in said
-    assert "Northwind Traders: 1/3 met (33%) · 1 open · 1 met · 1 missed" in said
-    assert "Contoso Ltd: 0/1 met (0%) · 1 open" in said
-    assert "Total: 1/4 met (25%) · 2 open · 1 met · 1 missed" in said
+    # O-1 and O-4 are open and not due yet: shown, not judged.
+    assert "Northwind Traders: 1/2 met (50%) · 1 met · 1 missed · 1 open" in said
+    assert "Contoso Ltd: none to judge · 1 open" in said
+    assert "Total: 1/2 met (50%) · 1 met · 1 missed · 2 open" in said
+    # Past their due dates, open ones are overdue, and judged as not met.
+    team.clock.set(team.clock.now() + timedelta(days=40))
+    later = await say(team, "ana", "objective review 2026-Q4")
+    assert "Northwind Traders: 1/3 met (33%) · 1 met · 1 missed · 1 overdue" in later
+    assert "Total: 1/4 met (25%) · 1 met · 1 missed · 2 overdue" in later
     # A dropped objective counts for neither side.
     await say(team, "ana", "objective drop O-4")
     assert "Total: 1/3 met (33%)" in await say(team, "ana", "objective review 2026")
@@ -45,7 +53,7 @@ async def test_a_review_can_be_posted_to_the_channel_it_is_asked_in(team: Team):
     said = await say(team, "ana", "objective review 2026-Q4 here")
     assert said == "Posted the 2026-Q4 review to #general."
     [posted] = team.outbox.to("general")
-    assert "Total: 1/4 met (25%)" in posted.text
+    assert "Total: 1/2 met (50%)" in posted.text
 
 
 async def test_a_partner_contact_sees_and_keeps_their_own_objectives_only(team: Team):
@@ -53,7 +61,7 @@ async def test_a_partner_contact_sees_and_keeps_their_own_objectives_only(team: 
     listed = await say(team, "pat", "objective list all")
     assert "O-1" in listed and "O-2" in listed and "Contoso" not in listed and "O-4" not in listed
     review = await say(team, "pat", "objective review 2026-Q4")
-    assert "Northwind Traders: 1/3 met" in review and "Contoso" not in review
+    assert "Northwind Traders: 1/2 met" in review and "Contoso" not in review
     # Another partner's objective and one that does not exist get the same answer.
     other = await say(team, "pat", "objective update O-4 10%")
     missing = await say(team, "pat", "objective update O-99 10%")
