@@ -34,7 +34,8 @@ def parse_answer(item: FormField, answer: str) -> FieldValue:
         case FieldKind.SELECT:
             return _option(item, answer)
         case FieldKind.MULTISELECT:
-            return _each(value for part in _parts(answer) for value in _options(item, part))
+            return _each(value for part in _choices(item, answer)
+                         for value in _options(item, part))
         case FieldKind.CHANNEL:
             return _channel(item, answer)
         case FieldKind.PEOPLE:
@@ -85,6 +86,14 @@ def _options(item: FormField, part: str) -> list[str]:
     span = range(start, end + 1) if start <= end else [*range(start, len(values)),
                                                        *range(0, end + 1)]
     return [values[index] for index in span]
+
+
+def _choices(item: FormField, answer: str) -> list[str]:
+    """The items of a multiple choice: split at commas, and at spaces only when no option
+    holds one (so "Contoso Ltd, O'Neil Systems" names two partners, "mon wed" two days)."""
+    if any(" " in option.label or " " in option.value for option in item.options):
+        return [part.strip() for part in answer.split(",") if part.strip()]
+    return _parts(answer)
 
 
 def _parts(answer: str) -> list[str]:

@@ -31,3 +31,18 @@ def test_days_in_every_way_people_write_them(typed: str, days: list[str]):
 def test_a_word_that_is_no_day_names_the_choices():
     with pytest.raises(FieldAnswerError, match=r"'funday' is not one of the options for Days"):
         parse_answer(DAYS, "mon, funday")
+
+
+PARTNERS = FormField("partners", "Partners", kind=FieldKind.MULTISELECT, required=False,
+                     options=(Option("1", "Contoso Ltd"), Option("2", "Northwind"),
+                              Option("3", "O'Neil Systems")))
+
+
+@pytest.mark.parametrize(("typed", "chosen"), [
+    ("Contoso Ltd", ["1"]),
+    ("contoso ltd, O'Neil Systems", ["1", "3"]),
+    ("1, 3", ["1", "3"]),
+    ("Northwind", ["2"]),
+])
+def test_options_with_spaces_are_chosen_whole(typed: str, chosen: list[str]):
+    assert parse_answer(PARTNERS, typed) == chosen
