@@ -17,6 +17,7 @@ from storage.cadences import repository as cadences
 from storage.common.models import Partner
 from storage.partners import objectives
 from storage.partners import repository as partners
+from storage.partners.models import Objective
 
 DUE_SOON = timedelta(days=14)
 MOST_SHOWN = 10
@@ -60,11 +61,18 @@ async def your_objectives(ctx: CommandContext) -> tuple[Block, ...]:
         return ()
     today = ctx.services.clock.now().astimezone(ZoneInfo(zone_of(ctx.person,
                                                                  ctx.services))).date()
-    soon = [item for item in found if item.due_on and item.due_on - today <= DUE_SOON]
-    later = [item for item in found if item not in soon]
-    lines = [f"- {item.short_id} {mine[item.partner_id]}: {item.text}"
-             + (f" (due {day_label(item.due_on)})" if item.due_on else "")
-             + (" — due soon" if item in soon else "")
-             for item in (soon + later)[:MOST_SHOWN]]
+    def when(item: Objective) -> str:
+        if item.due_on is None:
+            return ""
+        if item.due_on < today:
+            return f" (overdue since {day_label(item.due_on)})"
+        soon = " — due soon" if item.due_on - today <= DUE_SOON else ""
+        return f" (due {day_label(item.due_on)}){soon}"
+
+    # Soonest due first (overdue ones before them); those without a date last.
+    ordered = sorted(found, key=lambda item: (item.due_on is None, item.due_on or today,
+                                              item.number))
+    lines = [f"- {item.short_id} {mine[item.partner_id]}: {item.text}{when(item)}"
+             for item in ordered[:MOST_SHOWN]]
     return (Text("**Open objectives**\n" + "\n".join(lines)
                  + "\n`objective update O-<n> 40%` records progress.", markup=True),)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from bot.core.cards import Card, Context, Fields
 from bot.core.commands import excerpt
@@ -17,6 +18,7 @@ from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
 from bot.core.words import counted
 from handlers.common.context import CommandContext
+from handlers.common.identity import zone_of
 from handlers.partners import words
 from handlers.partners.finding import is_contact, own_partner, partner_named
 from storage.common.models import Partner, Role
@@ -105,7 +107,17 @@ async def add(ctx: CommandContext) -> Response:
         raise UserError("Name the partner, then the objective.", example=ADD_EXAMPLE)
     partner, rest = await _partner_and_rest(ctx, found)
     await may_manage(ctx, partner)
+    if partner.archived_at is not None:
+        raise UserError(f"{partner.name} is archived; its objectives stay as they were.",
+                        example=f"objective list {partner.name} all")
     text, due, target, unit = _options(rest)
+    today = ctx.services.clock.now().astimezone(
+        ZoneInfo(zone_of(ctx.person, ctx.services))).date()
+    if due is not None and due < today:
+        raise UserError(f"{day_label(due)} is already past (today is {day_label(today)}); "
+                        "give the date it is due.",
+                        example=f"objective add {partner.name} {text or 'Certify engineers'} "
+                                f"by {today.replace(day=1).replace(year=today.year + 1)}")
     if not text:
         raise UserError(f"Say what {partner.name} aims for, after its name.",
                         example=ADD_EXAMPLE)

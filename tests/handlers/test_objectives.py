@@ -115,3 +115,13 @@ async def test_the_export_keeps_each_objective_as_it_stands(team: Team):
     assert (first["id"], first["partner"], first["percent"], first["target"], first["unit"],
             first["status"]) == ("O-1", "Northwind Traders", 40, 3.0, "engineers", "open")
     assert (second["id"], second["status"], second["due_on"]) == ("O-2", "met", "2026-11-30")
+
+
+async def test_no_objective_for_an_archived_partner_or_due_in_the_past(team: Team):
+    await northwind_with_pat(team)
+    past = await say(team, "bob", f"objective add {NORTHWIND} Certify by 2026-10-15")
+    assert "Thu 15 Oct 2026 is already past (today is Mon 23 Nov 2026)" in past
+    await say(team, "ana", "partner archive Contoso Ltd")
+    archived = await say(team, "ana", "objective add Contoso Ltd Grow renewals")
+    assert "Contoso Ltd is archived" in archived
+    assert await _objectives(team) == []

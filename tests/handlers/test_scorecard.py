@@ -55,8 +55,8 @@ async def test_the_card_shows_health_from_check_ins_objectives_leads_and_class(t
                                          status=AnswerStatus.ANSWERED,
                                          answers=[health, "Tuesday", "", "", ""],
                                          now=team.clock.now())
-    await say(team, "bob", f"objective add {NORTHWIND} Certify engineers by 2026-10-30")
-    await say(team, "bob", f"objective add {NORTHWIND} Joint launch by 2026-11-15")
+    await say(team, "bob", f"objective add {NORTHWIND} Certify engineers by 2026-12-01")
+    await say(team, "bob", f"objective add {NORTHWIND} Joint launch by 2026-12-15")
     await say(team, "bob", "objective missed O-1")
     await say(team, "bob", "objective missed O-2")
     await say(team, "bob", f'partner lead {NORTHWIND} "Renewal" won hours 4')
