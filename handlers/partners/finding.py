@@ -64,6 +64,16 @@ async def partner_named(ctx: CommandContext, name: str, example: str) -> Partner
     raise UserError(f"There is no partner called '{excerpt(name)}'.{hint}", example=example)
 
 
+async def near_misses(ctx: CommandContext, name: str) -> list[str]:
+    """Partners whose names are close to `name` but not it (a typo when adding)."""
+    async with ctx.services.db.session() as session:
+        every = await partners.all_partners(session, ctx.workspace.id or 0, archived=True)
+    keys = {partner.name_key: partner.name for partner in every
+            if partner.name_key != name_key(name)}
+    return [keys[key] for key in get_close_matches(name_key(name), list(keys),
+                                                   n=SUGGESTIONS, cutoff=0.85)]
+
+
 async def owner_name(ctx: CommandContext, partner: Partner) -> str:
     if partner.owner_id is None:
         return ""

@@ -13,6 +13,7 @@ from handlers.partners import words
 from handlers.partners.finding import (
     is_contact,
     may_change,
+    near_misses,
     own_partner,
     partner_named,
     refuse_contacts,
@@ -60,6 +61,7 @@ async def add(ctx: CommandContext) -> Response:
     if chosen.name is not None:
         raise UserError("`name` renames a partner with `partner edit`.", example=EDIT_EXAMPLE)
     owner = await _owner(ctx, ADD_EXAMPLE) if chosen.owner_mentioned else ctx.person
+    near = await near_misses(ctx, name)
     try:
         async with ctx.services.db.session() as session:
             partner = await partners.add(session, workspace_id=ctx.workspace.id or 0,
@@ -67,7 +69,9 @@ async def add(ctx: CommandContext) -> Response:
                                          owner_id=owner.id, now=ctx.services.clock.now())
     except partners.NameTaken:
         raise await _taken(ctx, name) from None
-    return Reply(f"Added {_describe(partner, owner.display_name)}. Next: "
+    slip = f" Note: {' and '.join(near)} exists too; if this was a slip, " \
+           f"`partner archive {partner.name}`." if near else ""
+    return Reply(f"Added {_describe(partner, owner.display_name)}.{slip} Next: "
                  f"`partner contact add {partner.name} @someone` or an email for their people.")
 
 

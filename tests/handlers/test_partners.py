@@ -173,3 +173,12 @@ async def test_a_contact_removed_stays_outside_the_vendor_team(team: Team):
     assert "You are not linked to a partner yet" in await say(team, "pat", "partner show")
     assert "for the vendor team" in await say(team, "pat", "partner add Pat Co")
     assert "Contoso" not in await say(team, "pat", "partner list")
+
+
+async def test_a_near_miss_name_is_added_with_a_note(team: Team):
+    await northwind_with_pat(team)
+    said = await say(team, "ana", "partner add Northwind Trader")
+    assert "Added Northwind Trader" in said
+    assert "Note: Northwind Traders exists too; if this was a slip, `partner archive " \
+           "Northwind Trader`." in said
+    assert "Note:" not in await say(team, "ana", "partner add Fabrikam")
