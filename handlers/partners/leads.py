@@ -11,7 +11,7 @@ from bot.core.responses import Reply, Response
 from bot.core.words import counted
 from handlers.common.context import CommandContext
 from handlers.partners import words
-from handlers.partners.finding import may_change, partner_named, refuse_contacts
+from handlers.partners.finding import is_contact, may_change, partner_named, refuse_contacts
 from storage.partners import repository as partners
 from storage.partners.models import Lead, LeadOutcome
 
@@ -38,7 +38,8 @@ class LeadStats:
                    len(decided), sum((lead.engineer_hours or Decimal(0) for lead in found),
                                      Decimal(0)))
 
-    def text(self) -> str:
+    def text(self, *, internal: bool = True) -> str:
+        """The numbers; the engineer hours the vendor spends are for the vendor team only."""
         if not self.count:
             return "no leads yet"
         if not self.decided:
@@ -46,7 +47,7 @@ class LeadStats:
         parts = [f"{counted(self.count, 'lead')}",
                  f"win rate {_share(self.won, self.decided)}",
                  f"lost to a competitor {_share(self.lost_to_competitor, self.decided)}"]
-        if self.won:
+        if self.won and internal:
             parts.append(f"{_number(self.hours / self.won)} engineer hours per won deal")
         return " · ".join(parts)
 
@@ -74,9 +75,9 @@ async def lead(ctx: CommandContext) -> Response:
                  f"{typed.outcome.value}. {partner.name} now: {stats.text()}.")
 
 
-def _row(found: Lead) -> tuple[str, str]:
+def _row(found: Lead, internal: bool) -> tuple[str, str]:
     details = [found.outcome.value, f"{found.created_at:%Y-%m-%d}"]
-    if found.engineer_hours is not None:
+    if found.engineer_hours is not None and internal:
         details.append(f"{_number(found.engineer_hours)} engineer hours")
     if found.value is not None:
         details.append(f"value {found.value:,.0f}")
@@ -91,7 +92,8 @@ async def list_leads(ctx: CommandContext) -> Response:
     stats = LeadStats.of(found)
     if not found:
         return Reply(f"{partner.name} has no leads recorded yet.")
-    return Reply(Card(summary=f"{partner.name}: {stats.text()}",
+    internal = not is_contact(ctx.person)
+    return Reply(Card(summary=f"{partner.name}: {stats.text(internal=internal)}",
                       title=f"{partner.name}: leads",
-                      blocks=(Fields(tuple(_row(item) for item in found)),
-                              Context(stats.text()))))
+                      blocks=(Fields(tuple(_row(item, internal) for item in found)),
+                              Context(stats.text(internal=internal)))))

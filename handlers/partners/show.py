@@ -73,7 +73,7 @@ async def _shared_rows(ctx: CommandContext, partner: Partner,
     met = sum(item.status is ObjectiveStatus.MET for item in found)
     return [("Objectives", f"{len(open_ones)} open, {met} met"
              + (" · `objective list` shows them" if found else "")),
-            ("Leads", leads.text())]
+            ("Leads", leads.text(internal=False))]
 
 
 async def show(ctx: CommandContext) -> Response:
@@ -91,5 +91,6 @@ async def show(ctx: CommandContext) -> Response:
         hint = (f"`partner leads {partner.name}` lists the leads; the class follows the rule "
                 "in the README (new, at risk, innovator, steady order taker).")
     blocks: list[Block] = [Fields(tuple(rows)), Context(hint)]
-    return Reply(Card(summary=f"{partner.name}: {leads.text()}", title=partner.name,
+    return Reply(Card(summary=f"{partner.name}: {leads.text(internal=not is_contact(ctx.person))}",
+                      title=partner.name,
                       blocks=tuple(blocks)))

@@ -86,8 +86,12 @@ async def test_leads_give_win_rate_and_engineer_hours_per_won_deal(team: Team):
     # 3 decided leads (the unqualified one is not), 28 engineer hours over 2 wins.
     assert "4 leads · win rate 2/3 (67%) · lost to a competitor 1/3 (33%) · 14 engineer " \
            "hours per won deal" in card
+    assert "Renewal: won · 2026-11-23 · 12 engineer hours" in await say(
+        team, "bob", "partner leads Northwind Traders")
+    # The partner's own contact sees its leads, not what they cost the vendor's engineers.
     listed = await say(team, "pat", "partner leads")
-    assert "Renewal: won" in listed and "12 engineer hours" in listed
+    assert "Renewal: won" in listed and "engineer hours" not in listed
+    assert "engineer hours" not in await say(team, "pat", "partner show")
     [*_, last] = await team_export(team)
     assert (last["partner"], last["deal"], last["outcome"], last["engineer_hours"]) == \
         ("Northwind Traders", "Tyre kicker", "unqualified", 1.0)
