@@ -198,6 +198,10 @@ async def update(ctx: CommandContext) -> Response:
                             example=UPDATE_EXAMPLE)
         percent = int(share)
     else:
+        if objective.target is None:
+            raise UserError(f"{objective.short_id} has no target to count towards; give its "
+                            "progress as a percent.",
+                            example=f"objective update {objective.short_id} 40%")
         value = _number(amount, "progress", UPDATE_EXAMPLE)
     if len(note) > NOTE_MAX:
         raise UserError(f"Keep the note under {NOTE_MAX} characters.", example=UPDATE_EXAMPLE)
@@ -208,7 +212,9 @@ async def update(ctx: CommandContext) -> Response:
                                 value=value, note=note, person_id=ctx.person.id,
                                 now=ctx.services.clock.now())
         shown = _progress(stored)
-    return Reply(f"{objective.short_id} ({partner.name}): {shown}.")
+    beyond = "" if value is None or objective.target is None or value < objective.target else \
+        f" That reaches its target: `objective done {objective.short_id}` if it is met."
+    return Reply(f"{objective.short_id} ({partner.name}): {shown}.{beyond}")
 
 
 async def close(ctx: CommandContext, word: str) -> Response:

@@ -125,3 +125,14 @@ async def test_no_objective_for_an_archived_partner_or_due_in_the_past(team: Tea
     archived = await say(team, "ana", "objective add Contoso Ltd Grow renewals")
     assert "Contoso Ltd is archived" in archived
     assert await _objectives(team) == []
+
+
+async def test_a_value_counts_towards_a_target_and_says_when_it_is_reached(team: Team):
+    await northwind_with_pat(team)
+    await say(team, "bob", f"objective add {NORTHWIND} Certify engineers target 3 engineers")
+    await say(team, "bob", f"objective add {NORTHWIND} Grow the pipeline")
+    assert "O-2 has no target to count towards" in await say(team, "bob",
+                                                             "objective update O-2 40")
+    reached = await say(team, "bob", "objective update O-1 3")
+    assert "open · 3 of 3" in reached and "`objective done O-1` if it is met" in reached
+    assert "reaches its target" not in await say(team, "bob", "objective update O-1 2")
