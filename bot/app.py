@@ -186,7 +186,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
     registry = build_registry()
     config = BotConfig(default_timezone=settings.timezone, admins=frozenset(settings.admins),
                        command_prefix=settings.command_prefix,
-                       objective_nudge_days=settings.objective_nudge_days)
+                       objective_nudge_days=settings.objective_nudge_days,
+                       public_url=settings.public_url)
     services = Services(db=database, outbox=outbox, clock=clock, config=config,
                         due_work=registry.due_sources)
     services.zones = KnownZones(services, registry.zone_notes)

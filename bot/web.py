@@ -12,6 +12,7 @@ from bot.app import Application
 from bot.core.conversation import Platform
 from bot.platforms.slack import SlackPlatform
 from bot.platforms.teams import TeamsPlatform
+from storage.common import files
 from storage.migrate import current_revision, head_revision
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,20 @@ async def healthz(request: web.Request) -> web.Response:
                                   "scheduler": application.scheduler_state}, status=503)
     return web.json_response({"status": "ok", "db": "ok",
                               "scheduler": application.scheduler_state})
+
+
+async def shared_file(request: web.Request) -> web.Response:
+    """`GET /exports/<token>`: a file the bot handed out as a link, until it expires."""
+    application = request.app[APPLICATION]
+    async with application.database.session() as session:
+        found = await files.fetch(session, request.match_info["token"],
+                                  application.clock.now())
+    if found is None:
+        raise web.HTTPNotFound(text="This link has expired or never existed: ask the bot "
+                                    "for the export again.")
+    return web.Response(text=found.data, content_type="text/csv", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{found.name}"',
+                                 "Cache-Control": "no-store"})
 
 
 def _slack(application: Application) -> SlackPlatform | None:
@@ -108,6 +123,7 @@ def create_web_app(application: Application) -> web.Application:
     app = web.Application()
     app[APPLICATION] = application
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/exports/{token}", shared_file)
     platforms = enable_platforms(application)
     slack = platforms.slack
     if slack is not None:

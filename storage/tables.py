@@ -13,6 +13,7 @@ from storage.common.models import (
     Person,
     PersonIdentity,
     Setting,
+    SharedFile,
     Workspace,
 )
 from storage.elephants.models import Elephant
@@ -24,7 +25,7 @@ TABLES: tuple[type[SQLModel], ...] = (
     Cadence, CadenceParticipant, Occurrence, Answer, Absence,
     Delivery, RunLease,
     Elephant,
-    Lead, ContactInvite, Objective, ObjectiveUpdate,
+    Lead, ContactInvite, Objective, ObjectiveUpdate, SharedFile,
 )
 
 METADATA: MetaData = SQLModel.metadata

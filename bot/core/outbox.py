@@ -19,6 +19,9 @@ class OutFile:
     name: str  # "partners.csv"
     data: bytes
     title: str = ""
+    # Where the bot also serves it for a while (`GET /exports/<token>`), for platforms that
+    # take no file from a bot (Teams).
+    link: str = ""
 
 
 class Outbox(Protocol):

@@ -31,6 +31,8 @@ class BotConfig:
     profile_refresh: timedelta = timedelta(days=7)
     # Days before an objective is due that its people are nudged (0: never).
     objective_nudge_days: int = 14
+    # Where people reach this bot's web server (links to files it hands out).
+    public_url: str = "http://localhost:3978"
 
 
 @dataclass

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -167,3 +167,15 @@ class ConversationReference(SQLModel, table=True):
     reference: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     updated_at: datetime
+
+
+class SharedFile(SQLModel, table=True):
+    """A file handed to someone as a link (a Teams export): whoever has the token may fetch
+    it until it expires."""
+
+    token: str = Field(primary_key=True, max_length=64)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    name: str = Field(max_length=200)
+    data: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+    expires_at: datetime

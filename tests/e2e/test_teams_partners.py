@@ -5,6 +5,7 @@ own partner only."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from tests.e2e.conftest import RunningBot
@@ -61,3 +62,23 @@ async def test_home_is_a_summary_card_on_teams(bot: RunningBot):
     assert "Your PartnerOps home" in home and "Your partners" in home
     assert "O-1 Northwind: Certify 3 engineers" in home
     assert "application/vnd.microsoft.card.adaptive" in home  # a card, not a wall of text
+
+
+async def test_an_export_on_teams_is_a_link_the_bot_serves_for_a_day(bot: RunningBot):
+    await _introduce(bot)
+    await _said(bot, ANA, "partner add Northwind type MSP")
+    await _said(bot, ANA, "partnerops export partners")
+    said = json.dumps([call.args for call in bot.connector.calls
+                       if call.args["_conversation_id"] == ANA["conversation_id"]],
+                      ensure_ascii=False)
+    assert "1 row of partners, this workspace only." in said and "Sent partners-" in said
+    path = "/exports/" + said.split("/exports/")[1].split('"')[0].split()[0]
+    served = await bot.client.get(path)
+    assert served.status == 200 and served.content_type == "text/csv"
+    assert "attachment" in served.headers["Content-Disposition"]
+    lines = (await served.text()).splitlines()
+    assert lines[0].startswith("id,workspace,name") and ",Northwind,MSP," in lines[1]
+    assert (await bot.client.get("/exports/not-a-token")).status == 404
+    # A day later the link is gone.
+    bot.application.clock.advance(timedelta(hours=25))  # type: ignore[attr-defined]
+    assert (await bot.client.get(path)).status == 404

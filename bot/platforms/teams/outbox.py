@@ -24,8 +24,8 @@ from bot.platforms.teams.references import NO_RECORD, References, StoredReferenc
 from bot.platforms.teams.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
-# An export shown as text in a chat: Teams messages hold about 28 KB.
-TEXT_FILE_MAX = 20_000
+# The first lines of an export shown with its link.
+PREVIEW_LINES = 6
 
 
 class TeamsOutbox:
@@ -99,16 +99,15 @@ class TeamsOutbox:
 
     async def send_file(self, to: ConversationRef, user_id: str, file: OutFile,
                         comment: str) -> None:
-        """The file's text in `user_id`'s 1:1 chat: a bot can hand Teams users a file only
-        through the file-consent flow, which this app does not declare; exports are text."""
+        """A link to the file (and its first lines) in `user_id`'s 1:1 chat: a bot hands Teams
+        users a file only through the file-consent flow, which this app does not declare."""
         text = file.data.decode("utf-8", errors="replace")
-        clipped = text if len(text) <= TEXT_FILE_MAX else \
-            text[:TEXT_FILE_MAX].rsplit("\n", 1)[0] + "\n…"
-        note = "" if clipped == text else \
-            " (cut short: `partnerops export` on the server writes it whole)"
+        preview = "\n".join(text.splitlines()[:PREVIEW_LINES])
+        download = f"Download it (for 24 hours): {file.link}" if file.link else \
+            "`partnerops export` on the server writes it whole."
         await self.post_private(to, user_id, Card(
-            summary=f"{comment}{note}", title=f"{file.name}{note}",
-            blocks=(Text(clipped),)))
+            summary=f"{file.name}: {comment}", title=file.name,
+            blocks=(Text(f"{comment} {download}"), Text(preview))))
 
     async def find_delivery(self, to: ConversationRef, key: str,
                             since: datetime) -> MessageRef | None:
