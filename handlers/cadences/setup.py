@@ -150,6 +150,11 @@ async def _save(services: Services, workspace: Workspace, draft: Draft, person: 
                                                       draft.participant_ids, now=now)
             await cadences.set_participants(session, cadence.id or 0,
                                             [member.id or 0 for member in members], now=now)
+            # Partners typed in the form (the workspace had no list yet) join the list.
+            for name in draft.partners:
+                if await partners.by_name(session, workspace.id or 0, name) is None:
+                    await partners.add(session, workspace_id=workspace.id or 0, name=name,
+                                       type=None, tier=None, owner_id=None, now=now)
     except cadences.NameTaken as exc:  # a cadence of that name was saved meanwhile
         raise UserError(f"There is already a cadence called '{draft.name}'; names are unique "
                         "(whatever the case). Choose another.", example=f"{draft.name} 2",

@@ -91,6 +91,19 @@ def typed_questions(text: str) -> list[str]:
     return [read_question(line).notation for line in lines_of(text)]
 
 
+PARTNER_NAME_MAX = 200
+
+
+def partner_lines(text: str) -> str | None:
+    """Partners typed one per line (when the workspace has no partner list yet)."""
+    found = lines_of(text)
+    if problem := partner_count(found):
+        return problem
+    if any(len(partner) > PARTNER_NAME_MAX for partner in found):
+        return f"Keep each partner name under {PARTNER_NAME_MAX} characters."
+    return None
+
+
 def partner_count(chosen: list[str]) -> str | None:
     if len(chosen) > PARTNERS_MAX:
         return (f"A check-in can ask about at most {PARTNERS_MAX} partners; split them over "

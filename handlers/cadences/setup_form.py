@@ -113,6 +113,14 @@ def _fields(family: Family, initial: Mapping[str, str], channel_names: Mapping[s
             options=partner_options, initial=initial.get(PARTNERS),
             hint="Each participant is asked about each partner chosen (check-ins only); "
                  "`partner add` adds partners to choose from."))
+    elif any(KINDS[kind].about_partners for kind in family.kinds):
+        # No partner list yet: the partners named here are added to it as the form saves.
+        fields.append(FormField(
+            PARTNERS, "Partners, one per line", kind=FieldKind.MULTILINE, required=False,
+            initial=initial.get(PARTNERS), placeholder="Northwind Traders",
+            check=checks.partner_lines,
+            hint="Each participant is asked about each partner (check-ins only); they join "
+                 "the partner list."))
     fields += [
         FormField(SKIP_WEEKENDS, "Skip weekends", kind=FieldKind.CHECKBOX, required=False,
                   initial=initial.get(SKIP_WEEKENDS, CHECKED)),

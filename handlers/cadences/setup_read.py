@@ -181,16 +181,20 @@ def _days(problems: Problems, submission: Submission, schedule: Schedule | None,
 
 def _partners(problems: Problems, submission: Submission,
               partner_names: Mapping[str, str]) -> list[str]:
-    """The names of the partners chosen from the list (by id); a check-in needs one."""
+    """The names of the partners chosen from the list (by id), or typed one per line while
+    the workspace has no partner list; a check-in needs one."""
+    if not partner_names:
+        typed = checks.lines_of(problems.checked(PARTNERS, submission.text(PARTNERS),
+                                                 checks.partner_lines))
+        if not typed and PARTNERS not in problems.found:
+            problems.add(PARTNERS, "A check-in asks about partners: name at least one, one "
+                                   "per line (they join the partner list).")
+        return typed
     chosen = list(dict.fromkeys(submission.items(PARTNERS)))
     if any(value not in partner_names for value in chosen):
         problems.add(PARTNERS, "Choose partners from the list; one was archived or deleted "
                                "meanwhile.")
         return []
-    if not partner_names:
-        raise UserError("A check-in asks about partners, and there are none yet: add them "
-                        "with `partner add <name>`, then set up the check-in.",
-                        example='partner add "Northwind Traders"')
     if not chosen:
         problems.add(PARTNERS, "Choose the partners the check-in asks about.")
     if problem := checks.partner_count(chosen):

@@ -231,12 +231,17 @@ async def test_edit_names_what_exists_and_where_other_kinds_live(team: Team):
 
 
 async def test_checkin_setup_offers_objective_review_and_partners(team: Team):
-    # With no partners yet there is nothing to choose from, and a check-in is refused.
+    # With no partner list yet, partners are typed one per line and join the list; a
+    # check-in without any is refused.
     empty = form_of(await team.command("ana", "checkin setup"))
-    assert "partners" not in {item.id for item in empty.fields}
-    refused = text_of(await team.submit("ana", empty, setup_values(name="Partners",
+    assert empty.field("partners").kind is FieldKind.MULTILINE
+    refused = text_of(await team.submit("ana", empty, setup_values(name="First",
                                                                    kind="checkin")))
-    assert "there are none yet: add them with `partner add <name>`" in refused
+    assert "A check-in asks about partners: name at least one" in refused
+    typed = text_of(await team.submit("ana", empty, setup_values(
+        name="First", kind="checkin", partners="Northwind\nContoso\nnorthwind")))
+    assert "Partners: Northwind, Contoso" in typed
+    assert "Northwind" in text_of(await team.command("ana", "partner list"))
     ids = await team.partner_ids(["Northwind", "Contoso"])
     form = form_of(await team.command("ana", "checkin setup"))
     kind = form.field("kind")
@@ -249,7 +254,7 @@ async def test_checkin_setup_offers_objective_review_and_partners(team: Team):
                                                                    kind="checkin")))
     assert "Choose the partners the check-in asks about" in unchosen
     reply = await team.submit("ana", form, setup_values(
-        name="Partners", kind="checkin", partners=[ids[0], ids[1], ids[0]]))
+        name="Partners", kind="checkin", partners=[ids[0], ids[1], ids[0]]))  # from the list
     assert "Partners: Northwind, Contoso" in text_of(reply)
     assert (await team.cadence("Partners")).subjects == ["Northwind", "Contoso"]
     edit = form_of(await team.command("ana", "checkin edit Partners"))
