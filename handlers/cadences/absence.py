@@ -89,11 +89,12 @@ async def skip(ctx: CommandContext, family: Family) -> Response:
         raise UserError(f"You don't take part in {only.name}, so there is nothing to skip.")
     now = ctx.services.clock.now()
     skipped, answered, quiet, closed = [], [], [], []
+    rest: list[str] = []  # check-ins partly answered: only the partners left are skipped
     for today in await _todays(ctx, only):
         given = await _given(ctx, today)
+        standing = standing_of(given, ctx.person.id or 0, subjects_of(today.cadence))
         # Every partner of the day answered (or skipped): nothing is left to skip.
-        if standing_of(given, ctx.person.id or 0,
-                       subjects_of(today.cadence)).status is AnswerStatus.ANSWERED:
+        if standing.status is AnswerStatus.ANSWERED:
             answered.append(today.cadence.name)
             continue
         closes = _closes(ctx, today)
@@ -111,8 +112,11 @@ async def skip(ctx: CommandContext, family: Family) -> Response:
         if today.occurrence is not None and is_open(today.occurrence, now):
             await skip_occurrence(ctx.services, ctx.workspace, ctx.person, today.cadence,
                                   today.occurrence)
-        skipped.append(today.cadence.name)
+        (rest if standing.partly else skipped).append(today.cadence.name)
     said = []
+    if rest:
+        said.append(f"Skipped the partners still open today in {', '.join(rest)}; your "
+                    "answers about the others stay, so the day counts as answered.")
     if skipped:
         said.append(f"Skipped today ({day_label(local_today(ctx.services, ctx.person))}) for "
                     f"{', '.join(skipped)}: no prompt or reminder. "
