@@ -105,6 +105,9 @@ async def review(ctx: CommandContext) -> Response:
     rest = [word for word in found[:-1 if post_here else None] if not word.startswith("#")]
     today = ctx.services.clock.now().astimezone(
         ZoneInfo(zone_of(ctx.person, ctx.services))).date()
+    if len(rest) > 1:
+        raise UserError("Give one period, then `here` or a #channel to post it to.",
+                        example="objective review 2026-Q4 here")
     period = period_of(rest[0] if rest else "", today)
     async with ctx.services.db.session() as session:
         shown = [await own_partner(ctx)] if is_contact(ctx.person) else list(
@@ -130,12 +133,8 @@ async def review(ctx: CommandContext) -> Response:
                     "overdue; open ones not yet due and dropped ones are not judged.")))
     target = ctx.invocation.channels[0] if ctx.invocation.channels else \
         ctx.invocation.conversation if post_here else None
-    if target is None:
-        return Reply(card)
-    if is_contact(ctx.person):
-        raise UserError("A review is posted to a channel by the vendor team; yours is shown "
-                        "to you here.", example="objective review")
-    if target.kind is ConversationKind.DIRECT:
+    # Only the vendor team posts a review to a channel; a contact sees theirs privately.
+    if target is None or is_contact(ctx.person) or target.kind is ConversationKind.DIRECT:
         return Reply(card)
     channel = await named(ctx.services, conversation_in(ctx.workspace, target))
     try:

@@ -136,3 +136,12 @@ async def test_a_value_counts_towards_a_target_and_says_when_it_is_reached(team:
     reached = await say(team, "bob", "objective update O-1 3")
     assert "open · 3 of 3" in reached and "`objective done O-1` if it is met" in reached
     assert "reaches its target" not in await say(team, "bob", "objective update O-1 2")
+
+
+async def test_a_contact_asking_to_post_a_review_sees_it_privately(team: Team):
+    await two_partners_with_objectives(team)
+    said = await say(team, "pat", "objective review 2026-Q4 here")
+    assert "Northwind Traders: 1/2 met" in said and "Contoso" not in said
+    assert team.outbox.to("general") == []  # nothing posted for the channel
+    extra = await say(team, "ana", "objective review 2026-Q4 2026-Q3")
+    assert "Give one period" in extra and team.outbox.to("general") == []
