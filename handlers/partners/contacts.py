@@ -54,9 +54,13 @@ async def _person(ctx: CommandContext) -> Person:
 
 async def _add_person(ctx: CommandContext, partner: Partner) -> Response:
     person = await _person(ctx)
-    if person.id == ctx.person.id or person.role is Role.ADMIN:
-        raise UserError(f"{person.display_name} is on the vendor team as an admin; a contact "
-                        "is someone at the partner.", example=EXAMPLE)
+    async with ctx.services.db.session() as session:
+        owns = await partners.owned_by(session, ctx.workspace.id or 0, person.id or 0)
+    # Making a colleague a contact would take away what they see: refused, not done.
+    if person.id == ctx.person.id or person.role is Role.ADMIN or owns:
+        raise UserError(f"{person.display_name} is on the vendor team (an admin, or a "
+                        "partner's owner); a contact is someone at the partner.",
+                        example=EXAMPLE)
     if person.partner_id == partner.id:
         return Reply(f"{person.display_name} is already a contact of {partner.name}.")
     async with ctx.services.db.session() as session:

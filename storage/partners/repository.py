@@ -31,6 +31,13 @@ async def get_in(session: AsyncSession, workspace_id: int, partner_id: int) -> P
     return (await session.exec(statement)).first()
 
 
+async def owned_by(session: AsyncSession, workspace_id: int, person_id: int) -> bool:
+    """Whether the person owns any partner of the workspace."""
+    statement = select(Partner.id).where(Partner.workspace_id == workspace_id,
+                                         Partner.owner_id == person_id)
+    return (await session.exec(statement)).first() is not None
+
+
 async def by_ids(session: AsyncSession, ids: set[int]) -> Sequence[Partner]:
     """Partners by id, in any workspace: for run-due, with ids from its own rows."""
     if not ids:

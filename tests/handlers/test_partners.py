@@ -186,3 +186,11 @@ async def test_a_near_miss_name_is_added_with_a_note(team: Team):
     assert "Note: Northwind Traders exists too; if this was a slip, `partner archive " \
            "Northwind Trader`." in said
     assert "Note:" not in await say(team, "ana", "partner add Fabrikam")
+
+
+async def test_a_colleague_is_never_made_a_contact(team: Team):
+    await northwind_with_pat(team)  # Bob owns Northwind
+    for who in ("@bob", "@ana"):
+        said = await say(team, "ana", f"partner contact add Contoso Ltd {who}")
+        assert "is on the vendor team" in said
+    assert (await team.person("bob")).role is Role.MEMBER
