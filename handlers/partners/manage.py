@@ -19,7 +19,7 @@ from handlers.partners.finding import (
     refuse_contacts,
 )
 from storage.common import people
-from storage.common.models import Partner, Person, Role
+from storage.common.models import Partner, Person
 from storage.partners import repository as partners
 
 ADD_EXAMPLE = 'partner add "Northwind Traders" type VAR tier Gold owner @ana'
@@ -149,11 +149,9 @@ async def list_partners(ctx: CommandContext) -> Response:
                                    == value.lower()))
              and (by != "owner" or partner.owner_id == owner_id)]
     if not shown:
-        add = "" if ctx.person.role is Role.PARTNER_CONTACT else \
-            " `partner add <name>` adds one."
         which = "archived partners" if by == "archived" else \
             f"partners with that {by}" if by else "partners"
-        return Reply(f"No {which} yet.{add}")
+        return Reply(f"No {which} yet. `partner add <name>` adds one.")
     rows = tuple((partner.name, " · ".join(part for part in (
         partner.type.value if partner.type else "", partner.tier or "",
         owners.get(partner.owner_id, "")) if part) or "—") for partner in shown)
