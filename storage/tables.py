@@ -5,7 +5,14 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 
-from storage.cadences.models import Absence, Answer, Cadence, CadenceParticipant, Occurrence
+from storage.cadences.models import (
+    Absence,
+    Answer,
+    Cadence,
+    CadenceParticipant,
+    CadencePartner,
+    Occurrence,
+)
 from storage.common.models import (
     ContactInvite,
     ConversationReference,
@@ -22,7 +29,7 @@ from storage.partners.models import Lead, Objective, ObjectiveUpdate
 
 TABLES: tuple[type[SQLModel], ...] = (
     Workspace, Partner, Person, PersonIdentity, Setting, ConversationReference,
-    Cadence, CadenceParticipant, Occurrence, Answer, Absence,
+    Cadence, CadenceParticipant, CadencePartner, Occurrence, Answer, Absence,
     Delivery, RunLease,
     Elephant,
     Lead, ContactInvite, Objective, ObjectiveUpdate, SharedFile,

@@ -14,8 +14,9 @@ from handlers.cadences.calendar import Rules, is_cadence_day
 from handlers.cadences.kinds import Family
 from handlers.cadences.names import name_argument, named_cadence
 from handlers.cadences.parent import refresh_parent
-from handlers.cadences.parsing import parse_clock, subjects_of
+from handlers.cadences.parsing import parse_clock
 from handlers.cadences.status import standing_of
+from handlers.cadences.subjects import asked_by
 from handlers.common.context import CommandContext
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
@@ -92,7 +93,8 @@ async def skip(ctx: CommandContext, family: Family) -> Response:
     rest: list[str] = []  # check-ins partly answered: only the partners left are skipped
     for today in await _todays(ctx, only):
         given = await _given(ctx, today)
-        standing = standing_of(given, ctx.person.id or 0, subjects_of(today.cadence))
+        asked = await asked_by(ctx.services, today.cadence, [ctx.person.id or 0])
+        standing = standing_of(given, ctx.person.id or 0, asked.of(ctx.person.id or 0))
         # Every partner of the day answered (or skipped): nothing is left to skip.
         if standing.status is AnswerStatus.ANSWERED:
             answered.append(today.cadence.name)

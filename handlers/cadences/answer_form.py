@@ -14,24 +14,26 @@ from handlers.cadences.access import (
     takes_part,
     zone_for,
 )
-from handlers.cadences.cards import read_answer_value
+from handlers.cadences.cards import AnswerTarget, read_answer_value
 from handlers.cadences.ids import CadenceForm
 from handlers.cadences.kinds import Family
 from handlers.cadences.names import family_cadences, name_argument
-from handlers.cadences.parsing import asked_questions, subjects_of
+from handlers.cadences.parsing import asked_questions
 from handlers.cadences.participants import zone_of
+from handlers.cadences.subjects import Subject, asked_by, by_partner_id, named_in
 from handlers.cadences.summary import next_text, schedule_text
 from handlers.common.context import ActionContext, CommandContext, Services
 from handlers.common.questions import Question, QuestionType
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, Occurrence
 from storage.common.models import Person, Role
-from storage.common.names import name_key
 
 OCCURRENCE_KEY = "occurrence"
-SUBJECT_KEY = "subject"
-# The partner by name too: an edit of the partner list must not move an open form's answer.
-SUBJECT_NAME_KEY = "subject_name"
+# The partner by its row ("" for none): an edit of the partner list, or a rename, never
+# moves an open form's answer to another partner.
+PARTNER_KEY = "partner"
+# Forms opened before partners were kept by row named the partner (and its place) instead.
+LEGACY_POSITION_KEY, LEGACY_NAME_KEY = "subject", "subject_name"
 ANSWER_MAX = 2000
 TITLE_MAX = 24  # Slack cuts modal titles there
 
@@ -56,83 +58,108 @@ def answer_field(index: int, question: Question, earlier: str | None) -> FormFie
                      initial=earlier if earlier in question.options else None)
 
 
-def answer_form(cadence: Cadence, occurrence: Occurrence, subject_index: int, subject: str,
+def answer_form(cadence: Cadence, occurrence: Occurrence, subject: Subject,
                 earlier: list[str]) -> Form:
     """One field per question of that day, holding the earlier answer when editing."""
     fields = tuple(
         answer_field(index, question, earlier[index] or None if index < len(earlier) else None)
         for index, question in enumerate(asked_questions(occurrence, cadence)))
-    title = f"{subject}" if subject else cadence.name
+    title = subject.name or cadence.name
     return Form(id=CadenceForm.ANSWER, title=title[:TITLE_MAX], fields=fields,
                 submit_label="Update" if earlier else "Post",
-                context={OCCURRENCE_KEY: str(occurrence.id), SUBJECT_KEY: str(subject_index),
-                         SUBJECT_NAME_KEY: subject})
+                context={OCCURRENCE_KEY: str(occurrence.id),
+                         PARTNER_KEY: str(subject.partner_id or "")})
 
 
 async def earlier_answers(services: Services, occurrence: Occurrence, person: Person,
-                          subject: str) -> list[str]:
+                          subject: Subject) -> list[str]:
     async with services.db.session() as session:
-        answer = await cadences.answer_of(session, occurrence.id or 0, person.id or 0, subject)
+        answer = await cadences.answer_of(session, occurrence.id or 0, person.id or 0,
+                                          subject.partner_id)
     if answer is None or answer.status is not AnswerStatus.ANSWERED:
         return []
     return [str(item) for item in answer.answers]
 
 
-def subject_at(cadence: Cadence, index: int) -> str:
-    subjects = subjects_of(cadence)
-    if not 0 <= index < len(subjects):
-        raise UserError("That button belongs to an older version of this cadence; use the "
-                        "latest message, or type the command alone to answer.")
-    return subjects[index]
+async def subjects_for(services: Services, cadence: Cadence, person: Person
+                       ) -> tuple[Subject, ...]:
+    """What `cadence` asks `person` about; refused when a check-in has nothing to ask them."""
+    subjects = (await asked_by(services, cadence, [person.id or 0])).of(person.id or 0)
+    if subjects:
+        return subjects
+    raise UserError(f"{cadence.name} asks each person about the partners they own, and you "
+                    "own none right now, so there is nothing to answer. An admin can make you "
+                    "a partner's owner.", example="partner edit Northwind owner @you")
+
+
+def subject_of(subjects: tuple[Subject, ...], cadence: Cadence,
+               target: AnswerTarget) -> Subject:
+    """The partner an Answer button points at, if the check-in still asks you about it."""
+    if target.position is not None:  # a button from before partners were kept by row
+        if 0 <= target.position < len(subjects):
+            return subjects[target.position]
+    elif found := by_partner_id(subjects, target.partner_id):
+        return found
+    raise UserError(f"{cadence.name} no longer asks you about that partner; use the latest "
+                    "message, or type the command alone to answer.")
 
 
 async def open_answer(services: Services, person: Person, cadence: Cadence,
-                      occurrence: Occurrence, subject_index: int) -> Response:
-    """The answer form, once the person is known to take part and the day is still open."""
+                      occurrence: Occurrence, target: Subject | AnswerTarget | None = None
+                      ) -> Response:
+    """The answer form, once the person is known to take part and the day is still open:
+    about `target`, else the first partner not answered yet."""
     await require_participant(services, cadence, person)
     require_open(services, cadence, occurrence, person)
-    subject = subject_at(cadence, subject_index)
+    if isinstance(target, Subject):
+        subject = target
+    else:
+        subjects = await subjects_for(services, cadence, person)
+        subject = subject_of(subjects, cadence, target) if target is not None \
+            else await _first_unanswered(services, occurrence, person, subjects)
     earlier = await earlier_answers(services, occurrence, person, subject)
-    return OpenForm(answer_form(cadence, occurrence, subject_index, subject, earlier))
+    return OpenForm(answer_form(cadence, occurrence, subject, earlier))
 
 
 async def answer_pressed(ctx: ActionContext) -> Response:
     try:
-        occurrence_id, subject_index = read_answer_value(ctx.action.value)
+        target = read_answer_value(ctx.action.value)
     except ValueError:
         raise UserError("That button is from an older version of PartnerOps; type the "
                         "command alone to answer.", example="standup") from None
-    cadence, occurrence = await load_occurrence(ctx.services, ctx.workspace, occurrence_id)
-    return await open_answer(ctx.services, ctx.person, cadence, occurrence, subject_index)
+    cadence, occurrence = await load_occurrence(ctx.services, ctx.workspace,
+                                                target.occurrence_id)
+    return await open_answer(ctx.services, ctx.person, cadence, occurrence, target)
 
 
-async def _first_unanswered(services: Services, cadence: Cadence, occurrence: Occurrence,
-                            person: Person) -> int:
+async def _first_unanswered(services: Services, occurrence: Occurrence, person: Person,
+                            subjects: tuple[Subject, ...]) -> Subject:
+    """The first partner not answered yet today (all answered: the first, to edit)."""
     async with services.db.session() as session:
         given = await cadences.answers(session, occurrence.id or 0)
-    done = {answer.subject for answer in given if answer.person_id == person.id
+    done = {answer.partner_id for answer in given if answer.person_id == person.id
             and answer.status is AnswerStatus.ANSWERED}
-    subjects = subjects_of(cadence)
-    return next((index for index, subject in enumerate(subjects) if subject not in done), 0)
+    return next((subject for subject in subjects if subject.partner_id not in done),
+                subjects[0])
 
 
 async def _answer_about(ctx: CommandContext, family: Family, wanted: str,
                         candidates: list[tuple[Occurrence, Cadence]]) -> Response:
     """The answer form about the partner `wanted`, on an open check-in that asks about it."""
-    key = name_key(name_argument(wanted))
+    named = name_argument(wanted)
+    asked: set[str] = set()
     for occurrence, cadence in sorted(candidates, key=lambda pair: pair[0].local_date,
                                       reverse=True):
-        subjects = subjects_of(cadence)
-        index = next((at for at, subject in enumerate(subjects)
-                      if subject and name_key(subject) == key), None)
-        if index is not None:
-            return await open_answer(ctx.services, ctx.person, cadence, occurrence, index)
-    asked = sorted({subject for _, cadence in candidates for subject in subjects_of(cadence)
-                    if subject})
-    where = f" Open now: {', '.join(asked)}." if asked else \
+        subjects = (await asked_by(ctx.services, cadence, [ctx.person.id or 0])).of(
+            ctx.person.id or 0)
+        if found := named_in(subjects, named):
+            return await open_answer(ctx.services, ctx.person, cadence, occurrence, found)
+        asked.update(subject.name for subject in subjects if subject.name)
+    shown = sorted(asked, key=str.casefold)
+    where = f" Open now: {', '.join(shown)}." if shown else \
         f" None of your {family.plural} is open right now."
     raise UserError(f"No open {family.noun} asks you about '{excerpt(wanted)}'.{where}",
-                    example=family.example(asked[0] if asked else "help"))
+                    example=family.example(shown[0] if shown else "help"))
 
 
 async def _not_taking_part(ctx: CommandContext, family: Family) -> str:
@@ -181,8 +208,7 @@ async def answer_now(ctx: CommandContext, family: Family) -> Response:
     if candidates:
         occurrence, cadence = max(candidates, key=lambda pair: (pair[0].local_date,
                                                                 pair[0].close_at))
-        index = await _first_unanswered(ctx.services, cadence, occurrence, ctx.person)
-        return await open_answer(ctx.services, ctx.person, cadence, occurrence, index)
+        return await open_answer(ctx.services, ctx.person, cadence, occurrence)
     if not mine:
         return Reply(await _not_taking_part(ctx, family))
     now = ctx.services.clock.now()

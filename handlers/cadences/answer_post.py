@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from bot.core.cards import Card
 from bot.core.conversation import MessageRef
 from bot.core.errors import DeliveryError, FormErrors, UserError
 from bot.core.responses import Reply, Response
 from handlers.cadences.access import load_occurrence, require_open, require_participant
 from handlers.cadences.answer_form import (
+    LEGACY_NAME_KEY,
+    LEGACY_POSITION_KEY,
     OCCURRENCE_KEY,
-    SUBJECT_KEY,
-    SUBJECT_NAME_KEY,
+    PARTNER_KEY,
     answer_form,
     question_field,
-    subject_at,
+    subject_of,
+    subjects_for,
 )
-from handlers.cadences.cards import answer_card, occurrence_label
+from handlers.cadences.cards import AnswerTarget, answer_card, occurrence_label
 from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
 from handlers.cadences.kinds import family_of
 from handlers.cadences.parent import ensure_parent, refresh_parent, report_channel, scope_of
-from handlers.cadences.parsing import asked_questions, subjects_of
+from handlers.cadences.parsing import asked_questions
+from handlers.cadences.subjects import Subject, asked_by, named_in
 from handlers.common.context import ActionContext, FormContext, Services
 from handlers.common.ledger import Pending, deliver_once
 from storage.cadences import repository as cadences
@@ -31,20 +32,20 @@ from storage.ledger import repository as deliveries
 from storage.ledger.models import DeliveryStatus
 
 
-def answer_key(occurrence_id: int, person_id: int, subject: str) -> str:
-    """The ledger key of a person's thread reply about a subject: posted once, updated after.
+def answer_key(occurrence_id: int, person_id: int, partner_id: int | None) -> str:
+    """The ledger key of a person's thread reply about a partner: posted once, updated after.
 
-    Keyed by the partner's name (digested to fit), not its place in the list: editing the
-    list mid-day must not make one partner's answer replace another's reply.
+    Keyed by the partner's row, not its name or place in the list: a rename, or an edit of
+    the list mid-day, never makes one partner's answer replace another's reply. (Replies
+    posted before keep their old key; the answer row holds their message id.)
     """
-    digest = hashlib.sha256(subject.encode()).hexdigest()[:16] if subject else "-"
-    return f"answer:{occurrence_id}:{person_id}:{digest}"
+    return f"answer:{occurrence_id}:{person_id}:" + (f"p{partner_id}" if partner_id else "-")
 
 
 async def _remember_reply(services: Services, answer: Answer, message: MessageRef) -> None:
     async with services.db.session() as session:
         stored = await cadences.answer_of(session, answer.occurrence_id, answer.person_id,
-                                          answer.subject)
+                                          answer.partner_id)
         if stored is not None:
             stored.reply_message_id = message.id
             session.add(stored)
@@ -96,27 +97,42 @@ def _context_int(ctx: FormContext, key: str) -> int:
     return int(raw)
 
 
-def _subject(ctx: FormContext, cadence: Cadence, index: int) -> str:
-    """The subject the form was opened for, by name when the form says it."""
-    named = ctx.submission.context.get(SUBJECT_NAME_KEY)
-    if named is None:
-        return subject_at(cadence, index)
-    if named not in subjects_of(cadence):
-        raise UserError(f"{named} is no longer on {cadence.name}, so this answer has nowhere "
-                        "to go. Nothing was saved.")
-    return named
+async def _subject(ctx: FormContext, cadence: Cadence) -> Subject:
+    """The partner the form was opened for, if the check-in still asks the person about it
+    (by its row; a form opened before rows were kept names it instead)."""
+    subjects = await subjects_for(ctx.services, cadence, ctx.person)
+    context = ctx.submission.context
+    if PARTNER_KEY in context:
+        raw = context[PARTNER_KEY]
+        if raw and not raw.isdigit():
+            raise UserError("That form is no longer in use. Type the command alone to answer.",
+                            example="standup")
+        target = AnswerTarget(0, partner_id=int(raw) if raw else None)
+    elif LEGACY_NAME_KEY in context:
+        found = named_in(subjects, context[LEGACY_NAME_KEY]) \
+            if context[LEGACY_NAME_KEY] else subjects[0]
+        if found is None:
+            raise UserError(f"{context[LEGACY_NAME_KEY]} is no longer on {cadence.name}, so "
+                            "this answer has nowhere to go. Nothing was saved.")
+        return found
+    else:
+        target = AnswerTarget(0, position=_context_int(ctx, LEGACY_POSITION_KEY))
+    try:
+        return subject_of(subjects, cadence, target)
+    except UserError:
+        raise UserError(f"{cadence.name} no longer asks you about that partner, so this "
+                        "answer has nowhere to go. Nothing was saved.") from None
 
 
 async def answer_submitted(ctx: FormContext) -> Response:
     # Form context comes back from the client: every check is made again.
     cadence, occurrence = await load_occurrence(ctx.services, ctx.workspace,
                                                 _context_int(ctx, OCCURRENCE_KEY))
-    subject_index = _context_int(ctx, SUBJECT_KEY)
     await require_participant(ctx.services, cadence, ctx.person)
     require_open(ctx.services, cadence, occurrence, ctx.person)
-    subject = _subject(ctx, cadence, subject_index)
+    subject = await _subject(ctx, cadence)
     questions = asked_questions(occurrence, cadence)
-    form = answer_form(cadence, occurrence, subject_index, subject, [])
+    form = answer_form(cadence, occurrence, subject, [])
     values = ctx.submission.values
     if problems := form.errors(dict(values)):
         # A client that skipped its own checks (or a number box Teams let through).
@@ -129,10 +145,10 @@ async def answer_submitted(ctx: FormContext) -> Response:
     async with ctx.services.db.session() as session:
         answer, _ = await cadences.record_answer(
             session, occurrence=occurrence, person_id=ctx.person.id or 0,
-            subject=subject, status=AnswerStatus.ANSWERED, answers=given,
+            partner=subject.partner, status=AnswerStatus.ANSWERED, answers=given,
             now=ctx.services.clock.now())
-    card = answer_card(ctx.person.display_name, subject, questions, given)
-    key = answer_key(occurrence.id or 0, ctx.person.id or 0, subject)
+    card = answer_card(ctx.person.display_name, subject.name, questions, given)
+    key = answer_key(occurrence.id or 0, ctx.person.id or 0, subject.partner_id)
     channel = report_channel(cadence, ctx.workspace).label
     try:
         posted = await publish(ctx.services, cadence, ctx.workspace, occurrence, answer, key,
@@ -149,32 +165,35 @@ async def answer_submitted(ctx: FormContext) -> Response:
 
 async def still_pending(ctx: FormContext, cadence: Cadence, occurrence: Occurrence) -> str:
     """" Still to answer: Contoso (`checkin Contoso`)." for a check-in's other partners."""
-    subjects = [subject for subject in subjects_of(cadence) if subject]
+    subjects = [subject for subject in await subjects_for(ctx.services, cadence, ctx.person)
+                if subject.partner is not None]
     if not subjects:
         return ""
     async with ctx.services.db.session() as session:
         given = await cadences.answers(session, occurrence.id or 0)
-    done = {answer.subject for answer in given if answer.person_id == ctx.person.id}
-    left = [subject for subject in subjects if subject not in done]
+    done = {answer.partner_id for answer in given if answer.person_id == ctx.person.id}
+    left = [subject.name for subject in subjects if subject.partner_id not in done]
     if not left:
-        return f" That was the last of your {len(subjects)} partners today."
+        return f" That was the last of your {len(subjects)} partners today." \
+            if len(subjects) > 1 else ""
     command = family_of(cadence.kind).command
-    return " Still to answer: " + ", ".join(f"{subject} (`{command} {subject}`)"
-                                            for subject in left) + "."
+    return " Still to answer: " + ", ".join(f"{name} (`{command} {name}`)"
+                                            for name in left) + "."
 
 
 async def skip_occurrence(services: Services, workspace: Workspace, person: Person,
                           cadence: Cadence, occurrence: Occurrence) -> int:
-    """Mark every subject not yet answered as skipped; how many were."""
+    """Mark every partner not yet answered as skipped; how many were."""
+    subjects = (await asked_by(services, cadence, [person.id or 0])).of(person.id or 0)
     async with services.db.session() as session:
         given = await cadences.answers(session, occurrence.id or 0)
-        answered = {answer.subject for answer in given if answer.person_id == person.id
+        answered = {answer.partner_id for answer in given if answer.person_id == person.id
                     and answer.status is AnswerStatus.ANSWERED}
-        open_subjects = [subject for subject in subjects_of(cadence) if subject not in answered]
+        open_subjects = [subject for subject in subjects if subject.partner_id not in answered]
         for subject in open_subjects:
             await cadences.record_answer(
                 session, occurrence=occurrence, person_id=person.id or 0,
-                subject=subject, status=AnswerStatus.SKIPPED, answers=[],
+                partner=subject.partner, status=AnswerStatus.SKIPPED, answers=[],
                 now=services.clock.now())
     if open_subjects:
         await refresh_parent(services, cadence, workspace, occurrence)

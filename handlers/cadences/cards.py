@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -11,36 +12,50 @@ from bot.core.dates import day_label
 from bot.core.words import counted
 from handlers.cadences.ids import CadenceAction
 from handlers.cadences.kinds import family_of, kind_label
+from handlers.cadences.subjects import Subject
 from handlers.common.questions import Question
 from storage.cadences.models import Cadence, Occurrence
 
 
-def answer_value(occurrence_id: int, subject_index: int = 0) -> str:
-    """The Answer button's value: which occurrence, and which subject (partner) of it."""
-    return f"{occurrence_id}:{subject_index}"
+def answer_value(occurrence_id: int, partner_id: int | None = None) -> str:
+    """The Answer button's value: which occurrence, and which partner (by its row) of it."""
+    return f"{occurrence_id}:p{partner_id}" if partner_id is not None else str(occurrence_id)
 
 
-def read_answer_value(value: str) -> tuple[int, int]:
-    """(occurrence id, subject index) from an Answer button; ValueError if it is not one."""
-    occurrence, _, subject = value.partition(":")
-    return int(occurrence), int(subject or 0)
+@dataclass(frozen=True)
+class AnswerTarget:
+    """What an Answer button points at: a day, and the partner (by row) or, on buttons sent
+    before partners were kept by row, the partner's place in the list then."""
+
+    occurrence_id: int
+    partner_id: int | None = None
+    position: int | None = None
+
+
+def read_answer_value(value: str) -> AnswerTarget:
+    """The target of an Answer button; ValueError if it is not one."""
+    occurrence, _, about = value.partition(":")
+    if about.startswith("p"):
+        return AnswerTarget(int(occurrence), partner_id=int(about[1:]))
+    return AnswerTarget(int(occurrence), position=int(about) if about else None)
 
 
 def occurrence_label(occurrence: Occurrence) -> str:
     return day_label(occurrence.local_date)
 
 
-def _answer_buttons(occurrence: Occurrence, subjects: list[str]) -> Actions:
+def _answer_buttons(occurrence: Occurrence, subjects: Sequence[Subject]) -> Actions:
     buttons = [
-        Button(f"Answer for {subject}" if subject else "Answer", CadenceAction.ANSWER,
-               answer_value(occurrence.id or 0, index), ButtonStyle.PRIMARY)
-        for index, subject in enumerate(subjects)
+        Button(f"Answer for {subject.name}" if subject.name else "Answer",
+               CadenceAction.ANSWER, answer_value(occurrence.id or 0, subject.partner_id),
+               ButtonStyle.PRIMARY)
+        for subject in subjects
     ]
     buttons.append(Button("Skip today", CadenceAction.SKIP, str(occurrence.id)))
     return Actions(tuple(buttons))
 
 
-def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
+def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: Sequence[Subject],
                 questions: list[str], closes_at_local: str,
                 style: CommandStyle | None = None, agenda: tuple[str, ...] | None = None) -> Card:
     """The DM that opens a person's day; `style` writes the command the platform's way;
@@ -50,7 +65,9 @@ def prompt_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
         f"{family_of(cadence.kind).command} ooo until "
         f"{occurrence.local_date + timedelta(days=14):%Y-%m-%d}")
     kind = kind_label(cadence.kind)
-    about = f" about {len(subjects)} partners" if subjects != [""] else ""
+    partners = [subject.name for subject in subjects if subject.partner is not None]
+    about = f" about {partners[0]}" if len(partners) == 1 else \
+        f" about {len(partners)} partners" if partners else ""
     channel = ConversationRef(Platform(cadence.platform), cadence.report_channel_id,
                               name=cadence.report_channel_name).label \
         if cadence.report_channel_name else "the report channel"
@@ -78,7 +95,7 @@ def _agenda(agenda: tuple[str, ...] | None) -> tuple[Text, ...]:
                  markup=True),)
 
 
-def reminder_card(cadence: Cadence, occurrence: Occurrence, subjects: list[str],
+def reminder_card(cadence: Cadence, occurrence: Occurrence, subjects: Sequence[Subject],
                   closes_at_local: str) -> Card:
     return Card(
         summary=f"Reminder: {cadence.name} is still waiting for you",

@@ -31,9 +31,10 @@ from handlers.cadences.parent import (
     report_channel,
     scope_of,
 )
-from handlers.cadences.parsing import questions_of, subjects_of
+from handlers.cadences.parsing import questions_of
 from handlers.cadences.participants import participants_of, zone_of
 from handlers.cadences.status import standing_of
+from handlers.cadences.subjects import Asked, Subject, asked_by
 from handlers.cadences.wakeup import LOOKBACK, next_wakeup
 from handlers.common.context import Services
 from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
@@ -81,11 +82,18 @@ class CadenceDay:
         self.run, self.services, self.now = run, run.services, run.now
         self.cadence, self.workspace = cadence, workspace
         self.rules = Rules.of(cadence)
-        self.subjects = subjects_of(cadence)
         self.questions = questions_of(cadence)
+        self.asked = Asked(about_partners=False)
+
+    async def _asked_members(self, members: list[Member]) -> list[Member]:
+        """The members the cadence has something to ask (a check-in listing no partners asks
+        only people who own some), with what each is asked about."""
+        self.asked = await asked_by(self.services, self.cadence,
+                                    [member.person.id or 0 for member in members])
+        return [member for member in members if self.asked.of(member.person.id or 0)]
 
     async def run_all(self) -> None:
-        members = await participants_of(self.services, self.cadence)
+        members = await self._asked_members(await participants_of(self.services, self.cadence))
         if not members:
             return
         zones = {self._zone(member) for member in members}
@@ -96,6 +104,7 @@ class CadenceDay:
     async def send_now(self, members: list[Member]) -> tuple[int, int]:
         """Each person's today, open from now until its close (`/standup run`): prompts to
         whoever was not asked today yet. (people whose today was open, people past close)."""
+        members = await self._asked_members(members)
         open_days: dict[date, list[Window]] = {}
         past_close = 0
         for member in members:
@@ -150,7 +159,7 @@ class CadenceDay:
         # Reminded until every partner of the day is answered or skipped.
         responded = {w.member.person.id or 0 for w in open_now
                      if standing_of(given, w.member.person.id or 0,
-                                    self.subjects).status is not None}
+                                    self._subjects(w)).status is not None}
         async with self.services.db.session() as session:
             sent = await ledger.of_scope(session, scope_of(occurrence),
                                          (CadenceMessage.PROMPT, CadenceMessage.REMINDER))
@@ -216,16 +225,19 @@ class CadenceDay:
                     for item, partner in mine[:AGENDA_MAX])
         return found
 
+    def _subjects(self, window: Window) -> tuple[Subject, ...]:
+        return self.asked.of(window.member.person.id or 0)
+
     def _prompt(self, occurrence: Occurrence, window: Window,
                 agenda: tuple[str, ...] | None = None) -> DueMessage:
-        card = prompt_card(self.cadence, occurrence, self.subjects, self.questions,
+        card = prompt_card(self.cadence, occurrence, self._subjects(window), self.questions,
                            self._local_clock(window.closes, window.member),
                            self.services.style(Platform(self.cadence.platform)), agenda)
         return self._direct_message(PROMPT, CadenceMessage.PROMPT, occurrence, window, card,
                                     window.opens)
 
     def _reminder(self, occurrence: Occurrence, window: Window, opens: datetime) -> DueMessage:
-        card = reminder_card(self.cadence, occurrence, self.subjects,
+        card = reminder_card(self.cadence, occurrence, self._subjects(window),
                              self._local_clock(window.closes, window.member))
         return self._direct_message(REMINDER, CadenceMessage.REMINDER, occurrence, window,
                                     card, opens)

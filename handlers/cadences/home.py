@@ -8,7 +8,7 @@ from handlers.cadences.access import is_open, takes_part, zone_for
 from handlers.cadences.cards import answer_value
 from handlers.cadences.ids import CadenceAction
 from handlers.cadences.kinds import kind_label
-from handlers.cadences.parsing import subjects_of
+from handlers.cadences.subjects import asked_by
 from handlers.common.context import CommandContext
 from storage.cadences import repository as cadences
 
@@ -29,14 +29,16 @@ async def waiting_for_you(ctx: CommandContext) -> tuple[Block, ...]:
             given = await cadences.answers(session, occurrence.id or 0) if occurrence else []
         if occurrence is None or not is_open(occurrence, now):
             continue
-        done = {answer.subject for answer in given if answer.person_id == ctx.person.id}
-        for index, subject in enumerate(subjects_of(cadence)):
-            if subject in done:
+        done = {answer.partner_id for answer in given if answer.person_id == ctx.person.id}
+        asked = await asked_by(ctx.services, cadence, [ctx.person.id or 0])
+        for subject in asked.of(ctx.person.id or 0):
+            if subject.partner_id in done:
                 continue
-            about = f" about {subject}" if subject else ""
+            about = f" about {subject.name}" if subject.name else ""
             lines.append(f"- {cadence.name}{about} ({kind_label(cadence.kind)})")
-            buttons.append(Button(f"Answer {subject or cadence.name}"[:75],
-                                  CadenceAction.ANSWER, answer_value(occurrence.id or 0, index),
+            buttons.append(Button(f"Answer {subject.name or cadence.name}"[:75],
+                                  CadenceAction.ANSWER,
+                                  answer_value(occurrence.id or 0, subject.partner_id),
                                   ButtonStyle.PRIMARY))
     if not lines:
         return ()

@@ -9,9 +9,9 @@ from bot.core.conversation import ConversationKind, ConversationRef, MessageRef,
 from bot.core.errors import DeliveryError
 from handlers.cadences.cards import Attendance, report_card
 from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
-from handlers.cadences.parsing import subjects_of
 from handlers.cadences.participants import people_of_day
 from handlers.cadences.status import standing_of
+from handlers.cadences.subjects import asked_by
 from handlers.common.context import Services
 from handlers.common.ledger import Pending, deliver_once
 from storage.cadences import repository as cadences
@@ -49,8 +49,12 @@ async def attendance(services: Services, cadence: Cadence, occurrence: Occurrenc
         away = await cadences.absent_on(session, [p.id or 0 for p in everyone],
                                         occurrence.local_date, cadence.id or 0)
     result = Attendance()
-    subjects = subjects_of(cadence)
+    asked = await asked_by(services, cadence, [person.id or 0 for person in everyone])
+    answering = {answer.person_id for answer in given}
     for person in everyone:
+        subjects = asked.of(person.id or 0)
+        if not subjects and person.id not in answering:
+            continue  # a check-in had nothing to ask them (they own no partner)
         standing = standing_of(given, person.id or 0, subjects)
         name, status = person.display_name + standing.progress, standing.status
         if status is AnswerStatus.ANSWERED:

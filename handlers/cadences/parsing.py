@@ -83,8 +83,3 @@ def asked_questions(occurrence: Occurrence, cadence: Cadence) -> list[Question]:
     """The typed questions of that day, as they were asked."""
     return [read_question(line) for line in asked_on(occurrence, cadence)]
 
-
-def subjects_of(cadence: Cadence) -> list[str]:
-    """What each participant answers about: the partners of a check-in, else one "" subject."""
-    stored = [str(item) for item in cadence.subjects]
-    return stored if KINDS[cadence.kind].about_partners and stored else [""]

@@ -16,16 +16,18 @@ from handlers.cadences.cards import occurrence_label
 from handlers.cadences.history import latest_occurrence, streaks
 from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.names import family_cadences, find_named, name_argument
-from handlers.cadences.parsing import WEEKEND, asked_questions, subjects_of
+from handlers.cadences.parsing import WEEKEND, asked_questions
 from handlers.cadences.participants import people_of_day, zone_of
 from handlers.cadences.status import Standing, standing_of, status_of
+from handlers.cadences.subjects import asked_by
 from handlers.cadences.summary import next_text, schedule_text
 from handlers.cadences.tallies import tally
 from handlers.common.context import CommandContext, Services
 from handlers.common.questions import Question, QuestionType
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
-from storage.common.models import Person, Workspace
+from storage.common.models import Partner, Person, Workspace
+from storage.partners import repository as partners
 
 DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
@@ -41,19 +43,27 @@ def _split_date(words: list[str], family: Family) -> tuple[str, date | None]:
 
 
 async def _by_partner(services: Services, workspace: Workspace, family: Family, name: str
-                      ) -> tuple[Cadence, str] | None:
+                      ) -> tuple[Cadence, Partner] | None:
+    """The partner called `name`, and the check-in that asks about it: one listing it, else
+    one asking its owner about the partners they own."""
+    async with services.db.session() as session:
+        partner = await partners.by_name(session, workspace.id or 0, name)
+    if partner is None:
+        return None
+    by_owner: Cadence | None = None
     for cadence in await family_cadences(services, workspace, family):
         if not KINDS[cadence.kind].about_partners:
             continue
-        match = next((subject for subject in subjects_of(cadence)
-                      if subject and subject.lower() == name.lower()), None)
-        if match is not None:
-            return cadence, match
-    return None
+        asked = await asked_by(services, cadence, [partner.owner_id or 0])
+        if asked.listed is not None and any(p.id == partner.id for p in asked.listed):
+            return cadence, partner
+        if asked.by_owner and by_owner is None:
+            by_owner = cadence
+    return (by_owner, partner) if by_owner is not None else None
 
 
 async def _target(services: Services, workspace: Workspace, family: Family,
-                  name: str) -> tuple[Cadence, str | None]:
+                  name: str) -> tuple[Cadence, Partner | None]:
     """The cadence to report on, and the partner to narrow it to (check-ins)."""
     every = await family_cadences(services, workspace, family)
     names = ", ".join(cadence.name for cadence in every)
@@ -148,7 +158,8 @@ def _tallies(questions: list[Question], shown: list[Answer]) -> Fields | None:
 
 
 async def report_card(services: Services, cadence: Cadence, occurrence: Occurrence,
-                      partner: str | None) -> Card:
+                      partner: Partner | None) -> Card:
+    """The day's attendance and answers; about one partner, only those asked about it."""
     async with services.db.session() as session:
         given = list(await cadences.answers(session, occurrence.id or 0))
     everyone = await people_of_day(services, cadence, occurrence, given)
@@ -162,10 +173,18 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
     rows: list[tuple[str, str]] = []
     counted = dict.fromkeys(("answered", "partly answered", "skipped", "out", "no answer",
                              "waiting"), 0)
-    subjects = subjects_of(cadence)
-    for person in everyone:
+    asked = await asked_by(services, cadence, ids)
+    answering = {answer.person_id for answer in given
+                 if partner is None or answer.partner_id == partner.id}
+    for person in list(everyone):
+        subjects = asked.of(person.id or 0)
+        if partner is not None:
+            subjects = tuple(subject for subject in subjects if subject.partner_id == partner.id)
+        if not subjects and person.id not in answering:
+            everyone.remove(person)  # not asked (about that partner) that day
+            continue
         # About one partner, that partner's answer; over the day, every partner's.
-        standing = Standing(status_of(given, person.id or 0, partner), 0, 1) if partner \
+        standing = Standing(status_of(given, person.id or 0, partner.id), 0, 1) if partner \
             else standing_of(given, person.id or 0, subjects)
         status = standing.status
         label = labels[status] if status else "out" if person.id in away \
@@ -177,11 +196,11 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
     names = {person.id: person for person in everyone}
     questions = asked_questions(occurrence, cadence)
     shown = [answer for answer in given if answer.status is AnswerStatus.ANSWERED
-             and (partner is None or answer.subject.lower() == partner.lower())
+             and (partner is None or answer.partner_id == partner.id)
              and answer.person_id in names]
     tally = " · ".join(f"{count} {label}" for label, count in counted.items() if count)
     state = "open" if still_open else "closed"
-    about = f" · {partner}" if partner else ""
+    about = f" · {partner.name}" if partner else ""
     blocks: list[Block] = [
         Fields(tuple(rows)) if rows else Text("Nobody takes part."),
         Context(f"{kind_label(cadence.kind).capitalize()} · {state} · {tally or 'no one'} · "

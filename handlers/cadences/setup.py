@@ -11,7 +11,7 @@ from bot.core.errors import DeliveryError, FormErrors, UserError
 from bot.core.forms import Option
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.cadences.calendar import local_date
-from handlers.cadences.kinds import Family, family_named
+from handlers.cadences.kinds import KINDS, Family, family_named
 from handlers.cadences.names import name_argument, named_cadence
 from handlers.cadences.parent import report_channel
 from handlers.cadences.parsing import format_days
@@ -22,11 +22,13 @@ from handlers.cadences.setup_form import (
     CADENCE_KEY,
     FAMILY_KEY,
     NAME,
+    PARTNERS,
     REPORT_CHANNEL,
     initial_values,
     setup_form,
 )
 from handlers.cadences.setup_read import Draft, read_draft
+from handlers.cadences.subjects import asked_by
 from handlers.cadences.summary import next_text, summary_card
 from handlers.common.channels import named
 from handlers.common.context import CommandContext, FormContext, Services, conversation_in
@@ -76,7 +78,11 @@ async def open_edit(ctx: CommandContext, family: Family) -> Response:
                                     workspace=ctx.workspace.external_id or ""))
     names = {channel.id: (await named(ctx.services, channel)).label for channel in held}
     offered = await partner_options(ctx.services, ctx.workspace)
-    return OpenForm(setup_form(family, initial=initial_values(cadence, ids, offered),
+    async with ctx.services.db.session() as session:
+        listed = (await cadences.listed_partners(session, [cadence.id or 0])).get(
+            cadence.id or 0, [])
+    chosen = [partner.id or 0 for partner in listed if partner.archived_at is None]
+    return OpenForm(setup_form(family, initial=initial_values(cadence, ids, chosen),
                                cadence_id=cadence.id, channel_names=names,
                                partner_options=offered))
 
@@ -127,7 +133,28 @@ def _apply(cadence: Cadence, draft: Draft, today: date) -> None:
     cadence.skip_weekends = draft.skip_weekends
     cadence.holiday_country = draft.holiday_country
     cadence.questions = list(draft.questions)
-    cadence.subjects = list(draft.partners)
+
+
+async def _nothing_to_ask(services: Services, workspace: Workspace, draft: Draft) -> bool:
+    """A check-in that lists no partners asks each participant about the partners they own:
+    True when none of its participants owns one."""
+    if not KINDS[draft.kind].about_partners or draft.partner_ids or draft.new_partners:
+        return False
+    platform = draft.report_channel.platform
+    user_ids = list(draft.participant_ids)
+    directory = services.channels.get(platform)
+    if draft.participant_channel is not None and directory is not None:
+        try:
+            user_ids += await directory.members(draft.participant_channel.id,
+                                                workspace.external_id or "")
+        except DeliveryError:
+            return False  # members unknown now: the prompts ask whoever owns partners then
+    async with services.db.session() as session:
+        found = [await people.by_identity(session, workspace.id or 0, platform.value, user_id)
+                 for user_id in dict.fromkeys(user_ids)]
+        owners = await partners.owned_by_each(session, workspace.id or 0,
+                                              [person.id or 0 for person in found if person])
+    return not owners
 
 
 async def _save(services: Services, workspace: Workspace, draft: Draft, person: Person,
@@ -151,10 +178,13 @@ async def _save(services: Services, workspace: Workspace, draft: Draft, person: 
             await cadences.set_participants(session, cadence.id or 0,
                                             [member.id or 0 for member in members], now=now)
             # Partners typed in the form (the workspace had no list yet) join the list.
-            for name in draft.partners:
-                if await partners.by_name(session, workspace.id or 0, name) is None:
-                    await partners.add(session, workspace_id=workspace.id or 0, name=name,
-                                       type=None, tier=None, owner_id=None, now=now)
+            listed = list(draft.partner_ids)
+            for name in draft.new_partners:
+                partner = await partners.by_name(session, workspace.id or 0, name) \
+                    or await partners.add(session, workspace_id=workspace.id or 0, name=name,
+                                          type=None, tier=None, owner_id=None, now=now)
+                listed.append(partner.id or 0)
+            await cadences.set_partners(session, cadence.id or 0, listed)
     except cadences.NameTaken as exc:  # a cadence of that name was saved meanwhile
         raise UserError(f"There is already a cadence called '{draft.name}'; names are unique "
                         "(whatever the case). Choose another.", example=f"{draft.name} 2",
@@ -219,6 +249,12 @@ async def setup_submitted(ctx: FormContext) -> Response:
                                                 for option in offered})
         draft = replace(draft, report_channel=await named(
             ctx.services, conversation_in(ctx.workspace, draft.report_channel)))
+        if await _nothing_to_ask(ctx.services, ctx.workspace, draft):
+            raise UserError("This check-in lists no partners, so it asks each participant "
+                            "about the partners they own, and none of them owns one. Choose "
+                            "the partners it asks about, or make its participants owners "
+                            "first.", example="partner edit Northwind owner @ana",
+                            field=PARTNERS)
         await _announce(ctx.services, draft, ctx.person, editing)
         cadence = await _save(ctx.services, ctx.workspace, draft, ctx.person, editing)
     except FormErrors as problems:
@@ -234,5 +270,7 @@ async def setup_submitted(ctx: FormContext) -> Response:
                         participant_channel=await participant_channel_label(
                             ctx.services, cadence, ctx.workspace),
                         next_run=next_text(cadence, ctx.services.clock.now(),
-                                           cadence_zone(ctx.person, ctx.services, cadence)))
+                                           cadence_zone(ctx.person, ctx.services, cadence)),
+                        partners=(await asked_by(ctx.services, cadence)).describe()
+                        if KINDS[cadence.kind].about_partners else "")
     return Reply(card)

@@ -112,7 +112,7 @@ def _fields(family: Family, initial: Mapping[str, str], channel_names: Mapping[s
             PARTNERS, "Partners", kind=FieldKind.MULTISELECT, required=False,
             options=partner_options, initial=initial.get(PARTNERS),
             hint="Each participant is asked about each partner chosen (check-ins only); "
-                 "`partner add` adds partners to choose from."))
+                 "none chosen: about the partners each participant owns."))
     elif any(KINDS[kind].about_partners for kind in family.kinds):
         # No partner list yet: the partners named here are added to it as the form saves.
         fields.append(FormField(
@@ -149,10 +149,9 @@ def setup_form(family: Family, *, initial: Mapping[str, str] | None = None,
 
 
 def initial_values(cadence: Cadence, participant_ids: list[str],
-                   partner_options: tuple[Option, ...] = ()) -> dict[str, str]:
+                   partner_ids: list[int] | None = None) -> dict[str, str]:
     """The form's values for an existing cadence; lists joined with newlines or commas
-    (its partners as the ids of the options that name them)."""
-    by_name = {option.label.casefold(): option.value for option in partner_options}
+    (its partners by id, as the partner menu's options are)."""
     values = {
         NAME: cadence.name,
         KIND: cadence.kind.value,
@@ -168,8 +167,7 @@ def initial_values(cadence: Cadence, participant_ids: list[str],
     optional = {
         PARTICIPANTS: ",".join(participant_ids),
         PARTICIPANT_CHANNEL: cadence.participant_channel_id or "",
-        PARTNERS: ",".join(by_name[str(item).casefold()] for item in cadence.subjects
-                           if str(item).casefold() in by_name),
+        PARTNERS: ",".join(str(partner_id) for partner_id in partner_ids or []),
         COUNTRY: cadence.holiday_country or "",
         TIMEZONE: cadence.timezone or "",
     }

@@ -58,7 +58,10 @@ class Draft:
     timezone: str | None
     reminder_minutes: int  # 0: no reminder
     questions: tuple[str, ...]
-    partners: tuple[str, ...]
+    # A check-in's partners: chosen from the list (ids), or typed while there is no list
+    # (names, added to it on save); neither: each participant's own partners.
+    partner_ids: tuple[int, ...]
+    new_partners: tuple[str, ...]
     skip_weekends: bool
     holiday_country: str | None
 
@@ -179,27 +182,28 @@ def _days(problems: Problems, submission: Submission, schedule: Schedule | None,
     return days
 
 
-def _partners(problems: Problems, submission: Submission,
-              partner_names: Mapping[str, str]) -> list[str]:
-    """The names of the partners chosen from the list (by id), or typed one per line while
-    the workspace has no partner list; a check-in needs one."""
+def _partners(problems: Problems, submission: Submission, partner_names: Mapping[str, str]
+              ) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """(partner ids chosen from the list, names typed one per line while the workspace has
+    no partner list). None chosen from a list: each participant's own partners (whether
+    that leaves anything to ask is checked on save, with the participants known)."""
     if not partner_names:
         typed = checks.lines_of(problems.checked(PARTNERS, submission.text(PARTNERS),
                                                  checks.partner_lines))
         if not typed and PARTNERS not in problems.found:
-            problems.add(PARTNERS, "A check-in asks about partners: name at least one, one "
-                                   "per line (they join the partner list).")
-        return typed
+            problems.add(PARTNERS, "A check-in asks about partners, and the partner list is "
+                                   "empty: name at least one, one per line (they join the "
+                                   "partner list), or add partners with owners first with "
+                                   "`partner add`.")
+        return (), tuple(typed)
     chosen = list(dict.fromkeys(submission.items(PARTNERS)))
     if any(value not in partner_names for value in chosen):
         problems.add(PARTNERS, "Choose partners from the list; one was archived or deleted "
                                "meanwhile.")
-        return []
-    if not chosen:
-        problems.add(PARTNERS, "Choose the partners the check-in asks about.")
+        return (), ()
     if problem := checks.partner_count(chosen):
         problems.add(PARTNERS, problem)
-    return [partner_names[value] for value in chosen]
+    return tuple(int(value) for value in chosen), ()
 
 
 async def read_draft(submission: Submission, family: Family,
@@ -250,8 +254,8 @@ async def read_draft(submission: Submission, family: Family,
     reminder = _reminder(problems, submission, start, close)
     questions = checks.typed_questions(problems.checked(QUESTIONS, submission.text(QUESTIONS),
                                                         checks.questions))
-    partners = _partners(problems, submission, partner_names) \
-        if KINDS[kind].about_partners else []
+    partner_ids, new_partners = _partners(problems, submission, partner_names) \
+        if KINDS[kind].about_partners else ((), ())
     country_text = problems.checked(COUNTRY, submission.text(COUNTRY), checks.country)
     if problems.found:
         raise FormErrors(problems.found)
@@ -260,4 +264,4 @@ async def read_draft(submission: Submission, family: Family,
     return Draft(name, kind, report_channel, people, participant_channel, schedule, days,
                  start, close,
                  zone, reminder, tuple(questions) or KINDS[kind].default_questions,
-                 tuple(partners), skip_weekends, parse_country(country_text))
+                 partner_ids, new_partners, skip_weekends, parse_country(country_text))

@@ -6,15 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from handlers.cadences.subjects import Subject
 from storage.cadences.models import Answer, AnswerStatus
 
 
-def status_of(given: Sequence[Answer], person_id: int, subject: str | None = None
+def status_of(given: Sequence[Answer], person_id: int, partner_id: int | None = None
               ) -> AnswerStatus | None:
-    """ANSWERED if any (matching) subject was answered, else SKIPPED if skipped, else None:
-    for one subject (a check-in's partner); over a whole day see `standing_of`."""
+    """ANSWERED if any answer (about the partner `partner_id`, when given) was answered, else
+    SKIPPED if skipped, else None; over every partner of a day see `standing_of`."""
     mine = [answer.status for answer in given if answer.person_id == person_id
-            and (subject is None or answer.subject.lower() == subject.lower())]
+            and (partner_id is None or answer.partner_id == partner_id)]
     if AnswerStatus.ANSWERED in mine:
         return AnswerStatus.ANSWERED
     return AnswerStatus.SKIPPED if mine else None
@@ -41,12 +42,16 @@ class Standing:
         return f" ({self.answered} of {self.asked} partners)" if self.partly else ""
 
 
-def standing_of(given: Sequence[Answer], person_id: int, subjects: Sequence[str]) -> Standing:
-    done = {answer.subject.lower(): answer.status for answer in given
+def standing_of(given: Sequence[Answer], person_id: int, subjects: Sequence[Subject]
+                ) -> Standing:
+    """Over the partners the person is asked about, each by its row (a standup: one)."""
+    if not subjects:  # nothing asked of them (any more): what they gave still counts
+        return Standing(status_of(given, person_id), 0, 0)
+    done = {answer.partner_id: answer.status for answer in given
             if answer.person_id == person_id}
-    asked = [subject.lower() for subject in subjects] or [""]
-    answered = sum(done.get(subject) is AnswerStatus.ANSWERED for subject in asked)
-    settled = sum(subject in done for subject in asked)
+    asked = [subject.partner_id for subject in subjects]
+    answered = sum(done.get(partner) is AnswerStatus.ANSWERED for partner in asked)
+    settled = sum(partner in done for partner in asked)
     if settled < len(asked):
         return Standing(None, answered, len(asked))
     return Standing(AnswerStatus.ANSWERED if answered else AnswerStatus.SKIPPED, answered,

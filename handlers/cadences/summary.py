@@ -10,7 +10,7 @@ from bot.core.words import counted
 from handlers.cadences.calendar import Rules, next_day
 from handlers.cadences.kinds import family_of, kind_label
 from handlers.cadences.parent import report_channel
-from handlers.cadences.parsing import questions_of, subjects_of
+from handlers.cadences.parsing import questions_of
 from handlers.cadences.repeats import Repeat, read_schedule
 from storage.cadences.models import Cadence
 from storage.common.models import Workspace
@@ -51,9 +51,10 @@ def state_text(cadence: Cadence) -> str:
 
 
 def summary_card(cadence: Cadence, workspace: Workspace, named: int, *, created: bool,
-                 participant_channel: str = "", next_run: str = "") -> Card:
+                 participant_channel: str = "", next_run: str = "", partners: str = "") -> Card:
     """What the admin sees after saving the setup form; `participant_channel` names the
-    channel whose members take part, `next_run` when it next runs (see `next_text`)."""
+    channel whose members take part, `next_run` when it next runs (see `next_text`),
+    `partners` what a check-in asks about."""
     reminder = f"after {cadence.reminder_minutes} minutes" if cadence.reminder_minutes \
         else "none"
     rows = [
@@ -69,9 +70,8 @@ def summary_card(cadence: Cadence, workspace: Workspace, named: int, *, created:
         ("Holidays", cadence.holiday_country or "none"),
         ("State", state_text(cadence)),
     ]
-    subjects = [subject for subject in subjects_of(cadence) if subject]
-    if subjects:
-        rows.append(("Partners", ", ".join(subjects)))
+    if partners:
+        rows.append(("Partners", partners))
     questions = "\n".join(f"- {question}" for question in questions_of(cadence))
     verb = "is set up" if created else "is updated"
     return Card(

@@ -42,7 +42,7 @@ async def your_partners(ctx: CommandContext) -> tuple[Block, ...]:
             continue
         async with ctx.services.db.session() as session:
             answered = await cadences.answers_about(session, ctx.workspace.id or 0,
-                                                    partner.name, 1)
+                                                    partner.id or 0, 1)
         health = health_values(answered)
         shown = f" {HEALTH_DOTS[health[-1]]} {health[-1]}" if health else ""
         lines.append(f"- {partner.name}{shown}")

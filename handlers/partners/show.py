@@ -51,7 +51,7 @@ async def _scorecard_rows(ctx: CommandContext, partner: Partner, today: date,
                           leads: LeadStats) -> list[tuple[str, str]]:
     async with ctx.services.db.session() as session:
         found = list(await objectives.of_partners(session, [partner.id or 0]))
-        answered = await cadences.answers_about(session, ctx.workspace.id or 0, partner.name,
+        answered = await cadences.answers_about(session, ctx.workspace.id or 0, partner.id or 0,
                                                 HEALTH_SHOWN)
     quarters, met, judged = objective_rows(found, today)
     health = health_values(answered)

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.cadences.models import Absence, Answer, Cadence, CadenceParticipant, Occurrence
+from storage.cadences.repository import listed_partners
 from storage.common.models import Person, Workspace
 from storage.rows import Row, flat, flat_row, in_workspace
 
@@ -42,6 +43,8 @@ async def cadence_rows(session: AsyncSession, workspace_id: int | None = None) -
         .order_by(col(Cadence.id)), Cadence, workspace_id)
     found = (await session.exec(statement)).all()
     names = await _participant_names(session, [cadence.id or 0 for cadence, _ in found])
+    # A check-in listing none asks each participant about their own: its list stays empty.
+    partners = await listed_partners(session, [cadence.id or 0 for cadence, _ in found])
     return [
         {
             "id": cadence.id, "workspace": workspace or "", "name": cadence.name,
@@ -55,7 +58,8 @@ async def cadence_rows(session: AsyncSession, workspace_id: int | None = None) -
             "timezone": cadence.timezone or "", "reminder_minutes": cadence.reminder_minutes,
             "skip_weekends": cadence.skip_weekends,
             "holiday_country": cadence.holiday_country or "",
-            "questions": list(cadence.questions), "partners": list(cadence.subjects),
+            "questions": list(cadence.questions),
+            "partners": [partner.name for partner in partners.get(cadence.id or 0, [])],
             "paused": cadence.paused, "created_at": flat(cadence.created_at),
         }
         for cadence, workspace in found

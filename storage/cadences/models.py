@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.common.models import stored_as_text
@@ -53,8 +53,6 @@ class Cadence(SQLModel, table=True):
     skip_weekends: bool = True
     holiday_country: str | None = Field(default=None, max_length=10)
     questions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    # What each participant answers about: the partners of a check-in.
-    subjects: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     paused: bool = False
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime
@@ -66,6 +64,15 @@ class CadenceParticipant(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", primary_key=True)
     # Nothing is owed to anyone for days before they joined.
     joined_at: datetime
+
+
+class CadencePartner(SQLModel, table=True):
+    """A partner a check-in asks about (in order); a check-in listing none asks each
+    participant about the partners they own."""
+
+    cadence_id: int = Field(foreign_key="cadence.id", primary_key=True, ondelete="CASCADE")
+    partner_id: int = Field(foreign_key="partner.id", primary_key=True)
+    position: int = 0
 
 
 class Occurrence(SQLModel, table=True):
@@ -85,14 +92,33 @@ class Occurrence(SQLModel, table=True):
     created_at: datetime
 
 
+def _one_answer_each(name: str, columns: tuple[str, ...], where: str) -> Index:
+    """A unique index over the answers `where` holds (a partial index, on both backends)."""
+    return Index(name, *columns, unique=True, sqlite_where=text(where),
+                 postgresql_where=text(where))
+
+
 class Answer(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("occurrence_id", "person_id", "subject"),)
+    """A person's answer (or skip) of one day: about one partner by its row, for check-ins.
+
+    One per person and day, or per person, day and partner: NULLs never collide in a unique
+    constraint, so each case has its own partial unique index."""
+
+    __table_args__ = (
+        _one_answer_each("uq_answer_day_person", ("occurrence_id", "person_id"),
+                         "partner_id IS NULL"),
+        _one_answer_each("uq_answer_day_person_partner",
+                         ("occurrence_id", "person_id", "partner_id"),
+                         "partner_id IS NOT NULL"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
     occurrence_id: int = Field(foreign_key="occurrence.id", index=True, ondelete="CASCADE")
     person_id: int = Field(foreign_key="person.id", index=True)
-    subject: str = Field(default="", max_length=200)  # the partner, for check-ins
+    partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
+    # The partner's name when answered: the answer keeps what it was about, renamed or not.
+    subject: str = Field(default="", max_length=200)
     status: AnswerStatus = Field(default=AnswerStatus.ANSWERED,
                                  sa_type=stored_as_text(AnswerStatus))
     answers: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -16,9 +16,10 @@ from storage.cadences.models import (
     Cadence,
     CadenceKind,
     CadenceParticipant,
+    CadencePartner,
     Occurrence,
 )
-from storage.common.models import Person, PersonIdentity
+from storage.common.models import Partner, Person, PersonIdentity
 from storage.common.names import name_key
 from storage.common.people import Member
 from storage.ledger import repository as ledger
@@ -99,6 +100,34 @@ async def set_participants(session: AsyncSession, cadence_id: int, person_ids: S
             session.add(CadenceParticipant(cadence_id=cadence_id, person_id=person_id,
                                            joined_at=now))
     await session.flush()
+
+
+async def set_partners(session: AsyncSession, cadence_id: int, partner_ids: Sequence[int]
+                       ) -> None:
+    """The partners a check-in asks about, in this order (none: each owner's own)."""
+    wanted = list(dict.fromkeys(partner_ids))
+    await session.exec(delete(CadencePartner).where(  # type: ignore[call-overload]
+        col(CadencePartner.cadence_id) == cadence_id))
+    session.add_all(CadencePartner(cadence_id=cadence_id, partner_id=partner_id,
+                                   position=position)
+                    for position, partner_id in enumerate(wanted))
+    await session.flush()
+
+
+async def listed_partners(session: AsyncSession, cadence_ids: Sequence[int]
+                          ) -> dict[int, list[Partner]]:
+    """Each cadence's listed partners in order, archived ones included (they stay listed,
+    not asked); a cadence listing none is absent."""
+    if not cadence_ids:
+        return {}
+    statement = (select(CadencePartner.cadence_id, Partner)
+                 .join(Partner, col(Partner.id) == CadencePartner.partner_id)
+                 .where(col(CadencePartner.cadence_id).in_(cadence_ids))
+                 .order_by(col(CadencePartner.cadence_id), col(CadencePartner.position)))
+    found: dict[int, list[Partner]] = {}
+    for cadence_id, partner in (await session.exec(statement)).all():
+        found.setdefault(cadence_id, []).append(partner)
+    return found
 
 
 async def participants(session: AsyncSession, cadence_id: int) -> Sequence[Person]:
@@ -197,28 +226,37 @@ async def answers(session: AsyncSession, occurrence_id: int) -> Sequence[Answer]
 
 
 async def answer_of(session: AsyncSession, occurrence_id: int, person_id: int,
-                    subject: str = "") -> Answer | None:
+                    partner_id: int | None = None) -> Answer | None:
+    """A person's answer of a day: about the partner `partner_id` (a check-in), or the one
+    answer (None)."""
+    about = col(Answer.partner_id).is_(None) if partner_id is None \
+        else col(Answer.partner_id) == partner_id
     statement = select(Answer).where(Answer.occurrence_id == occurrence_id,
-                                     Answer.person_id == person_id, Answer.subject == subject)
+                                     Answer.person_id == person_id, about)
     return (await session.exec(statement)).first()
 
 
 async def record_answer(session: AsyncSession, *, occurrence: Occurrence, person_id: int,
-                        subject: str, status: AnswerStatus, answers: Sequence[str],
-                        now: datetime) -> tuple[Answer, bool]:
-    """Insert or replace a person's answer; (answer, created). A double submit saves one."""
+                        status: AnswerStatus, answers: Sequence[str], now: datetime,
+                        partner: Partner | None = None) -> tuple[Answer, bool]:
+    """Insert or replace a person's answer (about `partner`, for a check-in); (answer,
+    created). A double submit saves one. The partner's name is kept as answered."""
     occurrence_id = occurrence.id or 0
-    existing = await answer_of(session, occurrence_id, person_id, subject)
+    partner_id = partner.id if partner is not None else None
+    existing = await answer_of(session, occurrence_id, person_id, partner_id)
     if existing is None:
         created = Answer(workspace_id=occurrence.workspace_id, occurrence_id=occurrence_id,
-                         person_id=person_id, subject=subject, status=status,
+                         person_id=person_id, partner_id=partner_id,
+                         subject=partner.name if partner is not None else "", status=status,
                          answers=list(answers), created_at=now, updated_at=now)
         row, inserted = await insert_or_find(
-            session, created, lambda: answer_of(session, occurrence_id, person_id, subject))
+            session, created, lambda: answer_of(session, occurrence_id, person_id, partner_id))
         if inserted:
             return row, True
         existing = row
     existing.status, existing.answers, existing.updated_at = status, list(answers), now
+    if partner is not None:
+        existing.subject = partner.name
     session.add(existing)
     await session.flush()
     return existing, False
@@ -297,16 +335,16 @@ async def open_days_that_remind(session: AsyncSession) -> Sequence[tuple[Occurre
     return (await session.exec(statement)).all()
 
 
-async def answers_about(session: AsyncSession, workspace_id: int, subject: str,
+async def answers_about(session: AsyncSession, workspace_id: int, partner_id: int,
                         limit: int) -> list[tuple[date, list[str], list[str]]]:
-    """The latest `limit` answers given about `subject` (a check-in's partner, by name in
-    any case), oldest first: (day, the questions asked that day, the answers)."""
+    """The latest `limit` answers given about a partner in check-ins, oldest first: (day,
+    the questions asked that day, the answers)."""
     statement = (select(Answer, Occurrence, Cadence)
                  .join(Occurrence, col(Occurrence.id) == Answer.occurrence_id)
                  .join(Cadence, col(Cadence.id) == Occurrence.cadence_id)
                  .where(Answer.workspace_id == workspace_id,
                         Answer.status == AnswerStatus.ANSWERED,
-                        func.lower(Answer.subject) == subject.lower())
+                        Answer.partner_id == partner_id)
                  .order_by(col(Occurrence.local_date).desc(), col(Answer.id).desc())
                  .limit(limit))
     found = (await session.exec(statement)).all()

@@ -38,6 +38,21 @@ async def owned_by(session: AsyncSession, workspace_id: int, person_id: int) -> 
     return (await session.exec(statement)).first() is not None
 
 
+async def owned_by_each(session: AsyncSession, workspace_id: int, person_ids: Sequence[int]
+                        ) -> dict[int, list[Partner]]:
+    """The partners each person owns (not archived), by name; owners of none are absent."""
+    if not person_ids:
+        return {}
+    statement = (select(Partner).where(Partner.workspace_id == workspace_id,
+                                       col(Partner.owner_id).in_(person_ids),
+                                       col(Partner.archived_at).is_(None))
+                 .order_by(col(Partner.name_key)))
+    found: dict[int, list[Partner]] = {}
+    for partner in (await session.exec(statement)).all():
+        found.setdefault(partner.owner_id or 0, []).append(partner)
+    return found
+
+
 async def by_ids(session: AsyncSession, ids: set[int]) -> Sequence[Partner]:
     """Partners by id, in any workspace: for run-due, with ids from its own rows."""
     if not ids:

@@ -109,7 +109,18 @@ class Team:
                 ids.append(str(found.id))
         return ids
 
+    async def partner_id(self, name: str) -> int:
+        """The partner called `name` (made if missing), by its row."""
+        return int((await self.partner_ids([name]))[0])
+
     # What the database holds.
+
+    async def listed_partners(self, cadence: str) -> list[str]:
+        """The names of the partners a check-in lists, in order."""
+        found = await self.cadence(cadence)
+        async with self.application.database.session() as session:
+            listed = await cadences.listed_partners(session, [found.id or 0])
+        return [partner.name for partner in listed.get(found.id or 0, [])]
 
     async def workspace(self) -> Workspace:
         """The console's one workspace."""

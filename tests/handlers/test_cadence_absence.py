@@ -134,7 +134,8 @@ async def test_skip_ooo_and_back_agree_everywhere(team: Team):
 
     # bob answers about one partner of two: still waiting, for the other one, everywhere.
     day = await team.occurrence("Daily", date(2026, 11, 23), nine)
-    form = form_of(await team.press("bob", CadenceAction.ANSWER, answer_value(day.id or 0, 0)))
+    form = form_of(await team.press("bob", CadenceAction.ANSWER,
+                                    answer_value(day.id or 0, await team.partner_id("A"))))
     await team.submit("bob", form, {form.fields[0].id: "green"})
     assert "Bob (1 of 2 partners)" in team.outbox.updates[-1].text
     assert "Bob: waiting (1 of 2 partners)" in text_of(await team.command(

@@ -23,9 +23,11 @@ async def day_of(team: Team, day: date, name: str = "Daily") -> Occurrence:
     return await team.occurrence(name, day, at(day, 17))
 
 
-async def answer(team: Team, user: str, day: Occurrence, text: str, subject: int = 0) -> None:
+async def answer(team: Team, user: str, day: Occurrence, text: str,
+                 partner: str | None = None) -> None:
+    about = await team.partner_id(partner) if partner else None
     form = form_of(await team.press(user, CadenceAction.ANSWER,
-                                    answer_value(day.id or 0, subject)))
+                                    answer_value(day.id or 0, about)))
     reply = await team.submit(user, form, {"q0": text})
     assert text_of(reply).startswith("Thanks"), text_of(reply)
 
@@ -108,8 +110,8 @@ async def test_checkin_report_by_partner(team: Team):
     await team.set_up(command="checkin", name="Partners", kind="checkin",
                       partners="Northwind\nContoso", questions="Health?")
     day = await day_of(team, MONDAY, "Partners")
-    await answer(team, "bob", day, "green", subject=0)
-    await answer(team, "ana", day, "red", subject=1)
+    await answer(team, "bob", day, "green", partner="Northwind")
+    await answer(team, "ana", day, "red", partner="Contoso")
     team.clock.set(at(MONDAY, 18))
     reply = await team.command("ana", "checkin report northwind")
     assert text_of(reply).startswith("Partners · Northwind: Mon 23 Nov 2026")

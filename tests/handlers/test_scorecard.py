@@ -10,6 +10,7 @@ import pytest
 from handlers.partners.scorecard import Facts, PartnerClass, classify
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus
+from storage.partners import repository as partners
 from tests.handlers.cadence_team import Team
 from tests.handlers.test_partners import NORTHWIND, northwind_with_pat, say
 
@@ -44,6 +45,8 @@ async def test_the_card_shows_health_from_check_ins_objectives_leads_and_class(t
     await team.set_up(command="checkin", name="Weekly check-in", participants=["bob"],
                       partners="Northwind Traders\nContoso Ltd")
     bob = await team.person("bob")
+    async with team.application.database.session() as session:
+        northwind = await partners.by_name(session, bob.workspace_id, "Northwind Traders")
     healths = ["green", "amber", "red", "red"]
     for week, health in enumerate(healths):
         day = date(2026, 10, 5) + timedelta(weeks=week)
@@ -51,7 +54,7 @@ async def test_the_card_shows_health_from_check_ins_objectives_leads_and_class(t
                                            datetime.combine(day, datetime.min.time(), UTC))
         async with team.application.database.session() as session:
             await cadences.record_answer(session, occurrence=occurrence, person_id=bob.id or 0,
-                                         subject="Northwind Traders",
+                                         partner=northwind,
                                          status=AnswerStatus.ANSWERED,
                                          answers=[health, "Tuesday", "", "", ""],
                                          now=team.clock.now())

@@ -87,7 +87,7 @@ async def test_away_people_are_not_prompted_and_show_as_out_at_close(
         ana = await people.by_identity(session, cadence.workspace_id, "console", "ana")
         assert ana is not None
         await cadences.record_answer(session, occurrence=occurrence, person_id=ana.id or 0,
-                                     subject="", status=AnswerStatus.SKIPPED, answers=[],
+                                     status=AnswerStatus.SKIPPED, answers=[],
                                      now=clock.now())
     await at(application, clock, MONDAY_0900_BERLIN + timedelta(minutes=59))
     assert dms(outbox, "Reminder") == []

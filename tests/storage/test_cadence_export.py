@@ -10,6 +10,7 @@ from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, CadenceKind
 from storage.common import people, workspaces
 from storage.engine import Database
+from storage.partners import repository as partners
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -25,13 +26,19 @@ async def test_cadences_and_answers_export_structured_and_flat(database: Databas
             platform="slack", report_channel_id="C1",
             questions=["Health? [green|amber|red]", "Next step?", "Demos? [number]",
                        "Blocked? [yes|no]"],
-            subjects=["Northwind", "Contoso"], created_at=NOW, updated_at=NOW))
+            created_at=NOW, updated_at=NOW))
+        northwind, contoso = [
+            await partners.add(session, workspace_id=workspace.id or 0, name=name, type=None,
+                               tier=None, owner_id=None, now=NOW)
+            for name in ("Northwind", "Contoso")]
+        await cadences.set_partners(session, cadence.id or 0,
+                                    [northwind.id or 0, contoso.id or 0])
         await cadences.set_participants(session, cadence.id or 0, [ana.id or 0],
                                         now=cadence.created_at)
         day = await cadences.ensure_occurrence(session, cadence.id or 0, date(2026, 11, 23),
                                                close_at=NOW, now=NOW)
         await cadences.record_answer(session, occurrence=day, person_id=ana.id or 0,
-                                     subject="Northwind", status=AnswerStatus.ANSWERED,
+                                     partner=northwind, status=AnswerStatus.ANSWERED,
                                      answers=["green", "", "3", "no"], now=NOW)
     async with database.session() as session:
         [exported] = await exporters["cadences"].rows(session, None)

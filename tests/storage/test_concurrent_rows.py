@@ -86,7 +86,7 @@ async def test_an_answer_submitted_twice_at_once_is_one_answer(database: Databas
     async def answer(text: str) -> None:
         async with database.session() as session:
             await cadences.record_answer(session, occurrence=day, person_id=ana.id or 0,
-                                         subject="", status=AnswerStatus.ANSWERED,
+                                         status=AnswerStatus.ANSWERED,
                                          answers=[text], now=AT)
 
     await asyncio.gather(*(answer(f"take {n}") for n in range(AT_ONCE)))

@@ -37,6 +37,12 @@ async def test_upgrade_from_empty_reaches_head_and_matches_models(empty_database
         assert await connection.run_sync(differences) == []
 
 
+def _index_text(index: Any) -> str:
+    """An index as text; a partial index's WHERE clause by its SQL, not its object."""
+    options = {key: str(value) for key, value in index.get("dialect_options", {}).items()}
+    return str(sorted({**index, "dialect_options": options}.items()))
+
+
 def _schema(connection: Connection) -> dict[str, Any]:
     """Every table's columns, keys, indexes and constraints, and its row count."""
     inspector = inspect(connection)
@@ -45,7 +51,7 @@ def _schema(connection: Connection) -> dict[str, Any]:
         shape[table] = (
             [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)],
             inspector.get_pk_constraint(table)["constrained_columns"],
-            sorted(str(sorted(i.items())) for i in inspector.get_indexes(table)),
+            sorted(_index_text(index) for index in inspector.get_indexes(table)),
             sorted(str(u["column_names"]) for u in inspector.get_unique_constraints(table)),
             sorted(str(f["constrained_columns"]) for f in inspector.get_foreign_keys(table)),
             connection.execute(sa.text(f'SELECT count(*) FROM "{table}"')).scalar(),
@@ -127,6 +133,8 @@ def _populate(connection: Connection) -> None:
          "value": '{"platform": "slack", "id": "C0ELE", "kind": "channel", "name": "ele"}'},
     ])
     connection.execute(sa.insert(PARTNER), [{"id": 1, "name": "Northwind", "created_at": AT}])
+    if connection.dialect.name == "postgresql":  # ids given here: move on as rows made do
+        connection.execute(sa.text("SELECT setval(pg_get_serial_sequence('partner', 'id'), 1)"))
     connection.execute(sa.insert(REFERENCE), [
         {"platform": "teams", "conversation_id": "a:tess", "conversation_type": "personal",
          "tenant_id": "tenant-1", "reference": "{}", "updated_at": AT}])
@@ -135,15 +143,29 @@ def _populate(connection: Connection) -> None:
          "report_channel_id": "C0REP", "report_channel_name": "standups", "days": "mon",
          "local_time": "09:00", "close_time": "17:00", "reminder_minutes": 0,
          "skip_weekends": True, "questions": '["Wins?", "Plans?"]', "subjects": "[]",
-         "paused": False, "created_at": AT, "updated_at": AT}])
+         "paused": False, "created_at": AT, "updated_at": AT},
+        # A check-in naming its partners, one of them never on the partner list.
+        {"id": 2, "name": "Partners", "kind": "checkin", "platform": "slack",
+         "report_channel_id": "C0REP", "report_channel_name": "standups", "days": "mon",
+         "local_time": "09:00", "close_time": "17:00", "reminder_minutes": 0,
+         "skip_weekends": True, "questions": '["Health?"]',
+         "subjects": '["Northwind", "Contoso Ltd"]', "paused": False, "created_at": AT,
+         "updated_at": AT}])
     connection.execute(sa.insert(PARTICIPANT), [{"cadence_id": 1, "person_id": 1},
-                                                {"cadence_id": 1, "person_id": 2}])
+                                                {"cadence_id": 1, "person_id": 2},
+                                                {"cadence_id": 2, "person_id": 2}])
     connection.execute(sa.insert(OCCURRENCE), [
         {"id": 7, "cadence_id": 1, "local_date": date(2026, 11, 20), "close_at": AT,
+         "created_at": AT},
+        {"id": 8, "cadence_id": 2, "local_date": date(2026, 11, 20), "close_at": AT,
          "created_at": AT}])
     connection.execute(sa.insert(ANSWER), [
         {"occurrence_id": 7, "person_id": 1, "subject": "", "status": "answered",
-         "answers": '["Shipped", "Demo"]', "created_at": AT, "updated_at": AT}])
+         "answers": '["Shipped", "Demo"]', "created_at": AT, "updated_at": AT},
+        {"occurrence_id": 8, "person_id": 2, "subject": "northwind", "status": "answered",
+         "answers": '["green"]', "created_at": AT, "updated_at": AT},
+        {"occurrence_id": 8, "person_id": 2, "subject": "Contoso Ltd", "status": "skipped",
+         "answers": '[]', "created_at": AT, "updated_at": AT}])
     connection.execute(sa.insert(DELIVERY), [
         {"key": "prompt:7:1", "kind": "prompt", "occurrence_id": 7, "person_id": 1,
          "status": "sent", "platform": "slack", "conversation_id": "U1", "message_id": "1.1",
@@ -208,9 +230,37 @@ async def test_upgrade_moves_every_row_into_its_workspace(empty_database: Databa
         elephant = (await connection.execute(sa.text(
             "SELECT workspace_id, number FROM elephant WHERE id = 4"))).one()
         partner = (await connection.execute(sa.text(
-            "SELECT workspace_id, name_key FROM partner"))).one()
+            "SELECT workspace_id, name_key FROM partner WHERE id = 1"))).one()
     assert tuple(elephant) == (slack.id, 4)
     assert tuple(partner) == (slack.id, "northwind")
+
+
+async def test_upgrade_keys_check_ins_by_partner_rows(empty_database: Database):
+    """Partner names on a check-in and on its answers become partner rows: found by name
+    whatever the case, or added to the list; each answer keeps the name it was given."""
+    await upgrade(empty_database, "0002")
+    async with empty_database.engine.begin() as connection:
+        await connection.run_sync(_populate)
+
+    await upgrade(empty_database)
+
+    async with empty_database.session() as session:
+        slack = await workspaces.by_external_id(session, "slack", "T1")
+        assert slack is not None
+        check_in = await cadences.by_name(session, slack.id or 0, "Partners")
+        assert check_in is not None
+        listed = (await cadences.listed_partners(session, [check_in.id or 0]))[check_in.id or 0]
+        assert [(p.id, p.name, p.workspace_id) for p in listed] == \
+            [(1, "Northwind", slack.id), (listed[1].id, "Contoso Ltd", slack.id)]
+        northwind = await cadences.answer_of(session, 8, 2, 1)
+        contoso = await cadences.answer_of(session, 8, 2, listed[1].id)
+        assert northwind is not None and contoso is not None
+        assert (northwind.subject, northwind.answers) == ("northwind", ["green"])
+        assert contoso.status.value == "skipped"
+        assert await cadences.answer_of(session, 8, 2) is None  # no answer about nothing
+        standup = await cadences.by_name(session, slack.id or 0, "Daily Standup")
+        assert standup is not None
+        assert await cadences.listed_partners(session, [standup.id or 0]) == {}
 
 
 async def test_the_first_request_names_a_workspace_a_migration_could_not(

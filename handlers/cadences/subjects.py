@@ -1,0 +1,91 @@
+"""What each person answers about on a cadence's day: one answer (a standup), or each partner
+of a check-in by its row: the partners the check-in lists, else those the person owns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from handlers.cadences.kinds import KINDS
+from handlers.common.context import Services
+from storage.cadences import repository as cadences
+from storage.cadences.models import Answer, Cadence
+from storage.common.models import Partner
+from storage.common.names import name_key
+from storage.partners import repository as partners
+
+
+@dataclass(frozen=True, eq=False)
+class Subject:
+    """One thing a person answers about: a partner (a check-in), or nothing (a standup)."""
+
+    partner: Partner | None = None
+
+    @property
+    def partner_id(self) -> int | None:
+        return self.partner.id if self.partner is not None else None
+
+    @property
+    def name(self) -> str:
+        return self.partner.name if self.partner is not None else ""
+
+    def answered_by(self, answer: Answer) -> bool:
+        return answer.partner_id == self.partner_id
+
+
+NO_SUBJECT = Subject()
+
+
+@dataclass(frozen=True)
+class Asked:
+    """Who a cadence asks about what: the same partners for everyone when it lists some,
+    else each person's own (`listed` is None then)."""
+
+    about_partners: bool
+    listed: tuple[Partner, ...] | None = None
+    owned: Mapping[int, Sequence[Partner]] = field(default_factory=dict)
+
+    def of(self, person_id: int) -> tuple[Subject, ...]:
+        """What the person is asked about; () when a check-in has nothing to ask them (an
+        archived partner is no longer asked about)."""
+        if not self.about_partners:
+            return (NO_SUBJECT,)
+        mine = self.listed if self.listed is not None else self.owned.get(person_id, ())
+        return tuple(Subject(partner) for partner in mine if partner.archived_at is None)
+
+    @property
+    def by_owner(self) -> bool:
+        """A check-in that lists no partners: each person is asked about the ones they own."""
+        return self.about_partners and self.listed is None
+
+    def describe(self) -> str:
+        """The partners asked about, as the setup summary shows them."""
+        if self.listed is not None:
+            return ", ".join(partner.name for partner in self.listed)
+        return "each participant's own partners (the ones they own)"
+
+
+async def asked_by(services: Services, cadence: Cadence,
+                   person_ids: Iterable[int] = ()) -> Asked:
+    """What `cadence` asks each of `person_ids` about (their own partners are looked up only
+    for a check-in listing none)."""
+    if not KINDS[cadence.kind].about_partners:
+        return Asked(about_partners=False)
+    async with services.db.session() as session:
+        listed = (await cadences.listed_partners(session, [cadence.id or 0])).get(
+            cadence.id or 0)
+        if listed:
+            return Asked(True, tuple(listed))
+        owned = await partners.owned_by_each(session, cadence.workspace_id, list(person_ids))
+    return Asked(True, None, owned)
+
+
+def named_in(subjects: Sequence[Subject], name: str) -> Subject | None:
+    """The partner among `subjects` called `name` (whatever its case, spacing or quotes)."""
+    key = name_key(name)
+    return next((subject for subject in subjects
+                 if subject.partner is not None and subject.partner.name_key == key), None)
+
+
+def by_partner_id(subjects: Sequence[Subject], partner_id: int | None) -> Subject | None:
+    return next((subject for subject in subjects if subject.partner_id == partner_id), None)
