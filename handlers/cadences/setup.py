@@ -252,8 +252,9 @@ async def setup_submitted(ctx: FormContext) -> Response:
         if await _nothing_to_ask(ctx.services, ctx.workspace, draft):
             raise UserError("This check-in lists no partners, so it asks each participant "
                             "about the partners they own, and none of them owns one. Choose "
-                            "the partners it asks about, or make its participants owners "
-                            "first.", example="partner edit Northwind owner @ana",
+                            "the partners it asks about, or first make its participants "
+                            "owners with `partner edit <partner> owner @someone`.",
+                            example="partner edit Northwind owner @ana",
                             field=PARTNERS)
         await _announce(ctx.services, draft, ctx.person, editing)
         cadence = await _save(ctx.services, ctx.workspace, draft, ctx.person, editing)
