@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from bot.core.conversation import Actor, ConversationRef
-from bot.core.ids import FormId
+from bot.core.ids import ActionId, FormId
 
 FieldValue = str | bool | list[str] | None
 
@@ -53,6 +53,9 @@ class FormField:
     options: tuple[Option, ...] = ()
     initial: str | None = None
     max_length: int | None = None
+    # The action that answers with the options matching typed text (a `Choices`), for lists
+    # longer than a platform's menu holds (Slack: 100 options).
+    search: ActionId | None = None
     # Words that stand for several options where people type them (console): "weekdays".
     shorthands: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # What is wrong with a typed value (TEXT, MULTILINE, NUMBER), or None: checked as soon as it is

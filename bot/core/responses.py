@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.core.cards import Content
-from bot.core.forms import Form
+from bot.core.forms import Form, Option
 
 
 @dataclass(frozen=True)
@@ -30,4 +30,12 @@ class OpenForm:
     form: Form
 
 
-Response = Reply | OpenForm | None
+@dataclass(frozen=True)
+class Choices:
+    """The options of a long menu matching what a person typed into it (a form field's
+    `search`): Slack asks as they type."""
+
+    options: tuple[Option, ...]
+
+
+Response = Reply | OpenForm | Choices | None

@@ -5,9 +5,20 @@ contact then sees (their own card, never another partner's)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
+from storage.common import workspaces
+from storage.partners import repository as partners
 from tests.e2e.conftest import RunningBot
-from tests.fakes.slack_requests import event_callback, slash_command
+from tests.fakes.slack_modal import fill
+from tests.fakes.slack_requests import (
+    block_suggestion,
+    event_callback,
+    slash_command,
+    view_submission,
+)
+
+STARTED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 async def _command(bot: RunningBot, command: str, text: str, *, user: str = "U0001",
@@ -109,3 +120,38 @@ async def test_an_admin_gets_an_export_as_a_csv_file_in_slack(bot: RunningBot):
     assert "1 row of partners, this workspace only." in done.args["initial_comment"]
     # Another workspace's rows never travel: the file holds this workspace's only.
     assert all(",T0001," in line for line in upload.args["_content"].splitlines()[1:])
+
+
+async def test_a_check_in_picks_from_more_partners_than_a_slack_menu_holds(bot: RunningBot):
+    """Past Slack's 100 static options the partner menu is searched as the admin types:
+    Slack asks the bot (a signed block_suggestion) and gets the matching partners."""
+    async with bot.application.database.session() as session:
+        slack = await workspaces.for_external_id(session, "slack", "T0001", now=STARTED)
+        for number in range(120):
+            await partners.add(session, workspace_id=slack.id or 0, name=f"Partner {number:03}",
+                               type=None, tier=None, owner_id=None, now=STARTED)
+    await bot.slack_post(slash_command("/checkin", "setup", trigger_id="t-setup",
+                                       response_url=bot.slack.response_url("setup")))
+    [opened] = await bot.slack.wait_for("views.open")
+    view = opened.args["view"]
+    [menu] = [block["element"] for block in view["blocks"] if block.get("block_id") == "partners"]
+    assert menu["type"] == "multi_external_select"
+    assert menu["action_id"] == "partnerops.cadence.find-partners" and "options" not in menu
+
+    response = await bot.slack_post(block_suggestion(
+        menu["action_id"], "partners", "partner 11", view=view))
+    assert response.status == 200
+    found = [(option["text"]["text"], option["value"])
+             for option in (await response.json())["options"]]
+    assert [label for label, _ in found] == [f"Partner {n}" for n in range(110, 120)]
+
+    answer = await bot.slack_post(view_submission(
+        view["callback_id"], fill(view, {
+            "name": "Big list", "kind": "checkin", "report_channel": "C0REPORT",
+            "participants": ["U0001"], "days": ["mon"], "local_time": "09:00",
+            "close_time": "17:00", "reminder_minutes": "0", "skip_weekends": True,
+            "partners": [found[0][1], found[-1][1]]}),
+        private_metadata=view["private_metadata"]))
+    assert answer.status == 200 and "errors" not in (await answer.text())
+    [row] = [row for row in await bot.export("cadences") if row["name"] == "Big list"]
+    assert row["partners"] == ["Partner 110", "Partner 119"]

@@ -24,7 +24,7 @@ def _state(element: dict[str, Any], value: Any) -> dict[str, Any]:
             offered = [option["value"] for option in element.get("options", [])]
             assert not value or value in offered, f"the menu offers {offered}, not {value!r}"
             return {"type": kind, "selected_option": {"value": value} if value else None}
-        case "multi_static_select":
+        case "multi_static_select" | "multi_external_select":
             return {"type": kind, "selected_options": [{"value": v} for v in value or []]}
         case "checkboxes":
             options = element.get("options", [])

@@ -159,6 +159,21 @@ def view_submission(
     return _form_payload(payload)
 
 
+def block_suggestion(action_id: str, block_id: str, typed: str, *, view: Mapping[str, Any],
+                     user_id: str = "U0001", user_name: str = "ana",
+                     team_id: str = "T0001") -> bytes:
+    """Build the body Slack posts to the options load URL as someone types into an
+    external select of an open modal."""
+    payload = {
+        **_envelope("block_suggestion", user_id, user_name, team_id, ""),
+        "container": {"type": "view", "view_id": "V1"},
+        "action_id": action_id, "block_id": block_id, "value": typed,
+        "view": {**view, "id": "V1", "state": {"values": {}}},
+    }
+    payload.pop("trigger_id")
+    return _form_payload(payload)
+
+
 def event_callback(event: Args, *, event_id: str = "Ev1", team_id: str = "T0001") -> bytes:
     """Build the JSON body Slack posts to the Events API request URL."""
     body = {

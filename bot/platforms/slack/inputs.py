@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
     CheckboxesElement,
     ConversationFilter,
     ConversationSelectElement,
+    ExternalDataMultiSelectElement,
     InputInteractiveElement,
     NumberInputElement,
     Option,
@@ -24,6 +25,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core.forms import HERE, FieldKind, FieldValue, FormField
+from bot.core.forms import Option as FormOption
 
 VALUE_ACTION = "value"
 CHECKED = "true"
@@ -66,6 +68,14 @@ def element(field: FormField) -> InputInteractiveElement:
             initial = next((opt for opt in options if opt.value == field.initial), None)
             return StaticSelectElement(action_id=VALUE_ACTION, options=options,
                                        placeholder=placeholder, initial_option=initial)
+        case FieldKind.MULTISELECT if field.search and len(field.options) > OPTIONS_MAX:
+            # Too many for a static menu: Slack asks the bot for matches as the person types.
+            wanted = set(initial_items(field))
+            chosen = [Option(value=option.value, label=option.label[:OPTION_TEXT_MAX])
+                      for option in field.options if option.value in wanted]
+            return ExternalDataMultiSelectElement(action_id=str(field.search),
+                                                  placeholder=placeholder, min_query_length=0,
+                                                  initial_options=chosen or None)
         case FieldKind.MULTISELECT:
             options = _options(field)
             wanted = set(initial_items(field))
@@ -95,13 +105,19 @@ def element(field: FormField) -> InputInteractiveElement:
             )
 
 
+def options_payload(options: tuple[FormOption, ...]) -> list[dict[str, Any]]:
+    """Options as a block_suggestion answer lists them (at most Slack's 100)."""
+    return [Option(value=option.value, label=option.label[:OPTION_TEXT_MAX]).to_dict()
+            for option in options[:OPTIONS_MAX]]
+
+
 def value(state: dict[str, Any]) -> FieldValue:
     """One element's entry of `view.state.values` as the field's value."""
     match state.get("type"):
         case "static_select":
             selected = state.get("selected_option")
             return selected["value"] if selected else None
-        case "multi_static_select":
+        case "multi_static_select" | "multi_external_select":
             return [str(option["value"]) for option in state.get("selected_options") or ()
                     if option.get("value")]
         case "conversations_select":

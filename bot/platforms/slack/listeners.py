@@ -17,8 +17,9 @@ from bot.core.conversation import Actor, ConversationKind, ConversationRef, Mess
 from bot.core.errors import DeliveryError
 from bot.core.ports import Dispatcher
 from bot.core.requests import ActionInvocation, Invocation
-from bot.core.responses import OpenForm, Reply, Response
+from bot.core.responses import Choices, OpenForm, Reply, Response
 from bot.platforms.slack import parse
+from bot.platforms.slack.inputs import options_payload
 from bot.platforms.slack.modals import form_view, submission_from_view
 from bot.platforms.slack.outbox import SlackOutbox
 from bot.platforms.slack.render import home_view, message_payload
@@ -51,6 +52,8 @@ class SlackListeners:
             app.view_submission(str(form_id))(self._on_view_submission)
         for action_id in registry.action_ids:
             app.action(str(action_id))(self._on_action)
+            # A long menu in a modal asks for its options as the person types.
+            app.options(str(action_id))(self._on_options)
         app.event("app_home_opened")(self._on_home_opened)
 
     async def _on_home_opened(self, event: dict[str, Any], body: dict[str, Any],
@@ -133,6 +136,16 @@ class SlackListeners:
         await self._deliver(response, actor, where, client, respond=respond,
                             trigger_id=body.get("trigger_id"))
         await self._refresh_home(client, actor.user_id, actor.workspace)
+
+    async def _on_options(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """A searched menu's options matching what was typed (Slack waits for them)."""
+        actor = parse.actor_from_body(body)
+        where = ConversationRef(actor.platform, actor.user_id, ConversationKind.DIRECT,
+                                workspace=actor.workspace)
+        response = await self._dispatcher.action(ActionInvocation(
+            actor, where, str(body.get("action_id") or ""), str(body.get("value") or "")))
+        found = response.options if isinstance(response, Choices) else ()
+        await ack(options=options_payload(found))
 
     async def _deliver(self, response: Response, actor: Actor, where: ConversationRef,
                        client: AsyncWebClient, *, respond: AsyncRespond | None = None,

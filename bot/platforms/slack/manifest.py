@@ -62,6 +62,8 @@ def slack_manifest(*, public_url: str, commands: list[SlashCommand],
             settings["event_subscriptions"]["request_url"] = events_url
     if not socket_mode:
         settings["interactivity"]["request_url"] = events_url
+        # Menus too long to send whole (partners past 100) ask here for what matches.
+        settings["interactivity"]["message_menu_options_url"] = events_url
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {

@@ -53,7 +53,8 @@ def submission_from_view(view: dict[str, Any], actor: Actor) -> Submission:
     found = ConversationRef.from_dict(metadata.get("conversation") or {})
     conversation = replace(found, workspace=actor.workspace) if found else None
     values = {
-        block_id: value(actions.get(VALUE_ACTION, {}))
+        # An input's one element: VALUE_ACTION, or a searched menu under its search action.
+        block_id: value(actions.get(VALUE_ACTION) or next(iter(actions.values()), {}))
         for block_id, actions in view.get("state", {}).get("values", {}).items()
     }
     return Submission(
