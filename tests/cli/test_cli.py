@@ -160,6 +160,9 @@ def test_slack_manifest_matches_prefix_and_public_url(tmp_path: Path):
                for entry in commands.values())
     assert manifest["settings"]["interactivity"]["request_url"] == \
         "https://bot.acme.test/slack/events"
+    # Long menus (partners past 100) ask for their options at the same URL.
+    assert manifest["settings"]["interactivity"]["message_menu_options_url"] == \
+        "https://bot.acme.test/slack/events"
     assert "commands" in manifest["oauth_config"]["scopes"]["bot"]
     assert manifest["settings"]["socket_mode_enabled"] is False
 
