@@ -15,6 +15,7 @@ from handlers.cadences.ids import CadenceMessage
 from handlers.cadences.kinds import Family
 from handlers.cadences.names import name_argument, named_cadence
 from handlers.cadences.participants import participant_channel_label, participants_of
+from handlers.cadences.subjects import asked_by
 from handlers.common.context import CommandContext
 from handlers.common.due import DueRun
 from handlers.common.identity import resolve_person
@@ -114,6 +115,13 @@ async def run_now(ctx: CommandContext, family: Family) -> Response:
     if not members:
         raise UserError(f"Nobody takes part in {cadence.name} yet; add someone first.",
                         example=family.example(f"add {cadence.name} @bob"))
+    asked = await asked_by(ctx.services, cadence, [member.person.id or 0 for member in members])
+    if not any(asked.of(member.person.id or 0) for member in members):
+        reason = "none of its participants owns a partner, and it asks each about their own" \
+            if asked.by_owner else "every partner it lists is archived"
+        raise UserError(f"Nothing to send: {reason}.",
+                        example="partner edit Northwind owner @ana" if asked.by_owner
+                        else family.example(f"edit {cadence.name}"))
     lease = await ctx.services.leases.process_lease()
     run = DueRun(ctx.services, now, lease)
     sent, closed = await CadenceDay(run, cadence, ctx.workspace).send_now(members)

@@ -113,3 +113,15 @@ async def test_an_answer_stays_with_its_partner_through_a_rename(team: Team):
     assert "Bob about Contoso" in report  # as it was answered
     card = text_of(await team.command("ana", "partner show Northwind Traders"))
     assert "latest red" in card  # the scorecard reads health by the partner's row
+
+
+async def test_run_says_why_nobody_is_asked_when_no_participant_owns_a_partner(team: Team):
+    await owners(team)
+    await team.submit("ana", form_of(await team.command("ana", "checkin setup")), setup_values(
+        name="Owners", kind="checkin", participants=["cem"]))
+    # Fabrikam moves to Dee, who is not on the check-in: Cem owns nothing now.
+    assert "owned by Dee" in await say(team, "ana", "partner edit Fabrikam owner @dee")
+    team.clock.set(NINE)
+    said = text_of(await team.command("ana", "checkin run Owners"))
+    assert "Nothing to send: none of its participants owns a partner" in said
+    assert prompts_to(team, "cem") == []

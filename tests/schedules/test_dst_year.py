@@ -1,7 +1,9 @@
 """A year of daily 09:00 standups in five time zones: every prompt at 09:00 local, once.
 
 The year runs as two halves, each from a cadence made the day before it begins, so that
-two test workers share it; together they cover every day of 2026 and all six changes.
+two test workers share it. Together they cover all six clock changes with every day of the
+two weeks around each, and the first week of every month (the days between add nothing a
+wakeup does not already see, and cost the suite a minute).
 """
 
 from __future__ import annotations
@@ -26,8 +28,13 @@ DST_CHANGES = (date(2026, 3, 8), date(2026, 11, 1), date(2026, 3, 29), date(2026
                date(2026, 4, 5), date(2026, 10, 4))
 
 
-def _near_a_change(day: date) -> bool:
-    return any(abs((day - change).days) <= 2 for change in DST_CHANGES)
+def _near_a_change(day: date, within: int = 2) -> bool:
+    return any(abs((day - change).days) <= within for change in DST_CHANGES)
+
+
+def _simulated(day: date) -> bool:
+    """Every day of the two weeks around a change, and each month's first week."""
+    return _near_a_change(day, within=7) or day.day <= 7
 
 
 HALVES = {"january-june": (date(YEAR, 1, 1), date(YEAR, 7, 1)),
@@ -46,7 +53,8 @@ async def test_every_prompt_lands_at_nine_local_across_a_year_of_dst(
     await make_cadence(application, zones=ZONES, now=clock.now(),
                        days="mon,tue,wed,thu,fri,sat,sun", skip_weekends=False,
                        close_time="12:00")
-    days = [first + timedelta(days=n) for n in range((end - first).days)]
+    days = [day for n in range((end - first).days)
+            if _simulated(day := first + timedelta(days=n))]
     # Wake up at every person's 09:00, in time order; around each clock change also a
     # minute before, and an hour either side, where a naive schedule would fire.
     shifts = (timedelta(0),)
