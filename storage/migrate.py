@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -24,11 +25,20 @@ def alembic_config(url: str = "") -> Config:
 
 async def upgrade(database: Database, revision: str = "head") -> None:
     """Bring the schema to `revision` on the database's own async engine."""
+    await _migrate(database, command.upgrade, revision)
 
+
+async def downgrade(database: Database, revision: str) -> None:
+    """Take the schema back to `revision` (for operators undoing an upgrade, and tests)."""
+    await _migrate(database, command.downgrade, revision)
+
+
+async def _migrate(database: Database, step: Callable[[Config, str], None],
+                   revision: str) -> None:
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        step(config, revision)
 
     async with database.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 from storage.cadences.models import (
     Absence,
     Answer,
+    AskedPartner,
     Cadence,
     CadenceParticipant,
     CadencePartner,
@@ -29,7 +30,7 @@ from storage.partners.models import Lead, Objective, ObjectiveUpdate
 
 TABLES: tuple[type[SQLModel], ...] = (
     Workspace, Partner, Person, PersonIdentity, Setting, ConversationReference,
-    Cadence, CadenceParticipant, CadencePartner, Occurrence, Answer, Absence,
+    Cadence, CadenceParticipant, CadencePartner, Occurrence, Answer, AskedPartner, Absence,
     Delivery, RunLease,
     Elephant,
     Lead, ContactInvite, Objective, ObjectiveUpdate, SharedFile,

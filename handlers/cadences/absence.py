@@ -16,7 +16,7 @@ from handlers.cadences.names import name_argument, named_cadence
 from handlers.cadences.parent import refresh_parent
 from handlers.cadences.parsing import parse_clock
 from handlers.cadences.status import standing_of
-from handlers.cadences.subjects import asked_by
+from handlers.cadences.subjects import asked_by, asked_on
 from handlers.common.context import CommandContext
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
@@ -93,7 +93,12 @@ async def skip(ctx: CommandContext, family: Family) -> Response:
     rest: list[str] = []  # check-ins partly answered: only the partners left are skipped
     for today in await _todays(ctx, only):
         given = await _given(ctx, today)
-        asked = await asked_by(ctx.services, today.cadence, [ctx.person.id or 0])
+        asked = await asked_on(ctx.services, today.cadence, today.occurrence,
+                               [ctx.person.id or 0]) if today.occurrence \
+            else await asked_by(ctx.services, today.cadence, [ctx.person.id or 0])
+        if not asked.of(ctx.person.id or 0):  # a check-in with nothing to ask them
+            quiet.append(today.cadence.name)
+            continue
         standing = standing_of(given, ctx.person.id or 0, asked.of(ctx.person.id or 0))
         # Every partner of the day answered (or skipped): nothing is left to skip.
         if standing.status is AnswerStatus.ANSWERED:

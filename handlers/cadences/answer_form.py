@@ -20,13 +20,13 @@ from handlers.cadences.kinds import Family
 from handlers.cadences.names import family_cadences, name_argument
 from handlers.cadences.parsing import asked_questions
 from handlers.cadences.participants import zone_of
-from handlers.cadences.subjects import Subject, asked_by, by_partner_id, named_in
+from handlers.cadences.subjects import Asked, Subject, asked_on, by_partner_id, named_in
 from handlers.cadences.summary import next_text, schedule_text
 from handlers.common.context import ActionContext, CommandContext, Services
 from handlers.common.questions import Question, QuestionType
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, Occurrence
-from storage.common.models import Person, Role
+from storage.common.models import Partner, Person, Role
 
 OCCURRENCE_KEY = "occurrence"
 # The partner by its row ("" for none): an edit of the partner list, or a rename, never
@@ -81,23 +81,32 @@ async def earlier_answers(services: Services, occurrence: Occurrence, person: Pe
     return [str(item) for item in answer.answers]
 
 
-async def subjects_for(services: Services, cadence: Cadence, person: Person
-                       ) -> tuple[Subject, ...]:
-    """What `cadence` asks `person` about; refused when a check-in has nothing to ask them."""
-    subjects = (await asked_by(services, cadence, [person.id or 0])).of(person.id or 0)
-    if subjects:
-        return subjects
-    raise UserError(f"{cadence.name} asks each person about the partners they own, and you "
-                    "own none right now, so there is nothing to answer. An admin can make you "
-                    "a partner's owner.", example="partner edit Northwind owner @you")
+async def asked_of(services: Services, cadence: Cadence, occurrence: Occurrence,
+                   person: Person) -> Asked:
+    """What `cadence` asks `person` about on that day; refused when a check-in has nothing
+    to ask them."""
+    asked = await asked_on(services, cadence, occurrence, [person.id or 0])
+    if asked.of(person.id or 0):
+        return asked
+    raise UserError(asked.nothing_to_answer(cadence.name),
+                    example="partner edit Northwind owner @you")
 
 
-def subject_of(subjects: tuple[Subject, ...], cadence: Cadence,
-               target: AnswerTarget) -> Subject:
+async def subjects_for(services: Services, cadence: Cadence, occurrence: Occurrence,
+                       person: Person) -> tuple[Subject, ...]:
+    return (await asked_of(services, cadence, occurrence, person)).of(person.id or 0)
+
+
+def subject_of(subjects: tuple[Subject, ...], cadence: Cadence, target: AnswerTarget,
+               listed: tuple[Partner, ...] | None = None) -> Subject:
     """The partner an Answer button points at, if the check-in still asks you about it."""
-    if target.position is not None:  # a button from before partners were kept by row
-        if 0 <= target.position < len(subjects):
-            return subjects[target.position]
+    if target.position is not None:
+        # A button from before partners were kept by row: its place in the list as it was
+        # then (archived partners kept their place), else among what is asked now.
+        at = listed if listed is not None else tuple(s.partner for s in subjects)
+        if 0 <= target.position < len(at) and (found := by_partner_id(
+                subjects, at[target.position].id if at[target.position] else None)):
+            return found
     elif found := by_partner_id(subjects, target.partner_id):
         return found
     raise UserError(f"{cadence.name} no longer asks you about that partner; use the latest "
@@ -114,8 +123,9 @@ async def open_answer(services: Services, person: Person, cadence: Cadence,
     if isinstance(target, Subject):
         subject = target
     else:
-        subjects = await subjects_for(services, cadence, person)
-        subject = subject_of(subjects, cadence, target) if target is not None \
+        asked = await asked_of(services, cadence, occurrence, person)
+        subjects = asked.of(person.id or 0)
+        subject = subject_of(subjects, cadence, target, asked.listed) if target is not None \
             else await _first_unanswered(services, occurrence, person, subjects)
     earlier = await earlier_answers(services, occurrence, person, subject)
     return OpenForm(answer_form(cadence, occurrence, subject, earlier))
@@ -148,13 +158,18 @@ async def _answer_about(ctx: CommandContext, family: Family, wanted: str,
     """The answer form about the partner `wanted`, on an open check-in that asks about it."""
     named = name_argument(wanted)
     asked: set[str] = set()
+    empty: list[str] = []  # open check-ins that ask this person nothing: why not
     for occurrence, cadence in sorted(candidates, key=lambda pair: pair[0].local_date,
                                       reverse=True):
-        subjects = (await asked_by(ctx.services, cadence, [ctx.person.id or 0])).of(
-            ctx.person.id or 0)
+        day = await asked_on(ctx.services, cadence, occurrence, [ctx.person.id or 0])
+        subjects = day.of(ctx.person.id or 0)
         if found := named_in(subjects, named):
             return await open_answer(ctx.services, ctx.person, cadence, occurrence, found)
         asked.update(subject.name for subject in subjects if subject.name)
+        if not subjects:
+            empty.append(day.nothing_to_answer(cadence.name))
+    if empty and not asked:
+        raise UserError(empty[0], example="partner edit Northwind owner @you")
     shown = sorted(asked, key=str.casefold)
     where = f" Open now: {', '.join(shown)}." if shown else \
         f" None of your {family.plural} is open right now."

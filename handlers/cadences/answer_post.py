@@ -13,6 +13,7 @@ from handlers.cadences.answer_form import (
     OCCURRENCE_KEY,
     PARTNER_KEY,
     answer_form,
+    asked_of,
     question_field,
     subject_of,
     subjects_for,
@@ -22,7 +23,7 @@ from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
 from handlers.cadences.kinds import family_of
 from handlers.cadences.parent import ensure_parent, refresh_parent, report_channel, scope_of
 from handlers.cadences.parsing import asked_questions
-from handlers.cadences.subjects import Subject, asked_by, named_in
+from handlers.cadences.subjects import Subject, asked_on, named_in
 from handlers.common.context import ActionContext, FormContext, Services
 from handlers.common.ledger import Pending, deliver_once
 from storage.cadences import repository as cadences
@@ -97,10 +98,11 @@ def _context_int(ctx: FormContext, key: str) -> int:
     return int(raw)
 
 
-async def _subject(ctx: FormContext, cadence: Cadence) -> Subject:
+async def _subject(ctx: FormContext, cadence: Cadence, occurrence: Occurrence) -> Subject:
     """The partner the form was opened for, if the check-in still asks the person about it
     (by its row; a form opened before rows were kept names it instead)."""
-    subjects = await subjects_for(ctx.services, cadence, ctx.person)
+    asked = await asked_of(ctx.services, cadence, occurrence, ctx.person)
+    subjects = asked.of(ctx.person.id or 0)
     context = ctx.submission.context
     if PARTNER_KEY in context:
         raw = context[PARTNER_KEY]
@@ -118,7 +120,7 @@ async def _subject(ctx: FormContext, cadence: Cadence) -> Subject:
     else:
         target = AnswerTarget(0, position=_context_int(ctx, LEGACY_POSITION_KEY))
     try:
-        return subject_of(subjects, cadence, target)
+        return subject_of(subjects, cadence, target, asked.listed)
     except UserError:
         raise UserError(f"{cadence.name} no longer asks you about that partner, so this "
                         "answer has nowhere to go. Nothing was saved.") from None
@@ -130,7 +132,7 @@ async def answer_submitted(ctx: FormContext) -> Response:
                                                 _context_int(ctx, OCCURRENCE_KEY))
     await require_participant(ctx.services, cadence, ctx.person)
     require_open(ctx.services, cadence, occurrence, ctx.person)
-    subject = await _subject(ctx, cadence)
+    subject = await _subject(ctx, cadence, occurrence)
     questions = asked_questions(occurrence, cadence)
     form = answer_form(cadence, occurrence, subject, [])
     values = ctx.submission.values
@@ -165,7 +167,8 @@ async def answer_submitted(ctx: FormContext) -> Response:
 
 async def still_pending(ctx: FormContext, cadence: Cadence, occurrence: Occurrence) -> str:
     """" Still to answer: Contoso (`checkin Contoso`)." for a check-in's other partners."""
-    subjects = [subject for subject in await subjects_for(ctx.services, cadence, ctx.person)
+    subjects = [subject for subject in await subjects_for(ctx.services, cadence, occurrence,
+                                                          ctx.person)
                 if subject.partner is not None]
     if not subjects:
         return ""
@@ -184,7 +187,8 @@ async def still_pending(ctx: FormContext, cadence: Cadence, occurrence: Occurren
 async def skip_occurrence(services: Services, workspace: Workspace, person: Person,
                           cadence: Cadence, occurrence: Occurrence) -> int:
     """Mark every partner not yet answered as skipped; how many were."""
-    subjects = (await asked_by(services, cadence, [person.id or 0])).of(person.id or 0)
+    subjects = (await asked_on(services, cadence, occurrence, [person.id or 0])).of(
+        person.id or 0)
     async with services.db.session() as session:
         given = await cadences.answers(session, occurrence.id or 0)
         answered = {answer.partner_id for answer in given if answer.person_id == person.id

@@ -34,7 +34,7 @@ from handlers.cadences.parent import (
 from handlers.cadences.parsing import questions_of
 from handlers.cadences.participants import participants_of, zone_of
 from handlers.cadences.status import standing_of
-from handlers.cadences.subjects import Asked, Subject, asked_by
+from handlers.cadences.subjects import Asked, Subject, asked_by, asked_on, remember_asked
 from handlers.cadences.wakeup import LOOKBACK, next_wakeup
 from handlers.common.context import Services
 from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
@@ -86,14 +86,15 @@ class CadenceDay:
         self.asked = Asked(about_partners=False)
 
     async def _asked_members(self, members: list[Member]) -> list[Member]:
-        """The members the cadence has something to ask (a check-in listing no partners asks
-        only people who own some), with what each is asked about."""
-        self.asked = await asked_by(self.services, self.cadence,
-                                    [member.person.id or 0 for member in members])
-        return [member for member in members if self.asked.of(member.person.id or 0)]
+        """The members the cadence has something to ask now (a check-in listing no partners
+        asks only people who own some)."""
+        asked = await asked_by(self.services, self.cadence,
+                               [member.person.id or 0 for member in members])
+        return [member for member in members if asked.current(member.person.id or 0)]
 
     async def run_all(self) -> None:
-        members = await self._asked_members(await participants_of(self.services, self.cadence))
+        # Everyone: someone prompted today may own nothing now, and is still reminded.
+        members = await participants_of(self.services, self.cadence)
         if not members:
             return
         zones = {self._zone(member) for member in members}
@@ -156,6 +157,7 @@ class CadenceDay:
                 session.add(occurrence)
             away = await cadences.absent_on(session, ids, day, self.cadence.id or 0)
             given = await cadences.answers(session, occurrence.id or 0)
+        self.asked = await asked_on(self.services, self.cadence, occurrence, ids)
         # Reminded until every partner of the day is answered or skipped.
         responded = {w.member.person.id or 0 for w in open_now
                      if standing_of(given, w.member.person.id or 0,
@@ -166,7 +168,9 @@ class CadenceDay:
         await ensure_parent(self.services, self.cadence, self.workspace, occurrence,
                             send_once=lambda pending: self.run.send_once(
                                 DueMessage(PARENT, pending, self.now, last_close)))
-        present = [w for w in open_now if w.member.person.id not in away]
+        # Out of office, or nothing to ask (a check-in whose partners they do not own).
+        present = [w for w in open_now if w.member.person.id not in away
+                   and self._subjects(w)]
         await self._prompts_and_reminders(occurrence, present, responded, sent)
 
     async def _prompts_and_reminders(self, occurrence: Occurrence, present: list[Window],
@@ -178,6 +182,9 @@ class CadenceDay:
             return row is None or row.status is DeliveryStatus.FAILED
 
         asked = [w for w in present if untouched(CadenceMessage.PROMPT, w)]
+        # What each prompt asks about is kept with the day before it goes out.
+        await remember_asked(self.services, occurrence, self.asked,
+                             [w.member.person.id or 0 for w in asked])
         agendas = await self._agendas(asked)
         await self.run.send([self._prompt(occurrence, w, agendas.get(w.member.person.id or 0))
                              for w in asked], concurrency=FAN_OUT)

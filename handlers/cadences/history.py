@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from handlers.cadences.access import is_open
+from handlers.cadences.kinds import KINDS
 from handlers.cadences.status import status_of
 from handlers.common.context import Services
 from storage.cadences import repository as cadences
@@ -52,8 +53,10 @@ async def streaks(services: Services, cadence: Cadence, until: Occurrence,
     """Answered occurrences in a row up to `until`, per person.
 
     Days a person was out of office neither count nor break it; a day still open that they
-    have not answered yet does not break it either. A skip or a silence ends it.
+    have not answered yet does not break it either, nor a check-in's day that asked them
+    nothing (they owned no partner then). A skip or a silence ends it.
     """
+    by_partner = KINDS[cadence.kind].about_partners
     cadence_id = cadence.id or 0
     history = await recent_occurrences(services, cadence_id, until.local_date,
                                        days=STREAK_WINDOW_DAYS)
@@ -66,11 +69,14 @@ async def streaks(services: Services, cadence: Cadence, until: Occurrence,
             given = await cadences.answers(session, occurrence.id or 0)
             away = await cadences.absent_on(session, sorted(running), occurrence.local_date,
                                             cadence_id)
+            asked = await cadences.asked_partners(session, occurrence.id or 0) \
+                if by_partner else {}
         for person_id in sorted(running):
             status = status_of(given, person_id)
             if status is AnswerStatus.ANSWERED:
                 counts[person_id] += 1
-            elif status is None and (person_id in away or is_open(occurrence, now)):
+            elif status is None and (person_id in away or is_open(occurrence, now)
+                                     or (by_partner and person_id not in asked)):
                 continue
             else:
                 running.discard(person_id)

@@ -8,7 +8,7 @@ from handlers.cadences.access import is_open, takes_part, zone_for
 from handlers.cadences.cards import answer_value
 from handlers.cadences.ids import CadenceAction
 from handlers.cadences.kinds import kind_label
-from handlers.cadences.subjects import asked_by
+from handlers.cadences.subjects import asked_on
 from handlers.common.context import CommandContext
 from storage.cadences import repository as cadences
 
@@ -30,7 +30,7 @@ async def waiting_for_you(ctx: CommandContext) -> tuple[Block, ...]:
         if occurrence is None or not is_open(occurrence, now):
             continue
         done = {answer.partner_id for answer in given if answer.person_id == ctx.person.id}
-        asked = await asked_by(ctx.services, cadence, [ctx.person.id or 0])
+        asked = await asked_on(ctx.services, cadence, occurrence, [ctx.person.id or 0])
         for subject in asked.of(ctx.person.id or 0):
             if subject.partner_id in done:
                 continue

@@ -11,7 +11,7 @@ from handlers.cadences.cards import Attendance, report_card
 from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
 from handlers.cadences.participants import people_of_day
 from handlers.cadences.status import standing_of
-from handlers.cadences.subjects import asked_by
+from handlers.cadences.subjects import asked_on
 from handlers.common.context import Services
 from handlers.common.ledger import Pending, deliver_once
 from storage.cadences import repository as cadences
@@ -49,7 +49,7 @@ async def attendance(services: Services, cadence: Cadence, occurrence: Occurrenc
         away = await cadences.absent_on(session, [p.id or 0 for p in everyone],
                                         occurrence.local_date, cadence.id or 0)
     result = Attendance()
-    asked = await asked_by(services, cadence, [person.id or 0 for person in everyone])
+    asked = await asked_on(services, cadence, occurrence, [person.id or 0 for person in everyone])
     answering = {answer.person_id for answer in given}
     for person in everyone:
         subjects = asked.of(person.id or 0)

@@ -19,7 +19,7 @@ from handlers.cadences.names import family_cadences, find_named, name_argument
 from handlers.cadences.parsing import WEEKEND, asked_questions
 from handlers.cadences.participants import people_of_day, zone_of
 from handlers.cadences.status import Standing, standing_of, status_of
-from handlers.cadences.subjects import asked_by
+from handlers.cadences.subjects import asked_by, asked_on
 from handlers.cadences.summary import next_text, schedule_text
 from handlers.cadences.tallies import tally
 from handlers.common.context import CommandContext, Services
@@ -173,7 +173,7 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
     rows: list[tuple[str, str]] = []
     counted = dict.fromkeys(("answered", "partly answered", "skipped", "out", "no answer",
                              "waiting"), 0)
-    asked = await asked_by(services, cadence, ids)
+    asked = await asked_on(services, cadence, occurrence, ids)
     answering = {answer.person_id for answer in given
                  if partner is None or answer.partner_id == partner.id}
     for person in list(everyone):

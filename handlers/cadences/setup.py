@@ -205,6 +205,10 @@ async def _save(services: Services, workspace: Workspace, draft: Draft, person: 
                 partner = await partners.by_name(session, workspace.id or 0, name) \
                     or await partners.add(session, workspace_id=workspace.id or 0, name=name,
                                           type=None, tier=None, owner_id=None, now=now)
+                if partner.archived_at is not None:
+                    raise UserError(f"{partner.name} is archived, so a check-in cannot ask "
+                                    "about it; name partners still in business.",
+                                    example="Northwind Traders", field=PARTNERS)
                 listed.append(partner.id or 0)
             await cadences.set_partners(session, cadence.id or 0, listed)
     except cadences.NameTaken as exc:  # a cadence of that name was saved meanwhile

@@ -4,12 +4,12 @@ of a check-in by its row: the partners the check-in lists, else those the person
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from handlers.cadences.kinds import KINDS
 from handlers.common.context import Services
 from storage.cadences import repository as cadences
-from storage.cadences.models import Answer, Cadence
+from storage.cadences.models import Answer, Cadence, Occurrence
 from storage.common.models import Partner
 from storage.common.names import name_key
 from storage.partners import repository as partners
@@ -44,10 +44,22 @@ class Asked:
     about_partners: bool
     listed: tuple[Partner, ...] | None = None
     owned: Mapping[int, Sequence[Partner]] = field(default_factory=dict)
+    # A day's prompts as they went out: what each person prompted that day owes, whatever
+    # changed since (owners, the list, archiving).
+    recorded: Mapping[int, Sequence[Partner]] = field(default_factory=dict)
 
     def of(self, person_id: int) -> tuple[Subject, ...]:
-        """What the person is asked about; () when a check-in has nothing to ask them (an
-        archived partner is no longer asked about)."""
+        """What the person is asked about: as their prompt of the day recorded it, else as
+        the check-in stands now; () when a check-in has nothing to ask them (an archived
+        partner is no longer asked about)."""
+        if not self.about_partners:
+            return (NO_SUBJECT,)
+        if person_id in self.recorded:
+            return tuple(Subject(partner) for partner in self.recorded[person_id])
+        return self.current(person_id)
+
+    def current(self, person_id: int) -> tuple[Subject, ...]:
+        """What a prompt sent now would ask the person about."""
         if not self.about_partners:
             return (NO_SUBJECT,)
         mine = self.listed if self.listed is not None else self.owned.get(person_id, ())
@@ -57,6 +69,15 @@ class Asked:
     def by_owner(self) -> bool:
         """A check-in that lists no partners: each person is asked about the ones they own."""
         return self.about_partners and self.listed is None
+
+    def nothing_to_answer(self, cadence_name: str) -> str:
+        """Why a check-in asks someone nothing."""
+        if self.listed is not None:
+            return (f"Every partner {cadence_name} asks about is archived, so there is "
+                    "nothing to answer.")
+        return (f"{cadence_name} asks each person about the partners they own, and you own "
+                "none right now, so there is nothing to answer. An admin can make you a "
+                "partner's owner.")
 
     def describe(self) -> str:
         """The partners asked about, as the setup summary shows them."""
@@ -78,6 +99,30 @@ async def asked_by(services: Services, cadence: Cadence,
             return Asked(True, tuple(listed))
         owned = await partners.owned_by_each(session, cadence.workspace_id, list(person_ids))
     return Asked(True, None, owned)
+
+
+async def asked_on(services: Services, cadence: Cadence, occurrence: Occurrence,
+                   person_ids: Iterable[int] = ()) -> Asked:
+    """What `cadence` asks each of `person_ids` about on `occurrence`'s day: as recorded when
+    their prompt went out, else as it stands now."""
+    ids = list(person_ids)
+    asked = await asked_by(services, cadence, ids)
+    if not asked.about_partners:
+        return asked
+    async with services.db.session() as session:
+        recorded = await cadences.asked_partners(session, occurrence.id or 0)
+    return replace(asked, recorded=recorded)
+
+
+async def remember_asked(services: Services, occurrence: Occurrence, asked: Asked,
+                         person_ids: Iterable[int]) -> None:
+    """Record what each of `person_ids` is asked about on the day, as their prompt goes out."""
+    if not asked.about_partners:
+        return
+    chosen = {person_id: [subject.partner_id or 0 for subject in asked.of(person_id)]
+              for person_id in person_ids}
+    async with services.db.session() as session:
+        await cadences.remember_asked(session, occurrence.id or 0, chosen)
 
 
 def named_in(subjects: Sequence[Subject], name: str) -> Subject | None:

@@ -92,6 +92,17 @@ class Occurrence(SQLModel, table=True):
     created_at: datetime
 
 
+class AskedPartner(SQLModel, table=True):
+    """Which partners a person was asked about on a day, kept as the prompt went out: a later
+    change of owners or of the list never rewrites who owed what that day."""
+
+    occurrence_id: int = Field(foreign_key="occurrence.id", primary_key=True,
+                               ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    partner_id: int = Field(foreign_key="partner.id", primary_key=True)
+    position: int = 0  # the order the prompt's buttons showed
+
+
 def _one_answer_each(name: str, columns: tuple[str, ...], where: str) -> Index:
     """A unique index over the answers `where` holds (a partial index, on both backends)."""
     return Index(name, *columns, unique=True, sqlite_where=text(where),

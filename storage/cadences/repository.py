@@ -13,6 +13,7 @@ from storage.cadences.models import (
     Absence,
     Answer,
     AnswerStatus,
+    AskedPartner,
     Cadence,
     CadenceKind,
     CadenceParticipant,
@@ -127,6 +128,41 @@ async def listed_partners(session: AsyncSession, cadence_ids: Sequence[int]
     found: dict[int, list[Partner]] = {}
     for cadence_id, partner in (await session.exec(statement)).all():
         found.setdefault(cadence_id, []).append(partner)
+    return found
+
+
+async def remember_asked(session: AsyncSession, occurrence_id: int,
+                         asked: dict[int, Sequence[int]]) -> None:
+    """Keep which partners each person is asked about on a day, once: the first record of a
+    person's day stands (a second run, or another process, adds nothing)."""
+    if not asked:
+        return
+    known = set((await session.exec(select(AskedPartner.person_id).where(
+        AskedPartner.occurrence_id == occurrence_id,
+        col(AskedPartner.person_id).in_(list(asked))))).all())
+    for person_id, partner_ids in asked.items():
+        if person_id in known or not partner_ids:
+            continue
+        try:
+            async with session.begin_nested():
+                session.add_all(AskedPartner(occurrence_id=occurrence_id, person_id=person_id,
+                                             partner_id=partner_id, position=position)
+                                for position, partner_id in enumerate(partner_ids))
+                await session.flush()
+        except IntegrityError:
+            continue  # another run recorded this person's day first: theirs stands
+
+
+async def asked_partners(session: AsyncSession, occurrence_id: int
+                         ) -> dict[int, list[Partner]]:
+    """Who was asked about which partners on a day, each list in the prompt's order."""
+    statement = (select(AskedPartner.person_id, Partner)
+                 .join(Partner, col(Partner.id) == AskedPartner.partner_id)
+                 .where(AskedPartner.occurrence_id == occurrence_id)
+                 .order_by(col(AskedPartner.person_id), col(AskedPartner.position)))
+    found: dict[int, list[Partner]] = {}
+    for person_id, partner in (await session.exec(statement)).all():
+        found.setdefault(person_id, []).append(partner)
     return found
 
 

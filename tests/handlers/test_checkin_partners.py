@@ -125,3 +125,78 @@ async def test_run_says_why_nobody_is_asked_when_no_participant_owns_a_partner(t
     said = text_of(await team.command("ana", "checkin run Owners"))
     assert "Nothing to send: none of its participants owns a partner" in said
     assert prompts_to(team, "cem") == []
+
+
+async def owner_check_in(team: Team) -> None:
+    await owners(team)
+    await team.submit("ana", form_of(await team.command("ana", "checkin setup")), setup_values(
+        name="Owners", kind="checkin", participants=["bob", "cem", "dee"],
+        questions="Health? [green|amber|red]", reminder_minutes="60"))
+    await run_due(team.application.services, NINE)
+
+
+async def test_a_past_day_keeps_who_owed_what_whatever_changes_later(team: Team):
+    await owner_check_in(team)
+    await team.submit("bob", form_of(await team.command("bob", "checkin Contoso")),
+                      {"q0": "green"})
+    await run_due(team.application.services, NINE + timedelta(hours=9))  # closed
+    team.clock.set(NINE + timedelta(days=1))
+    # Since: Northwind moved to Cem, Fabrikam archived.
+    await say(team, "ana", "partner edit Northwind owner @cem")
+    await say(team, "ana", "partner archive Fabrikam")
+    report = text_of(await team.command("ana", "checkin report Owners 2026-11-23"))
+    assert "Bob: partly answered (1 of 2 partners)" in report
+    assert "Cem: no answer" in report and "Dee" not in report
+    northwind = text_of(await team.command("ana", "checkin report Northwind 2026-11-23"))
+    assert "Bob: no answer" in northwind and "Cem" not in northwind
+
+
+async def test_an_owner_change_mid_day_moves_nothing_already_asked(team: Team):
+    await owner_check_in(team)
+    await team.submit("bob", form_of(await team.command("bob", "checkin Northwind")),
+                      {"q0": "red"})
+    assert "owned by Cem" in await say(team, "ana", "partner edit Northwind owner @cem")
+    # Bob was asked about Northwind today: he may still correct his answer.
+    again = form_of(await team.command("bob", "checkin Northwind"))
+    assert again.title == "Northwind" and again.fields[0].initial == "red"
+    # Cem was asked about Fabrikam only today: no reminder about Northwind, no answer owed.
+    await run_due(team.application.services, NINE + timedelta(hours=1))
+    [reminder] = [sent for sent in team.outbox.posts
+                  if sent.to.id == "cem" and "Reminder" in sent.text]
+    labels = [button.label for block in reminder.card.blocks if isinstance(block, Actions)
+              for button in block.buttons if button.action is CadenceAction.ANSWER]
+    assert labels == ["Answer for Fabrikam"]
+    northwind = text_of(await team.command("ana", "checkin report Northwind"))
+    assert "Bob: answered" in northwind and "Cem" not in northwind
+
+
+async def test_someone_asked_nothing_is_told_why_and_skips_nothing(team: Team):
+    await owner_check_in(team)
+    said = text_of(await team.command("dee", "checkin Northwind"))
+    assert "asks each person about the partners they own, and you own none" in said
+    skipped = text_of(await team.command("dee", "checkin skip"))
+    assert "Owners does not ask you today, so there is nothing to skip there." in skipped
+    day = await team.occurrence("Owners", NINE.date(), NINE)
+    assert [answer for answer in await team.answers(day) if answer.person_id ==
+            (await team.person("dee")).id] == []
+
+
+async def test_an_archived_partner_cannot_be_typed_into_a_check_in(team: Team):
+    await say(team, "ana", "partner add Acme")
+    await say(team, "ana", "partner archive Acme")
+    form = form_of(await team.command("ana", "checkin setup"))  # no list left: typed
+    refused = text_of(await team.submit("ana", form, setup_values(
+        name="Old", kind="checkin", partners="Acme")))
+    assert "Acme is archived, so a check-in cannot ask about it" in refused
+    assert await team.cadences() == []
+
+
+async def test_a_button_from_before_rows_finds_its_partner_past_an_archived_one(team: Team):
+    await team.set_up(command="checkin", name="Partners", kind="checkin", participants=["bob"],
+                      partners="Northwind\nContoso", questions="Health?")
+    day = await team.occurrence("Partners", NINE.date(), NINE + timedelta(hours=8))
+    team.clock.set(NINE)
+    await say(team, "ana", "partner archive Northwind")
+    # Sent when the list was [Northwind, Contoso]: place 1 is still Contoso.
+    form = form_of(await team.press("bob", CadenceAction.ANSWER, f"{day.id}:1"))
+    assert form.title == "Contoso"

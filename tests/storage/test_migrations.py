@@ -3,6 +3,7 @@ and move a database populated at an earlier revision into workspaces without los
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,10 +15,12 @@ from sqlalchemy.engine import Connection
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from storage.cadences import repository as cadences
+from storage.cadences.models import AnswerStatus
 from storage.common import people, settings, workspaces
 from storage.engine import Database
 from storage.ledger import repository as ledger
-from storage.migrate import current_revision, head_revision, upgrade
+from storage.migrate import current_revision, downgrade, head_revision, upgrade
+from storage.partners import repository as partners
 from storage.tables import METADATA
 
 AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -165,7 +168,10 @@ def _populate(connection: Connection) -> None:
         {"occurrence_id": 8, "person_id": 2, "subject": "northwind", "status": "answered",
          "answers": '["green"]', "created_at": AT, "updated_at": AT},
         {"occurrence_id": 8, "person_id": 2, "subject": "Contoso Ltd", "status": "skipped",
-         "answers": '[]', "created_at": AT, "updated_at": AT}])
+         "answers": '[]', "created_at": AT, "updated_at": AT},
+        # A name no check-in asks about any more (the partner was renamed since).
+        {"occurrence_id": 8, "person_id": 1, "subject": "Fabrikam Old", "status": "answered",
+         "answers": '["amber"]', "created_at": AT, "updated_at": AT}])
     connection.execute(sa.insert(DELIVERY), [
         {"key": "prompt:7:1", "kind": "prompt", "occurrence_id": 7, "person_id": 1,
          "status": "sent", "platform": "slack", "conversation_id": "U1", "message_id": "1.1",
@@ -258,6 +264,10 @@ async def test_upgrade_keys_check_ins_by_partner_rows(empty_database: Database):
         assert (northwind.subject, northwind.answers) == ("northwind", ["green"])
         assert contoso.status.value == "skipped"
         assert await cadences.answer_of(session, 8, 2) is None  # no answer about nothing
+        # An old name joins the list archived: kept for its answer, offered nowhere.
+        old = await partners.by_name(session, slack.id or 0, "Fabrikam Old")
+        assert old is not None and old.archived_at is not None
+        assert listed[1].archived_at is None  # a name a check-in asks about stays in use
         standup = await cadences.by_name(session, slack.id or 0, "Daily Standup")
         assert standup is not None
         assert await cadences.listed_partners(session, [standup.id or 0]) == {}
@@ -284,3 +294,43 @@ async def test_the_first_request_names_a_workspace_a_migration_could_not(
         other = await workspaces.for_external_id(session, "slack", "T10", now=AT)
     assert ana is not None and ana.id == 1
     assert other.id != adopted.id
+
+
+async def test_check_ins_by_partner_row_downgrade_and_upgrade_again(empty_database: Database):
+    """0009 undone keeps every answer (two partners answered under one name say which),
+    and upgrading again gives the same schema."""
+    await upgrade(empty_database, "0002")
+    async with empty_database.engine.begin() as connection:
+        await connection.run_sync(_populate)
+    await upgrade(empty_database)
+    async with empty_database.engine.connect() as connection:
+        before = await connection.run_sync(_schema)
+    async with empty_database.session() as session:
+        # Northwind renamed, and a new partner given its old name, answered the same day.
+        slack = await workspaces.by_external_id(session, "slack", "T1")
+        assert slack is not None
+        [day] = [o for o in [await cadences.get_occurrence(session, 8)] if o is not None]
+        other = await partners.add(session, workspace_id=slack.id or 0, name="Northwind 2",
+                                   type=None, tier=None, owner_id=None, now=AT)
+        again, _ = await cadences.record_answer(session, occurrence=day, person_id=2,
+                                                status=AnswerStatus.ANSWERED,
+                                                answers=["red"], now=AT, partner=other)
+        again.subject = "northwind"
+        session.add(again)
+
+    await downgrade(empty_database, "0008")
+    async with empty_database.engine.connect() as connection:
+        kept = (await connection.execute(sa.text(
+            "SELECT subject FROM answer WHERE occurrence_id = 8 ORDER BY id"))).scalars().all()
+        subjects = (await connection.execute(sa.text(
+            "SELECT subjects FROM cadence WHERE id = 2"))).scalar_one()
+    assert kept == ["northwind", "Contoso Ltd", "Fabrikam Old",
+                    f"northwind (partner {other.id})"]
+    assert (json.loads(subjects) if isinstance(subjects, str) else subjects) == \
+        ["Northwind", "Contoso Ltd"]
+
+    await upgrade(empty_database)
+    async with empty_database.engine.connect() as connection:
+        after = await connection.run_sync(_schema)
+    assert {table: shape[:-1] for table, shape in after.items()} == \
+        {table: shape[:-1] for table, shape in before.items()}

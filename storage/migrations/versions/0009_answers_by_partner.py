@@ -60,13 +60,15 @@ class _Partners:
                       _rows("SELECT id, workspace_id, name_key FROM partner")}
         self.now = datetime.now(UTC)
 
-    def id_of(self, workspace_id: int, name: str) -> int:
+    def id_of(self, workspace_id: int, name: str, *, in_use: bool = True) -> int:
+        """The partner's id; a name not on the list joins it, archived unless a check-in
+        still asks about it (an answer's old name, say from before a rename)."""
         key = (workspace_id, _name_key(name))
         if key not in self.known:
-            _run("INSERT INTO partner (workspace_id, name, name_key, created_at) "
-                 "VALUES (:workspace, :name, :key, :now)",
+            _run("INSERT INTO partner (workspace_id, name, name_key, created_at, archived_at) "
+                 "VALUES (:workspace, :name, :key, :now, :archived)",
                  workspace=workspace_id, name=" ".join(name.split())[:200], key=key[1][:200],
-                 now=self.now)
+                 now=self.now, archived=None if in_use else self.now)
             [(found,)] = _rows("SELECT id FROM partner WHERE workspace_id = :workspace "
                                "AND name_key = :key", workspace=workspace_id, key=key[1][:200])
             self.known[key] = found
@@ -82,6 +84,17 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['cadence_id'], ['cadence.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['partner_id'], ['partner.id']),
         sa.PrimaryKeyConstraint('cadence_id', 'partner_id'),
+    )
+    op.create_table(
+        'askedpartner',
+        sa.Column('occurrence_id', sa.Integer(), nullable=False),
+        sa.Column('person_id', sa.Integer(), nullable=False),
+        sa.Column('partner_id', sa.Integer(), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['occurrence_id'], ['occurrence.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['partner_id'], ['partner.id']),
+        sa.ForeignKeyConstraint(['person_id'], ['person.id']),
+        sa.PrimaryKeyConstraint('occurrence_id', 'person_id', 'partner_id'),
     )
     with op.batch_alter_table('answer') as batch:
         batch.add_column(sa.Column('partner_id', sa.Integer(), nullable=True))
@@ -100,7 +113,7 @@ def upgrade() -> None:
     for answer_id, workspace_id, subject in _rows(
             "SELECT id, workspace_id, subject FROM answer WHERE subject <> ''"):
         _run("UPDATE answer SET partner_id = :partner WHERE id = :id",
-             partner=partners.id_of(workspace_id, subject), id=answer_id)
+             partner=partners.id_of(workspace_id, subject, in_use=False), id=answer_id)
     with op.batch_alter_table('answer', naming_convention=NAMING) as batch:
         batch.drop_constraint('uq_answer_occurrence_id' if _sqlite()
                               else 'answer_occurrence_id_person_id_subject_key', type_='unique')
@@ -137,11 +150,26 @@ def downgrade() -> None:
         batch.alter_column('subjects', existing_type=sa.JSON(), nullable=False)
     op.drop_index('uq_answer_day_person_partner', 'answer')
     op.drop_index('uq_answer_day_person', 'answer')
+    # Two partners answered about under one name (one renamed, another given its old name):
+    # the older rule keeps one answer per name, so the later ones say which partner.
+    seen: set[tuple[int, int, str]] = set()
+    for answer_id, occurrence_id, person_id, subject, partner_id in _rows(
+            "SELECT id, occurrence_id, person_id, subject, partner_id FROM answer "
+            "ORDER BY id"):
+        key = (occurrence_id, person_id, subject)
+        if key in seen:
+            _run("UPDATE answer SET subject = :subject WHERE id = :id",
+                 subject=f"{subject} (partner {partner_id})"[:200], id=answer_id)
+        seen.add(key)
     with op.batch_alter_table('answer') as batch:
         batch.drop_index('ix_answer_partner_id')
         batch.drop_constraint('fk_answer_partner_id_partner', type_='foreignkey')
         batch.drop_column('partner_id')
-        batch.create_unique_constraint('uq_answer_occurrence_id',
-                                       ['occurrence_id', 'person_id', 'subject'])
+        # The name 0009's upgrade drops it by, on each backend.
+        batch.create_unique_constraint(
+            'uq_answer_occurrence_id' if _sqlite()
+            else 'answer_occurrence_id_person_id_subject_key',
+            ['occurrence_id', 'person_id', 'subject'])
+    op.drop_table('askedpartner')
     op.drop_table('cadencepartner')
 
