@@ -99,8 +99,7 @@ def command_spec(family: Family) -> CommandSpec:
 FEATURE = Feature(
     name=FEATURE_NAME,
     commands=tuple(command_spec(family) for family in FAMILIES),
-    actions=((CadenceAction.ANSWER, answer_pressed), (CadenceAction.SKIP, skip_pressed),
-             (CadenceAction.FIND_PARTNERS, setup.find_partners)),
+    actions=((CadenceAction.ANSWER, answer_pressed), (CadenceAction.SKIP, skip_pressed)),
     forms=((CadenceForm.SETUP, setup.setup_submitted), (CadenceForm.ANSWER, answer_submitted)),
     exporters=(ExportSpec("cadences", CADENCE_COLUMNS, cadence_rows, flat_row),
                ExportSpec("answers", ANSWER_COLUMNS, answer_rows, flat_answer_row)),

@@ -16,8 +16,6 @@ FEATURE_NAME = "cadences"
 class CadenceAction(StrEnum):
     ANSWER = "partnerops.cadence.answer"
     SKIP = "partnerops.cadence.skip"
-    # Not a button: the setup form's partner menu asks it for names matching what is typed.
-    FIND_PARTNERS = "partnerops.cadence.find-partners"
 
 
 class CadenceForm(StrEnum):

@@ -8,8 +8,7 @@ from datetime import date
 
 from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
 from bot.core.errors import DeliveryError, FormErrors, UserError
-from bot.core.forms import Option
-from bot.core.responses import Choices, OpenForm, Reply, Response
+from bot.core.responses import OpenForm, Reply, Response
 from handlers.cadences.calendar import local_date
 from handlers.cadences.kinds import KINDS, Family, family_named
 from handlers.cadences.names import name_argument, named_cadence
@@ -32,41 +31,18 @@ from handlers.cadences.subjects import asked_by
 from handlers.cadences.summary import next_text, summary_card
 from handlers.common.channels import named
 from handlers.common.context import (
-    ActionContext,
     CommandContext,
     FormContext,
     Services,
     conversation_in,
 )
 from handlers.common.identity import resolve_person, zone_of
+from handlers.common.partner_menu import partner_options
 from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence
 from storage.common import people
 from storage.common.models import Person, Role, Workspace
-from storage.common.names import name_key
 from storage.partners import repository as partners
-
-
-async def partner_options(services: Services, workspace: Workspace) -> tuple[Option, ...]:
-    """The workspace's partners a check-in may ask about, as options (by id)."""
-    async with services.db.session() as session:
-        found = await partners.all_partners(session, workspace.id or 0)
-    return tuple(Option(str(partner.id), partner.name) for partner in found)
-
-
-SEARCH_RESULTS_MAX = 100  # what a platform's menu shows at once
-
-
-async def find_partners(ctx: ActionContext) -> Response:
-    """The partners whose name holds what was typed into the setup form's partner menu
-    (names starting with it first); nothing for a partner contact, who sees no list."""
-    if ctx.person.role is Role.PARTNER_CONTACT or ctx.person.is_external:
-        return Choices(())
-    typed = name_key(ctx.action.value)
-    matching = [option for option in await partner_options(ctx.services, ctx.workspace)
-                if typed in name_key(option.label)]
-    matching.sort(key=lambda option: not name_key(option.label).startswith(typed))
-    return Choices(tuple(matching[:SEARCH_RESULTS_MAX]))
 
 
 async def open_setup(ctx: CommandContext, family: Family) -> Response:

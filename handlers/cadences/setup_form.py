@@ -6,10 +6,11 @@ from collections.abc import Mapping
 
 from bot.core.forms import HERE, FieldKind, Form, FormField, Option
 from handlers.cadences import setup_checks as checks
-from handlers.cadences.ids import CadenceAction, CadenceForm
+from handlers.cadences.ids import CadenceForm
 from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.parsing import DAY_NAMES, format_days, parse_days, questions_of
 from handlers.cadences.setup_checks import NAME_MAX
+from handlers.common.partner_menu import PartnerMenuAction
 from storage.cadences.models import Cadence
 
 NAME = "name"
@@ -111,7 +112,7 @@ def _fields(family: Family, initial: Mapping[str, str], channel_names: Mapping[s
         fields.append(FormField(
             PARTNERS, "Partners", kind=FieldKind.MULTISELECT, required=False,
             options=partner_options, initial=initial.get(PARTNERS),
-            search=CadenceAction.FIND_PARTNERS,
+            search=PartnerMenuAction.FIND,
             hint="Each participant is asked about each partner chosen (check-ins only); "
                  "none chosen: about the partners each participant owns."))
     elif any(KINDS[kind].about_partners for kind in family.kinds):

@@ -136,7 +136,7 @@ async def test_a_check_in_picks_from_more_partners_than_a_slack_menu_holds(bot: 
     view = opened.args["view"]
     [menu] = [block["element"] for block in view["blocks"] if block.get("block_id") == "partners"]
     assert menu["type"] == "multi_external_select"
-    assert menu["action_id"] == "partnerops.cadence.find-partners" and "options" not in menu
+    assert menu["action_id"] == "partnerops.partners.find" and "options" not in menu
 
     response = await bot.slack_post(block_suggestion(
         menu["action_id"], "partners", "partner 11", view=view))
