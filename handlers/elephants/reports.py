@@ -3,41 +3,60 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from enum import StrEnum
 
-from bot.core.cards import Block, Card, Context, Fields, Text
+from bot.core.cards import Actions, Block, Button, Card, Context, Text
 from bot.core.commands import CommandSpec, ExportSpec, Feature, SettingSpec, Subcommand
-from bot.core.conversation import ConversationRef
+from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.errors import DeliveryError, UserError
-from bot.core.forms import FieldKind, Form, FormField
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.common.channels import chosen_channel, named
-from handlers.common.context import CommandContext, FormContext, Services, conversation_in
+from handlers.common.context import (
+    ActionContext,
+    CommandContext,
+    FormContext,
+    Services,
+    conversation_in,
+)
+from handlers.common.partner_menu import partner_options
+from handlers.elephants.cards import elephant_card, status_label
+from handlers.elephants.fields import (
+    DESCRIPTION_MAX,
+    EXAMPLE,
+    FORM_DESCRIPTION_MAX,
+    TITLE_MAX,
+    Details,
+    ElephantForm,
+    Field,
+    read_details,
+    report_form,
+    title_problem,
+)
+from storage.common import people
 from storage.common.models import Person, Role, Workspace
 from storage.elephants import repository as elephants
 from storage.elephants.export import ELEPHANT_COLUMNS, elephant_rows
 from storage.elephants.models import Elephant
+from storage.partners import repository as partners
 from storage.rows import flat_row
 
 log = logging.getLogger(__name__)
 
-TITLE_MAX = 200
-DESCRIPTION_MAX = 3000
-MIN_LENGTH = 5
 HOME_SHOWN = 10
-EXAMPLE = "elephant Direct reps keep the forecast from our VARs"
 
 
-class ElephantForm(StrEnum):
-    """Values travel through Slack callback_ids and Teams card data: keep them stable."""
+class ElephantAction(StrEnum):
+    """Values travel through Slack action ids and Teams card data: keep them stable."""
 
-    REPORT = "partnerops.elephant.report"
+    DETAILS = "partnerops.elephant.details"
 
 
 ELEPHANTS_CHANNEL = SettingSpec(
     name="elephants-channel", what="elephant reports",
     unset="not set (reports go to the channel they came from)",
     announcement="This channel now receives elephant reports")
+ELEPHANT_KEY = "elephant"  # the report a details form completes
 
 
 def split_report(text: str) -> tuple[str, str]:
@@ -51,58 +70,60 @@ def split_report(text: str) -> tuple[str, str]:
     return title, text if text != title else ""
 
 
-def report_form() -> Form:
-    return Form(
-        id=ElephantForm.REPORT,
-        title="Report an elephant",
-        submit_label="Report",
-        fields=(
-            FormField("title", "What is the elephant?", max_length=TITLE_MAX,
-                      placeholder="Direct reps keep the forecast from our VARs"),
-            FormField("description", "What happens, and what does it cost?",
-                      kind=FieldKind.MULTILINE, required=False, max_length=DESCRIPTION_MAX),
-        ),
-    )
-
-
-def elephant_card(elephant: Elephant, reporter: Person | None) -> Card:
-    reported_by = reporter.display_name if reporter else "anonymous"
-    blocks: list[Block] = []
-    if elephant.description:
-        blocks.append(Text(elephant.description))
-    blocks.append(Fields((("Status", elephant.status.value.replace("_", " ").capitalize()),
-                          ("Reported by", reported_by))))
-    blocks.append(Context(f"{elephant.short_id} · reported "
-                          f"{elephant.created_at:%Y-%m-%d %H:%M} UTC"))
-    return Card(summary=f"Elephant {elephant.short_id}: {elephant.title}",
-                title=f"🐘 {elephant.short_id}: {elephant.title}", blocks=tuple(blocks))
-
-
-def _validate(title: str, description: str) -> None:
-    if len(title) < MIN_LENGTH:
-        raise UserError("Say a little more about the elephant: a few words at least.",
-                        example=EXAMPLE, field="title")
-    if len(title) > TITLE_MAX:
-        raise UserError(f"Keep the title under {TITLE_MAX} characters.", example=EXAMPLE,
-                        field="title")
-    if len(description) > DESCRIPTION_MAX:
-        raise UserError(f"Keep the description under {DESCRIPTION_MAX} characters.",
-                        example=EXAMPLE, field="description")
-
-
-async def file_report(services: Services, workspace: Workspace, reporter: Person, title: str,
-                      description: str, origin: ConversationRef) -> Reply:
-    """Store the report, post it to the elephants channel, and tell the reporter privately."""
-    _validate(title, description)
+async def _partner_name(services: Services, workspace: Workspace,
+                        partner_id: int | None) -> str | None:
+    if partner_id is None:
+        return None
     async with services.db.session() as session:
-        elephant = await elephants.create(session, workspace_id=workspace.id or 0, title=title,
-                                          description=description,
-                                          platform=origin.platform.value,
-                                          reporter_id=reporter.id, now=services.clock.now())
+        partner = await partners.get_in(session, workspace.id or 0, partner_id)
+    return partner.name if partner else None
+
+
+async def card_of(services: Services, workspace: Workspace, elephant: Elephant) -> Card:
+    reporter = None
+    if elephant.reporter_id is not None:
+        async with services.db.session() as session:
+            reporter = await people.get(session, elephant.reporter_id)
+    return elephant_card(elephant, reporter.display_name if reporter else None,
+                         await _partner_name(services, workspace, elephant.partner_id))
+
+
+async def _checked_partner(services: Services, workspace: Workspace, details: Details) -> None:
+    """The related partner is one of this workspace's, still in business."""
+    if details.partner_id is None:
+        return
+    async with services.db.session() as session:
+        partner = await partners.get_in(session, workspace.id or 0, details.partner_id)
+    if partner is None or partner.archived_at is not None:
+        raise UserError("That partner was archived or removed meanwhile; choose another, or "
+                        "none.", field=Field.PARTNER)
+
+
+async def file_report(services: Services, workspace: Workspace, reporter: Person,
+                      details: Details, origin: ConversationRef, *, quick: bool = False
+                      ) -> Reply:
+    """Store the report, post it to the elephants channel, and tell the reporter privately
+    (a quick report offers to add its details)."""
+    if problem := title_problem(details.title):
+        raise UserError(problem, example=EXAMPLE, field=Field.TITLE)
+    if len(details.description) > DESCRIPTION_MAX:
+        raise UserError(f"Keep the description under {DESCRIPTION_MAX:,} characters; nothing "
+                        "was filed.", example=EXAMPLE, field=Field.DESCRIPTION)
+    await _checked_partner(services, workspace, details)
+    async with services.db.session() as session:
+        elephant = await elephants.create(
+            session, workspace_id=workspace.id or 0, title=details.title,
+            description=details.description, platform=origin.platform.value,
+            reporter_id=reporter.id, now=services.clock.now(),
+            sides=[side.value for side in details.sides], category=details.category,
+            hours_lost_per_week=details.hours_lost_per_week,
+            deals_affected=details.deals_affected, partner_id=details.partner_id,
+            anonymous=details.anonymous)
     target = await chosen_channel(services, workspace, ELEPHANTS_CHANNEL) \
         or await named(services, conversation_in(workspace, origin))
     try:
-        posted = await services.outbox.post(target, elephant_card(elephant, reporter))
+        posted = await services.outbox.post(target, await card_of(services, workspace,
+                                                                  elephant))
     except DeliveryError as exc:
         log.warning("elephant %s saved but not posted: %s", elephant.short_id, exc)
         return Reply(f"Filed **{elephant.short_id}**, but I couldn't post it to "
@@ -111,7 +132,16 @@ async def file_report(services: Services, workspace: Workspace, reporter: Person
     async with services.db.session() as session:
         await elephants.mark_posted(session, elephant.id or 0,
                                     conversation_id=posted.conversation.id, message_id=posted.id)
-    return Reply(f"Thanks. Filed **{elephant.short_id}** and posted it to {target.label}.")
+    said = f"Thanks. Filed **{elephant.short_id}** and posted it to {target.label}."
+    if details.anonymous:
+        said += " It names nobody: not you, not to admins."
+    if not quick:
+        return Reply(said)
+    return Reply(Card(summary=said, blocks=(
+        Text(said, markup=True),
+        Context("Sides involved, category, hours lost and a related partner help it get "
+                "fixed."),
+        Actions((Button("Add details", ElephantAction.DETAILS, str(elephant.id)),)))))
 
 
 def _internal_only(person: Person) -> None:
@@ -124,18 +154,88 @@ def _internal_only(person: Person) -> None:
 async def report(ctx: CommandContext) -> Response:
     _internal_only(ctx.person)
     if not ctx.args:
-        return OpenForm(report_form())
+        return OpenForm(report_form(await partner_options(ctx.services, ctx.workspace)))
     title, description = split_report(ctx.args)
-    return await file_report(ctx.services, ctx.workspace, ctx.person, title, description,
-                             ctx.invocation.conversation)
+    return await file_report(ctx.services, ctx.workspace, ctx.person,
+                             Details(title, description), ctx.invocation.conversation,
+                             quick=True)
+
+
+async def _completing(ctx: FormContext | ActionContext, raw: str) -> Elephant:
+    """The report a details form completes: the reporter's own, named, still in this
+    workspace (an anonymous report names nobody, so nobody completes it)."""
+    async with ctx.services.db.session() as session:
+        elephant = await elephants.get_in(session, ctx.workspace.id or 0, int(raw)) \
+            if raw.isdigit() else None
+    if elephant is None:
+        raise UserError("That report is gone; nothing was changed.")
+    if elephant.anonymous or elephant.reporter_id != ctx.person.id:
+        raise UserError(f"Only the person who filed {elephant.short_id} adds its details.")
+    return elephant
+
+
+async def details_pressed(ctx: ActionContext) -> Response:
+    _internal_only(ctx.person)
+    elephant = await _completing(ctx, ctx.action.value)
+    form = report_form(await partner_options(ctx.services, ctx.workspace))
+    initial = {Field.TITLE: elephant.title, Field.DESCRIPTION: elephant.description[
+        :FORM_DESCRIPTION_MAX] or None}
+    fields = tuple(replace(item, initial=initial.get(Field(item.id), item.initial))
+                   for item in form.fields)
+    return OpenForm(replace(form, title=f"Details of {elephant.short_id}", fields=fields,
+                            submit_label="Save",
+                            context={ELEPHANT_KEY: str(elephant.id)}))
+
+
+async def _complete(ctx: FormContext, elephant: Elephant, details: Details) -> Response:
+    """A quick report's details, added by its reporter; ticking Anonymous forgets them."""
+    await _checked_partner(ctx.services, ctx.workspace, details)
+    if problem := title_problem(details.title):
+        raise UserError(problem, field=Field.TITLE)
+    async with ctx.services.db.session() as session:
+        stored = await elephants.get_in(session, ctx.workspace.id or 0, elephant.id or 0)
+        assert stored is not None
+        stored.title = details.title
+        # A description longer than the form holds stays whole unless it was changed.
+        if details.description != stored.description[:FORM_DESCRIPTION_MAX]:
+            stored.description = details.description
+        stored.sides = [side.value for side in details.sides]
+        stored.category, stored.partner_id = details.category, details.partner_id
+        stored.hours_lost_per_week = details.hours_lost_per_week
+        stored.deals_affected = details.deals_affected
+        if details.anonymous:
+            stored.anonymous, stored.reporter_id = True, None
+        session.add(stored)
+    await _refresh_post(ctx.services, ctx.workspace, stored)
+    said = f"Saved the details of {stored.short_id}."
+    return Reply(said + (" It names nobody now: not you, not to admins."
+                         if details.anonymous else ""))
+
+
+async def _refresh_post(services: Services, workspace: Workspace, elephant: Elephant) -> None:
+    """The channel post shows the report as it is now (best effort: the report is saved)."""
+    if not elephant.posted_conversation_id or not elephant.posted_message_id:
+        return
+    target = conversation_in(workspace, ConversationRef(
+        Platform(elephant.platform), elephant.posted_conversation_id, ConversationKind.CHANNEL))
+    try:
+        await services.outbox.update(MessageRef(target, elephant.posted_message_id),
+                                     await card_of(services, workspace, elephant))
+    except DeliveryError as exc:
+        log.warning("elephant %s changed but its post was not updated: %s",
+                    elephant.short_id, exc)
 
 
 async def report_submitted(ctx: FormContext) -> Response:
     _internal_only(ctx.person)
+    form = report_form(await partner_options(ctx.services, ctx.workspace))
+    details = read_details(form, ctx.submission)
+    if ELEPHANT_KEY in ctx.submission.context:
+        elephant = await _completing(ctx, ctx.submission.context[ELEPHANT_KEY])
+        return await _complete(ctx, elephant, details)
     # The platform vouches for where the form was opened; form context is client-supplied.
-    return await file_report(ctx.services, ctx.workspace, ctx.person,
-                             ctx.submission.text("title"),
-                             ctx.submission.text("description"), ctx.submission.conversation)
+    return await file_report(ctx.services, ctx.workspace, ctx.person, details,
+                             ctx.submission.conversation)
 
 
 async def yours(ctx: CommandContext) -> tuple[Block, ...]:
@@ -146,7 +246,7 @@ async def yours(ctx: CommandContext) -> tuple[Block, ...]:
         found = await elephants.reported_by(session, ctx.workspace.id or 0, ctx.person.id or 0)
     if not found:
         return ()
-    lines = [f"- {item.short_id} {item.title} ({item.status.value.replace('_', ' ')})"
+    lines = [f"- {item.short_id} {item.title} ({status_label(item).lower()})"
              for item in found[-HOME_SHOWN:]]
     return (Text("**Elephants you reported**\n" + "\n".join(lines), markup=True),)
 
@@ -164,6 +264,7 @@ FEATURE = Feature(
             ),
         ),
     ),
+    actions=((ElephantAction.DETAILS, details_pressed),),
     forms=((ElephantForm.REPORT, report_submitted),),
     settings=(ELEPHANTS_CHANNEL,),
     exporters=(ExportSpec("elephants", ELEPHANT_COLUMNS, elephant_rows, flat_row),),

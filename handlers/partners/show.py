@@ -4,6 +4,7 @@ contacts see the shared view (their objectives and leads), never anything intern
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,8 @@ from handlers.partners.scorecard import (
 )
 from storage.cadences import repository as cadences
 from storage.common.models import Partner
+from storage.elephants import repository as elephants
+from storage.elephants.models import Elephant, ElephantStatus
 from storage.partners import objectives
 from storage.partners import repository as partners
 from storage.partners.models import ObjectiveStatus
@@ -47,10 +50,24 @@ async def _people_rows(ctx: CommandContext, partner: Partner) -> list[tuple[str,
     return rows
 
 
+CLOSED = (ElephantStatus.RESOLVED, ElephantStatus.WONT_FIX)
+
+
+def _herd(involved: Sequence[Elephant]) -> str:
+    """"2 open (E-3, E-7), 1 resolved" of the elephants naming the partner."""
+    if not involved:
+        return "none name it"
+    still = [item.short_id for item in involved if item.status not in CLOSED]
+    done = len(involved) - len(still)
+    shown = f" ({', '.join(still[:5])}{', …' if len(still) > 5 else ''})" if still else ""
+    return f"{len(still)} open{shown}, {done} resolved or closed"
+
+
 async def _scorecard_rows(ctx: CommandContext, partner: Partner, today: date,
                           leads: LeadStats) -> list[tuple[str, str]]:
     async with ctx.services.db.session() as session:
         found = list(await objectives.of_partners(session, [partner.id or 0]))
+        involved = await elephants.involving(session, partner.id or 0)
         answered = await cadences.answers_about(session, ctx.workspace.id or 0, partner.id or 0,
                                                 HEALTH_SHOWN)
     quarters, met, judged = objective_rows(found, today)
@@ -61,7 +78,7 @@ async def _scorecard_rows(ctx: CommandContext, partner: Partner, today: date,
             ("Health", health_trend(health)),
             ("Leads", leads.text()),
             ("Feedback", "no campaigns yet"),
-            ("Elephants", "none linked to it"),
+            ("Elephants", _herd(involved)),
             ("Class", f"{kind.value}, because: {why}")]
 
 

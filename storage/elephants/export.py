@@ -5,18 +5,20 @@ from __future__ import annotations
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.common.models import Person, Workspace
+from storage.common.models import Partner, Person, Workspace
 from storage.elephants.models import Elephant
 from storage.rows import Row, flat, in_workspace
 
-ELEPHANT_COLUMNS = ("id", "workspace", "title", "description", "status", "reporter",
+ELEPHANT_COLUMNS = ("id", "workspace", "title", "description", "status", "sides",
+                    "category", "hours_lost_per_week", "deals_affected", "partner", "reporter",
                     "anonymous", "platform", "channel", "message_id", "reported_at")
 
 
 async def elephant_rows(session: AsyncSession, workspace_id: int | None = None) -> list[Row]:
     statement = in_workspace(
-        select(Elephant, Person, Workspace.external_id)
+        select(Elephant, Person, Partner.name, Workspace.external_id)
         .join(Person, col(Person.id) == Elephant.reporter_id, isouter=True)
+        .join(Partner, col(Partner.id) == Elephant.partner_id, isouter=True)
         .join(Workspace, col(Workspace.id) == Elephant.workspace_id)
         .order_by(col(Elephant.workspace_id), col(Elephant.number)), Elephant, workspace_id)
     return [
@@ -26,12 +28,20 @@ async def elephant_rows(session: AsyncSession, workspace_id: int | None = None) 
             "title": elephant.title,
             "description": elephant.description,
             "status": flat(elephant.status),
-            "reporter": reporter.display_name if reporter else "",
-            "anonymous": reporter is None,
+            "sides": list(elephant.sides),
+            "category": flat(elephant.category) if elephant.category else "",
+            "hours_lost_per_week": f"{elephant.hours_lost_per_week.normalize():f}"
+            if elephant.hours_lost_per_week is not None else "",
+            "deals_affected": elephant.deals_affected
+            if elephant.deals_affected is not None else "",
+            "partner": partner or "",
+            # Never a name for an anonymous report: it stores none to give.
+            "reporter": reporter.display_name if reporter and not elephant.anonymous else "",
+            "anonymous": elephant.anonymous,
             "platform": elephant.platform,
             "channel": elephant.posted_conversation_id or "",
             "message_id": elephant.posted_message_id or "",
             "reported_at": flat(elephant.created_at),
         }
-        for elephant, reporter, workspace in (await session.exec(statement)).all()
+        for elephant, reporter, partner, workspace in (await session.exec(statement)).all()
     ]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.common.models import stored_as_text
@@ -19,6 +20,31 @@ class ElephantStatus(StrEnum):
     WONT_FIX = "wont_fix"
 
 
+class ElephantSide(StrEnum):
+    """The teams a report says are involved (stored values; labels are the feature's)."""
+
+    DIRECT_SALES = "direct-sales"
+    SALES_ENGINEERING = "sales-engineering"
+    PARTNER_SALES = "partner-sales"
+    PARTNER_MARKETING = "partner-marketing"
+    DISTRIBUTOR = "distributor"
+    MARKETING = "marketing"
+    OPERATIONS = "operations-finance"
+    OTHER = "other"
+
+
+class ElephantCategory(StrEnum):
+    """What kind of friction (stored values, at most 20 characters; labels are the feature's)."""
+
+    INFORMATION_WITHHELD = "withheld-information"
+    LEAD_CONFLICT = "deal-conflict"
+    CHANNEL_CONFLICT = "channel-conflict"
+    COMPENSATION_CONFLICT = "compensation"
+    PROCESS = "process-tooling"
+    EXCLUDED = "excluded"
+    OTHER = "other"
+
+
 class Elephant(SQLModel, table=True):
     """Friction between direct sales, engineering and partner teams, named so it can be fixed."""
 
@@ -30,11 +56,19 @@ class Elephant(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspace.id")
     number: int
     title: str = Field(max_length=200)
+    # Stored whole, however long: messages cut it to what a platform shows.
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     status: ElephantStatus = Field(
         default=ElephantStatus.REPORTED, sa_type=stored_as_text(ElephantStatus)
     )
-    # None when filed anonymously: the reporter is then stored nowhere.
+    sides: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    category: ElephantCategory | None = Field(default=None,
+                                              sa_type=stored_as_text(ElephantCategory))
+    hours_lost_per_week: Decimal | None = Field(default=None, sa_type=Numeric(8, 1))
+    deals_affected: int | None = None
+    partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
+    # True when filed anonymously: the reporter is then stored nowhere (reporter_id is None).
+    anonymous: bool = False
     reporter_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     platform: str = Field(max_length=20)
     posted_conversation_id: str | None = Field(default=None, max_length=400)

@@ -13,11 +13,31 @@ from storage.numbering import insert_numbered
 
 
 async def create(session: AsyncSession, *, workspace_id: int, title: str, description: str,
-                 platform: str, reporter_id: int | None, now: datetime) -> Elephant:
-    """A report with the workspace's next number (E-1, E-2, ...)."""
+                 platform: str, reporter_id: int | None, now: datetime,
+                 **details: object) -> Elephant:
+    """A report with the workspace's next number (E-1, E-2, ...); `details` are its other
+    columns (sides, category, hours_lost_per_week, deals_affected, partner_id, anonymous).
+    An anonymous report stores no reporter."""
+    # A core INSERT: column defaults of the model do not apply, so they are given here.
+    values: dict[str, object] = {"sides": [], "anonymous": False, **details}
     return await insert_numbered(session, Elephant, workspace_id, title=title,
                                  description=description, status=ElephantStatus.REPORTED,
-                                 platform=platform, reporter_id=reporter_id, created_at=now)
+                                 platform=platform,
+                                 reporter_id=None if values["anonymous"] else reporter_id,
+                                 created_at=now, **values)
+
+
+async def get_in(session: AsyncSession, workspace_id: int, elephant_id: int) -> Elephant | None:
+    statement = select(Elephant).where(Elephant.id == elephant_id,
+                                       Elephant.workspace_id == workspace_id)
+    return (await session.exec(statement)).first()
+
+
+async def involving(session: AsyncSession, partner_id: int) -> Sequence[Elephant]:
+    """The elephants whose related partner is this one."""
+    statement = select(Elephant).where(Elephant.partner_id == partner_id).order_by(
+        col(Elephant.number))
+    return (await session.exec(statement)).all()
 
 
 async def mark_posted(session: AsyncSession, elephant_id: int, *, conversation_id: str,

@@ -77,7 +77,8 @@ async def test_elephant_alone_opens_the_form_and_the_submission_files_it(bot: Ru
     view = opened.args["view"]
     assert opened.args["trigger_id"] == "trig-9"
     assert view["callback_id"] == "partnerops.elephant.report"
-    assert [block["block_id"] for block in view["blocks"]] == ["title", "description"]
+    assert [block["block_id"] for block in view["blocks"]] == [
+        "title", "description", "sides", "category", "hours", "deals", "anonymous"]
 
     await bot.slack_post(view_submission(
         view["callback_id"],

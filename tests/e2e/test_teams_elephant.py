@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.e2e.conftest import RunningBot
 from tests.fakes import teams_activities
 from tests.fakes.teams_activities import CHANNEL_ID
@@ -29,7 +31,9 @@ async def test_admin_picks_the_channel_here_and_a_partner_manager_reports_from_a
     assert sends[2].args["_conversation_id"] == CHANNEL_ID
     [confirmation] = await connector.wait_for("reply")  # bob asked in his 1:1 chat
     assert confirmation.args["_conversation_id"] == "a:bob-1on1"
-    assert "Filed **E-1**" in confirmation.args["text"]
+    # A quick report's confirmation is a card that offers to add the details.
+    assert "Filed **E-1**" in json.dumps(confirmation.args["attachments"])
+    assert "Add details" in json.dumps(confirmation.args["attachments"])
 
     [row] = await bot.export("elephants")
     people = {p["teams_user_id"]: p for p in await bot.export("people")}

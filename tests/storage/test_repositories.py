@@ -142,9 +142,12 @@ async def test_elephants_get_short_ids_and_export(database: Database):
         first = await elephants.create(session, workspace_id=slack.id or 0,
                                        title="Reps hide the forecast", description="",
                                        platform="slack", reporter_id=ana.id, now=NOW)
+        # Filed anonymously: the reporter given is not kept.
         second = await elephants.create(session, workspace_id=slack.id or 0,
                                         title="Deal registration conflicts", description="",
-                                        platform="slack", reporter_id=None, now=NOW)
+                                        platform="slack", reporter_id=ana.id, now=NOW,
+                                        anonymous=True)
+        assert second.reporter_id is None
         # Numbered per workspace: another install starts at E-1.
         elsewhere = await elephants.create(session, workspace_id=teams.id or 0,
                                            title="Quotes take a week", description="",

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     ConversationFilter,
     ConversationSelectElement,
     ExternalDataMultiSelectElement,
+    ExternalDataSelectElement,
     InputInteractiveElement,
     NumberInputElement,
     Option,
@@ -63,6 +64,13 @@ def element(field: FormField) -> InputInteractiveElement:
     placeholder = PlainTextObject(text=field.placeholder[:PLACEHOLDER_MAX]) \
         if field.placeholder else None
     match field.kind:
+        case FieldKind.SELECT if field.search and len(field.options) > OPTIONS_MAX:
+            found = next((option for option in field.options if option.value == field.initial),
+                         None)
+            return ExternalDataSelectElement(
+                action_id=str(field.search), placeholder=placeholder, min_query_length=0,
+                initial_option=Option(value=found.value, label=found.label[:OPTION_TEXT_MAX])
+                if found else None)
         case FieldKind.SELECT:
             options = _options(field)
             initial = next((opt for opt in options if opt.value == field.initial), None)
@@ -114,7 +122,7 @@ def options_payload(options: tuple[FormOption, ...]) -> list[dict[str, Any]]:
 def value(state: dict[str, Any]) -> FieldValue:
     """One element's entry of `view.state.values` as the field's value."""
     match state.get("type"):
-        case "static_select":
+        case "static_select" | "external_select":
             selected = state.get("selected_option")
             return selected["value"] if selected else None
         case "multi_static_select" | "multi_external_select":

@@ -31,6 +31,8 @@ async def test_a_quick_elephant_is_posted_and_confirmed_privately(chat: Chat) ->
           Reported by: Ana
             E-1 · reported 2026-11-23 09:00 UTC
         (only you) bot: Thanks. Filed E-1 and posted it to #general.
+            Sides involved, category, hours lost and a related partner help it get fixed.
+          [Add details] (:press 1)
         """)
 
 
@@ -38,17 +40,23 @@ async def test_elephant_alone_walks_through_the_form(chat: Chat) -> None:
     await chat.type("elephant Reps hide the forecast")
 
     asked = await chat.type("elephant")
-    assert "(only you) bot: Report an elephant - 2 fields; :cancel abandons it." in asked
-    assert "[1/2] What is the elephant?" in asked
+    assert "(only you) bot: Report an elephant - 7 fields; :cancel abandons it." in asked
+    assert "[1/7] Title: what is the elephant?" in asked
     assert chat.console.prompt == "  > "
 
     asked = await chat.type("Partner marketing never sees the pipeline")
-    assert "[2/2] What happens, and what does it cost? (several lines" in asked
+    assert "[2/7] Description: what happens, and what does it cost? (several lines" in asked
     assert "optional" in asked
 
-    filed = await chat.type("They learn about deals after close.", "", "It costs renewals.", ".")
+    asked = await chat.type("They learn about deals after close.", "", "It costs renewals.", ".")
+    assert "[3/7] Sides involved" in asked and "Partner marketing" in asked
+    filed = await chat.type("partner marketing, direct sales", "lead or deal conflict", "4",
+                            "2", "")
     assert "[#general] bot: 🐘 E-2: Partner marketing never sees the pipeline  (msg 2)" in filed
     assert "  They learn about deals after close.\n\n  It costs renewals.\n" in filed
+    assert "Sides involved:      Direct sales, Partner marketing" in filed
+    assert "Category:            Lead or deal conflict" in filed
+    assert "Hours lost per week: 4" in filed and "Deals affected:      2" in filed
     assert filed.endswith("(only you) bot: Thanks. Filed E-2 and posted it to #general.\n")
     assert chat.console.prompt == "ana@#general> "
 
@@ -57,7 +65,8 @@ async def test_a_form_asks_again_for_what_is_missing_and_can_be_cancelled(chat: 
     await chat.type("elephant")
 
     said = await chat.type("")
-    assert "  ! What is the elephant? is required.\n  [1/2] What is the elephant?" in said
+    assert "  ! Title: what is the elephant? is required.\n  [1/7] Title: what is the " \
+        "elephant?" in said
 
     said = await chat.type(":cancel")
     assert said == "* Form 'Report an elephant' abandoned (you cancelled it); nothing was sent.\n"
@@ -126,7 +135,8 @@ async def test_a_failure_outside_the_bot_does_not_end_the_console(
 
 async def test_run_reads_piped_input_until_the_end(application: Application,
                                                    clock: SimulatedClock) -> None:
-    piped = "help\nelephant\nResellers hear about price changes last\n.\n:advance 2h\n"
+    piped = "help\nelephant\nResellers hear about price changes last\n.\n\n\n\n\n\n" \
+        ":advance 2h\n"
     chat = make_chat(application.dispatcher, clock, stdin=piped)
     application.add_platform(Platform.CONSOLE, chat.console.outbox)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -38,6 +39,13 @@ def adaptive_card(call: RecordedCall) -> dict[str, Any]:
     return card
 
 
+def said_in(call: Any) -> str:
+    """A reply's words: its text, or its card's text blocks (a reply that offers buttons)."""
+    if "text" in call.args:
+        return str(call.args["text"])
+    return "\n".join(texts(adaptive_card(call)))
+
+
 def texts(card: dict[str, Any]) -> list[str]:
     """Every TextBlock text of a card body."""
     return [element["text"] for element in card["body"] if element["type"] == "TextBlock"]
@@ -58,8 +66,11 @@ async def test_quick_elephant_is_posted_and_confirmed(
     assert "E-1: Reps hide the forecast" in texts(card)[0]
     assert posted.args["summary"] == "Elephant E-1: Reps hide the forecast"
     (reply,) = await connector.wait_for("reply")
-    assert reply.args["_activity_id"] == "act-1" and "E-1" in reply.args["text"]
-    assert reply.args["textFormat"] == "markdown"
+    assert reply.args["_activity_id"] == "act-1"
+    offer = adaptive_card(reply)
+    assert "Filed **E-1**" in texts(offer)[0]  # and it offers to add the details:
+    assert [action["title"] for element in offer["body"] if element["type"] == "ActionSet"
+            for action in element["actions"]] == ["Add details"]
     async with application.database.session() as session:
         workspace = await workspaces.by_external_id(session, "teams", "tenant-1")
         assert workspace is not None
@@ -81,7 +92,7 @@ async def test_channel_mention_posts_to_the_channel_and_replies_in_the_thread(
     (created,) = connector.of("create_conversation")
     assert created.args["members"] == [{"id": "29:ana"}]
     assert private.args["_conversation_id"] not in (THREAD, teams_activities.CHANNEL_ID)
-    assert "E-1" in private.args["text"]
+    assert "E-1" in said_in(private)
     assert connector.of("reply") == []  # nothing private lands in the channel's thread
 
 
@@ -120,7 +131,7 @@ async def test_form_then_submit_files_the_elephant(
     assert "E-1: Reps hide the forecast from the VAR" in texts(card)[0]
     assert "Every quarter.\n\nWe lose two deals." in texts(card)
     replies = await connector.wait_for("reply", count=2)
-    assert replies[1].args["_activity_id"] == "act-2" and "E-1" in replies[1].args["text"]
+    assert replies[1].args["_activity_id"] == "act-2" and "E-1" in said_in(replies[1])
 
 
 async def test_unknown_command_gets_a_specific_error(
@@ -354,8 +365,8 @@ async def test_channels_are_named_from_the_teams_channel_list(
             conversation_id=f"{channel};messageid=1700000000000")
         assert (await post_activity(bot, activity)).status == 200
         private = (await connector.wait_for("send", count=2 * sent))[-1]
-        assert private.args["text"].endswith(f"posted it to {said}"), private.args["text"]
-        assert "19:" not in private.args["text"]
+        assert f"posted it to {said}" in said_in(private), said_in(private)
+        assert "19:" not in json.dumps(private.args)
     # One look at the list names every channel of the team.
     [asked] = connector.of("get_team_channels")
     assert asked.args["_team_id"] == teams_activities.TEAM_ID

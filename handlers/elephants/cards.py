@@ -1,0 +1,50 @@
+"""An elephant as the elephants channel shows it: its fields, status and reporter."""
+
+from __future__ import annotations
+
+from bot.core.cards import Block, Card, Context, Fields, Text
+from handlers.elephants.fields import CATEGORY_LABELS, SIDE_LABELS
+from storage.elephants.models import Elephant
+
+# What one message shows of a description (Slack's text blocks hold 3000 characters;
+# Teams cards have a size limit too): the rest is kept, and said to be.
+DESCRIPTION_SHOWN = 2800
+
+
+def status_label(elephant: Elephant) -> str:
+    return elephant.status.value.replace("_", " ").capitalize()
+
+
+def _description(text: str) -> tuple[Block, ...]:
+    if not text:
+        return ()
+    if len(text) <= DESCRIPTION_SHOWN:
+        return (Text(text),)
+    cut = text[:DESCRIPTION_SHOWN].rsplit(" ", 1)[0]
+    return (Text(cut + " …"),
+            Context(f"Description cut here: {len(text):,} characters in all, kept whole "
+                    "(`partnerops export elephants` has every word)."))
+
+
+def elephant_card(elephant: Elephant, reporter_name: str | None, partner_name: str | None
+                  ) -> Card:
+    """`reporter_name` None for an anonymous report; `partner_name` its related partner."""
+    rows = [("Status", status_label(elephant)),
+            ("Reported by", reporter_name if reporter_name and not elephant.anonymous
+             else "anonymous")]
+    if elephant.sides:
+        rows.append(("Sides involved", ", ".join(label for side, label in SIDE_LABELS.items()
+                                                 if side.value in elephant.sides)))
+    if elephant.category is not None:
+        rows.append(("Category", CATEGORY_LABELS[elephant.category]))
+    if elephant.hours_lost_per_week is not None:
+        rows.append(("Hours lost per week", f"{elephant.hours_lost_per_week.normalize():f}"))
+    if elephant.deals_affected is not None:
+        rows.append(("Deals affected", str(elephant.deals_affected)))
+    if partner_name:
+        rows.append(("Related partner", partner_name))
+    blocks: list[Block] = [*_description(elephant.description), Fields(tuple(rows)),
+                           Context(f"{elephant.short_id} · reported "
+                                   f"{elephant.created_at:%Y-%m-%d %H:%M} UTC")]
+    return Card(summary=f"Elephant {elephant.short_id}: {elephant.title}",
+                title=f"🐘 {elephant.short_id}: {elephant.title}", blocks=tuple(blocks))

@@ -1,0 +1,48 @@
+"""elephant reports: sides involved, category, hours lost, deals affected, related partner,
+and whether it was filed anonymously
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-02 07:00:00
+
+Reports filed before have no reporter exactly when they were filed anonymously.
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0010'
+down_revision: str | None = '0009'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('elephant') as batch:
+        batch.add_column(sa.Column('sides', sa.JSON(), nullable=True))
+        batch.add_column(sa.Column('category', sa.Enum(
+            'withheld-information', 'deal-conflict', 'channel-conflict', 'compensation',
+            'process-tooling', 'excluded', 'other',
+            name='elephantcategory', native_enum=False, length=20), nullable=True))
+        batch.add_column(sa.Column('hours_lost_per_week', sa.Numeric(8, 1), nullable=True))
+        batch.add_column(sa.Column('deals_affected', sa.Integer(), nullable=True))
+        batch.add_column(sa.Column('partner_id', sa.Integer(), nullable=True))
+        batch.add_column(sa.Column('anonymous', sa.Boolean(), nullable=True))
+    op.execute("UPDATE elephant SET sides = '[]'")
+    op.execute(sa.text("UPDATE elephant SET anonymous = (reporter_id IS NULL)"))
+    with op.batch_alter_table('elephant') as batch:
+        batch.alter_column('sides', existing_type=sa.JSON(), nullable=False)
+        batch.alter_column('anonymous', existing_type=sa.Boolean(), nullable=False)
+        batch.create_foreign_key('fk_elephant_partner_id_partner', 'partner', ['partner_id'],
+                                 ['id'])
+        batch.create_index('ix_elephant_partner_id', ['partner_id'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('elephant') as batch:
+        batch.drop_index('ix_elephant_partner_id')
+        batch.drop_constraint('fk_elephant_partner_id_partner', type_='foreignkey')
+        for column in ('anonymous', 'partner_id', 'deals_affected', 'hours_lost_per_week',
+                       'category', 'sides'):
+            batch.drop_column(column)
