@@ -1,5 +1,5 @@
 """Elephant reports (`/elephant`)."""
 
-from handlers.elephants.reports import FEATURE
+from handlers.elephants.commands import FEATURE
 
 __all__ = ["FEATURE"]

@@ -26,9 +26,10 @@ def _description(text: str) -> tuple[Block, ...]:
                     "(`partnerops export elephants` has every word)."))
 
 
-def elephant_card(elephant: Elephant, reporter_name: str | None, partner_name: str | None
-                  ) -> Card:
-    """`reporter_name` None for an anonymous report; `partner_name` its related partner."""
+def elephant_card(elephant: Elephant, reporter_name: str | None, partner_name: str | None,
+                  owner_name: str | None = None) -> Card:
+    """`reporter_name` None for an anonymous report; `partner_name` its related partner;
+    `owner_name` who is fixing it."""
     rows = [("Status", status_label(elephant)),
             ("Reported by", reporter_name if reporter_name and not elephant.anonymous
              else "anonymous")]
@@ -43,6 +44,11 @@ def elephant_card(elephant: Elephant, reporter_name: str | None, partner_name: s
         rows.append(("Deals affected", str(elephant.deals_affected)))
     if partner_name:
         rows.append(("Related partner", partner_name))
+    if owner_name:
+        rows.append(("Owner", owner_name))
+    if elephant.note:
+        rows.append(("Resolution" if elephant.status.value == "resolved" else "Note",
+                     elephant.note))
     blocks: list[Block] = [*_description(elephant.description), Fields(tuple(rows)),
                            Context(f"{elephant.short_id} · reported "
                                    f"{elephant.created_at:%Y-%m-%d %H:%M} UTC")]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from enum import StrEnum
 
 from bot.core.cards import Actions, Block, Button, Card, Context, Text
-from bot.core.commands import CommandSpec, ExportSpec, Feature, SettingSpec, Subcommand
-from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
+from bot.core.commands import (
+    SettingSpec,
+    excerpt,
+)
+from bot.core.conversation import ConversationRef
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.common.channels import chosen_channel, named
@@ -20,26 +24,24 @@ from handlers.common.context import (
     conversation_in,
 )
 from handlers.common.partner_menu import partner_options
-from handlers.elephants.cards import elephant_card, status_label
+from handlers.elephants.access import require_internal
+from handlers.elephants.cards import status_label
 from handlers.elephants.fields import (
     DESCRIPTION_MAX,
     EXAMPLE,
     FORM_DESCRIPTION_MAX,
     TITLE_MAX,
     Details,
-    ElephantForm,
     Field,
     read_details,
     report_form,
     title_problem,
 )
-from storage.common import people
+from handlers.elephants.posting import card_of, refresh_post
 from storage.common.models import Person, Role, Workspace
 from storage.elephants import repository as elephants
-from storage.elephants.export import ELEPHANT_COLUMNS, elephant_rows
 from storage.elephants.models import Elephant
 from storage.partners import repository as partners
-from storage.rows import flat_row
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,14 @@ class ElephantAction(StrEnum):
     """Values travel through Slack action ids and Teams card data: keep them stable."""
 
     DETAILS = "partnerops.elephant.details"
+    FILE_ANYWAY = "partnerops.elephant.file-anyway"
+
+
+# Quick "reports" that read like commands: asked about, never filed unseen.
+COMMAND_WORDS = frozenset({"status", "delete", "remove", "close", "edit", "update", "assign",
+                           "vote", "own", "fix", "done", "cancel", "undo", "rename"})
+SHORT_ID_IN_TEXT = re.compile(r"\bE-\d+\b", re.IGNORECASE)
+BUTTON_VALUE_MAX = 1900  # Slack keeps 2000 characters of a button's value
 
 
 ELEPHANTS_CHANNEL = SettingSpec(
@@ -68,24 +78,6 @@ def split_report(text: str) -> tuple[str, str]:
     else:
         title = first_line[: TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
     return title, text if text != title else ""
-
-
-async def _partner_name(services: Services, workspace: Workspace,
-                        partner_id: int | None) -> str | None:
-    if partner_id is None:
-        return None
-    async with services.db.session() as session:
-        partner = await partners.get_in(session, workspace.id or 0, partner_id)
-    return partner.name if partner else None
-
-
-async def card_of(services: Services, workspace: Workspace, elephant: Elephant) -> Card:
-    reporter = None
-    if elephant.reporter_id is not None:
-        async with services.db.session() as session:
-            reporter = await people.get(session, elephant.reporter_id)
-    return elephant_card(elephant, reporter.display_name if reporter else None,
-                         await _partner_name(services, workspace, elephant.partner_id))
 
 
 async def _checked_partner(services: Services, workspace: Workspace, details: Details) -> None:
@@ -144,21 +136,42 @@ async def file_report(services: Services, workspace: Workspace, reporter: Person
         Actions((Button("Add details", ElephantAction.DETAILS, str(elephant.id)),)))))
 
 
-def _internal_only(person: Person) -> None:
-    """Elephants are the vendor's own friction: partner contacts neither see nor file them."""
-    if person.role is Role.PARTNER_CONTACT or person.is_external:
-        raise UserError("Elephant reports are for the vendor's own teams. Tell your partner "
-                        "manager what gets in the way; they can file it.")
+def _looks_like_a_command(text: str) -> Reply | None:
+    """A question, not a filing, for text that reads like a command: it starts with a
+    command-like word or names an elephant's id."""
+    first = text.split()[0].lower()
+    if first not in COMMAND_WORDS and not SHORT_ID_IN_TEXT.search(text):
+        return None
+    said = (f"'{excerpt(text)}' reads like a command, so I filed nothing. To change an "
+            "elephant: `elephant ack|addressing|resolve|wontfix|reopen E-<n>`; to see them: "
+            "`elephant list` or `elephant show E-<n>`. If it is a report, file it:")
+    button = (Actions((Button("File it as a report", ElephantAction.FILE_ANYWAY,
+                              text[:BUTTON_VALUE_MAX]),)),) \
+        if len(text) <= BUTTON_VALUE_MAX else ()
+    return Reply(Card(summary=said, blocks=(Text(said, markup=True), *button)))
 
 
 async def report(ctx: CommandContext) -> Response:
-    _internal_only(ctx.person)
+    require_internal(ctx.person)
     if not ctx.args:
         return OpenForm(report_form(await partner_options(ctx.services, ctx.workspace)))
+    if question := _looks_like_a_command(ctx.args):
+        return question
     title, description = split_report(ctx.args)
     return await file_report(ctx.services, ctx.workspace, ctx.person,
                              Details(title, description), ctx.invocation.conversation,
                              quick=True)
+
+
+async def file_anyway(ctx: ActionContext) -> Response:
+    """The text that read like a command, filed as the report it was meant to be."""
+    require_internal(ctx.person)
+    if not ctx.action.value.strip():
+        raise UserError("That button has nothing to file; type the report again.",
+                        example=EXAMPLE)
+    title, description = split_report(ctx.action.value)
+    return await file_report(ctx.services, ctx.workspace, ctx.person,
+                             Details(title, description), ctx.action.conversation, quick=True)
 
 
 async def _completing(ctx: FormContext | ActionContext, raw: str) -> Elephant:
@@ -175,7 +188,7 @@ async def _completing(ctx: FormContext | ActionContext, raw: str) -> Elephant:
 
 
 async def details_pressed(ctx: ActionContext) -> Response:
-    _internal_only(ctx.person)
+    require_internal(ctx.person)
     elephant = await _completing(ctx, ctx.action.value)
     form = report_form(await partner_options(ctx.services, ctx.workspace))
     initial = {Field.TITLE: elephant.title, Field.DESCRIPTION: elephant.description[
@@ -206,28 +219,14 @@ async def _complete(ctx: FormContext, elephant: Elephant, details: Details) -> R
         if details.anonymous:
             stored.anonymous, stored.reporter_id = True, None
         session.add(stored)
-    await _refresh_post(ctx.services, ctx.workspace, stored)
+    await refresh_post(ctx.services, ctx.workspace, stored)
     said = f"Saved the details of {stored.short_id}."
     return Reply(said + (" It names nobody now: not you, not to admins."
                          if details.anonymous else ""))
 
 
-async def _refresh_post(services: Services, workspace: Workspace, elephant: Elephant) -> None:
-    """The channel post shows the report as it is now (best effort: the report is saved)."""
-    if not elephant.posted_conversation_id or not elephant.posted_message_id:
-        return
-    target = conversation_in(workspace, ConversationRef(
-        Platform(elephant.platform), elephant.posted_conversation_id, ConversationKind.CHANNEL))
-    try:
-        await services.outbox.update(MessageRef(target, elephant.posted_message_id),
-                                     await card_of(services, workspace, elephant))
-    except DeliveryError as exc:
-        log.warning("elephant %s changed but its post was not updated: %s",
-                    elephant.short_id, exc)
-
-
 async def report_submitted(ctx: FormContext) -> Response:
-    _internal_only(ctx.person)
+    require_internal(ctx.person)
     form = report_form(await partner_options(ctx.services, ctx.workspace))
     details = read_details(form, ctx.submission)
     if ELEPHANT_KEY in ctx.submission.context:
@@ -249,24 +248,3 @@ async def yours(ctx: CommandContext) -> tuple[Block, ...]:
     lines = [f"- {item.short_id} {item.title} ({status_label(item).lower()})"
              for item in found[-HOME_SHOWN:]]
     return (Text("**Elephants you reported**\n" + "\n".join(lines), markup=True),)
-
-
-FEATURE = Feature(
-    name="elephants",
-    commands=(
-        CommandSpec(
-            name="elephant",
-            summary="Name the friction between direct sales, engineering and partner teams.",
-            default=Subcommand(
-                "", "File a report at once, or open the form when no text is given.",
-                "[what is the elephant]", report,
-                examples=("Direct reps keep the forecast from our VARs",),
-            ),
-        ),
-    ),
-    actions=((ElephantAction.DETAILS, details_pressed),),
-    forms=((ElephantForm.REPORT, report_submitted),),
-    settings=(ELEPHANTS_CHANNEL,),
-    exporters=(ExportSpec("elephants", ELEPHANT_COLUMNS, elephant_rows, flat_row),),
-    home=(yours,),
-)

@@ -70,6 +70,10 @@ class Elephant(SQLModel, table=True):
     # True when filed anonymously: the reporter is then stored nowhere (reporter_id is None).
     anonymous: bool = False
     reporter_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    # Who is fixing it (set by `ack`), and what the last resolve or won't-fix said.
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status_changed_at: datetime | None = None
     platform: str = Field(max_length=20)
     posted_conversation_id: str | None = Field(default=None, max_length=400)
     posted_message_id: str | None = Field(default=None, max_length=400)

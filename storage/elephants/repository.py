@@ -33,6 +33,13 @@ async def get_in(session: AsyncSession, workspace_id: int, elephant_id: int) -> 
     return (await session.exec(statement)).first()
 
 
+async def by_number(session: AsyncSession, workspace_id: int, number: int) -> Elephant | None:
+    """E-<number> of the workspace."""
+    statement = select(Elephant).where(Elephant.workspace_id == workspace_id,
+                                       Elephant.number == number)
+    return (await session.exec(statement)).first()
+
+
 async def involving(session: AsyncSession, partner_id: int) -> Sequence[Elephant]:
     """The elephants whose related partner is this one."""
     statement = select(Elephant).where(Elephant.partner_id == partner_id).order_by(

@@ -7,7 +7,7 @@ import pytest
 from bot.core.commands import CommandSpec, Feature, Registry, Subcommand, split_command
 from bot.core.errors import UserError
 from bot.core.responses import Reply
-from handlers.elephants.reports import ElephantForm
+from handlers.elephants.fields import ElephantForm
 
 
 async def _noop(_: object) -> Reply:

@@ -10,7 +10,7 @@ from bot.core.cards import Card, Fields, Text, as_card
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import ConversationKind, ConversationRef, Platform
 from bot.core.forms import FieldKind, Form, FormField, Option
-from handlers.elephants.reports import ElephantForm
+from handlers.elephants.fields import ElephantForm
 
 FORM = Form(ElephantForm.REPORT, "Report", (
     FormField("title", "Title", max_length=10),

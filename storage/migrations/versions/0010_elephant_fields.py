@@ -1,5 +1,5 @@
 """elephant reports: sides involved, category, hours lost, deals affected, related partner,
-and whether it was filed anonymously
+whether it was filed anonymously, its owner and the note of its last resolution
 
 Revision ID: 0010
 Revises: 0009
@@ -10,6 +10,7 @@ Reports filed before have no reporter exactly when they were filed anonymously.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = '0010'
@@ -29,11 +30,17 @@ def upgrade() -> None:
         batch.add_column(sa.Column('deals_affected', sa.Integer(), nullable=True))
         batch.add_column(sa.Column('partner_id', sa.Integer(), nullable=True))
         batch.add_column(sa.Column('anonymous', sa.Boolean(), nullable=True))
-    op.execute("UPDATE elephant SET sides = '[]'")
+        batch.add_column(sa.Column('owner_id', sa.Integer(), nullable=True))
+        batch.add_column(sa.Column('note', sa.Text(), nullable=True))
+        batch.add_column(sa.Column('status_changed_at', sqlmodel.sql.sqltypes.UTCDateTime(),
+                                   nullable=True))
+    op.execute("UPDATE elephant SET sides = '[]', note = ''")
     op.execute(sa.text("UPDATE elephant SET anonymous = (reporter_id IS NULL)"))
     with op.batch_alter_table('elephant') as batch:
         batch.alter_column('sides', existing_type=sa.JSON(), nullable=False)
         batch.alter_column('anonymous', existing_type=sa.Boolean(), nullable=False)
+        batch.alter_column('note', existing_type=sa.Text(), nullable=False)
+        batch.create_foreign_key('fk_elephant_owner_id_person', 'person', ['owner_id'], ['id'])
         batch.create_foreign_key('fk_elephant_partner_id_partner', 'partner', ['partner_id'],
                                  ['id'])
         batch.create_index('ix_elephant_partner_id', ['partner_id'], unique=False)
@@ -43,6 +50,7 @@ def downgrade() -> None:
     with op.batch_alter_table('elephant') as batch:
         batch.drop_index('ix_elephant_partner_id')
         batch.drop_constraint('fk_elephant_partner_id_partner', type_='foreignkey')
-        for column in ('anonymous', 'partner_id', 'deals_affected', 'hours_lost_per_week',
+        batch.drop_constraint('fk_elephant_owner_id_person', type_='foreignkey')
+        for column in ('status_changed_at', 'note', 'owner_id', 'anonymous', 'partner_id', 'deals_affected', 'hours_lost_per_week',
                        'category', 'sides'):
             batch.drop_column(column)

@@ -8,7 +8,7 @@ from bot.app import Application
 from bot.core.clock import SimulatedClock
 from bot.core.forms import FieldKind, Form, FormField, Option
 from bot.core.responses import OpenForm, Reply
-from handlers.elephants.reports import ElephantForm
+from handlers.elephants.fields import ElephantForm
 from storage.cadences import repository as cadences
 from tests.platforms.console.conftest import Chat, make_chat
 from tests.platforms.console.scripted import ScriptedDispatcher

@@ -11,7 +11,7 @@ from bot.core.conversation import ConversationKind, ConversationRef, Platform
 from bot.core.forms import HERE, FieldKind, Form, FormField, Option
 from bot.core.responses import OpenForm, Reply
 from bot.platforms.console import ConsoleOutbox
-from handlers.elephants.reports import ElephantForm
+from handlers.elephants.fields import ElephantForm
 from tests.platforms.console.conftest import Chat, make_chat
 from tests.platforms.console.scripted import ScriptedDispatcher
 

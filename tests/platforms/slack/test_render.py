@@ -12,7 +12,7 @@ from bot.platforms.slack import parse
 from bot.platforms.slack.modals import form_view, submission_from_view
 from bot.platforms.slack.render import card_blocks, message_payload
 from handlers.common.help import HelpAction
-from handlers.elephants.reports import ElephantForm
+from handlers.elephants.fields import ElephantForm
 
 
 def test_user_text_cannot_ping_the_channel_or_inject_links():

@@ -10,7 +10,7 @@ from bot.core.forms import HERE, FieldKind, Form, FormField, Option
 from bot.platforms.teams.payloads import ButtonPayload, FormPayload, read
 from bot.platforms.teams.render import escape, markdown, message, render_card, render_form
 from handlers.common.help import HelpAction
-from handlers.elephants.reports import ElephantForm
+from handlers.elephants.fields import ElephantForm
 
 
 def plain(card: object) -> dict[str, Any]:

@@ -1,0 +1,100 @@
+"""Reading the herd: `list [open|all] [partner] [category]`, `show E-<n>`, `mine`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.cards import Card, Context, Text
+from bot.core.commands import excerpt
+from bot.core.errors import UserError
+from bot.core.requests import split_words
+from bot.core.responses import Reply, Response
+from handlers.common.context import CommandContext
+from handlers.elephants.cards import status_label
+from handlers.elephants.fields import CATEGORY_LABELS
+from handlers.elephants.lifecycle import CLOSED, elephant_named
+from handlers.elephants.posting import card_of
+from storage.common.names import name_key
+from storage.elephants import repository as elephants
+from storage.elephants.models import Elephant, ElephantCategory
+from storage.partners import repository as partners
+
+LIST_EXAMPLE = "elephant list open Northwind"
+SHOWN_MAX = 30
+
+
+def _category_named(words: str) -> ElephantCategory | None:
+    key = name_key(words)
+    return next((category for category, label in CATEGORY_LABELS.items()
+                 if key in (name_key(label), category.value)), None)
+
+
+def _line(elephant: Elephant, partner_names: dict[int, str]) -> str:
+    about = f" · {partner_names[elephant.partner_id]}" \
+        if elephant.partner_id in partner_names else ""
+    return f"- {elephant.short_id} {elephant.title} ({status_label(elephant).lower()}){about}"
+
+
+async def _partner_names(ctx: CommandContext) -> dict[int, str]:
+    async with ctx.services.db.session() as session:
+        found = await partners.all_partners(session, ctx.workspace.id or 0, archived=True)
+    return {partner.id or 0: partner.name for partner in found}
+
+
+def _listing(title: str, found: Sequence[Elephant], names: dict[int, str], empty: str
+             ) -> Reply:
+    if not found:
+        return Reply(empty)
+    lines = [_line(item, names) for item in found[-SHOWN_MAX:]]
+    more = f" (the latest {SHOWN_MAX} of {len(found)})" if len(found) > SHOWN_MAX else ""
+    return Reply(Card(summary=f"{title}: {len(found)}", title=f"{title}{more}",
+                      blocks=(Text("\n".join(lines), markup=False),
+                              Context("`elephant show E-<n>` shows one whole."))))
+
+
+async def list_elephants(ctx: CommandContext) -> Response:
+    """Open ones by default; `all`, a partner's name and a category narrow or widen it."""
+    words = split_words(ctx.args)
+    shown_all = False
+    if words and words[0].lower() in ("all", "open"):
+        shown_all = words.pop(0).lower() == "all"
+    rest = " ".join(words)
+    category = _category_named(rest) if rest else None
+    partner = None
+    if rest and category is None:
+        async with ctx.services.db.session() as session:
+            partner = await partners.by_name(session, ctx.workspace.id or 0, rest)
+        if partner is None:
+            raise UserError(f"'{excerpt(rest)}' is neither a partner nor a category. "
+                            "Categories: " + ", ".join(label.lower() for label in
+                                                      CATEGORY_LABELS.values()) + ".",
+                            example=LIST_EXAMPLE)
+    async with ctx.services.db.session() as session:
+        found = [item for item in await elephants.all_elephants(session, ctx.workspace.id or 0)
+                 if (shown_all or item.status not in CLOSED)
+                 and (partner is None or item.partner_id == partner.id)
+                 and (category is None or item.category is category)]
+    which = "All elephants" if shown_all else "Open elephants"
+    narrowed = f" of {partner.name}" if partner else \
+        f" ({CATEGORY_LABELS[category].lower()})" if category else ""
+    return _listing(which + narrowed, found, await _partner_names(ctx),
+                    f"No {'' if shown_all else 'open '}elephants{narrowed}. "
+                    "`elephant <what gets in the way>` names one.")
+
+
+async def show(ctx: CommandContext) -> Response:
+    if not ctx.args.strip():
+        raise UserError("Name the elephant: show E-<n>.", example="elephant show E-3")
+    elephant = await elephant_named(ctx, ctx.args.split()[0], "elephant show E-3")
+    return Reply(await card_of(ctx.services, ctx.workspace, elephant))
+
+
+async def mine(ctx: CommandContext) -> Response:
+    """What you reported under your name, and what you own."""
+    async with ctx.services.db.session() as session:
+        found = [item for item in await elephants.all_elephants(session, ctx.workspace.id or 0)
+                 if (item.reporter_id == ctx.person.id and not item.anonymous)
+                 or item.owner_id == ctx.person.id]
+    return _listing("Your elephants", found, await _partner_names(ctx),
+                    "You have no elephants: none reported under your name, none you own. "
+                    "(Anonymous reports name nobody, you included.)")
