@@ -33,7 +33,7 @@ from storage.engine import Database
 from tests.conftest import cloned_postgres_url
 from tests.fakes import FakeSlackApi
 
-PEOPLE = 200
+PEOPLE = 120  # enough that a kill at a random point finds sends in flight
 TRIALS = 3  # Monday to Wednesday: one fan-out (and one kill at a random point) a day
 MONDAY_0800_UTC = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
 REPORT = "C0REPORT"
