@@ -24,7 +24,7 @@ from storage.common.models import (
     SharedFile,
     Workspace,
 )
-from storage.elephants.models import Elephant
+from storage.elephants.models import Elephant, ElephantDraft, ElephantVote
 from storage.ledger.models import Delivery, RunLease
 from storage.partners.models import Lead, Objective, ObjectiveUpdate
 
@@ -32,7 +32,7 @@ TABLES: tuple[type[SQLModel], ...] = (
     Workspace, Partner, Person, PersonIdentity, Setting, ConversationReference,
     Cadence, CadenceParticipant, CadencePartner, Occurrence, Answer, AskedPartner, Absence,
     Delivery, RunLease,
-    Elephant,
+    Elephant, ElephantVote, ElephantDraft,
     Lead, ContactInvite, Objective, ObjectiveUpdate, SharedFile,
 )
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from bot.core.cards import Block, Card, Context, Fields, Text
+from bot.core.cards import Actions, Block, Button, ButtonStyle, Card, Context, Fields, Text
 from handlers.elephants.fields import CATEGORY_LABELS, SIDE_LABELS
-from storage.elephants.models import Elephant
+from handlers.elephants.ids import ElephantAction
+from storage.elephants.models import Elephant, ElephantStatus
+
+CLOSED = (ElephantStatus.RESOLVED, ElephantStatus.WONT_FIX)
 
 # What one message shows of a description (Slack's text blocks hold 3000 characters;
 # Teams cards have a size limit too): the rest is kept, and said to be.
@@ -27,10 +30,13 @@ def _description(text: str) -> tuple[Block, ...]:
 
 
 def elephant_card(elephant: Elephant, reporter_name: str | None, partner_name: str | None,
-                  owner_name: str | None = None) -> Card:
+                  owner_name: str | None = None, herd: int = 0) -> Card:
     """`reporter_name` None for an anonymous report; `partner_name` its related partner;
-    `owner_name` who is fixing it."""
+    `owner_name` who is fixing it; `herd` how many said they see it too. An open one has
+    the buttons to say so, or take it back."""
     rows = [("Status", status_label(elephant)),
+            ("Herd", f"{herd} see{'s' if herd == 1 else ''} it too" if herd
+             else "nobody has said they see it too yet"),
             ("Reported by", reporter_name if reporter_name and not elephant.anonymous
              else "anonymous")]
     if elephant.sides:
@@ -49,8 +55,14 @@ def elephant_card(elephant: Elephant, reporter_name: str | None, partner_name: s
     if elephant.note:
         rows.append(("Resolution" if elephant.status.value == "resolved" else "Note",
                      elephant.note))
-    blocks: list[Block] = [*_description(elephant.description), Fields(tuple(rows)),
-                           Context(f"{elephant.short_id} · reported "
-                                   f"{elephant.created_at:%Y-%m-%d %H:%M} UTC")]
+    blocks: list[Block] = [*_description(elephant.description), Fields(tuple(rows))]
+    if elephant.status not in CLOSED:
+        blocks.append(Actions((
+            Button("I see it too", ElephantAction.SEE_IT_TOO, str(elephant.id),
+                   ButtonStyle.PRIMARY),
+            Button("Not for me", ElephantAction.NOT_FOR_ME, str(elephant.id)))))
+    blocks.append(Context(f"{elephant.short_id} · reported "
+                          f"{elephant.created_at:%Y-%m-%d %H:%M} UTC · votes are counted, "
+                          "never named"))
     return Card(summary=f"Elephant {elephant.short_id}: {elephant.title}",
                 title=f"🐘 {elephant.short_id}: {elephant.title}", blocks=tuple(blocks))

@@ -4,14 +4,15 @@ own it and resolve it."""
 from __future__ import annotations
 
 from bot.core.commands import CommandSpec, ExportSpec, Feature, Subcommand
-from handlers.elephants import lifecycle, listing
+from handlers.elephants import lifecycle, listing, votes
 from handlers.elephants.access import internal_only
 from handlers.elephants.fields import ElephantForm
+from handlers.elephants.ids import ElephantAction
 from handlers.elephants.reports import (
     ELEPHANTS_CHANNEL,
-    ElephantAction,
     details_pressed,
     file_anyway,
+    file_mine,
     report,
     report_submitted,
     yours,
@@ -58,7 +59,10 @@ FEATURE = Feature(
         ),
     ),
     actions=((ElephantAction.DETAILS, details_pressed),
-             (ElephantAction.FILE_ANYWAY, file_anyway)),
+             (ElephantAction.FILE_ANYWAY, file_anyway),
+             (ElephantAction.FILE_MINE, file_mine),
+             (ElephantAction.SEE_IT_TOO, votes.see_it_too),
+             (ElephantAction.NOT_FOR_ME, votes.not_for_me)),
     forms=((ElephantForm.REPORT, report_submitted),),
     settings=(ELEPHANTS_CHANNEL,),
     exporters=(ExportSpec("elephants", ELEPHANT_COLUMNS, elephant_rows, flat_row),),

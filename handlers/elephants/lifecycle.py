@@ -13,7 +13,7 @@ from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import Reply, Response
 from handlers.common.context import CommandContext, Services
 from handlers.common.identity import resolve_person
-from handlers.elephants.cards import status_label
+from handlers.elephants.cards import CLOSED, status_label
 from handlers.elephants.posting import card_of, post_of
 from storage.common import people
 from storage.common.models import Person, Role
@@ -23,7 +23,6 @@ from storage.elephants.models import Elephant, ElephantStatus
 log = logging.getLogger(__name__)
 
 SHORT_ID = re.compile(r"^[Ee]-?(\d{1,9})$")
-CLOSED = (ElephantStatus.RESOLVED, ElephantStatus.WONT_FIX)
 NOTE_MAX = 2000
 
 
@@ -111,15 +110,19 @@ async def _tell_reporter(ctx: CommandContext, elephant: Elephant, said: str) -> 
 
 async def _change(ctx: CommandContext, elephant: Elephant, status: ElephantStatus, *,
                   owner: Person | None = None, note: str | None = None) -> Elephant:
+    """The change, made only if nobody changed the status since it was read (two people
+    acting at once: the second is told, and changes nothing)."""
+    async with ctx.services.db.session() as session:
+        changed = await elephants.change_status(
+            session, elephant.id or 0, expected=elephant.status, status=status,
+            now=ctx.services.clock.now(), owner_id=owner.id if owner else None, note=note)
     async with ctx.services.db.session() as session:
         stored = await elephants.by_number(session, ctx.workspace.id or 0, elephant.number)
-        assert stored is not None
-        stored.status, stored.status_changed_at = status, ctx.services.clock.now()
-        if owner is not None:
-            stored.owner_id = owner.id
-        if note is not None:
-            stored.note = note
-        session.add(stored)
+    assert stored is not None
+    if not changed:
+        raise UserError(f"{stored.short_id} changed meanwhile: it is "
+                        f"{status_label(stored).lower()} now. Nothing was changed; look again.",
+                        example=f"elephant show {stored.short_id}")
     return stored
 
 

@@ -12,6 +12,7 @@ from handlers.common.context import Services, conversation_in
 from handlers.elephants.cards import elephant_card
 from storage.common import people
 from storage.common.models import Workspace
+from storage.elephants import repository as elephants
 from storage.elephants.models import Elephant
 from storage.partners import repository as partners
 
@@ -26,9 +27,10 @@ async def card_of(services: Services, workspace: Workspace, elephant: Elephant) 
         if elephant.partner_id is not None:
             partner = await partners.get_in(session, workspace.id or 0, elephant.partner_id)
         owner = await people.get(session, elephant.owner_id) if elephant.owner_id else None
+        herd = (await elephants.herds(session, [elephant.id or 0])).get(elephant.id or 0, 0)
     return elephant_card(elephant, reporter.display_name if reporter else None,
                          partner.name if partner else None,
-                         owner.display_name if owner else None)
+                         owner.display_name if owner else None, herd)
 
 
 def post_of(workspace: Workspace, elephant: Elephant) -> MessageRef | None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from dataclasses import replace
-from enum import StrEnum
+from decimal import Decimal
+from typing import Any
 
-from bot.core.cards import Actions, Block, Button, Card, Context, Text
+from bot.core.cards import Actions, Block, Button, ButtonStyle, Card, Context, Text
 from bot.core.commands import (
     SettingSpec,
     excerpt,
@@ -25,7 +27,7 @@ from handlers.common.context import (
 )
 from handlers.common.partner_menu import partner_options
 from handlers.elephants.access import require_internal
-from handlers.elephants.cards import status_label
+from handlers.elephants.cards import CLOSED, status_label
 from handlers.elephants.fields import (
     DESCRIPTION_MAX,
     EXAMPLE,
@@ -37,22 +39,17 @@ from handlers.elephants.fields import (
     report_form,
     title_problem,
 )
+from handlers.elephants.ids import ElephantAction
 from handlers.elephants.posting import card_of, refresh_post
+from handlers.elephants.similar import similar_to
 from storage.common.models import Person, Role, Workspace
 from storage.elephants import repository as elephants
-from storage.elephants.models import Elephant
+from storage.elephants.models import Elephant, ElephantCategory, ElephantSide
 from storage.partners import repository as partners
 
 log = logging.getLogger(__name__)
 
 HOME_SHOWN = 10
-
-
-class ElephantAction(StrEnum):
-    """Values travel through Slack action ids and Teams card data: keep them stable."""
-
-    DETAILS = "partnerops.elephant.details"
-    FILE_ANYWAY = "partnerops.elephant.file-anyway"
 
 
 # Quick "reports" that read like commands: asked about, never filed unseen.
@@ -91,17 +88,65 @@ async def _checked_partner(services: Services, workspace: Workspace, details: De
                         "none.", field=Field.PARTNER)
 
 
+def _draft_of(details: Details, origin: ConversationRef, quick: bool) -> dict[str, object]:
+    return {"title": details.title, "description": details.description,
+            "sides": [side.value for side in details.sides],
+            "category": details.category.value if details.category else None,
+            "hours": str(details.hours_lost_per_week)
+            if details.hours_lost_per_week is not None else None,
+            "deals": details.deals_affected, "partner_id": details.partner_id,
+            "anonymous": details.anonymous, "origin": origin.to_dict(), "quick": quick}
+
+
+def _details_of(draft: dict[str, Any]) -> Details:
+    return Details(title=str(draft["title"]), description=str(draft["description"]),
+                   sides=tuple(ElephantSide(side) for side in draft["sides"]),
+                   category=ElephantCategory(draft["category"]) if draft["category"] else None,
+                   hours_lost_per_week=Decimal(draft["hours"]) if draft["hours"] else None,
+                   deals_affected=draft["deals"], partner_id=draft["partner_id"],
+                   anonymous=bool(draft["anonymous"]))
+
+
+async def _held_back(services: Services, workspace: Workspace, details: Details,
+                     origin: ConversationRef, quick: bool) -> Reply | None:
+    """Similar open elephants, shown before filing with "I see it too" on each, and the
+    report kept aside for "File mine anyway"; None when nothing looks alike."""
+    async with services.db.session() as session:
+        open_ones = [item for item in await elephants.all_elephants(session, workspace.id or 0)
+                     if item.status not in CLOSED]
+    found = similar_to(details.title, details.description, open_ones)
+    if not found:
+        return None
+    token = secrets.token_urlsafe(24)
+    async with services.db.session() as session:
+        await elephants.keep_draft(session, workspace.id or 0, token,
+                                   _draft_of(details, origin, quick), services.clock.now())
+    said = ("These open elephants look like yours. If one is it, say you see it too; "
+            "else file yours. Nothing is filed yet.")
+    lines = "\n".join(f"- {item.short_id} {item.title} ({status_label(item).lower()})"
+                      for item in found)
+    buttons = [Button(f"I see {item.short_id} too", ElephantAction.SEE_IT_TOO, str(item.id))
+               for item in found]
+    buttons.append(Button("File mine anyway", ElephantAction.FILE_MINE, token,
+                          ButtonStyle.PRIMARY))
+    return Reply(Card(summary=said, blocks=(Text(said), Text(lines), Actions(tuple(buttons)))))
+
+
 async def file_report(services: Services, workspace: Workspace, reporter: Person,
-                      details: Details, origin: ConversationRef, *, quick: bool = False
-                      ) -> Reply:
+                      details: Details, origin: ConversationRef, *, quick: bool = False,
+                      confirmed: bool = False) -> Reply:
     """Store the report, post it to the elephants channel, and tell the reporter privately
-    (a quick report offers to add its details)."""
+    (a quick report offers to add its details). Unless `confirmed`, similar open ones are
+    shown first and the report is held back."""
     if problem := title_problem(details.title):
         raise UserError(problem, example=EXAMPLE, field=Field.TITLE)
     if len(details.description) > DESCRIPTION_MAX:
         raise UserError(f"Keep the description under {DESCRIPTION_MAX:,} characters; nothing "
                         "was filed.", example=EXAMPLE, field=Field.DESCRIPTION)
     await _checked_partner(services, workspace, details)
+    if not confirmed and (held := await _held_back(services, workspace, details, origin,
+                                                   quick)):
+        return held
     async with services.db.session() as session:
         elephant = await elephants.create(
             session, workspace_id=workspace.id or 0, title=details.title,
@@ -161,6 +206,20 @@ async def report(ctx: CommandContext) -> Response:
     return await file_report(ctx.services, ctx.workspace, ctx.person,
                              Details(title, description), ctx.invocation.conversation,
                              quick=True)
+
+
+async def file_mine(ctx: ActionContext) -> Response:
+    """The report held back beside similar ones, filed after all (once)."""
+    require_internal(ctx.person)
+    async with ctx.services.db.session() as session:
+        draft = await elephants.take_draft(session, ctx.workspace.id or 0, ctx.action.value)
+    if draft is None:
+        raise UserError("That report was filed already, or held back more than a day ago; "
+                        "type it again to file it.", example=EXAMPLE)
+    origin = ConversationRef.from_dict(draft["origin"]) or ctx.action.conversation
+    return await file_report(ctx.services, ctx.workspace, ctx.person, _details_of(draft),
+                             conversation_in(ctx.workspace, origin),
+                             quick=bool(draft["quick"]), confirmed=True)
 
 
 async def file_anyway(ctx: ActionContext) -> Response:

@@ -16,6 +16,18 @@ async def get(session: AsyncSession, workspace_id: int, key: str) -> Any | None:
     return setting.value if setting else None
 
 
+async def first(session: AsyncSession, workspace_id: int, key: str, value: Any, *,
+                now: datetime) -> Any:
+    """The setting's value, made `value` if it has none yet; never overwritten (two
+    processes making it at once agree on one)."""
+    setting = await session.get(Setting, (workspace_id, key))
+    if setting is None:
+        setting, _ = await insert_or_find(
+            session, Setting(workspace_id=workspace_id, key=key, value=value, updated_at=now),
+            lambda: session.get(Setting, (workspace_id, key)))
+    return setting.value
+
+
 async def put(session: AsyncSession, workspace_id: int, key: str, value: Any, *,
               now: datetime) -> None:
     """Set it; two admins setting it for the first time at once: the later write stays."""

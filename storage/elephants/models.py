@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, Column, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -43,6 +44,25 @@ class ElephantCategory(StrEnum):
     PROCESS = "process-tooling"
     EXCLUDED = "excluded"
     OTHER = "other"
+
+
+class ElephantVote(SQLModel, table=True):
+    """One "I see it too": counted, never named. `voter_key` is a keyed hash of the elephant
+    and the voter, so a second click finds the first and "Not for me" takes it back, while
+    no column holds, or joins to, who voted."""
+
+    elephant_id: int = Field(foreign_key="elephant.id", primary_key=True, ondelete="CASCADE")
+    voter_key: str = Field(primary_key=True, max_length=64)
+
+
+class ElephantDraft(SQLModel, table=True):
+    """A report held back while its reporter looks at similar open ones: filed from here
+    if they still want it (whoever presses the button files it; no reporter is kept)."""
+
+    token: str = Field(primary_key=True, max_length=64)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime
 
 
 class Elephant(SQLModel, table=True):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlmodel import col, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, delete, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.elephants.models import Elephant, ElephantStatus
+from storage.elephants.models import Elephant, ElephantDraft, ElephantStatus, ElephantVote
 from storage.numbering import insert_numbered
 
 
@@ -70,3 +71,74 @@ async def reported_by(session: AsyncSession, workspace_id: int,
                                        Elephant.reporter_id == person_id).order_by(
         col(Elephant.number))
     return (await session.exec(statement)).all()
+
+
+async def vote(session: AsyncSession, elephant_id: int, voter_key: str) -> bool:
+    """Count a vote; False when this voter's vote was counted already (nothing changes)."""
+    if await session.get(ElephantVote, (elephant_id, voter_key)) is not None:
+        return False
+    try:
+        async with session.begin_nested():
+            session.add(ElephantVote(elephant_id=elephant_id, voter_key=voter_key))
+            await session.flush()
+    except IntegrityError:
+        return False  # the same person's other click, at the same moment
+    return True
+
+
+async def unvote(session: AsyncSession, elephant_id: int, voter_key: str) -> bool:
+    """Take a vote back; False when there was none."""
+    result = await session.exec(delete(ElephantVote).where(  # type: ignore[call-overload]
+        col(ElephantVote.elephant_id) == elephant_id, col(ElephantVote.voter_key) == voter_key))
+    return bool(result.rowcount)
+
+
+async def herds(session: AsyncSession, elephant_ids: Sequence[int]) -> dict[int, int]:
+    """How many see each elephant too (absent: nobody yet)."""
+    if not elephant_ids:
+        return {}
+    statement = (select(ElephantVote.elephant_id, func.count())
+                 .where(col(ElephantVote.elephant_id).in_(elephant_ids))
+                 .group_by(col(ElephantVote.elephant_id)))
+    return dict((await session.exec(statement)).all())
+
+
+async def change_status(session: AsyncSession, elephant_id: int, *, expected: ElephantStatus,
+                        status: ElephantStatus, now: datetime, owner_id: int | None = None,
+                        note: str | None = None) -> bool:
+    """Move the elephant from `expected` to `status` (with its owner or note); False, and
+    nothing changed, when someone else changed its status first."""
+    values: dict[str, object] = {"status": status, "status_changed_at": now}
+    if owner_id is not None:
+        values["owner_id"] = owner_id
+    if note is not None:
+        values["note"] = note
+    result = await session.exec(update(Elephant).where(  # type: ignore[call-overload]
+        col(Elephant.id) == elephant_id, col(Elephant.status) == expected).values(**values))
+    return bool(result.rowcount)
+
+
+DRAFT_KEPT = timedelta(days=1)
+
+
+async def keep_draft(session: AsyncSession, workspace_id: int, token: str,
+                     report: dict[str, object], now: datetime) -> None:
+    """Hold a report back (a day at most: older drafts go as new ones come)."""
+    await session.exec(delete(ElephantDraft).where(  # type: ignore[call-overload]
+        col(ElephantDraft.created_at) < now - DRAFT_KEPT))
+    session.add(ElephantDraft(token=token, workspace_id=workspace_id, report=dict(report),
+                              created_at=now))
+    await session.flush()
+
+
+async def take_draft(session: AsyncSession, workspace_id: int, token: str
+                     ) -> dict[str, object] | None:
+    """The held-back report, once: taking it removes it (a second click finds nothing)."""
+    statement = select(ElephantDraft).where(ElephantDraft.token == token,
+                                            ElephantDraft.workspace_id == workspace_id)
+    draft = (await session.exec(statement)).first()
+    if draft is None:
+        return None
+    result = await session.exec(delete(ElephantDraft).where(  # type: ignore[call-overload]
+        col(ElephantDraft.token) == token))
+    return dict(draft.report) if result.rowcount else None

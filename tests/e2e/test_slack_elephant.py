@@ -6,6 +6,7 @@ import json
 
 from bot.web import SLACK
 from tests.e2e.conftest import RunningBot, bot_settings, start_bot
+from tests.fakes.slack_modal import fill
 from tests.fakes.slack_requests import block_actions, slash_command, view_submission
 
 
@@ -151,3 +152,47 @@ async def test_a_help_button_explains_its_command(bot: RunningBot):
     [answer] = await bot.slack.wait_for("response_url")
     assert answer.args["response_type"] == "ephemeral"
     assert "/elephant" in _block_text(answer.args["blocks"])
+
+
+async def test_form_post_votes_ack_resolve_and_the_reporter_told(bot: RunningBot):
+    """The issue's path over signed Slack HTTP: filed from the modal, three people see it
+    too (one clicks twice): herd 3; acknowledged, resolved, and the reporter told."""
+    await bot.slack_post(slash_command("/elephant", "", trigger_id="trig-1",
+                                       response_url=bot.slack.response_url("open")))
+    [opened] = await bot.slack.wait_for("views.open")
+    view = opened.args["view"]
+    await bot.slack_post(view_submission(view["callback_id"], fill(view, {
+        "title": "Partners left out of QBRs", "sides": ["partner-sales", "direct-sales"],
+        "category": "excluded", "hours": "2", "deals": "1"}),
+        user_id="U0002", user_name="bob", private_metadata=view["private_metadata"]))
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    see_it = next(element for block in posted.args["blocks"] if block["type"] == "actions"
+                  for element in block["elements"]
+                  if element["action_id"] == "partnerops.elephant.see-it-too")
+    for user in ("U0001", "U0003", "U0004", "U0003"):  # U0003 clicks twice
+        response = await bot.slack_post(block_actions(
+            see_it["action_id"], see_it["value"], user_id=user,
+            message_ts=posted.args.get("ts", "1700000000.000100"),
+            response_url=bot.slack.response_url(f"vote-{user}")))
+        assert response.status == 200
+    await bot.slack.wait_for("chat.update", count=3)  # the post, once per new vote
+    updates = bot.slack.of("chat.update")
+    assert "3 see it too" in json.dumps(updates[-1].args["blocks"])
+    assert len(updates) == 3  # the second click changed nothing
+
+    await bot.slack_post(slash_command("/elephant", "ack E-1 <@U0001|ana>",
+                                       response_url=bot.slack.response_url("ack")))
+    await bot.slack.wait_for("response_url", count=5)  # as a person would: the answer first
+    await bot.slack_post(slash_command(
+        "/elephant", "resolve E-1 QBR invites now include the partner",
+        response_url=bot.slack.response_url("resolve")))
+    # The post; per change a note in its thread and a direct message to the reporter.
+    told = await bot.slack.wait_for("chat.postMessage", count=5)
+    to_bob = [call.args["text"] for call in told if call.args["channel"] in ("U0002", "DU0002")]
+    assert any("marked it resolved: QBR invites now include the partner" in text
+               for text in to_bob), [call.args for call in told]
+    await bot.slack.wait_for("response_url", count=6)
+    [row] = await bot.export("elephants")
+    assert (row["status"], row["reporter"]) == ("resolved", "bob")
+    assert [call.args["thread_ts"] for call in told[1:] if call.args.get("thread_ts")] == \
+        [told[0].args.get("ts") or updates[0].args["ts"]] * 2

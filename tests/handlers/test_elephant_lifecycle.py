@@ -3,20 +3,17 @@ each change on the post, in its thread and told to the reporter; and reading the
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.core.cards import Actions
 from bot.core.responses import Reply
 from handlers.elephants.reports import ElephantAction
 from storage.common.models import Role
 from storage.elephants.models import ElephantStatus
 from tests.handlers.cadence_team import Team, form_of, text_of
+from tests.handlers.elephant_lifecycle_helpers import filed
 from tests.handlers.test_elephant_form import FILLED, stored
 from tests.handlers.test_partners import say
-
-
-async def filed(team: Team, user: str = "cem", text: str = "Reps hide the forecast") -> None:
-    for person in ("ana", "bob", "cem"):
-        await say(team, person, "partnerops whoami")  # Ana, the first, is the admin
-    assert "Filed **E-" in await say(team, user, f"elephant {text}")
 
 
 def direct_to(team: Team, user: str) -> list[str]:
@@ -117,3 +114,18 @@ async def test_partner_contacts_can_neither_read_nor_change_the_herd(team: Team)
     for text in ("elephant list", "elephant show E-1", "elephant mine", "elephant ack E-1",
                  "elephant resolve E-1 done"):
         assert "for the vendor's own teams" in await say(team, "pat", text), text
+
+
+async def test_two_changes_at_once_never_lose_one(team: Team):
+    """An ack and a resolve at the same moment: whatever wins, a resolve that said so stays
+    resolved (the later change is refused, never written over it)."""
+    await filed(team)
+    acked, resolved = await asyncio.gather(
+        say(team, "ana", "elephant ack E-1 @bob"),
+        say(team, "ana", "elephant resolve E-1 Fixed in the forecast call"))
+    [elephant] = await stored(team)
+    if "E-1 is resolved." in resolved:
+        assert elephant.status is ElephantStatus.RESOLVED  # never written over by the ack
+    else:
+        assert "changed meanwhile" in resolved and elephant.status is ElephantStatus.ACKNOWLEDGED
+    assert any(said in acked for said in ("Bob owns it", "changed meanwhile", "reopen it first"))

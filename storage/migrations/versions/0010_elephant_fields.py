@@ -1,5 +1,6 @@
 """elephant reports: sides involved, category, hours lost, deals affected, related partner,
-whether it was filed anonymously, its owner and the note of its last resolution
+whether it was filed anonymously, its owner and the note of its last resolution; and
+"I see it too" votes, counted, never named
 
 Revision ID: 0010
 Revises: 0009
@@ -20,6 +21,22 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        'elephantdraft',
+        sa.Column('token', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column('workspace_id', sa.Integer(), nullable=False),
+        sa.Column('report', sa.JSON(), nullable=False),
+        sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id']),
+        sa.PrimaryKeyConstraint('token'),
+    )
+    op.create_table(
+        'elephantvote',
+        sa.Column('elephant_id', sa.Integer(), nullable=False),
+        sa.Column('voter_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.ForeignKeyConstraint(['elephant_id'], ['elephant.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('elephant_id', 'voter_key'),
+    )
     with op.batch_alter_table('elephant') as batch:
         batch.add_column(sa.Column('sides', sa.JSON(), nullable=True))
         batch.add_column(sa.Column('category', sa.Enum(
@@ -47,6 +64,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('elephantdraft')
+    op.drop_table('elephantvote')
     with op.batch_alter_table('elephant') as batch:
         batch.drop_index('ix_elephant_partner_id')
         batch.drop_constraint('fk_elephant_partner_id_partner', type_='foreignkey')

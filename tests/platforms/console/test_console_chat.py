@@ -28,8 +28,10 @@ async def test_a_quick_elephant_is_posted_and_confirmed_privately(chat: Chat) ->
     assert said == dedent("""\
         [#general] bot: 🐘 E-1: Reps hide the forecast  (msg 1)
           Status:      Reported
+          Herd:        nobody has said they see it too yet
           Reported by: Ana
-            E-1 · reported 2026-11-23 09:00 UTC
+          [I see it too] (:press 1)   [Not for me] (:press 2)
+            E-1 · reported 2026-11-23 09:00 UTC · votes are counted, never named
         (only you) bot: Thanks. Filed E-1 and posted it to #general.
             Sides involved, category, hours lost and a related partner help it get fixed.
           [Add details] (:press 1)

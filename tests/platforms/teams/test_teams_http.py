@@ -358,10 +358,11 @@ async def test_channels_are_named_from_the_teams_channel_list(
     General channel has no name, and never shows an id."""
     sales = "19:sales@thread.tacv2"
     connector.add_channel(teams_activities.TEAM_ID, sales, "Partner sales")
-    for sent, (channel, said) in enumerate(((teams_activities.CHANNEL_ID, "General."),
-                                            (sales, "Partner sales.")), start=1):
+    for sent, (channel, said, report) in enumerate((
+            (teams_activities.CHANNEL_ID, "General.", "Reps hide the forecast"),
+            (sales, "Partner sales.", "Quotes take a week to approve")), start=1):
         activity = teams_activities.channel_mention_message(
-            "elephant Reps hide the forecast", service_url=connector.url,
+            f"elephant {report}", service_url=connector.url,
             conversation_id=f"{channel};messageid=1700000000000")
         assert (await post_activity(bot, activity)).status == 200
         private = (await connector.wait_for("send", count=2 * sent))[-1]

@@ -1,0 +1,75 @@
+""""I see it too" and "Not for me": one vote per person, counted and never named.
+
+A vote is stored as a keyed hash of the elephant and the voter (HMAC-SHA256 with a random
+key the workspace keeps), so a second click finds the first and "Not for me" takes it
+back, while no row holds, or joins to, who voted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from bot.core.errors import UserError
+from bot.core.responses import Reply, Response
+from handlers.common.context import ActionContext
+from handlers.elephants.access import require_internal
+from handlers.elephants.cards import CLOSED
+from handlers.elephants.posting import refresh_post
+from storage.common import settings
+from storage.elephants import repository as elephants
+from storage.elephants.models import Elephant
+
+VOTE_KEY_SETTING = "elephant-vote-key"
+
+
+async def _elephant(ctx: ActionContext) -> Elephant:
+    require_internal(ctx.person)
+    raw = ctx.action.value
+    async with ctx.services.db.session() as session:
+        found = await elephants.get_in(session, ctx.workspace.id or 0, int(raw)) \
+            if raw.isdigit() else None
+    if found is None:
+        raise UserError("That elephant is gone; nothing was counted.")
+    return found
+
+
+async def _voter_key(ctx: ActionContext, elephant: Elephant) -> str:
+    async with ctx.services.db.session() as session:
+        key = await settings.first(session, ctx.workspace.id or 0, VOTE_KEY_SETTING,
+                                   secrets.token_hex(32), now=ctx.services.clock.now())
+    return hmac.new(bytes.fromhex(str(key)), f"{elephant.id}:{ctx.person.id}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+async def _herd(ctx: ActionContext, elephant: Elephant) -> int:
+    async with ctx.services.db.session() as session:
+        return (await elephants.herds(session, [elephant.id or 0])).get(elephant.id or 0, 0)
+
+
+async def see_it_too(ctx: ActionContext) -> Response:
+    elephant = await _elephant(ctx)
+    if elephant.status in CLOSED:
+        raise UserError(f"{elephant.short_id} is closed ({elephant.status.value.replace('_', ' ')}"
+                        "); reopened, it counts votes again.")
+    key = await _voter_key(ctx, elephant)
+    async with ctx.services.db.session() as session:
+        counted = await elephants.vote(session, elephant.id or 0, key)
+    herd = await _herd(ctx, elephant)
+    if not counted:
+        return Reply(f"You already see {elephant.short_id} too; the herd stays at {herd}.")
+    await refresh_post(ctx.services, ctx.workspace, elephant)
+    return Reply(f"Counted: {herd} see {elephant.short_id} now. Your vote names nobody.")
+
+
+async def not_for_me(ctx: ActionContext) -> Response:
+    elephant = await _elephant(ctx)
+    key = await _voter_key(ctx, elephant)
+    async with ctx.services.db.session() as session:
+        taken = await elephants.unvote(session, elephant.id or 0, key)
+    herd = await _herd(ctx, elephant)
+    if not taken:
+        return Reply(f"You had not said you see {elephant.short_id}; the herd stays at {herd}.")
+    await refresh_post(ctx.services, ctx.workspace, elephant)
+    return Reply(f"Taken back: {herd} see {elephant.short_id} now.")

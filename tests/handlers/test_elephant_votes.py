@@ -1,0 +1,53 @@
+""""I see it too": one vote per person, a second click changes nothing, "Not for me" takes
+it back, the herd shows on the post, and no vote names its voter."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import text
+
+from handlers.elephants.ids import ElephantAction
+from tests.handlers.cadence_team import Team, text_of
+from tests.handlers.elephant_lifecycle_helpers import filed
+from tests.handlers.test_elephant_form import stored
+
+
+async def press(team: Team, user: str, action: ElephantAction) -> str:
+    [elephant] = await stored(team)
+    return text_of(await team.press(user, action, str(elephant.id)))
+
+
+async def test_three_votes_one_clicked_twice_make_a_herd_of_three(team: Team):
+    await filed(team)
+    for user in ("ana", "bob", "cem"):
+        assert "Your vote names nobody" in await press(team, user, ElephantAction.SEE_IT_TOO)
+    again = await press(team, "bob", ElephantAction.SEE_IT_TOO)
+    assert again == "You already see E-1 too; the herd stays at 3."
+    assert "Herd: 3 see it too" in team.outbox.updates[-1].text
+    assert await press(team, "ana", ElephantAction.NOT_FOR_ME) == "Taken back: 2 see E-1 now."
+    assert "You had not said you see E-1" in await press(team, "ana", ElephantAction.NOT_FOR_ME)
+    assert "Herd: 2 see it too" in team.outbox.updates[-1].text
+
+
+async def test_a_vote_stores_no_one(team: Team):
+    await filed(team)
+    await press(team, "bob", ElephantAction.SEE_IT_TOO)
+    bob = await team.person("bob")
+    async with team.application.database.engine.connect() as connection:
+        columns = [row[1] for row in (await connection.execute(text(
+            "PRAGMA table_info(elephantvote)"))).all()]
+        [(key,)] = (await connection.execute(text(
+            "SELECT voter_key FROM elephantvote"))).all()
+    assert columns == ["elephant_id", "voter_key"]
+    [elephant] = await stored(team)
+    # A keyed hash: not the voter's id, nor a hash anyone could recompute from it.
+    unkeyed = hashlib.sha256(f"{elephant.id}:{bob.id}".encode()).hexdigest()
+    assert len(key) == 64 and key not in (unkeyed, str(bob.id), "bob")
+
+
+async def test_a_closed_elephant_counts_no_votes(team: Team):
+    await filed(team)
+    await team.command("ana", "elephant ack E-1")
+    await team.command("ana", "elephant wontfix E-1 Pricing is the distributor's")
+    assert "E-1 is closed (wont fix)" in await press(team, "bob", ElephantAction.SEE_IT_TOO)
