@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.core.errors import UserError
+from bot.core.forms import Submission
 from bot.core.ids import ActionId, FormId
 from bot.core.responses import Response
 
@@ -129,6 +130,9 @@ class Feature:
     commands: tuple[CommandSpec, ...] = ()
     actions: tuple[tuple[ActionId, Handler], ...] = ()
     forms: tuple[tuple[FormId, Handler], ...] = ()
+    # Forms whose submission may be anonymous (the predicate says when): the person behind
+    # it is then looked up without writing anything, so no row records them at that moment.
+    anonymous_forms: tuple[tuple[FormId, Callable[[Submission], bool]], ...] = ()
     settings: tuple[SettingSpec, ...] = ()
     exporters: tuple[ExportSpec, ...] = ()
     due: tuple[DueSource, ...] = ()
@@ -144,6 +148,7 @@ class Registry:
         self._commands: dict[str, CommandSpec] = {}
         self._actions: dict[ActionId, Handler] = {}
         self._forms: dict[FormId, Handler] = {}
+        self._anonymous_forms: dict[FormId, Callable[[Submission], bool]] = {}
         self._settings: dict[str, SettingSpec] = {}
         self._exporters: dict[str, ExportSpec] = {}
         # What answers `<command> help` (and a bare command that has no default).
@@ -175,6 +180,7 @@ class Registry:
             if form_id in self._forms:
                 raise ValueError(f"form {form_id!r} is registered twice")
             self._forms[form_id] = handler
+        self._anonymous_forms.update(feature.anonymous_forms)
 
     @property
     def settings(self) -> tuple[SettingSpec, ...]:
@@ -221,6 +227,11 @@ class Registry:
 
     def form(self, form_id: FormId) -> Handler | None:
         return self._forms.get(form_id)
+
+    def is_anonymous(self, submission: Submission) -> bool:
+        """Whether this submission asks to leave no trace of who sent it."""
+        check = self._anonymous_forms.get(submission.form_id)
+        return check is not None and check(submission)
 
     def route(self, command: str, text: str) -> Route:
         """The subcommand that `text` names; raises UserError naming what would work."""

@@ -23,6 +23,10 @@ class Reply:
     # The form again, filled in with what was typed and `field_errors` beside its fields,
     # for platforms whose forms close on submit (Teams cards, the console).
     form: Form | None = None
+    # Said in the submitted form itself where the platform can (Slack: the modal turns into
+    # this answer) rather than by a message addressed to the person: an anonymous report's
+    # confirmation names nobody in any call the bot makes.
+    in_form: bool = False
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import Reply, Response
 from handlers.common.context import ActionContext, CommandContext, FormContext, Services
 from handlers.common.help import as_typed, typed_mentions
-from handlers.common.identity import resolve_person, workspace_of
+from handlers.common.identity import person_leaving_no_trace, resolve_person, workspace_of
 from storage.common.models import Person, Role, Workspace
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,8 @@ class Call:
     target: Target | None = None
     workspace: Workspace | None = None
     person: Person | None = None
+    # An anonymous submission: the person is looked up, never written or asked about.
+    leaves_no_trace: bool = False
 
     def describe(self) -> str:
         """For logs: what was called, never the text or the person."""
@@ -100,7 +102,8 @@ class Dispatcher:
             return Target(handler, lambda workspace, person: FormContext(
                 self.services, submission, workspace, person))
 
-        return await self._run(Call(CallKind.FORM, submission.form_id, submission.actor, route))
+        return await self._run(Call(CallKind.FORM, submission.form_id, submission.actor, route,
+                                    leaves_no_trace=self.registry.is_anonymous(submission)))
 
     async def action(self, action: ActionInvocation) -> Response:
         def route() -> Target:
@@ -165,7 +168,8 @@ class Dispatcher:
 
     async def _find_person(self, call: Call, next_step: Next) -> Response:
         assert call.workspace is not None
-        call.person = await resolve_person(self.services, call.workspace, call.actor)
+        call.person = await (person_leaving_no_trace if call.leaves_no_trace
+                             else resolve_person)(self.services, call.workspace, call.actor)
         return await next_step(call)
 
     @staticmethod

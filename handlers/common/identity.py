@@ -80,6 +80,22 @@ async def _fetch(services: Services, actor: Actor, known: Person | None
     return fetched, fetched is not None
 
 
+async def person_leaving_no_trace(services: Services, workspace: Workspace, actor: Actor
+                                  ) -> Person:
+    """The person behind `actor` as already stored, or a stand-in (a member, never saved)
+    for someone not seen before: nothing is written and no directory is asked, so no row
+    and no outgoing call marks the moment they acted (an anonymous report)."""
+    async with services.db.session() as session:
+        known = await people.by_identity(session, workspace.id or 0, actor.platform.value,
+                                         actor.user_id)
+    if known is not None:
+        return known
+    outside = actor.is_external or bool(actor.team_id and actor.workspace
+                                        and actor.team_id != actor.workspace)
+    return Person(workspace_id=workspace.id or 0, role=Role.MEMBER, is_external=outside,
+                  created_at=services.clock.now())
+
+
 async def resolve_person(services: Services, workspace: Workspace, actor: Actor) -> Person:
     """The Person behind `actor` in `workspace`, with the directory asked at most once."""
     platform, workspace_id = actor.platform.value, workspace.id or 0

@@ -61,8 +61,9 @@ def elephant_card(elephant: Elephant, reporter_name: str | None, partner_name: s
             Button("I see it too", ElephantAction.SEE_IT_TOO, str(elephant.id),
                    ButtonStyle.PRIMARY),
             Button("Not for me", ElephantAction.NOT_FOR_ME, str(elephant.id)))))
-    blocks.append(Context(f"{elephant.short_id} · reported "
-                          f"{elephant.created_at:%Y-%m-%d %H:%M} UTC · votes are counted, "
+    when = f"{elephant.created_at:%Y-%m-%d}" if elephant.anonymous \
+        else f"{elephant.created_at:%Y-%m-%d %H:%M} UTC"
+    blocks.append(Context(f"{elephant.short_id} · reported {when} · votes are counted, "
                           "never named"))
     return Card(summary=f"Elephant {elephant.short_id}: {elephant.title}",
                 title=f"🐘 {elephant.short_id}: {elephant.title}", blocks=tuple(blocks))

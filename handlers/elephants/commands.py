@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.core.commands import CommandSpec, ExportSpec, Feature, Subcommand
 from handlers.elephants import lifecycle, listing, votes
 from handlers.elephants.access import internal_only
-from handlers.elephants.fields import ElephantForm
+from handlers.elephants.fields import ElephantForm, anonymous_report
 from handlers.elephants.ids import ElephantAction
 from handlers.elephants.reports import (
     ELEPHANTS_CHANNEL,
@@ -64,6 +64,7 @@ FEATURE = Feature(
              (ElephantAction.SEE_IT_TOO, votes.see_it_too),
              (ElephantAction.NOT_FOR_ME, votes.not_for_me)),
     forms=((ElephantForm.REPORT, report_submitted),),
+    anonymous_forms=((ElephantForm.REPORT, anonymous_report),),
     settings=(ELEPHANTS_CHANNEL,),
     exporters=(ExportSpec("elephants", ELEPHANT_COLUMNS, elephant_rows, flat_row),),
     home=(yours,),

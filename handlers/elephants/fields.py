@@ -127,6 +127,11 @@ def report_form(partners: tuple[Option, ...]) -> Form:
                 fields=tuple(fields))
 
 
+def anonymous_report(submission: Submission) -> bool:
+    """A report form sent with Anonymous ticked: its sender leaves no trace."""
+    return submission.flag(Field.ANONYMOUS)
+
+
 def read_details(form: Form, submission: Submission) -> Details:
     """The report the form describes; FormErrors naming every bad field otherwise."""
     values = dict(submission.values)

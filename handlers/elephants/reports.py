@@ -165,13 +165,15 @@ async def file_report(services: Services, workspace: Workspace, reporter: Person
         log.warning("elephant %s saved but not posted: %s", elephant.short_id, exc)
         return Reply(f"Filed **{elephant.short_id}**, but I couldn't post it to "
                      f"{target.label} ({exc}). Invite me there, or ask an admin to choose "
-                     "the elephants channel with `partnerops settings elephants-channel`.")
+                     "the elephants channel with `partnerops settings elephants-channel`.",
+                     in_form=details.anonymous)
     async with services.db.session() as session:
         await elephants.mark_posted(session, elephant.id or 0,
                                     conversation_id=posted.conversation.id, message_id=posted.id)
     said = f"Thanks. Filed **{elephant.short_id}** and posted it to {target.label}."
     if details.anonymous:
-        said += " It names nobody: not you, not to admins."
+        # Said in the form itself where the platform can: no message addressed to them.
+        return Reply(said + " It names nobody: not you, not to admins.", in_form=True)
     if not quick:
         return Reply(said)
     return Reply(Card(summary=said, blocks=(
@@ -277,11 +279,13 @@ async def _complete(ctx: FormContext, elephant: Elephant, details: Details) -> R
         stored.deals_affected = details.deals_affected
         if details.anonymous:
             stored.anonymous, stored.reporter_id = True, None
+            stored.created_at = elephants.anonymous_instant(stored.created_at)
         session.add(stored)
     await refresh_post(ctx.services, ctx.workspace, stored)
     said = f"Saved the details of {stored.short_id}."
-    return Reply(said + (" It names nobody now: not you, not to admins."
-                         if details.anonymous else ""))
+    if details.anonymous:
+        return Reply(said + " It names nobody now: not you, not to admins.", in_form=True)
+    return Reply(said)
 
 
 async def report_submitted(ctx: FormContext) -> Response:

@@ -21,11 +21,19 @@ async def create(session: AsyncSession, *, workspace_id: int, title: str, descri
     An anonymous report stores no reporter."""
     # A core INSERT: column defaults of the model do not apply, so they are given here.
     values: dict[str, object] = {"sides": [], "anonymous": False, **details}
+    anonymous = bool(values["anonymous"])
     return await insert_numbered(session, Elephant, workspace_id, title=title,
                                  description=description, status=ElephantStatus.REPORTED,
                                  platform=platform,
-                                 reporter_id=None if values["anonymous"] else reporter_id,
-                                 created_at=now, **values)
+                                 reporter_id=None if anonymous else reporter_id,
+                                 created_at=anonymous_instant(now) if anonymous else now,
+                                 **values)
+
+
+def anonymous_instant(moment: datetime) -> datetime:
+    """When an anonymous report was filed, to the day only: a to-the-second time could be
+    matched to whoever was active then."""
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 async def get_in(session: AsyncSession, workspace_id: int, elephant_id: int) -> Elephant | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bot.web import SLACK
 from tests.e2e.conftest import RunningBot, bot_settings, start_bot
 from tests.fakes.slack_modal import fill
@@ -196,3 +198,34 @@ async def test_form_post_votes_ack_resolve_and_the_reporter_told(bot: RunningBot
     assert (row["status"], row["reporter"]) == ("resolved", "bob")
     assert [call.args["thread_ts"] for call in told[1:] if call.args.get("thread_ts")] == \
         [told[0].args.get("ts") or updates[0].args["ts"]] * 2
+
+
+async def test_an_anonymous_report_leaves_no_trace_of_its_reporter(
+        bot: RunningBot, caplog: pytest.LogCaptureFixture):
+    """From the moment Bob submits the form with Anonymous ticked: the answer is in the
+    modal itself; no call to Slack, no row and no log line names him."""
+    await bot.slack_post(slash_command("/elephant", "", trigger_id="trig-1", user_id="U0002",
+                                       user_name="bob",
+                                       response_url=bot.slack.response_url("open")))
+    [opened] = await bot.slack.wait_for("views.open")
+    view = opened.args["view"]
+    calls_before = len(bot.slack.calls)
+    people_before = await bot.export("people")
+    caplog.clear()
+
+    response = await bot.slack_post(view_submission(view["callback_id"], fill(view, {
+        "title": "Bonuses pay direct reps for partner deals", "anonymous": True}),
+        user_id="U0002", user_name="bob", private_metadata=view["private_metadata"]))
+    answer = json.loads(await response.text())
+    assert answer["response_action"] == "update"  # told in the form itself
+    assert "Filed *E-1*" in json.dumps(answer["view"]) and "names nobody" in json.dumps(answer)
+
+    [posted] = await bot.slack.wait_for("chat.postMessage")
+    assert "Reported by" in json.dumps(posted.args) and "anonymous" in json.dumps(posted.args)
+    since = [json.dumps(call.args) for call in bot.slack.calls[calls_before:]]
+    assert since and not [call for call in since if "U0002" in call or "bob" in call.lower()]
+    assert "U0002" not in caplog.text and "bob" not in caplog.text.lower()
+    [row] = await bot.export("elephants")
+    assert (row["reporter"], row["anonymous"]) == ("", True)
+    assert row["reported_at"].endswith("T00:00:00+00:00")  # the day only
+    assert await bot.export("people") == people_before  # no person row touched

@@ -22,7 +22,7 @@ from bot.platforms.slack import parse
 from bot.platforms.slack.inputs import options_payload
 from bot.platforms.slack.modals import form_view, submission_from_view
 from bot.platforms.slack.outbox import SlackOutbox
-from bot.platforms.slack.render import home_view, message_payload
+from bot.platforms.slack.render import answer_view, home_view, message_payload
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +113,19 @@ class SlackListeners:
         if not done:
             await ack()
             response = await work
+            if isinstance(response, Reply) and response.in_form:
+                # Too slow to answer in the modal, and a message would name the person.
+                log.info("a form answered after Slack's time limit; its answer was not shown")
+                return
         else:
             response = work.result()
             if isinstance(response, Reply) and response.field_errors:
                 await ack(response_action="errors", errors=dict(response.field_errors))
+                return
+            if isinstance(response, Reply) and response.in_form:
+                # The answer in the modal itself: no message names the person.
+                title = str((body.get("view") or {}).get("title", {}).get("text") or "Done")
+                await ack(response_action="update", view=answer_view(title, response.content))
                 return
             await ack()
         await self._deliver(response, actor, submission.conversation, client)

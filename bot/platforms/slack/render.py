@@ -113,6 +113,13 @@ def _rendered(card: Card) -> tuple[str, tuple[dict[str, Any], ...]]:
     return clip(from_markup(card.summary), FALLBACK_TEXT_MAX), blocks
 
 
+def answer_view(title: str, content: Content) -> dict[str, Any]:
+    """A modal showing an answer in place of the form it answers (response_action update)."""
+    return {"type": "modal", "title": {"type": "plain_text", "text": clip(title, 24)},
+            "close": {"type": "plain_text", "text": "Close"},
+            "blocks": list(_rendered(as_card(content))[1])[:HOME_BLOCKS_MAX]}
+
+
 def home_view(content: Content) -> dict[str, Any]:
     """A Home tab (views.publish) showing a card; Slack allows 100 blocks in it."""
     return {"type": "home", "blocks": list(_rendered(as_card(content))[1])[:HOME_BLOCKS_MAX]}
