@@ -4,7 +4,7 @@ own it and resolve it."""
 from __future__ import annotations
 
 from bot.core.commands import CommandSpec, ExportSpec, Feature, Subcommand
-from handlers.elephants import lifecycle, listing, votes
+from handlers.elephants import digest, lifecycle, listing, votes
 from handlers.elephants.access import internal_only
 from handlers.elephants.fields import ElephantForm, anonymous_report
 from handlers.elephants.ids import ElephantAction
@@ -52,6 +52,10 @@ FEATURE = Feature(
                 Subcommand("wontfix", "Close it without a fix, saying why.",
                            "wontfix E-<n> <why>", internal_only(lifecycle.wontfix),
                            examples=("wontfix E-3 Pricing is set by the distributor",)),
+                Subcommand("digest", "The herd digest now; admins set when it is posted "
+                                     "each week.",
+                           "digest [schedule <day> <HH:MM>|off]", internal_only(digest.digest),
+                           examples=("digest", "digest schedule monday 09:00")),
                 Subcommand("reopen", "Open a resolved or won't-fix elephant again.",
                            "reopen E-<n>", internal_only(lifecycle.reopen),
                            examples=("reopen E-3",)),
@@ -68,4 +72,5 @@ FEATURE = Feature(
     settings=(ELEPHANTS_CHANNEL,),
     exporters=(ExportSpec("elephants", ELEPHANT_COLUMNS, elephant_rows, flat_row),),
     home=(yours,),
+    due=(digest.DigestDueWork(),),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.common.models import Setting
@@ -39,3 +40,10 @@ async def put(session: AsyncSession, workspace_id: int, key: str, value: Any, *,
     setting.value, setting.updated_at = value, now
     session.add(setting)
     await session.flush()
+
+
+async def with_key(session: AsyncSession, key: str) -> list[tuple[int, Any]]:
+    """(workspace id, value) of every workspace that has set `key` (run-due reads them)."""
+    statement = select(Setting).where(Setting.key == key).order_by(col(Setting.workspace_id))
+    return [(setting.workspace_id, setting.value) for setting in
+            (await session.exec(statement)).all()]

@@ -1,0 +1,222 @@
+"""The weekly herd digest: new and resolved elephants, the oldest open ones, the biggest
+herds, the hours lost per week across open ones, and the trend against the last four weeks.
+
+Posted to the elephants channel once a week at the day and time an admin sets
+(`elephant digest schedule <day> <HH:MM>`, in the admin's time zone), through the due-work
+engine: exactly once per week's slot, late (until the next slot) if the bot was down.
+`elephant digest` shows it now, privately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.core.cards import Card, Context, Fields, Text
+from bot.core.errors import UserError
+from bot.core.responses import Reply, Response
+from handlers.common.channels import chosen_channel
+from handlers.common.context import CommandContext, Services
+from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
+from handlers.common.identity import zone_of
+from handlers.common.ledger import DeliveryKind, Pending
+from handlers.elephants.cards import CLOSED
+from handlers.elephants.reports import ELEPHANTS_CHANNEL
+from storage.common import settings, workspaces
+from storage.common.models import Role, Workspace
+from storage.elephants import repository as elephants
+from storage.elephants.models import Elephant
+
+FEATURE = "elephants"
+SETTING = "elephant-digest"
+WEEK = timedelta(days=7)
+SHOWN = 3
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class ElephantMessage(StrEnum):
+    """What the elephant feature sends on a schedule, as its ledger rows name it."""
+
+    DIGEST = "digest"
+
+
+DIGEST = DueKind(DeliveryKind(FEATURE, ElephantMessage.DIGEST), CatchUp.WHILE_OPEN)
+EXAMPLE = "elephant digest schedule monday 09:00"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a workspace's digest goes out: a weekday and a local time in a zone, counted
+    from the moment it was set (no slot before that is owed)."""
+
+    weekday: int
+    at: time
+    zone: str
+    since: datetime
+
+    def last_slot(self, now: datetime) -> datetime | None:
+        """The latest slot at or before `now` (None before the first one)."""
+        local = now.astimezone(ZoneInfo(self.zone))
+        day = local.date() - timedelta(days=(local.weekday() - self.weekday) % 7)
+        slot = datetime.combine(day, self.at, ZoneInfo(self.zone))
+        if slot > now:
+            slot = datetime.combine(day - WEEK, self.at, ZoneInfo(self.zone))
+        return slot if slot >= self.since else None
+
+    def next_slot(self, now: datetime) -> datetime:
+        last = self.last_slot(now)
+        if last is not None:
+            return datetime.combine(last.date() + WEEK, self.at, ZoneInfo(self.zone))
+        local = max(now, self.since).astimezone(ZoneInfo(self.zone))
+        day = local.date() + timedelta(days=(self.weekday - local.weekday()) % 7)
+        slot = datetime.combine(day, self.at, ZoneInfo(self.zone))
+        return slot if slot > now else datetime.combine(day + WEEK, self.at,
+                                                        ZoneInfo(self.zone))
+
+    def text(self) -> str:
+        return f"{DAYS[self.weekday].capitalize()}s at {self.at:%H:%M} ({self.zone})"
+
+    def stored(self) -> dict[str, object]:
+        return {"weekday": self.weekday, "at": f"{self.at:%H:%M}", "zone": self.zone,
+                "since": self.since.isoformat()}
+
+    @classmethod
+    def read(cls, value: object) -> Schedule | None:
+        if not isinstance(value, dict) or not value.get("at"):
+            return None
+        return cls(int(value["weekday"]), parse_clock(str(value["at"])), str(value["zone"]),
+                   datetime.fromisoformat(str(value["since"])))
+
+
+def parse_clock(text: str) -> time:
+    """"09:00" (24-hour); ValueError saying what is wrong."""
+    try:
+        return datetime.strptime(text.strip(), "%H:%M").time()
+    except ValueError:
+        raise ValueError(f"'{text[:10]}' is not a time of day such as 09:00") from None
+
+
+def _hours(found: list[Elephant]) -> str:
+    total = sum((item.hours_lost_per_week for item in found
+                 if item.hours_lost_per_week is not None), Decimal(0))
+    return f"{total.normalize():f}"
+
+
+def digest_card(found: list[Elephant], herds: dict[int, int], now: datetime) -> Card:
+    """The herd as it stands at `now`, the week before it, and the four weeks before that."""
+    week_start = now - WEEK
+    still = [item for item in found if item.status not in CLOSED]
+    new = [item for item in found if item.created_at >= week_start]
+    closed = [item for item in found if item.status in CLOSED and item.status_changed_at
+              and item.status_changed_at >= week_start]
+    oldest = sorted(still, key=lambda item: (item.created_at, item.number))[:SHOWN]
+    biggest = sorted((item for item in still if herds.get(item.id or 0)),
+                     key=lambda item: (-herds[item.id or 0], item.number))[:SHOWN]
+
+    def ids(items: list[Elephant]) -> str:
+        return ", ".join(f"{item.short_id} {item.title}" for item in items) or "none"
+
+    def per_week(dated: list[datetime]) -> str:
+        counts = [sum(now - (week + 1) * WEEK <= moment < now - week * WEEK
+                      for moment in dated) for week in range(4, 0, -1)]
+        return " → ".join(str(count) for count in counts)
+
+    closed_at = [item.status_changed_at for item in found
+                 if item.status in CLOSED and item.status_changed_at]
+    trend = (f"New per week, the four weeks before: "
+             f"{per_week([item.created_at for item in found])} → this week {len(new)}. "
+             f"Resolved or closed: {per_week(closed_at)} → this week {len(closed)}.")
+    rows = (("New this week", ids(new)),
+            ("Resolved or closed this week", ids(closed)),
+            ("Oldest open", ids(oldest)),
+            ("Biggest herds", ", ".join(f"{item.short_id} ({herds[item.id or 0]})"
+                                        for item in biggest) or "no votes yet"),
+            ("Hours lost per week, open elephants", _hours(still)),
+            ("Open", str(len(still))))
+    return Card(summary=f"Herd digest: {len(still)} open, {len(new)} new this week",
+                title="🐘 Herd digest", blocks=(Fields(rows), Text(trend),
+                                               Context("`elephant list` shows every open one")))
+
+
+async def _digest_of(services: Services, workspace_id: int, now: datetime) -> Card:
+    async with services.db.session() as session:
+        found = list(await elephants.all_elephants(session, workspace_id))
+        herds = await elephants.herds(session, [item.id or 0 for item in found])
+    return digest_card(found, herds, now)
+
+
+async def digest(ctx: CommandContext) -> Response:
+    """`digest` now (privately), or `digest schedule <day> <HH:MM>|off` (admins)."""
+    words = ctx.args.split()
+    if not words:
+        return Reply(await _digest_of(ctx.services, ctx.workspace.id or 0,
+                                      ctx.services.clock.now()))
+    if words[0].lower() != "schedule":
+        raise UserError("`elephant digest` shows the digest now; `elephant digest schedule "
+                        "<day> <HH:MM>` sets when it is posted each week.", example=EXAMPLE)
+    if ctx.person.role is not Role.ADMIN:
+        raise UserError("Only admins set when the herd digest is posted.",
+                        example="partnerops whoami")
+    return await _schedule(ctx, words[1:])
+
+
+async def _schedule(ctx: CommandContext, words: list[str]) -> Response:
+    now = ctx.services.clock.now()
+    if words and words[0].lower() == "off":
+        async with ctx.services.db.session() as session:
+            await settings.put(session, ctx.workspace.id or 0, SETTING, {}, now=now)
+        ctx.services.schedule_changed()
+        return Reply("The weekly herd digest is off. `elephant digest` still shows it.")
+    if len(words) != 2 or (words[0].lower() not in DAYS and words[0].lower()[:3] not in \
+            [day[:3] for day in DAYS]):
+        raise UserError("Say the day and the time: schedule <day> <HH:MM>.", example=EXAMPLE)
+    weekday = next(at for at, day in enumerate(DAYS) if day.startswith(words[0].lower()[:3]))
+    try:
+        at = parse_clock(words[1])
+    except ValueError as problem:
+        raise UserError(f"{str(problem)[0].upper()}{str(problem)[1:]}.",
+                        example=EXAMPLE) from None
+    if await chosen_channel(ctx.services, ctx.workspace, ELEPHANTS_CHANNEL) is None:
+        raise UserError("Choose the elephants channel first: the digest is posted there.",
+                        example="partnerops settings elephants-channel #elephants")
+    schedule = Schedule(weekday, at, zone_of(ctx.person, ctx.services), now)
+    async with ctx.services.db.session() as session:
+        await settings.put(session, ctx.workspace.id or 0, SETTING, schedule.stored(), now=now)
+    ctx.services.schedule_changed()
+    return Reply(f"The herd digest goes to the elephants channel {schedule.text()}, first "
+                 f"on {schedule.next_slot(now):%a %d %b %Y}.")
+
+
+class DigestDueWork:
+    """Each workspace's weekly digest, once per slot."""
+
+    feature = FEATURE
+
+    async def _scheduled(self, services: Services) -> list[tuple[Workspace, Schedule]]:
+        async with services.db.session() as session:
+            found = await settings.with_key(session, SETTING)
+            owners = await workspaces.by_ids(session, [workspace_id for workspace_id, _ in found])
+        return [(owners[workspace_id], schedule) for workspace_id, value in found
+                if (schedule := Schedule.read(value)) is not None]
+
+    async def run(self, run: DueRun) -> None:
+        for workspace, schedule in await self._scheduled(run.services):
+            slot = schedule.last_slot(run.now)
+            channel = await chosen_channel(run.services, workspace, ELEPHANTS_CHANNEL)
+            if slot is None or channel is None:
+                continue
+            card = await _digest_of(run.services, workspace.id or 0, slot)
+            key = f"digest:{workspace.id}:{slot.isoformat()}"
+            pending = Pending(key, DIGEST.delivery, workspace.id or 0, channel,
+                              lambda channel=channel, card=card, key=key:
+                              run.services.outbox.post(channel, card, key=key),
+                              f"digest:{workspace.id}")
+            # Late only until the next week's slot: then that one is owed instead.
+            await run.send_once(DueMessage(DIGEST, pending, slot, slot + WEEK))
+
+    async def next_wakeup(self, services: Services, now: datetime) -> datetime | None:
+        return min((schedule.next_slot(now) for _, schedule in await self._scheduled(services)),
+                   default=None)

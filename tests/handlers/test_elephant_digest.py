@@ -1,0 +1,63 @@
+"""The weekly herd digest: shown on demand, posted once per weekly slot an admin sets, and
+reading new, resolved, oldest, biggest herds, hours lost and the four-week trend right."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from handlers.elephants.ids import ElephantAction
+from schedules.run_due import run_due
+from tests.handlers.cadence_team import Team, form_of
+from tests.handlers.elephant_lifecycle_helpers import filed
+from tests.handlers.test_elephant_form import FILLED, stored
+from tests.handlers.test_partners import say
+
+MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the team's clock starts here
+
+
+def digests(team: Team) -> list[str]:
+    return [sent.text for sent in team.outbox.posts if "Herd digest" in sent.text]
+
+
+async def test_the_digest_reads_the_herd(team: Team):
+    await filed(team, text="Reps hide the forecast")
+    await team.submit("bob", form_of(await team.command("bob", "elephant")),
+                      {**FILLED, "hours": "3.5"})
+    [_, second] = await stored(team)
+    for user in ("ana", "cem"):
+        await team.press(user, ElephantAction.SEE_IT_TOO, str(second.id))
+    await say(team, "ana", "elephant ack E-1")
+    await say(team, "ana", "elephant resolve E-1 The forecast is shared on Mondays")
+    shown = await say(team, "bob", "elephant digest")
+    assert "New this week: E-1 Reps hide the forecast, E-2 Partner marketing" in shown
+    assert "Resolved or closed this week: E-1 Reps hide the forecast" in shown
+    assert "Oldest open: E-2 Partner marketing never sees the pipeline" in shown
+    assert "Biggest herds: E-2 (2)" in shown
+    assert "Hours lost per week, open elephants: 3.5" in shown
+    assert "New per week, the four weeks before: 0 → 0 → 0 → 0 → this week 2." in shown
+
+
+async def test_posted_once_per_weekly_slot_from_when_it_was_set(team: Team):
+    await filed(team)
+    assert "Only admins" in await say(team, "bob", "elephant digest schedule monday 10:00")
+    assert "Choose the elephants channel first" in await say(
+        team, "ana", "elephant digest schedule monday 10:00")
+    assert "now go to" in await say(team, "ana", "partnerops settings elephants-channel here")
+    said = await say(team, "ana", "elephant digest schedule mon 10:00")
+    assert "Mondays at 10:00 (UTC), first on Mon 23 Nov 2026" in said
+    assert "is not a time of day" in await say(team, "ana", "elephant digest schedule mon 25:00")
+
+    await run_due(team.application.services, MONDAY_0900 + timedelta(minutes=59))
+    assert digests(team) == []
+    for _ in range(2):  # twice: once is all it ever sends
+        await run_due(team.application.services, MONDAY_0900 + timedelta(hours=1))
+    assert len(digests(team)) == 1
+    await run_due(team.application.services, MONDAY_0900 + timedelta(days=3))
+    assert len(digests(team)) == 1  # nothing more until next Monday
+    await run_due(team.application.services, MONDAY_0900 + timedelta(days=7, hours=2))
+    assert len(digests(team)) == 2  # late, but within its week
+    assert "off" in await say(team, "ana", "elephant digest schedule off")
+    await run_due(team.application.services, MONDAY_0900 + timedelta(days=14, hours=1))
+    assert len(digests(team)) == 2
+    channels = {sent.to.id for sent in team.outbox.posts if "Herd digest" in sent.text}
+    assert channels == {sent.to.id for sent in team.outbox.posts if "now receives" in sent.text}
