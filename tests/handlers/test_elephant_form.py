@@ -103,3 +103,29 @@ async def test_a_quick_report_offers_its_details_to_its_reporter_only(team: Team
     assert elephant.category == "deal-conflict" and elephant.reporter_id is not None
     assert [update for update in team.outbox.updates if "Lead or deal conflict" in update.text]
     assert len(await stored(team)) == 1  # details never file a second report
+
+
+async def test_a_long_description_is_kept_whole_and_cut_in_messages_with_a_notice(team: Team):
+    words = " ".join(f"word{n}" for n in range(1500))  # about 10,000 characters
+    description = words[:10000]
+    await team.command("bob", f"elephant Reps hide the forecast\n{description}")
+    [elephant] = await stored(team)
+    assert elephant.description.endswith(description[-50:])  # stored whole
+    assert len(elephant.description) >= 10000
+    [posted] = [sent for sent in team.outbox.posts if "E-1" in sent.text]
+    assert "Description cut here: 10,0" in posted.text and "characters in all" in posted.text
+    assert description[-50:] not in posted.text
+
+
+async def test_markup_and_quotes_are_kept_verbatim(team: Team):
+    title = 'Reps say "<b>not now</b>" & *never* in QBRs'
+    await team.command("bob", f"elephant {title}")
+    [elephant] = await stored(team)
+    assert elephant.title == title  # stored as typed; each platform escapes it when shown
+
+
+async def test_an_empty_title_files_nothing(team: Team):
+    form = form_of(await team.command("bob", "elephant"))
+    reply = await team.submit("bob", form, {**FILLED, "title": ""})
+    assert isinstance(reply, Reply) and "title" in reply.field_errors
+    assert await stored(team) == []
