@@ -14,7 +14,7 @@ from bot.core.commands import (
     SettingSpec,
     excerpt,
 )
-from bot.core.conversation import ConversationRef
+from bot.core.conversation import ConversationKind, ConversationRef
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.common.channels import chosen_channel, named
@@ -147,6 +147,14 @@ async def file_report(services: Services, workspace: Workspace, reporter: Person
     if not confirmed and (held := await _held_back(services, workspace, details, origin,
                                                    quick)):
         return held
+    target = await chosen_channel(services, workspace, ELEPHANTS_CHANNEL) \
+        or await named(services, conversation_in(workspace, origin))
+    if details.anonymous and target.kind is ConversationKind.DIRECT:
+        # Posted in the reporter's own chat it would name them, and nobody else would see it.
+        raise UserError("An anonymous report goes to the elephants channel, and none is chosen "
+                        "yet: file it from a channel, or ask an admin to choose one. Nothing "
+                        "was filed.", example="partnerops settings elephants-channel #elephants",
+                        field=Field.ANONYMOUS)
     async with services.db.session() as session:
         elephant = await elephants.create(
             session, workspace_id=workspace.id or 0, title=details.title,
@@ -156,8 +164,6 @@ async def file_report(services: Services, workspace: Workspace, reporter: Person
             hours_lost_per_week=details.hours_lost_per_week,
             deals_affected=details.deals_affected, partner_id=details.partner_id,
             anonymous=details.anonymous)
-    target = await chosen_channel(services, workspace, ELEPHANTS_CHANNEL) \
-        or await named(services, conversation_in(workspace, origin))
     try:
         posted = await services.outbox.post(target, await card_of(services, workspace,
                                                                   elephant))

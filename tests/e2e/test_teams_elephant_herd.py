@@ -60,3 +60,27 @@ async def test_form_card_votes_ack_resolve_and_the_reporter_told(bot: RunningBot
         "QBR invites include the partner"]
     [row] = await bot.export("elephants")
     assert (row["status"], row["reporter"], row["category"]) == ("resolved", "Bob", "excluded")
+
+
+async def test_an_anonymous_report_is_answered_in_its_card_naming_nobody(bot: RunningBot):
+    connector = bot.connector
+    await bot.teams_post(teams_activities.channel_mention_message(
+        "partnerops settings elephants-channel here", service_url=connector.url,
+        **_from("29:ana", conversation_id=f"{CHANNEL_ID};messageid=1700000000000")))
+    await connector.wait_for("send", count=2)
+    await bot.teams_post(teams_activities.message("elephant", service_url=connector.url,
+                                                  **_from("29:bob")))
+    opened = (await connector.wait_for("reply"))[-1]
+    form = card_of(opened)
+    calls_before = len(connector.calls)
+    filled = submit_value(form, {"title": "Bonuses pay direct reps for partner deals",
+                                 "anonymous": True})
+    await bot.teams_post(teams_activities.card_submit(
+        filled, service_url=connector.url, reply_to_id="activity-1", **_from("29:bob")))
+    [answered] = await connector.wait_for("update")
+    assert answered.args["_activity_id"] == "activity-1"  # the submitted card, replaced
+    assert "names nobody" in str(answered.args) and "recipient" not in answered.args
+    since = [str(call.args) for call in connector.calls[calls_before:]]
+    assert since and not [call for call in since if "29:bob" in call or "'Bob'" in call]
+    [row] = await bot.export("elephants")
+    assert (row["reporter"], row["anonymous"]) == ("", True)

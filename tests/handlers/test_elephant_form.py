@@ -4,7 +4,8 @@ later by its reporter only, anonymity that stores no reporter, and the partner i
 from __future__ import annotations
 
 from bot.core.cards import Actions
-from bot.core.forms import FieldKind
+from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
+from bot.core.forms import FieldKind, Submission
 from bot.core.responses import Reply
 from handlers.elephants.reports import ElephantAction
 from storage.elephants import repository as elephants
@@ -128,4 +129,16 @@ async def test_an_empty_title_files_nothing(team: Team):
     form = form_of(await team.command("bob", "elephant"))
     reply = await team.submit("bob", form, {**FILLED, "title": ""})
     assert isinstance(reply, Reply) and "title" in reply.field_errors
+    assert await stored(team) == []
+
+
+async def test_an_anonymous_report_from_a_direct_chat_without_a_channel_is_refused(team: Team):
+
+    direct = ConversationRef(Platform.CONSOLE, "bob", ConversationKind.DIRECT)
+    form = form_of(await team.command("bob", "elephant"))
+    reply = await team.application.dispatcher.submit(Submission(
+        form.id, Actor(Platform.CONSOLE, "bob", "Bob"), direct,
+        {**FILLED, "anonymous": True}, dict(form.context)))
+    assert isinstance(reply, Reply) and "anonymous" in reply.field_errors
+    assert "none is chosen yet" in reply.field_errors["anonymous"]
     assert await stored(team) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+from copy import copy
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -164,6 +165,9 @@ class TeamsPlatform:
                        answered: tuple[Inbound | None, Response]) -> None:
         """Send a handler's answer as a reply to the activity that asked."""
         request, response = answered
+        if isinstance(response, Reply) and response.in_form and context.activity.reply_to_id:
+            await self._answer_in_card(context, response)
+            return
         if isinstance(response, Reply):
             # A card closes on submit: a form with problems comes back as typed, each
             # problem beside its field.
@@ -181,6 +185,19 @@ class TeamsPlatform:
         else:
             return
         await self._retry.run(lambda: context.send_activity(reply), "reply")
+
+    async def _answer_in_card(self, context: TurnContext, response: Reply) -> None:
+        """The answer replaces the submitted card itself, addressed to the conversation only:
+        TurnContext.update_activity would add the person as the recipient (an anonymous
+        report's confirmation names nobody in any call)."""
+        inbound = context.activity
+        answer = render.message(response.content)
+        answer.id = inbound.reply_to_id
+        answer.conversation = copy(inbound.conversation)
+        answer.from_property = inbound.recipient  # the bot
+        answer.channel_id, answer.service_url = inbound.channel_id, inbound.service_url
+        await self._retry.run(lambda: context.adapter.update_activity(context, answer),
+                              "answer in the card")
 
     async def _apologise(self, context: TurnContext) -> None:
         """Tell the person something failed, if Teams can still be reached."""
