@@ -24,7 +24,12 @@ from storage.common.models import (
     SharedFile,
     Workspace,
 )
-from storage.elephants.models import Elephant, ElephantDraft, ElephantVote
+from storage.elephants.models import (
+    Elephant,
+    ElephantDraft,
+    ElephantFollower,
+    ElephantVote,
+)
 from storage.ledger.models import Delivery, RunLease
 from storage.partners.models import Lead, Objective, ObjectiveUpdate
 
@@ -32,7 +37,7 @@ TABLES: tuple[type[SQLModel], ...] = (
     Workspace, Partner, Person, PersonIdentity, Setting, ConversationReference,
     Cadence, CadenceParticipant, CadencePartner, Occurrence, Answer, AskedPartner, Absence,
     Delivery, RunLease,
-    Elephant, ElephantVote, ElephantDraft,
+    Elephant, ElephantVote, ElephantDraft, ElephantFollower,
     Lead, ContactInvite, Objective, ObjectiveUpdate, SharedFile,
 )
 

@@ -88,24 +88,50 @@ async def announce(ctx: CommandContext, elephant: Elephant, said: str) -> None:
             await ctx.services.outbox.update(post, await card_of(ctx.services, ctx.workspace,
                                                                  elephant))
             await ctx.services.outbox.post(post.conversation, said, thread=post)
-        if elephant.reporter_id is not None and not elephant.anonymous \
-                and elephant.reporter_id != ctx.person.id:
-            await _tell_reporter(ctx, elephant, said)
+        async with ctx.services.db.session() as session:
+            following = await elephants.followers(session, elephant.id or 0)
+        told = [elephant.reporter_id] if elephant.reporter_id is not None \
+            and not elephant.anonymous else []
+        for person_id in dict.fromkeys(told + following):
+            if person_id != ctx.person.id:
+                await _tell(ctx, elephant, person_id or 0, said,
+                            reported=person_id == elephant.reporter_id)
     except DeliveryError as exc:
         log.warning("elephant %s changed; not every message went out: %s",
                     elephant.short_id, exc)
 
 
-async def _tell_reporter(ctx: CommandContext, elephant: Elephant, said: str) -> None:
+async def _tell(ctx: CommandContext, elephant: Elephant, person_id: int, said: str, *,
+                reported: bool) -> None:
+    """A direct message to its reporter, or to someone following it."""
     async with ctx.services.db.session() as session:
-        members = await people.members(session, [elephant.reporter_id or 0],
-                                       elephant.platform)
+        members = await people.members(session, [person_id], elephant.platform)
     if not members:
         return
     direct = ConversationRef(Platform(elephant.platform), members[0].user_id,
                              ConversationKind.DIRECT, workspace=ctx.workspace.external_id or "")
-    await ctx.services.outbox.post(direct, f"The elephant you reported, {elephant.short_id} "
-                                           f"({elephant.title}): {said}")
+    whose = "The elephant you reported" if reported else "An elephant you follow"
+    await ctx.services.outbox.post(direct, f"{whose}, {elephant.short_id} ({elephant.title}): "
+                                           f"{said}")
+
+
+async def follow(ctx: CommandContext) -> Response:
+    """`follow E-n`: be told when its status changes (`unfollow` stops it)."""
+    word, _ = _split(ctx.args, "follow E-<n>")
+    elephant = await elephant_named(ctx, word, "elephant follow E-3")
+    async with ctx.services.db.session() as session:
+        added = await elephants.follow(session, elephant.id or 0, ctx.person.id or 0)
+    return Reply(f"You'll hear when {elephant.short_id} changes." if added else
+                 f"You already follow {elephant.short_id}.")
+
+
+async def unfollow(ctx: CommandContext) -> Response:
+    word, _ = _split(ctx.args, "unfollow E-<n>")
+    elephant = await elephant_named(ctx, word, "elephant unfollow E-3")
+    async with ctx.services.db.session() as session:
+        removed = await elephants.unfollow(session, elephant.id or 0, ctx.person.id or 0)
+    return Reply(f"No more news of {elephant.short_id}." if removed else
+                 f"You weren't following {elephant.short_id}.")
 
 
 async def _change(ctx: CommandContext, elephant: Elephant, status: ElephantStatus, *,

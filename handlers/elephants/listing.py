@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.core.cards import Card, Context, Text
 from bot.core.commands import excerpt
@@ -14,6 +15,7 @@ from handlers.elephants.cards import status_label
 from handlers.elephants.fields import CATEGORY_LABELS
 from handlers.elephants.lifecycle import CLOSED, elephant_named
 from handlers.elephants.posting import card_of
+from storage.common import people
 from storage.common.names import name_key
 from storage.elephants import repository as elephants
 from storage.elephants.models import Elephant, ElephantCategory
@@ -86,7 +88,15 @@ async def show(ctx: CommandContext) -> Response:
     if not ctx.args.strip():
         raise UserError("Name the elephant: show E-<n>.", example="elephant show E-3")
     elephant = await elephant_named(ctx, ctx.args.split()[0], "elephant show E-3")
-    return Reply(await card_of(ctx.services, ctx.workspace, elephant))
+    card = await card_of(ctx.services, ctx.workspace, elephant)
+    async with ctx.services.db.session() as session:
+        named = [person.display_name for person_id in
+                 await elephants.named_voters(session, elephant.id or 0)
+                 if (person := await people.get(session, person_id)) is not None]
+    if named:  # only votes cast while an admin had made votes named carry a name
+        card = replace(card, blocks=(*card.blocks,
+                                     Context("Named votes: " + ", ".join(sorted(named)))))
+    return Reply(card)
 
 
 async def mine(ctx: CommandContext) -> Response:

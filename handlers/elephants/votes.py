@@ -13,15 +13,17 @@ import secrets
 
 from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
-from handlers.common.context import ActionContext
+from handlers.common.context import ActionContext, CommandContext
 from handlers.elephants.access import require_internal
 from handlers.elephants.cards import CLOSED
 from handlers.elephants.posting import refresh_post
 from storage.common import settings
+from storage.common.models import Role
 from storage.elephants import repository as elephants
 from storage.elephants.models import Elephant
 
 VOTE_KEY_SETTING = "elephant-vote-key"
+VOTES_SETTING = "elephant-votes"  # {"named": true} while an admin has made votes named
 
 
 async def _elephant(ctx: ActionContext) -> Elephant:
@@ -54,13 +56,47 @@ async def see_it_too(ctx: ActionContext) -> Response:
         raise UserError(f"{elephant.short_id} is closed ({elephant.status.value.replace('_', ' ')}"
                         "); reopened, it counts votes again.")
     key = await _voter_key(ctx, elephant)
+    named = await votes_are_named(ctx)
     async with ctx.services.db.session() as session:
-        counted = await elephants.vote(session, elephant.id or 0, key)
+        counted = await elephants.vote(session, elephant.id or 0, key,
+                                       ctx.person.id if named else None)
     herd = await _herd(ctx, elephant)
     if not counted:
         return Reply(f"You already see {elephant.short_id} too; the herd stays at {herd}.")
     await refresh_post(ctx.services, ctx.workspace, elephant)
-    return Reply(f"Counted: {herd} see {elephant.short_id} now. Your vote names nobody.")
+    whose = "Votes are named here: yours shows on `elephant show`." if named \
+        else "Your vote names nobody."
+    return Reply(f"Counted: {herd} see {elephant.short_id} now. {whose} To hear when it "
+                 f"changes: `elephant follow {elephant.short_id}`.")
+
+
+async def votes_are_named(ctx: ActionContext | CommandContext) -> bool:
+    async with ctx.services.db.session() as session:
+        found = await settings.get(session, ctx.workspace.id or 0, VOTES_SETTING)
+    return isinstance(found, dict) and bool(found.get("named"))
+
+
+async def votes_setting(ctx: CommandContext) -> Response:
+    """`votes named|anonymous` (admins): whether new votes carry the voter's name. Votes cast
+    while anonymous never get one; going back to anonymous forgets every name."""
+    word = ctx.args.strip().lower()
+    if ctx.person.role is not Role.ADMIN:
+        raise UserError("Only admins choose whether votes are named.",
+                        example="partnerops whoami")
+    if word not in ("named", "anonymous"):
+        now = "named" if await votes_are_named(ctx) else "anonymous (counted, never named)"
+        raise UserError(f"Votes are {now}. Say `votes named` or `votes anonymous`.",
+                        example="elephant votes anonymous")
+    async with ctx.services.db.session() as session:
+        await settings.put(session, ctx.workspace.id or 0, VOTES_SETTING,
+                           {"named": word == "named"}, now=ctx.services.clock.now())
+        if word == "anonymous":
+            forgotten = await elephants.forget_voters(session, ctx.workspace.id or 0)
+    if word == "named":
+        return Reply("From now on votes carry the voter's name. Votes cast before stay "
+                     "anonymous: they never had a name to show.")
+    return Reply(f"Votes are anonymous again; {forgotten} named vote"
+                 f"{'' if forgotten == 1 else 's'} lost their names.")
 
 
 async def not_for_me(ctx: ActionContext) -> Response:

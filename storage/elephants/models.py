@@ -53,6 +53,16 @@ class ElephantVote(SQLModel, table=True):
 
     elephant_id: int = Field(foreign_key="elephant.id", primary_key=True, ondelete="CASCADE")
     voter_key: str = Field(primary_key=True, max_length=64)
+    # Only while an admin has made votes named (`elephant votes named`); a vote cast while
+    # they were anonymous never gets a name.
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class ElephantFollower(SQLModel, table=True):
+    """Someone who asked to be told when an elephant's status changes (`elephant follow`)."""
+
+    elephant_id: int = Field(foreign_key="elephant.id", primary_key=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
 
 
 class ElephantDraft(SQLModel, table=True):

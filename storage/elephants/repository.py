@@ -9,7 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.elephants.models import Elephant, ElephantDraft, ElephantStatus, ElephantVote
+from storage.elephants.models import (
+    Elephant,
+    ElephantDraft,
+    ElephantFollower,
+    ElephantStatus,
+    ElephantVote,
+)
 from storage.numbering import insert_numbered
 
 
@@ -81,13 +87,16 @@ async def reported_by(session: AsyncSession, workspace_id: int,
     return (await session.exec(statement)).all()
 
 
-async def vote(session: AsyncSession, elephant_id: int, voter_key: str) -> bool:
-    """Count a vote; False when this voter's vote was counted already (nothing changes)."""
+async def vote(session: AsyncSession, elephant_id: int, voter_key: str,
+               person_id: int | None = None) -> bool:
+    """Count a vote (named only when `person_id` is given); False when this voter's vote was
+    counted already (nothing changes)."""
     if await session.get(ElephantVote, (elephant_id, voter_key)) is not None:
         return False
     try:
         async with session.begin_nested():
-            session.add(ElephantVote(elephant_id=elephant_id, voter_key=voter_key))
+            session.add(ElephantVote(elephant_id=elephant_id, voter_key=voter_key,
+                                     person_id=person_id))
             await session.flush()
     except IntegrityError:
         return False  # the same person's other click, at the same moment
@@ -150,3 +159,45 @@ async def take_draft(session: AsyncSession, workspace_id: int, token: str
     result = await session.exec(delete(ElephantDraft).where(  # type: ignore[call-overload]
         col(ElephantDraft.token) == token))
     return dict(draft.report) if result.rowcount else None
+
+
+async def named_voters(session: AsyncSession, elephant_id: int) -> list[int]:
+    """The people whose votes carry their name (cast while votes were named)."""
+    statement = select(ElephantVote.person_id).where(
+        ElephantVote.elephant_id == elephant_id, col(ElephantVote.person_id).is_not(None))
+    return [person_id for person_id in (await session.exec(statement)).all() if person_id]
+
+
+async def follow(session: AsyncSession, elephant_id: int, person_id: int) -> bool:
+    """Ask to be told of its changes; False when already asked."""
+    if await session.get(ElephantFollower, (elephant_id, person_id)) is not None:
+        return False
+    try:
+        async with session.begin_nested():
+            session.add(ElephantFollower(elephant_id=elephant_id, person_id=person_id))
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+async def unfollow(session: AsyncSession, elephant_id: int, person_id: int) -> bool:
+    result = await session.exec(delete(ElephantFollower).where(  # type: ignore[call-overload]
+        col(ElephantFollower.elephant_id) == elephant_id,
+        col(ElephantFollower.person_id) == person_id))
+    return bool(result.rowcount)
+
+
+async def followers(session: AsyncSession, elephant_id: int) -> list[int]:
+    statement = select(ElephantFollower.person_id).where(
+        ElephantFollower.elephant_id == elephant_id).order_by(col(ElephantFollower.person_id))
+    return list((await session.exec(statement)).all())
+
+
+async def forget_voters(session: AsyncSession, workspace_id: int) -> int:
+    """Take the names off every vote of the workspace's elephants; how many had one."""
+    ids = select(Elephant.id).where(Elephant.workspace_id == workspace_id)
+    result = await session.exec(update(ElephantVote).where(  # type: ignore[call-overload]
+        col(ElephantVote.elephant_id).in_(ids), col(ElephantVote.person_id).is_not(None))
+        .values(person_id=None))
+    return int(result.rowcount or 0)

@@ -11,6 +11,7 @@ from handlers.elephants.ids import ElephantAction
 from tests.handlers.cadence_team import Team, text_of
 from tests.handlers.elephant_lifecycle_helpers import filed
 from tests.handlers.test_elephant_form import stored
+from tests.handlers.test_partners import say
 
 
 async def press(team: Team, user: str, action: ElephantAction) -> str:
@@ -37,9 +38,10 @@ async def test_a_vote_stores_no_one(team: Team):
     async with team.application.database.engine.connect() as connection:
         columns = [row[1] for row in (await connection.execute(text(
             "PRAGMA table_info(elephantvote)"))).all()]
-        [(key,)] = (await connection.execute(text(
-            "SELECT voter_key FROM elephantvote"))).all()
-    assert columns == ["elephant_id", "voter_key"]
+        [(key, person_id)] = (await connection.execute(text(
+            "SELECT voter_key, person_id FROM elephantvote"))).all()
+    # person_id is filled only while an admin has made votes named (off by default).
+    assert columns == ["elephant_id", "voter_key", "person_id"] and person_id is None
     [elephant] = await stored(team)
     # A keyed hash: not the voter's id, nor a hash anyone could recompute from it.
     unkeyed = hashlib.sha256(f"{elephant.id}:{bob.id}".encode()).hexdigest()
@@ -51,3 +53,30 @@ async def test_a_closed_elephant_counts_no_votes(team: Team):
     await team.command("ana", "elephant ack E-1")
     await team.command("ana", "elephant wontfix E-1 Pricing is the distributor's")
     assert "E-1 is closed (wont fix)" in await press(team, "bob", ElephantAction.SEE_IT_TOO)
+
+
+async def test_named_votes_are_an_admins_choice_and_never_name_earlier_votes(team: Team):
+    await filed(team)
+    await press(team, "bob", ElephantAction.SEE_IT_TOO)  # cast while anonymous
+    assert "Only admins" in await say(team, "bob", "elephant votes named")
+    assert "Votes cast before stay anonymous" in await say(team, "ana", "elephant votes named")
+    assert "Votes are named here" in await press(team, "cem", ElephantAction.SEE_IT_TOO)
+    shown = await say(team, "ana", "elephant show E-1")
+    assert "Named votes: Cem" in shown and "Bob" not in shown
+    assert "1 named vote lost their names" in await say(team, "ana", "elephant votes anonymous")
+    assert "Named votes" not in await say(team, "ana", "elephant show E-1")
+    assert "Herd: 2 see it too" in team.outbox.updates[-1].text
+
+
+async def test_followers_hear_of_changes_reporters_too(team: Team):
+    await filed(team)  # Cem reported E-1
+    assert await say(team, "bob", "elephant follow E-1") == "You'll hear when E-1 changes."
+    assert await say(team, "bob", "elephant follow E-1") == "You already follow E-1."
+    await say(team, "ana", "elephant ack E-1")
+    told = [sent.text for sent in team.outbox.posts if sent.to.id in ("bob", "cem")
+            and "E-1 (" in sent.text]
+    assert told == ["The elephant you reported, E-1 (Reps hide the forecast): Ana "
+                    "acknowledged it; Ana owns it.",
+                    "An elephant you follow, E-1 (Reps hide the forecast): Ana acknowledged "
+                    "it; Ana owns it."]
+    assert await say(team, "bob", "elephant unfollow E-1") == "No more news of E-1."

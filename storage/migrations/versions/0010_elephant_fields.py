@@ -34,8 +34,18 @@ def upgrade() -> None:
         'elephantvote',
         sa.Column('elephant_id', sa.Integer(), nullable=False),
         sa.Column('voter_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column('person_id', sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(['elephant_id'], ['elephant.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['person_id'], ['person.id']),
         sa.PrimaryKeyConstraint('elephant_id', 'voter_key'),
+    )
+    op.create_table(
+        'elephantfollower',
+        sa.Column('elephant_id', sa.Integer(), nullable=False),
+        sa.Column('person_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['elephant_id'], ['elephant.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['person_id'], ['person.id']),
+        sa.PrimaryKeyConstraint('elephant_id', 'person_id'),
     )
     with op.batch_alter_table('elephant') as batch:
         batch.add_column(sa.Column('sides', sa.JSON(), nullable=True))
@@ -65,6 +75,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('elephantdraft')
+    op.drop_table('elephantfollower')
     op.drop_table('elephantvote')
     with op.batch_alter_table('elephant') as batch:
         batch.drop_index('ix_elephant_partner_id')
