@@ -144,8 +144,10 @@ async def file_report(services: Services, workspace: Workspace, reporter: Person
         raise UserError(f"Keep the description under {DESCRIPTION_MAX:,} characters; nothing "
                         "was filed.", example=EXAMPLE, field=Field.DESCRIPTION)
     await _checked_partner(services, workspace, details)
-    if not confirmed and (held := await _held_back(services, workspace, details, origin,
-                                                   quick)):
+    # An anonymous reporter is not held back: the question, the held report and its button
+    # would each record or address them.
+    if not confirmed and not details.anonymous \
+            and (held := await _held_back(services, workspace, details, origin, quick)):
         return held
     target = await chosen_channel(services, workspace, ELEPHANTS_CHANNEL) \
         or await named(services, conversation_in(workspace, origin))

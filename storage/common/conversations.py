@@ -31,6 +31,11 @@ async def save(session: AsyncSession, *, workspace_id: int, platform: str, conve
     insert loses finds the winner's row and refreshes it.
     """
     row = await find(session, platform, conversation_id)
+    if row is not None and row.reference == reference \
+            and (service_url is None or row.service_url == service_url):
+        # Unchanged: nothing written, so no row marks the moment someone wrote (an
+        # anonymous report's submission must leave no trace).
+        return row
     if row is None:
         created = ConversationReference(workspace_id=workspace_id, platform=platform,
                                         conversation_id=conversation_id, reference=reference,

@@ -3,6 +3,10 @@ three people see it too (one presses twice): herd 3; acknowledged, resolved, rep
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import text
+
 from tests.e2e.conftest import RunningBot
 from tests.fakes import teams_activities
 from tests.fakes.teams_activities import CHANNEL_ID
@@ -46,9 +50,9 @@ async def test_form_card_votes_ack_resolve_and_the_reporter_told(bot: RunningBot
     updates = await connector.wait_for("update", count=3)
     assert facts(card_of(updates[-1]))["Herd"] == "3 see it too"
 
-    for text in ("elephant ack E-1", "elephant resolve E-1 QBR invites include the partner"):
+    for typed in ("elephant ack E-1", "elephant resolve E-1 QBR invites include the partner"):
         answered = len(connector.of("reply"))  # counted first: the answer may come at once
-        await bot.teams_post(teams_activities.message(text, service_url=connector.url,
+        await bot.teams_post(teams_activities.message(typed, service_url=connector.url,
                                                       **_from("29:ana")))
         await connector.wait_for("reply", count=answered + 1)
     told = [str(call.args.get("text")) for call in connector.of("send")
@@ -73,6 +77,9 @@ async def test_an_anonymous_report_is_answered_in_its_card_naming_nobody(bot: Ru
     opened = (await connector.wait_for("reply"))[-1]
     form = card_of(opened)
     calls_before = len(connector.calls)
+    references_before = await _references(bot)
+    clock = bot.application.clock  # type: ignore[attr-defined]
+    clock.set(clock.now() + timedelta(minutes=7))  # any row written now would show it
     filled = submit_value(form, {"title": "Bonuses pay direct reps for partner deals",
                                  "anonymous": True})
     await bot.teams_post(teams_activities.card_submit(
@@ -84,3 +91,12 @@ async def test_an_anonymous_report_is_answered_in_its_card_naming_nobody(bot: Ru
     assert since and not [call for call in since if "29:bob" in call or "'Bob'" in call]
     [row] = await bot.export("elephants")
     assert (row["reporter"], row["anonymous"]) == ("", True)
+    assert await _references(bot) == references_before  # no reference rewritten
+
+
+async def _references(bot: RunningBot) -> list[tuple[str, str]]:
+    async with bot.application.database.engine.connect() as connection:
+        rows = (await connection.execute(text(
+            "SELECT conversation_id, updated_at FROM conversationreference "
+            "ORDER BY conversation_id"))).all()
+    return [(str(conversation), str(updated)) for conversation, updated in rows]
