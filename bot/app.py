@@ -178,6 +178,15 @@ class Application:
         await self.database.dispose()
 
 
+def _server_secret(settings: Settings) -> str:
+    """What the deployment keeps outside the database: its Slack signing secret and its
+    Microsoft app password (empty for the console, which has neither)."""
+    parts = [secret.get_secret_value() for secret in (settings.slack_signing_secret,
+                                                      settings.microsoft_app_password)
+             if secret is not None and secret.get_secret_value()]
+    return "\n".join(parts)
+
+
 def build_application(settings: Settings, *, clock: Clock | None = None,
                       database: Database | None = None) -> Application:
     clock = clock or SystemClock()
@@ -187,7 +196,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
     config = BotConfig(default_timezone=settings.timezone, admins=frozenset(settings.admins),
                        command_prefix=settings.command_prefix,
                        objective_nudge_days=settings.objective_nudge_days,
-                       public_url=settings.public_url)
+                       public_url=settings.public_url,
+                       server_secret=_server_secret(settings))
     services = Services(db=database, outbox=outbox, clock=clock, config=config,
                         due_work=registry.due_sources)
     services.zones = KnownZones(services, registry.zone_notes)

@@ -33,6 +33,9 @@ class BotConfig:
     objective_nudge_days: int = 14
     # Where people reach this bot's web server (links to files it hands out).
     public_url: str = "http://localhost:3978"
+    # A secret the database does not hold (from the platforms' own secrets), keying what
+    # must not be traced back from the database alone (anonymous votes); empty: none.
+    server_secret: str = ""
 
 
 @dataclass

@@ -14,8 +14,11 @@ CLOSED = (ElephantStatus.RESOLVED, ElephantStatus.WONT_FIX)
 DESCRIPTION_SHOWN = 2800
 
 
+STATUS_LABELS = {ElephantStatus.WONT_FIX: "Won't fix"}
+
+
 def status_label(elephant: Elephant) -> str:
-    return elephant.status.value.replace("_", " ").capitalize()
+    return STATUS_LABELS.get(elephant.status, elephant.status.value.capitalize())
 
 
 def _description(text: str) -> tuple[Block, ...]:
@@ -30,7 +33,8 @@ def _description(text: str) -> tuple[Block, ...]:
 
 
 def elephant_card(elephant: Elephant, reporter_name: str | None, partner_name: str | None,
-                  owner_name: str | None = None, herd: int = 0) -> Card:
+                  owner_name: str | None = None, herd: int = 0, *,
+                  named_votes: bool = False) -> Card:
     """`reporter_name` None for an anonymous report; `partner_name` its related partner;
     `owner_name` who is fixing it; `herd` how many said they see it too. An open one has
     the buttons to say so, or take it back."""
@@ -63,7 +67,8 @@ def elephant_card(elephant: Elephant, reporter_name: str | None, partner_name: s
             Button("Not for me", ElephantAction.NOT_FOR_ME, str(elephant.id)))))
     when = f"{elephant.created_at:%Y-%m-%d}" if elephant.anonymous \
         else f"{elephant.created_at:%Y-%m-%d %H:%M} UTC"
-    blocks.append(Context(f"{elephant.short_id} · reported {when} · votes are counted, "
-                          "never named"))
+    votes = "votes carry names (an admin chose so)" if named_votes \
+        else "votes are counted, never named"
+    blocks.append(Context(f"{elephant.short_id} · reported {when} · {votes}"))
     return Card(summary=f"Elephant {elephant.short_id}: {elephant.title}",
                 title=f"🐘 {elephant.short_id}: {elephant.title}", blocks=tuple(blocks))

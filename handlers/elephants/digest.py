@@ -99,6 +99,13 @@ def parse_clock(text: str) -> time:
         raise ValueError(f"'{text[:10]}' is not a time of day such as 09:00") from None
 
 
+def _filed(item: Elephant) -> datetime:
+    """When it was filed, as far as it is known (an anonymous report: the end of its day,
+    so it is never older than it is)."""
+    return item.created_at + timedelta(days=1) - timedelta(microseconds=1) \
+        if item.anonymous else item.created_at
+
+
 def _hours(found: list[Elephant]) -> str:
     total = sum((item.hours_lost_per_week for item in found
                  if item.hours_lost_per_week is not None), Decimal(0))
@@ -109,10 +116,12 @@ def digest_card(found: list[Elephant], herds: dict[int, int], now: datetime) -> 
     """The herd as it stands at `now`, the week before it, and the four weeks before that."""
     week_start = now - WEEK
     still = [item for item in found if item.status not in CLOSED]
-    new = [item for item in found if item.created_at >= week_start]
+    # An anonymous report's time is its day only: it counts by that day.
+    new = [item for item in found if _filed(item) >= week_start
+           or (item.anonymous and item.created_at.date() >= week_start.date())]
     closed = [item for item in found if item.status in CLOSED and item.status_changed_at
               and item.status_changed_at >= week_start]
-    oldest = sorted(still, key=lambda item: (item.created_at, item.number))[:SHOWN]
+    oldest = sorted(still, key=lambda item: item.number)[:SHOWN]  # numbers follow filing
     biggest = sorted((item for item in still if herds.get(item.id or 0)),
                      key=lambda item: (-herds[item.id or 0], item.number))[:SHOWN]
 
@@ -127,7 +136,7 @@ def digest_card(found: list[Elephant], herds: dict[int, int], now: datetime) -> 
     closed_at = [item.status_changed_at for item in found
                  if item.status in CLOSED and item.status_changed_at]
     trend = (f"New per week, the four weeks before: "
-             f"{per_week([item.created_at for item in found])} → this week {len(new)}. "
+             f"{per_week([_filed(item) for item in found])} → this week {len(new)}. "
              f"Resolved or closed: {per_week(closed_at)} → this week {len(closed)}.")
     rows = (("New this week", ids(new)),
             ("Resolved or closed this week", ids(closed)),
@@ -170,9 +179,11 @@ async def _schedule(ctx: CommandContext, words: list[str]) -> Response:
             await settings.put(session, ctx.workspace.id or 0, SETTING, {}, now=now)
         ctx.services.schedule_changed()
         return Reply("The weekly herd digest is off. `elephant digest` still shows it.")
-    if len(words) != 2 or (words[0].lower() not in DAYS and words[0].lower()[:3] not in \
-            [day[:3] for day in DAYS]):
+    if len(words) != 2:
         raise UserError("Say the day and the time: schedule <day> <HH:MM>.", example=EXAMPLE)
+    if words[0].lower()[:3] not in [day[:3] for day in DAYS]:
+        raise UserError(f"'{words[0][:20]}' is not a day of the week; say monday to sunday.",
+                        example=EXAMPLE)
     weekday = next(at for at, day in enumerate(DAYS) if day.startswith(words[0].lower()[:3]))
     try:
         at = parse_clock(words[1])

@@ -121,8 +121,9 @@ async def follow(ctx: CommandContext) -> Response:
     elephant = await elephant_named(ctx, word, "elephant follow E-3")
     async with ctx.services.db.session() as session:
         added = await elephants.follow(session, elephant.id or 0, ctx.person.id or 0)
-    return Reply(f"You'll hear when {elephant.short_id} changes." if added else
-                 f"You already follow {elephant.short_id}.")
+    return Reply(f"You'll hear when {elephant.short_id} changes. Following is kept under "
+                 "your name (unlike a vote or an anonymous report); `elephant unfollow` ends "
+                 "it." if added else f"You already follow {elephant.short_id}.")
 
 
 async def unfollow(ctx: CommandContext) -> Response:
@@ -161,8 +162,11 @@ def _split(args: str, usage: str) -> tuple[str, str]:
 
 async def ack(ctx: CommandContext) -> Response:
     example = "elephant ack E-3 @ana"
-    word, _ = _split(ctx.args, "ack E-<n> [@owner]")
+    word, rest = _split(ctx.args, "ack E-<n> [@owner]")
     elephant = await elephant_named(ctx, word, example)
+    if rest and not ctx.invocation.people:
+        raise UserError(f"Mention the owner with @ (`ack {elephant.short_id} @ana`); "
+                        "nothing was changed.", example=example)
     await _require_changer(ctx, elephant)
     if elephant.status in CLOSED:
         raise UserError(f"{elephant.short_id} is {status_label(elephant).lower()}; reopen it "
@@ -171,9 +175,15 @@ async def ack(ctx: CommandContext) -> Response:
     changed = await _change(ctx, elephant, ElephantStatus.ACKNOWLEDGED
                             if elephant.status is ElephantStatus.REPORTED else elephant.status,
                             owner=owner)
-    said = f"{ctx.person.display_name} acknowledged it; {owner.display_name} owns it."
+    if elephant.status is ElephantStatus.REPORTED:
+        said = f"{ctx.person.display_name} acknowledged it; {owner.display_name} owns it."
+        answer = f"{changed.short_id} is acknowledged; {owner.display_name} owns it."
+    else:
+        said = f"{ctx.person.display_name} made {owner.display_name} its owner."
+        answer = (f"{owner.display_name} owns {changed.short_id} now (still "
+                  f"{status_label(changed).lower()}).")
     await announce(ctx, changed, said)
-    return Reply(f"{changed.short_id} is acknowledged; {owner.display_name} owns it.")
+    return Reply(answer)
 
 
 async def addressing(ctx: CommandContext) -> Response:
@@ -224,6 +234,6 @@ async def reopen(ctx: CommandContext) -> Response:
         raise UserError(f"{elephant.short_id} is still open ({status_label(elephant).lower()}).",
                         example=f"elephant show {elephant.short_id}")
     status = ElephantStatus.ACKNOWLEDGED if elephant.owner_id else ElephantStatus.REPORTED
-    changed = await _change(ctx, elephant, status)
+    changed = await _change(ctx, elephant, status, note="")  # the old resolution is gone
     await announce(ctx, changed, f"{ctx.person.display_name} reopened it.")
     return Reply(f"{changed.short_id} is open again ({status_label(changed).lower()}).")

@@ -10,13 +10,15 @@ from bot.core.conversation import ConversationKind, ConversationRef, MessageRef,
 from bot.core.errors import DeliveryError
 from handlers.common.context import Services, conversation_in
 from handlers.elephants.cards import elephant_card
-from storage.common import people
+from storage.common import people, settings
 from storage.common.models import Workspace
 from storage.elephants import repository as elephants
 from storage.elephants.models import Elephant
 from storage.partners import repository as partners
 
 log = logging.getLogger(__name__)
+
+VOTES_SETTING = "elephant-votes"  # {"named": true} while an admin has made votes named
 
 
 async def card_of(services: Services, workspace: Workspace, elephant: Elephant) -> Card:
@@ -28,9 +30,11 @@ async def card_of(services: Services, workspace: Workspace, elephant: Elephant) 
             partner = await partners.get_in(session, workspace.id or 0, elephant.partner_id)
         owner = await people.get(session, elephant.owner_id) if elephant.owner_id else None
         herd = (await elephants.herds(session, [elephant.id or 0])).get(elephant.id or 0, 0)
+        votes = await settings.get(session, workspace.id or 0, VOTES_SETTING)
+    named = isinstance(votes, dict) and bool(votes.get("named"))
     return elephant_card(elephant, reporter.display_name if reporter else None,
                          partner.name if partner else None,
-                         owner.display_name if owner else None, herd)
+                         owner.display_name if owner else None, herd, named_votes=named)
 
 
 def post_of(workspace: Workspace, elephant: Elephant) -> MessageRef | None:

@@ -260,8 +260,18 @@ async def details_pressed(ctx: ActionContext) -> Response:
     require_internal(ctx.person)
     elephant = await _completing(ctx, ctx.action.value)
     form = report_form(await partner_options(ctx.services, ctx.workspace))
-    initial = {Field.TITLE: elephant.title, Field.DESCRIPTION: elephant.description[
-        :FORM_DESCRIPTION_MAX] or None}
+    # Every field as it stands: saving again changes only what is changed.
+    initial = {
+        Field.TITLE: elephant.title,
+        Field.DESCRIPTION: elephant.description[:FORM_DESCRIPTION_MAX] or None,
+        Field.SIDES: ",".join(elephant.sides) or None,
+        Field.CATEGORY: elephant.category.value if elephant.category else None,
+        Field.HOURS: f"{elephant.hours_lost_per_week.normalize():f}"
+        if elephant.hours_lost_per_week is not None else None,
+        Field.DEALS: str(elephant.deals_affected)
+        if elephant.deals_affected is not None else None,
+        Field.PARTNER: str(elephant.partner_id) if elephant.partner_id else None,
+    }
     fields = tuple(replace(item, initial=initial.get(Field(item.id), item.initial))
                    for item in form.fields)
     return OpenForm(replace(form, title=f"Details of {elephant.short_id}", fields=fields,
@@ -292,7 +302,8 @@ async def _complete(ctx: FormContext, elephant: Elephant, details: Details) -> R
     await refresh_post(ctx.services, ctx.workspace, stored)
     said = f"Saved the details of {stored.short_id}."
     if details.anonymous:
-        return Reply(said + " It names nobody now: not you, not to admins.", in_form=True)
+        return Reply(said + " From now on it names nobody, not even to admins; what was "
+                     "already posted and sent under your name stays as it was.", in_form=True)
     return Reply(said)
 
 

@@ -15,15 +15,14 @@ from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
 from handlers.common.context import ActionContext, CommandContext
 from handlers.elephants.access import require_internal
-from handlers.elephants.cards import CLOSED
-from handlers.elephants.posting import refresh_post
+from handlers.elephants.cards import CLOSED, status_label
+from handlers.elephants.posting import VOTES_SETTING, refresh_post
 from storage.common import settings
 from storage.common.models import Role
 from storage.elephants import repository as elephants
 from storage.elephants.models import Elephant
 
 VOTE_KEY_SETTING = "elephant-vote-key"
-VOTES_SETTING = "elephant-votes"  # {"named": true} while an admin has made votes named
 
 
 async def _elephant(ctx: ActionContext) -> Elephant:
@@ -38,10 +37,14 @@ async def _elephant(ctx: ActionContext) -> Elephant:
 
 
 async def _voter_key(ctx: ActionContext, elephant: Elephant) -> str:
+    """HMAC of the elephant and the voter, keyed by the workspace's random key and the
+    deployment's own secret: the database alone (a dump, an admin) cannot recompute it
+    for each person. (The console has no secret outside its database.)"""
     async with ctx.services.db.session() as session:
         key = await settings.first(session, ctx.workspace.id or 0, VOTE_KEY_SETTING,
                                    secrets.token_hex(32), now=ctx.services.clock.now())
-    return hmac.new(bytes.fromhex(str(key)), f"{elephant.id}:{ctx.person.id}".encode(),
+    keyed = bytes.fromhex(str(key)) + ctx.services.config.server_secret.encode()
+    return hmac.new(keyed, f"{elephant.id}:{ctx.person.id}".encode(),
                     hashlib.sha256).hexdigest()
 
 
@@ -53,8 +56,8 @@ async def _herd(ctx: ActionContext, elephant: Elephant) -> int:
 async def see_it_too(ctx: ActionContext) -> Response:
     elephant = await _elephant(ctx)
     if elephant.status in CLOSED:
-        raise UserError(f"{elephant.short_id} is closed ({elephant.status.value.replace('_', ' ')}"
-                        "); reopened, it counts votes again.")
+        raise UserError(f"{elephant.short_id} is closed ({status_label(elephant).lower()}); "
+                        "reopened, it counts votes again.")
     key = await _voter_key(ctx, elephant)
     named = await votes_are_named(ctx)
     async with ctx.services.db.session() as session:

@@ -61,3 +61,12 @@ async def test_posted_once_per_weekly_slot_from_when_it_was_set(team: Team):
     assert len(digests(team)) == 2
     channels = {sent.to.id for sent in team.outbox.posts if "Herd digest" in sent.text}
     assert channels == {sent.to.id for sent in team.outbox.posts if "now receives" in sent.text}
+
+
+async def test_an_anonymous_report_is_new_and_never_older_than_it_is(team: Team):
+    await filed(team, text="Reps hide the forecast")
+    form = form_of(await team.command("bob", "elephant"))
+    await team.submit("bob", form, {**FILLED, "anonymous": True})  # kept as midnight
+    shown = await say(team, "bob", "elephant digest")
+    assert "New this week: E-1 Reps hide the forecast, E-2 Partner marketing" in shown
+    assert "Oldest open: E-1 Reps hide the forecast, E-2" in shown

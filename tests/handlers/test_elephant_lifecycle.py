@@ -129,3 +129,35 @@ async def test_two_changes_at_once_never_lose_one(team: Team):
     else:
         assert "changed meanwhile" in resolved and elephant.status is ElephantStatus.ACKNOWLEDGED
     assert any(said in acked for said in ("Bob owns it", "changed meanwhile", "reopen it first"))
+
+
+async def test_ack_says_what_it_did_and_wants_a_mention(team: Team):
+    await filed(team)
+    said = await say(team, "ana", "elephant ack E-1 cem")
+    assert "Mention the owner with @" in said
+    assert (await stored(team))[0].owner_id is None  # nothing changed
+    await say(team, "ana", "elephant ack E-1")
+    await say(team, "ana", "elephant addressing E-1")
+    owned = await say(team, "ana", "elephant ack E-1 @bob")
+    assert owned == "Bob owns E-1 now (still addressing)."
+    await say(team, "bob", "elephant resolve E-1 Shared on Mondays")
+    await say(team, "ana", "elephant reopen E-1")
+    assert (await stored(team))[0].note == ""  # the old resolution went with the reopening
+
+
+async def test_a_second_add_details_keeps_the_first(team: Team):
+    reply = await team.command("bob", "elephant Reps hide the forecast")
+    [button] = [button for block in reply.content.blocks if isinstance(block, Actions)
+                for button in block.buttons]
+    form = form_of(await team.press("bob", ElephantAction.DETAILS, button.value))
+    await team.submit("bob", form, {**FILLED, "title": "Reps hide the forecast",
+                                    "anonymous": False})
+    again = form_of(await team.press("bob", ElephantAction.DETAILS, button.value))
+    assert again.field("category").initial == "deal-conflict"
+    assert again.field("hours").initial == "3.5" and again.field("deals").initial == "2"
+    values = {item.id: item.initial for item in again.fields if item.initial is not None}
+    await team.submit("bob", again, {**values, "sides": values["sides"].split(","),
+                                     "anonymous": False})
+    [elephant] = await stored(team)
+    assert (elephant.category, elephant.deals_affected, elephant.sides) == (
+        "deal-conflict", 2, ["partner-marketing", "direct-sales"])

@@ -52,7 +52,7 @@ async def test_a_closed_elephant_counts_no_votes(team: Team):
     await filed(team)
     await team.command("ana", "elephant ack E-1")
     await team.command("ana", "elephant wontfix E-1 Pricing is the distributor's")
-    assert "E-1 is closed (wont fix)" in await press(team, "bob", ElephantAction.SEE_IT_TOO)
+    assert "E-1 is closed (won't fix)" in await press(team, "bob", ElephantAction.SEE_IT_TOO)
 
 
 async def test_named_votes_are_an_admins_choice_and_never_name_earlier_votes(team: Team):
@@ -70,7 +70,8 @@ async def test_named_votes_are_an_admins_choice_and_never_name_earlier_votes(tea
 
 async def test_followers_hear_of_changes_reporters_too(team: Team):
     await filed(team)  # Cem reported E-1
-    assert await say(team, "bob", "elephant follow E-1") == "You'll hear when E-1 changes."
+    followed = await say(team, "bob", "elephant follow E-1")
+    assert followed.startswith("You'll hear when E-1 changes. Following is kept under your name")
     assert await say(team, "bob", "elephant follow E-1") == "You already follow E-1."
     await say(team, "ana", "elephant ack E-1")
     told = [sent.text for sent in team.outbox.posts if sent.to.id in ("bob", "cem")
