@@ -5,9 +5,8 @@ from __future__ import annotations
 from bot.core.cards import Actions, Block, Button, ButtonStyle, Card, Context, Fields, Text
 from handlers.elephants.fields import CATEGORY_LABELS, SIDE_LABELS
 from handlers.elephants.ids import ElephantAction
+from storage.elephants.models import CLOSED_STATUSES as CLOSED
 from storage.elephants.models import Elephant, ElephantStatus
-
-CLOSED = (ElephantStatus.RESOLVED, ElephantStatus.WONT_FIX)
 
 # What one message shows of a description (Slack's text blocks hold 3000 characters;
 # Teams cards have a size limit too): the rest is kept, and said to be.

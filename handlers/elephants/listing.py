@@ -16,6 +16,7 @@ from handlers.elephants.fields import CATEGORY_LABELS
 from handlers.elephants.lifecycle import CLOSED, elephant_named
 from handlers.elephants.posting import card_of
 from storage.common import people
+from storage.common.models import Partner
 from storage.common.names import name_key
 from storage.elephants import repository as elephants
 from storage.elephants.models import Elephant, ElephantCategory
@@ -54,6 +55,24 @@ def _listing(title: str, found: Sequence[Elephant], names: dict[int, str], empty
                               Context("`elephant show E-<n>` shows one whole."))))
 
 
+async def _partner_and_category(ctx: CommandContext, words: list[str]
+                                ) -> tuple[Partner | None, ElephantCategory | None]:
+    """A partner's name, a category, or a partner's name then a category; (None, None) when
+    the words name neither."""
+    for cut in range(len(words), -1, -1):
+        named, kind = " ".join(words[:cut]), " ".join(words[cut:])
+        category = _category_named(kind) if kind else None
+        if kind and category is None:
+            continue
+        if not named:
+            return None, category
+        async with ctx.services.db.session() as session:
+            partner = await partners.by_name(session, ctx.workspace.id or 0, named)
+        if partner is not None:
+            return partner, category
+    return None, None
+
+
 async def list_elephants(ctx: CommandContext) -> Response:
     """Open ones by default; `all`, a partner's name and a category narrow or widen it."""
     words = split_words(ctx.args)
@@ -61,24 +80,20 @@ async def list_elephants(ctx: CommandContext) -> Response:
     if words and words[0].lower() in ("all", "open"):
         shown_all = words.pop(0).lower() == "all"
     rest = " ".join(words)
-    category = _category_named(rest) if rest else None
-    partner = None
-    if rest and category is None:
-        async with ctx.services.db.session() as session:
-            partner = await partners.by_name(session, ctx.workspace.id or 0, rest)
-        if partner is None:
-            raise UserError(f"'{excerpt(rest)}' is neither a partner nor a category. "
-                            "Categories: " + ", ".join(label.lower() for label in
-                                                      CATEGORY_LABELS.values()) + ".",
-                            example=LIST_EXAMPLE)
+    partner, category = await _partner_and_category(ctx, words) if words else (None, None)
+    if words and partner is None and category is None:
+        raise UserError(f"'{excerpt(rest)}' is neither a partner nor a category (or a partner "
+                        "then a category). Categories: " + ", ".join(
+                            label.lower() for label in CATEGORY_LABELS.values()) + ".",
+                        example=LIST_EXAMPLE)
     async with ctx.services.db.session() as session:
         found = [item for item in await elephants.all_elephants(session, ctx.workspace.id or 0)
                  if (shown_all or item.status not in CLOSED)
                  and (partner is None or item.partner_id == partner.id)
                  and (category is None or item.category is category)]
     which = "All elephants" if shown_all else "Open elephants"
-    narrowed = f" of {partner.name}" if partner else \
-        f" ({CATEGORY_LABELS[category].lower()})" if category else ""
+    narrowed = (f" of {partner.name}" if partner else "") + \
+        (f" ({CATEGORY_LABELS[category].lower()})" if category else "")
     return _listing(which + narrowed, found, await _partner_names(ctx),
                     f"No {'' if shown_all else 'open '}elephants{narrowed}. "
                     "`elephant <what gets in the way>` names one.")

@@ -26,7 +26,7 @@ from handlers.partners.scorecard import (
 from storage.cadences import repository as cadences
 from storage.common.models import Partner
 from storage.elephants import repository as elephants
-from storage.elephants.models import Elephant, ElephantStatus
+from storage.elephants.models import CLOSED_STATUSES, Elephant
 from storage.partners import objectives
 from storage.partners import repository as partners
 from storage.partners.models import ObjectiveStatus
@@ -50,14 +50,11 @@ async def _people_rows(ctx: CommandContext, partner: Partner) -> list[tuple[str,
     return rows
 
 
-CLOSED = (ElephantStatus.RESOLVED, ElephantStatus.WONT_FIX)
-
-
 def _herd(involved: Sequence[Elephant]) -> str:
     """"2 open (E-3, E-7), 1 resolved" of the elephants naming the partner."""
     if not involved:
         return "none name it"
-    still = [item.short_id for item in involved if item.status not in CLOSED]
+    still = [item.short_id for item in involved if item.status not in CLOSED_STATUSES]
     done = len(involved) - len(still)
     shown = f" ({', '.join(still[:5])}{', …' if len(still) > 5 else ''})" if still else ""
     return f"{len(still)} open{shown}, {done} resolved or closed"

@@ -21,6 +21,10 @@ class ElephantStatus(StrEnum):
     WONT_FIX = "wont_fix"
 
 
+# Statuses that end an elephant's life (until it is reopened).
+CLOSED_STATUSES = (ElephantStatus.RESOLVED, ElephantStatus.WONT_FIX)
+
+
 class ElephantSide(StrEnum):
     """The teams a report says are involved (stored values; labels are the feature's)."""
 

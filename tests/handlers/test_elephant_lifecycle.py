@@ -161,3 +161,15 @@ async def test_a_second_add_details_keeps_the_first(team: Team):
     [elephant] = await stored(team)
     assert (elephant.category, elephant.deals_affected, elephant.sides) == (
         "deal-conflict", 2, ["partner-marketing", "direct-sales"])
+
+
+async def test_list_narrows_by_a_partner_and_a_category_together(team: Team):
+    await filed(team)
+    await say(team, "ana", "partner add Northwind Traders")
+    form = form_of(await team.command("bob", "elephant"))
+    partner = str(await team.partner_id("Northwind Traders"))
+    await team.submit("bob", form, {**FILLED, "partner": partner})
+    both = await say(team, "bob", "elephant list all Northwind Traders lead or deal conflict")
+    assert "of Northwind Traders (lead or deal conflict)" in both and "E-2" in both
+    none = await say(team, "bob", "elephant list Northwind Traders information withheld")
+    assert "No open elephants of Northwind Traders (information withheld)" in none
