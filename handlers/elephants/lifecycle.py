@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 
+from bot.core.cards import Card, Text
 from bot.core.commands import excerpt
 from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
 from bot.core.errors import DeliveryError, UserError
@@ -24,6 +25,11 @@ log = logging.getLogger(__name__)
 
 SHORT_ID = re.compile(r"^[Ee]-?(\d{1,9})$")
 NOTE_MAX = 2000
+
+
+def literal(text: str) -> Card:
+    """A message shown exactly as written (no markup read into a note or a title)."""
+    return Card(summary=text, blocks=(Text(text, markup=False),))
 
 
 def short_id_of(word: str) -> int | None:
@@ -87,7 +93,8 @@ async def announce(ctx: CommandContext, elephant: Elephant, said: str) -> None:
         if post is not None:
             await ctx.services.outbox.update(post, await card_of(ctx.services, ctx.workspace,
                                                                  elephant))
-            await ctx.services.outbox.post(post.conversation, said, thread=post)
+            # Literal text: a note's *stars* or <brackets> are shown as typed.
+            await ctx.services.outbox.post(post.conversation, literal(said), thread=post)
         async with ctx.services.db.session() as session:
             following = await elephants.followers(session, elephant.id or 0)
         told = [elephant.reporter_id] if elephant.reporter_id is not None \
@@ -111,8 +118,8 @@ async def _tell(ctx: CommandContext, elephant: Elephant, person_id: int, said: s
     direct = ConversationRef(Platform(elephant.platform), members[0].user_id,
                              ConversationKind.DIRECT, workspace=ctx.workspace.external_id or "")
     whose = "The elephant you reported" if reported else "An elephant you follow"
-    await ctx.services.outbox.post(direct, f"{whose}, {elephant.short_id} ({elephant.title}): "
-                                           f"{said}")
+    await ctx.services.outbox.post(direct, literal(f"{whose}, {elephant.short_id} "
+                                                   f"({elephant.title}): {said}"))
 
 
 async def follow(ctx: CommandContext) -> Response:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from tests.e2e.conftest import RunningBot
 from tests.fakes import teams_activities
 from tests.fakes.teams_activities import CHANNEL_ID
-from tests.fakes.teams_forms import card_of, facts, submit_value
+from tests.fakes.teams_forms import card_of, facts, submit_value, texts
 
 PEOPLE = {"29:ana": "Ana", "29:bob": "Bob", "29:cem": "Cem", "29:dee": "Dee"}
 
@@ -55,7 +55,7 @@ async def test_form_card_votes_ack_resolve_and_the_reporter_told(bot: RunningBot
         await bot.teams_post(teams_activities.message(typed, service_url=connector.url,
                                                       **_from("29:ana")))
         await connector.wait_for("reply", count=answered + 1)
-    told = [str(call.args.get("text")) for call in connector.of("send")
+    told = [" ".join(texts(card_of(call))) for call in connector.of("send")
             if call.args["_conversation_id"] == "a:bob-1on1"]
     assert told == [
         "The elephant you reported, E-1 (Partners left out of QBRs): Ana acknowledged it; "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.core.cards import Actions
+from bot.core.cards import Actions, Text
 from bot.core.responses import Reply
 from handlers.elephants.reports import ElephantAction
 from storage.common.models import Role
@@ -173,3 +173,14 @@ async def test_list_narrows_by_a_partner_and_a_category_together(team: Team):
     assert "of Northwind Traders (lead or deal conflict)" in both and "E-2" in both
     none = await say(team, "bob", "elephant list Northwind Traders information withheld")
     assert "No open elephants of Northwind Traders (information withheld)" in none
+
+
+async def test_a_note_is_shown_as_written_in_the_thread(team: Team):
+    await filed(team)
+    await say(team, "ana", "elephant ack E-1")
+    await say(team, "ana", "elephant resolve E-1 *not* a <b>joke</b>")
+    [note] = [sent for sent in team.outbox.posts if sent.thread is not None
+              and "marked it resolved" in sent.text]
+    [block] = note.card.blocks
+    assert isinstance(block, Text) and not block.markup
+    assert block.body.endswith("*not* a <b>joke</b>")
