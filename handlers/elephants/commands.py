@@ -6,11 +6,11 @@ from __future__ import annotations
 from bot.core.commands import CommandSpec, ExportSpec, Feature, Subcommand
 from handlers.elephants import digest, lifecycle, listing, votes
 from handlers.elephants.access import internal_only
+from handlers.elephants.details import details_pressed
 from handlers.elephants.fields import ElephantForm, anonymous_report
+from handlers.elephants.filing import ELEPHANTS_CHANNEL
 from handlers.elephants.ids import ElephantAction
 from handlers.elephants.reports import (
-    ELEPHANTS_CHANNEL,
-    details_pressed,
     file_anyway,
     file_mine,
     report,

@@ -24,7 +24,7 @@ from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
 from handlers.common.identity import zone_of
 from handlers.common.ledger import DeliveryKind, Pending
 from handlers.elephants.cards import CLOSED
-from handlers.elephants.reports import ELEPHANTS_CHANNEL
+from handlers.elephants.filing import ELEPHANTS_CHANNEL
 from storage.common import settings, workspaces
 from storage.common.models import Role, Workspace
 from storage.elephants import repository as elephants

@@ -7,7 +7,7 @@ from bot.core.cards import Actions
 from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
 from bot.core.forms import FieldKind, Submission
 from bot.core.responses import Reply
-from handlers.elephants.reports import ElephantAction
+from handlers.elephants.ids import ElephantAction
 from storage.elephants import repository as elephants
 from storage.elephants.models import Elephant
 from tests.handlers.cadence_team import Team, form_of, text_of

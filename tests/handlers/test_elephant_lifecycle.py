@@ -7,7 +7,7 @@ import asyncio
 
 from bot.core.cards import Actions, Text
 from bot.core.responses import Reply
-from handlers.elephants.reports import ElephantAction
+from handlers.elephants.ids import ElephantAction
 from storage.common.models import Role
 from storage.elephants.models import ElephantStatus
 from tests.handlers.cadence_team import Team, form_of, text_of
