@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from handlers.cadences.kinds import KINDS
 from handlers.common.context import Services
 from storage.cadences import repository as cadences
-from storage.cadences.models import Answer, Cadence, Occurrence
+from storage.cadences.models import Cadence, Occurrence
 from storage.common.models import Partner
 from storage.common.names import name_key
 from storage.partners import repository as partners
@@ -28,9 +28,6 @@ class Subject:
     @property
     def name(self) -> str:
         return self.partner.name if self.partner is not None else ""
-
-    def answered_by(self, answer: Answer) -> bool:
-        return answer.partner_id == self.partner_id
 
 
 NO_SUBJECT = Subject()

@@ -30,11 +30,17 @@ async def card_of(services: Services, workspace: Workspace, elephant: Elephant) 
             partner = await partners.get_in(session, workspace.id or 0, elephant.partner_id)
         owner = await people.get(session, elephant.owner_id) if elephant.owner_id else None
         herd = (await elephants.herds(session, [elephant.id or 0])).get(elephant.id or 0, 0)
-        votes = await settings.get(session, workspace.id or 0, VOTES_SETTING)
-    named = isinstance(votes, dict) and bool(votes.get("named"))
+    named = await votes_are_named(services, workspace)
     return elephant_card(elephant, reporter.display_name if reporter else None,
                          partner.name if partner else None,
                          owner.display_name if owner else None, herd, named_votes=named)
+
+
+async def votes_are_named(services: Services, workspace: Workspace) -> bool:
+    """Whether an admin has made new votes carry the voter's name (off by default)."""
+    async with services.db.session() as session:
+        found = await settings.get(session, workspace.id or 0, VOTES_SETTING)
+    return isinstance(found, dict) and bool(found.get("named"))
 
 
 def post_of(workspace: Workspace, elephant: Elephant) -> MessageRef | None:

@@ -16,7 +16,7 @@ from bot.core.responses import Reply, Response
 from handlers.common.context import ActionContext, CommandContext
 from handlers.elephants.access import require_internal
 from handlers.elephants.cards import CLOSED, status_label
-from handlers.elephants.posting import VOTES_SETTING, refresh_post
+from handlers.elephants.posting import VOTES_SETTING, refresh_post, votes_are_named
 from storage.common import settings
 from storage.common.models import Role
 from storage.elephants import repository as elephants
@@ -59,7 +59,7 @@ async def see_it_too(ctx: ActionContext) -> Response:
         raise UserError(f"{elephant.short_id} is closed ({status_label(elephant).lower()}); "
                         "reopened, it counts votes again.")
     key = await _voter_key(ctx, elephant)
-    named = await votes_are_named(ctx)
+    named = await votes_are_named(ctx.services, ctx.workspace)
     async with ctx.services.db.session() as session:
         counted = await elephants.vote(session, elephant.id or 0, key,
                                        ctx.person.id if named else None)
@@ -73,12 +73,6 @@ async def see_it_too(ctx: ActionContext) -> Response:
                  f"changes: `elephant follow {elephant.short_id}`.")
 
 
-async def votes_are_named(ctx: ActionContext | CommandContext) -> bool:
-    async with ctx.services.db.session() as session:
-        found = await settings.get(session, ctx.workspace.id or 0, VOTES_SETTING)
-    return isinstance(found, dict) and bool(found.get("named"))
-
-
 async def votes_setting(ctx: CommandContext) -> Response:
     """`votes named|anonymous` (admins): whether new votes carry the voter's name. Votes cast
     while anonymous never get one; going back to anonymous forgets every name."""
@@ -87,7 +81,8 @@ async def votes_setting(ctx: CommandContext) -> Response:
         raise UserError("Only admins choose whether votes are named.",
                         example="partnerops whoami")
     if word not in ("named", "anonymous"):
-        now = "named" if await votes_are_named(ctx) else "anonymous (counted, never named)"
+        now = "named" if await votes_are_named(ctx.services, ctx.workspace) \
+            else "anonymous (counted, never named)"
         raise UserError(f"Votes are {now}. Say `votes named` or `votes anonymous`.",
                         example="elephant votes anonymous")
     async with ctx.services.db.session() as session:
