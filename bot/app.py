@@ -18,6 +18,7 @@ from bot.core.ports import (
     ProfileSource,
     ZoneSource,
 )
+from bot.logs import keep_request_content_out_of_logs
 from bot.settings import Settings
 from handlers.common.context import BotConfig, Services
 from handlers.common.dispatch import Dispatcher
@@ -189,6 +190,9 @@ def _server_secret(settings: Settings) -> str:
 
 def build_application(settings: Settings, *, clock: Clock | None = None,
                       database: Database | None = None) -> Application:
+    # Request bodies and query parameters name people: the libraries' records keep their
+    # level and lose their text (an anonymous report must not reach the logs).
+    keep_request_content_out_of_logs()
     clock = clock or SystemClock()
     database = database or Database.from_url(settings.database_url)
     outbox = RoutingOutbox()

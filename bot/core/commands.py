@@ -36,6 +36,9 @@ class Subcommand:
     handler: Handler
     examples: tuple[str, ...] = ()
     admin_only: bool = False
+    # Run with no text, it opens a form that may be filed anonymously: whoever opens it is
+    # looked up without writing or asking anything, so not even the opening leaves a trace.
+    opens_anonymous_form: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class SettingSpec:
     what: str  # what goes there: "elephant reports"
     unset: str  # what happens while it is not chosen
     announcement: str  # posted there first, which proves the bot may speak there
+    # Internal: no channel partners can read (Slack Connect, or a partner contact in it).
+    internal: bool = False
 
 
 # Rows of one entity for `partnerops export`: (storage session, workspace id or None for
@@ -232,6 +237,15 @@ class Registry:
         """Whether this submission asks to leave no trace of who sent it."""
         check = self._anonymous_forms.get(submission.form_id)
         return check is not None and check(submission)
+
+    def opens_anonymous_form(self, command: str, text: str) -> bool:
+        """Whether `command text` opens a form that may be filed anonymously."""
+        try:
+            found = self.route(command, text)
+        except UserError:
+            return False
+        return found.subcommand is not None and found.subcommand.opens_anonymous_form \
+            and not found.args
 
     def route(self, command: str, text: str) -> Route:
         """The subcommand that `text` names; raises UserError naming what would work."""

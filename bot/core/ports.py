@@ -22,6 +22,10 @@ class Dispatcher(Protocol):
 
     async def action(self, action: ActionInvocation) -> Response: ...
 
+    def leaves_no_trace(self, request: Invocation | Submission | ActionInvocation) -> bool:
+        """Whether nothing may be stored or sent that names who made `request`."""
+        ...
+
 
 class ProfileSource(Protocol):
     """A platform's user directory (Slack users.info, Teams roster)."""
@@ -39,6 +43,10 @@ class ChannelDirectory(Protocol):
 
     async def name(self, conversation_id: str, workspace: str = "") -> str:
         """The channel's name as the platform shows it; "" if it cannot be found out."""
+        ...
+
+    async def shared_outside(self, conversation_id: str, workspace: str = "") -> bool:
+        """Whether another organisation shares it (Slack Connect); False when unknown."""
         ...
 
 

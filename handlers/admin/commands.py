@@ -11,7 +11,7 @@ from bot.core.dates import canonical_zone, closest_zone
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import Reply, Response
 from handlers.admin import exports, roles
-from handlers.common.channels import choose_channel, chosen_channel, named
+from handlers.common.channels import choose_channel, chosen_channel, named, partners_can_read
 from handlers.common.context import CommandContext, conversation_in
 from handlers.common.identity import zone_of
 from storage.common import people
@@ -79,6 +79,12 @@ def build(settings_of: Callable[[], tuple[SettingSpec, ...]],
             raise UserError(f"There is no setting '{excerpt(words[0])}'. Settings: "
                             f"{', '.join(known)}.", example=EXAMPLE)
         channel = await named(ctx.services, _channel_argument(ctx, words[1:]))
+        if setting.internal and (why := await partners_can_read(ctx.services, ctx.workspace,
+                                                                 channel)):
+            raise UserError(f"{channel.label} can't receive {setting.what}: {why}. They are "
+                            "for your own people only; choose a channel no partner is in. "
+                            "Nothing was changed.",
+                            example=f"partnerops settings {setting.name} #internal-channel")
         try:
             # Posting first proves the bot may speak there before anything is saved.
             await ctx.services.outbox.post(

@@ -7,7 +7,7 @@ from dataclasses import replace
 from bot.core.commands import SettingSpec
 from bot.core.conversation import ConversationKind, ConversationRef
 from handlers.common.context import Services, conversation_in
-from storage.common import settings
+from storage.common import people, settings
 from storage.common.models import Workspace
 
 
@@ -18,6 +18,26 @@ async def named(services: Services, conversation: ConversationRef) -> Conversati
     directory = services.channels.get(conversation.platform)
     name = await directory.name(conversation.id, conversation.workspace) if directory else ""
     return replace(conversation, name=name) if name else conversation
+
+
+async def partners_can_read(services: Services, workspace: Workspace,
+                            channel: ConversationRef) -> str | None:
+    """Why partners could read `channel` (another organisation shares it, or a partner's
+    people are in it); None when nothing says so."""
+    directory = services.channels.get(channel.platform)
+    if directory is None or channel.kind is ConversationKind.DIRECT:
+        return None
+    if await directory.shared_outside(channel.id, channel.workspace):
+        return "it is shared with another organisation (Slack Connect)"
+    members = await directory.members(channel.id, channel.workspace)
+    async with services.db.session() as session:
+        outsiders = await people.partner_facing(session, workspace.id or 0,
+                                                channel.platform.value, members)
+    if not outsiders:
+        return None
+    names = ", ".join(person.display_name or "a partner contact" for person in outsiders[:3])
+    more = f" and {len(outsiders) - 3} more" if len(outsiders) > 3 else ""
+    return f"partner contacts are in it ({names}{more})"
 
 
 async def chosen_channel(services: Services, workspace: Workspace,

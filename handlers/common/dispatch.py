@@ -58,7 +58,8 @@ class Call:
     target: Target | None = None
     workspace: Workspace | None = None
     person: Person | None = None
-    # An anonymous submission: the person is looked up, never written or asked about.
+    # An anonymous submission or the command that opens its form: the person is looked up,
+    # never written or asked about.
     leaves_no_trace: bool = False
 
     def describe(self) -> str:
@@ -91,8 +92,10 @@ class Dispatcher:
                 self.services, invocation, workspace, person, found.command, found.args),
                 f"{found.command.name} {sub.name}" if sub.admin_only else None)
 
-        return await self._run(Call(CallKind.COMMAND, invocation.command, invocation.actor,
-                                    route))
+        return await self._run(Call(
+            CallKind.COMMAND, invocation.command, invocation.actor, route,
+            leaves_no_trace=self.registry.opens_anonymous_form(invocation.command,
+                                                               invocation.text)))
 
     async def submit(self, submission: Submission) -> Response:
         def route() -> Target:
@@ -114,6 +117,15 @@ class Dispatcher:
                 self.services, action, workspace, person))
 
         return await self._run(Call(CallKind.ACTION, action.action, action.actor, route))
+
+    def leaves_no_trace(self, request: Invocation | Submission | ActionInvocation) -> bool:
+        """Whether `request` must leave no trace of who sent it: an anonymous form, or the
+        command that opens one. A platform then stores nothing about the request either."""
+        if isinstance(request, Submission):
+            return self.registry.is_anonymous(request)
+        if isinstance(request, Invocation):
+            return self.registry.opens_anonymous_form(request.command, request.text)
+        return False
 
     async def _run(self, call: Call) -> Response:
         async def step(index: int, current: Call) -> Response:

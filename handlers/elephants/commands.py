@@ -30,6 +30,7 @@ FEATURE = Feature(
                 "", "File a report at once, or open the form when no text is given.",
                 "[what is the elephant]", report,
                 examples=("Direct reps keep the forecast from our VARs",),
+                opens_anonymous_form=True,
             ),
             subcommands=(
                 Subcommand("list", "The open elephants, or all; of a partner or a category.",

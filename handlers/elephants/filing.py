@@ -15,7 +15,7 @@ from bot.core.commands import (
 from bot.core.conversation import ConversationKind, ConversationRef
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import Reply
-from handlers.common.channels import chosen_channel, named
+from handlers.common.channels import chosen_channel, named, partners_can_read
 from handlers.common.context import (
     Services,
     conversation_in,
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 ELEPHANTS_CHANNEL = SettingSpec(
     name="elephants-channel", what="elephant reports",
     unset="not set (reports go to the channel they came from)",
-    announcement="This channel now receives elephant reports")
+    announcement="This channel now receives elephant reports", internal=True)
 
 def split_report(text: str) -> tuple[str, str]:
     """Quick reports: the first line (cut at a word) is the title, the whole text describes."""
@@ -127,8 +127,14 @@ async def file_report(services: Services, workspace: Workspace, reporter: Person
     if not confirmed and not details.anonymous \
             and (held := await _held_back(services, workspace, details, origin, quick)):
         return held
-    target = await chosen_channel(services, workspace, ELEPHANTS_CHANNEL) \
-        or await named(services, conversation_in(workspace, origin))
+    target = await chosen_channel(services, workspace, ELEPHANTS_CHANNEL)
+    if target is None:
+        target = await named(services, conversation_in(workspace, origin))
+        if why := await partners_can_read(services, workspace, target):
+            raise UserError(f"Elephants are internal, and {why}, so I won't post it here. "
+                            "File it from an internal channel, or ask an admin to choose the "
+                            "elephants channel. Nothing was filed.",
+                            example="partnerops settings elephants-channel #elephants")
     if details.anonymous and target.kind is ConversationKind.DIRECT:
         # Posted in the reporter's own chat it would name them, and nobody else would see it.
         raise UserError("An anonymous report goes to the elephants channel, and none is chosen "

@@ -54,6 +54,23 @@ async def user_id_picked(session: AsyncSession, workspace_id: int, platform: str
     return None
 
 
+async def partner_facing(session: AsyncSession, workspace_id: int, platform: str,
+                         user_ids: Sequence[str]) -> list[Person]:
+    """The people among `user_ids` who belong to a partner: its contacts, and guests from
+    another organisation."""
+    if not user_ids:
+        return []
+    statement = (select(Person).join(PersonIdentity, col(PersonIdentity.person_id) == Person.id)
+                 .where(PersonIdentity.workspace_id == workspace_id,
+                        PersonIdentity.platform == platform,
+                        col(PersonIdentity.user_id).in_(list(dict.fromkeys(user_ids))),
+                        (col(Person.role) == Role.PARTNER_CONTACT)
+                        | col(Person.is_external).is_(True))
+                 .order_by(col(Person.display_name)))
+    found = {person.id: person for person in (await session.exec(statement)).all()}
+    return list(found.values())
+
+
 async def get_or_create(session: AsyncSession, workspace_id: int, platform: str, user_id: str,
                         *, now: datetime, display_name: str = "") -> tuple[Person, bool]:
     """The person with this platform id in the workspace, created on first sight."""

@@ -159,7 +159,11 @@ async def test_a_help_button_explains_its_command(bot: RunningBot):
 async def test_form_post_votes_ack_resolve_and_the_reporter_told(bot: RunningBot):
     """The issue's path over signed Slack HTTP: filed from the modal, three people see it
     too (one clicks twice): herd 3; acknowledged, resolved, and the reporter told."""
-    await bot.slack_post(slash_command("/elephant", "", trigger_id="trig-1",
+    await bot.slack_post(slash_command("/partnerops", "whoami",  # Ana: the first, an admin
+                                       response_url=bot.slack.response_url("first")))
+    await bot.slack.wait_for("response_url")
+    await bot.slack_post(slash_command("/elephant", "", trigger_id="trig-1", user_id="U0002",
+                                       user_name="bob",
                                        response_url=bot.slack.response_url("open")))
     [opened] = await bot.slack.wait_for("views.open")
     view = opened.args["view"]
@@ -184,7 +188,7 @@ async def test_form_post_votes_ack_resolve_and_the_reporter_told(bot: RunningBot
 
     await bot.slack_post(slash_command("/elephant", "ack E-1 <@U0001|ana>",
                                        response_url=bot.slack.response_url("ack")))
-    await bot.slack.wait_for("response_url", count=5)  # as a person would: the answer first
+    await bot.slack.wait_for("response_url", count=6)  # as a person would: the answer first
     await bot.slack_post(slash_command(
         "/elephant", "resolve E-1 QBR invites now include the partner",
         response_url=bot.slack.response_url("resolve")))
@@ -193,7 +197,7 @@ async def test_form_post_votes_ack_resolve_and_the_reporter_told(bot: RunningBot
     to_bob = [call.args["text"] for call in told if call.args["channel"] in ("U0002", "DU0002")]
     assert any("marked it resolved: QBR invites now include the partner" in text
                for text in to_bob), [call.args for call in told]
-    await bot.slack.wait_for("response_url", count=6)
+    await bot.slack.wait_for("response_url", count=7)
     [row] = await bot.export("elephants")
     assert (row["status"], row["reporter"]) == ("resolved", "bob")
     assert [call.args["thread_ts"] for call in told[1:] if call.args.get("thread_ts")] == \

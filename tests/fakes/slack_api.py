@@ -116,12 +116,15 @@ class FakeSlackApi(FakeServer):
         is_member: bool = True,
         name: str = "",
         members: Sequence[str] = (),
+        ext_shared: bool = False,
     ) -> None:
-        """Register a channel's name, bot membership and (if given) its member list."""
+        """Register a channel's name, bot membership, (if given) its member list, and
+        whether another organisation shares it (Slack Connect)."""
         self.channels[channel_id] = {
             "name": name or channel_id.lower(),
             "is_member": is_member,
             "members": list(members) or None,
+            "is_ext_shared": ext_shared,
         }
 
     def set_response(self, method: str, body: Args) -> None:
@@ -263,6 +266,9 @@ class FakeSlackApi(FakeServer):
                 "is_private": cid.startswith("G"),
                 "is_archived": False,
                 "is_member": known["is_member"],
+                "is_ext_shared": known.get("is_ext_shared", False),
+                "is_shared": known.get("is_ext_shared", False),
+                "is_pending_ext_shared": False,
             }
         }
 

@@ -27,9 +27,14 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 
 @dataclass
 class Directory:
-    """A ChannelDirectory from a dict: channel id -> member user ids."""
+    """A ChannelDirectory from a dict: channel id -> member user ids; and which are shared."""
 
     members_of: dict[str, list[str]] = field(default_factory=dict)
+    # Channels another organisation shares (Slack Connect).
+    shared: set[str] = field(default_factory=set)
+
+    async def shared_outside(self, conversation_id: str, workspace: str = "") -> bool:
+        return conversation_id in self.shared
 
     async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         return list(self.members_of.get(conversation_id, []))

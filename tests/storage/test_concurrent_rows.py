@@ -13,6 +13,8 @@ from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, CadenceKind
 from storage.common import conversations, people, workspaces
 from storage.common.models import ConversationReference, Person, PersonIdentity, Workspace
+from storage.elephants import repository as elephants
+from storage.elephants.models import ElephantStatus
 from storage.engine import Database
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -94,3 +96,34 @@ async def test_an_answer_submitted_twice_at_once_is_one_answer(database: Databas
     async with database.session() as session:
         given = await cadences.answers(session, day.id or 0)
     assert len(given) == 1 and given[0].answers[0].startswith("take ")
+
+
+async def test_two_status_changes_from_the_same_status_one_wins(database: Database):
+    """An ack and a resolve read the elephant as reported at the same moment: the ack writes
+    first, still uncommitted when the resolve tries; the resolve waits, then finds the
+    elephant no longer reported and changes nothing."""
+    async with database.session() as session:
+        workspace = await workspaces.for_external_id(session, "slack", "T1", now=AT)
+        elephant = await elephants.create(session, workspace_id=workspace.id or 0,
+                                          title="Reps hide the forecast", description="",
+                                          platform="slack", reporter_id=None, now=AT)
+    elephant_id = elephant.id or 0
+
+    async def resolve() -> bool:
+        async with database.session() as session:
+            return await elephants.change_status(
+                session, elephant_id, expected=ElephantStatus.REPORTED,
+                status=ElephantStatus.RESOLVED, now=AT, note="Fixed")
+
+    async with database.session() as first:
+        assert await elephants.change_status(first, elephant_id,
+                                             expected=ElephantStatus.REPORTED,
+                                             status=ElephantStatus.ACKNOWLEDGED, now=AT)
+        second = asyncio.ensure_future(resolve())
+        await asyncio.sleep(0.05)  # the resolve is now waiting on the ack's row lock
+        assert not second.done()
+    assert await second is False
+    async with database.session() as session:
+        stored = await elephants.get_in(session, workspace.id or 0, elephant_id)
+    assert stored is not None and (stored.status, stored.note) == \
+        (ElephantStatus.ACKNOWLEDGED, "")

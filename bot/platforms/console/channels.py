@@ -29,6 +29,10 @@ class ConsoleChannels:
         """The users who typed in the channel this session (an unknown channel has none)."""
         return list(self._typed.get(_key(conversation_id), {}))
 
+    async def shared_outside(self, conversation_id: str, workspace: str = "") -> bool:
+        """The console has no other organisations."""
+        return False
+
     async def name(self, conversation_id: str, workspace: str = "") -> str:
         """A console channel's id is its name."""
         return _key(conversation_id)

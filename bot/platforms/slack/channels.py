@@ -49,6 +49,19 @@ class SlackChannels:
             self._names[key] = found
         return found
 
+    async def shared_outside(self, conversation_id: str, workspace: str = "") -> bool:
+        """A Slack Connect channel, or one invited to become one (conversations.info, asked
+        every time: a channel can be shared at any moment); False if Slack will not say."""
+        try:
+            token = await self._tokens.token(workspace)
+            answer = await self._client.conversations_info(channel=conversation_id, token=token)
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+            log.warning("could not find out whether a Slack channel is shared: %s",
+                        explain(error))
+            return False
+        channel = answer.get("channel") or {}
+        return bool(channel.get("is_ext_shared") or channel.get("is_pending_ext_shared"))
+
     async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         """The member user ids in Slack's order; empty (and a warning) if Slack refused."""
         members: list[str] = []

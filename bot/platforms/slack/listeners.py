@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 Listener = Callable[..., Awaitable[None]]
 FORM_ANSWER_BUDGET_SECONDS = 2.0
+WORKING = "Working on it… this takes a moment longer than usual."
 FORM_TOO_SLOW = "That took me too long to open the form. Please run the command again."
 HOME_COMMAND = "home"
 # What a person does changes what their Home tab shows: it is published again after it,
@@ -93,11 +94,14 @@ class SlackListeners:
                                 workspace=workspace)
             where = parse.conversation(command["channel_id"], command.get("channel_name", ""),
                                        workspace)
-            response = await self._dispatcher.command(
-                Invocation(actor, where, name, typed.text, typed.channels, typed.people))
+            invocation = Invocation(actor, where, name, typed.text, typed.channels,
+                                    typed.people)
+            response = await self._dispatcher.command(invocation)
             await self._deliver(response, actor, where, client, respond=respond,
                                 trigger_id=command.get("trigger_id"))
-            if name not in READ_ONLY_COMMANDS:
+            # Publishing their Home tab would name whoever opened an anonymous form.
+            if name not in READ_ONLY_COMMANDS \
+                    and not self._dispatcher.leaves_no_trace(invocation):
                 await self._refresh_home(client, actor.user_id, workspace)
 
         return on_command
@@ -110,13 +114,17 @@ class SlackListeners:
         # so a bad field keeps the form open with what the person typed.
         work = asyncio.ensure_future(self._dispatcher.submit(submission))
         done, _ = await asyncio.wait({work}, timeout=FORM_ANSWER_BUDGET_SECONDS)
+        title = str((body.get("view") or {}).get("title", {}).get("text") or "Done")
+        if not done and self._dispatcher.leaves_no_trace(submission):
+            # Slack's 3 s are nearly up, and a message would name the person: the modal
+            # says it is working, and shows the answer when it comes (views.update by the
+            # view's id, which names nobody).
+            await ack(response_action="update", view=answer_view(title, WORKING))
+            await self._answer_in_view(client, str(body["view"]["id"]), title, await work)
+            return
         if not done:
             await ack()
             response = await work
-            if isinstance(response, Reply) and response.in_form:
-                # Too slow to answer in the modal, and a message would name the person.
-                log.info("a form answered after Slack's time limit; its answer was not shown")
-                return
         else:
             response = work.result()
             if isinstance(response, Reply) and response.field_errors:
@@ -124,12 +132,27 @@ class SlackListeners:
                 return
             if isinstance(response, Reply) and response.in_form:
                 # The answer in the modal itself: no message names the person.
-                title = str((body.get("view") or {}).get("title", {}).get("text") or "Done")
                 await ack(response_action="update", view=answer_view(title, response.content))
                 return
             await ack()
         await self._deliver(response, actor, submission.conversation, client)
         await self._refresh_home(client, actor.user_id, actor.workspace)
+
+    @staticmethod
+    async def _answer_in_view(client: AsyncWebClient, view_id: str, title: str,
+                              response: Response) -> None:
+        """A late answer to an anonymous form, shown in its modal (its problems as text:
+        a modal shows field errors only in the answer to the submission itself)."""
+        if not isinstance(response, Reply):
+            return
+        content = response.content
+        if response.field_errors:
+            content = "Nothing was filed:\n" + "\n".join(
+                f"- {problem}" for problem in response.field_errors.values())
+        try:
+            await client.views_update(view_id=view_id, view=answer_view(title, content))
+        except (SlackClientError, aiohttp.ClientError, TimeoutError):
+            log.exception("could not show a late answer in a Slack modal")
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                          respond: AsyncRespond, client: AsyncWebClient) -> None:

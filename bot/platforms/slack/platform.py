@@ -18,7 +18,6 @@ from bot.platforms.slack.client import build_web_client
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.identity import SlackIdentity
 from bot.platforms.slack.listeners import SlackListeners
-from bot.platforms.slack.logs import keep_request_content_out_of_logs
 from bot.platforms.slack.outbox import SlackOutbox
 from bot.platforms.slack.picker import SlackPeoplePicker
 from bot.platforms.slack.tokens import SlackTokens
@@ -43,9 +42,6 @@ class SlackPlatform:
         self._app_token = app_token
         self._socket: AsyncSocketModeHandler | None = None
         self._learning: asyncio.Task[bool] | None = None
-        # Request bodies hold what people wrote and who they are: bolt's records keep
-        # their level and lose their text (an anonymous report must not reach the logs).
-        keep_request_content_out_of_logs()
         self.app = AsyncApp(
             # Token-less: bolt copies SLACK_API_URL and the retries from it per request,
             # and takes the token from `authorize`.

@@ -138,21 +138,30 @@ class TeamsPlatform:
         """One inbound activity: remember the conversation, then answer a message."""
         activity = context.activity
         try:
-            await self._references.remember(activity)
+            request = parse_message(activity, self._prefix) \
+                if activity.type == ActivityTypes.message else None
         except Exception:
-            log.exception("could not store a Teams conversation reference")
+            log.exception("could not read a Teams %s activity", activity.type)
+            await self._apologise(context)
+            return
+        # A reference names its sender: none is stored for an anonymous report or its form.
+        traceless = request is not None and self._dispatcher.leaves_no_trace(request)
+        if not traceless:
+            try:
+                await self._references.remember(activity)
+            except Exception:
+                log.exception("could not store a Teams conversation reference")
         if activity.type != ActivityTypes.message:
             return
         try:
-            await self._respond(context, await self._dispatch(activity))
+            await self._respond(context, await self._dispatch(request), traceless=traceless)
         except Exception:
             # Never the text or the person: an anonymous report must stay anonymous in logs.
             log.exception("a Teams message turn failed")
             await self._apologise(context)
 
-    async def _dispatch(self, activity: Activity) -> tuple[Inbound | None, Response]:
+    async def _dispatch(self, request: Inbound | None) -> tuple[Inbound | None, Response]:
         """Run a command, form submission or button press through the core."""
-        request = parse_message(activity, self._prefix)
         if isinstance(request, Invocation):
             return request, await self._dispatcher.command(request)
         if isinstance(request, Submission):
@@ -161,9 +170,10 @@ class TeamsPlatform:
             return request, await self._dispatcher.action(request)
         return request, Reply(STALE)
 
-    async def _respond(self, context: TurnContext,
-                       answered: tuple[Inbound | None, Response]) -> None:
-        """Send a handler's answer as a reply to the activity that asked."""
+    async def _respond(self, context: TurnContext, answered: tuple[Inbound | None, Response],
+                       *, traceless: bool = False) -> None:
+        """Send a handler's answer as a reply to the activity that asked; to a request that
+        leaves no trace, where it was asked and addressed to nobody."""
         request, response = answered
         if isinstance(response, Reply) and response.in_form and context.activity.reply_to_id:
             await self._answer_in_card(context, response)
@@ -172,7 +182,7 @@ class TeamsPlatform:
             # A card closes on submit: a form with problems comes back as typed, each
             # problem beside its field.
             content: Content | Form = response.form or response.content
-            if response.private and request is not None \
+            if response.private and request is not None and not traceless \
                     and request.conversation.kind is not ConversationKind.DIRECT:
                 # Nobody else in the channel may read it: the person's 1:1 chat instead.
                 await self.outbox.post_private(request.conversation, request.actor.user_id,
@@ -184,7 +194,21 @@ class TeamsPlatform:
             reply = render.form_message(response.form)
         else:
             return
+        if traceless:
+            await self._reply_naming_nobody(context, reply)
+            return
         await self._retry.run(lambda: context.send_activity(reply), "reply")
+
+    async def _reply_naming_nobody(self, context: TurnContext, reply: Activity) -> None:
+        """`reply` in the conversation that asked, without the recipient that
+        TurnContext.send_activity adds from the sender (an anonymous report's form)."""
+        inbound = context.activity
+        reply.conversation = copy(inbound.conversation)
+        reply.from_property = inbound.recipient  # the bot
+        reply.reply_to_id = inbound.id
+        reply.channel_id, reply.service_url = inbound.channel_id, inbound.service_url
+        await self._retry.run(lambda: context.adapter.send_activities(context, [reply]),
+                              "reply")
 
     async def _answer_in_card(self, context: TurnContext, response: Reply) -> None:
         """The answer replaces the submitted card itself, addressed to the conversation only:

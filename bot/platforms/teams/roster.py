@@ -62,6 +62,11 @@ class TeamsChannels:
         self._names.update(listed)
         return self._names.get(conversation_id, "")
 
+    async def shared_outside(self, conversation_id: str, workspace: str = "") -> bool:
+        """Unknown here: a stored reference does not say whether a channel is shared. Its
+        members who are partner contacts or guests still show it (handlers check those)."""
+        return False
+
     async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         """The member ids in Teams' order, without the bot; empty if they cannot be listed."""
         stored = await self._references.find(conversation_id)

@@ -196,6 +196,10 @@ async def test_conversation_update_stores_the_reference_and_says_nothing(
 class FailingDispatcher:
     """A dispatcher whose every call fails unexpectedly."""
 
+    def leaves_no_trace(self, request: Invocation | Submission | ActionInvocation) -> bool:
+        """Nothing here is anonymous."""
+        return False
+
     async def command(self, invocation: Invocation) -> Response:
         """Fail."""
         raise RuntimeError("boom")
@@ -246,6 +250,10 @@ class RecordingDispatcher:
     def __init__(self) -> None:
         """Start with nothing asked."""
         self.requests: list[Invocation | Submission | ActionInvocation] = []
+
+    def leaves_no_trace(self, request: Invocation | Submission | ActionInvocation) -> bool:
+        """Nothing here is anonymous."""
+        return False
 
     async def command(self, invocation: Invocation) -> Response:
         """Record a command."""

@@ -1,12 +1,12 @@
-"""slack_bolt's records never carry what a request held: a body names people (an anonymous
-report's reporter among them)."""
+"""Our libraries' records never carry what a request held: a body or a query's parameters
+name people (an anonymous report's reporter among them)."""
 
 from __future__ import annotations
 
 import io
 import logging
 
-from bot.platforms.slack.logs import keep_request_content_out_of_logs
+from bot.logs import keep_request_content_out_of_logs
 
 BODY = {"user": {"id": "U0SECRET", "name": "bob"}, "view": {"state": "Reps hide it"}}
 
@@ -24,6 +24,8 @@ def test_library_records_keep_their_level_and_lose_their_content():
             raise ValueError(str(BODY))
         except ValueError:
             logging.getLogger("slack_sdk.web.base_client").exception("request failed")
+        logging.getLogger("aiosqlite").debug("executing %s", BODY)
+        logging.getLogger("sqlalchemy.engine.Engine").warning("[parameters] %s", BODY)
         logging.getLogger("bot.platforms.slack.outbox").warning("ours stays as written")
     finally:
         root.removeHandler(handler)
@@ -33,4 +35,6 @@ def test_library_records_keep_their_level_and_lose_their_content():
     assert "slack_bolt.App error (content withheld" in out
     assert "slack_sdk.web.base_client error (content withheld: requests name people): " \
         "ValueError" in out
+    assert "sqlalchemy.engine.Engine warning (content withheld" in out
+    assert "aiosqlite" not in out  # below WARNING: not written at all
     assert "ours stays as written" in out

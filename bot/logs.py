@@ -1,16 +1,19 @@
-"""slack_bolt's and slack_sdk's own log records, kept free of what requests carry.
+"""Our libraries' own log records, kept free of what requests carry.
 
 bolt prints request bodies in some warnings ("A global middleware ... ({body})", unhandled
-requests) and errors; a body holds user ids, names and what people wrote, so an anonymous
-report could end up in the logs. Every record of those libraries keeps its level and the
-logger's name, and loses its text and arguments.
+requests) and errors; msrest (under botbuilder) logs Bot Framework bodies at DEBUG; the
+database drivers log each query's parameters at DEBUG (SQLAlchemy at INFO with echo). All
+of these hold user ids, names and what people wrote, so an anonymous report could end up in
+the logs. Those loggers write WARNING and above only, and every record keeps its level and
+the logger's name, and loses its text and arguments.
 """
 
 from __future__ import annotations
 
 import logging
 
-LIBRARY_LOGGERS = ("slack_bolt", "slack_sdk")
+LIBRARY_LOGGERS = ("slack_bolt", "slack_sdk", "botbuilder", "botframework", "msrest",
+                   "aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
 WITHHELD = "partnerops_withheld"
 
 
