@@ -12,3 +12,4 @@ class ElephantAction(StrEnum):
     SEE_IT_TOO = "partnerops.elephant.see-it-too"
     NOT_FOR_ME = "partnerops.elephant.not-for-me"
     FILE_MINE = "partnerops.elephant.file-mine"  # a report held back beside similar ones
+    FOLLOW = "partnerops.elephant.follow"  # under a vote: tell me when it changes

@@ -126,8 +126,13 @@ async def follow(ctx: CommandContext) -> Response:
     """`follow E-n`: be told when its status changes (`unfollow` stops it)."""
     word, _ = _split(ctx.args, "follow E-<n>")
     elephant = await elephant_named(ctx, word, "elephant follow E-3")
-    async with ctx.services.db.session() as session:
-        added = await elephants.follow(session, elephant.id or 0, ctx.person.id or 0)
+    return await start_following(ctx.services, elephant, ctx.person)
+
+
+async def start_following(services: Services, elephant: Elephant, person: Person) -> Reply:
+    """`person` hears of every status change of `elephant` from now on."""
+    async with services.db.session() as session:
+        added = await elephants.follow(session, elephant.id or 0, person.id or 0)
     return Reply(f"You'll hear when {elephant.short_id} changes. Following is kept under "
                  "your name (unlike a vote or an anonymous report); `elephant unfollow` ends "
                  "it." if added else f"You already follow {elephant.short_id}.")

@@ -11,11 +11,14 @@ import hashlib
 import hmac
 import secrets
 
+from bot.core.cards import Actions, Button, Card, Context, Text
 from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
 from handlers.common.context import ActionContext, CommandContext
 from handlers.elephants.access import require_internal
 from handlers.elephants.cards import CLOSED, status_label
+from handlers.elephants.ids import ElephantAction
+from handlers.elephants.lifecycle import start_following
 from handlers.elephants.posting import VOTES_SETTING, refresh_post, votes_are_named
 from storage.common import settings
 from storage.common.models import Role
@@ -69,8 +72,20 @@ async def see_it_too(ctx: ActionContext) -> Response:
     await refresh_post(ctx.services, ctx.workspace, elephant)
     whose = "Votes are named here: yours shows on `elephant show`." if named \
         else "Your vote names nobody."
-    return Reply(f"Counted: {herd} see {elephant.short_id} now. {whose} To hear when it "
-                 f"changes: `elephant follow {elephant.short_id}`.")
+    said = f"Counted: {herd} see {elephant.short_id} now. {whose}"
+    # Opting in to news is a choice of its own: following is kept under the person's name.
+    return Reply(Card(summary=said, blocks=(
+        Text(said, markup=True),
+        Context(f"Want to hear when {elephant.short_id} changes? Following keeps your name "
+                f"(the vote stays as it is); `elephant follow {elephant.short_id}` does the "
+                "same."),
+        Actions((Button("Tell me when it changes", ElephantAction.FOLLOW,
+                        str(elephant.id)),)))))
+
+
+async def follow_pressed(ctx: ActionContext) -> Response:
+    """"Tell me when it changes", under a vote."""
+    return await start_following(ctx.services, await _elephant(ctx), ctx.person)
 
 
 async def votes_setting(ctx: CommandContext) -> Response:

@@ -7,6 +7,7 @@ import hashlib
 
 from sqlalchemy import text
 
+from bot.core.cards import Actions
 from handlers.elephants.ids import ElephantAction
 from tests.handlers.cadence_team import Team, text_of
 from tests.handlers.elephant_lifecycle_helpers import filed
@@ -81,3 +82,21 @@ async def test_followers_hear_of_changes_reporters_too(team: Team):
                     "An elephant you follow, E-1 (Reps hide the forecast): Ana acknowledged "
                     "it; Ana owns it."]
     assert await say(team, "bob", "elephant unfollow E-1") == "No more news of E-1."
+
+
+async def test_a_voter_opts_in_to_news_from_the_vote_itself(team: Team):
+    """Voters are told of changes only if they opt in: the vote's answer offers it."""
+    await filed(team)  # Cem reported E-1
+    [elephant] = await stored(team)
+    voted = await team.press("dee", ElephantAction.SEE_IT_TOO, str(elephant.id))
+    [button] = [button for block in voted.content.blocks if isinstance(block, Actions)
+                for button in block.buttons]
+    assert (button.label, button.action, button.value) == (
+        "Tell me when it changes", ElephantAction.FOLLOW, str(elephant.id))
+    await press(team, "bob", ElephantAction.SEE_IT_TOO)  # votes, does not opt in
+    followed = text_of(await team.press("dee", ElephantAction.FOLLOW, button.value))
+    assert followed.startswith("You'll hear when E-1 changes")
+    await say(team, "ana", "elephant ack E-1")
+    told = {sent.to.id for sent in team.outbox.posts if "An elephant you follow, E-1" in sent.text}
+    assert told == {"dee"}
+    assert (await stored(team))[0].status.value == "acknowledged"
