@@ -30,6 +30,7 @@ from storage.elephants.models import (
     ElephantFollower,
     ElephantVote,
 )
+from storage.feedback.models import Campaign, CampaignPartner, FeedbackReply
 from storage.ledger.models import Delivery, RunLease
 from storage.partners.models import Lead, Objective, ObjectiveUpdate
 
@@ -39,6 +40,7 @@ TABLES: tuple[type[SQLModel], ...] = (
     Delivery, RunLease,
     Elephant, ElephantVote, ElephantDraft, ElephantFollower,
     Lead, ContactInvite, Objective, ObjectiveUpdate, SharedFile,
+    Campaign, CampaignPartner, FeedbackReply,
 )
 
 METADATA: MetaData = SQLModel.metadata

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.commands import excerpt
 from bot.core.errors import UserError
-from bot.core.forms import FieldKind, Form, FormField, Option
+from bot.core.forms import Form
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.cadences.access import (
     is_open,
@@ -23,7 +23,7 @@ from handlers.cadences.participants import zone_of
 from handlers.cadences.subjects import Asked, Subject, asked_on, by_partner_id, named_in
 from handlers.cadences.summary import next_text, schedule_text
 from handlers.common.context import ActionContext, CommandContext, Services
-from handlers.common.questions import Question, QuestionType
+from handlers.common.questions import answer_field
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, Occurrence
 from storage.common.models import Partner, Person, Role
@@ -34,28 +34,7 @@ OCCURRENCE_KEY = "occurrence"
 PARTNER_KEY = "partner"
 # Forms opened before partners were kept by row named the partner (and its place) instead.
 LEGACY_POSITION_KEY, LEGACY_NAME_KEY = "subject", "subject_name"
-ANSWER_MAX = 2000
 TITLE_MAX = 24  # Slack cuts modal titles there
-
-
-def question_field(index: int) -> str:
-    return f"q{index}"
-
-
-def answer_field(index: int, question: Question, earlier: str | None) -> FormField:
-    """The input a question's type asks for: text, a number, or a menu of its options."""
-    field_id = question_field(index)
-    match question.type:
-        case QuestionType.TEXT:
-            return FormField(field_id, question.text, kind=FieldKind.MULTILINE, required=False,
-                             max_length=ANSWER_MAX, initial=earlier)
-        case QuestionType.NUMBER:
-            return FormField(field_id, question.text, kind=FieldKind.NUMBER, required=False,
-                             initial=earlier, check=question.problem)
-    options = tuple(Option(value, question.label(value)) for value in question.options)
-    return FormField(field_id, question.text, kind=FieldKind.SELECT, required=False,
-                     options=options, check=question.problem,
-                     initial=earlier if earlier in question.options else None)
 
 
 def answer_form(cadence: Cadence, occurrence: Occurrence, subject: Subject,

@@ -14,7 +14,6 @@ from handlers.cadences.answer_form import (
     PARTNER_KEY,
     answer_form,
     asked_of,
-    question_field,
     subject_of,
     subjects_for,
 )
@@ -26,6 +25,7 @@ from handlers.cadences.parsing import asked_questions
 from handlers.cadences.subjects import Subject, asked_on, named_in
 from handlers.common.context import ActionContext, FormContext, Services
 from handlers.common.ledger import Pending, deliver_once
+from handlers.common.questions import question_field
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
 from storage.common.models import Person, Workspace

@@ -14,8 +14,10 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from bot.core.commands import excerpt
+from bot.core.forms import FieldKind, FormField, Option
 
 OPTION_MAX = 75  # Slack cuts option labels there
+ANSWER_MAX = 2000
 OPTIONS_MAX = 20
 NUMBER_DIGITS_MAX = 15
 EXAMPLE = "Health? [green|amber|red]"
@@ -172,3 +174,24 @@ def read_question(line: str) -> Question:
         return parse_question(line)
     except ValueError:
         return Question(line.strip())
+
+
+def question_field(index: int) -> str:
+    """The form field that answers the question at `index`."""
+    return f"q{index}"
+
+
+def answer_field(index: int, question: Question, earlier: str | None) -> FormField:
+    """The input a question's type asks for: text, a number, or a menu of its options."""
+    field_id = question_field(index)
+    match question.type:
+        case QuestionType.TEXT:
+            return FormField(field_id, question.text, kind=FieldKind.MULTILINE, required=False,
+                             max_length=ANSWER_MAX, initial=earlier)
+        case QuestionType.NUMBER:
+            return FormField(field_id, question.text, kind=FieldKind.NUMBER, required=False,
+                             initial=earlier, check=question.problem)
+    options = tuple(Option(value, question.label(value)) for value in question.options)
+    return FormField(field_id, question.text, kind=FieldKind.SELECT, required=False,
+                     options=options, check=question.problem,
+                     initial=earlier if earlier in question.options else None)
