@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.commands import Registry
-from handlers import admin, cadences, elephants, partners
+from handlers import admin, cadences, elephants, feedback, partners
 from handlers.common import help, home, partner_menu
 
 
@@ -15,6 +15,7 @@ def build_registry() -> Registry:
     registry.add(cadences.FEATURE)
     registry.add(partners.FEATURE)
     registry.add(elephants.FEATURE)
+    registry.add(feedback.FEATURE)
     registry.add(partner_menu.FEATURE)
     registry.add(home.build(registry))
     registry.add(help.build(registry))

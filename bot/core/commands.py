@@ -117,6 +117,15 @@ class DueSource(Protocol):
     async def next_wakeup(self, services: Any, now: datetime) -> datetime | None: ...
 
 
+@dataclass(frozen=True)
+class ThreadListener:
+    """Replies in the thread of a feature's messages: `owns(services, workspace, root)` says
+    (cheaply, before anyone is looked up) whether the root message is one of its own."""
+
+    owns: Callable[[Any, Any, Any], Awaitable[bool]]
+    handler: Handler
+
+
 # A feature's part of a person's home (Slack App Home, the `home` card): given the command
 # context of that person, its blocks (none when it has nothing for them).
 HomeSection = Callable[[Any], Awaitable[tuple[Any, ...]]]
@@ -138,6 +147,8 @@ class Feature:
     # Forms whose submission may be anonymous (the predicate says when): the person behind
     # it is then looked up without writing anything, so no row records them at that moment.
     anonymous_forms: tuple[tuple[FormId, Callable[[Submission], bool]], ...] = ()
+    # What it does with replies in the thread of a message it posted.
+    thread_listeners: tuple[ThreadListener, ...] = ()
     settings: tuple[SettingSpec, ...] = ()
     exporters: tuple[ExportSpec, ...] = ()
     due: tuple[DueSource, ...] = ()
@@ -211,6 +222,11 @@ class Registry:
     def zone_notes(self) -> tuple[ZoneNotes, ...]:
         return tuple(notes for feature in self._features.values()
                      for notes in feature.zone_notes)
+
+    @property
+    def thread_listeners(self) -> tuple[ThreadListener, ...]:
+        return tuple(listener for feature in self._features.values()
+                     for listener in feature.thread_listeners)
 
     @property
     def commands(self) -> tuple[CommandSpec, ...]:

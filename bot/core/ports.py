@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from bot.core.conversation import Actor, Profile
 from bot.core.forms import Submission
-from bot.core.requests import ActionInvocation, Invocation
+from bot.core.requests import ActionInvocation, Invocation, ThreadMessage
 from bot.core.responses import Response
 
 
@@ -21,6 +21,8 @@ class Dispatcher(Protocol):
     async def submit(self, submission: Submission) -> Response: ...
 
     async def action(self, action: ActionInvocation) -> Response: ...
+
+    async def thread(self, message: ThreadMessage) -> Response: ...
 
     def leaves_no_trace(self, request: Invocation | Submission | ActionInvocation) -> bool:
         """Whether nothing may be stored or sent that names who made `request`."""

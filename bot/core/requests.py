@@ -1,9 +1,10 @@
-"""What arrives from a platform: a command, a button press."""
+"""What arrives from a platform: a command, a button press, a reply in a thread."""
 
 from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from bot.core.conversation import Actor, ConversationRef, MessageRef
 from bot.core.ids import ActionId
@@ -46,3 +47,21 @@ class ActionInvocation:
     action: ActionId
     value: str = ""
     message: MessageRef | None = None
+
+
+class ThreadChange(StrEnum):
+    NEW = "new"
+    EDITED = "edited"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    """Something a person wrote, edited or deleted in the thread under a message the bot
+    posted (not a command): `root` is that message, `message_id` the reply's own id."""
+
+    actor: Actor
+    root: MessageRef
+    message_id: str
+    text: str = ""
+    change: ThreadChange = ThreadChange.NEW

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import time
 from typing import TypeVar
 
-from bot.core.conversation import ConversationKind, ConversationRef
+from bot.core.conversation import ConversationRef
 from bot.core.errors import FormErrors, UserError
-from bot.core.forms import HERE, Submission
+from bot.core.forms import Submission
 from handlers.cadences import setup_checks as checks
 from handlers.cadences.kinds import KINDS, Family
 from handlers.cadences.parsing import WEEKEND, parse_clock, parse_country, parse_days
@@ -34,6 +34,7 @@ from handlers.cadences.setup_form import (
     SKIP_WEEKENDS,
     TIMEZONE,
 )
+from handlers.common.channels import channel_in_form
 from storage.cadences.models import CadenceKind
 
 T = TypeVar("T")
@@ -67,21 +68,8 @@ class Draft:
 
 
 def _channel(submission: Submission, field: str, label: str) -> ConversationRef | None:
-    value = submission.text(field)
-    if not value:
-        return None
-    here = submission.conversation
-    if here.kind is ConversationKind.DIRECT and (asked_in := submission.context.get(ASKED_IN_KEY)):
-        here = ConversationRef(here.platform, asked_in, ConversationKind.CHANNEL)
-    if value.lower() == HERE:
-        if here.kind is ConversationKind.DIRECT:
-            raise UserError(f"`{HERE}` is our direct conversation, which can't be the {label}; "
-                            "choose a channel, or open the form from the channel itself.",
-                            example="#partner-standup", field=field)
-        return here
-    if value == here.id:
-        return here
-    return ConversationRef(here.platform, value, ConversationKind.CHANNEL)
+    return channel_in_form(submission, field, label,
+                           asked_in=submission.context.get(ASKED_IN_KEY))
 
 
 def _kind(submission: Submission, family: Family) -> CadenceKind:

@@ -6,6 +6,8 @@ from dataclasses import replace
 
 from bot.core.commands import SettingSpec
 from bot.core.conversation import ConversationKind, ConversationRef
+from bot.core.errors import UserError
+from bot.core.forms import HERE, Submission
 from handlers.common.context import Services, conversation_in
 from storage.common import people, settings
 from storage.common.models import Workspace
@@ -18,6 +20,27 @@ async def named(services: Services, conversation: ConversationRef) -> Conversati
     directory = services.channels.get(conversation.platform)
     name = await directory.name(conversation.id, conversation.workspace) if directory else ""
     return replace(conversation, name=name) if name else conversation
+
+
+def channel_in_form(submission: Submission, field: str, label: str,
+                    asked_in: str | None = None) -> ConversationRef | None:
+    """A form's CHANNEL field as a conversation: a channel id, or `here` (where the form was
+    opened; `asked_in`, the channel a form sent to a direct conversation was asked from)."""
+    value = submission.text(field)
+    if not value:
+        return None
+    here = submission.conversation
+    if here.kind is ConversationKind.DIRECT and asked_in:
+        here = ConversationRef(here.platform, asked_in, ConversationKind.CHANNEL)
+    if value.lower() == HERE:
+        if here.kind is ConversationKind.DIRECT:
+            raise UserError(f"`{HERE}` is our direct conversation, which can't be the {label}; "
+                            "choose a channel, or open the form from the channel itself.",
+                            example="#partner-standup", field=field)
+        return here
+    if value == here.id:
+        return here
+    return ConversationRef(here.platform, value, ConversationKind.CHANNEL)
 
 
 async def partners_can_read(services: Services, workspace: Workspace,

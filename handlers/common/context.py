@@ -12,7 +12,7 @@ from bot.core.conversation import CommandStyle, ConversationRef, Platform
 from bot.core.forms import Submission
 from bot.core.outbox import Outbox
 from bot.core.ports import ChannelDirectory, PeoplePicker, PersonZones, ProfileSource
-from bot.core.requests import ActionInvocation, Invocation
+from bot.core.requests import ActionInvocation, Invocation, ThreadMessage
 from handlers.common.leases import LeaseKeeper
 from storage.common.models import Person, Workspace
 from storage.engine import Database
@@ -100,6 +100,16 @@ class FormContext:
     @property
     def platform(self) -> Platform:
         return self.submission.actor.platform
+
+
+@dataclass(frozen=True)
+class ThreadContext:
+    """A reply written, edited or deleted in the thread of one of the bot's messages."""
+
+    services: Services
+    message: ThreadMessage
+    workspace: Workspace
+    person: Person
 
 
 @dataclass(frozen=True)

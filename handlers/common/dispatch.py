@@ -11,13 +11,19 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from bot.core.commands import Handler, Registry
+from bot.core.commands import Handler, Registry, ThreadListener
 from bot.core.conversation import Actor
 from bot.core.errors import FormErrors, UserError
 from bot.core.forms import Submission
-from bot.core.requests import ActionInvocation, Invocation
+from bot.core.requests import ActionInvocation, Invocation, ThreadMessage
 from bot.core.responses import Reply, Response
-from handlers.common.context import ActionContext, CommandContext, FormContext, Services
+from handlers.common.context import (
+    ActionContext,
+    CommandContext,
+    FormContext,
+    Services,
+    ThreadContext,
+)
 from handlers.common.help import as_typed, typed_mentions
 from handlers.common.identity import person_leaving_no_trace, resolve_person, workspace_of
 from storage.common.models import Person, Role, Workspace
@@ -32,6 +38,7 @@ class CallKind(StrEnum):
     COMMAND = "command"
     FORM = "form"
     ACTION = "action"
+    THREAD = "thread"
 
 
 ContextFactory = Callable[[Workspace, Person], Any]
@@ -117,6 +124,22 @@ class Dispatcher:
                 self.services, action, workspace, person))
 
         return await self._run(Call(CallKind.ACTION, action.action, action.actor, route))
+
+    async def thread(self, message: ThreadMessage) -> Response:
+        """A reply in a thread, for the feature whose message started it (None when the
+        thread is nobody's: nobody is looked up then)."""
+        workspace = await workspace_of(self.services, message.actor)
+        for listener in self.registry.thread_listeners:
+            if not await listener.owns(self.services, workspace, message.root):
+                continue
+
+            def route(listener: ThreadListener = listener) -> Target:
+                return Target(listener.handler, lambda workspace, person: ThreadContext(
+                    self.services, message, workspace, person))
+
+            return await self._run(Call(CallKind.THREAD, "thread reply", message.actor,
+                                        route))
+        return None
 
     def leaves_no_trace(self, request: Invocation | Submission | ActionInvocation) -> bool:
         """Whether `request` must leave no trace of who sent it: an anonymous form, or the

@@ -55,8 +55,10 @@ async def campaign_rows(session: AsyncSession, workspace_id: int | None = None) 
     ]
 
 
-async def feedback_rows(session: AsyncSession, workspace_id: int | None = None) -> list[Row]:
-    """One row per reply; no name on a reply to an anonymous campaign."""
+async def feedback_rows(session: AsyncSession, workspace_id: int | None = None, *,
+                        campaign_id: int | None = None, names: bool = False) -> list[Row]:
+    """One row per reply; no name on a partner's reply to an anonymous campaign unless
+    `names` (its owner's own report)."""
     answering = aliased(Person)
     statement = in_workspace(
         select(FeedbackReply, Campaign, answering.display_name, Partner.name,
@@ -67,12 +69,15 @@ async def feedback_rows(session: AsyncSession, workspace_id: int | None = None) 
         .join(Workspace, col(Workspace.id) == FeedbackReply.workspace_id)
         .order_by(col(FeedbackReply.workspace_id), col(Campaign.number),
                   col(FeedbackReply.id)), FeedbackReply, workspace_id)
+    if campaign_id is not None:
+        statement = statement.where(FeedbackReply.campaign_id == campaign_id)
     return [
         {
             "campaign": campaign.short_id,
             "workspace": workspace or "",
             "question": reply.question,
-            "person": "" if campaign.anonymous and not reply.internal else person or "",
+            "person": "" if campaign.anonymous and not reply.internal and not names
+            else person or "",
             "partner": partner or "",
             "internal": reply.internal,
             "platform": reply.platform,

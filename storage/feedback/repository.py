@@ -95,10 +95,12 @@ async def in_workspace(session: AsyncSession, workspace_id: int) -> Sequence[Cam
                                .order_by(col(Campaign.number)))).all()
 
 
-async def still_open(session: AsyncSession) -> Sequence[Campaign]:
-    """Every workspace's campaigns not closed yet (for the timed messages)."""
-    return (await session.exec(select(Campaign).where(col(Campaign.closed_at).is_(None))
-                               .order_by(col(Campaign.id)))).all()
+async def with_due_work(session: AsyncSession, closed_since: datetime) -> Sequence[Campaign]:
+    """Every workspace's campaigns still open, or closed since `closed_since` (whose
+    summary may still be owed), for the timed messages."""
+    return (await session.exec(select(Campaign).where(
+        col(Campaign.closed_at).is_(None) | (col(Campaign.closed_at) >= closed_since))
+        .order_by(col(Campaign.id)))).all()
 
 
 async def close(session: AsyncSession, campaign_id: int, now: datetime) -> bool:

@@ -1,0 +1,5 @@
+"""Feedback campaigns (`/feedback`)."""
+
+from handlers.feedback.commands import FEATURE
+
+__all__ = ["FEATURE"]

@@ -1,0 +1,190 @@
+"""A campaign comes to life: its audience resolved to partners, one parent post in its
+channel inviting answers in the thread, and a direct message with an Answer button to every
+contact of those partners, on Slack and Teams alike, each exactly once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Fields, Text
+from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
+from bot.core.errors import DeliveryError, UserError
+from bot.core.responses import Reply
+from handlers.common.channels import named
+from handlers.common.context import Services, conversation_in
+from handlers.common.ledger import Pending, deliver_many, deliver_once
+from handlers.common.questions import read_question
+from handlers.feedback.ids import FeedbackAction, FeedbackMessage, delivery
+from handlers.feedback.start_form import CampaignSpec
+from storage.common import workspaces
+from storage.common.models import Partner, Person, Workspace
+from storage.feedback import repository as campaigns
+from storage.feedback.models import AudienceKind, Campaign
+from storage.feedback.repository import Contact, NewCampaign
+from storage.partners import repository as partners
+
+log = logging.getLogger(__name__)
+
+INVITE_CONCURRENCY = 8
+
+
+def audience_text(campaign: Campaign) -> str:
+    match campaign.audience:
+        case AudienceKind.TIER:
+            return f"{campaign.audience_value} tier partners"
+        case AudienceKind.TYPE:
+            return f"{campaign.audience_value} partners"
+        case AudienceKind.CHOSEN:
+            return "chosen partners"
+    return "all partners"
+
+
+async def audience_of(services: Services, workspace: Workspace, spec: CampaignSpec
+                      ) -> list[Partner]:
+    """The partners a campaign asks (not archived), by name; refused when there are none."""
+    async with services.db.session() as session:
+        every = list(await partners.all_partners(session, workspace.id or 0))
+    match spec.audience:
+        case AudienceKind.TIER:
+            found = [p for p in every if (p.tier or "").lower() == spec.audience_value.lower()]
+        case AudienceKind.TYPE:
+            found = [p for p in every if p.type and p.type.value == spec.audience_value]
+        case AudienceKind.CHOSEN:
+            found = [p for p in every if p.id in spec.partner_ids]
+        case _:
+            found = every
+    if not found:
+        raise UserError("No partner is in that audience, so nobody would be asked; nothing "
+                        "was created. Add partners first, or choose another audience.",
+                        example="partner add Northwind type VAR tier Gold")
+    return found
+
+
+def parent_card(campaign: Campaign, *, closed: bool = False) -> Card:
+    """The post in the campaign's channel: what is asked, and how to answer."""
+    questions = "\n".join(f"{index}. {read_question(line).text}"
+                          for index, line in enumerate(campaign.questions, 1))
+    how = ("This campaign is closed; thank you for your answers." if closed else
+           "Answer in this message's thread: one reply or several, in your own words. "
+           "Partner contacts also get a form by direct message.")
+    privacy = " Answers are shown without names to everyone but the campaign's owner." \
+        if campaign.anonymous else ""
+    return Card(
+        summary=f"{campaign.short_id}: {campaign.title}",
+        title=f"📣 {campaign.short_id}: {campaign.title}",
+        blocks=(Text(f"We're asking {audience_text(campaign)} before we plan. " + how
+                     + privacy),
+                Text(questions),
+                Context(f"Closes {campaign.closes_at:%a %d %b %Y, %H:%M} UTC")))
+
+
+def invite_card(campaign: Campaign, partner_name: str) -> Card:
+    said = (f"{partner_name}: we'd like your input before we plan. {campaign.title} "
+            f"({campaign.short_id}) asks {len(campaign.questions)} question"
+            f"{'' if len(campaign.questions) == 1 else 's'}.")
+    return Card(summary=said, blocks=(
+        Text(said),
+        Context(f"Closes {campaign.closes_at:%a %d %b %Y, %H:%M} UTC."
+                + (" Your name is shown to the campaign's owner only."
+                   if campaign.anonymous else "")),
+        Actions((Button("Answer", FeedbackAction.ANSWER, str(campaign.id),
+                        ButtonStyle.PRIMARY),))))
+
+
+def channel_of(workspace: Workspace, campaign: Campaign) -> ConversationRef:
+    stored = ConversationRef.from_dict(campaign.channel)
+    assert stored is not None
+    return conversation_in(workspace, stored)
+
+
+def direct(contact: Contact, workspace: Workspace) -> ConversationRef:
+    return ConversationRef(Platform(contact.platform), contact.user_id,
+                           ConversationKind.DIRECT, workspace=workspace.external_id or "")
+
+
+async def start(services: Services, workspace: Workspace, owner: Person,
+                spec: CampaignSpec) -> Reply:
+    """Create the campaign, post its parent and invite its contacts; nothing is kept when
+    the parent cannot be posted (the bot is not in the channel)."""
+    assert spec.channel is not None
+    asked = await audience_of(services, workspace, spec)
+    channel = await named(services, conversation_in(workspace, spec.channel))
+    new = NewCampaign(spec.title, list(spec.questions), spec.audience, spec.audience_value,
+                      spec.anonymous, owner.id, channel.to_dict(), spec.closes_at)
+    async with services.db.session() as session:
+        campaign = await campaigns.create(session, workspace.id or 0, new,
+                                          [p.id or 0 for p in asked], services.clock.now())
+    try:
+        posted = await _post_parent(services, workspace, campaign, channel)
+    except DeliveryError as problem:
+        async with services.db.session() as session:
+            await campaigns.forget(session, campaign.id or 0)
+        raise UserError(f"I can't post in {channel.label} ({problem}); nothing was created. "
+                        "Invite me to the channel first, then start again.",
+                        example="/invite @PartnerOps") from None
+    campaign.parent_message_id = posted.id
+    invited = await invite(services, workspace, campaign, asked)
+    reached = f"{invited} contact{'' if invited == 1 else 's'}"
+    return Reply(Card(summary=f"Started {campaign.short_id}", blocks=(
+        Text(f"Started **{campaign.short_id}** ({campaign.title}) in {channel.label}: asked "
+             f"{len(asked)} partner{'' if len(asked) == 1 else 's'}, invited {reached} by "
+             "direct message.", markup=True),
+        Fields((("Closes", f"{campaign.closes_at:%a %d %b %Y, %H:%M} UTC"),
+                ("Reminder", f"{campaign.remind_before_hours} h before, to partners who "
+                             "have not answered"))),
+        Context(f"`feedback status {campaign.short_id}` shows who answered."))))
+
+
+async def _post_parent(services: Services, workspace: Workspace, campaign: Campaign,
+                       channel: ConversationRef) -> MessageRef:
+    key = f"feedback:{campaign.id}:parent"
+    pending = Pending(key, delivery(FeedbackMessage.PARENT), workspace.id or 0, channel,
+                      lambda: services.outbox.post(channel, parent_card(campaign), key=key))
+    posted = await deliver_once(services, pending)
+    if posted is None:
+        raise DeliveryError("it was not posted")
+    async with services.db.session() as session:
+        await campaigns.set_parent(session, campaign.id or 0, posted.id)
+    return posted
+
+
+def invitations(services: Services, workspace: Workspace, campaign: Campaign,
+                asked: Sequence[Partner], contacts: Sequence[Contact]) -> list[Pending]:
+    """One invitation per contact account of the partners asked (keyed: sent once)."""
+    names = {partner.id: partner.name for partner in asked}
+    pending = []
+    for contact in contacts:
+        to = direct(contact, workspace)
+        key = f"feedback:{campaign.id}:invite:{contact.platform}:{contact.user_id}"
+        card = invite_card(campaign, names.get(contact.partner_id, "Your team"))
+        pending.append(Pending(key, delivery(FeedbackMessage.INVITE), workspace.id or 0, to,
+                               lambda to=to, card=card, key=key:
+                               services.outbox.post(to, card, key=key),
+                               f"feedback:{campaign.id}"))
+    return pending
+
+
+async def invite(services: Services, workspace: Workspace, campaign: Campaign,
+                 asked: Sequence[Partner], *, lease_id: int | None = None,
+                 now: datetime | None = None) -> int:
+    """Invite every contact not invited yet; how many were sent now."""
+    async with services.db.session() as session:
+        contacts = await campaigns.contacts(session, [p.id or 0 for p in asked])
+    pending = invitations(services, workspace, campaign, asked, contacts)
+    if not pending:
+        return 0
+    held = lease_id if lease_id is not None else await services.leases.process_lease()
+    outcome = await deliver_many(services, pending, lease_id=held,
+                                 concurrency=INVITE_CONCURRENCY, now=now)
+    for failure in outcome.failures:
+        log.warning("a feedback invitation was not delivered (retried later): %s",
+                    failure.error)
+    return sum(outcome.sent.values())
+
+
+async def workspace_of_campaign(services: Services, campaign: Campaign) -> Workspace:
+    async with services.db.session() as session:
+        found = await workspaces.by_ids(session, [campaign.workspace_id])
+    return found[campaign.workspace_id]

@@ -1,0 +1,178 @@
+"""`/feedback start|list|status|report|remind|close`: the owner and admins run a campaign;
+partner contacts only answer, and see their own answers."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.core.cards import Card, Context, Fields, Text
+from bot.core.errors import UserError
+from bot.core.responses import OpenForm, Reply, Response
+from handlers.common.channels import channel_in_form
+from handlers.common.context import CommandContext, FormContext, Services, conversation_in
+from handlers.common.files import send_csv
+from handlers.common.identity import zone_of
+from handlers.common.partner_menu import partner_options
+from handlers.feedback import closing, launch
+from handlers.feedback.answers import is_internal
+from handlers.feedback.start_form import Field, read_quick, read_start, start_form
+from handlers.feedback.summary import Collected, summary_card
+from storage.common.models import Person, Role, Workspace
+from storage.feedback import repository as campaigns
+from storage.feedback.export import FEEDBACK_COLUMNS, feedback_rows
+from storage.feedback.models import Campaign
+
+SHORT_ID = re.compile(r"^F-?(\d+)$", re.IGNORECASE)
+
+
+def refuse_partner_contacts(person: Person, what: str) -> None:
+    if not is_internal(person):
+        raise UserError(f"Partner contacts answer campaigns; {what} is for the vendor's team. "
+                        "Your invitation's Answer button opens the questions.")
+
+
+async def named_campaign(ctx: CommandContext, example: str) -> Campaign:
+    word = ctx.args.split()[0] if ctx.args.split() else ""
+    match = SHORT_ID.match(word)
+    if match is None:
+        raise UserError("Name the campaign by its id, such as F-1 (`feedback list` shows "
+                        "them).", example=example)
+    async with ctx.services.db.session() as session:
+        found = await campaigns.by_number(session, ctx.workspace.id or 0, int(match[1]))
+    if found is None:
+        raise UserError(f"There is no campaign F-{match[1]} here; `feedback list` shows them.",
+                        example="feedback list")
+    return found
+
+
+def may_manage(person: Person, campaign: Campaign) -> None:
+    if person.role is not Role.ADMIN and person.id != campaign.owner_id:
+        raise UserError(f"Only {campaign.short_id}'s owner and admins manage it.",
+                        example="partnerops whoami")
+
+
+async def start(ctx: CommandContext) -> Response:
+    refuse_partner_contacts(ctx.person, "starting a campaign")
+    if not ctx.args.strip():
+        return OpenForm(start_form(await partner_options(ctx.services, ctx.workspace)))
+    channel = conversation_in(ctx.workspace, ctx.invocation.channels[0]) \
+        if ctx.invocation.channels else None
+    spec = read_quick(ctx.args, channel, zone=zone_of(ctx.person, ctx.services),
+                      now=ctx.services.clock.now())
+    return await _launched(ctx.services, ctx.workspace, ctx.person, spec)
+
+
+async def start_submitted(ctx: FormContext) -> Response:
+    refuse_partner_contacts(ctx.person, "starting a campaign")
+    form = start_form(await partner_options(ctx.services, ctx.workspace))
+    channel = channel_in_form(ctx.submission, Field.CHANNEL, "campaign's channel")
+    spec = read_start(form, ctx.submission, zone=zone_of(ctx.person, ctx.services),
+                      now=ctx.services.clock.now(), channel=channel)
+    return await _launched(ctx.services, ctx.workspace, ctx.person, spec)
+
+
+async def _launched(services: Services, workspace: Workspace, person: Person,
+                    spec: launch.CampaignSpec) -> Response:
+    reply = await launch.start(services, workspace, person, spec)
+    services.schedule_changed()  # its reminder and its close are due work now
+    return reply
+
+
+async def list_campaigns(ctx: CommandContext) -> Response:
+    refuse_partner_contacts(ctx.person, "the list of campaigns")
+    async with ctx.services.db.session() as session:
+        found = await campaigns.in_workspace(session, ctx.workspace.id or 0)
+    if not found:
+        return Reply("No campaigns yet. `feedback start` opens the form.")
+    now = ctx.services.clock.now()
+    lines = [f"- **{item.short_id}** {item.title}: {_state(item, now)}" for item in found]
+    return Reply(Card(summary=f"{len(found)} campaigns", title="Feedback campaigns",
+                      blocks=(Text("\n".join(lines), markup=True),)))
+
+
+def _state(campaign: Campaign, now: datetime) -> str:
+    if campaign.closed_at is not None:
+        return f"closed {campaign.closed_at:%d %b %Y}"
+    return f"open, closes {campaign.closes_at:%d %b %Y %H:%M} UTC" \
+        if campaign.closes_at > now else "closing now"
+
+
+async def collected(services: Services, campaign: Campaign) -> Collected:
+    async with services.db.session() as session:
+        asked = await campaigns.audience(session, campaign.id or 0)
+        replies = await campaigns.replies(session, campaign.id or 0)
+    return Collected(campaign, asked, replies)
+
+
+async def status(ctx: CommandContext) -> Response:
+    """Who answered and who did not; a partner contact sees their own answers."""
+    campaign = await named_campaign(ctx, "feedback status F-1")
+    found = await collected(ctx.services, campaign)
+    if not is_internal(ctx.person):
+        return _own_answers(found, ctx.person)
+    answered = [p.name for p in found.asked if p.id in found.answered]
+    silent = [p.name for p in found.silent]
+    names_hidden = campaign.anonymous and ctx.person.id != campaign.owner_id
+    rows = (("Answered", f"{len(answered)}" if names_hidden
+             else ", ".join(answered) or "nobody yet"),
+            ("Not yet", f"{len(silent)}" if names_hidden else ", ".join(silent) or "nobody"),
+            ("State", _state(campaign, ctx.services.clock.now())))
+    note = (Context("Anonymous campaign: only its owner sees which partners answered."),) \
+        if names_hidden else ()
+    return Reply(Card(summary=f"{campaign.short_id}: {len(answered)} of {len(found.asked)} "
+                              "partners answered", title=f"{campaign.short_id}: "
+                                                         f"{campaign.title}",
+                      blocks=(Fields(rows), *note)))
+
+
+def _own_answers(found: Collected, person: Person) -> Reply:
+    mine = [reply for reply in found.replies if reply.person_id == person.id]
+    if not mine:
+        return Reply(f"You have not answered {found.campaign.short_id} yet; your "
+                     "invitation's Answer button opens the questions.")
+    lines = [f"- {reply.question or 'In the thread'}: {reply.text}" for reply in mine]
+    return Reply(Card(summary=f"Your answers to {found.campaign.short_id}",
+                      blocks=(Text("\n".join(lines)),)))
+
+
+async def report(ctx: CommandContext) -> Response:
+    """The summary, and every reply as a CSV file."""
+    refuse_partner_contacts(ctx.person, "the report")
+    campaign = await named_campaign(ctx, "feedback report F-1")
+    may_manage(ctx.person, campaign)
+    found = await collected(ctx.services, campaign)
+    async with ctx.services.db.session() as session:
+        # Names of an anonymous campaign's answers: for its owner only.
+        rows = await feedback_rows(session, ctx.workspace.id or 0, campaign_id=campaign.id,
+                                   names=ctx.person.id == campaign.owner_id)
+    sent = await send_csv(ctx.services, ctx.workspace, ctx.invocation, name=(
+        f"{campaign.short_id.lower()}-feedback"), columns=FEEDBACK_COLUMNS, rows=rows,
+        about=f"{len(rows)} answers to {campaign.short_id}")
+    return Reply(Card(summary=sent, blocks=(
+        *summary_card(found, final=campaign.closed_at is not None).blocks, Context(sent))))
+
+
+async def close(ctx: CommandContext) -> Response:
+    refuse_partner_contacts(ctx.person, "closing a campaign")
+    campaign = await named_campaign(ctx, "feedback close F-1")
+    may_manage(ctx.person, campaign)
+    closed = await closing.close(ctx.services, ctx.workspace, campaign,
+                                 ctx.services.clock.now())
+    if not closed:
+        return Reply(f"{campaign.short_id} is closed already.")
+    ctx.services.schedule_changed()
+    return Reply(f"Closed {campaign.short_id}: the summary is in its thread and in your "
+                 "direct messages.")
+
+
+async def remind(ctx: CommandContext) -> Response:
+    refuse_partner_contacts(ctx.person, "reminding partners")
+    campaign = await named_campaign(ctx, "feedback remind F-1")
+    may_manage(ctx.person, campaign)
+    if campaign.closed_at is not None or campaign.closes_at <= ctx.services.clock.now():
+        raise UserError(f"{campaign.short_id} is closed; nobody is reminded.")
+    sent = await closing.remind(ctx.services, ctx.workspace, campaign,
+                                ctx.services.clock.now(), manual=True)
+    return Reply(f"Reminded {sent} contact{'' if sent == 1 else 's'} of partners that have "
+                 f"not answered {campaign.short_id} (at most once a day each).")

@@ -1,0 +1,152 @@
+"""What a campaign collected: the response rate by partner and by tier, the answers per
+question (counts for choice questions), and the most requested topics. An anonymous
+campaign shows a breakdown only where at least 3 partners answered, so that no breakdown
+points at one partner."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import pairwise
+
+from bot.core.cards import Card, Context, Fields, Text
+from handlers.common.questions import read_question
+from storage.common.models import Partner
+from storage.feedback.models import Campaign, FeedbackReply, ReplySource
+
+BREAKDOWN_MIN = 3
+TOPICS_SHOWN = 8
+WORD = re.compile(r"[a-z][a-z0-9'+-]{2,}")
+_STOP_WORDS_TEXT = """
+a about above after again against all also am an and any are aren't as at be because
+been before being below between both but by can can't cannot could couldn't did didn't
+do does doesn't doing don't down during each few for from further get got had hadn't has
+hasn't have haven't having he her here hers herself him himself his how i i'd i'll i'm
+i've if in into is isn't it it's its itself just let's like lot lots me more most much
+mustn't my myself need needs no nor not now of off on once only or other ought our ours
+ourselves out over own please really same shan't she should shouldn't so some such than
+that that's the their theirs them themselves then there there's these they they'd
+they'll they're they've this those through to too under until up us very want wants was
+wasn't we we'd we'll we're we've were weren't what what's when where which while who
+whom why will with won't would wouldn't yes you you'd you'll you're you've your yours
+yourself yourselves maybe thanks thank also make would like well think things thing one
+two many every
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Collected:
+    """A campaign's partners and their replies, as the summary and status read them."""
+
+    campaign: Campaign
+    asked: list[Partner]
+    replies: list[FeedbackReply]
+
+    @property
+    def partner_replies(self) -> list[FeedbackReply]:
+        asked = {partner.id for partner in self.asked}
+        return [reply for reply in self.replies
+                if not reply.internal and reply.partner_id in asked]
+
+    @property
+    def answered(self) -> set[int]:
+        return {reply.partner_id for reply in self.partner_replies if reply.partner_id}
+
+    @property
+    def silent(self) -> list[Partner]:
+        return [partner for partner in self.asked if partner.id not in self.answered]
+
+    @property
+    def may_break_down(self) -> bool:
+        return not self.campaign.anonymous or len(self.answered) >= BREAKDOWN_MIN
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({round(100 * part / whole) if whole else 0}%)"
+
+
+def by_tier(collected: Collected) -> list[tuple[str, str]]:
+    tiers: dict[str, list[Partner]] = {}
+    for partner in collected.asked:
+        tiers.setdefault(partner.tier or "no tier", []).append(partner)
+    return [(tier, _rate(sum(p.id in collected.answered for p in members), len(members)))
+            for tier, members in sorted(tiers.items())]
+
+
+def per_question(collected: Collected) -> list[str]:
+    """For each question: how many answered it, and for a choice question each option's
+    count."""
+    lines = []
+    given = [reply for reply in collected.partner_replies if reply.source is ReplySource.FORM]
+    for index, line in enumerate(collected.campaign.questions):
+        question = read_question(line)
+        answers = [reply.text for reply in given if reply.question_index == index]
+        if question.has_choices:
+            counts = Counter(answers)
+            shown = ", ".join(f"{question.label(option)} {counts.get(option, 0)}"
+                              for option in question.options)
+            lines.append(f"{index + 1}. {question.text}: {shown}")
+        else:
+            lines.append(f"{index + 1}. {question.text}: {len(answers)} answer"
+                         f"{'' if len(answers) == 1 else 's'}")
+    threads = sum(reply.source is ReplySource.THREAD for reply in collected.partner_replies)
+    lines.append(f"Thread replies: {threads}")
+    return lines
+
+
+def topics(texts: list[str], shown: int = TOPICS_SHOWN) -> list[tuple[str, int]]:
+    """The most frequent meaningful words and two-word phrases (stop words removed), said
+    at least twice; a phrase counts before the words inside it."""
+    words: Counter[str] = Counter()
+    phrases: Counter[str] = Counter()
+    for text in texts:
+        tokens = [token.strip("'-") for token in WORD.findall(text.lower())]
+        meaningful = [token for token in tokens if token and token not in STOP_WORDS]
+        words.update(set(meaningful))
+        phrases.update({f"{first} {second}" for first, second in pairwise(tokens)
+                        if first not in STOP_WORDS and second not in STOP_WORDS})
+    frequent = [(phrase, count) for phrase, count in phrases.items() if count >= 2]
+    inside = {word for phrase, _ in frequent for word in phrase.split()}
+    frequent += [(word, count) for word, count in words.items()
+                 if count >= 2 and word not in inside]
+    return sorted(frequent, key=lambda item: (-item[1], -len(item[0].split()), item[0]))[:shown]
+
+
+def topic_texts(collected: Collected) -> list[str]:
+    """What partners wrote in their own words: thread replies and free-text answers."""
+    return [reply.text for reply in collected.partner_replies
+            if reply.source is ReplySource.THREAD
+            or not read_question(reply.question).has_choices]
+
+
+def summary_card(collected: Collected, *, final: bool) -> Card:
+    campaign = collected.campaign
+    answered, asked = len(collected.answered), len(collected.asked)
+    head = (f"{campaign.short_id} {campaign.title}: "
+            f"{'closed' if final else 'so far'}, {_rate(answered, asked)} partners answered")
+    rows: list[tuple[str, str]] = [("Response rate", _rate(answered, asked))]
+    blocks: list[Text | Fields | Context] = []
+    if collected.may_break_down:
+        rows += [(f"Tier {tier}" if tier != "no tier" else "No tier", rate)
+                 for tier, rate in by_tier(collected)]
+        if not campaign.anonymous:
+            rows.append(("By partner", ", ".join(
+                f"{partner.name} {'✓' if partner.id in collected.answered else '✗'}"
+                for partner in collected.asked)))
+        blocks.append(Text("**Answers per question**\n" + "\n".join(
+            f"- {line}" for line in per_question(collected)), markup=True))
+    else:
+        blocks.append(Context(f"Fewer than {BREAKDOWN_MIN} partners answered this anonymous "
+                              "campaign, so no breakdown is shown: it could point at one."))
+    found = topics(topic_texts(collected))
+    blocks.append(Text("**Most requested topics**\n" + ("\n".join(
+        f"- {topic} ({count})" for topic, count in found) or "- none said twice yet"),
+        markup=True))
+    internal = sum(reply.internal for reply in collected.replies)
+    if internal:
+        blocks.append(Context(f"{internal} answer{'' if internal == 1 else 's'} from our own "
+                              "people, kept apart and not counted above."))
+    return Card(summary=head, title=f"📊 {campaign.short_id}: {campaign.title}",
+                blocks=(Fields(tuple(rows)), *blocks))

@@ -1,0 +1,147 @@
+"""Feedback campaigns on the real application: started, answered by form and in the thread,
+one reminder to the silent partner only, closed with the right rates; bad input changes
+nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.core.cards import Actions
+from bot.core.conversation import Actor, ConversationKind, ConversationRef, MessageRef, Platform
+from bot.core.requests import Invocation, ThreadChange, ThreadMessage
+from bot.core.responses import Reply
+from handlers.feedback.ids import FeedbackAction
+from schedules.run_due import run_due
+from storage.feedback import repository as campaigns
+from tests.handlers.cadence_team import Team, form_of, text_of
+from tests.handlers.test_partners import say
+
+SUMMIT = ConversationRef(Platform.CONSOLE, "#summit", ConversationKind.CHANNEL)
+CLOSES = datetime(2026, 12, 15, 17, 0, tzinfo=UTC)  # Ana's zone is UTC here
+QUICK = 'start "Partner Summit 2027 planning" in #summit closes 2026-12-15'
+
+
+async def feedback(team: Team, user: str, text: str) -> str:
+    actor = Actor(Platform.CONSOLE, user, user.capitalize())
+    channels = (SUMMIT,) if "#summit" in text else ()
+    return text_of(await team.application.dispatcher.command(
+        Invocation(actor, ConversationRef(Platform.CONSOLE, "#general",
+                                          ConversationKind.CHANNEL), "feedback", text,
+                   channels=channels)))
+
+
+async def partners_with_contacts(team: Team) -> None:
+    for name, tier, contact in (("Northwind", "Gold", "pat"), ("Contoso", "Silver", "quinn"),
+                                ("Fabrikam", "Gold", "rey")):
+        await say(team, "ana", f"partner add {name} type VAR tier {tier}")
+        await say(team, contact, "partnerops whoami")  # seen once, then named as contact
+        assert "contact" in await say(team, "ana", f"partner contact add {name} @{contact}")
+
+
+def invitations(team: Team) -> dict[str, str]:
+    """Contact -> the value of the Answer button they were sent."""
+    found = {}
+    for sent in team.outbox.posts:
+        for block in sent.card.blocks:
+            if isinstance(block, Actions) and sent.to.kind is ConversationKind.DIRECT:
+                for button in block.buttons:
+                    if button.action is FeedbackAction.ANSWER:
+                        found.setdefault(sent.to.id, button.value)
+    return found
+
+
+async def thread_reply(team: Team, user: str, message_id: str, text: str,
+                       change: ThreadChange = ThreadChange.NEW) -> object:
+    [parent] = [sent for sent in team.outbox.posts if sent.to.id == "#summit"][:1]
+    return await team.application.dispatcher.thread(ThreadMessage(
+        Actor(Platform.CONSOLE, user, user.capitalize()), MessageRef(SUMMIT, parent.message.id),
+        message_id, text, change))
+
+
+async def test_start_answer_remind_close(team: Team):
+    await partners_with_contacts(team)
+    started = await feedback(team, "ana", QUICK)
+    assert "Started F-1 (Partner Summit 2027 planning) in #summit: asked 3 partners, invited " \
+        "3 contacts" in started.replace("*", "")
+    [parent] = [sent for sent in team.outbox.posts if sent.to.id == "#summit"]
+    assert "Answer in this message's thread" in parent.text
+    invited = invitations(team)
+    assert sorted(invited) == ["pat", "quinn", "rey"]
+
+    # Pat answers by form; Quinn in the thread (delivered twice); Ana, internal, too.
+    form = form_of(await team.press("pat", FeedbackAction.ANSWER, invited["pat"]))
+    saved = await team.submit("pat", form, {"q0": "Hands-on labs on the new API",
+                                            "q1": "hands-on labs", "q2": ""})
+    assert "2 answers saved to F-1" in text_of(saved)
+    for _ in range(2):
+        assert await thread_reply(team, "quinn", "t1", "More hands-on labs, fewer keynotes") \
+            is None
+    await thread_reply(team, "ana", "t2", "Remember the partner awards")
+    status = await feedback(team, "ana", "status F-1")
+    assert "Contoso, Northwind" in status and "Fabrikam" in status.split("Not yet")[1]
+    async with team.application.database.session() as session:
+        stored = await campaigns.replies(session, 1)
+    assert [(reply.source.value, reply.internal) for reply in stored] == \
+        [("form", False), ("form", False), ("thread", False), ("thread", True)]
+
+    # The reminder, 48 h before close: Fabrikam's contact only, once.
+    before = len(team.outbox.posts)
+    for hours in (47, 46):
+        await run_due(team.application.services, CLOSES - timedelta(hours=hours))
+    reminders = [sent for sent in team.outbox.posts[before:] if "A reminder" in sent.text]
+    assert [sent.to.id for sent in reminders] == ["rey"]
+
+    await run_due(team.application.services, CLOSES)
+    summaries = [sent for sent in team.outbox.posts if "partners answered" in sent.card.summary]
+    assert sorted(sent.to.id for sent in summaries) == ["#summit", "ana"]
+    thread = next(sent for sent in summaries if sent.to.id == "#summit")
+    assert thread.thread is not None and thread.thread.id == parent.message.id
+    assert "2/3 (67%)" in thread.text and "Tier Gold" in thread.text \
+        and "1/2 (50%)" in thread.text
+    assert "hands-on labs" in thread.text and "hands-on labs 1" in thread.text
+    await run_due(team.application.services, CLOSES + timedelta(hours=1))
+    assert len([sent for sent in team.outbox.posts
+                if "partners answered" in sent.card.summary]) == 2  # exactly once
+
+    late = await thread_reply(team, "rey", "t3", "Sorry, late: webinars")
+    assert isinstance(late, Reply) and "no longer collected" in text_of(late)
+
+
+async def test_edits_and_deletions_in_the_thread_follow_the_message(team: Team):
+    await partners_with_contacts(team)
+    await feedback(team, "ana", QUICK)
+    await thread_reply(team, "quinn", "t1", "Labs")
+    await thread_reply(team, "quinn", "t1", "Labs and a partner award", ThreadChange.EDITED)
+    await thread_reply(team, "pat", "t2", "Webinars")
+    await thread_reply(team, "pat", "t2", "", ThreadChange.DELETED)
+    async with team.application.database.session() as session:
+        kept = await campaigns.replies(session, 1)
+    assert [(reply.text, reply.edited_at is not None) for reply in kept] == \
+        [("Labs and a partner award", True)]
+
+
+async def test_bad_input_is_refused_and_creates_nothing(team: Team):
+    await partners_with_contacts(team)
+    assert "close is in the past" in await feedback(
+        team, "ana", 'start "Summit" in #summit closes 2026-11-01')
+    assert "There is no campaign F-9" in await feedback(team, "ana", "status F-9")
+    team.outbox.refuse.add("#summit")
+    assert "I can't post in #summit" in await feedback(team, "ana", QUICK)
+    form = form_of(await team.command("ana", "feedback start"))
+    refused = await team.submit("ana", form, {
+        "title": "Summit", "questions": "", "audience": "tier", "tier": "",
+        "channel": "#summit", "closes": "2026-11-01", "anonymous": False})
+    assert isinstance(refused, Reply)
+    assert set(refused.field_errors) == {"questions", "tier", "closes"}
+    async with team.application.database.session() as session:
+        assert await campaigns.in_workspace(session, 1) == []
+    assert invitations(team) == {}
+
+
+async def test_partner_contacts_only_answer(team: Team):
+    await partners_with_contacts(team)
+    await feedback(team, "ana", QUICK)
+    assert "Partner contacts answer campaigns" in await feedback(team, "pat", "list")
+    assert "Partner contacts answer campaigns" in await feedback(team, "pat", QUICK)
+    assert "You have not answered F-1 yet" in await feedback(team, "pat", "status F-1")
+    assert "Only F-1's owner and admins" in await feedback(team, "bob", "close F-1")
