@@ -276,6 +276,9 @@ class Registry:
         if word in HELP_WORDS and not (spec.default is not None and rest.strip()):
             return Route(spec, None, rest.strip())
         subcommand = spec.subcommand(word)
+        if subcommand is not None and rest.strip().lower() in HELP_WORDS:
+            # "elephant ack help": help with that subcommand, never an ack of "help".
+            return Route(spec, None, subcommand.name)
         if subcommand is not None:
             return Route(spec, subcommand, rest.strip())
         if spec.default is not None:

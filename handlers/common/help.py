@@ -78,6 +78,20 @@ def command_help(spec: CommandSpec, style: CommandStyle) -> Card:
     return Card(summary=f"Help for {label}", title=f"Help: {label}", blocks=tuple(blocks))
 
 
+def subcommand_help(spec: CommandSpec, sub: Subcommand, style: CommandStyle) -> Card:
+    """One subcommand: what it does, how it is typed, and examples."""
+    label = style.label(spec.name)
+    usage = usage_line(style, spec, sub)
+    blocks: list[Block] = [Text(sub.summary + (" (admins)" if sub.admin_only else "")),
+                           Fields((("Usage", usage),))]
+    if sub.examples:
+        blocks.append(Context("Examples: " + " · ".join(f"`{label} {example}`"
+                                                        for example in sub.examples)))
+    blocks.append(Context(f"`{label} help` shows every {label} subcommand."))
+    return Card(summary=f"Help for {usage}", title=f"Help: {label} {sub.name}".strip(),
+                blocks=tuple(blocks))
+
+
 def overview(registry: Registry, style: CommandStyle) -> Card:
     items = tuple(
         (style.label(spec.name), spec.summary)
@@ -126,7 +140,11 @@ def build(registry_of: Registry) -> Feature:
         return explain(ctx.args, ctx.style)
 
     async def show_command_help(ctx: CommandContext) -> Response:
-        """`<command> help`: the command's own help (the umbrella command's lists all)."""
+        """`<command> help`: the command's own help (the umbrella command's lists all);
+        `<command> <subcommand> help`: that subcommand's."""
+        sub = ctx.command.subcommand(ctx.args.strip().lower()) if ctx.args.strip() else None
+        if sub is not None:
+            return Reply(subcommand_help(ctx.command, sub, ctx.style))
         return Reply(help_for(registry_of, ctx.command, ctx.style))
 
     registry_of.help = Subcommand("help", "Explain this command.", "help", show_command_help)

@@ -14,6 +14,7 @@ from storage.elephants.models import ElephantCategory, ElephantSide
 
 TITLE_MAX = 200
 TITLE_MIN = 5
+TITLE_WORDS_MIN = 2
 # Slack's text inputs hold at most 3000 characters; a quick report may say more, kept whole.
 FORM_DESCRIPTION_MAX = 3000
 DESCRIPTION_MAX = 20000
@@ -90,7 +91,8 @@ def _deals(text: str) -> str | None:
 
 
 def title_problem(title: str) -> str | None:
-    if len(title) < TITLE_MIN:
+    title = " ".join(title.split())
+    if len(title) < TITLE_MIN or len(title.split()) < TITLE_WORDS_MIN:
         return "Say a little more about the elephant in the title: a few words at least."
     if len(title) > TITLE_MAX:
         return f"Keep the title under {TITLE_MAX} characters."

@@ -34,7 +34,7 @@ from handlers.elephants.posting import card_of
 from handlers.elephants.similar import similar_to
 from storage.common.models import Person, Workspace
 from storage.elephants import repository as elephants
-from storage.elephants.models import ElephantCategory, ElephantSide
+from storage.elephants.models import Elephant, ElephantCategory, ElephantSide
 from storage.partners import repository as partners
 
 log = logging.getLogger(__name__)
@@ -85,14 +85,19 @@ def details_of(draft: dict[str, Any]) -> Details:
                    anonymous=bool(draft["anonymous"]))
 
 
+async def _similar(services: Services, workspace: Workspace, details: Details
+                   ) -> list[Elephant]:
+    async with services.db.session() as session:
+        open_ones = [item for item in await elephants.all_elephants(session, workspace.id or 0)
+                     if item.status not in CLOSED]
+    return similar_to(details.title, details.description, open_ones)
+
+
 async def _held_back(services: Services, workspace: Workspace, details: Details,
                      origin: ConversationRef, quick: bool) -> Reply | None:
     """Similar open elephants, shown before filing with "I see it too" on each, and the
     report kept aside for "File mine anyway"; None when nothing looks alike."""
-    async with services.db.session() as session:
-        open_ones = [item for item in await elephants.all_elephants(session, workspace.id or 0)
-                     if item.status not in CLOSED]
-    found = similar_to(details.title, details.description, open_ones)
+    found = await _similar(services, workspace, details)
     if not found:
         return None
     token = secrets.token_urlsafe(24)
@@ -123,7 +128,8 @@ async def file_report(services: Services, workspace: Workspace, reporter: Person
                         "was filed.", example=EXAMPLE, field=Field.DESCRIPTION)
     await checked_partner(services, workspace, details)
     # An anonymous reporter is not held back: the question, the held report and its button
-    # would each record or address them.
+    # would each record or address them. The similar ones are named in the form's answer.
+    alike = await _similar(services, workspace, details) if details.anonymous else []
     if not confirmed and not details.anonymous \
             and (held := await _held_back(services, workspace, details, origin, quick)):
         return held
@@ -163,9 +169,18 @@ async def file_report(services: Services, workspace: Workspace, reporter: Person
         await elephants.mark_posted(session, elephant.id or 0,
                                     conversation_id=posted.conversation.id, message_id=posted.id)
     said = f"Thanks. Filed **{elephant.short_id}** and posted it to {target.label}."
+    if target.kind is ConversationKind.DIRECT:
+        said += (" No elephants channel is chosen yet, so only you see that post: ask an "
+                 "admin to choose one (`partnerops settings elephants-channel #elephants`), "
+                 "and the herd can find it.")
     if details.anonymous:
         # Said in the form itself where the platform can: no message addressed to them.
-        return Reply(said + " It names nobody: not you, not to admins.", in_form=True)
+        said += " It names nobody, not even to admins."
+        if alike:
+            said += (" These open ones look alike; if one is the same, say you see it too on "
+                     "its post: " + ", ".join(f"{item.short_id} ({item.title})"
+                                             for item in alike) + ".")
+        return Reply(said, in_form=True)
     if not quick:
         return Reply(said)
     return Reply(Card(summary=said, blocks=(

@@ -124,7 +124,7 @@ async def _tell(ctx: CommandContext, elephant: Elephant, person_id: int, said: s
 
 async def follow(ctx: CommandContext) -> Response:
     """`follow E-n`: be told when its status changes (`unfollow` stops it)."""
-    word, _ = _split(ctx.args, "follow E-<n>")
+    word, _ = _split(ctx.args, "follow E-<n>", "elephant follow E-3")
     elephant = await elephant_named(ctx, word, "elephant follow E-3")
     return await start_following(ctx.services, elephant, ctx.person)
 
@@ -133,13 +133,15 @@ async def start_following(services: Services, elephant: Elephant, person: Person
     """`person` hears of every status change of `elephant` from now on."""
     async with services.db.session() as session:
         added = await elephants.follow(session, elephant.id or 0, person.id or 0)
+    if not added:
+        return Reply(f"You already follow {elephant.short_id}.")
     return Reply(f"You'll hear when {elephant.short_id} changes. Following is kept under "
-                 "your name (unlike a vote or an anonymous report); `elephant unfollow` ends "
-                 "it." if added else f"You already follow {elephant.short_id}.")
+                 f"your name (unlike a vote or an anonymous report); `elephant unfollow "
+                 f"{elephant.short_id}` ends it.")
 
 
 async def unfollow(ctx: CommandContext) -> Response:
-    word, _ = _split(ctx.args, "unfollow E-<n>")
+    word, _ = _split(ctx.args, "unfollow E-<n>", "elephant unfollow E-3")
     elephant = await elephant_named(ctx, word, "elephant unfollow E-3")
     async with ctx.services.db.session() as session:
         removed = await elephants.unfollow(session, elephant.id or 0, ctx.person.id or 0)
@@ -165,16 +167,16 @@ async def _change(ctx: CommandContext, elephant: Elephant, status: ElephantStatu
     return stored
 
 
-def _split(args: str, usage: str) -> tuple[str, str]:
+def _split(args: str, usage: str, example: str) -> tuple[str, str]:
     word, _, rest = args.strip().partition(" ")
     if not word:
-        raise UserError(f"Name the elephant: {usage}.", example=f"elephant {usage}")
+        raise UserError(f"Name the elephant: {usage}.", example=example)
     return word, rest.strip()
 
 
 async def ack(ctx: CommandContext) -> Response:
     example = "elephant ack E-3 @ana"
-    word, rest = _split(ctx.args, "ack E-<n> [@owner]")
+    word, rest = _split(ctx.args, "ack E-<n> [@owner]", example)
     elephant = await elephant_named(ctx, word, example)
     if rest and not ctx.invocation.people:
         raise UserError(f"Mention the owner with @ (`ack {elephant.short_id} @ana`); "
@@ -184,6 +186,9 @@ async def ack(ctx: CommandContext) -> Response:
         raise UserError(f"{elephant.short_id} is {status_label(elephant).lower()}; reopen it "
                         "first.", example=f"elephant reopen {elephant.short_id}")
     owner = await _owner_named(ctx)
+    if elephant.status is not ElephantStatus.REPORTED and elephant.owner_id == owner.id:
+        return Reply(f"{owner.display_name} owns {elephant.short_id} already (still "
+                     f"{status_label(elephant).lower()}); nothing changed.")
     changed = await _change(ctx, elephant, ElephantStatus.ACKNOWLEDGED
                             if elephant.status is ElephantStatus.REPORTED else elephant.status,
                             owner=owner)
@@ -199,7 +204,7 @@ async def ack(ctx: CommandContext) -> Response:
 
 
 async def addressing(ctx: CommandContext) -> Response:
-    word, _ = _split(ctx.args, "addressing E-<n>")
+    word, _ = _split(ctx.args, "addressing E-<n>", "elephant addressing E-3")
     elephant = await elephant_named(ctx, word, "elephant addressing E-3")
     await _require_changer(ctx, elephant)
     if elephant.status in CLOSED:
@@ -212,8 +217,10 @@ async def addressing(ctx: CommandContext) -> Response:
 
 
 async def _close(ctx: CommandContext, status: ElephantStatus, verb: str) -> Response:
-    example = f"elephant {verb} E-3 Deal registration now names the partner first"
-    word, note = _split(ctx.args, f"{verb} E-<n> <what was done>")
+    example = f"elephant {verb} E-3 " + ("Deal registration now names the partner first"
+                                         if status is ElephantStatus.RESOLVED
+                                         else "Pricing is set by the distributor")
+    word, note = _split(ctx.args, f"{verb} E-<n> <what was done>", example)
     elephant = await elephant_named(ctx, word, example)
     await _require_changer(ctx, elephant)
     if not note:
@@ -239,7 +246,7 @@ async def wontfix(ctx: CommandContext) -> Response:
 
 
 async def reopen(ctx: CommandContext) -> Response:
-    word, _ = _split(ctx.args, "reopen E-<n>")
+    word, _ = _split(ctx.args, "reopen E-<n>", "elephant reopen E-3")
     elephant = await elephant_named(ctx, word, "elephant reopen E-3")
     await _require_changer(ctx, elephant)
     if elephant.status not in CLOSED:

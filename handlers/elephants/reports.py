@@ -3,6 +3,7 @@ commands and buttons that file (filing.py does the work) and the form's submissi
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 
@@ -45,16 +46,21 @@ HOME_SHOWN = 10
 
 # Quick "reports" that read like commands: asked about, never filed unseen.
 COMMAND_WORDS = frozenset({"status", "delete", "remove", "close", "edit", "update", "assign",
-                           "vote", "own", "fix", "done", "cancel", "undo", "rename"})
+                           "vote", "own", "fix", "done", "cancel", "undo", "rename", "help",
+                           "add", "new", "create", "search", "find", "export", "acknowledge",
+                           "open", "all", "unvote", "subscribe", "unsubscribe"})
+# How close a first word must be to a subcommand's name to read as a slip of it ("lists").
+SLIP_CUTOFF = 0.8
 SHORT_ID_IN_TEXT = re.compile(r"\bE-\d+\b", re.IGNORECASE)
 BUTTON_VALUE_MAX = 1900  # Slack keeps 2000 characters of a button's value
 
 
-def _looks_like_a_command(text: str) -> Reply | None:
+def _looks_like_a_command(text: str, subcommands: tuple[str, ...]) -> Reply | None:
     """A question, not a filing, for text that reads like a command: it starts with a
-    command-like word or names an elephant's id."""
-    first = text.split()[0].lower()
-    if first not in COMMAND_WORDS and not SHORT_ID_IN_TEXT.search(text):
+    command-like word or a slip of a subcommand's name, or names an elephant's id."""
+    first = text.split()[0].lower().strip(".,:;!?")
+    slip = difflib.get_close_matches(first, subcommands, n=1, cutoff=SLIP_CUTOFF)
+    if first not in COMMAND_WORDS and not slip and not SHORT_ID_IN_TEXT.search(text):
         return None
     said = (f"'{excerpt(text)}' reads like a command, so I filed nothing. To change an "
             "elephant: `elephant ack|addressing|resolve|wontfix|reopen E-<n>`; to see them: "
@@ -69,7 +75,8 @@ async def report(ctx: CommandContext) -> Response:
     require_internal(ctx.person)
     if not ctx.args:
         return OpenForm(report_form(await partner_options(ctx.services, ctx.workspace)))
-    if question := _looks_like_a_command(ctx.args):
+    names = tuple(sub.name for sub in ctx.command.subcommands)
+    if question := _looks_like_a_command(ctx.args, names):
         return question
     title, description = split_report(ctx.args)
     return await file_report(ctx.services, ctx.workspace, ctx.person,

@@ -14,6 +14,7 @@ import secrets
 from bot.core.cards import Actions, Button, Card, Context, Text
 from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
+from bot.core.words import counted
 from handlers.common.context import ActionContext, CommandContext
 from handlers.elephants.access import require_internal
 from handlers.elephants.cards import CLOSED, status_label
@@ -72,7 +73,7 @@ async def see_it_too(ctx: ActionContext) -> Response:
     await refresh_post(ctx.services, ctx.workspace, elephant)
     whose = "Votes are named here: yours shows on `elephant show`." if named \
         else "Your vote names nobody."
-    said = f"Counted: {herd} see {elephant.short_id} now. {whose}"
+    said = f"Counted: {herd} {'sees' if herd == 1 else 'see'} {elephant.short_id} now. {whose}"
     # Opting in to news is a choice of its own: following is kept under the person's name.
     return Reply(Card(summary=said, blocks=(
         Text(said, markup=True),
@@ -100,16 +101,22 @@ async def votes_setting(ctx: CommandContext) -> Response:
             else "anonymous (counted, never named)"
         raise UserError(f"Votes are {now}. Say `votes named` or `votes anonymous`.",
                         example="elephant votes anonymous")
+    if (word == "named") == await votes_are_named(ctx.services, ctx.workspace):
+        return Reply(f"Votes are {word} already; nothing changed.")
     async with ctx.services.db.session() as session:
         await settings.put(session, ctx.workspace.id or 0, VOTES_SETTING,
                            {"named": word == "named"}, now=ctx.services.clock.now())
         if word == "anonymous":
             forgotten = await elephants.forget_voters(session, ctx.workspace.id or 0)
+        shown = [item for item in await elephants.all_elephants(session, ctx.workspace.id or 0)
+                 if item.status not in CLOSED]
+    for item in shown:  # each open post says whether a vote there carries a name
+        await refresh_post(ctx.services, ctx.workspace, item)
     if word == "named":
         return Reply("From now on votes carry the voter's name. Votes cast before stay "
                      "anonymous: they never had a name to show.")
-    return Reply(f"Votes are anonymous again; {forgotten} named vote"
-                 f"{'' if forgotten == 1 else 's'} lost their names.")
+    return Reply(f"Votes are anonymous again; {counted(forgotten, 'named vote')} "
+                 f"{'lost its name' if forgotten == 1 else 'lost their names'}.")
 
 
 async def not_for_me(ctx: ActionContext) -> Response:

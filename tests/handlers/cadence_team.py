@@ -87,10 +87,12 @@ class Team:
         return await self.application.dispatcher.submit(
             Submission(form.id, self.actor(user), where, values, dict(form.context)))
 
-    async def press(self, user: str, action: ActionId, value: str) -> Response:
+    async def press(self, user: str, action: ActionId, value: str,
+                    where: ConversationRef | None = None) -> Response:
+        """A button pressed in `where`: by default the person's direct conversation."""
         dm = ConversationRef(Platform.CONSOLE, f"dm-{user}", ConversationKind.DIRECT)
         return await self.application.dispatcher.action(
-            ActionInvocation(self.actor(user), dm, action, value))
+            ActionInvocation(self.actor(user), where or dm, action, value))
 
     async def set_up(self, user: str = "ana", command: str = "standup",
                      **overrides: FieldValue) -> Response:

@@ -10,7 +10,8 @@ from bot.core.responses import Reply
 from handlers.elephants.ids import ElephantAction
 from storage.common.models import Role
 from storage.elephants.models import ElephantStatus
-from tests.handlers.cadence_team import Team, form_of, text_of
+from storage.partners import repository as partners
+from tests.handlers.cadence_team import GENERAL, Team, form_of, text_of
 from tests.handlers.elephant_lifecycle_helpers import filed
 from tests.handlers.test_elephant_form import FILLED, stored
 from tests.handlers.test_partners import say
@@ -102,8 +103,12 @@ async def test_text_that_reads_like_a_command_is_asked_about_not_filed(team: Tea
         assert (button.label, button.action, button.value) == (
             "File it as a report", ElephantAction.FILE_ANYWAY, text)
     assert len(await stored(team)) == 1
-    filed_anyway = await team.press("bob", ElephantAction.FILE_ANYWAY, "delete E-3")
+    # The question is shown where the text was typed, and so is its button.
+    filed_anyway = await team.press("bob", ElephantAction.FILE_ANYWAY, "delete E-3", GENERAL)
     assert "Filed **E-2**" in text_of(filed_anyway)
+    for slip in ("lists open ones", "resolved the pricing thing", "help me file this"):
+        assert "reads like a command" in text_of(await team.command("bob", f"elephant {slip}"))
+    assert len(await stored(team)) == 2
 
 
 async def test_partner_contacts_can_neither_read_nor_change_the_herd(team: Team):
@@ -184,3 +189,15 @@ async def test_a_note_is_shown_as_written_in_the_thread(team: Team):
     [block] = note.card.blocks
     assert isinstance(block, Text) and not block.markup
     assert block.body.endswith("*not* a <b>joke</b>")
+
+
+async def test_help_after_a_subcommand_explains_it_and_changes_nothing(team: Team):
+    await filed(team)
+    for sub in ("ack", "resolve", "show", "follow", "list", "mine", "digest", "votes"):
+        said = await say(team, "ana", f"elephant {sub} help")
+        assert f"Help for elephant {sub}" in said or "Usage" in said, (sub, said)
+        assert "not an elephant's id" not in said
+    assert "Usage" in await say(team, "ana", "partner add help")
+    async with team.application.database.session() as session:
+        assert await partners.all_partners(session, (await team.workspace()).id or 0) == []
+    assert (await stored(team))[0].status is ElephantStatus.REPORTED

@@ -48,7 +48,7 @@ async def test_a_near_quick_report_is_held_back_beside_the_open_one(team: Team):
     see, mine = buttons(reply)
     assert (see.label, see.action) == ("I see E-1 too", ElephantAction.SEE_IT_TOO)
     assert len(await stored(team)) == 1  # nothing filed yet
-    assert "Counted: 1 see E-1" in text_of(await team.press("bob", see.action, see.value))
+    assert "Counted: 1 sees E-1" in text_of(await team.press("bob", see.action, see.value))
 
     filed_mine = await team.press("bob", mine.action, mine.value)
     assert "Filed **E-2**" in text_of(filed_mine)
@@ -71,3 +71,19 @@ async def test_a_far_report_files_at_once(team: Team):
     await filed(team, text=NOW_OPEN)
     assert "Filed **E-2**" in text_of(await team.command("bob",
                                                         "elephant Quotes take a week to approve"))
+
+
+async def test_an_anonymous_report_files_at_once_and_names_the_alike_ones_in_the_form(
+        team: Team):
+    """Holding an anonymous report back would keep a draft and a button that address its
+    reporter: it is filed, and the answer in the form names the open ones that look alike."""
+    await filed(team, text="Partner marketing never sees the pipeline")
+    form = form_of(await team.command("bob", "elephant"))
+    reply = await team.submit("bob", form, {**FILLED, "anonymous": True})
+    assert isinstance(reply, Reply) and reply.in_form
+    said = text_of(reply)
+    assert "Filed **E-2**" in said and "look alike" in said \
+        and "E-1 (Partner marketing never sees the pipeline)" in said
+    far = await team.submit("bob", form, {**FILLED, "title": "Quotes take a week to approve",
+                                          "description": "", "anonymous": True})
+    assert "Filed **E-3**" in text_of(far) and "look alike" not in text_of(far)

@@ -60,11 +60,15 @@ async def test_named_votes_are_an_admins_choice_and_never_name_earlier_votes(tea
     await filed(team)
     await press(team, "bob", ElephantAction.SEE_IT_TOO)  # cast while anonymous
     assert "Only admins" in await say(team, "bob", "elephant votes named")
+    updates = len(team.outbox.updates)
     assert "Votes cast before stay anonymous" in await say(team, "ana", "elephant votes named")
+    # The open post now says votes there carry names, before anyone votes on that promise.
+    assert len(team.outbox.updates) == updates + 1
+    assert "nothing changed" in await say(team, "ana", "elephant votes named")
     assert "Votes are named here" in await press(team, "cem", ElephantAction.SEE_IT_TOO)
     shown = await say(team, "ana", "elephant show E-1")
     assert "Named votes: Cem" in shown and "Bob" not in shown
-    assert "1 named vote lost their names" in await say(team, "ana", "elephant votes anonymous")
+    assert "1 named vote lost its name" in await say(team, "ana", "elephant votes anonymous")
     assert "Named votes" not in await say(team, "ana", "elephant show E-1")
     assert "Herd: 2 see it too" in team.outbox.updates[-1].text
 

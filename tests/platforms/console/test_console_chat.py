@@ -101,6 +101,7 @@ async def test_channels_and_direct_conversations(chat: Chat) -> None:
     said = await chat.type(":dm", "elephant Nobody invites partners to QBRs")
     assert chat.console.prompt == "ana@dm> "
     assert "[dm-ana] bot: 🐘 E-2: Nobody invites partners to QBRs" in said
+    assert "only you see that post: ask an admin to choose one" in said
 
     await chat.type(":as bob")
     assert chat.console.prompt == "bob@dm> "
