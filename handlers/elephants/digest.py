@@ -64,7 +64,8 @@ class Schedule:
         slot = datetime.combine(day, self.at, ZoneInfo(self.zone))
         if slot > now:
             slot = datetime.combine(day - WEEK, self.at, ZoneInfo(self.zone))
-        return slot if slot >= self.since else None
+        # A slot at the very instant it was set is not owed: the first is the next one.
+        return slot if slot > self.since else None
 
     def next_slot(self, now: datetime) -> datetime:
         last = self.last_slot(now)

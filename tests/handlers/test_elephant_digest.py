@@ -70,3 +70,16 @@ async def test_an_anonymous_report_is_new_and_never_older_than_it_is(team: Team)
     shown = await say(team, "bob", "elephant digest")
     assert "New this week: E-1 Reps hide the forecast, E-2 Partner marketing" in shown
     assert "Oldest open: E-1 Reps hide the forecast, E-2" in shown
+
+
+async def test_set_at_the_very_minute_of_its_slot_the_first_is_next_week(team: Team):
+    """Set on Monday at 09:00 for Mondays at 09:00: this instant is not owed; next Monday
+    gets one digest, not a late one and an on-time one."""
+    await filed(team)
+    await say(team, "ana", "partnerops settings elephants-channel here")
+    said = await say(team, "ana", "elephant digest schedule monday 09:00")
+    assert "first on Mon 30 Nov 2026" in said
+    for moment in (MONDAY_0900, MONDAY_0900 + timedelta(days=7) - timedelta(minutes=1),
+                   MONDAY_0900 + timedelta(days=7), MONDAY_0900 + timedelta(days=7, hours=1)):
+        await run_due(team.application.services, moment)
+    assert len(digests(team)) == 1
