@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -34,6 +35,8 @@ HOME_COMMAND = "home"
 # What a person does changes what their Home tab shows: it is published again after it,
 # except after commands that only read.
 READ_ONLY_COMMANDS = frozenset({"help", HOME_COMMAND})
+# Event ids remembered to drop Slack's redeliveries (it retries for about an hour).
+EVENTS_REMEMBERED = 10_000
 
 
 class SlackListeners:
@@ -44,6 +47,7 @@ class SlackListeners:
         self._outbox = outbox
         self._prefix = command_prefix
         self._home_opened: set[tuple[str, str]] = set()
+        self._events_seen: OrderedDict[str, None] = OrderedDict()
 
     def register(self, app: AsyncApp, registry: Registry) -> None:
         for spec in registry.commands:
@@ -56,6 +60,34 @@ class SlackListeners:
             # A long menu in a modal asks for its options as the person types.
             app.options(str(action_id))(self._on_options)
         app.event("app_home_opened")(self._on_home_opened)
+        app.event("message")(self._on_message)
+
+    async def _on_message(self, body: dict[str, Any]) -> None:
+        """A reply in a thread (bolt acks events before this runs). Slack delivers an event
+        again when an ack seemed late (X-Slack-Retry-Num): its event_id is handled once
+        here, and storage keeps one row per message across processes."""
+        if not self._first_delivery(str(body.get("event_id") or "")):
+            return
+        message = parse.thread_message(body)
+        if message is None:
+            return
+        response = await self._dispatcher.thread(message)
+        if isinstance(response, Reply):
+            try:
+                await self._outbox.post_private(message.root.conversation,
+                                                message.actor.user_id, response.content)
+            except DeliveryError as problem:
+                log.warning("could not answer a thread reply privately: %s", problem)
+
+    def _first_delivery(self, event_id: str) -> bool:
+        if not event_id:
+            return True
+        if event_id in self._events_seen:
+            return False
+        self._events_seen[event_id] = None
+        while len(self._events_seen) > EVENTS_REMEMBERED:
+            self._events_seen.popitem(last=False)
+        return True
 
     async def _on_home_opened(self, event: dict[str, Any], body: dict[str, Any],
                               client: AsyncWebClient) -> None:

@@ -21,9 +21,10 @@ BOT_SCOPES = (
     "groups:history",
     "files:write",  # `partnerops export` uploads a CSV to the admin's direct messages
 )
-# Only events the bot handles (none yet): Slack disables subscriptions that keep failing.
-# The Home tab is published when a person opens it.
-BOT_EVENTS: tuple[str, ...] = ("app_home_opened",)
+# Only events the bot handles: Slack disables subscriptions that keep failing. The Home tab
+# is published when a person opens it; replies in a feedback campaign's thread are
+# collected from channel messages (public and private channels, Slack Connect included).
+BOT_EVENTS: tuple[str, ...] = ("app_home_opened", "message.channels", "message.groups")
 DESCRIPTION_MAX = 140
 
 

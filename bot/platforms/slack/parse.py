@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
+from bot.core.conversation import Actor, ConversationKind, ConversationRef, MessageRef, Platform
+from bot.core.requests import ThreadChange, ThreadMessage
 from bot.platforms.slack.mrkdwn import CHANNEL_MENTION, USER_MENTION
 
 DIRECT_MESSAGE_NAME = "directmessage"
@@ -82,3 +83,29 @@ def conversation_from_body(body: dict[str, Any]) -> ConversationRef | None:
     channel_id = channel.get("id") or (body.get("container") or {}).get("channel_id")
     return conversation(channel_id, channel.get("name", ""), workspace_of(body)) \
         if channel_id else None
+
+
+def thread_message(body: dict[str, Any]) -> ThreadMessage | None:
+    """A `message` event that is a person's reply in a thread (new, edited or deleted) as
+    a ThreadMessage; None for anything else (top-level messages, bots, the bot itself)."""
+    event = body.get("event") or {}
+    workspace = str(body.get("team_id") or event.get("team") or "")
+    subtype = event.get("subtype")
+    change, message = ThreadChange.NEW, event
+    if subtype == "message_changed":
+        change, message = ThreadChange.EDITED, event.get("message") or {}
+    elif subtype == "message_deleted":
+        change, message = ThreadChange.DELETED, event.get("previous_message") or {}
+    elif subtype not in (None, "thread_broadcast", "file_share"):
+        return None  # joins, topic changes, bot messages
+    if message.get("bot_id") or not message.get("user"):
+        return None
+    root, own = message.get("thread_ts"), message.get("ts")
+    if not root or not own or root == own:
+        return None
+    channel = conversation(str(event.get("channel") or ""), "", workspace)
+    who = actor(str(message["user"]), "", message.get("user_team") or message.get("team"),
+                workspace)
+    typed = command_text(str(message.get("text") or ""), workspace).text \
+        if change is not ThreadChange.DELETED else ""
+    return ThreadMessage(who, MessageRef(channel, str(root)), str(own), typed, change)
