@@ -125,21 +125,33 @@ class Dispatcher:
 
         return await self._run(Call(CallKind.ACTION, action.action, action.actor, route))
 
+    def knows_command(self, word: str) -> bool:
+        return self.registry.command(word.lower()) is not None
+
+    async def _listener_of(self, message: ThreadMessage) -> ThreadListener | None:
+        workspace = await workspace_of(self.services, message.actor)
+        for listener in self.registry.thread_listeners:
+            if await listener.owns(self.services, workspace, message.root):
+                return listener
+        return None
+
+    async def owns_thread(self, message: ThreadMessage) -> bool:
+        """Whether a feature started the thread `message` was written in."""
+        return await self._listener_of(message) is not None
+
     async def thread(self, message: ThreadMessage) -> Response:
         """A reply in a thread, for the feature whose message started it (None when the
         thread is nobody's: nobody is looked up then)."""
-        workspace = await workspace_of(self.services, message.actor)
-        for listener in self.registry.thread_listeners:
-            if not await listener.owns(self.services, workspace, message.root):
-                continue
+        listener = await self._listener_of(message)
+        if listener is None:
+            return None
+        handler = listener.handler
 
-            def route(listener: ThreadListener = listener) -> Target:
-                return Target(listener.handler, lambda workspace, person: ThreadContext(
-                    self.services, message, workspace, person))
+        def route() -> Target:
+            return Target(handler, lambda workspace, person: ThreadContext(
+                self.services, message, workspace, person))
 
-            return await self._run(Call(CallKind.THREAD, "thread reply", message.actor,
-                                        route))
-        return None
+        return await self._run(Call(CallKind.THREAD, "thread reply", message.actor, route))
 
     def leaves_no_trace(self, request: Invocation | Submission | ActionInvocation) -> bool:
         """Whether `request` must leave no trace of who sent it: an anonymous form, or the

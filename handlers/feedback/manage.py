@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from bot.core.cards import Card, Context, Fields, Text
+from bot.core.conversation import ConversationKind, ConversationRef
 from bot.core.errors import UserError
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.common.channels import channel_in_form
@@ -57,10 +58,18 @@ async def start(ctx: CommandContext) -> Response:
     if not ctx.args.strip():
         return OpenForm(start_form(await partner_options(ctx.services, ctx.workspace)))
     channel = conversation_in(ctx.workspace, ctx.invocation.channels[0]) \
-        if ctx.invocation.channels else None
+        if ctx.invocation.channels else _here(ctx)
     spec = read_quick(ctx.args, channel, zone=zone_of(ctx.person, ctx.services),
                       now=ctx.services.clock.now())
     return await _launched(ctx.services, ctx.workspace, ctx.person, spec)
+
+
+def _here(ctx: CommandContext) -> ConversationRef | None:
+    """`in here`: the channel the command was typed in (Teams has no channel mentions)."""
+    words = [word.lower() for word in ctx.args.split()]
+    if "here" not in words or ctx.invocation.conversation.kind is ConversationKind.DIRECT:
+        return None
+    return conversation_in(ctx.workspace, ctx.invocation.conversation)
 
 
 async def start_submitted(ctx: FormContext) -> Response:

@@ -193,7 +193,8 @@ def read_quick(text: str, channel: ConversationRef | None, *, zone: str,
         raise UserError(f"Keep the title under {TITLE_MAX} characters.", example=EXAMPLE)
     if channel is None:
         raise UserError("Name the channel to post the campaign in: mention it, such as "
-                        "#partner-summit.", example=EXAMPLE)
+                        "#partner-summit, or say `in here` in the channel itself.",
+                        example=EXAMPLE)
     try:
         closes_at = _parse_close(close, zone)
     except ValueError as problem:

@@ -30,7 +30,7 @@ async def _said(bot: RunningBot, sender: Sender, text: str, *, in_channel: bool 
     response = await bot.teams_post(activity)
     assert response.status == 200, await response.text()
     answers = [call.args for call in bot.connector.calls
-               if call.args["_conversation_id"] == sender["conversation_id"]]
+               if call.args.get("_conversation_id") == sender["conversation_id"]]
     assert answers, [str(call) for call in bot.connector.calls]
     return json.dumps(answers[-1], ensure_ascii=False)
 

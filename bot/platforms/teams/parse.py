@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ActivityTypes
 
 from bot.core.commands import split_command
 from bot.core.conversation import Actor, ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.dates import known_zone
 from bot.core.forms import Submission
-from bot.core.requests import ActionInvocation, Invocation
+from bot.core.requests import ActionInvocation, Invocation, ThreadChange, ThreadMessage
 from bot.platforms.teams.payloads import ButtonPayload, FormPayload, read
 
 KINDS = {"personal": ConversationKind.DIRECT, "groupChat": ConversationKind.GROUP,
@@ -33,6 +33,26 @@ def conversation_type(activity: Activity) -> str:
 def channel_of(conversation_id: str) -> str:
     """The channel of a channel thread id (`19:x@thread.tacv2;messageid=1` -> `19:x@...`)."""
     return conversation_id.split(THREAD_MARKER, 1)[0]
+
+
+def thread_root(activity: Activity) -> str | None:
+    """The root message of the channel thread an activity came from, if any."""
+    _, marker, root = (activity.conversation.id or "").partition(THREAD_MARKER)
+    return root or None if marker else None
+
+
+def thread_message(activity: Activity) -> ThreadMessage | None:
+    """A person's message in a channel thread (new, edited, or deleted), as a ThreadMessage;
+    None outside a thread. Whether it is a reply or a command is the caller's to judge."""
+    root = thread_root(activity)
+    if root is None or not activity.id or activity.from_property is None:
+        return None
+    change = {ActivityTypes.message_update: ThreadChange.EDITED,
+              ActivityTypes.message_delete: ThreadChange.DELETED}.get(
+        str(activity.type), ThreadChange.NEW)
+    typed = command_text(activity)[0] if change is not ThreadChange.DELETED else ""
+    return ThreadMessage(actor_of(activity), MessageRef(conversation_of(activity), root),
+                         activity.id, typed, change)
 
 
 def thread_id(channel: str, root_message_id: str) -> str:

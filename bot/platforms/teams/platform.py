@@ -23,7 +23,7 @@ from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import OpenForm, Reply, Response
 from bot.platforms.teams import render
 from bot.platforms.teams.outbox import TeamsOutbox
-from bot.platforms.teams.parse import Inbound, parse_message
+from bot.platforms.teams.parse import Inbound, parse_message, thread_message
 from bot.platforms.teams.picker import TeamsPeoplePicker
 from bot.platforms.teams.proactive import Proactive
 from bot.platforms.teams.references import References
@@ -151,14 +151,43 @@ class TeamsPlatform:
                 await self._references.remember(activity)
             except Exception:
                 log.exception("could not store a Teams conversation reference")
+        if activity.type in (ActivityTypes.message_update, ActivityTypes.message_delete):
+            await self._thread_change(activity)
+            return
         if activity.type != ActivityTypes.message:
             return
         try:
+            if answered := await self._thread_reply(activity, request):
+                await self._respond(context, answered)
+                return
             await self._respond(context, await self._dispatch(request), traceless=traceless)
         except Exception:
             # Never the text or the person: an anonymous report must stay anonymous in logs.
             log.exception("a Teams message turn failed")
             await self._apologise(context)
+
+    async def _thread_reply(self, activity: Activity, request: Inbound | None
+                            ) -> tuple[Inbound | None, Response] | None:
+        """A message in the thread of one of the bot's posts that is not a command (a
+        campaign's answer): for the feature that posted it; None otherwise."""
+        if not isinstance(request, Invocation):
+            return None
+        message = thread_message(activity)
+        if message is None or self._dispatcher.knows_command(request.command) \
+                or not await self._dispatcher.owns_thread(message):
+            return None
+        return request, await self._dispatcher.thread(message)
+
+    async def _thread_change(self, activity: Activity) -> None:
+        """A message in a thread edited or deleted (Teams sends these with the channel
+        message permission)."""
+        message = thread_message(activity)
+        if message is None:
+            return
+        try:
+            await self._dispatcher.thread(message)
+        except Exception:
+            log.exception("a Teams %s could not be handled", activity.type)
 
     async def _dispatch(self, request: Inbound | None) -> tuple[Inbound | None, Response]:
         """Run a command, form submission or button press through the core."""

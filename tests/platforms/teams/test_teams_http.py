@@ -200,6 +200,10 @@ class FailingDispatcher:
         """Nothing here is anonymous."""
         return False
 
+    def knows_command(self, word: str) -> bool:
+        """Every word is a command here."""
+        return True
+
     async def command(self, invocation: Invocation) -> Response:
         """Fail."""
         raise RuntimeError("boom")
@@ -254,6 +258,10 @@ class RecordingDispatcher:
     def leaves_no_trace(self, request: Invocation | Submission | ActionInvocation) -> bool:
         """Nothing here is anonymous."""
         return False
+
+    def knows_command(self, word: str) -> bool:
+        """Every word is a command here."""
+        return True
 
     async def command(self, invocation: Invocation) -> Response:
         """Record a command."""
