@@ -145,3 +145,25 @@ async def test_partner_contacts_only_answer(team: Team):
     assert "Partner contacts answer campaigns" in await feedback(team, "pat", QUICK)
     assert "You have not answered F-1 yet" in await feedback(team, "pat", "status F-1")
     assert "Only F-1's owner and admins" in await feedback(team, "bob", "close F-1")
+
+
+async def test_an_anonymous_campaign_names_nobody_but_to_its_owner(team: Team):
+    await partners_with_contacts(team)
+    form = form_of(await team.command("ana", "feedback start"))
+    await team.submit("ana", form, {
+        "title": "Summit", "questions": "Format? [labs|keynotes]", "audience": "all",
+        "channel": "#summit", "closes": "2026-12-15", "anonymous": True})
+    await thread_reply(team, "pat", "t1", "Labs")
+    await thread_reply(team, "quinn", "t2", "Labs again")
+    shown = await feedback(team, "bob", "status F-1")  # an admin? no: a member
+    assert "Northwind" not in shown and "Answered: 2" in shown.replace("\n", " ")
+    assert "Northwind" in await feedback(team, "ana", "status F-1")  # its owner
+    async with team.application.database.session() as session:
+        rows = await team.application.registry.exporters["feedback"].rows(session, None)
+    assert [row["person"] for row in rows] == ["", ""]
+    await run_due(team.application.services, CLOSES)
+    [summary] = [sent for sent in team.outbox.posts if sent.to.id == "#summit"
+                 and "partners answered" in sent.card.summary]
+    # Two partners answered: no breakdown that could point at one of them.
+    assert "no breakdown is shown" in summary.text and "Tier Gold" not in summary.text
+    assert "2/3 (67%)" in summary.text
