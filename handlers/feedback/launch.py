@@ -112,7 +112,8 @@ async def start(services: Services, workspace: Workspace, owner: Person,
     asked = await audience_of(services, workspace, spec)
     channel = await named(services, conversation_in(workspace, spec.channel))
     new = NewCampaign(spec.title, list(spec.questions), spec.audience, spec.audience_value,
-                      spec.anonymous, owner.id, channel.to_dict(), spec.closes_at)
+                      spec.anonymous, owner.id, channel.to_dict(), spec.closes_at,
+                      spec.remind_before_hours)
     async with services.db.session() as session:
         campaign = await campaigns.create(session, workspace.id or 0, new,
                                           [p.id or 0 for p in asked], services.clock.now())

@@ -21,6 +21,8 @@ TITLE_MAX = 200
 QUESTIONS_MAX = 20
 # A close given as a date only: the end of that working day, in the starter's zone.
 DEFAULT_CLOSE = time(17, 0)
+DEFAULT_REMIND_HOURS = 48
+REMIND_HOURS_MAX = 24 * 30
 DEFAULT_QUESTIONS = (
     "What should this year's partner conference cover for you?",
     "Which format helps you most? [keynotes|hands-on labs|roundtables|1:1 meetings]",
@@ -44,6 +46,7 @@ class Field:
     PARTNERS = "partners"
     CHANNEL = "channel"
     CLOSES = "closes"
+    REMIND = "remind"
     ANONYMOUS = "anonymous"
 
 
@@ -59,6 +62,7 @@ class CampaignSpec:
     channel: ConversationRef | None
     closes_at: datetime
     anonymous: bool
+    remind_before_hours: int = 48
 
 
 def start_form(partners: tuple[Option, ...]) -> Form:
@@ -85,11 +89,20 @@ def start_form(partners: tuple[Option, ...]) -> Form:
                                  "channel shared with partners works)", kind=FieldKind.CHANNEL),
         FormField(Field.CLOSES, "Close: date and time (your time zone)",
                   placeholder="2027-01-15 17:00", check=_close_problem),
+        FormField(Field.REMIND, "Reminder: hours before the close (to partners that have "
+                                "not answered)", kind=FieldKind.NUMBER, required=False,
+                  initial=str(DEFAULT_REMIND_HOURS), check=_remind_problem),
         FormField(Field.ANONYMOUS, "Anonymous to partners: names shown to me only",
                   kind=FieldKind.CHECKBOX, required=False),
     ]
     return Form(id=FeedbackForm.START, title="Start a feedback campaign", submit_label="Start",
                 fields=tuple(fields))
+
+
+def _remind_problem(typed: str) -> str | None:
+    if not typed.strip().isdigit() or not 1 <= int(typed.strip()) <= REMIND_HOURS_MAX:
+        return f"Reminder is a whole number of hours, 1 to {REMIND_HOURS_MAX}, such as 48."
+    return None
 
 
 def _close_problem(typed: str) -> str | None:
@@ -160,11 +173,13 @@ def read_start(form: Form, submission: Submission, *, zone: str, now: datetime,
             problems[Field.CLOSES] = "The close is in the past; choose a later date and time."
     if problems:
         raise FormErrors(problems, form=form.again(values, problems))
+    remind = submission.text(Field.REMIND)
     return CampaignSpec(title=" ".join(submission.text(Field.TITLE).split()),
                         questions=questions, audience=audience, audience_value=value,
                         partner_ids=partner_ids if audience is AudienceKind.CHOSEN else (),
                         channel=channel, closes_at=closes_at,
-                        anonymous=submission.flag(Field.ANONYMOUS))
+                        anonymous=submission.flag(Field.ANONYMOUS),
+                        remind_before_hours=int(remind) if remind else DEFAULT_REMIND_HOURS)
 
 
 def read_quick(text: str, channel: ConversationRef | None, *, zone: str,

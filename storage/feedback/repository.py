@@ -34,6 +34,7 @@ class NewCampaign:
     owner_id: int | None
     channel: dict[str, Any]
     closes_at: datetime
+    remind_before_hours: int = 48
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ async def create(session: AsyncSession, workspace_id: int, new: NewCampaign,
         session, Campaign, workspace_id, title=new.title, questions=list(new.questions),
         audience=new.audience, audience_value=new.audience_value, anonymous=new.anonymous,
         owner_id=new.owner_id, channel=dict(new.channel), closes_at=new.closes_at,
-        remind_before_hours=48, created_at=now)
+        remind_before_hours=new.remind_before_hours, created_at=now)
     for partner_id in dict.fromkeys(partner_ids):
         session.add(CampaignPartner(campaign_id=campaign.id or 0, partner_id=partner_id))
     await session.flush()

@@ -130,9 +130,9 @@ async def test_bad_input_is_refused_and_creates_nothing(team: Team):
     form = form_of(await team.command("ana", "feedback start"))
     refused = await team.submit("ana", form, {
         "title": "Summit", "questions": "", "audience": "tier", "tier": "",
-        "channel": "#summit", "closes": "2026-11-01", "anonymous": False})
+        "channel": "#summit", "closes": "2026-11-01", "remind": "0", "anonymous": False})
     assert isinstance(refused, Reply)
-    assert set(refused.field_errors) == {"questions", "tier", "closes"}
+    assert set(refused.field_errors) == {"questions", "tier", "closes", "remind"}
     async with team.application.database.session() as session:
         assert await campaigns.in_workspace(session, 1) == []
     assert invitations(team) == {}
@@ -167,3 +167,17 @@ async def test_an_anonymous_campaign_names_nobody_but_to_its_owner(team: Team):
     # Two partners answered: no breakdown that could point at one of them.
     assert "no breakdown is shown" in summary.text and "Tier Gold" not in summary.text
     assert "2/3 (67%)" in summary.text
+
+
+async def test_the_reminder_goes_when_the_form_said(team: Team):
+    await partners_with_contacts(team)
+    form = form_of(await team.command("ana", "feedback start"))
+    await team.submit("ana", form, {
+        "title": "Summit", "questions": "Topics?", "audience": "tier", "tier": "gold",
+        "channel": "#summit", "closes": "2026-12-15 17:00", "remind": "24"})
+    assert sorted(invitations(team)) == ["pat", "rey"]  # the Gold partners' contacts
+    await run_due(team.application.services, CLOSES - timedelta(hours=25))
+    assert not [sent for sent in team.outbox.posts if "A reminder" in sent.text]
+    await run_due(team.application.services, CLOSES - timedelta(hours=24))
+    assert sorted(sent.to.id for sent in team.outbox.posts if "A reminder" in sent.text) == \
+        ["pat", "rey"]
