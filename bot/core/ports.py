@@ -26,8 +26,6 @@ class Dispatcher(Protocol):
 
     async def owns_thread(self, message: ThreadMessage) -> bool: ...
 
-    def knows_command(self, word: str) -> bool: ...
-
     def leaves_no_trace(self, request: Invocation | Submission | ActionInvocation) -> bool:
         """Whether nothing may be stored or sent that names who made `request`."""
         ...
@@ -53,6 +51,11 @@ class ChannelDirectory(Protocol):
 
     async def shared_outside(self, conversation_id: str, workspace: str = "") -> bool:
         """Whether another organisation shares it (Slack Connect); False when unknown."""
+        ...
+
+    async def bot_is_in(self, conversation_id: str, workspace: str = "") -> bool | None:
+        """Whether the bot is a member (it hears only its channels' messages); None when
+        the platform cannot say."""
         ...
 
 

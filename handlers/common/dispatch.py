@@ -125,9 +125,6 @@ class Dispatcher:
 
         return await self._run(Call(CallKind.ACTION, action.action, action.actor, route))
 
-    def knows_command(self, word: str) -> bool:
-        return self.registry.command(word.lower()) is not None
-
     async def _listener_of(self, message: ThreadMessage) -> ThreadListener | None:
         workspace = await workspace_of(self.services, message.actor)
         for listener in self.registry.thread_listeners:

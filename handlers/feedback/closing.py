@@ -57,10 +57,16 @@ def _reminder_card(campaign: Campaign) -> Card:
         Button("Answer", FeedbackAction.ANSWER, str(campaign.id), ButtonStyle.PRIMARY),))))
 
 
+def has_timed_reminder(campaign: Campaign) -> bool:
+    """A campaign that closes sooner than its reminder's lead gets no timed reminder: it
+    would come right after the invitation."""
+    return remind_at(campaign) > campaign.created_at
+
+
 async def reminders(services: Services, workspace: Workspace, campaign: Campaign, *,
-                    day: str | None = None) -> list[Pending]:
-    """One reminder per contact of each partner that has not answered; keyed once per
-    campaign (the timed one), or once per `day` (one an owner asked for)."""
+                    day: str) -> list[Pending]:
+    """One reminder per contact of each partner that has not answered, keyed by `day`: the
+    timed one and any an owner asks for share it, so nobody gets two in a day."""
     found = await _collected(services, campaign)
     async with services.db.session() as session:
         contacts = await campaigns.contacts(session, [p.id or 0 for p in found.silent])
@@ -68,8 +74,7 @@ async def reminders(services: Services, workspace: Workspace, campaign: Campaign
     pending = []
     for contact in contacts:
         to = direct(contact, workspace)
-        when = f"{day}:" if day else ""
-        key = f"feedback:{campaign.id}:reminder:{when}{contact.platform}:{contact.user_id}"
+        key = f"feedback:{campaign.id}:reminder:{day}:{contact.platform}:{contact.user_id}"
         pending.append(Pending(key, delivery(FeedbackMessage.REMINDER), workspace.id or 0, to,
                                lambda to=to, key=key: services.outbox.post(to, card, key=key),
                                f"feedback:{campaign.id}"))
@@ -77,10 +82,9 @@ async def reminders(services: Services, workspace: Workspace, campaign: Campaign
 
 
 async def remind(services: Services, workspace: Workspace, campaign: Campaign,
-                 now: datetime, *, manual: bool = False) -> int:
+                 now: datetime) -> int:
     """Remind the silent partners' contacts now; how many were sent."""
-    pending = await reminders(services, workspace, campaign,
-                              day=f"{now:%Y-%m-%d}" if manual else None)
+    pending = await reminders(services, workspace, campaign, day=f"{now:%Y-%m-%d}")
     if not pending:
         return 0
     outcome = await deliver_many(services, pending, lease_id=await services.leases.process_lease(),
@@ -181,15 +185,19 @@ class FeedbackDueWork:
                                        campaign.closes_at)
                             for pending in invitations(services, workspace, campaign, asked,
                                                        contacts)], concurrency=CONCURRENCY)
-            if run.now >= remind_at(campaign):
+            if has_timed_reminder(campaign) and run.now >= remind_at(campaign):
+                # Keyed by its own day, however late it goes out: sent once.
+                day = f"{remind_at(campaign):%Y-%m-%d}"
                 await run.send([DueMessage(REMINDER, pending, remind_at(campaign),
                                            campaign.closes_at)
-                                for pending in await reminders(services, workspace, campaign)],
+                                for pending in await reminders(services, workspace, campaign,
+                                                               day=day)],
                                concurrency=CONCURRENCY)
 
     async def next_wakeup(self, services: Services, now: datetime) -> datetime | None:
         async with services.db.session() as session:
             found = await campaigns.with_due_work(session, now - SUMMARY_RETRIED)
         moments = [moment for campaign in found if campaign.closed_at is None
-                   for moment in (remind_at(campaign), campaign.closes_at) if moment > now]
+                   for moment in ((remind_at(campaign),) if has_timed_reminder(campaign)
+                                  else ()) + (campaign.closes_at,) if moment > now]
         return min(moments, default=None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Fields, Text
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
@@ -17,7 +17,7 @@ from handlers.common.context import Services, conversation_in
 from handlers.common.ledger import Pending, deliver_many, deliver_once
 from handlers.common.questions import read_question
 from handlers.feedback.ids import FeedbackAction, FeedbackMessage, delivery
-from handlers.feedback.start_form import CampaignSpec
+from handlers.feedback.start_form import CampaignSpec, Field
 from storage.common import workspaces
 from storage.common.models import Partner, Person, Workspace
 from storage.feedback import repository as campaigns
@@ -56,9 +56,11 @@ async def audience_of(services: Services, workspace: Workspace, spec: CampaignSp
         case _:
             found = every
     if not found:
+        field = {AudienceKind.TIER: Field.TIER, AudienceKind.TYPE: Field.TYPE,
+                 AudienceKind.CHOSEN: Field.PARTNERS}.get(spec.audience, Field.AUDIENCE)
         raise UserError("No partner is in that audience, so nobody would be asked; nothing "
                         "was created. Add partners first, or choose another audience.",
-                        example="partner add Northwind type VAR tier Gold")
+                        example="partner add Northwind type VAR tier Gold", field=field)
     return found
 
 
@@ -69,7 +71,9 @@ def parent_card(campaign: Campaign, *, closed: bool = False) -> Card:
     how = ("This campaign is closed; thank you for your answers." if closed else
            "Answer in this message's thread: one reply or several, in your own words. "
            "Partner contacts also get a form by direct message.")
-    privacy = " Answers are shown without names to everyone but the campaign's owner." \
+    privacy = (" Answers by the form are shown without names to everyone but the campaign's "
+               "owner; a reply in this thread shows your name to the channel, so use the "
+               "Answer button in your direct messages to stay unnamed.") \
         if campaign.anonymous else ""
     return Card(
         summary=f"{campaign.short_id}: {campaign.title}",
@@ -111,6 +115,13 @@ async def start(services: Services, workspace: Workspace, owner: Person,
     assert spec.channel is not None
     asked = await audience_of(services, workspace, spec)
     channel = await named(services, conversation_in(workspace, spec.channel))
+    directory = services.channels.get(channel.platform)
+    if directory is not None and await directory.bot_is_in(channel.id,
+                                                           channel.workspace) is False:
+        # It could post there, but would never hear the thread's answers.
+        raise UserError(f"I'm not in {channel.label}, so I would never see the answers in "
+                        "its thread; nothing was created. Invite me first, then start again.",
+                        example="/invite @PartnerOps", field=Field.CHANNEL)
     new = NewCampaign(spec.title, list(spec.questions), spec.audience, spec.audience_value,
                       spec.anonymous, owner.id, channel.to_dict(), spec.closes_at,
                       spec.remind_before_hours)
@@ -134,7 +145,11 @@ async def start(services: Services, workspace: Workspace, owner: Person,
              "direct message.", markup=True),
         Fields((("Closes", f"{campaign.closes_at:%a %d %b %Y, %H:%M} UTC"),
                 ("Reminder", f"{campaign.remind_before_hours} h before, to partners who "
-                             "have not answered"))),
+                             "have not answered"
+                 if campaign.closes_at - timedelta(hours=campaign.remind_before_hours)
+                 > campaign.created_at else
+                 f"none: it closes within {campaign.remind_before_hours} h "
+                 "(`feedback remind` sends one)"))),
         Context(f"`feedback status {campaign.short_id}` shows who answered."))))
 
 

@@ -24,7 +24,7 @@ from storage.feedback import repository as campaigns
 from storage.feedback.export import FEEDBACK_COLUMNS, feedback_rows
 from storage.feedback.models import Campaign
 
-SHORT_ID = re.compile(r"^F-?(\d+)$", re.IGNORECASE)
+SHORT_ID = re.compile(r"^F-?(\d{1,9})$", re.IGNORECASE)
 
 
 def refuse_partner_contacts(person: Person, what: str) -> None:
@@ -182,6 +182,9 @@ async def remind(ctx: CommandContext) -> Response:
     if campaign.closed_at is not None or campaign.closes_at <= ctx.services.clock.now():
         raise UserError(f"{campaign.short_id} is closed; nobody is reminded.")
     sent = await closing.remind(ctx.services, ctx.workspace, campaign,
-                                ctx.services.clock.now(), manual=True)
+                                ctx.services.clock.now())
+    if not sent:
+        return Reply(f"Nobody was reminded: every partner asked has answered {campaign.short_id}, "
+                     "or their contacts were reminded today already (at most once a day).")
     return Reply(f"Reminded {sent} contact{'' if sent == 1 else 's'} of partners that have "
                  f"not answered {campaign.short_id} (at most once a day each).")

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.core.cards import Card, Context, Fields, Text
+from bot.core.commands import excerpt
 from handlers.common.questions import read_question
 from storage.common.models import Partner
 from storage.feedback.models import Campaign, FeedbackReply, ReplySource
 
 BREAKDOWN_MIN = 3
 TOPICS_SHOWN = 8
-WORD = re.compile(r"[a-z][a-z0-9'+-]{2,}")
+QUOTED = 5  # free-text answers quoted per question in a summary
+QUOTE_MAX = 120
+WORD = re.compile(r"[a-z0-9][a-z0-9'+-]*")
 _STOP_WORDS_TEXT = """
 a about above after again against all also am an and any are aren't as at be because
 been before being below between both but by can can't cannot could couldn't did didn't
@@ -67,30 +70,46 @@ def _rate(part: int, whole: int) -> str:
     return f"{part}/{whole} ({round(100 * part / whole) if whole else 0}%)"
 
 
+def _shown(collected: Collected, partners: set[int | None]) -> bool:
+    """An anonymous campaign breaks results down only where at least BREAKDOWN_MIN
+    partners answered: fewer could point at one of them."""
+    return not collected.campaign.anonymous or len(partners - {None}) >= BREAKDOWN_MIN
+
+
 def by_tier(collected: Collected) -> list[tuple[str, str]]:
     tiers: dict[str, list[Partner]] = {}
     for partner in collected.asked:
         tiers.setdefault(partner.tier or "no tier", []).append(partner)
-    return [(tier, _rate(sum(p.id in collected.answered for p in members), len(members)))
-            for tier, members in sorted(tiers.items())]
+    return [(tier, _rate(len(answered), len(members)))
+            for tier, members in sorted(tiers.items())
+            if _shown(collected, answered := {p.id for p in members
+                                              if p.id in collected.answered})]
 
 
 def per_question(collected: Collected) -> list[str]:
-    """For each question: how many answered it, and for a choice question each option's
-    count."""
+    """For each question: for a choice question each option's count, else the answers
+    themselves (no names); in an anonymous campaign only questions at least 3 partners
+    answered."""
     lines = []
     given = [reply for reply in collected.partner_replies if reply.source is ReplySource.FORM]
     for index, line in enumerate(collected.campaign.questions):
         question = read_question(line)
-        answers = [reply.text for reply in given if reply.question_index == index]
+        replies = [reply for reply in given if reply.question_index == index]
+        if not _shown(collected, {reply.partner_id for reply in replies}):
+            lines.append(f"{index + 1}. {question.text}: fewer than {BREAKDOWN_MIN} partners "
+                         "answered it; not shown")
+            continue
+        answers = [reply.text for reply in replies]
         if question.has_choices:
             counts = Counter(answers)
             shown = ", ".join(f"{question.label(option)} {counts.get(option, 0)}"
                               for option in question.options)
             lines.append(f"{index + 1}. {question.text}: {shown}")
-        else:
-            lines.append(f"{index + 1}. {question.text}: {len(answers)} answer"
-                         f"{'' if len(answers) == 1 else 's'}")
+            continue
+        quoted = "; ".join(f"“{excerpt(text, QUOTE_MAX)}”" for text in answers[:QUOTED])
+        more = f" and {len(answers) - QUOTED} more" if len(answers) > QUOTED else ""
+        lines.append(f"{index + 1}. {question.text}: "
+                     + (f"{quoted}{more}" if answers else "no answers"))
     threads = sum(reply.source is ReplySource.THREAD for reply in collected.partner_replies)
     lines.append(f"Thread replies: {threads}")
     return lines
@@ -102,16 +121,22 @@ def topics(texts: list[str], shown: int = TOPICS_SHOWN) -> list[tuple[str, int]]
     words: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     for text in texts:
+        # Every word stays in place, so a stop word between two words keeps them apart.
         tokens = [token.strip("'-") for token in WORD.findall(text.lower())]
-        meaningful = [token for token in tokens if token and token not in STOP_WORDS]
-        words.update(set(meaningful))
+        words.update({token for token in tokens if _meaningful(token)})
         phrases.update({f"{first} {second}" for first, second in pairwise(tokens)
-                        if first not in STOP_WORDS and second not in STOP_WORDS})
+                        if _meaningful(first) and _meaningful(second)})
     frequent = [(phrase, count) for phrase, count in phrases.items() if count >= 2]
     inside = {word for phrase, _ in frequent for word in phrase.split()}
     frequent += [(word, count) for word, count in words.items()
                  if count >= 2 and word not in inside]
     return sorted(frequent, key=lambda item: (-item[1], -len(item[0].split()), item[0]))[:shown]
+
+
+def _meaningful(token: str) -> bool:
+    """A word worth counting: two letters at least ("AI", "EU"), not a stop word or a
+    number."""
+    return len(token) >= 2 and token not in STOP_WORDS and not token.isdigit()
 
 
 def topic_texts(collected: Collected) -> list[str]:

@@ -43,6 +43,12 @@ async def thread_reply(ctx: ThreadContext) -> Response:
         return Reply(closed_text(campaign))
     if not message.text.strip():
         return None
+    if not is_internal(ctx.person):
+        async with ctx.services.db.session() as session:
+            asked = {p.id for p in await campaigns.audience(session, campaign.id or 0)}
+        if ctx.person.partner_id not in asked:
+            return Reply(f"{campaign.short_id} asks other partners, so your reply was not "
+                         "collected. Thank you all the same.")
     reply = FeedbackReply(campaign_id=campaign.id or 0, workspace_id=ctx.workspace.id or 0,
                           person_id=ctx.person.id or 0, partner_id=ctx.person.partner_id,
                           internal=is_internal(ctx.person), platform=platform,

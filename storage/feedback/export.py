@@ -57,8 +57,8 @@ async def campaign_rows(session: AsyncSession, workspace_id: int | None = None) 
 
 async def feedback_rows(session: AsyncSession, workspace_id: int | None = None, *,
                         campaign_id: int | None = None, names: bool = False) -> list[Row]:
-    """One row per reply; no name on a partner's reply to an anonymous campaign unless
-    `names` (its owner's own report)."""
+    """One row per reply; neither the person nor the partner of a partner's reply to an
+    anonymous campaign unless `names` (its owner's own report)."""
     answering = aliased(Person)
     statement = in_workspace(
         select(FeedbackReply, Campaign, answering.display_name, Partner.name,
@@ -78,7 +78,7 @@ async def feedback_rows(session: AsyncSession, workspace_id: int | None = None, 
             "question": reply.question,
             "person": "" if campaign.anonymous and not reply.internal and not names
             else person or "",
-            "partner": partner or "",
+            "partner": "" if campaign.anonymous and not names else partner or "",
             "internal": reply.internal,
             "platform": reply.platform,
             "source": flat(reply.source),

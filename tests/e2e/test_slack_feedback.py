@@ -100,3 +100,16 @@ async def test_a_campaign_from_the_form_to_its_close_summary(bot: RunningBot):
     [campaign] = await bot.export("campaigns")
     assert (campaign["id"], campaign["thread_ts"], campaign["channel"]) == \
         ("F-1", parent_ts, "C0777") and campaign["closed_at"]
+
+
+async def test_a_channel_the_bot_is_not_in_is_refused_and_nothing_is_created(bot: RunningBot):
+    """A public channel takes the bot's post without it being a member, but Slack would
+    never send it the thread's answers."""
+    bot.slack.set_channel("C0888", name="closed-room", is_member=False)
+    await _command(bot, "add Northwind type VAR tier Gold")
+    said = await _command(bot, 'start "Summit" in <#C0888|closed-room> closes 2027-01-15',
+                          "/feedback")
+    assert "I'm not in #closed-room" in said and "nothing was created" in said
+    assert await bot.export("campaigns") == []
+    assert not [call for call in bot.slack.of("chat.postMessage")
+                if call.args["channel"] == "C0888"]

@@ -58,10 +58,14 @@ async def test_a_campaign_reaches_teams_contacts_and_takes_both_kinds_of_answer(
     await bot.teams_post(teams_activities.channel_mention_message(
         "More hands-on labs, fewer keynotes", service_url=connector.url,
         **{**QUINN, "conversation_id": thread, "activity_id": "quinn-reply-1"}))
+    # A reply whose first word is a command's is still an answer in this thread.
+    await bot.teams_post(teams_activities.channel_mention_message(
+        "Partner pricing clarity, please", service_url=connector.url,
+        **{**QUINN, "conversation_id": thread, "activity_id": "quinn-reply-2"}))
     rows = await bot.export("feedback")
     assert sorted((row["partner"], row["source"], row["platform"]) for row in rows) == [
-        ("Contoso", "thread", "teams"), ("Northwind", "form", "teams"),
-        ("Northwind", "form", "teams")]
+        ("Contoso", "thread", "teams"), ("Contoso", "thread", "teams"),
+        ("Northwind", "form", "teams"), ("Northwind", "form", "teams")]
     assert not [call for call in connector.of("reply")
                 if call.args.get("_conversation_id") == thread
                 and "don't know" in str(call.args)]  # taken as an answer, not a command

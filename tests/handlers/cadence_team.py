@@ -36,6 +36,9 @@ class Directory:
     async def shared_outside(self, conversation_id: str, workspace: str = "") -> bool:
         return conversation_id in self.shared
 
+    async def bot_is_in(self, conversation_id: str, workspace: str = "") -> bool | None:
+        return None
+
     async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
         return list(self.members_of.get(conversation_id, []))
 

@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bot.core.cards import Actions
@@ -13,6 +14,7 @@ from bot.core.responses import Reply
 from handlers.feedback.ids import FeedbackAction
 from schedules.run_due import run_due
 from storage.feedback import repository as campaigns
+from tests.conftest import START
 from tests.handlers.cadence_team import Team, form_of, text_of
 from tests.handlers.test_partners import say
 
@@ -181,3 +183,38 @@ async def test_the_reminder_goes_when_the_form_said(team: Team):
     await run_due(team.application.services, CLOSES - timedelta(hours=24))
     assert sorted(sent.to.id for sent in team.outbox.posts if "A reminder" in sent.text) == \
         ["pat", "rey"]
+
+
+async def test_nobody_gets_two_reminders_in_a_day(team: Team):
+    await partners_with_contacts(team)
+    await feedback(team, "ana", QUICK)
+    day_of_reminder = CLOSES - timedelta(hours=48)
+    team.clock.set(day_of_reminder - timedelta(hours=2))  # same day, before the timed one
+    assert "Reminded 3 contacts" in await feedback(team, "ana", "remind F-1")
+    assert "Nobody was reminded" in await feedback(team, "ana", "remind F-1")
+    await run_due(team.application.services, day_of_reminder)
+    reminded = Counter(sent.to.id for sent in team.outbox.posts if "A reminder" in sent.text)
+    assert reminded == {"pat": 1, "quinn": 1, "rey": 1}
+
+
+async def test_a_campaign_closing_sooner_than_its_reminder_gets_none(team: Team):
+    await partners_with_contacts(team)
+    said = await feedback(team, "ana", 'start "Quick poll" in #summit closes 2026-11-24')
+    assert "none: it closes within 48 h" in said
+    await run_due(team.application.services, START + timedelta(minutes=1))
+    assert not [sent for sent in team.outbox.posts if "A reminder" in sent.text]
+
+
+async def test_a_reply_from_a_partner_not_asked_is_refused_privately(team: Team):
+    await partners_with_contacts(team)
+    form = form_of(await team.command("ana", "feedback start"))
+    await team.submit("ana", form, {"title": "Gold only", "questions": "Topics?",
+                                    "audience": "tier", "tier": "Gold", "channel": "#summit",
+                                    "closes": "2026-12-15"})
+    answer = await thread_reply(team, "quinn", "t1", "We are Silver but here we are")
+    assert isinstance(answer, Reply) and "asks other partners" in text_of(answer)
+    async with team.application.database.session() as session:
+        assert await campaigns.replies(session, 1) == []
+    assert "There is no campaign F-99999" in await feedback(team, "ana", "status F-99999")
+    assert "Name the campaign by its id" in await feedback(
+        team, "ana", "status F-99999999999999999999")

@@ -29,6 +29,10 @@ class ConsoleChannels:
         """The users who typed in the channel this session (an unknown channel has none)."""
         return list(self._typed.get(_key(conversation_id), {}))
 
+    async def bot_is_in(self, conversation_id: str, workspace: str = "") -> bool | None:
+        """The bot is everywhere in the console."""
+        return True
+
     async def shared_outside(self, conversation_id: str, workspace: str = "") -> bool:
         """The console has no other organisations."""
         return False

@@ -49,6 +49,19 @@ class SlackChannels:
             self._names[key] = found
         return found
 
+    async def bot_is_in(self, conversation_id: str, workspace: str = "") -> bool | None:
+        """conversations.info's is_member (a public channel takes posts without it, but
+        sends the bot none of its messages); None if Slack will not say."""
+        try:
+            token = await self._tokens.token(workspace)
+            answer = await self._client.conversations_info(channel=conversation_id, token=token)
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+            log.warning("could not find out whether the bot is in a Slack channel: %s",
+                        explain(error))
+            return None
+        member = (answer.get("channel") or {}).get("is_member")
+        return bool(member) if member is not None else None
+
     async def shared_outside(self, conversation_id: str, workspace: str = "") -> bool:
         """A Slack Connect channel, or one invited to become one (conversations.info, asked
         every time: a channel can be shared at any moment); False if Slack will not say."""

@@ -168,13 +168,12 @@ class TeamsPlatform:
 
     async def _thread_reply(self, activity: Activity, request: Inbound | None
                             ) -> tuple[Inbound | None, Response] | None:
-        """A message in the thread of one of the bot's posts that is not a command (a
-        campaign's answer): for the feature that posted it; None otherwise."""
+        """A message in the thread of one of the bot's posts (a campaign's answer, whatever
+        its first word): for the feature that posted it; None otherwise."""
         if not isinstance(request, Invocation):
             return None
         message = thread_message(activity)
-        if message is None or self._dispatcher.knows_command(request.command) \
-                or not await self._dispatcher.owns_thread(message):
+        if message is None or not await self._dispatcher.owns_thread(message):
             return None
         return request, await self._dispatcher.thread(message)
 

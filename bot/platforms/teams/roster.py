@@ -62,6 +62,10 @@ class TeamsChannels:
         self._names.update(listed)
         return self._names.get(conversation_id, "")
 
+    async def bot_is_in(self, conversation_id: str, workspace: str = "") -> bool | None:
+        """A channel of a team the bot is installed in: posting there proves it."""
+        return None
+
     async def shared_outside(self, conversation_id: str, workspace: str = "") -> bool:
         """Unknown here: a stored reference does not say whether a channel is shared. Its
         members who are partner contacts or guests still show it (handlers check those)."""

@@ -13,7 +13,7 @@ from bot.app import Application
 from bot.core.cards import Button
 from bot.core.conversation import ConversationKind, ConversationRef, Platform
 from bot.core.forms import Submission
-from bot.core.requests import ActionInvocation, Invocation
+from bot.core.requests import ActionInvocation, Invocation, ThreadMessage
 from bot.core.responses import Reply, Response
 from bot.platforms.teams import TeamsPlatform
 from bot.platforms.teams.adaptive import CONTENT_TYPE
@@ -200,9 +200,9 @@ class FailingDispatcher:
         """Nothing here is anonymous."""
         return False
 
-    def knows_command(self, word: str) -> bool:
-        """Every word is a command here."""
-        return True
+    async def owns_thread(self, message: ThreadMessage) -> bool:
+        """No thread is anyone's here."""
+        return False
 
     async def command(self, invocation: Invocation) -> Response:
         """Fail."""
@@ -259,9 +259,9 @@ class RecordingDispatcher:
         """Nothing here is anonymous."""
         return False
 
-    def knows_command(self, word: str) -> bool:
-        """Every word is a command here."""
-        return True
+    async def owns_thread(self, message: ThreadMessage) -> bool:
+        """No thread is anyone's here."""
+        return False
 
     async def command(self, invocation: Invocation) -> Response:
         """Record a command."""
