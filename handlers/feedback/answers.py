@@ -11,6 +11,7 @@ from bot.core.responses import OpenForm, Reply, Response
 from handlers.common.context import ActionContext, FormContext, Services
 from handlers.common.questions import answer_field, question_field, read_question
 from handlers.feedback.ids import FeedbackForm
+from handlers.feedback.launch import when
 from storage.common.models import Person, Role, Workspace
 from storage.feedback import repository as campaigns
 from storage.feedback.models import Campaign, FeedbackReply, ReplySource
@@ -33,7 +34,7 @@ async def campaign_in(services: Services, workspace: Workspace, raw: str) -> Cam
 
 def closed_text(campaign: Campaign) -> str:
     return (f"{campaign.short_id} ({campaign.title}) closed on "
-            f"{(campaign.closed_at or campaign.closes_at):%a %d %b %Y, %H:%M} UTC, so "
+            f"{when(campaign.closed_at or campaign.closes_at)}, so "
             "answers are no longer collected. Thank you all the same.")
 
 

@@ -13,6 +13,7 @@ from bot.core.conversation import ConversationKind, ConversationRef, MessageRef,
 from bot.core.errors import DeliveryError
 from handlers.common.context import Services
 from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
+from handlers.common.identity import zone_of
 from handlers.common.ledger import Pending, deliver_many, deliver_once
 from handlers.feedback.ids import FEATURE_NAME, FeedbackAction, FeedbackMessage, delivery
 from handlers.feedback.launch import (
@@ -20,6 +21,7 @@ from handlers.feedback.launch import (
     direct,
     invitations,
     parent_card,
+    when,
     workspace_of_campaign,
 )
 from handlers.feedback.summary import Collected, summary_card
@@ -49,10 +51,10 @@ async def _collected(services: Services, campaign: Campaign) -> Collected:
     return Collected(campaign, asked, replies)
 
 
-def _reminder_card(campaign: Campaign) -> Card:
+def _reminder_card(campaign: Campaign, zone: str) -> Card:
     said = (f"A reminder: {campaign.title} ({campaign.short_id}) closes "
-            f"{campaign.closes_at:%a %d %b, %H:%M} UTC and we have nothing from your team "
-            "yet. A few words help us plan.")
+            f"{when(campaign.closes_at, zone)} and we have nothing from your team yet. A few "
+            "words help us plan.")
     return Card(summary=said, blocks=(Text(said), Actions((
         Button("Answer", FeedbackAction.ANSWER, str(campaign.id), ButtonStyle.PRIMARY),))))
 
@@ -70,13 +72,14 @@ async def reminders(services: Services, workspace: Workspace, campaign: Campaign
     found = await _collected(services, campaign)
     async with services.db.session() as session:
         contacts = await campaigns.contacts(session, [p.id or 0 for p in found.silent])
-    card = _reminder_card(campaign)
     pending = []
     for contact in contacts:
         to = direct(contact, workspace)
+        card = _reminder_card(campaign, zone_of(contact.person, services))
         key = f"feedback:{campaign.id}:reminder:{day}:{contact.platform}:{contact.user_id}"
         pending.append(Pending(key, delivery(FeedbackMessage.REMINDER), workspace.id or 0, to,
-                               lambda to=to, key=key: services.outbox.post(to, card, key=key),
+                               lambda to=to, card=card, key=key:
+                               services.outbox.post(to, card, key=key),
                                f"feedback:{campaign.id}"))
     return pending
 

@@ -26,7 +26,8 @@ FEATURE = Feature(
                 Subcommand("start", "Start a campaign: the form, or a title, channel and "
                                     "close date in one line (all partners, default "
                                     "questions).",
-                           'start ["<title>" in #channel closes YYYY-MM-DD]', manage.start,
+                           'start ["<title>" in #channel|here closes YYYY-MM-DD [HH:MM]]',
+                           manage.start,
                            examples=('start "Partner Summit 2027 planning" in #partner-summit '
                                      "closes 2027-01-15", "start")),
                 Subcommand("list", "Every campaign, open and closed.", "list",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Fields, Text
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
@@ -14,6 +15,7 @@ from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import Reply
 from handlers.common.channels import named
 from handlers.common.context import Services, conversation_in
+from handlers.common.identity import zone_of
 from handlers.common.ledger import Pending, deliver_many, deliver_once
 from handlers.common.questions import read_question
 from handlers.feedback.ids import FeedbackAction, FeedbackMessage, delivery
@@ -28,6 +30,11 @@ from storage.partners import repository as partners
 log = logging.getLogger(__name__)
 
 INVITE_CONCURRENCY = 8
+
+
+def when(moment: datetime, zone: str = "UTC") -> str:
+    """An instant as a reader reads it: their zone, named."""
+    return f"{moment.astimezone(ZoneInfo(zone)):%a %d %b %Y, %H:%M} ({zone})"
 
 
 def audience_text(campaign: Campaign) -> str:
@@ -64,9 +71,17 @@ async def audience_of(services: Services, workspace: Workspace, spec: CampaignSp
     return found
 
 
+def _asked(number: int, line: str) -> str:
+    """A question as a post shows it: a choice question with its options."""
+    question = read_question(line)
+    options = f" ({' / '.join(question.label(option) for option in question.options)})" \
+        if question.has_choices else ""
+    return f"{number}. {question.text}{options}"
+
+
 def parent_card(campaign: Campaign, *, closed: bool = False) -> Card:
     """The post in the campaign's channel: what is asked, and how to answer."""
-    questions = "\n".join(f"{index}. {read_question(line).text}"
+    questions = "\n".join(_asked(index, line)
                           for index, line in enumerate(campaign.questions, 1))
     how = ("This campaign is closed; thank you for your answers." if closed else
            "Answer in this message's thread: one reply or several, in your own words. "
@@ -81,16 +96,16 @@ def parent_card(campaign: Campaign, *, closed: bool = False) -> Card:
         blocks=(Text(f"We're asking {audience_text(campaign)} before we plan. " + how
                      + privacy),
                 Text(questions),
-                Context(f"Closes {campaign.closes_at:%a %d %b %Y, %H:%M} UTC")))
+                Context(f"Closes {when(campaign.closes_at)}")))
 
 
-def invite_card(campaign: Campaign, partner_name: str) -> Card:
+def invite_card(campaign: Campaign, partner_name: str, zone: str) -> Card:
     said = (f"{partner_name}: we'd like your input before we plan. {campaign.title} "
             f"({campaign.short_id}) asks {len(campaign.questions)} question"
             f"{'' if len(campaign.questions) == 1 else 's'}.")
     return Card(summary=said, blocks=(
         Text(said),
-        Context(f"Closes {campaign.closes_at:%a %d %b %Y, %H:%M} UTC."
+        Context(f"Closes {when(campaign.closes_at, zone)}."
                 + (" Your name is shown to the campaign's owner only."
                    if campaign.anonymous else "")),
         Actions((Button("Answer", FeedbackAction.ANSWER, str(campaign.id),
@@ -143,7 +158,7 @@ async def start(services: Services, workspace: Workspace, owner: Person,
         Text(f"Started **{campaign.short_id}** ({campaign.title}) in {channel.label}: asked "
              f"{len(asked)} partner{'' if len(asked) == 1 else 's'}, invited {reached} by "
              "direct message.", markup=True),
-        Fields((("Closes", f"{campaign.closes_at:%a %d %b %Y, %H:%M} UTC"),
+        Fields((("Closes", when(campaign.closes_at, zone_of(owner, services))),
                 ("Reminder", f"{campaign.remind_before_hours} h before, to partners who "
                              "have not answered"
                  if campaign.closes_at - timedelta(hours=campaign.remind_before_hours)
@@ -174,7 +189,8 @@ def invitations(services: Services, workspace: Workspace, campaign: Campaign,
     for contact in contacts:
         to = direct(contact, workspace)
         key = f"feedback:{campaign.id}:invite:{contact.platform}:{contact.user_id}"
-        card = invite_card(campaign, names.get(contact.partner_id, "Your team"))
+        card = invite_card(campaign, names.get(contact.partner_id, "Your team"),
+                           zone_of(contact.person, services))
         pending.append(Pending(key, delivery(FeedbackMessage.INVITE), workspace.id or 0, to,
                                lambda to=to, card=card, key=key:
                                services.outbox.post(to, card, key=key),

@@ -15,6 +15,7 @@ from handlers.common.context import CommandContext, FormContext, Services, conve
 from handlers.common.files import send_csv
 from handlers.common.identity import zone_of
 from handlers.common.partner_menu import partner_options
+from handlers.common.questions import read_question
 from handlers.feedback import closing, launch
 from handlers.feedback.answers import is_internal
 from handlers.feedback.start_form import Field, read_quick, read_start, start_form
@@ -24,7 +25,7 @@ from storage.feedback import repository as campaigns
 from storage.feedback.export import FEEDBACK_COLUMNS, feedback_rows
 from storage.feedback.models import Campaign
 
-SHORT_ID = re.compile(r"^F-?(\d{1,9})$", re.IGNORECASE)
+SHORT_ID = re.compile(r"^(?:F-?)?(\d{1,9})$", re.IGNORECASE)
 
 
 def refuse_partner_contacts(person: Person, what: str) -> None:
@@ -103,7 +104,7 @@ async def list_campaigns(ctx: CommandContext) -> Response:
 def _state(campaign: Campaign, now: datetime) -> str:
     if campaign.closed_at is not None:
         return f"closed {campaign.closed_at:%d %b %Y}"
-    return f"open, closes {campaign.closes_at:%d %b %Y %H:%M} UTC" \
+    return f"open, closes {launch.when(campaign.closes_at)}" \
         if campaign.closes_at > now else "closing now"
 
 
@@ -140,7 +141,8 @@ def _own_answers(found: Collected, person: Person) -> Reply:
     if not mine:
         return Reply(f"You have not answered {found.campaign.short_id} yet; your "
                      "invitation's Answer button opens the questions.")
-    lines = [f"- {reply.question or 'In the thread'}: {reply.text}" for reply in mine]
+    lines = [f"- {read_question(reply.question).text if reply.question else 'In the thread'}: "
+             f"{reply.text}" for reply in mine]
     return Reply(Card(summary=f"Your answers to {found.campaign.short_id}",
                       blocks=(Text("\n".join(lines)),)))
 

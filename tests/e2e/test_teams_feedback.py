@@ -38,6 +38,9 @@ async def test_a_campaign_reaches_teams_contacts_and_takes_both_kinds_of_answer(
     invited = {call.args["_conversation_id"]: card_of(call) for call in connector.of("send")
                if call.args.get("_conversation_id") in ("a:pat-1on1", "a:quinn-1on1")}
     assert sorted(invited) == ["a:pat-1on1", "a:quinn-1on1"]
+    # Ana typed 17:00 in Berlin; each contact reads the close in their own zone.
+    assert "Tue 15 Dec 2026, 16:00 (Europe/London)" in str(invited["a:pat-1on1"])
+    assert "Tue 15 Dec 2026, 17:00 (Europe/Paris)" in str(invited["a:quinn-1on1"])
 
     # Pat answers by the card form.
     press = submit_value(invited["a:pat-1on1"], action="Answer")
