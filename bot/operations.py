@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TextIO
 
+from bot.core.words import counted
 from bot.settings import Settings
 from storage.common import workspaces
 from storage.engine import Database, sqlite_file
@@ -84,7 +85,7 @@ async def export(settings: Settings, entity: str, output_format: str, out: TextI
     else:  # the header even with no rows: a consumer knows the columns it gets
         out.write(spec.csv(rows))
     out.flush()
-    print(f"exported {len(rows)} {entity}", file=sys.stderr)
+    print(f"exported {counted(len(rows), 'row')} of {entity}", file=sys.stderr)
 
 
 def require_existing_sqlite_file(url: str) -> None:

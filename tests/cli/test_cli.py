@@ -63,7 +63,7 @@ def test_export_json_and_csv(tmp_path: Path):
     assert as_json.returncode == 0, as_json.stderr
     [row] = json.loads(as_json.stdout)
     assert row["id"] == "E-1" and row["reporter"] == "Ana" and row["workspace"] == "T0001"
-    assert "exported 1 elephants" in as_json.stderr
+    assert "exported 1 row of elephants" in as_json.stderr
 
     as_csv = partnerops(tmp_path, "export", "elephants", "--format", "csv")
     [csv_row] = list(csv.DictReader(io.StringIO(as_csv.stdout)))

@@ -56,7 +56,8 @@ async def answer(team: Team, user: str, text: str) -> str:
     return as_card(response.content).plain_text()
 
 
-@pytest.mark.parametrize("user", ["ana", "bob", "cem", "pat"])
+# Pat, a partner contact, runs every command in the test after this one.
+@pytest.mark.parametrize("user", ["ana", "bob", "cem"])
 async def test_no_command_crashes_for_any_role(team: Team, user: str):
     await internal_world(team)
     await say(team, "cem", "partnerops whoami")
@@ -69,6 +70,7 @@ async def test_a_partner_contact_learns_nothing_internal_from_any_command(team: 
     await internal_world(team)
     for text in every_invocation(team.application.registry.commands):
         said = await answer(team, "pat", text)
+        assert CRASH not in said, (text, said)
         leaked = [secret for secret in SECRETS if secret in said]
         assert not leaked, (text, said)
 
