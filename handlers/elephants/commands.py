@@ -33,8 +33,9 @@ FEATURE = Feature(
                 opens_anonymous_form=True,
             ),
             subcommands=(
-                Subcommand("list", "The open elephants, or all; of a partner or a category.",
-                           "list [open|all] [partner|category]",
+                Subcommand("list", "The open elephants, or all, or those of one status "
+                                   "(resolved, closed, ...); of a partner or a category.",
+                           "list [open|all|resolved|closed|...] [partner] [category]",
                            internal_only(listing.list_elephants),
                            examples=("list", "list all Northwind")),
                 Subcommand("show", "One elephant whole.", "show E-<n>",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -19,17 +20,38 @@ from storage.common import people
 from storage.common.models import Partner
 from storage.common.names import name_key
 from storage.elephants import repository as elephants
-from storage.elephants.models import Elephant, ElephantCategory
+from storage.elephants.models import (
+    CLOSED_STATUSES,
+    Elephant,
+    ElephantCategory,
+    ElephantStatus,
+)
 from storage.partners import repository as partners
 
 LIST_EXAMPLE = "elephant list open Northwind"
+# `list resolved`, `list closed`: one status (or the closed ones) instead of open or all.
+STATUS_WORDS: dict[str, tuple[ElephantStatus, ...]] = {
+    **{status.value: (status,) for status in ElephantStatus},
+    "wontfix": (ElephantStatus.WONT_FIX,), "closed": CLOSED_STATUSES,
+    "acked": (ElephantStatus.ACKNOWLEDGED,)}
 SHOWN_MAX = 30
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def _category_named(words: str) -> ElephantCategory | None:
+    """A category by its label, its stored value, or words only its label holds
+    ("pricing", "channel conflict", "meetings")."""
     key = name_key(words)
-    return next((category for category, label in CATEGORY_LABELS.items()
-                 if key in (name_key(label), category.value)), None)
+    exact = next((category for category, label in CATEGORY_LABELS.items()
+                  if key in (name_key(label), category.value)), None)
+    if exact is not None or not _words(words):
+        return exact
+    holding = [category for category, label in CATEGORY_LABELS.items()
+               if _words(words) <= _words(label) | _words(category.value)]
+    return holding[0] if len(holding) == 1 else None
 
 
 def _line(elephant: Elephant, partner_names: dict[int, str]) -> str:
@@ -77,8 +99,11 @@ async def list_elephants(ctx: CommandContext) -> Response:
     """Open ones by default; `all`, a partner's name and a category narrow or widen it."""
     words = split_words(ctx.args)
     shown_all = False
+    status: tuple[ElephantStatus, ...] = ()
     if words and words[0].lower() in ("all", "open"):
         shown_all = words.pop(0).lower() == "all"
+    elif words and words[0].lower() in STATUS_WORDS:
+        status, shown_all = STATUS_WORDS[words.pop(0).lower()], True
     rest = " ".join(words)
     partner, category = await _partner_and_category(ctx, words) if words else (None, None)
     if words and partner is None and category is None:
@@ -89,9 +114,12 @@ async def list_elephants(ctx: CommandContext) -> Response:
     async with ctx.services.db.session() as session:
         found = [item for item in await elephants.all_elephants(session, ctx.workspace.id or 0)
                  if (shown_all or item.status not in CLOSED)
+                 and (not status or item.status in status)
                  and (partner is None or item.partner_id == partner.id)
                  and (category is None or item.category is category)]
-    which = "All elephants" if shown_all else "Open elephants"
+    which = "All elephants" if shown_all and not status else \
+        f"{' or '.join(s.value.replace('_', ' ') for s in status).capitalize()} elephants" \
+        if status else "Open elephants"
     narrowed = (f" of {partner.name}" if partner else "") + \
         (f" ({CATEGORY_LABELS[category].lower()})" if category else "")
     return _listing(which + narrowed, found, await _partner_names(ctx),

@@ -178,6 +178,15 @@ async def test_list_narrows_by_a_partner_and_a_category_together(team: Team):
     assert "of Northwind Traders (lead or deal conflict)" in both and "E-2" in both
     none = await say(team, "bob", "elephant list Northwind Traders information withheld")
     assert "No open elephants of Northwind Traders (information withheld)" in none
+    # A category by a word only its label holds; a status instead of open or all.
+    assert "E-2" in await say(team, "bob", "elephant list deal")
+    assert "(channel/pricing conflict)" in await say(team, "bob", "elephant list pricing")
+    assert "neither a partner nor a category" in await say(team, "bob", "elephant list conflict")
+    await say(team, "ana", "elephant ack E-1")
+    await say(team, "ana", "elephant resolve E-1 Fixed")
+    resolved = await say(team, "bob", "elephant list resolved")
+    assert "Resolved elephants" in resolved and "E-1" in resolved and "E-2" not in resolved
+    assert "E-1" in await say(team, "bob", "elephant list closed")
 
 
 async def test_a_note_is_shown_as_written_in_the_thread(team: Team):
