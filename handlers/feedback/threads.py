@@ -46,6 +46,10 @@ async def thread_reply(ctx: ThreadContext) -> Response:
     if not is_internal(ctx.person):
         async with ctx.services.db.session() as session:
             asked = {p.id for p in await campaigns.audience(session, campaign.id or 0)}
+        if ctx.person.partner_id is None:
+            return Reply("I don't know which partner you speak for yet, so your reply was "
+                         f"not collected for {campaign.short_id}. Ask the campaign's owner to "
+                         "add you as your partner's contact, then reply again.")
         if ctx.person.partner_id not in asked:
             return Reply(f"{campaign.short_id} asks other partners, so your reply was not "
                          "collected. Thank you all the same.")

@@ -13,6 +13,7 @@ from bot.core.requests import Invocation, ThreadChange, ThreadMessage
 from bot.core.responses import Reply
 from handlers.feedback.ids import FeedbackAction
 from schedules.run_due import run_due
+from storage.common.models import Role
 from storage.feedback import repository as campaigns
 from tests.conftest import START
 from tests.handlers.cadence_team import Team, form_of, text_of
@@ -218,3 +219,12 @@ async def test_a_reply_from_a_partner_not_asked_is_refused_privately(team: Team)
     assert "There is no campaign F-99999" in await feedback(team, "ana", "status F-99999")
     assert "Name the campaign by its id" in await feedback(
         team, "ana", "status F-99999999999999999999")
+
+
+async def test_an_outside_guest_no_partner_claims_is_told_how_to_be_counted(team: Team):
+    await partners_with_contacts(team)
+    await feedback(team, "ana", QUICK)
+    await say(team, "zoe", "partnerops whoami")
+    await team.make_role("zoe", Role.PARTNER_CONTACT)  # a guest, no partner named yet
+    answer = await thread_reply(team, "zoe", "t9", "Labs!")
+    assert isinstance(answer, Reply) and "which partner you speak for" in text_of(answer)

@@ -1,0 +1,111 @@
+"""Feedback campaigns' storage on SQLite and PostgreSQL: numbered per workspace, a thread
+message stored once however often (and however concurrently) it is delivered, a form
+answer replaced rather than doubled, a close made once, and the export's anonymity."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from storage.common import people, workspaces
+from storage.common.models import Partner, Role
+from storage.engine import Database
+from storage.feedback import repository as campaigns
+from storage.feedback.export import feedback_rows
+from storage.feedback.models import AudienceKind, FeedbackReply, ReplySource
+from storage.feedback.repository import NewCampaign
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+AT_ONCE = 6
+
+
+async def _campaign(database: Database, *, anonymous: bool = False) -> tuple[int, int, int]:
+    """(workspace id, campaign id, the contact's person id) of a campaign asking Northwind."""
+    async with database.session() as session:
+        workspace = await workspaces.for_external_id(session, "slack", "T1", now=NOW)
+        partner = Partner(workspace_id=workspace.id or 0, name="Northwind",
+                          name_key="northwind", created_at=NOW)
+        session.add(partner)
+        await session.flush()
+        pat, _ = await people.get_or_create(session, workspace.id or 0, "slack", "U3", now=NOW,
+                                            display_name="Pat")
+        pat.partner_id, pat.role = partner.id, Role.PARTNER_CONTACT
+        session.add(pat)
+        first = await campaigns.create(session, workspace.id or 0, NewCampaign(
+            "Summit", ["Topics?", "Format? [labs|keynotes]"], AudienceKind.ALL, "", anonymous,
+            None, {"platform": "slack", "id": "C1", "kind": "channel"},
+            NOW + timedelta(days=7)), [partner.id or 0], NOW)
+        second = await campaigns.create(session, workspace.id or 0, NewCampaign(
+            "Again", ["Topics?"], AudienceKind.ALL, "", anonymous, None, {},
+            NOW + timedelta(days=7)), [partner.id or 0], NOW)
+        assert (first.short_id, second.short_id) == ("F-1", "F-2")
+        return workspace.id or 0, first.id or 0, pat.id or 0
+
+
+def _reply(workspace_id: int, campaign_id: int, person_id: int, **values: object
+           ) -> FeedbackReply:
+    return FeedbackReply(**{"campaign_id": campaign_id, "workspace_id": workspace_id,
+                            "person_id": person_id, "platform": "slack",
+                            "source": ReplySource.THREAD, "created_at": NOW, **values})
+
+
+async def test_a_thread_message_delivered_at_once_many_times_is_one_reply(database: Database):
+    workspace_id, campaign_id, pat = await _campaign(database)
+
+    async def deliver() -> bool:
+        async with database.session() as session:
+            return await campaigns.add_thread_reply(session, _reply(
+                workspace_id, campaign_id, pat, text="Labs", message_id="1.2"))
+
+    added = await asyncio.gather(*(deliver() for _ in range(AT_ONCE)))
+    assert added.count(True) == 1
+    async with database.session() as session:
+        assert await campaigns.edit_thread_reply(session, campaign_id, "slack", "1.2",
+                                                 "More labs", NOW)
+        assert await campaigns.withdraw_thread_reply(session, campaign_id, "slack", "1.2", NOW)
+        assert not await campaigns.edit_thread_reply(session, campaign_id, "slack", "1.2",
+                                                     "Too late", NOW)
+        assert await campaigns.replies(session, campaign_id) == []
+        [kept] = await campaigns.replies(session, campaign_id, withdrawn=True)
+    assert kept.text == "More labs"
+
+
+async def test_answering_the_form_again_replaces_each_answer(database: Database):
+    workspace_id, campaign_id, pat = await _campaign(database)
+    template = _reply(workspace_id, campaign_id, pat, source=ReplySource.FORM)
+    async with database.session() as session:
+        await campaigns.save_form_answers(session, template, [(0, "Topics?", "Pricing"),
+                                                              (1, "Format?", "labs")])
+    async with database.session() as session:
+        await campaigns.save_form_answers(session, template, [(1, "Format?", "keynotes")])
+        stored = await campaigns.replies(session, campaign_id)
+    assert [(reply.question_index, reply.text) for reply in stored] == \
+        [(0, "Pricing"), (1, "keynotes")]
+
+
+async def test_a_campaign_closes_once(database: Database):
+    _, campaign_id, _ = await _campaign(database)
+
+    async def close() -> bool:
+        async with database.session() as session:
+            return await campaigns.close(session, campaign_id, NOW)
+
+    assert (await asyncio.gather(*(close() for _ in range(AT_ONCE)))).count(True) == 1
+    async with database.session() as session:
+        owed = await campaigns.with_due_work(session, NOW - timedelta(days=2))
+        gone = await campaigns.with_due_work(session, NOW + timedelta(days=1))
+    assert campaign_id in {item.id for item in owed}  # its summary may still be owed
+    assert campaign_id not in {item.id for item in gone}
+
+
+async def test_the_export_names_nobody_of_an_anonymous_campaign(database: Database):
+    workspace_id, campaign_id, pat = await _campaign(database, anonymous=True)
+    async with database.session() as session:
+        await campaigns.add_thread_reply(session, _reply(
+            workspace_id, campaign_id, pat, text="Labs", message_id="1.2", partner_id=None))
+        hidden = await feedback_rows(session, workspace_id)
+        owners = await feedback_rows(session, workspace_id, campaign_id=campaign_id,
+                                     names=True)
+    assert [(row["campaign"], row["person"], row["text"]) for row in hidden] == \
+        [("F-1", "", "Labs")]
+    assert owners[0]["person"] == "Pat"
