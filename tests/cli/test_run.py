@@ -16,7 +16,8 @@ import pytest
 
 from tests.conftest import CONTRACT_VARIABLES
 from tests.fakes import FakeBotConnector, FakeSlackApi, teams_activities
-from tests.fakes.slack_requests import sign, slash_command
+from tests.fakes.slack_modal import fill
+from tests.fakes.slack_requests import sign, slash_command, view_submission
 
 SECRET = "run-signing-secret"
 STARTUP_SECONDS = 30
@@ -63,6 +64,11 @@ async def start_server(tmp_path: Path, **env: str) -> Server:
                 pass
             await asyncio.sleep(0.1)  # waiting for a process to bind its port, not a schedule
     pytest.fail(f"the server did not come up: {await server.stop()}")
+
+
+def _database_bytes(folder: Path) -> bytes:
+    """The process's SQLite file and any journal beside it."""
+    return b"".join(path.read_bytes() for path in folder.glob("run.db*") if path.is_file())
 
 
 @pytest.fixture
@@ -113,3 +119,42 @@ async def test_signed_elephant_end_to_end_with_only_the_slack_variables(tmp_path
     finally:
         output = await server.stop()
     assert "Slack is disabled" not in output and SECRET not in output
+
+
+async def test_an_anonymous_report_leaves_no_trace_in_a_real_process(tmp_path: Path,
+                                                                     slack: FakeSlackApi):
+    """The deployed process: Carol, never seen, opens the form and files anonymously; a
+    forged request carrying her id is refused. Neither the process's log, its database file
+    nor any call it made to Slack holds her id, name or email."""
+    slack.add_user("U0777", name="carol", real_name="Carol Chen", email="carol@acme.test")
+    server = await start_server(tmp_path, SLACK_BOT_TOKEN="xoxb-run", SLACK_SIGNING_SECRET=SECRET,
+                                SLACK_API_URL=slack.url)
+    try:
+        async with aiohttp.ClientSession() as session:
+            opening = slash_command("/elephant", "", user_id="U0777", user_name="carol",
+                                    trigger_id="trig-7", response_url=slack.response_url("o"))
+            async with session.post(f"{server.url}/slack/events", data=opening,
+                                    headers=sign(opening, SECRET)) as answer:
+                assert answer.status == 200
+            [opened] = await slack.wait_for("views.open", timeout=15)
+            view = opened.args["view"]
+            filed = view_submission(view["callback_id"], fill(view, {
+                "title": "Bonuses pay direct reps for partner deals", "anonymous": True}),
+                user_id="U0777", user_name="carol", private_metadata=view["private_metadata"])
+            async with session.post(f"{server.url}/slack/events", data=filed,
+                                    headers=sign(filed, SECRET)) as answer:
+                assert "Filed" in await answer.text()
+            async with session.post(f"{server.url}/slack/events", data=filed,
+                                    headers=sign(filed, "not-the-secret")) as answer:
+                assert answer.status == 401
+        [posted] = await slack.wait_for("chat.postMessage", timeout=15)
+        assert "E-1" in posted.args["text"]
+    finally:
+        output = await server.stop()
+    stored = _database_bytes(tmp_path)
+    calls = json.dumps([[call.path, call.args] for call in slack.calls])
+    for trace in ("U0777", "carol", "Carol Chen"):
+        assert trace.lower() not in output.lower(), trace
+        assert trace.lower().encode() not in stored.lower(), trace
+        assert trace.lower() not in calls.lower(), trace
+    assert b"Bonuses pay direct reps" in stored
