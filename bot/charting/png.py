@@ -1,0 +1,68 @@
+"""A Chart as a PNG, drawn with matplotlib's Agg backend (no display, no global pyplot
+state: each chart is its own Figure). matplotlib is imported on the first chart, so idle
+memory and start-up never pay for it."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from bot.core.charts import Chart, ChartKind, Tone
+
+WIDTH_INCHES, HEIGHT_INCHES, DPI = 6.4, 3.2, 100
+TONE_COLOURS = {
+    Tone.GOOD: "#2e7d32",
+    Tone.WARN: "#f9a825",
+    Tone.BAD: "#c62828",
+    Tone.NEUTRAL: "#90a4ae",
+    Tone.NONE: "#e0e0e0",
+    Tone.ACCENT: "#1565c0",
+}
+
+
+def render_png(chart: Chart) -> bytes:
+    """The chart drawn, as PNG bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    _draw(axes, chart)
+    axes.set_title(chart.title, fontsize=11)
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def _draw(axes: Any, chart: Chart) -> None:
+    positions = list(range(len(chart.categories)))
+    match chart.kind:
+        case ChartKind.STRIP:
+            colours = [TONE_COLOURS[tone] for tone in chart.tones]
+            axes.bar(positions, [1] * len(positions), color=colours, width=0.9)
+            axes.set_yticks([])
+        case ChartKind.LINE:
+            for series in chart.series:
+                axes.plot(positions, series.values, marker="o", label=series.name,
+                          color=TONE_COLOURS[series.tone])
+        case ChartKind.STACKED:
+            bottoms = [0.0] * len(positions)
+            for series in chart.series:
+                axes.bar(positions, series.values, bottom=bottoms, label=series.name,
+                         color=TONE_COLOURS[series.tone])
+                bottoms = [low + value for low, value in zip(bottoms, series.values,
+                                                              strict=True)]
+        case ChartKind.BARS:
+            width = 0.8 / max(len(chart.series), 1)
+            for index, series in enumerate(chart.series):
+                axes.bar([place + index * width for place in positions], series.values,
+                         width=width, label=series.name, color=TONE_COLOURS[series.tone])
+    axes.set_xticks(positions, chart.categories, rotation=30 if len(positions) > 6 else 0,
+                    ha="right" if len(positions) > 6 else "center", fontsize=8)
+    if chart.unit and chart.kind is not ChartKind.STRIP:
+        axes.set_ylabel(chart.unit.strip())
+    if len(chart.series) > 1:
+        axes.legend(fontsize=8, frameon=False)
