@@ -4,6 +4,7 @@ memory and start-up never pay for it."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from typing import Any
 
@@ -66,3 +67,8 @@ def _draw(axes: Any, chart: Chart) -> None:
         axes.set_ylabel(chart.unit.strip())
     if len(chart.series) > 1:
         axes.legend(fontsize=8, frameon=False)
+
+
+async def drawn(chart: Chart) -> bytes:
+    """`render_png` off the event loop: drawing takes milliseconds, importing much longer."""
+    return await asyncio.to_thread(render_png, chart)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.core.charts import Chart
 from bot.core.ids import ActionId
 
 
@@ -54,7 +55,14 @@ class Divider:
     pass
 
 
-Block = Text | Fields | Actions | Context | Divider
+@dataclass(frozen=True)
+class Picture:
+    """A chart: drawn where the platform shows images, its numbers as text everywhere."""
+
+    chart: Chart
+
+
+Block = Text | Fields | Actions | Context | Divider | Picture
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,13 @@ class Card:
                     lines.append(body)
                 case Divider():
                     lines.append("---")
+                case Picture(chart=chart):
+                    lines.append(chart.text())
         return "\n".join(lines) if lines else self.summary
+
+    @property
+    def charts(self) -> tuple[Chart, ...]:
+        return tuple(block.chart for block in self.blocks if isinstance(block, Picture))
 
 
 Content = Card | str

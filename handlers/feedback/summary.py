@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
-from bot.core.cards import Card, Context, Fields, Text
+from bot.core.cards import Card, Context, Fields, Picture, Text
+from bot.core.charts import Chart, ChartKind, Series, Tone
 from bot.core.commands import excerpt
 from handlers.common.questions import read_question
 from storage.common.models import Partner
@@ -76,14 +77,32 @@ def _shown(collected: Collected, partners: set[int | None]) -> bool:
     return not collected.campaign.anonymous or len(partners - {None}) >= BREAKDOWN_MIN
 
 
-def by_tier(collected: Collected) -> list[tuple[str, str]]:
+def tier_counts(collected: Collected) -> list[tuple[str, int, int]]:
+    """(tier, partners that answered, partners asked) for each tier that may be shown."""
     tiers: dict[str, list[Partner]] = {}
     for partner in collected.asked:
         tiers.setdefault(partner.tier or "no tier", []).append(partner)
-    return [(tier, _rate(len(answered), len(members)))
+    return [(tier, len(answered), len(members))
             for tier, members in sorted(tiers.items())
             if _shown(collected, answered := {p.id for p in members
                                               if p.id in collected.answered})]
+
+
+def by_tier(collected: Collected) -> list[tuple[str, str]]:
+    return [(tier, _rate(answered, asked)) for tier, answered, asked in tier_counts(collected)]
+
+
+def tier_chart(collected: Collected) -> Chart | None:
+    """Partners that answered and that did not, per tier (the tiers that may be shown)."""
+    counts = tier_counts(collected)
+    if not counts:
+        return None
+    return Chart(ChartKind.STACKED, "Partners that answered, by tier",
+                 tuple(tier for tier, _, _ in counts),
+                 (Series("answered", tuple(float(answered) for _, answered, _ in counts),
+                         Tone.GOOD),
+                  Series("not yet", tuple(float(asked - answered)
+                                          for _, answered, asked in counts), Tone.NONE)))
 
 
 def per_question(collected: Collected) -> list[str]:
@@ -152,7 +171,7 @@ def summary_card(collected: Collected, *, final: bool) -> Card:
     head = (f"{campaign.short_id} {campaign.title}: "
             f"{'closed' if final else 'so far'}, {_rate(answered, asked)} partners answered")
     rows: list[tuple[str, str]] = [("Response rate", _rate(answered, asked))]
-    blocks: list[Text | Fields | Context] = []
+    blocks: list[Text | Fields | Context | Picture] = []
     if collected.may_break_down:
         rows += [(f"Tier {tier}" if tier != "no tier" else "No tier", rate)
                  for tier, rate in by_tier(collected)]
@@ -160,6 +179,8 @@ def summary_card(collected: Collected, *, final: bool) -> Card:
             rows.append(("By partner", ", ".join(
                 f"{partner.name} {'✓' if partner.id in collected.answered else '✗'}"
                 for partner in collected.asked)))
+        if chart := tier_chart(collected):
+            blocks.append(Picture(chart))
         blocks.append(Text("**Answers per question**\n" + "\n".join(
             f"- {line}" for line in per_question(collected)), markup=True))
     else:

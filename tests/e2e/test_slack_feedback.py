@@ -97,6 +97,11 @@ async def test_a_campaign_from_the_form_to_its_close_summary(bot: RunningBot):
     in_thread = next(call for call in summaries if call.args["channel"] == "C0777")
     assert in_thread.args["thread_ts"] == parent_ts
     assert "1/2 (50%)" in json.dumps(in_thread.args)
+    # The tier chart: its numbers in the message, its drawing uploaded into the thread.
+    assert "Partners that answered, by tier" in json.dumps(in_thread.args)
+    uploads = await bot.slack.wait_for("files.completeUploadExternal", count=2)
+    assert any(call.args.get("channel_id") == "C0777" and call.args.get("thread_ts")
+               == parent_ts for call in uploads), [call.args for call in uploads]
     [campaign] = await bot.export("campaigns")
     assert (campaign["id"], campaign["thread_ts"], campaign["channel"]) == \
         ("F-1", parent_ts, "C0777") and campaign["closed_at"]

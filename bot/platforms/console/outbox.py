@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
+from bot.charting.png import drawn
 from bot.core.cards import Card, Content, Text
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef
 from bot.core.outbox import OutFile
@@ -28,9 +32,23 @@ class ConsoleOutbox:
     interrupted send was shown: delivery keys are accepted and ignored (at-least-once).
     """
 
-    def __init__(self, output: Screen | TextIO) -> None:
+    def __init__(self, output: Screen | TextIO, charts_dir: Path | None = None) -> None:
         self._screen = output if isinstance(output, Screen) else Screen(output)
         self._next_id = 1
+        # Where the charts messages carry are written, as PNG files, for the operator to open.
+        self._charts_dir = charts_dir or Path(tempfile.gettempdir()) / "partnerops-charts"
+
+    async def _save_charts(self, content: Content, message: MessageRef) -> None:
+        """Each chart of `content` as a PNG file, its path printed under the message."""
+        if not isinstance(content, Card):
+            return
+        for number, chart in enumerate(content.charts, 1):
+            path = self._charts_dir / f"msg-{message.id}-{number}.png"
+            data = await drawn(chart)
+            await asyncio.to_thread(self._charts_dir.mkdir, parents=True, exist_ok=True)
+            await asyncio.to_thread(path.write_bytes, data)
+            self._screen.show("bot:", f"chart '{chart.title}' drawn to {path}",
+                              where=message.conversation)
 
     def _new_ref(self, to: ConversationRef) -> MessageRef:
         ref = MessageRef(to, str(self._next_id))
@@ -44,6 +62,7 @@ class ConsoleOutbox:
         where = label(to) if thread is None else f"{label(to)}, thread of msg {thread.id}"
         self._screen.show(f"[{where}] bot:", content, where=to, message=ref,
                           suffix=f"  (msg {ref.id})")
+        await self._save_charts(content, ref)
         return ref
 
     async def update(self, message: MessageRef, content: Content) -> None:
@@ -54,6 +73,7 @@ class ConsoleOutbox:
     async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
         """Print a message only `user_id` would see."""
         self._screen.show(f"(only {user_id}) bot:", content, where=to)
+        await self._save_charts(content, self._new_ref(to))
 
     async def send_file(self, to: ConversationRef, user_id: str, file: OutFile,
                         comment: str) -> None:

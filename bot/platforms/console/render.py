@@ -6,7 +6,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.core.cards import Actions, Button, Card, Context, Divider, Fields, Text, label_text
+from bot.core.cards import (
+    Actions,
+    Button,
+    Card,
+    Context,
+    Divider,
+    Fields,
+    Picture,
+    Text,
+    label_text,
+)
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 ITALIC = re.compile(r"(?<![\w_])_(?!_)(.+?)(?<!_)_(?![\w_])")
@@ -99,6 +109,8 @@ def card_lines(card: Card, style: Style = PLAIN) -> list[str]:
                              for line in body.splitlines())
             case Divider():
                 lines.append(style.dim(RULE))
+            case Picture(chart=chart):
+                lines.extend(chart.text().splitlines())
     return lines or [card.summary]
 
 

@@ -10,7 +10,8 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.cards import Content
+from bot.charting.png import drawn
+from bot.core.cards import Card, Content
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.errors import DeliveryError
 from bot.core.outbox import OutFile
@@ -18,6 +19,8 @@ from bot.platforms.slack.render import message_payload
 from bot.platforms.slack.tokens import SlackTokens
 
 log = logging.getLogger(__name__)
+# Slack keeps an image's alt text to 1,000 characters.
+ALT_TEXT_MAX = 1000
 
 # What Slack's error codes mean to the person who will read them.
 EXPLAINED = {
@@ -81,7 +84,26 @@ class SlackOutbox:
         channel = str(response.get("channel") or to.id)
         landed = to if channel == to.id else ConversationRef(Platform.SLACK, channel, to.kind,
                                                              to.name, to.workspace)
-        return MessageRef(landed, str(response["ts"]))
+        posted = MessageRef(landed, str(response["ts"]))
+        await self._upload_charts(content, posted, thread)
+        return posted
+
+    async def _upload_charts(self, content: Content, posted: MessageRef,
+                             thread: MessageRef | None) -> None:
+        """Each chart drawn and uploaded in the message's thread (files_upload_v2), its
+        numbers as the alt text. Best effort: the message itself went out, and the ledger
+        must never send it again for a chart that failed."""
+        if not isinstance(content, Card):
+            return
+        for chart in content.charts:
+            try:
+                await self._client.files_upload_v2(
+                    token=await self._tokens.token(posted.conversation.workspace),
+                    channel=posted.conversation.id, thread_ts=(thread or posted).id,
+                    content=await drawn(chart), filename="chart.png", title=chart.title,
+                    alt_txt=chart.text()[:ALT_TEXT_MAX])
+            except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+                log.warning("a chart was not uploaded to Slack: %s", explain(error))
 
     async def update(self, message: MessageRef, content: Content) -> None:
         try:

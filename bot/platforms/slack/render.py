@@ -74,6 +74,9 @@ def _blocks_of(block: cards.Block) -> list[Block]:
                                                                          SECTION_TEXT_MAX))])]
         case cards.Divider():
             return [DividerBlock()]
+        case cards.Picture(chart=chart):
+            # The numbers in the message; the outbox uploads the drawing beside it.
+            return _text_blocks(cards.Text(chart.text()))
     raise TypeError(f"cannot render {block!r}")
 
 

@@ -80,6 +80,8 @@ def _element(block: Block) -> adaptive.Element | None:
             return adaptive.ActionSet(type="ActionSet", actions=actions)
         case cards.Context(body=body):
             return adaptive.text_block(escape(body), size="Small", subtle=True)
+        case cards.Picture(chart=chart):
+            return adaptive.text_block(escape(chart.text()))
     return None
 
 

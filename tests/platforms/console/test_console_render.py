@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from textwrap import dedent
 
-from bot.core.cards import Actions, Button, Card, Context, Divider, Fields, Text
+from bot.core.cards import Actions, Button, Card, Context, Divider, Fields, Picture, Text
+from bot.core.charts import Chart, ChartKind, Series, Tone
 from bot.core.clock import SimulatedClock
 from bot.core.conversation import ConversationRef, MessageRef, Platform
 from bot.core.responses import Reply
@@ -109,3 +111,18 @@ async def test_press_on_a_message_before_any_was_posted(clock: SimulatedClock) -
     chat = make_chat(ScriptedDispatcher(), clock)
     assert await chat.type(":press 1 1") == ("! There is no message 1: none has been shown "
                                              "yet. Example: :press 1\n")
+
+
+async def test_a_chart_is_drawn_to_a_png_file_and_its_numbers_printed(tmp_path: Path) -> None:
+    output = io.StringIO()
+    outbox = ConsoleOutbox(output, charts_dir=tmp_path)
+    chart = Chart(ChartKind.STACKED, "Partners that answered, by tier", ("Gold", "Silver"),
+                  (Series("answered", (2, 1), Tone.GOOD), Series("not yet", (1, 1), Tone.NONE)))
+
+    await outbox.post(GENERAL, Card("Summary", blocks=(Picture(chart),)))
+
+    printed = output.getvalue()
+    assert "- Gold: answered 2, not yet 1" in printed  # the numbers, for anyone reading
+    drawn = tmp_path / "msg-1-1.png"
+    assert f"drawn to {drawn}" in printed
+    assert drawn.read_bytes().startswith(b"\x89PNG")
