@@ -21,12 +21,13 @@ TONE_COLOURS = {
 }
 
 
-def render_png(chart: Chart) -> bytes:
-    """The chart drawn, as PNG bytes."""
+def render_png(chart: Chart, size: tuple[float, float] = (WIDTH_INCHES, HEIGHT_INCHES),
+               dpi: int = DPI) -> bytes:
+    """The chart drawn, as PNG bytes (`size` in inches at `dpi`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
+    figure = Figure(figsize=size, dpi=dpi)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     _draw(axes, chart)
@@ -69,6 +70,7 @@ def _draw(axes: Any, chart: Chart) -> None:
         axes.legend(fontsize=8, frameon=False)
 
 
-async def drawn(chart: Chart) -> bytes:
+async def drawn(chart: Chart, size: tuple[float, float] = (WIDTH_INCHES, HEIGHT_INCHES),
+                dpi: int = DPI) -> bytes:
     """`render_png` off the event loop: drawing takes milliseconds, importing much longer."""
-    return await asyncio.to_thread(render_png, chart)
+    return await asyncio.to_thread(render_png, chart, size, dpi)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.core.cards import Card, Context, Fields
+from bot.core.cards import Card, Context, Fields, Picture
+from bot.core.charts import Chart, ChartKind, Series, Tone
 from bot.core.conversation import ConversationKind
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import Reply, Response
@@ -99,6 +100,21 @@ def tally_text(counted: Counter[str]) -> str:
     return f"{share} · {detail}" if detail else share
 
 
+def review_chart(named: list[tuple[str, Counter[str]]]) -> Chart:
+    """Met, missed (overdue too) and open per partner, stacked, the best share met first."""
+    def share(counted: Counter[str]) -> float:
+        judged, met = judged_and_met(counted)
+        return met / judged if judged else -1.0
+
+    ordered = sorted(named, key=lambda row: (-share(row[1]), row[0].lower()))
+    return Chart(ChartKind.STACKED, "Objectives by partner",
+                 tuple(name for name, _ in ordered),
+                 (Series("met", tuple(float(c["met"]) for _, c in ordered), Tone.GOOD),
+                  Series("missed", tuple(float(c["missed"] + c[OVERDUE]) for _, c in ordered),
+                         Tone.BAD),
+                  Series("open", tuple(float(c["open"]) for _, c in ordered), Tone.NEUTRAL)))
+
+
 async def review(ctx: CommandContext) -> Response:
     found = words.tokens(ctx.args, EXAMPLE)
     post_here = bool(found) and found[-1].lower() == "here"
@@ -127,8 +143,10 @@ async def review(ctx: CommandContext) -> Response:
                                     f"{period.label}."),))
     else:
         rows.append(("Total", tally_text(total)))
+        chart = review_chart([(partner.name, per_partner[partner.id or 0]) for partner in shown
+                              if partner.id in per_partner])
         card = Card(summary=f"{title} {tally_text(total)}", title=title, blocks=(
-            Fields(tuple(rows)),
+            Fields(tuple(rows)), Picture(chart),
             Context("Counted by due date (else the day closed); met out of met, missed and "
                     "overdue; open ones not yet due and dropped ones are not judged.")))
     target = ctx.invocation.channels[0] if ctx.invocation.channels else \

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.cards import Card
+from bot.core.responses import Reply
 from tests.handlers.cadence_team import Team
 from tests.handlers.test_partners import NORTHWIND, northwind_with_pat, say
 
@@ -145,3 +147,13 @@ async def test_a_contact_asking_to_post_a_review_sees_it_privately(team: Team):
     assert team.outbox.to("general") == []  # nothing posted for the channel
     extra = await say(team, "ana", "objective review 2026-Q4 2026-Q3")
     assert "Give one period" in extra and team.outbox.to("general") == []
+
+
+async def test_the_review_charts_each_partner_best_share_first(team: Team):
+    await two_partners_with_objectives(team)
+    response = await team.command("ana", "objective review 2026-Q4")
+    assert isinstance(response, Reply) and isinstance(response.content, Card)
+    [chart] = response.content.charts
+    assert chart.text() == ("Objectives by partner\n"
+                            "- Northwind Traders: met 1, missed 1, open 1\n"
+                            "- Contoso Ltd: met 0, missed 0, open 1")  # none to judge: last

@@ -135,8 +135,18 @@ class InputToggle(TypedDict):
     separator: NotRequired[bool]
 
 
+class Image(TypedDict):
+    """A picture; a chart here is a data: URI with its numbers as the alt text."""
+
+    type: Literal["Image"]
+    url: str
+    altText: str
+    size: NotRequired[Literal["Auto", "Stretch"]]
+    separator: NotRequired[bool]
+
+
 Element = TextBlock | FactSet | ActionSet | InputText | InputNumber | InputChoiceSet \
-    | InputToggle
+    | InputToggle | Image
 
 
 # "$schema" is not an identifier, hence the functional syntax.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from copy import copy
 from datetime import datetime
@@ -12,7 +13,9 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationParameters, 
 from botframework.connector.aio import ConnectorClient
 from msrest.exceptions import ClientException
 
+from bot.charting.png import drawn
 from bot.core.cards import Card, Content, Text
+from bot.core.charts import Chart
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef
 from bot.core.errors import DeliveryError
 from bot.core.forms import Form
@@ -26,6 +29,23 @@ from bot.platforms.teams.retry import RetryPolicy
 log = logging.getLogger(__name__)
 # The first lines of an export shown with its link.
 PREVIEW_LINES = 6
+# A chart drawn small enough to travel inside the card (Teams holds about 28 KB a message).
+TEAMS_CHART_INCHES, TEAMS_CHART_DPI = (5.6, 2.8), 80
+INLINE_CHART_MAX = 20_000
+
+
+
+async def inline_charts(content: Content) -> dict[Chart, str]:
+    """The charts of `content` small enough to travel inside the card, as data: URIs (a
+    Teams message holds about 28 KB); a larger one is shown as its numbers."""
+    if not isinstance(content, Card):
+        return {}
+    found = {}
+    for chart in content.charts:
+        data = base64.b64encode(await drawn(chart, size=TEAMS_CHART_INCHES, dpi=TEAMS_CHART_DPI))
+        if len(data) <= INLINE_CHART_MAX:
+            found[chart] = "data:image/png;base64," + data.decode("ascii")
+    return found
 
 
 class TeamsOutbox:
@@ -65,7 +85,8 @@ class TeamsOutbox:
         if stored is None:
             raise DeliveryError(NO_RECORD)
         root = thread.id if thread and stored.kind is ConversationKind.CHANNEL else None
-        return MessageRef(to, await self._send(stored, render.message(content), root))
+        images = await inline_charts(content)
+        return MessageRef(to, await self._send(stored, render.message(content, images), root))
 
     async def update(self, message: MessageRef, content: Content) -> None:
         """Replace the content of a message the bot posted."""

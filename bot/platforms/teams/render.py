@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from itertools import pairwise
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment, TextFormatTypes
 
 from bot.core import cards
 from bot.core.cards import Block, ButtonStyle, Card, Content
+from bot.core.charts import Chart
 from bot.core.forms import Form
 from bot.platforms.teams import adaptive
 from bot.platforms.teams.inputs import input_for
@@ -43,7 +45,11 @@ def markdown(text: str) -> str:
     return "".join(out)
 
 
-def render_card(card: Card) -> adaptive.AdaptiveCard:
+# Charts drawn for this message, as data: URIs (a chart missing here is shown as its numbers).
+Images = Mapping[Chart, str]
+
+
+def render_card(card: Card, images: Images | None = None) -> adaptive.AdaptiveCard:
     """A neutral Card as an Adaptive Card; a Divider becomes the next element's separator."""
     body: list[adaptive.Element] = []
     if card.title:
@@ -53,7 +59,7 @@ def render_card(card: Card) -> adaptive.AdaptiveCard:
         if isinstance(block, cards.Divider):
             separate = bool(body)
             continue
-        element = _element(block)
+        element = _element(block, images or {})
         if element is None:
             continue
         if separate:
@@ -65,7 +71,7 @@ def render_card(card: Card) -> adaptive.AdaptiveCard:
     return adaptive.card(body, summary=card.summary)
 
 
-def _element(block: Block) -> adaptive.Element | None:
+def _element(block: Block, images: Images) -> adaptive.Element | None:
     """One card block as an Adaptive Card element (None when it would be empty)."""
     match block:
         case cards.Text(body=body, markup=markup):
@@ -80,6 +86,9 @@ def _element(block: Block) -> adaptive.Element | None:
             return adaptive.ActionSet(type="ActionSet", actions=actions)
         case cards.Context(body=body):
             return adaptive.text_block(escape(body), size="Small", subtle=True)
+        case cards.Picture(chart=chart) if chart in images:
+            return adaptive.Image(type="Image", url=images[chart], altText=chart.text(),
+                                  size="Stretch")
         case cards.Picture(chart=chart):
             return adaptive.text_block(escape(chart.text()))
     return None
@@ -113,10 +122,11 @@ def card_activity(card: adaptive.AdaptiveCard, summary: str) -> Activity:
     return Activity(type=ActivityTypes.message, summary=summary, attachments=[attachment])
 
 
-def message(content: Content) -> Activity:
-    """Text as a Markdown message, a Card as an Adaptive Card message."""
+def message(content: Content, images: Images | None = None) -> Activity:
+    """Text as a Markdown message, a Card as an Adaptive Card message (its charts drawn
+    where `images` holds them)."""
     if isinstance(content, Card):
-        return card_activity(render_card(content), content.summary)
+        return card_activity(render_card(content, images), content.summary)
     return Activity(type=ActivityTypes.message, text=markdown(content),
                     text_format=TextFormatTypes.markdown)
 

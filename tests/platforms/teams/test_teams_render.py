@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
-from bot.core.cards import Actions, Button, ButtonStyle, Card, Context, Divider, Fields, Text
+from bot.core.cards import (
+    Actions,
+    Button,
+    ButtonStyle,
+    Card,
+    Context,
+    Divider,
+    Fields,
+    Picture,
+    Text,
+)
+from bot.core.charts import Chart, ChartKind, Series, Tone
 from bot.core.forms import HERE, FieldKind, Form, FormField, Option
+from bot.platforms.teams.outbox import inline_charts
 from bot.platforms.teams.payloads import ButtonPayload, FormPayload, read
 from bot.platforms.teams.render import escape, markdown, message, render_card, render_form
 from handlers.common.help import HelpAction
@@ -163,3 +176,18 @@ def test_multiselect_channel_and_people_inputs_and_their_values() -> None:
     assert empty.values["days"] is None and empty.values["people"] is None
     assert form.errors(empty.values) == {"days": "Days is required.",
                                          "people": "People is required."}
+
+
+async def test_a_chart_travels_inside_the_card_with_its_numbers_as_alt_text():
+    chart = Chart(ChartKind.STACKED, "Partners that answered, by tier", ("Gold", "Silver"),
+                  (Series("answered", (2, 1), Tone.GOOD), Series("not yet", (1, 1), Tone.NONE)))
+    card = Card("Summary", blocks=(Picture(chart),))
+    images = await inline_charts(card)
+    attachment = message(card, images).attachments[0].content
+    [image] = [element for element in attachment["body"] if element["type"] == "Image"]
+    assert image["url"].startswith("data:image/png;base64,")
+    assert base64.b64decode(image["url"].split(",", 1)[1]).startswith(b"\x89PNG")
+    assert image["altText"] == chart.text()
+    # Without a drawing (too large to travel), the numbers are shown instead.
+    [text] = message(card).attachments[0].content["body"]
+    assert "- Gold: answered 2, not yet 1" in text["text"]
