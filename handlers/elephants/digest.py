@@ -15,7 +15,8 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.core.cards import Card, Context, Fields, Text
+from bot.core.cards import Card, Context, Fields, Picture, Text
+from bot.core.charts import Chart, ChartKind, Series, Tone
 from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
 from handlers.common.channels import chosen_channel
@@ -113,6 +114,32 @@ def _hours(found: list[Elephant]) -> str:
     return f"{total.normalize():f}"
 
 
+CHART_WEEKS = 8
+
+
+def _open_at(item: Elephant, moment: datetime) -> bool:
+    """Whether it was open at `moment`, as far as its row tells (a reopening is not kept)."""
+    closed_by = item.status_changed_at if item.status in CLOSED else None
+    return _filed(item) <= moment and (closed_by is None or closed_by > moment)
+
+
+def trend_chart(found: list[Elephant], now: datetime) -> Chart:
+    """Open elephants and the hours they cost per week, at the end of each of 8 weeks."""
+    ends = [now - week * WEEK for week in range(CHART_WEEKS - 1, -1, -1)]
+    still = [[item for item in found if _open_at(item, end)] for end in ends]
+    return Chart(ChartKind.LINE, "Open elephants and hours lost per week, 8 weeks",
+                 tuple(f"{end:%d %b}" for end in ends),
+                 (Series("open", tuple(float(len(items)) for items in still), Tone.BAD),
+                  Series("hours lost per week", tuple(float(sum(
+                      (item.hours_lost_per_week or Decimal(0) for item in items), Decimal(0)))
+                      for items in still), Tone.WARN)))
+
+
+def herd_chart(biggest: list[Elephant], herds: dict[int, int]) -> Chart:
+    return Chart(ChartKind.BARS, "Biggest herds", tuple(item.short_id for item in biggest),
+                 (Series("see it too", tuple(float(herds[item.id or 0]) for item in biggest)),))
+
+
 def digest_card(found: list[Elephant], herds: dict[int, int], now: datetime) -> Card:
     """The herd as it stands at `now`, the week before it, and the four weeks before that."""
     week_start = now - WEEK
@@ -146,8 +173,10 @@ def digest_card(found: list[Elephant], herds: dict[int, int], now: datetime) -> 
                                         for item in biggest) or "no votes yet"),
             ("Hours lost per week, open elephants", _hours(still)),
             ("Open", str(len(still))))
+    charts = (Picture(trend_chart(found, now)),) + \
+        ((Picture(herd_chart(biggest, herds)),) if biggest else ())
     return Card(summary=f"Herd digest: {len(still)} open, {len(new)} new this week",
-                title="🐘 Herd digest", blocks=(Fields(rows), Text(trend),
+                title="🐘 Herd digest", blocks=(Fields(rows), Text(trend), *charts,
                                                Context("`elephant list` shows every open one")))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.core.cards import Card
+from bot.core.responses import Reply
 from handlers.elephants.ids import ElephantAction
 from schedules.run_due import run_due
 from tests.handlers.cadence_team import Team, form_of
@@ -35,6 +37,14 @@ async def test_the_digest_reads_the_herd(team: Team):
     assert "Biggest herds: E-2 (2)" in shown
     assert "Hours lost per week, open elephants: 3.5" in shown
     assert "New per week, the four weeks before: 0 → 0 → 0 → 0 → this week 2." in shown
+    # Its charts: eight weeks of open elephants and hours, and the biggest herds.
+    digest = await team.command("bob", "elephant digest")
+    assert isinstance(digest, Reply) and isinstance(digest.content, Card)
+    trend, herd = digest.content.charts
+    assert trend.categories[-1] == "23 Nov" and len(trend.categories) == 8
+    assert [series.values[-1] for series in trend.series] == [1.0, 3.5]  # E-2 still open
+    assert [series.values[0] for series in trend.series] == [0.0, 0.0]  # weeks before
+    assert herd.text() == "Biggest herds\n- E-2: see it too 2"
 
 
 async def test_posted_once_per_weekly_slot_from_when_it_was_set(team: Team):

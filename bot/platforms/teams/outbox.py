@@ -36,15 +36,17 @@ INLINE_CHART_MAX = 20_000
 
 
 async def inline_charts(content: Content) -> dict[Chart, str]:
-    """The charts of `content` small enough to travel inside the card, as data: URIs (a
-    Teams message holds about 28 KB); a larger one is shown as its numbers."""
+    """The charts of `content` that fit inside the card together, as data: URIs (a Teams
+    message holds about 28 KB); the others are shown as their numbers."""
     if not isinstance(content, Card):
         return {}
-    found = {}
+    found: dict[Chart, str] = {}
+    room = INLINE_CHART_MAX  # for every chart of the message together
     for chart in content.charts:
         data = base64.b64encode(await drawn(chart, size=TEAMS_CHART_INCHES, dpi=TEAMS_CHART_DPI))
-        if len(data) <= INLINE_CHART_MAX:
+        if len(data) <= room:
             found[chart] = "data:image/png;base64," + data.decode("ascii")
+            room -= len(data)
     return found
 
 
