@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from bot.core.charts import Chart, ChartKind, Series, Tone
 from bot.core.words import counted
 from handlers.common.questions import HEALTH, QuestionType, read_question
 from handlers.partners.review import (
@@ -109,6 +110,36 @@ def objective_rows(found: list[Objective], today: date) -> tuple[str, int, int]:
         parts.append(f"{period.label} {tally_text(counted).split(' · ')[0]}"
                      if counted else f"{period.label} —")
     return " · ".join(parts), met, judged
+
+
+HEALTH_TONES = {"green": Tone.GOOD, "amber": Tone.WARN, "red": Tone.BAD}
+
+
+def scorecard_charts(partner_name: str, health: list[str], found: list[Objective],
+                     today: date) -> tuple[Chart, ...]:
+    """The health of the last check-ins as a strip, and objectives met per quarter."""
+    charts: list[Chart] = []
+    shown = health[-HEALTH_SHOWN:]
+    if shown:
+        charts.append(Chart(ChartKind.STRIP, f"{partner_name}: health, last check-ins",
+                            tuple(str(number) for number in range(1, len(shown) + 1)),
+                            (Series("health", tuple(1.0 for _ in shown)),),
+                            tones=tuple(HEALTH_TONES[value] for value in shown)))
+    quarters = []
+    for period in quarters_back(today):
+        counted_here: Counter[str] = Counter(
+            state_of(item, today) for item in found if counts_in(item, period, today))
+        judged, met = judged_and_met(counted_here)
+        quarters.append((period.label, met, judged))
+    if any(judged for _, _, judged in quarters):
+        charts.append(Chart(ChartKind.STACKED, f"{partner_name}: objectives met per quarter",
+                            tuple(label for label, _, _ in quarters),
+                            (Series("met", tuple(float(met) for _, met, _ in quarters),
+                                    Tone.GOOD),
+                             Series("not met", tuple(float(judged - met)
+                                                     for _, met, judged in quarters),
+                                    Tone.BAD))))
+    return tuple(charts)
 
 
 def health_trend(health: list[str]) -> str:

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.core.cards import Block, Card, Context, Fields
+from bot.core.cards import Block, Card, Context, Fields, Picture
+from bot.core.charts import Chart
 from bot.core.responses import Reply, Response
 from handlers.common.context import CommandContext
 from handlers.common.identity import zone_of
@@ -22,11 +23,13 @@ from handlers.partners.scorecard import (
     health_trend,
     health_values,
     objective_rows,
+    scorecard_charts,
 )
 from storage.cadences import repository as cadences
 from storage.common.models import Partner
 from storage.elephants import repository as elephants
 from storage.elephants.models import CLOSED_STATUSES, Elephant
+from storage.feedback import repository as campaigns
 from storage.partners import objectives
 from storage.partners import repository as partners
 from storage.partners.models import ObjectiveStatus
@@ -60,13 +63,22 @@ def _herd(involved: Sequence[Elephant]) -> str:
     return f"{len(still)} open{shown}, {done} resolved or closed"
 
 
-async def _scorecard_rows(ctx: CommandContext, partner: Partner, today: date,
-                          leads: LeadStats) -> list[tuple[str, str]]:
+def _participation(asked: int, answered: int) -> str:
+    if not asked:
+        return "not asked in a campaign yet"
+    return f"answered {answered} of {asked} campaign{'' if asked == 1 else 's'} " \
+           f"({round(100 * answered / asked)}%)"
+
+
+async def _scorecard(ctx: CommandContext, partner: Partner, today: date,
+                     leads: LeadStats) -> tuple[list[tuple[str, str]], tuple[Chart, ...]]:
+    """The scorecard's rows, and its charts (health strip, objectives per quarter)."""
     async with ctx.services.db.session() as session:
         found = list(await objectives.of_partners(session, [partner.id or 0]))
         involved = await elephants.involving(session, partner.id or 0)
         answered = await cadences.answers_about(session, ctx.workspace.id or 0, partner.id or 0,
                                                 HEALTH_SHOWN)
+        asked, took_part = await campaigns.participation(session, partner.id or 0)
     quarters, met, judged = objective_rows(found, today)
     health = health_values(answered)
     kind, why = classify(Facts(age=ctx.services.clock.now() - partner.created_at,
@@ -74,9 +86,10 @@ async def _scorecard_rows(ctx: CommandContext, partner: Partner, today: date,
     return [("Objectives met", quarters),
             ("Health", health_trend(health)),
             ("Leads", leads.text()),
-            ("Feedback", "no campaigns yet"),
+            ("Feedback", _participation(asked, took_part)),
             ("Elephants", _herd(involved)),
-            ("Class", f"{kind.value}, because: {why}")]
+            ("Class", f"{kind.value}, because: {why}")], \
+        scorecard_charts(partner.name, health, found, today)
 
 
 async def _shared_rows(ctx: CommandContext, partner: Partner,
@@ -96,15 +109,17 @@ async def show(ctx: CommandContext) -> Response:
         leads = LeadStats.of(await partners.leads(session, partner.id or 0))
     today = ctx.services.clock.now().astimezone(ZoneInfo(zone_of(ctx.person,
                                                                  ctx.services))).date()
+    charts: tuple[Chart, ...] = ()
     if is_contact(ctx.person):
         rows = await _shared_rows(ctx, partner, leads)
         hint = f"`partner leads {partner.name}` lists the leads."
     else:
-        rows = [*await _people_rows(ctx, partner),
-                *await _scorecard_rows(ctx, partner, today, leads)]
+        scored, charts = await _scorecard(ctx, partner, today, leads)
+        rows = [*await _people_rows(ctx, partner), *scored]
         hint = (f"`partner leads {partner.name}` lists the leads; the class follows the rule "
                 "in the README (new, at risk, innovator, steady order taker).")
-    blocks: list[Block] = [Fields(tuple(rows)), Context(hint)]
+    blocks: list[Block] = [Fields(tuple(rows)), *(Picture(chart) for chart in charts),
+                           Context(hint)]
     return Reply(Card(summary=f"{partner.name}: {leads.text(internal=not is_contact(ctx.person))}",
                       title=partner.name,
                       blocks=tuple(blocks)))

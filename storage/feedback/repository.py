@@ -213,3 +213,16 @@ async def own_replies(session: AsyncSession, campaign_id: int, person_id: int
                       ) -> list[FeedbackReply]:
     return [reply for reply in await replies(session, campaign_id)
             if reply.person_id == person_id]
+
+
+async def participation(session: AsyncSession, partner_id: int) -> tuple[int, int]:
+    """(campaigns that asked the partner, campaigns it answered): its people's replies that
+    count (not withdrawn, not the vendor's own)."""
+    asked = (await session.exec(select(CampaignPartner.campaign_id).where(
+        CampaignPartner.partner_id == partner_id))).all()
+    if not asked:
+        return 0, 0
+    answered = (await session.exec(select(FeedbackReply.campaign_id).distinct().where(
+        col(FeedbackReply.campaign_id).in_(list(asked)), FeedbackReply.partner_id == partner_id,
+        col(FeedbackReply.internal).is_(False), col(FeedbackReply.withdrawn_at).is_(None)))).all()
+    return len(asked), len(answered)

@@ -228,3 +228,13 @@ async def test_an_outside_guest_no_partner_claims_is_told_how_to_be_counted(team
     await team.make_role("zoe", Role.PARTNER_CONTACT)  # a guest, no partner named yet
     answer = await thread_reply(team, "zoe", "t9", "Labs!")
     assert isinstance(answer, Reply) and "which partner you speak for" in text_of(answer)
+
+
+async def test_the_scorecard_counts_the_campaigns_a_partner_answered(team: Team):
+    await partners_with_contacts(team)
+    await feedback(team, "ana", QUICK)
+    await thread_reply(team, "pat", "t1", "Labs")
+    assert "Feedback: answered 1 of 1 campaign (100%)" in await say(
+        team, "ana", "partner show Northwind")
+    assert "Feedback: answered 0 of 1 campaign (0%)" in await say(
+        team, "ana", "partner show Contoso")

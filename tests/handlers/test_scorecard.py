@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.core.cards import Card
+from bot.core.responses import Reply
 from handlers.partners.scorecard import Facts, PartnerClass, classify
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus
@@ -69,7 +71,13 @@ async def test_the_card_shows_health_from_check_ins_objectives_leads_and_class(t
     assert "Health: 🟢🟠🔴🔴 (latest red)" in card
     assert "Objectives met: 2026-Q3 — · 2026-Q4 0/2 met (0%) · 2027-Q1 — · 2027-Q2 —" in card
     assert "Class: at risk, because: 2 of last 3 check-ins red, 0 of 2 objectives met" in card
-    assert "Feedback: no campaigns yet" in card
+    assert "Feedback: not asked in a campaign yet" in card
+    # The same as charts: a green/amber/red strip, and objectives met per quarter.
+    shown = await team.command("ana", "partner show Northwind Traders")
+    assert isinstance(shown, Reply) and isinstance(shown.content, Card)
+    strip, quarters = shown.content.charts
+    assert [tone.value for tone in strip.tones] == ["good", "warn", "bad", "bad"]
+    assert "- 2026-Q4: met 0, not met 2" in quarters.text()
     # The partner's own contact sees none of it: no health, no class.
     shared = await say(team, "pat", "partner show")
     assert all(word not in shared for word in ("Health", "Class", "risk", "🔴"))
