@@ -134,6 +134,24 @@ def per_question(collected: Collected) -> list[str]:
     return lines
 
 
+def choice_charts(collected: Collected) -> list[Chart]:
+    """A bar per option of each choice question that may be shown (counts of answers)."""
+    given = [reply for reply in collected.partner_replies if reply.source is ReplySource.FORM]
+    charts = []
+    for index, line in enumerate(collected.campaign.questions):
+        question = read_question(line)
+        replies = [reply for reply in given if reply.question_index == index]
+        if not question.has_choices or not replies \
+                or not _shown(collected, {reply.partner_id for reply in replies}):
+            continue
+        counts = Counter(reply.text for reply in replies)
+        charts.append(Chart(ChartKind.BARS, f"{index + 1}. {question.text}",
+                            tuple(question.label(option) for option in question.options),
+                            (Series("answers", tuple(float(counts.get(option, 0))
+                                                     for option in question.options)),)))
+    return charts
+
+
 def topics(texts: list[str], shown: int = TOPICS_SHOWN) -> list[tuple[str, int]]:
     """The most frequent meaningful words and two-word phrases (stop words removed), said
     at least twice; a phrase counts before the words inside it."""
@@ -183,6 +201,7 @@ def summary_card(collected: Collected, *, final: bool) -> Card:
             blocks.append(Picture(chart))
         blocks.append(Text("**Answers per question**\n" + "\n".join(
             f"- {line}" for line in per_question(collected)), markup=True))
+        blocks.extend(Picture(chart) for chart in choice_charts(collected))
     else:
         blocks.append(Context(f"Fewer than {BREAKDOWN_MIN} partners answered this anonymous "
                               "campaign, so no breakdown is shown: it could point at one."))

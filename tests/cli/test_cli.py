@@ -9,6 +9,7 @@ import asyncio
 import csv
 import io
 import json
+import shutil
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,13 @@ from tests.cli.invoke import Result, as_process, in_process
 DATABASE = "cli.db"
 
 
+@pytest.fixture
+def migrated(tmp_path: Path, sqlite_template: Path) -> Path:
+    """The CLI's database, already at head (migrating one costs seconds a test)."""
+    shutil.copyfile(sqlite_template, tmp_path / DATABASE)
+    return tmp_path / DATABASE
+
+
 def partnerops(tmp_path: Path, *args: str, **env: str) -> Result:
     return in_process(tmp_path, DATABASE, *args, **env)
 
@@ -32,7 +40,7 @@ def partnerops(tmp_path: Path, *args: str, **env: str) -> Result:
 def _seed(tmp_path: Path) -> None:
     async def seed() -> None:
         database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-        await upgrade(database)
+        await upgrade(database)  # at head already when copied from the template
         now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
         async with database.session() as session:
             team = await workspaces.for_external_id(session, "slack", "T0001", now=now)
@@ -57,7 +65,7 @@ def test_db_upgrade_then_current(tmp_path: Path):
     assert partnerops(tmp_path, "db", "current").stdout.startswith(head)
 
 
-def test_export_json_and_csv(tmp_path: Path):
+def test_export_json_and_csv(tmp_path: Path, migrated: Path):
     _seed(tmp_path)
     as_json = partnerops(tmp_path, "export", "elephants", "--format", "json")
     assert as_json.returncode == 0, as_json.stderr
@@ -71,7 +79,7 @@ def test_export_json_and_csv(tmp_path: Path):
     assert csv_row["description"] == "Line one\nline two"
 
 
-def test_export_of_one_workspace(tmp_path: Path):
+def test_export_of_one_workspace(tmp_path: Path, migrated: Path):
     _seed(tmp_path)
     mine = partnerops(tmp_path, "export", "elephants", "--format", "json", "--workspace", "T0001")
     assert mine.returncode == 0, mine.stderr
@@ -81,7 +89,7 @@ def test_export_of_one_workspace(tmp_path: Path):
     assert "Traceback" not in unknown.stderr
 
 
-def test_export_of_an_empty_table_is_valid(tmp_path: Path):
+def test_export_of_an_empty_table_is_valid(tmp_path: Path, migrated: Path):
     assert partnerops(tmp_path, "db", "upgrade").returncode == 0
     result = partnerops(tmp_path, "export", "partners", "--format", "json")
     assert result.returncode == 0 and json.loads(result.stdout) == []
@@ -135,7 +143,8 @@ def test_console_refuses_the_names_as_refuses(tmp_path: Path, name: str, why: st
 
 @pytest.mark.parametrize(("name", "user"), [("o'brien", "o'brien"), ("O\u2019Brien", "o'brien"),
                                             ("Éva", "éva")])
-def test_console_takes_the_names_as_takes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_console_takes_the_names_as_takes(tmp_path: Path, migrated: Path,
+                                          monkeypatch: pytest.MonkeyPatch,
                                            name: str, user: str):
     monkeypatch.setattr("sys.stdin", io.StringIO(":dm\n"))
     result = partnerops(tmp_path, "console", "--as", name)

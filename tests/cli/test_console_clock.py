@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,6 @@ from bot.app import build_application
 from bot.core.clock import SimulatedClock
 from bot.settings import Settings
 from storage.engine import Database
-from storage.migrate import upgrade
 from tests.schedules.conftest import make_cadence
 
 MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -32,10 +32,16 @@ async def _console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 @pytest.fixture
-async def standup(tmp_path: Path) -> None:
+def migrated(tmp_path: Path, sqlite_template: Path) -> Path:
+    """The console's database, already at head (migrating one costs seconds)."""
+    shutil.copyfile(sqlite_template, tmp_path / "c.db")
+    return tmp_path / "c.db"
+
+
+@pytest.fixture
+async def standup(tmp_path: Path, migrated: Path) -> None:
     """A console standup at 09:00 UTC for ana, with a 30-minute reminder."""
-    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
-    await upgrade(database)
+    database = Database.from_url(f"sqlite+aiosqlite:///{migrated}")
     settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
     application = build_application(settings, clock=SimulatedClock(MONDAY), database=database)
     await make_cadence(application, zones={"ana": "UTC"}, now=MONDAY, reminder_minutes=30)
@@ -103,11 +109,11 @@ async def test_tz_moves_the_next_prompt_before_anything_is_typed(
 
 
 async def test_now_names_each_cadence_that_asks_in_its_own_zone(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+        tmp_path: Path, migrated: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]):
     """ana has no zone: Daily standup asks her at its New York time; a paused cadence, one
     she is not in, and one in her own zone are not named."""
-    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
-    await upgrade(database)
+    database = Database.from_url(f"sqlite+aiosqlite:///{migrated}")
     settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
     application = build_application(settings, clock=SimulatedClock(MONDAY), database=database)
     nobody = {"ana": None}
@@ -133,9 +139,9 @@ async def test_now_names_each_cadence_that_asks_in_its_own_zone(
 
 
 async def test_typed_questions_are_menus_and_numbers_in_the_console(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    database = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
-    await upgrade(database)
+        tmp_path: Path, migrated: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]):
+    database = Database.from_url(f"sqlite+aiosqlite:///{migrated}")
     settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
     application = build_application(settings, clock=SimulatedClock(MONDAY), database=database)
     await make_cadence(application, zones={"ana": "UTC"}, now=MONDAY, questions=[

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from bot import jobs
@@ -36,6 +38,13 @@ def _url(tmp_path: Path) -> str:
 async def run_due_process(tmp_path: Path, *args: str, **env: str) -> Result:
     """`partnerops jobs run-due ARGS` through main(argv), as cron would run it."""
     return await in_process_async(tmp_path, DATABASE, "jobs", "run-due", *args, **env)
+
+
+@pytest.fixture
+def migrated(tmp_path: Path, sqlite_template: Path) -> Path:
+    """The job's database, already at head (migrating one costs seconds a test)."""
+    shutil.copyfile(sqlite_template, tmp_path / DATABASE)
+    return tmp_path / DATABASE
 
 
 async def _open(tmp_path: Path) -> Application:
@@ -72,7 +81,8 @@ def _tells_failed(result: Result, count: int, *reasons: str) -> None:
     assert "Traceback" not in result.stderr
 
 
-async def test_a_platform_not_enabled_here_fails_in_the_ledger_and_is_retried(tmp_path: Path):
+async def test_a_platform_not_enabled_here_fails_in_the_ledger_and_is_retried(
+        tmp_path: Path, migrated: Path):
     seeding = await _open(tmp_path)
     await make_cadence(seeding, zones={"ana": "UTC"}, now=MONDAY)
     await seeding.close()
@@ -122,7 +132,7 @@ async def test_a_platform_not_enabled_here_fails_in_the_ledger_and_is_retried(tm
     assert "Answered: nobody" in outbox.updates[-1].text
 
 
-async def test_slack_prompts_go_out_once_however_often_it_runs(tmp_path: Path):
+async def test_slack_prompts_go_out_once_however_often_it_runs(tmp_path: Path, migrated: Path):
     seeding = await _open(tmp_path)
     await make_cadence(seeding, zones={"U0001": "Europe/Berlin", "U0002": "Europe/Berlin"},
                        now=MONDAY, platform="slack", report_channel_id="C0STANDUP",
@@ -148,7 +158,7 @@ async def test_slack_prompts_go_out_once_however_often_it_runs(tmp_path: Path):
         assert "not enabled" not in again.stderr and "Traceback" not in again.stderr
 
 
-async def test_a_bad_instant_is_a_usage_error_with_an_example(tmp_path: Path):
+async def test_a_bad_instant_is_a_usage_error_with_an_example(tmp_path: Path, migrated: Path):
     seeding = await _open(tmp_path)
     await seeding.close()
     result = await run_due_process(tmp_path, "--at", "next tuesday")
@@ -162,7 +172,7 @@ async def test_it_never_creates_a_database(tmp_path: Path):
     assert not (tmp_path / "jobs.db").exists()
 
 
-async def test_a_long_run_reports_progress_on_stderr(tmp_path: Path):
+async def test_a_long_run_reports_progress_on_stderr(tmp_path: Path, migrated: Path):
     seeding = await _open(tmp_path)
     await make_cadence(seeding, zones={f"U000{n}": "UTC" for n in range(1, 4)}, now=MONDAY,
                        platform="slack", report_channel_id="C0STANDUP", workspace="T0001")

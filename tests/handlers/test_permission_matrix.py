@@ -38,7 +38,8 @@ def every_invocation(commands: tuple[CommandSpec, ...]) -> list[str]:
     for spec in commands:
         texts.append(spec.name)
         for sub in spec.subcommands:
-            for args in ("", "Contoso Ltd", "Daily", "O-1 10%"):
+            # Bare; another partner's (or an unknown cadence's) name; an id of its data.
+            for args in ("", "Contoso Ltd", "O-1 10%"):
                 texts.append(f"{spec.name} {sub.name} {args}".strip())
     return texts
 
