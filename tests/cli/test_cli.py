@@ -214,8 +214,7 @@ def test_each_command_runs_as_a_real_process(tmp_path: Path):
     _seed(tmp_path)
     exported = as_process(tmp_path, DATABASE, "export", "elephants", "--format", "json")
     assert exported.returncode == 0 and json.loads(exported.stdout)[0]["id"] == "E-1"
-    manifest = as_process(tmp_path, DATABASE, "manifest", "slack")
-    assert manifest.returncode == 0 and "slash_commands" in manifest.stdout
+    # (`manifest` runs through main() in the tests above: each process costs seconds.)
     console = as_process(tmp_path, DATABASE, "console", "--as", "cora",
                          typed="partnerops whoami\n:quit\n")
     assert console.returncode == 0, console.stderr

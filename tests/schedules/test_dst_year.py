@@ -1,4 +1,4 @@
-"""A year of daily 09:00 standups in five time zones: every prompt at 09:00 local, once.
+"""A year of daily 09:00 standups in four time zones: every prompt at 09:00 local, once.
 
 The year runs as two halves, each from a cadence made the day before it begins, so that
 two test workers share it. Together they cover all six clock changes with every day of the
@@ -20,8 +20,10 @@ from schedules.run_due import run_due
 from tests.fakes.recording_outbox import RecordingOutbox
 from tests.schedules.conftest import make_cadence
 
-ZONES = {"nia": "America/New_York", "ben": "Europe/Berlin", "taro": "Asia/Tokyo",
-         "sam": "Australia/Sydney", "kiran": "Asia/Kolkata"}
+# The US, the EU and Australia change their clocks on different days; Kolkata never does,
+# and is half an hour off the hour.
+ZONES = {"nia": "America/New_York", "ben": "Europe/Berlin", "sam": "Australia/Sydney",
+         "kiran": "Asia/Kolkata"}
 YEAR = 2026
 # 2026's clock changes: the US, the EU and Australia (where April is the end of summer time).
 DST_CHANGES = (date(2026, 3, 8), date(2026, 11, 1), date(2026, 3, 29), date(2026, 10, 25),
