@@ -28,7 +28,7 @@ def _description(text: str) -> tuple[Block, ...]:
     cut = text[:DESCRIPTION_SHOWN].rsplit(" ", 1)[0]
     return (Text(cut + " …"),
             Context(f"Description cut here: {len(text):,} characters in all, kept whole "
-                    "(`partnerops export elephants` has every word)."))
+                    "(an admin's `partnerops export elephants` has every word)."))
 
 
 def elephant_card(elephant: Elephant, reporter_name: str | None, partner_name: str | None,
