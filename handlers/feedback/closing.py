@@ -13,14 +13,13 @@ from bot.core.conversation import ConversationKind, ConversationRef, MessageRef,
 from bot.core.errors import DeliveryError
 from handlers.common.context import Services
 from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
-from handlers.common.identity import zone_of
 from handlers.common.ledger import Pending, deliver_many, deliver_once
 from handlers.feedback.ids import FEATURE_NAME, FeedbackAction, FeedbackMessage, delivery
 from handlers.feedback.launch import (
     channel_of,
-    direct,
     invitations,
     parent_card,
+    to_contacts,
     when,
     workspace_of_campaign,
 )
@@ -72,16 +71,8 @@ async def reminders(services: Services, workspace: Workspace, campaign: Campaign
     found = await _collected(services, campaign)
     async with services.db.session() as session:
         contacts = await campaigns.contacts(session, [p.id or 0 for p in found.silent])
-    pending = []
-    for contact in contacts:
-        to = direct(contact, workspace)
-        card = _reminder_card(campaign, zone_of(contact.person, services))
-        key = f"feedback:{campaign.id}:reminder:{day}:{contact.platform}:{contact.user_id}"
-        pending.append(Pending(key, delivery(FeedbackMessage.REMINDER), workspace.id or 0, to,
-                               lambda to=to, card=card, key=key:
-                               services.outbox.post(to, card, key=key),
-                               f"feedback:{campaign.id}"))
-    return pending
+    return to_contacts(services, workspace, campaign, contacts, FeedbackMessage.REMINDER,
+                       f"reminder:{day}", lambda _, zone: _reminder_card(campaign, zone))
 
 
 async def remind(services: Services, workspace: Workspace, campaign: Campaign,

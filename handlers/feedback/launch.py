@@ -5,7 +5,7 @@ contact of those partners, on Slack and Teams alike, each exactly once."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -185,13 +185,22 @@ def invitations(services: Services, workspace: Workspace, campaign: Campaign,
                 asked: Sequence[Partner], contacts: Sequence[Contact]) -> list[Pending]:
     """One invitation per contact account of the partners asked (keyed: sent once)."""
     names = {partner.id: partner.name for partner in asked}
+    return to_contacts(services, workspace, campaign, contacts, FeedbackMessage.INVITE, "invite",
+                       lambda contact, zone: invite_card(
+                           campaign, names.get(contact.partner_id, "Your team"), zone))
+
+
+def to_contacts(services: Services, workspace: Workspace, campaign: Campaign,
+                contacts: Sequence[Contact], kind: FeedbackMessage, key_part: str,
+                card_for: Callable[[Contact, str], Card]) -> list[Pending]:
+    """A direct message to each contact account, in its reader's zone, keyed by campaign,
+    `key_part` and account: the ledger sends each once."""
     pending = []
     for contact in contacts:
         to = direct(contact, workspace)
-        key = f"feedback:{campaign.id}:invite:{contact.platform}:{contact.user_id}"
-        card = invite_card(campaign, names.get(contact.partner_id, "Your team"),
-                           zone_of(contact.person, services))
-        pending.append(Pending(key, delivery(FeedbackMessage.INVITE), workspace.id or 0, to,
+        key = f"feedback:{campaign.id}:{key_part}:{contact.platform}:{contact.user_id}"
+        card = card_for(contact, zone_of(contact.person, services))
+        pending.append(Pending(key, delivery(kind), workspace.id or 0, to,
                                lambda to=to, card=card, key=key:
                                services.outbox.post(to, card, key=key),
                                f"feedback:{campaign.id}"))

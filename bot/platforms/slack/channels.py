@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackClientError
@@ -49,30 +50,31 @@ class SlackChannels:
             self._names[key] = found
         return found
 
-    async def bot_is_in(self, conversation_id: str, workspace: str = "") -> bool | None:
-        """conversations.info's is_member (a public channel takes posts without it, but
-        sends the bot none of its messages); None if Slack will not say."""
+    async def _info(self, conversation_id: str, workspace: str, what: str
+                    ) -> dict[str, Any] | None:
+        """conversations.info's channel, asked every time (membership and sharing change at
+        any moment); None, and a warning about `what`, if Slack will not say."""
         try:
             token = await self._tokens.token(workspace)
             answer = await self._client.conversations_info(channel=conversation_id, token=token)
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
-            log.warning("could not find out whether the bot is in a Slack channel: %s",
-                        explain(error))
+            log.warning("could not find out %s: %s", what, explain(error))
             return None
-        member = (answer.get("channel") or {}).get("is_member")
+        return dict(answer.get("channel") or {})
+
+    async def bot_is_in(self, conversation_id: str, workspace: str = "") -> bool | None:
+        """is_member (a public channel takes posts without it, but sends the bot none of its
+        messages); None if Slack will not say."""
+        channel = await self._info(conversation_id, workspace,
+                                   "whether the bot is in a Slack channel")
+        member = channel.get("is_member") if channel is not None else None
         return bool(member) if member is not None else None
 
     async def shared_outside(self, conversation_id: str, workspace: str = "") -> bool:
-        """A Slack Connect channel, or one invited to become one (conversations.info, asked
-        every time: a channel can be shared at any moment); False if Slack will not say."""
-        try:
-            token = await self._tokens.token(workspace)
-            answer = await self._client.conversations_info(channel=conversation_id, token=token)
-        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
-            log.warning("could not find out whether a Slack channel is shared: %s",
-                        explain(error))
-            return False
-        channel = answer.get("channel") or {}
+        """A Slack Connect channel, or one invited to become one; False if Slack will not
+        say."""
+        channel = await self._info(conversation_id, workspace,
+                                   "whether a Slack channel is shared") or {}
         return bool(channel.get("is_ext_shared") or channel.get("is_pending_ext_shared"))
 
     async def members(self, conversation_id: str, workspace: str = "") -> list[str]:
