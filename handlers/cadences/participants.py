@@ -84,12 +84,21 @@ async def _channel_members(services: Services, cadence: Cadence,
     return [member for member in members if _internal(member.person)]
 
 
+def members_of_day(members: Sequence[Member], occurrence: Occurrence) -> list[Member]:
+    """The participants who had joined before the day closed."""
+    return [member for member in members
+            if member.joined_at is None or member.joined_at < occurrence.close_at]
+
+
 async def people_of_day(services: Services, cadence: Cadence, occurrence: Occurrence,
-                        given: Sequence[Answer]) -> list[Person]:
+                        given: Sequence[Answer], members: Sequence[Member] | None = None
+                        ) -> list[Person]:
     """Who belonged to that day, as it was: participants who had joined before it closed,
-    then anyone who answered, skipped or was prompted that day and has left since."""
-    members = [member for member in await participants_of(services, cadence)
-               if member.joined_at is None or member.joined_at < occurrence.close_at]
+    then anyone who answered, skipped or was prompted that day and has left since.
+    `members` are the cadence's participants when the caller has them already."""
+    if members is None:
+        members = await participants_of(services, cadence)
+    members = members_of_day(members, occurrence)
     everyone = {member.person.id or 0: member.person for member in members}
     async with services.db.session() as session:
         prompted = await ledger.of_scope(session, f"occurrence:{occurrence.id}",

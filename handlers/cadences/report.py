@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.core.cards import Block, Card, Context, Divider, Fields, Text
+from bot.core.cards import Block, Card, Context, Divider, Fields, Picture, Text
 from bot.core.commands import excerpt
 from bot.core.dates import day_label, parse_date
 from bot.core.errors import UserError
@@ -17,7 +17,8 @@ from handlers.cadences.history import latest_occurrence, streaks
 from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.names import family_cadences, find_named, name_argument
 from handlers.cadences.parsing import WEEKEND, asked_questions
-from handlers.cadences.participants import people_of_day, zone_of
+from handlers.cadences.participants import participants_of, people_of_day, zone_of
+from handlers.cadences.participation import participation_chart, rate_text, weekly_participation
 from handlers.cadences.status import Standing, standing_of, status_of
 from handlers.cadences.subjects import asked_by, asked_on
 from handlers.cadences.summary import next_text, schedule_text
@@ -162,7 +163,8 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
     """The day's attendance and answers; about one partner, only those asked about it."""
     async with services.db.session() as session:
         given = list(await cadences.answers(session, occurrence.id or 0))
-    everyone = await people_of_day(services, cadence, occurrence, given)
+    members = await participants_of(services, cadence)
+    everyone = await people_of_day(services, cadence, occurrence, given, members)
     ids = [person.id or 0 for person in everyone]
     async with services.db.session() as session:
         away = await cadences.absent_on(session, ids, occurrence.local_date, cadence.id or 0)
@@ -208,6 +210,10 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
     ]
     if summed := _tallies(questions, shown):
         blocks.append(summed)
+    if partner is None:  # the whole cadence's weeks; one partner's would be a person's
+        weeks = await weekly_participation(services, cadence, occurrence.local_date, members)
+        blocks.extend((Picture(participation_chart(cadence.name, weeks)),
+                       Context(f"Participation: {rate_text(weeks)}.")))
     if shown:
         blocks.append(Divider())
         blocks.extend(_answer_text(names[answer.person_id], answer, questions)

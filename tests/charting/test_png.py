@@ -3,13 +3,15 @@ else pays for the charting library."""
 
 from __future__ import annotations
 
+import io
 import struct
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
-from bot.charting.png import render_png
+from bot.charting.png import TONE_COLOURS, render_png
 from bot.core.charts import Chart, ChartKind, Series, Tone
 
 RATES = Chart(ChartKind.BARS, "Response rate by tier", ("Gold", "Silver"),
@@ -54,3 +56,22 @@ def test_the_bot_starts_without_importing_the_charting_library():
                                "print('matplotlib' in sys.modules)"],
         capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "False"
+
+
+def test_a_health_strip_decodes_with_one_colour_per_check_in():
+    from PIL import Image  # matplotlib's own dependency
+
+    strip = Chart(ChartKind.STRIP, "Health", ("1", "2", "3", "4"), (Series("h", (1,) * 4),),
+                  tones=(Tone.GOOD, Tone.GOOD, Tone.WARN, Tone.BAD))
+    image = Image.open(io.BytesIO(render_png(strip))).convert("RGB")
+    assert image.size == (640, 320)
+    counts = Counter(image.get_flattened_data())
+
+    def pixels(tone: Tone) -> int:
+        colour = TONE_COLOURS[tone].lstrip("#")
+        return counts[tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))]
+
+    good, amber, red = pixels(Tone.GOOD), pixels(Tone.WARN), pixels(Tone.BAD)
+    assert amber > 5000 and red > 5000  # a cell each, filled
+    assert 1.8 < good / amber < 2.2  # two cells green
+    assert pixels(Tone.ACCENT) == 0 and pixels(Tone.NONE) < 50  # (edges blend to greys)

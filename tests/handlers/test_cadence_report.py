@@ -118,8 +118,12 @@ async def test_checkin_report_by_partner(team: Team):
     assert rows(reply) == {"Ana": "no answer · streak 1", "Bob": "answered · streak 1"}
     answers = [block.body for block in reply.content.blocks if isinstance(block, Text)]
     assert answers == ["Bob about Northwind\n• Health?\n    green"]
+    assert reply.content.charts == ()  # one partner's weeks would chart one person
     whole = await team.command("ana", "checkin report Partners")
     assert len([block for block in whole.content.blocks if isinstance(block, Text)]) == 2
+    (chart,) = whole.content.charts
+    assert {series.name: series.values[-1] for series in chart.series} == {
+        "answered": 2, "skipped": 0, "out": 0, "missed": 0}
     assert "or a partner" in text_of(await team.command("ana", "checkin report Fabrikam"))
 
 
@@ -127,3 +131,19 @@ async def test_a_future_date_is_in_the_future_even_before_the_first_run(team: Te
     await team.set_up()  # has not run yet
     said = text_of(await team.command("ana", "standup report Daily 2026-12-25"))
     assert "Fri 25 Dec 2026 is in the future" in said and "has not run" not in said
+
+
+async def test_the_report_charts_participation_per_week(team: Team):
+    await three_days(team)
+    team.clock.set(at(MONDAY, 17, 30))
+    reply = await team.command("ana", "standup report")
+    assert isinstance(reply, Reply)
+    (chart,) = reply.content.charts
+    assert chart.title == "Daily: participation per week"
+    assert len(chart.categories) == 8 and chart.categories[-2:] == ("Nov 16", "Nov 23")
+    counts = {series.name: series.values[-2:] for series in chart.series}
+    assert counts == {"answered": (4, 2), "skipped": (1, 0), "out": (1, 0), "missed": (0, 1)}
+    assert all(series.values[:-2] == (0,) * 6 for series in chart.series)
+    assert "Participation: 75% answered over 8 weeks (6 of 8 due)." in text_of(reply)
+    assert "- Nov 23: answered 2, skipped 0, out 0, missed 1" in text_of(reply)
+

@@ -1,0 +1,58 @@
+"""A cadence's past days at once: what weeks of participation are counted from, in a
+handful of queries whatever the number of days."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import col, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.cadences.models import Absence, Answer, AskedPartner, Occurrence
+from storage.ledger.models import Delivery
+
+
+@dataclass(frozen=True)
+class DaysOnRecord:
+    """Everything kept about a run of days: answers, who a check-in asked, who was
+    prompted (ledger keys by occurrence id) and absences over the range."""
+
+    answers: dict[int, list[Answer]]
+    asked: dict[int, set[int]]
+    prompted: dict[int, list[str]]
+    absences: list[Absence]
+
+    def away(self, person_id: int, day: date) -> bool:
+        return any(absence.person_id == person_id and absence.starts_on <= day <= absence.ends_on
+                   for absence in self.absences)
+
+
+async def days_on_record(session: AsyncSession, workspace_id: int, cadence_id: int,
+                         occurrences: Sequence[Occurrence], *, prompt_kind: str,
+                         scope_of: dict[int, str]) -> DaysOnRecord:
+    """The record of `occurrences` (one cadence's), read in four queries."""
+    ids = [occurrence.id or 0 for occurrence in occurrences]
+    answers: dict[int, list[Answer]] = {ident: [] for ident in ids}
+    asked: dict[int, set[int]] = {ident: set() for ident in ids}
+    prompted: dict[int, list[str]] = {ident: [] for ident in ids}
+    if not ids:
+        return DaysOnRecord(answers, asked, prompted, [])
+    for answer in (await session.exec(select(Answer).where(
+            col(Answer.occurrence_id).in_(ids)).order_by(col(Answer.id)))).all():
+        answers[answer.occurrence_id].append(answer)
+    for occurrence_id, person_id in (await session.exec(select(
+            AskedPartner.occurrence_id, AskedPartner.person_id).where(
+            col(AskedPartner.occurrence_id).in_(ids)))).all():
+        asked[occurrence_id].add(person_id)
+    by_scope = {scope: ident for ident, scope in scope_of.items()}
+    for scope, key in (await session.exec(select(Delivery.scope, Delivery.key).where(
+            col(Delivery.scope).in_(list(by_scope)), Delivery.kind == prompt_kind))).all():
+        prompted[by_scope[scope]].append(key)
+    days = [occurrence.local_date for occurrence in occurrences]
+    absences = (await session.exec(select(Absence).where(
+        Absence.workspace_id == workspace_id, Absence.starts_on <= max(days),
+        Absence.ends_on >= min(days),
+        or_(col(Absence.cadence_id).is_(None), Absence.cadence_id == cadence_id)))).all()
+    return DaysOnRecord(answers, asked, prompted, list(absences))
