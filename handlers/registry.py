@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.commands import Registry
-from handlers import admin, cadences, elephants, feedback, partners
+from handlers import admin, cadences, elephants, feedback, insight, partners
 from handlers.common import help, home, partner_menu
 
 
@@ -17,6 +17,8 @@ def build_registry() -> Registry:
     registry.add(elephants.FEATURE)
     registry.add(feedback.FEATURE)
     registry.add(partner_menu.FEATURE)
+    # Observers' digests read every feature's digest sections: after them all.
+    registry.add(insight.build(registry))
     registry.add(home.build(registry))
     registry.add(help.build(registry))
     return registry

@@ -31,6 +31,7 @@ from storage.elephants.models import (
     ElephantVote,
 )
 from storage.feedback.models import Campaign, CampaignPartner, FeedbackReply
+from storage.insight.models import DashboardLink, DigestSlot, Observer
 from storage.ledger.models import Delivery, RunLease
 from storage.partners.models import Lead, Objective, ObjectiveUpdate
 
@@ -41,6 +42,7 @@ TABLES: tuple[type[SQLModel], ...] = (
     Elephant, ElephantVote, ElephantDraft, ElephantFollower,
     Lead, ContactInvite, Objective, ObjectiveUpdate, SharedFile,
     Campaign, CampaignPartner, FeedbackReply,
+    Observer, DigestSlot, DashboardLink,
 )
 
 METADATA: MetaData = SQLModel.metadata

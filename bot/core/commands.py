@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -130,6 +130,10 @@ class ThreadListener:
 # context of that person, its blocks (none when it has nothing for them).
 HomeSection = Callable[[Any], Awaitable[tuple[Any, ...]]]
 
+# A feature's part of an observer's weekly digest: given the digest's context (who, which
+# cadences or the whole install, the week), its blocks (none when it has nothing to say).
+DigestSection = Callable[[Any], Awaitable[tuple[Any, ...]]]
+
 # (services, person, their own zone) -> (name, zone) of what asks them at another zone's
 # time: a cadence's zone for people without one.
 ZoneNotes = Callable[[Any, Any, str], Awaitable[tuple[tuple[str, str], ...]]]
@@ -154,6 +158,9 @@ class Feature:
     due: tuple[DueSource, ...] = ()
     zone_notes: tuple[ZoneNotes, ...] = ()
     home: tuple[HomeSection, ...] = ()
+    digest: tuple[DigestSection, ...] = ()
+    # Subcommands it adds to a command another feature registered first: (command, sub).
+    extends: tuple[tuple[str, Subcommand], ...] = ()
 
 
 class Registry:
@@ -197,6 +204,14 @@ class Registry:
                 raise ValueError(f"form {form_id!r} is registered twice")
             self._forms[form_id] = handler
         self._anonymous_forms.update(feature.anonymous_forms)
+        for command_name, sub in feature.extends:
+            spec = self._commands.get(command_name)
+            if spec is None:
+                raise ValueError(f"{feature.name} extends {command_name!r}, which is not "
+                                 "registered (yet)")
+            if spec.subcommand(sub.name) is not None:
+                raise ValueError(f"{command_name} {sub.name!r} is registered twice")
+            self._commands[command_name] = replace(spec, subcommands=(*spec.subcommands, sub))
 
     @property
     def settings(self) -> tuple[SettingSpec, ...]:
@@ -217,6 +232,11 @@ class Registry:
     def home_sections(self) -> tuple[HomeSection, ...]:
         return tuple(section for feature in self._features.values()
                      for section in feature.home)
+
+    @property
+    def digest_sections(self) -> tuple[DigestSection, ...]:
+        return tuple(section for feature in self._features.values()
+                     for section in feature.digest)
 
     @property
     def zone_notes(self) -> tuple[ZoneNotes, ...]:

@@ -12,6 +12,7 @@ from bot.core.responses import Response
 from handlers.cadences import absence, manage, membership, report, setup
 from handlers.cadences.answer_form import answer_now, answer_pressed
 from handlers.cadences.answer_post import answer_submitted, skip_pressed
+from handlers.cadences.digest import participation_section
 from handlers.cadences.due import CadenceDueWork
 from handlers.cadences.export import answer_rows
 from handlers.cadences.home import waiting_for_you
@@ -106,4 +107,5 @@ FEATURE = Feature(
     due=(CadenceDueWork(),),
     zone_notes=(cadence_zones,),
     home=(waiting_for_you,),
+    digest=(participation_section,),
 )

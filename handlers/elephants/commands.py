@@ -10,6 +10,7 @@ from handlers.elephants.details import details_pressed
 from handlers.elephants.fields import ElephantForm, anonymous_report
 from handlers.elephants.filing import ELEPHANTS_CHANNEL
 from handlers.elephants.ids import ElephantAction
+from handlers.elephants.observed import new_and_biggest
 from handlers.elephants.reports import (
     file_anyway,
     file_mine,
@@ -85,4 +86,5 @@ FEATURE = Feature(
     exporters=(ExportSpec("elephants", ELEPHANT_COLUMNS, elephant_rows, flat_row),),
     home=(yours,),
     due=(digest.DigestDueWork(),),
+    digest=(new_and_biggest,),
 )

@@ -9,11 +9,9 @@ engine: exactly once per week's slot, late (until the next slot) if the bot was 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from bot.core.cards import Card, Context, Fields, Picture, Text
 from bot.core.charts import Chart, ChartKind, Series, Tone
@@ -24,6 +22,7 @@ from handlers.common.context import CommandContext, Services
 from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
 from handlers.common.identity import zone_of
 from handlers.common.ledger import DeliveryKind, Pending
+from handlers.common.weekly import WEEK, WeeklySlot, read_weekly_slot
 from handlers.elephants.cards import CLOSED
 from handlers.elephants.filing import ELEPHANTS_CHANNEL
 from storage.common import settings, workspaces
@@ -33,9 +32,7 @@ from storage.elephants.models import Elephant
 
 FEATURE = "elephants"
 SETTING = "elephant-digest"
-WEEK = timedelta(days=7)
 SHOWN = 3
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class ElephantMessage(StrEnum):
@@ -48,64 +45,18 @@ DIGEST = DueKind(DeliveryKind(FEATURE, ElephantMessage.DIGEST), CatchUp.WHILE_OP
 EXAMPLE = "elephant digest schedule monday 09:00"
 
 
-@dataclass(frozen=True)
-class Schedule:
-    """When a workspace's digest goes out: a weekday and a local time in a zone, counted
-    from the moment it was set (no slot before that is owed)."""
-
-    weekday: int
-    at: time
-    zone: str
-    since: datetime
-
-    def last_slot(self, now: datetime) -> datetime | None:
-        """The latest slot at or before `now` (None before the first one)."""
-        local = now.astimezone(ZoneInfo(self.zone))
-        day = local.date() - timedelta(days=(local.weekday() - self.weekday) % 7)
-        slot = datetime.combine(day, self.at, ZoneInfo(self.zone))
-        if slot > now:
-            slot = datetime.combine(day - WEEK, self.at, ZoneInfo(self.zone))
-        # A slot at the very instant it was set is not owed: the first is the next one.
-        return slot if slot > self.since else None
-
-    def next_slot(self, now: datetime) -> datetime:
-        last = self.last_slot(now)
-        if last is not None:
-            return datetime.combine(last.date() + WEEK, self.at, ZoneInfo(self.zone))
-        local = max(now, self.since).astimezone(ZoneInfo(self.zone))
-        day = local.date() + timedelta(days=(self.weekday - local.weekday()) % 7)
-        slot = datetime.combine(day, self.at, ZoneInfo(self.zone))
-        return slot if slot > now else datetime.combine(day + WEEK, self.at,
-                                                        ZoneInfo(self.zone))
-
-    def text(self) -> str:
-        return f"{DAYS[self.weekday].capitalize()}s at {self.at:%H:%M} ({self.zone})"
-
-    def stored(self) -> dict[str, object]:
-        return {"weekday": self.weekday, "at": f"{self.at:%H:%M}", "zone": self.zone,
-                "since": self.since.isoformat()}
-
-    @classmethod
-    def read(cls, value: object) -> Schedule | None:
-        if not isinstance(value, dict) or not value.get("at"):
-            return None
-        return cls(int(value["weekday"]), parse_clock(str(value["at"])), str(value["zone"]),
-                   datetime.fromisoformat(str(value["since"])))
-
-
-def parse_clock(text: str) -> time:
-    """"09:00" (24-hour); ValueError saying what is wrong."""
-    try:
-        return datetime.strptime(text.strip(), "%H:%M").time()
-    except ValueError:
-        raise ValueError(f"'{text[:10]}' is not a time of day such as 09:00") from None
-
-
 def _filed(item: Elephant) -> datetime:
     """When it was filed, as far as it is known (an anonymous report: the end of its day,
     so it is never older than it is)."""
     return item.created_at + timedelta(days=1) - timedelta(microseconds=1) \
         if item.anonymous else item.created_at
+
+
+def filed_in_week(item: Elephant, week_start: datetime) -> bool:
+    """Filed since `week_start`; an anonymous report's time is its day only: it counts by
+    that day."""
+    return _filed(item) >= week_start or (item.anonymous
+                                          and item.created_at.date() >= week_start.date())
 
 
 def _hours(found: list[Elephant]) -> str:
@@ -144,9 +95,7 @@ def digest_card(found: list[Elephant], herds: dict[int, int], now: datetime) -> 
     """The herd as it stands at `now`, the week before it, and the four weeks before that."""
     week_start = now - WEEK
     still = [item for item in found if item.status not in CLOSED]
-    # An anonymous report's time is its day only: it counts by that day.
-    new = [item for item in found if _filed(item) >= week_start
-           or (item.anonymous and item.created_at.date() >= week_start.date())]
+    new = [item for item in found if filed_in_week(item, week_start)]
     closed = [item for item in found if item.status in CLOSED and item.status_changed_at
               and item.status_changed_at >= week_start]
     oldest = sorted(still, key=lambda item: item.number)[:SHOWN]  # numbers follow filing
@@ -211,19 +160,11 @@ async def _schedule(ctx: CommandContext, words: list[str]) -> Response:
         return Reply("The weekly herd digest is off. `elephant digest` still shows it.")
     if len(words) != 2:
         raise UserError("Say the day and the time: schedule <day> <HH:MM>.", example=EXAMPLE)
-    if words[0].lower()[:3] not in [day[:3] for day in DAYS]:
-        raise UserError(f"'{words[0][:20]}' is not a day of the week; say monday to sunday.",
-                        example=EXAMPLE)
-    weekday = next(at for at, day in enumerate(DAYS) if day.startswith(words[0].lower()[:3]))
-    try:
-        at = parse_clock(words[1])
-    except ValueError as problem:
-        raise UserError(f"{str(problem)[0].upper()}{str(problem)[1:]}.",
-                        example=EXAMPLE) from None
+    weekday, at = read_weekly_slot(words, EXAMPLE)
     if await chosen_channel(ctx.services, ctx.workspace, ELEPHANTS_CHANNEL) is None:
         raise UserError("Choose the elephants channel first: the digest is posted there.",
                         example="partnerops settings elephants-channel #elephants")
-    schedule = Schedule(weekday, at, zone_of(ctx.person, ctx.services), now)
+    schedule = WeeklySlot(weekday, at, zone_of(ctx.person, ctx.services), now)
     async with ctx.services.db.session() as session:
         await settings.put(session, ctx.workspace.id or 0, SETTING, schedule.stored(), now=now)
     ctx.services.schedule_changed()
@@ -236,12 +177,12 @@ class DigestDueWork:
 
     feature = FEATURE
 
-    async def _scheduled(self, services: Services) -> list[tuple[Workspace, Schedule]]:
+    async def _scheduled(self, services: Services) -> list[tuple[Workspace, WeeklySlot]]:
         async with services.db.session() as session:
             found = await settings.with_key(session, SETTING)
             owners = await workspaces.by_ids(session, [workspace_id for workspace_id, _ in found])
         return [(owners[workspace_id], schedule) for workspace_id, value in found
-                if (schedule := Schedule.read(value)) is not None]
+                if (schedule := WeeklySlot.read(value)) is not None]
 
     async def run(self, run: DueRun) -> None:
         for workspace, schedule in await self._scheduled(run.services):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.core.commands import CommandSpec, ExportSpec, Feature, Subcommand, ThreadListener
 from handlers.feedback import closing, manage, threads
 from handlers.feedback.answers import answer_pressed, answer_submitted
+from handlers.feedback.digest import closing_soon
 from handlers.feedback.ids import FeedbackAction, FeedbackForm
 from storage.feedback.export import (
     CAMPAIGN_COLUMNS,
@@ -54,4 +55,5 @@ FEATURE = Feature(
     exporters=(ExportSpec("campaigns", CAMPAIGN_COLUMNS, campaign_rows, flat_row),
                ExportSpec("feedback", FEEDBACK_COLUMNS, feedback_rows, flat_row)),
     due=(closing.FeedbackDueWork(),),
+    digest=(closing_soon,),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.commands import CommandSpec, ExportSpec, Feature, Subcommand
 from handlers.partners import contacts, leads, manage, objectives, review, show
+from handlers.partners.digest import health_changes, objectives_due
 from handlers.partners.due import ObjectiveDueWork
 from handlers.partners.home import your_objectives, your_partners
 from storage.partners.export import (
@@ -87,4 +88,5 @@ FEATURE = Feature(
                ExportSpec("objectives", OBJECTIVE_COLUMNS, objective_rows, flat_row)),
     due=(ObjectiveDueWork(),),
     home=(your_partners, your_objectives),
+    digest=(health_changes, objectives_due),
 )

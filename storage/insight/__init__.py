@@ -1,0 +1,1 @@
+"""Insight: observers of cadences or of the whole install, and dashboard sign-in links."""
