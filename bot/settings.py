@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     microsoft_app_tenant_id: str = Field("", validation_alias=_env("MICROSOFT_APP_TENANT_ID"))
     microsoft_app_type: str = Field("MultiTenant", validation_alias=_env("MICROSOFT_APP_TYPE"))
 
+    # Signs dashboard sessions; the same in every process of a deployment.
+    secret_key: SecretStr | None = Field(None, validation_alias=_env("PARTNEROPS_SECRET_KEY"))
+
     timezone: str = Field("UTC", validation_alias=_env("PARTNEROPS_TIMEZONE"))
     admins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias=_env("PARTNEROPS_ADMINS")

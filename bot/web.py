@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -12,6 +13,8 @@ from bot.app import Application
 from bot.core.conversation import Platform
 from bot.platforms.slack import SlackPlatform
 from bot.platforms.teams import TeamsPlatform
+from bot.platforms.web import DashboardSite
+from handlers.insight.dashboard import Dashboard
 from storage.common import files
 from storage.migrate import current_revision, head_revision
 
@@ -119,11 +122,31 @@ async def ensure_schema(application: Application) -> None:
                               f"version needs {head}: run `partnerops db upgrade` first")
 
 
+def _dashboard_secret(application: Application) -> str:
+    """PARTNEROPS_SECRET_KEY; else what the deployment keeps outside the database anyway
+    (the same in every process); else one for this process alone."""
+    settings = application.settings
+    if settings.secret_key is not None and settings.secret_key.get_secret_value():
+        return settings.secret_key.get_secret_value()
+    if application.services.config.server_secret:
+        return application.services.config.server_secret
+    log.warning("PARTNEROPS_SECRET_KEY is not set: dashboard sign-ins last until this "
+                "process stops and work in this process only.")
+    return secrets.token_urlsafe(32)
+
+
+def _dashboard(application: Application) -> DashboardSite:
+    source = Dashboard(application.services, lambda: application.registry.pages)
+    return DashboardSite(source, _dashboard_secret(application),
+                         secure_cookie=application.settings.public_url.startswith("https://"))
+
+
 def create_web_app(application: Application) -> web.Application:
     app = web.Application()
     app[APPLICATION] = application
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/exports/{token}", shared_file)
+    _dashboard(application).add_routes(app)
     platforms = enable_platforms(application)
     slack = platforms.slack
     if slack is not None:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from bot.core.errors import UserError
 from bot.core.forms import Submission
 from bot.core.ids import ActionId, FormId
+from bot.core.pages import PageSpec
 from bot.core.responses import Response
 
 # Handlers receive a context object defined by the handlers layer; the core only routes.
@@ -159,6 +160,7 @@ class Feature:
     zone_notes: tuple[ZoneNotes, ...] = ()
     home: tuple[HomeSection, ...] = ()
     digest: tuple[DigestSection, ...] = ()
+    pages: tuple[PageSpec, ...] = ()  # the read-only dashboard's pages
     # Subcommands it adds to a command another feature registered first: (command, sub).
     extends: tuple[tuple[str, Subcommand], ...] = ()
 
@@ -232,6 +234,10 @@ class Registry:
     def home_sections(self) -> tuple[HomeSection, ...]:
         return tuple(section for feature in self._features.values()
                      for section in feature.home)
+
+    @property
+    def pages(self) -> tuple[PageSpec, ...]:
+        return tuple(page for feature in self._features.values() for page in feature.pages)
 
     @property
     def digest_sections(self) -> tuple[DigestSection, ...]:

@@ -18,6 +18,7 @@ from handlers.cadences.export import answer_rows
 from handlers.cadences.home import waiting_for_you
 from handlers.cadences.ids import FEATURE_NAME, CadenceAction, CadenceForm
 from handlers.cadences.kinds import FAMILIES, Family, kind_label
+from handlers.cadences.pages import PAGES
 from handlers.cadences.participants import cadence_zones
 from handlers.common.context import CommandContext
 from storage.cadences.export import (
@@ -108,4 +109,5 @@ FEATURE = Feature(
     zone_notes=(cadence_zones,),
     home=(waiting_for_you,),
     digest=(participation_section,),
+    pages=PAGES,
 )

@@ -11,6 +11,7 @@ from handlers.elephants.fields import ElephantForm, anonymous_report
 from handlers.elephants.filing import ELEPHANTS_CHANNEL
 from handlers.elephants.ids import ElephantAction
 from handlers.elephants.observed import new_and_biggest
+from handlers.elephants.pages import PAGES
 from handlers.elephants.reports import (
     file_anyway,
     file_mine,
@@ -87,4 +88,5 @@ FEATURE = Feature(
     home=(yours,),
     due=(digest.DigestDueWork(),),
     digest=(new_and_biggest,),
+    pages=PAGES,
 )

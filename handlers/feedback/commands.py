@@ -8,6 +8,7 @@ from handlers.feedback import closing, manage, threads
 from handlers.feedback.answers import answer_pressed, answer_submitted
 from handlers.feedback.digest import closing_soon
 from handlers.feedback.ids import FeedbackAction, FeedbackForm
+from handlers.feedback.pages import PAGES
 from storage.feedback.export import (
     CAMPAIGN_COLUMNS,
     FEEDBACK_COLUMNS,
@@ -56,4 +57,5 @@ FEATURE = Feature(
                ExportSpec("feedback", FEEDBACK_COLUMNS, feedback_rows, flat_row)),
     due=(closing.FeedbackDueWork(),),
     digest=(closing_soon,),
+    pages=PAGES,
 )

@@ -1,9 +1,10 @@
 """Insight: observers and their weekly digest, and the dashboard's sign-in links. It reads
-every feature's digest sections from the finished registry."""
+every feature's digest sections and pages from the finished registry."""
 
 from __future__ import annotations
 
 from bot.core.commands import Feature, Registry, Subcommand
+from handlers.insight.dashboard import sign_in_link
 from handlers.insight.digest import FEATURE, ObserverDigestDueWork
 from handlers.insight.observers import digest_command, observers
 
@@ -25,4 +26,8 @@ def build(registry: Registry) -> Feature:
             "digest", "Your weekly digest now, if you observe; or the day and time it comes.",
             "digest [<day> <HH:MM>]", digest_command(sections),
             examples=("digest", "digest friday 16:00"))),
+        ("partnerops", Subcommand(
+            "dashboard", "A private link to the read-only dashboard: partners, objectives, "
+                         "participation, the herd and campaigns (a partner's contact: their "
+                         "own partner).", "dashboard", sign_in_link, examples=("dashboard",))),
     ))

@@ -7,6 +7,7 @@ from handlers.partners import contacts, leads, manage, objectives, review, show
 from handlers.partners.digest import health_changes, objectives_due
 from handlers.partners.due import ObjectiveDueWork
 from handlers.partners.home import your_objectives, your_partners
+from handlers.partners.pages import PAGES
 from storage.partners.export import (
     LEAD_COLUMNS,
     OBJECTIVE_COLUMNS,
@@ -89,4 +90,5 @@ FEATURE = Feature(
     due=(ObjectiveDueWork(),),
     home=(your_partners, your_objectives),
     digest=(health_changes, objectives_due),
+    pages=PAGES,
 )

@@ -5,6 +5,7 @@ contacts see the shared view (their objectives and leads), never anything intern
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -13,12 +14,14 @@ from bot.core.charts import Chart
 from bot.core.responses import Reply, Response
 from handlers.common.context import CommandContext
 from handlers.common.identity import zone_of
+from handlers.common.pages import PageContext
 from handlers.partners import words
 from handlers.partners.finding import is_contact, owner_name, partner_named
 from handlers.partners.leads import LeadStats
 from handlers.partners.scorecard import (
     HEALTH_SHOWN,
     Facts,
+    PartnerClass,
     classify,
     health_trend,
     health_values,
@@ -32,12 +35,14 @@ from storage.elephants.models import CLOSED_STATUSES, Elephant
 from storage.feedback import repository as campaigns
 from storage.partners import objectives
 from storage.partners import repository as partners
-from storage.partners.models import ObjectiveStatus
+from storage.partners.models import Objective, ObjectiveStatus
 
 EXAMPLE = "partner show Northwind Traders"
+# Who is looking: in chat, or on a dashboard page (both carry services, workspace, person).
+Seen = CommandContext | PageContext
 
 
-async def _people_rows(ctx: CommandContext, partner: Partner) -> list[tuple[str, str]]:
+async def _people_rows(ctx: Seen, partner: Partner) -> list[tuple[str, str]]:
     async with ctx.services.db.session() as session:
         people = [person.display_name for person in
                   await partners.contacts(session, partner.id or 0)]
@@ -70,29 +75,49 @@ def _participation(asked: int, answered: int) -> str:
            f"({round(100 * answered / asked)}%)"
 
 
-async def _scorecard(ctx: CommandContext, partner: Partner, today: date,
-                     leads: LeadStats) -> tuple[list[tuple[str, str]], tuple[Chart, ...]]:
-    """The scorecard's rows, and its charts (health strip, objectives per quarter)."""
+@dataclass(frozen=True)
+class Scored:
+    """What a partner's scorecard says, before it is laid out."""
+
+    kind: PartnerClass
+    why: str
+    health: list[str]
+    met: int
+    judged: int
+    quarters: str
+    objectives: list[Objective]
+    involved: Sequence[Elephant]
+    campaigns: tuple[int, int]  # asked in, answered
+
+
+async def score(ctx: Seen, partner: Partner, today: date, leads: LeadStats) -> Scored:
     async with ctx.services.db.session() as session:
         found = list(await objectives.of_partners(session, [partner.id or 0]))
         involved = await elephants.involving(session, partner.id or 0)
         answered = await cadences.answers_about(session, ctx.workspace.id or 0, partner.id or 0,
                                                 HEALTH_SHOWN)
-        asked, took_part = await campaigns.participation(session, partner.id or 0)
+        asked = await campaigns.participation(session, partner.id or 0)
     quarters, met, judged = objective_rows(found, today)
     health = health_values(answered)
     kind, why = classify(Facts(age=ctx.services.clock.now() - partner.created_at,
                                health=health, met=met, judged=judged, won_leads=leads.won))
-    return [("Objectives met", quarters),
-            ("Health", health_trend(health)),
+    return Scored(kind, why, health, met, judged, quarters, found, involved, asked)
+
+
+async def _scorecard(ctx: Seen, partner: Partner, today: date,
+                     leads: LeadStats) -> tuple[list[tuple[str, str]], tuple[Chart, ...]]:
+    """The scorecard's rows, and its charts (health strip, objectives per quarter)."""
+    scored = await score(ctx, partner, today, leads)
+    return [("Objectives met", scored.quarters),
+            ("Health", health_trend(scored.health)),
             ("Leads", leads.text()),
-            ("Feedback", _participation(asked, took_part)),
-            ("Elephants", _herd(involved)),
-            ("Class", f"{kind.value}, because: {why}")], \
-        scorecard_charts(partner.name, health, found, today)
+            ("Feedback", _participation(*scored.campaigns)),
+            ("Elephants", _herd(scored.involved)),
+            ("Class", f"{scored.kind.value}, because: {scored.why}")], \
+        scorecard_charts(partner.name, scored.health, scored.objectives, today)
 
 
-async def _shared_rows(ctx: CommandContext, partner: Partner,
+async def _shared_rows(ctx: Seen, partner: Partner,
                        leads: LeadStats) -> list[tuple[str, str]]:
     async with ctx.services.db.session() as session:
         found = await objectives.of_partners(session, [partner.id or 0])
@@ -103,8 +128,8 @@ async def _shared_rows(ctx: CommandContext, partner: Partner,
             ("Leads", leads.text(internal=False))]
 
 
-async def show(ctx: CommandContext) -> Response:
-    partner = await partner_named(ctx, " ".join(words.tokens(ctx.args, EXAMPLE)), EXAMPLE)
+async def partner_card(ctx: Seen, partner: Partner) -> Card:
+    """The card `partner show` answers with, as the person in `ctx` may see it."""
     async with ctx.services.db.session() as session:
         leads = LeadStats.of(await partners.leads(session, partner.id or 0))
     today = ctx.services.clock.now().astimezone(ZoneInfo(zone_of(ctx.person,
@@ -120,6 +145,10 @@ async def show(ctx: CommandContext) -> Response:
                 "in the README (new, at risk, innovator, steady order taker).")
     blocks: list[Block] = [Fields(tuple(rows)), *(Picture(chart) for chart in charts),
                            Context(hint)]
-    return Reply(Card(summary=f"{partner.name}: {leads.text(internal=not is_contact(ctx.person))}",
-                      title=partner.name,
-                      blocks=tuple(blocks)))
+    return Card(summary=f"{partner.name}: {leads.text(internal=not is_contact(ctx.person))}",
+                title=partner.name, blocks=tuple(blocks))
+
+
+async def show(ctx: CommandContext) -> Response:
+    partner = await partner_named(ctx, " ".join(words.tokens(ctx.args, EXAMPLE)), EXAMPLE)
+    return Reply(await partner_card(ctx, partner))

@@ -99,6 +99,14 @@ async def keep_link(session: AsyncSession, *, token: str, workspace_id: int, per
     await session.flush()
 
 
+async def link_is_live(session: AsyncSession, token: str, now: datetime) -> bool:
+    """Whether the link would still sign someone in (unused, unexpired); spends nothing."""
+    statement = select(DashboardLink.token_hash).where(
+        col(DashboardLink.token_hash) == token_hash(token), col(DashboardLink.used_at).is_(None),
+        col(DashboardLink.expires_at) > now)
+    return (await session.exec(statement)).first() is not None
+
+
 async def use_link(session: AsyncSession, token: str, now: datetime) -> DashboardLink | None:
     """Spend a link: the one request that marks it used gets it; a second use, an expired
     or an unknown link gets None (one conditional UPDATE decides, across processes)."""

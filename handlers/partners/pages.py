@@ -1,0 +1,105 @@
+"""The partners' dashboard pages: every partner's scorecard in one table (sortable by class
+and health), objectives met per partner over the last four quarters, and, for a partner's
+contact, their own partner's shared view."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.core.cards import Context, Picture, Text
+from bot.core.pages import Column, PageAudience, PagePart, PageSpec, Row, Table
+from handlers.common.identity import zone_of
+from handlers.common.pages import PageContext
+from handlers.partners.leads import LeadStats
+from handlers.partners.review import counts_in, judged_and_met, review_chart, state_of
+from handlers.partners.scorecard import HEALTH_DOTS, PartnerClass, quarters_back
+from handlers.partners.show import owner_name, partner_card, score
+from storage.partners import objectives
+from storage.partners import repository as partners
+
+# Worst first when sorted ascending: the partners that need a look come to the top.
+HEALTH_RANK = {"red": 0, "amber": 1, "green": 2}
+CLASS_RANK = {PartnerClass.AT_RISK: 0, PartnerClass.NEW: 1, PartnerClass.STEADY: 2,
+              PartnerClass.INNOVATOR: 3}
+
+
+def _today(ctx: PageContext) -> date:
+    return ctx.services.clock.now().astimezone(ZoneInfo(zone_of(ctx.person,
+                                                                ctx.services))).date()
+
+
+async def scorecards(ctx: PageContext) -> tuple[PagePart, ...]:
+    today = _today(ctx)
+    async with ctx.services.db.session() as session:
+        every = await partners.all_partners(session, ctx.workspace.id or 0)
+    rows = []
+    for partner in every:
+        async with ctx.services.db.session() as session:
+            leads = LeadStats.of(await partners.leads(session, partner.id or 0))
+        scored = await score(ctx, partner, today, leads)
+        latest = scored.health[-1] if scored.health else ""
+        strip = "".join(HEALTH_DOTS[value] for value in scored.health) or "—"
+        share = scored.met / scored.judged if scored.judged else -1.0
+        met = f"{scored.met} of {scored.judged}" if scored.judged else "none judged"
+        owner = await owner_name(ctx, partner) or "nobody yet"
+        rows.append(Row(
+            (partner.name, partner.type.value if partner.type else "—", partner.tier or "—",
+             owner, scored.kind.value, f"{strip} {latest}".strip(), met, scored.why),
+            (partner.name, partner.type.value if partner.type else "", partner.tier or "",
+             owner, CLASS_RANK[scored.kind], HEALTH_RANK.get(latest, 3), share, "")))
+    if not rows:
+        return (Context("No partners yet: `partner add <name>` adds one."),)
+    table = Table((Column("Partner", "name"), Column("Type", "type"), Column("Tier", "tier"),
+                   Column("Owner", "owner"), Column("Class", "class"),
+                   Column("Health, last check-ins", "health"),
+                   Column("Objectives met, 4 quarters", "met"),
+                   Column("Why this class", "why", sortable=False)), tuple(rows))
+    return (table.sorted_by(ctx.sort or "name"),
+            Context("Sorted by class or health, the partners that need a look come first. "
+                    "The class follows the rule in the README."))
+
+
+async def objectives_met(ctx: PageContext) -> tuple[PagePart, ...]:
+    today = _today(ctx)
+    quarters = quarters_back(today)
+    async with ctx.services.db.session() as session:
+        every = await partners.all_partners(session, ctx.workspace.id or 0, archived=True)
+        found = await objectives.of_partners(session, [p.id or 0 for p in every])
+    counted: dict[int, Counter[str]] = {}
+    for item in found:
+        if any(counts_in(item, period, today) for period in quarters):
+            counted.setdefault(item.partner_id, Counter())[state_of(item, today)] += 1
+    named = [(partner.name, counted[partner.id or 0]) for partner in every
+             if partner.id in counted]
+    if not named:
+        return (Context(f"No objectives count in {quarters[0].label} to {quarters[-1].label}."),)
+    rows = []
+    for name, tally in named:
+        judged, met = judged_and_met(tally)
+        rows.append(Row((name, str(met), str(judged - met), str(tally["open"]),
+                         f"{round(100 * met / judged)}%" if judged else "—"),
+                        (name, met, judged - met, tally["open"],
+                         met / judged if judged else -1.0)))
+    table = Table((Column("Partner", "name"), Column("Met", "met"),
+                   Column("Missed or overdue", "missed"), Column("Open", "open"),
+                   Column("Share met", "share")), tuple(rows))
+    return (Text(f"Objectives due (or closed) from {quarters[0].label} to "
+                 f"{quarters[-1].label}."),
+            table.sorted_by(ctx.sort or "-share"), Picture(review_chart(named)))
+
+
+async def own_partner(ctx: PageContext) -> tuple[PagePart, ...]:
+    async with ctx.services.db.session() as session:
+        partner = await partners.get_in(session, ctx.workspace.id or 0,
+                                        ctx.person.partner_id or 0)
+    if partner is None:
+        return (Context("You are not linked to a partner yet; ask your partner manager."),)
+    card = await partner_card(ctx, partner)
+    return (Text(card.title or partner.name), *card.blocks)
+
+
+PAGES = (PageSpec("partners", "Partners", scorecards, place=10),
+         PageSpec("objectives", "Objectives met", objectives_met, place=20),
+         PageSpec("partner", "Your partner", own_partner, audience=PageAudience.PARTNER))
