@@ -66,8 +66,26 @@ def _draw(axes: Any, chart: Chart) -> None:
                     ha="right" if len(positions) > 6 else "center", fontsize=8)
     if chart.unit and chart.kind is not ChartKind.STRIP:
         axes.set_ylabel(chart.unit.strip())
+    if chart.kind is not ChartKind.STRIP:
+        from matplotlib.ticker import MaxNLocator
+
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: 0, 1, 2, never 0.2
+        high = axes.get_ylim()[1]
+        axes.set_ylim(0, high * 1.25 if high > 0 else 1)  # headroom for the legend
     if len(chart.series) > 1:
+        _legend(axes, chart)
+
+
+def _legend(axes: Any, chart: Chart) -> None:
+    """One swatch per series in its tone (a series of zeros still has its swatch)."""
+    if chart.kind is ChartKind.LINE:
         axes.legend(fontsize=8, frameon=False)
+        return
+    from matplotlib.patches import Patch
+
+    axes.legend(handles=[Patch(color=TONE_COLOURS[series.tone], label=series.name)
+                         for series in chart.series], fontsize=8, frameon=False,
+                ncols=len(chart.series), loc="upper right")
 
 
 async def drawn(chart: Chart, size: tuple[float, float] = (WIDTH_INCHES, HEIGHT_INCHES),
