@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from bot.core.clock import Clock, SystemClock
@@ -26,10 +28,13 @@ from handlers.common.identity import resolve_person, zone_of
 from handlers.registry import build_registry
 from schedules.leader import Leadership, leadership_for
 from schedules.scheduler import DueClock
-from storage.common import conversations, people, workspaces
+from storage.common import conversations, files, people, workspaces
 from storage.common.models import Person, Workspace
 from storage.engine import Database
 from storage.migrate import upgrade
+
+# A chart served by link stays as long as the message showing it is likely to be read.
+IMAGES_LAST = timedelta(days=90)
 
 
 class StoredInstallations:
@@ -37,9 +42,20 @@ class StoredInstallations:
     messaging), installs' own bot tokens (Slack OAuth), people by directory id (Teams'
     people picker)."""
 
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(self, database: Database, clock: Clock, public_url: str = "") -> None:
         self._database = database
         self._clock = clock
+        self._public_url = public_url.rstrip("/")
+
+    async def host_image(self, platform: str, workspace: str, png: bytes) -> str | None:
+        """Keep `png` for IMAGES_LAST under an unguessable token: `GET /charts/<token>.png`."""
+        now = self._clock.now()
+        async with self._database.session() as session:
+            owner = await workspaces.for_external_id(session, platform, workspace, now=now)
+            kept = await files.keep(session, workspace_id=owner.id or 0, name="chart.png",
+                                    data=base64.b64encode(png).decode("ascii"), now=now,
+                                    lasts=IMAGES_LAST)
+        return f"{self._public_url}/charts/{kept.token}.png"
 
     async def save_reference(self, *, platform: str, workspace: str, conversation_id: str,
                              reference: dict[str, Any], conversation_type: str,
@@ -208,5 +224,5 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
     return Application(
         settings=settings, database=database, clock=clock, outbox=outbox, registry=registry,
         services=services, dispatcher=Dispatcher(registry, services),
-        installations=StoredInstallations(database, clock),
+        installations=StoredInstallations(database, clock, settings.public_url),
     )

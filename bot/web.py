@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import secrets
 from dataclasses import dataclass
@@ -50,12 +51,25 @@ async def shared_file(request: web.Request) -> web.Response:
     async with application.database.session() as session:
         found = await files.fetch(session, request.match_info["token"],
                                   application.clock.now())
-    if found is None:
+    if found is None or found.name.endswith(".png"):  # charts are served at /charts/
         raise web.HTTPNotFound(text="This link has expired or never existed: ask the bot "
                                     "for the export again.")
     return web.Response(text=found.data, content_type="text/csv", charset="utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{found.name}"',
                                  "Cache-Control": "no-store"})
+
+
+async def chart_image(request: web.Request) -> web.Response:
+    """`GET /charts/<token>.png`: a chart the bot linked from a message, until it expires."""
+    application = request.app[APPLICATION]
+    async with application.database.session() as session:
+        found = await files.fetch(session, request.match_info["token"],
+                                  application.clock.now())
+    if found is None or not found.name.endswith(".png"):
+        raise web.HTTPNotFound(text="This chart has expired or never existed.")
+    return web.Response(body=base64.b64decode(found.data), content_type="image/png",
+                        headers={"Cache-Control": "private, max-age=86400",
+                                 "X-Content-Type-Options": "nosniff"})
 
 
 def _slack(application: Application) -> SlackPlatform | None:
@@ -92,6 +106,7 @@ def _teams(application: Application) -> TeamsPlatform:
         references=application.installations,
         directory_ids=application.installations,
         command_prefix=settings.command_prefix,
+        images=application.installations,
     )
     application.add_platform(Platform.TEAMS, teams.outbox, channels=teams.channels,
                              picker=teams.picker, style=teams.style)
@@ -146,6 +161,7 @@ def create_web_app(application: Application) -> web.Application:
     app[APPLICATION] = application
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/exports/{token}", shared_file)
+    app.router.add_get("/charts/{token}.png", chart_image)
     _dashboard(application).add_routes(app)
     platforms = enable_platforms(application)
     slack = platforms.slack

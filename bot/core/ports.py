@@ -125,6 +125,15 @@ class ReferenceStore(Protocol):
                              conversation_id: str) -> dict[str, Any] | None: ...
 
 
+class ImageHost(Protocol):
+    """Images the bot serves itself, for a while, at a link that cannot be guessed (a chart
+    too big to travel inside a Teams card)."""
+
+    async def host_image(self, platform: str, workspace: str, png: bytes) -> str | None:
+        """The public link to `png`; None when it cannot be kept."""
+        ...
+
+
 @dataclass(frozen=True)
 class InstalledBot:
     """An installation's own bot: its token and its user id there."""

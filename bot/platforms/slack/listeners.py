@@ -234,6 +234,9 @@ class SlackListeners:
             answer = await respond(response_type="ephemeral" if reply.private else "in_channel",
                                    replace_original=False, **message_payload(reply.content))
             if answer.status_code == 200:
+                if reply.private:  # an ephemeral answer holds no files: charts go to the DM
+                    await self._outbox.charts_to_person(where.workspace, actor.user_id,
+                                                        reply.content)
                 return
             log.warning("response_url answered %s; sending another way", answer.status_code)
         if reply.private:

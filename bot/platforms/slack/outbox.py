@@ -99,11 +99,27 @@ class SlackOutbox:
             try:
                 await self._client.files_upload_v2(
                     token=await self._tokens.token(posted.conversation.workspace),
-                    channel=posted.conversation.id, thread_ts=(thread or posted).id,
+                    channel=posted.conversation.id, thread_ts=(thread or posted).id or None,
                     content=await drawn(chart), filename="chart.png", title=chart.title,
                     alt_txt=chart.text()[:ALT_TEXT_MAX])
             except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
                 log.warning("a chart was not uploaded to Slack: %s", explain(error))
+
+    async def charts_to_person(self, workspace: str, user_id: str, content: Content) -> None:
+        """The charts of a private answer (an ephemeral message holds no files), uploaded
+        into the app's direct messages with the person. Best effort, like any chart."""
+        if not isinstance(content, Card) or not content.charts:
+            return
+        try:
+            opened = await self._client.conversations_open(
+                token=await self._tokens.token(workspace), users=user_id)
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+            log.warning("charts were not sent to Slack: %s", explain(error))
+            return
+        channel = str((opened.get("channel") or {}).get("id") or user_id)
+        dm = ConversationRef(Platform.SLACK, channel, ConversationKind.DIRECT,
+                             workspace=workspace)
+        await self._upload_charts(content, MessageRef(dm, ""), None)
 
     async def update(self, message: MessageRef, content: Content) -> None:
         try:
@@ -137,6 +153,7 @@ class SlackOutbox:
                                                            to.workspace),
                                                        channel=to.id, user=user_id,
                                                        **message_payload(content))
+                await self.charts_to_person(to.workspace, user_id, content)
                 return
             except SlackApiError as error:
                 if error.response.get("error") not in NOT_VISIBLE_THERE:

@@ -20,6 +20,7 @@ from bot.core.conversation import ConversationKind, ConversationRef, MessageRef
 from bot.core.errors import DeliveryError
 from bot.core.forms import Form
 from bot.core.outbox import OutFile
+from bot.core.ports import ImageHost
 from bot.platforms.teams import render
 from bot.platforms.teams.parse import thread_id
 from bot.platforms.teams.proactive import Proactive, reason
@@ -35,18 +36,23 @@ INLINE_CHART_MAX = 20_000
 
 
 
-async def inline_charts(content: Content) -> dict[Chart, str]:
-    """The charts of `content` that fit inside the card together, as data: URIs (a Teams
-    message holds about 28 KB); the others are shown as their numbers."""
+async def inline_charts(content: Content, host: ImageHost | None = None,
+                        workspace: str = "") -> dict[Chart, str]:
+    """The charts of `content`: as data: URIs while they fit inside the card together (a
+    Teams message holds about 28 KB), the rest as links the bot serves (`host`); a chart
+    with neither is shown as its numbers."""
     if not isinstance(content, Card):
         return {}
     found: dict[Chart, str] = {}
     room = INLINE_CHART_MAX  # for every chart of the message together
     for chart in content.charts:
-        data = base64.b64encode(await drawn(chart, size=TEAMS_CHART_INCHES, dpi=TEAMS_CHART_DPI))
+        png = await drawn(chart, size=TEAMS_CHART_INCHES, dpi=TEAMS_CHART_DPI)
+        data = base64.b64encode(png)
         if len(data) <= room:
             found[chart] = "data:image/png;base64," + data.decode("ascii")
             room -= len(data)
+        elif host is not None and (link := await host.host_image("teams", workspace, png)):
+            found[chart] = link
     return found
 
 
@@ -66,7 +72,8 @@ class TeamsOutbox:
     """
 
     def __init__(self, adapter: CloudAdapter, references: References, app_id: str,
-                 retry: RetryPolicy) -> None:
+                 retry: RetryPolicy, images: ImageHost | None = None) -> None:
+        self._images = images
         self._adapter = adapter
         self._references = references
         self._app_id = app_id
@@ -87,8 +94,12 @@ class TeamsOutbox:
         if stored is None:
             raise DeliveryError(NO_RECORD)
         root = thread.id if thread and stored.kind is ConversationKind.CHANNEL else None
-        images = await inline_charts(content)
-        return MessageRef(to, await self._send(stored, render.message(content, images), root))
+        return MessageRef(to, await self._send(stored, await self.drawn_message(
+            content, to.workspace), root))
+
+    async def drawn_message(self, content: Content, workspace: str) -> Activity:
+        """`content` as a message with its charts drawn (inline, or linked when too big)."""
+        return render.message(content, await inline_charts(content, self._images, workspace))
 
     async def update(self, message: MessageRef, content: Content) -> None:
         """Replace the content of a message the bot posted."""
@@ -107,7 +118,7 @@ class TeamsOutbox:
                            content: Content | Form) -> None:
         """Message `user_id` in their 1:1 chat; into `to` only when there is no way to it."""
         activity = render.form_message(content) if isinstance(content, Form) \
-            else render.message(content)
+            else await self.drawn_message(content, to.workspace)
         personal = None
         if to.kind is not ConversationKind.DIRECT:
             personal = await self._references.personal(user_id) \

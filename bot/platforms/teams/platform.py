@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from bot.core.cards import Content
 from bot.core.conversation import CommandStyle, ConversationKind
 from bot.core.forms import Form, Submission
-from bot.core.ports import DirectoryIds, Dispatcher, ReferenceStore
+from bot.core.ports import DirectoryIds, Dispatcher, ImageHost, ReferenceStore
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import OpenForm, Reply, Response
 from bot.platforms.teams import render
@@ -88,7 +88,7 @@ class TeamsPlatform:
     def __init__(self, *, app_id: str, app_password: str | SecretStr, tenant_id: str, app_type: str,
                  dispatcher: Dispatcher, references: ReferenceStore,
                  directory_ids: DirectoryIds, command_prefix: str = "",
-                 retry: RetryPolicy | None = None) -> None:
+                 retry: RetryPolicy | None = None, images: ImageHost | None = None) -> None:
         self._local_mode = not app_id
         if self._local_mode:
             log.info("Teams runs unauthenticated (MICROSOFT_APP_ID unset) and accepts only "
@@ -104,7 +104,7 @@ class TeamsPlatform:
         self._references = References(references)
         self._prefix = command_prefix
         self._retry = retry or RetryPolicy()
-        self.outbox = TeamsOutbox(self.adapter, self._references, app_id, self._retry)
+        self.outbox = TeamsOutbox(self.adapter, self._references, app_id, self._retry, images)
         self.channels = TeamsChannels(Proactive(self.adapter, app_id, self._retry),
                                       self._references)
         self.picker = TeamsPeoplePicker(directory_ids)
@@ -217,7 +217,8 @@ class TeamsPlatform:
                                                content)
                 return
             reply = render.form_message(content) if isinstance(content, Form) \
-                else render.message(content)
+                else await self.outbox.drawn_message(content, request.conversation.workspace
+                                                     if request is not None else "")
         elif isinstance(response, OpenForm):
             reply = render.form_message(response.form)
         else:
