@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from bot.core.cards import Card, Context, Fields, Picture, Text
 from bot.core.charts import Chart, ChartKind, Series, Tone
+from bot.core.conversation import ConversationRef, MessageRef
 from bot.core.errors import UserError
 from bot.core.responses import Reply, Response
 from handlers.common.channels import chosen_channel
@@ -190,11 +191,16 @@ class DigestDueWork:
             channel = await chosen_channel(run.services, workspace, ELEPHANTS_CHANNEL)
             if slot is None or channel is None:
                 continue
-            card = await _digest_of(run.services, workspace.id or 0, slot)
             key = f"digest:{workspace.id}:{slot.isoformat()}"
-            pending = Pending(key, DIGEST.delivery, workspace.id or 0, channel,
-                              lambda channel=channel, card=card, key=key:
-                              run.services.outbox.post(channel, card, key=key),
+
+            async def send(channel: ConversationRef = channel, slot: datetime = slot,
+                           workspace_id: int = workspace.id or 0, key: str = key
+                           ) -> MessageRef:
+                # Built only once the ledger gave this run the key: an idle run builds none.
+                card = await _digest_of(run.services, workspace_id, slot)
+                return await run.services.outbox.post(channel, card, key=key)
+
+            pending = Pending(key, DIGEST.delivery, workspace.id or 0, channel, send,
                               f"digest:{workspace.id}")
             # Late only until the next week's slot: then that one is owed instead.
             await run.send_once(DueMessage(DIGEST, pending, slot, slot + WEEK))

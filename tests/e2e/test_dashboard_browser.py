@@ -50,20 +50,23 @@ def _errors(driver: Any) -> list[str]:
             if entry["level"] == "SEVERE"]
 
 
-def _sign_in(driver: Any, link: str) -> None:
+def _sign_in(driver: Any, link: str, lands_on: str) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
 
     driver.delete_all_cookies()
     driver.get(link)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    # The click returns before the POST and its redirects land: wait for the page after.
+    WebDriverWait(driver, 20).until(lambda browser: browser.current_url == lands_on)
 
 
 def _team_visit(driver: Any, base: str, link: str) -> dict[str, int]:
     """Every page through its menu link; how many charts each drew."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
 
-    _sign_in(driver, link)
-    assert driver.current_url == f"{base}/dashboard/partners"
+    _sign_in(driver, link, f"{base}/dashboard/partners")
     menu = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "nav a")]
     assert [href.rsplit("/", 1)[-1] for href in menu] == list(TEAM_PAGES)
     charts = {}
@@ -79,15 +82,14 @@ def _team_visit(driver: Any, base: str, link: str) -> dict[str, int]:
     # Sorting works without JavaScript: a header link.
     driver.get(f"{base}/dashboard/partners")
     driver.find_element(By.LINK_TEXT, "Health, last check-ins").click()
-    assert driver.current_url.endswith("?sort=health")
+    WebDriverWait(driver, 20).until(lambda browser: browser.current_url.endswith("?sort=health"))
     return charts
 
 
 def _partner_visit(driver: Any, base: str, link: str) -> list[str]:
     from selenium.webdriver.common.by import By
 
-    _sign_in(driver, link)
-    assert driver.current_url == f"{base}/dashboard/partner"
+    _sign_in(driver, link, f"{base}/dashboard/partner")
     refused = []
     for slug in TEAM_PAGES:
         driver.get(f"{base}/dashboard/{slug}")
