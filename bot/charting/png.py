@@ -24,18 +24,21 @@ TONE_COLOURS = {
 def render_png(chart: Chart, size: tuple[float, float] = (WIDTH_INCHES, HEIGHT_INCHES),
                dpi: int = DPI) -> bytes:
     """The chart drawn, as PNG bytes (`size` in inches at `dpi`)."""
+    from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=size, dpi=dpi)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    _draw(axes, chart)
-    axes.set_title(chart.title, fontsize=11)
-    axes.spines[["top", "right"]].set_visible(False)
-    figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png")
+    # Names and questions are people's text: "$5k or $10k" is money, never TeX math.
+    with rc_context({"text.parse_math": False, "text.usetex": False}):
+        figure = Figure(figsize=size, dpi=dpi)
+        FigureCanvasAgg(figure)
+        axes = figure.add_subplot()
+        _draw(axes, chart)
+        axes.set_title(chart.title, fontsize=11)
+        axes.spines[["top", "right"]].set_visible(False)
+        figure.tight_layout()
+        out = io.BytesIO()
+        figure.savefig(out, format="png")
     return out.getvalue()
 
 

@@ -34,6 +34,13 @@ class FieldKind(StrEnum):
 
 HERE = "here"
 
+# The value a field of each kind comes back as (a lone string also counts for a list).
+VALUE_TYPES: dict[FieldKind, type | tuple[type, ...]] = {
+    FieldKind.TEXT: str, FieldKind.MULTILINE: str, FieldKind.NUMBER: str,
+    FieldKind.SELECT: str, FieldKind.CHANNEL: str, FieldKind.CHECKBOX: (bool, str),
+    FieldKind.MULTISELECT: (list, str), FieldKind.PEOPLE: (list, str),
+}
+
 
 @dataclass(frozen=True)
 class Option:
@@ -89,7 +96,10 @@ class Form:
         problems: dict[str, str] = {}
         for item in self.fields:
             value = values.get(item.id)
-            if item.required and (value is None or value == "" or value == []):
+            if value is not None and not isinstance(value, VALUE_TYPES[item.kind]):
+                # Another kind of value than the field gives (a stale or forged form).
+                problems[item.id] = f"{item.label} did not come through; fill it in again."
+            elif item.required and (value is None or value == "" or value == []):
                 problems[item.id] = f"{item.label} is required."
             elif isinstance(value, str) and item.max_length and len(value) > item.max_length:
                 problems[item.id] = f"{item.label} can be at most {item.max_length} characters."

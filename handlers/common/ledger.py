@@ -95,6 +95,10 @@ async def _attempt(services: Services, item: Pending, won: Won, gate: asyncio.Se
             return item, await item.send()
         except DeliveryError as error:
             return item, error
+        except Exception as error:  # a bug of ours: failed (and retried), never left claimed
+            log.exception("a %s/%s send failed unexpectedly", item.kind.feature,
+                          item.kind.kind.value)
+            return item, DeliveryError(f"unexpected {type(error).__name__}")
 
 
 async def _send_and_settle(services: Services, items: Sequence[Pending], won: dict[str, Won],

@@ -151,7 +151,12 @@ def read_start(form: Form, submission: Submission, *, zone: str, now: datetime,
     questions, wrong = question_problems(submission.text(Field.QUESTIONS))
     if wrong and Field.QUESTIONS not in problems:
         problems[Field.QUESTIONS] = wrong
-    audience = AudienceKind(submission.text(Field.AUDIENCE) or AudienceKind.ALL)
+    try:
+        audience = AudienceKind(submission.text(Field.AUDIENCE) or AudienceKind.ALL)
+    except ValueError:  # not one of the menu's options (a stale or forged form)
+        problems[Field.AUDIENCE] = "Choose who is asked: all partners, a tier, a type, or " \
+                                   "chosen partners."
+        audience = AudienceKind.ALL
     value, partner_ids = "", tuple(int(item) for item in submission.items(Field.PARTNERS)
                                    if item.isdigit())
     if audience is AudienceKind.TIER:
@@ -168,9 +173,14 @@ def read_start(form: Form, submission: Submission, *, zone: str, now: datetime,
             "Choose at least one partner for an audience of chosen partners."
     closes_at = now
     if Field.CLOSES not in problems:
-        closes_at = _parse_close(submission.text(Field.CLOSES), zone)
-        if closes_at <= now:
-            problems[Field.CLOSES] = "The close is in the past; choose a later date and time."
+        try:
+            closes_at = _parse_close(submission.text(Field.CLOSES), zone)
+        except ValueError as problem:
+            problems[Field.CLOSES] = f"{problem}"
+        else:
+            if closes_at <= now:
+                problems[Field.CLOSES] = "The close is in the past; choose a later date and " \
+                                         "time."
     if problems:
         raise FormErrors(problems, form=form.again(values, problems))
     remind = submission.text(Field.REMIND)

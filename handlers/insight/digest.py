@@ -19,7 +19,7 @@ from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
 from handlers.common.ledger import DeliveryKind, Pending
 from handlers.common.weekly import WEEK, WeeklySlot, parse_clock
 from storage.common import people, workspaces
-from storage.common.models import Person, Workspace
+from storage.common.models import Person, Role, Workspace
 from storage.insight import repository as insight
 from storage.insight.models import DigestSlot
 
@@ -64,6 +64,8 @@ async def watchers(services: Services, workspace_id: int | None = None) -> list[
     people_of: dict[tuple[int, int], Person] = {}
     observed: dict[tuple[int, int], set[int] | None] = {}  # None: the whole install
     for row, person, _ in found:
+        if person.role is Role.PARTNER_CONTACT or person.is_external:
+            continue  # became a partner's contact since: the digest is internal
         key = (row.workspace_id, person.id or 0)
         people_of[key] = person
         cadence_ids = observed.setdefault(key, set())

@@ -75,3 +75,11 @@ def test_a_health_strip_decodes_with_one_colour_per_check_in():
     assert amber > 5000 and red > 5000  # a cell each, filled
     assert 1.8 < good / amber < 2.2  # two cells green
     assert pixels(Tone.ACCENT) == 0 and pixels(Tone.NONE) < 50  # (edges blend to greys)
+
+
+@pytest.mark.parametrize("typed", ["A$ 50% $off", "Rebate 5% in $ or 3% in $?", "$$ Money",
+                                   "MDF: $5k or $10k?", r"\frac{1}{2} $x^2$"])
+def test_what_people_typed_is_drawn_as_typed_never_as_tex(typed: str):
+    chart = Chart(ChartKind.STACKED, typed, (typed, "b"),
+                  (Series(typed, (1, 0), Tone.GOOD), Series("x", (0, 1))))
+    assert _png_size(render_png(chart)) == (640, 320)

@@ -60,6 +60,10 @@ async def test_admins_add_and_remove_observers_of_a_cadence_or_everything(team: 
     assert "no longer observes Daily" in await say(team, "ana",
                                                    "partnerops observers remove @lee Daily")
     assert "Lee" not in await say(team, "ana", "partnerops observers")
+    # Someone who becomes a partner's contact stops getting the internal digest at once.
+    await say(team, "ana", "partner contact add Northwind @dana")
+    assert "Dana" not in await say(team, "ana", "partnerops observers")
+    assert "You don't observe anything" in await say(team, "dana", "partnerops digest")
     # Observers are asked nothing: they are not participants.
     assert [person.display_name for person in
             await cadences_participants(team)] == ["Bob"]

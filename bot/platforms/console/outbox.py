@@ -35,20 +35,30 @@ class ConsoleOutbox:
     def __init__(self, output: Screen | TextIO, charts_dir: Path | None = None) -> None:
         self._screen = output if isinstance(output, Screen) else Screen(output)
         self._next_id = 1
+        self._answers = 0  # answers to whoever typed, whose charts were drawn
         # Where the charts messages carry are written, as PNG files, for the operator to open.
         self._charts_dir = charts_dir or Path(tempfile.gettempdir()) / "partnerops-charts"
 
-    async def _save_charts(self, content: Content, message: MessageRef) -> None:
+    async def _save_charts(self, content: Content, message: MessageRef,
+                           prefix: str = "msg-") -> None:
         """Each chart of `content` as a PNG file, its path printed under the message."""
         if not isinstance(content, Card):
             return
         for number, chart in enumerate(content.charts, 1):
-            path = self._charts_dir / f"msg-{message.id}-{number}.png"
+            path = self._charts_dir / f"{prefix}{message.id}-{number}.png"
             data = await drawn(chart)
             await asyncio.to_thread(self._charts_dir.mkdir, parents=True, exist_ok=True)
             await asyncio.to_thread(path.write_bytes, data)
             self._screen.show("bot:", f"chart '{chart.title}' drawn to {path}",
                               where=message.conversation)
+
+    async def save_charts(self, content: Content, where: ConversationRef) -> None:
+        """The charts of an answer to the person who asked: named apart from the messages
+        (`answer-<n>`), as it is no message `:press` could name."""
+        if isinstance(content, Card) and content.charts:
+            self._answers += 1
+            await self._save_charts(content, MessageRef(where, f"answer-{self._answers}"),
+                                    prefix="")
 
     def _new_ref(self, to: ConversationRef) -> MessageRef:
         ref = MessageRef(to, str(self._next_id))

@@ -137,6 +137,7 @@ class ConsolePlatform:
         elif isinstance(response, Reply):
             header = "(only you) bot:" if response.private else f"[{label(conversation)}] bot:"
             self._screen.show(header, response.content, where=conversation)
+            await self.outbox.save_charts(response.content, conversation)
         elif isinstance(response, OpenForm):
             self._filling = FormFiller(response.form, self._screen)
             self._form_origin = (actor, conversation)

@@ -104,6 +104,8 @@ class SlackOutbox:
                     alt_txt=chart.text()[:ALT_TEXT_MAX])
             except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
                 log.warning("a chart was not uploaded to Slack: %s", explain(error))
+            except Exception:  # drawing failed: the message went out with its numbers
+                log.exception("a chart could not be drawn")
 
     async def charts_to_person(self, workspace: str, user_id: str, content: Content) -> None:
         """The charts of a private answer (an ephemeral message holds no files), uploaded

@@ -46,7 +46,11 @@ async def inline_charts(content: Content, host: ImageHost | None = None,
     found: dict[Chart, str] = {}
     room = INLINE_CHART_MAX  # for every chart of the message together
     for chart in content.charts:
-        png = await drawn(chart, size=TEAMS_CHART_INCHES, dpi=TEAMS_CHART_DPI)
+        try:
+            png = await drawn(chart, size=TEAMS_CHART_INCHES, dpi=TEAMS_CHART_DPI)
+        except Exception:  # the card still goes, with the chart's numbers
+            log.exception("a chart could not be drawn")
+            continue
         data = base64.b64encode(png)
         if len(data) <= room:
             found[chart] = "data:image/png;base64," + data.decode("ascii")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+import logging
 import re
 from functools import cache
 from typing import Any
@@ -14,6 +15,8 @@ from markupsafe import Markup
 from bot.charting.png import drawn
 from bot.core.cards import Actions, Context, Divider, Fields, Picture, Text, label_text
 from bot.core.pages import Page, PageLink, PagePart, Table, Viewer
+
+log = logging.getLogger(__name__)
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 CODE = re.compile(r"`([^`]+)`")
@@ -59,7 +62,11 @@ async def _part(part: PagePart) -> dict[str, Any] | None:
         case Divider():
             return {"kind": "divider"}
         case Picture(chart=chart):
-            png = base64.b64encode(await drawn(chart)).decode("ascii")
+            try:
+                png = base64.b64encode(await drawn(chart)).decode("ascii")
+            except Exception:  # the page still shows, with the chart's numbers
+                log.exception("a chart could not be drawn")
+                return {"kind": "text", "lines": chart.text().splitlines()}
             return {"kind": "chart", "src": f"data:image/png;base64,{png}", "title": chart.title,
                     "alt": chart.text()}
         case Table(columns=columns, rows=rows):

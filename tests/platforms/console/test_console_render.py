@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import re
 from pathlib import Path
 from textwrap import dedent
 
@@ -126,3 +128,16 @@ async def test_a_chart_is_drawn_to_a_png_file_and_its_numbers_printed(tmp_path: 
     drawn = tmp_path / "msg-1-1.png"
     assert f"drawn to {drawn}" in printed
     assert drawn.read_bytes().startswith(b"\x89PNG")
+
+
+async def test_a_private_answer_draws_its_charts_too(clock: SimulatedClock) -> None:
+    chart = Chart(ChartKind.BARS, "Objectives by partner", ("Northwind",),
+                  (Series("met", (1,), Tone.GOOD),))
+    dispatcher = ScriptedDispatcher(commands={"objective": Reply(Card("Review", blocks=(
+        Picture(chart),)))})
+    chat = make_chat(dispatcher, clock)
+    said = await chat.type("objective review")
+    assert said.startswith("(only you) bot:") and "- Northwind: met 1" in said
+    [path] = re.findall(r"chart 'Objectives by partner' drawn to (\S+/answer-\d+-1\.png)",
+                        said)
+    assert (await asyncio.to_thread(Path(path).read_bytes)).startswith(b"\x89PNG")
