@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -101,14 +102,24 @@ class Page:
     parts: tuple[PagePart, ...]
 
 
+# How long a dashboard session lasts after its link was used (unless signed out sooner).
+SESSION_LASTS = timedelta(hours=8)
+
+
 class DashboardSource(Protocol):
     """What the web server asks of the dashboard: sign-in, the viewer, their pages."""
 
     async def check_link(self, token: str) -> bool: ...
 
-    async def spend_link(self, token: str) -> Viewer | None: ...
+    async def spend_link(self, token: str) -> str | None:
+        """Use the link once: the id of the session it starts (None: used, expired)."""
+        ...
 
-    async def viewer(self, workspace_id: int, person_id: int) -> Viewer | None: ...
+    async def viewer(self, session_id: str) -> Viewer | None:
+        """Who a live session is for, as the database says now (None: ended, or no one)."""
+        ...
+
+    async def end_session(self, session_id: str) -> None: ...
 
     def pages(self, viewer: Viewer) -> tuple[PageLink, ...]: ...
 

@@ -10,6 +10,7 @@ from bot.core.cards import Block, Picture, Text
 from handlers.cadences.participants import participants_of
 from handlers.cadences.participation import (
     Turnout,
+    monday_of,
     participation_chart,
     rate_text,
     weekly_participation,
@@ -26,8 +27,9 @@ async def participation_section(ctx: DigestContext) -> tuple[Block, ...]:
     observed = [cadence for cadence in every if not cadence.paused
                 and (ctx.cadence_ids is None or cadence.id in ctx.cadence_ids)]
     rows, charts = [], []
-    # The week that just ended where the observer is: the digest's own week.
-    until = ctx.now.astimezone(ZoneInfo(ctx.zone)).date() - timedelta(days=1)
+    # Up to the last whole week (Monday to Sunday) where the observer is, whatever day
+    # their digest comes: a week half gone would read as half answered.
+    until = monday_of(ctx.now.astimezone(ZoneInfo(ctx.zone)).date()) - timedelta(days=1)
     for cadence in observed:
         weeks = await weekly_participation(ctx.services, cadence, until,
                                            await participants_of(ctx.services, cadence))

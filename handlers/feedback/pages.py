@@ -8,7 +8,7 @@ from bot.core.cards import Context, Picture
 from bot.core.pages import Column, PagePart, PageSpec, Row, Table
 from handlers.common.pages import PageContext
 from handlers.feedback.manage import collected
-from handlers.feedback.summary import choice_charts, tier_chart
+from handlers.feedback.summary import choice_charts, partner_chart, tier_chart
 from storage.feedback import repository as feedback
 
 CHARTED = 3  # the latest campaigns get their charts on the page
@@ -35,7 +35,8 @@ async def campaigns(ctx: PageContext) -> tuple[PagePart, ...]:
             (campaign.number, campaign.title, state, campaign.closes_at.isoformat(), asked,
              answered, rate, "yes" if campaign.anonymous else "no")))
         if place < CHARTED:  # newest first
-            drawn = [tier_chart(found), *choice_charts(found)]
+            drawn = [tier_chart(found), partner_chart(found), *choice_charts(found)] \
+                if found.may_break_down else []
             charts.extend(Picture(chart) for chart in drawn if chart is not None)
     table = Table((Column("Id", "id"), Column("Title", "title"), Column("State", "state"),
                    Column("Closes", "closes"), Column("Partners asked", "asked"),

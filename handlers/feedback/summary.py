@@ -105,6 +105,18 @@ def tier_chart(collected: Collected) -> Chart | None:
                                           for _, answered, asked in counts), Tone.NONE)))
 
 
+def partner_chart(collected: Collected) -> Chart | None:
+    """Each partner asked, answered (green) or not yet (grey); never for an anonymous
+    campaign, whose partners are not named."""
+    if collected.campaign.anonymous or not collected.asked:
+        return None
+    done = tuple(float(partner.id in collected.answered) for partner in collected.asked)
+    return Chart(ChartKind.STACKED, "Partners that answered",
+                 tuple(partner.name for partner in collected.asked),
+                 (Series("answered", done, Tone.GOOD),
+                  Series("not yet", tuple(1.0 - value for value in done), Tone.NONE)))
+
+
 def per_question(collected: Collected) -> list[str]:
     """For each question: for a choice question each option's count, else the answers
     themselves (no names); in an anonymous campaign only questions at least 3 partners
@@ -197,8 +209,8 @@ def summary_card(collected: Collected, *, final: bool) -> Card:
             rows.append(("By partner", ", ".join(
                 f"{partner.name} {'✓' if partner.id in collected.answered else '✗'}"
                 for partner in collected.asked)))
-        if chart := tier_chart(collected):
-            blocks.append(Picture(chart))
+        blocks.extend(Picture(chart) for chart in (tier_chart(collected),
+                                                   partner_chart(collected)) if chart)
         blocks.append(Text("**Answers per question**\n" + "\n".join(
             f"- {line}" for line in per_question(collected)), markup=True))
         blocks.extend(Picture(chart) for chart in choice_charts(collected))

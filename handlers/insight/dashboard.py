@@ -12,8 +12,9 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.core.errors import UserError
-from bot.core.pages import Page, PageLink, PageSpec, Viewer, ViewerKind
+from bot.core.conversation import ConversationKind, ConversationRef
+from bot.core.errors import DeliveryError, UserError
+from bot.core.pages import SESSION_LASTS, Page, PageLink, PageSpec, Viewer, ViewerKind
 from bot.core.responses import Reply, Response
 from handlers.common.context import CommandContext, Services
 from handlers.common.pages import PageContext
@@ -37,6 +38,9 @@ def viewer_kind(person: Person) -> ViewerKind | None:
 
 async def sign_in_link(ctx: CommandContext) -> Response:
     """`dashboard`: a private, single-use sign-in link for the person who asked."""
+    if ctx.args.strip():
+        raise UserError("`partnerops dashboard` takes nothing after it: it sends you your "
+                        "link.", example="partnerops dashboard")
     if viewer_kind(ctx.person) is None:
         raise UserError("The dashboard is for the vendor team and for partners' contacts; "
                         "an admin can add you as your partner's contact first.",
@@ -50,9 +54,23 @@ async def sign_in_link(ctx: CommandContext) -> Response:
     link = f"{ctx.services.config.public_url.rstrip('/')}{SIGN_IN_PATH}{token}"
     what = "your partner's page" if ctx.person.role is Role.PARTNER_CONTACT else \
         "partners, objectives, participation, the herd and campaigns"
-    return Reply(f"Your dashboard ({what}): {link}\nThe link works once, for the next "
-                 f"{int(LINK_LASTS.total_seconds() // 60)} minutes, and only for you; "
-                 "`partnerops dashboard` gives a new one.")
+    said = (f"Your dashboard ({what}): {link}\nThe link works once, for the next "
+            f"{int(LINK_LASTS.total_seconds() // 60)} minutes, and only for you; "
+            "`partnerops dashboard` gives a new one.")
+    here = ctx.invocation.conversation
+    if here.kind is ConversationKind.DIRECT:
+        return Reply(said)
+    # Asked in a channel: the link goes to the direct messages only, never where a platform
+    # without private replies in channels (Teams) would show it to everyone.
+    direct = ConversationRef(here.platform, ctx.invocation.actor.user_id,
+                             ConversationKind.DIRECT, workspace=here.workspace)
+    try:
+        await ctx.services.outbox.post(direct, said)
+    except DeliveryError as problem:
+        raise UserError(f"I couldn't send you the link in a direct message ({problem}); "
+                        "write to me there once, then ask again.",
+                        example="partnerops dashboard") from None
+    return Reply("I sent you the dashboard link in our direct messages.")
 
 
 class Dashboard:
@@ -67,15 +85,27 @@ class Dashboard:
         async with self._services.db.session() as session:
             return await insight.link_is_live(session, token, now)
 
-    async def spend_link(self, token: str) -> Viewer | None:
+    async def spend_link(self, token: str) -> str | None:
         now = self._services.clock.now()
         async with self._services.db.session() as session:
             link = await insight.use_link(session, token, now)
-        if link is None:
+        if link is None or await self._viewer_of(link.workspace_id, link.person_id) is None:
             return None
-        return await self.viewer(link.workspace_id, link.person_id)
+        return link.token_hash
 
-    async def viewer(self, workspace_id: int, person_id: int) -> Viewer | None:
+    async def viewer(self, session_id: str) -> Viewer | None:
+        now = self._services.clock.now()
+        async with self._services.db.session() as session:
+            link = await insight.live_session(session, session_id, now=now,
+                                              lasts=SESSION_LASTS)
+        return None if link is None else await self._viewer_of(link.workspace_id,
+                                                                 link.person_id)
+
+    async def end_session(self, session_id: str) -> None:
+        async with self._services.db.session() as session:
+            await insight.end_session(session, session_id, self._services.clock.now())
+
+    async def _viewer_of(self, workspace_id: int, person_id: int) -> Viewer | None:
         async with self._services.db.session() as session:
             person = await people.get(session, person_id)
         if person is None or person.workspace_id != workspace_id:

@@ -131,6 +131,10 @@ def digest_command(sections_of: SectionsOf) -> Handler:
         if not words:
             now = ctx.services.clock.now()
             return Reply(await digest_card(sections_of(), mine[0].context(ctx.services, now)))
+        if words[0].lower() in ("off", "stop", "never", "none"):
+            raise UserError("An admin stops your digest by removing you as an observer: "
+                            "`partnerops observers remove @you`. Or choose another day and "
+                            "time.", example=SLOT_EXAMPLE)
         weekday, at = read_weekly_slot(words, SLOT_EXAMPLE)
         now = ctx.services.clock.now()
         async with ctx.services.db.session() as session:

@@ -33,14 +33,17 @@ def _dated_health(answered: list[tuple[date, list[str], list[str]]]
 async def health_changes(ctx: DigestContext) -> tuple[Block, ...]:
     if not ctx.whole_install:
         return ()
-    since = ctx.since.astimezone(ZoneInfo(ctx.zone)).date()
+    # The seven days before the digest's own day: a check-in that day waits for the next.
+    until = ctx.now.astimezone(ZoneInfo(ctx.zone)).date()
+    since = until - timedelta(days=7)
     lines = []
     async with ctx.services.db.session() as session:
         every = await partners.all_partners(session, ctx.workspace.id or 0)
         for partner in every:
             dated = _dated_health(await cadences.answers_about(
                 session, ctx.workspace.id or 0, partner.id or 0, 8))
-            if len(dated) < 2 or dated[-1][0] < since or dated[-1][1] == dated[-2][1]:
+            if len(dated) < 2 or not since <= dated[-1][0] < until \
+                    or dated[-1][1] == dated[-2][1]:
                 continue
             (_, before), (day, now) = dated[-2], dated[-1]
             lines.append(f"- {partner.name}: {HEALTH_DOTS[before]} {before} → "

@@ -9,12 +9,13 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.core.cards import Context, Picture, Text
+from bot.core.charts import Chart, ChartKind, Series, Tone
 from bot.core.pages import Column, PageAudience, PagePart, PageSpec, Row, Table
 from handlers.common.identity import zone_of
 from handlers.common.pages import PageContext
 from handlers.partners.leads import LeadStats
 from handlers.partners.review import counts_in, judged_and_met, review_chart, state_of
-from handlers.partners.scorecard import HEALTH_DOTS, PartnerClass, quarters_back
+from handlers.partners.scorecard import HEALTH_DOTS, HEALTH_TONES, PartnerClass, quarters_back
 from handlers.partners.show import owner_name, partner_card, score
 from storage.partners import objectives
 from storage.partners import repository as partners
@@ -34,12 +35,13 @@ async def scorecards(ctx: PageContext) -> tuple[PagePart, ...]:
     today = _today(ctx)
     async with ctx.services.db.session() as session:
         every = await partners.all_partners(session, ctx.workspace.id or 0)
-    rows = []
+    rows, latest_of = [], {}
     for partner in every:
         async with ctx.services.db.session() as session:
             leads = LeadStats.of(await partners.leads(session, partner.id or 0))
         scored = await score(ctx, partner, today, leads)
         latest = scored.health[-1] if scored.health else ""
+        latest_of[partner.name] = latest
         strip = "".join(HEALTH_DOTS[value] for value in scored.health) or "—"
         share = scored.met / scored.judged if scored.judged else -1.0
         met = f"{scored.met} of {scored.judged}" if scored.judged else "none judged"
@@ -56,7 +58,12 @@ async def scorecards(ctx: PageContext) -> tuple[PagePart, ...]:
                    Column("Health, last check-ins", "health"),
                    Column("Objectives met, 4 quarters", "met"),
                    Column("Why this class", "why", sortable=False)), tuple(rows))
-    return (table.sorted_by(ctx.sort or "name"),
+    shown = table.sorted_by(ctx.sort or "name")
+    names = tuple(row.cells[0] for row in shown.rows)
+    strip = Chart(ChartKind.STRIP, "Latest check-in health, by partner", names,
+                  (Series("health", (1.0,) * len(names)),),
+                  tones=tuple(HEALTH_TONES.get(latest_of[name], Tone.NONE) for name in names))
+    return (shown, Picture(strip),
             Context("Sorted by class or health, the partners that need a look come first. "
                     "The class follows the rule in the README."))
 

@@ -41,8 +41,9 @@ class DigestSlot(SQLModel, table=True):
 
 
 class DashboardLink(SQLModel, table=True):
-    """A sign-in link handed to one person: usable once, until it expires. Only a hash of
-    its token is kept, so the table never holds a working link."""
+    """A sign-in link handed to one person: usable once, until it expires; once used, the
+    session it started (named by the same hash) until it lasts no more or is ended. Only a
+    hash of its token is kept, so the table never holds a working link."""
 
     token_hash: str = Field(primary_key=True, max_length=64)
     workspace_id: int = Field(foreign_key="workspace.id")
@@ -50,3 +51,4 @@ class DashboardLink(SQLModel, table=True):
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
+    ended_at: datetime | None = None  # signed out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, delete, select, update
@@ -13,6 +13,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.cadences.models import Cadence
 from storage.common.models import Person
 from storage.insight.models import DashboardLink, DigestSlot, Observer
+
+# Rows outlive their link by this much: the session a link started lasts less than it.
+SESSIONS_KEPT = timedelta(days=2)
 
 
 async def add_observer(session: AsyncSession, *, workspace_id: int, person_id: int,
@@ -90,10 +93,28 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+async def live_session(session: AsyncSession, session_id: str, *, now: datetime,
+                       lasts: timedelta) -> DashboardLink | None:
+    """The used link `session_id` names, while its session lasts and was not ended."""
+    statement = select(DashboardLink).where(
+        col(DashboardLink.token_hash) == session_id, col(DashboardLink.used_at).is_not(None),
+        col(DashboardLink.ended_at).is_(None), col(DashboardLink.used_at) > now - lasts)
+    return (await session.exec(statement)).first()
+
+
+async def end_session(session: AsyncSession, session_id: str, now: datetime) -> None:
+    statement = (update(DashboardLink).where(col(DashboardLink.token_hash) == session_id,
+                                             col(DashboardLink.ended_at).is_(None))
+                 .values(ended_at=now))
+    await session.exec(statement)  # type: ignore[call-overload]
+
+
 async def keep_link(session: AsyncSession, *, token: str, workspace_id: int, person_id: int,
                     now: datetime, expires_at: datetime) -> None:
     """Remember a sign-in link by its token's hash; expired ones are cleared on the way."""
-    await session.exec(delete(DashboardLink).where(col(DashboardLink.expires_at) < now))  # type: ignore[call-overload]
+    # Links never used and past their time, and sessions long over, go on the way.
+    await session.exec(delete(DashboardLink).where(  # type: ignore[call-overload]
+        col(DashboardLink.expires_at) < now - SESSIONS_KEPT))
     session.add(DashboardLink(token_hash=token_hash(token), workspace_id=workspace_id,
                               person_id=person_id, created_at=now, expires_at=expires_at))
     await session.flush()

@@ -14,9 +14,14 @@ TEAM_PAGES = ("partners", "objectives", "participation", "herd", "campaigns")
 
 
 async def sign_in_path(bot: RunningBot, user: str = "U0001", name: str = "ana") -> str:
+    """Asked in a channel, the link comes in a direct message, never in the channel."""
+    posted = len(bot.slack.of("chat.postMessage"))
     said = await _command(bot, "/partnerops", "dashboard", user=user, name=name)
-    found = LINK.search(said)
-    assert found, said
+    assert "I sent you the dashboard link in our direct messages" in said
+    [direct] = (await bot.slack.wait_for("chat.postMessage", count=posted + 1))[posted:]
+    assert direct.args["channel"] == user  # the app's DM with them
+    found = LINK.search(direct.args["text"])
+    assert found, direct.args
     return found.group(1)
 
 
@@ -61,6 +66,21 @@ async def test_a_member_signs_in_once_and_sees_every_team_page(bot: RunningBot):
     forged = await bot.client.get("/dashboard/partners",
                                   cookies={"partnerops_dashboard": "[1, 1]"})
     assert forged.status == 401
+    # The router's own answers carry the headers too.
+    for method, path, status in (("GET", "/dashboard/a/b", 404), ("POST", "/dashboard/herd", 405)):
+        answer = await bot.client.request(method, path)
+        assert answer.status == status and "default-src 'none'" in answer.headers[
+            "Content-Security-Policy"]
+
+
+async def test_signing_out_ends_the_session_for_every_copy_of_the_cookie(bot: RunningBot):
+    await signed_in(bot, await sign_in_path(bot))
+    [cookie] = [c for c in bot.client.session.cookie_jar if c.key == "partnerops_dashboard"]
+    copy = {"partnerops_dashboard": cookie.value}
+    assert (await bot.client.get("/dashboard/partners")).status == 200
+    assert (await bot.client.post("/dashboard/signout")).status == 200
+    bot.client.session.cookie_jar.clear()
+    assert (await bot.client.get("/dashboard/partners", cookies=copy)).status == 401
 
 
 async def test_sorting_puts_the_partners_that_need_a_look_first(bot: RunningBot):

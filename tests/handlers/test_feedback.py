@@ -102,8 +102,12 @@ async def test_start_answer_remind_close(team: Team):
     assert "2/3 (67%)" in thread.text and "Tier Gold" in thread.text \
         and "1/2 (50%)" in thread.text
     assert "hands-on labs" in thread.text and "hands-on labs 1" in thread.text
-    assert [chart.title for chart in thread.card.charts] == [
-        "Partners that answered, by tier", "2. Which format helps you most?"]
+    tiers, partners, question = thread.card.charts
+    assert (tiers.title, question.title) == ("Partners that answered, by tier",
+                                             "2. Which format helps you most?")
+    answered = {line.split(":")[0][2:]: line.endswith("answered 1, not yet 0")
+                for line in partners.text().splitlines()[1:]}  # by partner
+    assert answered == {"Northwind": True, "Contoso": True, "Fabrikam": False}
     await run_due(team.application.services, CLOSES + timedelta(hours=1))
     assert len([sent for sent in team.outbox.posts
                 if "partners answered" in sent.card.summary]) == 2  # exactly once

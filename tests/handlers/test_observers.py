@@ -127,3 +127,10 @@ async def test_an_observer_chooses_the_day_and_time(team: Team):
     assert digests_to(team, "dana") == []
     await run_due(services, datetime(2026, 11, 27, 16, 0, tzinfo=UTC))
     assert len(digests_to(team, "dana")) == 1
+
+
+async def test_an_observer_asking_to_stop_is_told_who_stops_it(team: Team):
+    await team.set_up(participants=["bob"])
+    await say(team, "ana", "partnerops observers add @dana")
+    said = await say(team, "dana", "partnerops digest off")
+    assert "`partnerops observers remove @you`" in said and "Example" in said

@@ -1,40 +1,30 @@
-"""The dashboard's session: a signed cookie naming a workspace and a person, nothing else
-(what they may open is read from the database on every request)."""
+"""The dashboard's session cookie: the id of a session the database keeps, signed (a cookie
+that was not ours is refused before the database is asked). What the session may open is
+read from the database on every request, and signing out ends it there."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from bot.core.pages import SESSION_LASTS
+
 COOKIE = "partnerops_dashboard"
-LASTS = timedelta(hours=8)
 SALT = "partnerops.dashboard.session"
-
-
-@dataclass(frozen=True)
-class SessionOf:
-    workspace_id: int
-    person_id: int
 
 
 class SessionCookies:
     def __init__(self, secret: str) -> None:
         self._signer = URLSafeTimedSerializer(secret, salt=SALT)
 
-    def value(self, session: SessionOf) -> str:
-        return self._signer.dumps([session.workspace_id, session.person_id])
+    def value(self, session_id: str) -> str:
+        return self._signer.dumps(session_id)
 
-    def read(self, value: str | None) -> SessionOf | None:
-        """The session a cookie carries; None when missing, forged or older than LASTS."""
+    def read(self, value: str | None) -> str | None:
+        """The session id a cookie carries; None when missing, forged or too old."""
         if not value:
             return None
         try:
-            workspace_id, person_id = self._signer.loads(
-                value, max_age=int(LASTS.total_seconds()))
+            session_id = self._signer.loads(value, max_age=int(SESSION_LASTS.total_seconds()))
         except (BadSignature, ValueError, TypeError):
             return None
-        if not isinstance(workspace_id, int) or not isinstance(person_id, int):
-            return None
-        return SessionOf(workspace_id, person_id)
+        return session_id if isinstance(session_id, str) else None

@@ -12,9 +12,9 @@ from importlib.resources import files
 
 from aiohttp import web
 
-from bot.core.pages import DashboardSource, Viewer
+from bot.core.pages import SESSION_LASTS, DashboardSource, Viewer
 from bot.platforms.web.render import message_html, page_html
-from bot.platforms.web.session import COOKIE, LASTS, SessionCookies, SessionOf
+from bot.platforms.web.session import COOKIE, SessionCookies
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +48,25 @@ class DashboardSite:
 
     @web.middleware
     async def _headers(self, request: web.Request, handler: web.Handler) -> web.StreamResponse:
-        response = await handler(request)
-        if request.path.startswith("/dashboard"):
-            response.headers.update(HEADERS)
+        """Every dashboard answer carries the headers: errors, and the router's 404 and 405,
+        too; a failure of ours is a page, never a traceback."""
+        if not request.path.startswith("/dashboard"):
+            return await handler(request)
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            error.headers.update(HEADERS)
+            raise
+        except Exception:
+            log.exception("a dashboard page failed")
+            response = _html(message_html("Something went wrong", "This page could not be "
+                                          "shown; please try again in a moment."), 500)
+        response.headers.update(HEADERS)
         return response
 
     async def _viewer(self, request: web.Request) -> Viewer | None:
-        session = self._cookies.read(request.cookies.get(COOKIE))
-        if session is None:
-            return None
-        return await self._source.viewer(session.workspace_id, session.person_id)
+        session_id = self._cookies.read(request.cookies.get(COOKIE))
+        return None if session_id is None else await self._source.viewer(session_id)
 
     @staticmethod
     def _signed_out() -> web.Response:
@@ -87,19 +96,22 @@ class DashboardSite:
                                   button="Open the dashboard"))
 
     async def sign_in(self, request: web.Request) -> web.StreamResponse:
-        viewer = await self._source.spend_link(request.match_info["token"])
-        if viewer is None:
+        session_id = await self._source.spend_link(request.match_info["token"])
+        if session_id is None:
             return _html(message_html("This link no longer works", "Sign-in links work once "
                                       f"and for ten minutes. {ASK_AGAIN}"), 410)
         response = web.Response(status=303, headers={"Location": "/dashboard"})
-        response.set_cookie(COOKIE, self._cookies.value(SessionOf(viewer.workspace_id,
-                                                                  viewer.person_id)),
-                            max_age=int(LASTS.total_seconds()), path="/dashboard",
+        response.set_cookie(COOKIE, self._cookies.value(session_id),
+                            max_age=int(SESSION_LASTS.total_seconds()), path="/dashboard",
                             httponly=True, samesite="Lax", secure=self._secure)
-        log.info("dashboard: a %s signed in", viewer.kind.value)
+        log.info("dashboard: someone signed in")
         return response
 
-    async def sign_out(self, _: web.Request) -> web.Response:
+    async def sign_out(self, request: web.Request) -> web.Response:
+        """Ends the session where it is kept: a copy of the cookie opens nothing after."""
+        session_id = self._cookies.read(request.cookies.get(COOKIE))
+        if session_id is not None:
+            await self._source.end_session(session_id)
         response = _html(message_html("Signed out", f"You are signed out. {ASK_AGAIN}"))
         response.del_cookie(COOKIE, path="/dashboard")
         return response

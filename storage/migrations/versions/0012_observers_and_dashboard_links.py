@@ -1,6 +1,6 @@
 """insight: observers of a cadence or of the whole install (once each, by partial unique
 indexes), each observer's weekly digest slot, and dashboard sign-in links (a token's hash,
-used once)
+used once; the session it starts, until it ends)
 
 Revision ID: 0012
 Revises: 0011
@@ -27,6 +27,7 @@ def upgrade() -> None:
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('ended_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], ),
     sa.PrimaryKeyConstraint('token_hash')
