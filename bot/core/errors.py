@@ -39,3 +39,8 @@ class FormErrors(UserError):
 
 class DeliveryError(Exception):
     """A message could not be delivered after the platform's retries."""
+
+
+class Undeliverable(DeliveryError):
+    """The person cannot be reached there at all (a Teams user without the app): trying
+    again will not help, so nothing tries again."""

@@ -14,6 +14,7 @@ from handlers.cadences.access import is_open, local_today, refuse_partner_contac
 from handlers.cadences.calendar import Rules, holiday_name, local_date
 from handlers.cadences.cards import occurrence_label
 from handlers.cadences.history import latest_occurrence, streaks
+from handlers.cadences.ids import CadenceMessage, person_of_key
 from handlers.cadences.kinds import KINDS, Family, kind_label
 from handlers.cadences.names import family_cadences, find_named, name_argument
 from handlers.cadences.parsing import WEEKEND, asked_questions
@@ -28,6 +29,7 @@ from handlers.common.questions import Question, QuestionType
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
 from storage.common.models import Partner, Person, Workspace
+from storage.ledger import repository as ledger
 from storage.partners import repository as partners
 
 DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -158,6 +160,19 @@ def _tallies(questions: list[Question], shown: list[Answer]) -> Fields | None:
     return Fields(tuple(rows)) if rows else None
 
 
+async def _unreached(services: Services, occurrence: Occurrence,
+                     names: dict[int | None, Person]) -> list[str]:
+    """"- Quinn: why", for each person the day's prompt could never reach."""
+    async with services.db.session() as session:
+        found = await ledger.undeliverable_in(session, f"occurrence:{occurrence.id}",
+                                              (CadenceMessage.PROMPT.value,))
+    lines = []
+    for key, why in sorted(found.items()):
+        person = names.get(person_of_key(key))
+        lines.append(f"- {person.display_name if person else 'someone who left'}: {why}")
+    return lines
+
+
 async def report_card(services: Services, cadence: Cadence, occurrence: Occurrence,
                       partner: Partner | None) -> Card:
     """The day's attendance and answers; about one partner, only those asked about it."""
@@ -208,6 +223,8 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
         Context(f"{kind_label(cadence.kind).capitalize()} · {state} · {tally or 'no one'} · "
                 "streak = answered days in a row"),
     ]
+    if unreached := await _unreached(services, occurrence, names):
+        blocks.append(Text("**Could not be reached**\n" + "\n".join(unreached), markup=True))
     if summed := _tallies(questions, shown):
         blocks.append(summed)
     if partner is None:  # the whole cadence's weeks; one partner's would be a person's

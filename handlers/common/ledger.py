@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
-from bot.core.errors import DeliveryError
+from bot.core.errors import DeliveryError, Undeliverable
 from handlers.common.context import Services
 from storage.ledger import repository as ledger
 from storage.ledger.repository import ClaimRequest, Won
@@ -106,12 +106,15 @@ async def _send_and_settle(services: Services, items: Sequence[Pending], won: di
     gate = asyncio.Semaphore(concurrency)
     sent: list[tuple[int, str, str]] = []
     failed: list[tuple[int, str]] = []
+    never: list[tuple[int, str]] = []  # undeliverable: recorded with why, never retried
 
     async def settle() -> None:
         async with services.db.session() as session:
-            await ledger.settle_many(session, sent=sent, failed=failed, now=now)
+            await ledger.settle_many(session, sent=sent, failed=failed, undeliverable=never,
+                                     now=now)
         sent.clear()
         failed.clear()
+        never.clear()
 
     attempts = [_attempt(services, item, won[item.key], gate, now) for item in items]
     for done in asyncio.as_completed(attempts):
@@ -120,12 +123,17 @@ async def _send_and_settle(services: Services, items: Sequence[Pending], won: di
         if isinstance(result, MessageRef):
             sent.append((ident, result.conversation.id, result.id))
             outcome.count(item.kind)
+        elif isinstance(result, Undeliverable):
+            log.warning("a %s/%s send can never be delivered (not retried): %s",
+                        item.kind.feature, item.kind.kind.value, result)
+            never.append((ident, str(result)))
+            outcome.failures.append(Failure(item.kind, item.key, str(result)))
         else:
             log.warning("a %s/%s send failed (a later run retries it): %s",
                         item.kind.feature, item.kind.kind.value, result)
             failed.append((ident, str(result)))
             outcome.failures.append(Failure(item.kind, item.key, str(result)))
-        if len(sent) + len(failed) >= SETTLE_EVERY:
+        if len(sent) + len(failed) + len(never) >= SETTLE_EVERY:
             await settle()
     await settle()
 

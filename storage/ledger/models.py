@@ -17,6 +17,8 @@ class DeliveryStatus(StrEnum):
     CLAIMED = "claimed"
     SENT = "sent"
     FAILED = "failed"
+    # Never deliverable there (a Teams user without the app): kept with why, never retried.
+    UNDELIVERABLE = "undeliverable"
 
 
 class Delivery(SQLModel, table=True):

@@ -101,18 +101,22 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
 
 
 async def settle_many(session: AsyncSession, *, sent: Sequence[tuple[int, str, str]],
-                      failed: Sequence[tuple[int, str]], now: datetime) -> None:
-    """Record the outcome of a batch: (id, conversation, message) sent, (id, error) failed."""
+                      failed: Sequence[tuple[int, str]], now: datetime,
+                      undeliverable: Sequence[tuple[int, str]] = ()) -> None:
+    """Record the outcome of a batch: (id, conversation, message) sent, (id, error) failed
+    (retried by a later run while due), (id, why) undeliverable (never retried)."""
     # ORM bulk UPDATE by primary key: one executemany per outcome.
     if sent:
         await session.exec(update(Delivery), params=[
             {"id": ident, "status": DeliveryStatus.SENT, "sent_at": now,
              "conversation_id": conversation_id, "message_id": message_id}
             for ident, conversation_id, message_id in sent])
-    if failed:
-        await session.exec(update(Delivery), params=[
-            {"id": ident, "status": DeliveryStatus.FAILED, "error": error[:ERROR_MAX]}
-            for ident, error in failed])
+    for status, settled in ((DeliveryStatus.FAILED, failed),
+                            (DeliveryStatus.UNDELIVERABLE, undeliverable)):
+        if settled:
+            await session.exec(update(Delivery), params=[
+                {"id": ident, "status": status, "error": error[:ERROR_MAX]}
+                for ident, error in settled])
 
 
 async def claiming_leases(session: AsyncSession) -> set[int | None]:
@@ -154,6 +158,15 @@ async def forget(session: AsyncSession, scopes: Sequence[str]) -> None:
     if scopes:
         await session.exec(delete(Delivery).where(  # type: ignore[call-overload]
             col(Delivery.scope).in_(scopes)))
+
+
+async def undeliverable_in(session: AsyncSession, scope: str, kinds: Sequence[str]
+                           ) -> dict[str, str]:
+    """Key -> why, of the messages of this scope that could never be delivered."""
+    statement = select(Delivery.key, Delivery.error).where(
+        Delivery.scope == scope, col(Delivery.kind).in_(kinds),
+        Delivery.status == DeliveryStatus.UNDELIVERABLE)
+    return {key: error or "" for key, error in (await session.exec(statement)).all()}
 
 
 async def sent_times(session: AsyncSession, scopes: Sequence[str], feature: str,

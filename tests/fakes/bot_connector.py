@@ -25,6 +25,9 @@ class FakeBotConnector(FakeServer):
         super().__init__()
         self.members: dict[str, Args] = {}
         self.channels: dict[str, list[Args]] = {}
+        # Conversations and users Teams refuses with 403 BotNotInConversationRoster (the
+        # person has not installed the app, or removed it).
+        self.not_installed: set[str] = set()
         self._activity_ids = count(1)
         self._conversation_ids = count(1)
         router = self.app.router
@@ -88,6 +91,13 @@ class FakeBotConnector(FakeServer):
             name, Fault(status=status, error=ERROR_CODES.get(status), retry_after=retry), times
         )
 
+    @staticmethod
+    def _not_in_roster() -> web.StreamResponse:
+        """What Teams answers a message for someone who has not installed the app."""
+        return web.json_response({"error": {"code": "BotNotInConversationRoster",
+                                            "message": "The bot is not part of the "
+                                                       "conversation roster."}}, status=403)
+
     def fault_response(self, fault: Fault) -> web.StreamResponse:
         """Render a fault as a Bot Framework ErrorResponse."""
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
@@ -111,6 +121,8 @@ class FakeBotConnector(FakeServer):
                 args["_activity_id"] = activity_id
             if (faulty := await self.intercept(name, request, args)) is not None:
                 return faulty
+            if args["_conversation_id"] in self.not_installed:
+                return self._not_in_roster()
             if name == "delete":
                 return web.Response(status=200)
             answer_id = activity_id if name == "update" else self._next_activity_id()
@@ -123,6 +135,9 @@ class FakeBotConnector(FakeServer):
         args = await _json(request)
         if (faulty := await self.intercept("create_conversation", request, args)) is not None:
             return faulty
+        members = {member.get("id") for member in args.get("members") or []}
+        if members & self.not_installed:
+            return self._not_in_roster()
         body: Args = {"id": f"conv-{next(self._conversation_ids)}", "serviceUrl": self.url}
         if args.get("activity"):
             body["activityId"] = self._next_activity_id()

@@ -17,13 +17,13 @@ from bot.charting.png import drawn
 from bot.core.cards import Card, Content, Text
 from bot.core.charts import Chart
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef
-from bot.core.errors import DeliveryError
+from bot.core.errors import DeliveryError, Undeliverable
 from bot.core.forms import Form
 from bot.core.outbox import OutFile
 from bot.core.ports import ImageHost
 from bot.platforms.teams import render
 from bot.platforms.teams.parse import thread_id
-from bot.platforms.teams.proactive import Proactive, reason
+from bot.platforms.teams.proactive import Proactive, delivery_error, reason
 from bot.platforms.teams.references import NO_RECORD, References, StoredReference
 from bot.platforms.teams.retry import RetryPolicy
 
@@ -125,8 +125,12 @@ class TeamsOutbox:
             else await self.drawn_message(content, to.workspace)
         personal = None
         if to.kind is not ConversationKind.DIRECT:
-            personal = await self._references.personal(user_id) \
-                or await self._open_personal(await self._references.find(to.id), user_id)
+            personal = await self._references.personal(user_id)
+            try:
+                personal = personal or await self._open_personal(
+                    await self._references.find(to.id), user_id)
+            except Undeliverable:
+                personal = None  # no 1:1 chat possible: said where they asked, as before
         if personal is not None:
             await self._send(personal, activity, None)
             return
@@ -205,6 +209,8 @@ class TeamsOutbox:
                 service_url=reference.service_url), "open a 1:1 chat")
         except ClientException as error:
             log.info("no 1:1 chat with a Teams user: %s", reason(error))
+            if isinstance(failure := delivery_error(error), Undeliverable):
+                raise failure from error
             return None
         chat = TurnContext.get_conversation_reference(created[0])
         chat.activity_id, chat.user = None, ChannelAccount(id=user_id)
