@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import RunningBot
-from tests.fakes.slack_requests import slash_command
+from tests.e2e.conftest import SIGNING_SECRET, RunningBot
+from tests.fakes.slack_requests import sign, slash_command, view_submission
 
 
 async def test_rate_limited_post_waits_retry_after_then_lands_once(bot: RunningBot):
@@ -45,3 +45,32 @@ async def test_a_post_that_cannot_land_keeps_the_report_and_says_why(bot: Runnin
     assert "I'm not a member of that channel" in confirmation.args["text"]
     [row] = await bot.export("elephants")
     assert row["title"] == "Leads sent to two partners at once" and row["channel"] == ""
+
+
+async def test_a_redelivered_command_or_form_is_acked_and_handled_once(bot: RunningBot):
+    """Slack delivers again, marked X-Slack-Retry-Num, when our ack seemed late: one report."""
+    body = slash_command("/elephant", "Quotes reach the customer before the partner",
+                         trigger_id="trig-redelivered", response_url=bot.slack.response_url())
+    first = await bot.slack_post(body)
+    again = await bot.slack_post(body, headers={**sign(body, SIGNING_SECRET),
+                                                "X-Slack-Retry-Num": "1",
+                                                "X-Slack-Retry-Reason": "http_timeout"})
+    assert first.status == 200 and again.status == 200
+    await bot.slack.wait_for("response_url")
+    opened = await bot.slack_post(slash_command("/elephant", "", trigger_id="trig-form",
+                                                response_url=bot.slack.response_url("r2")))
+    assert opened.status == 200
+    [form] = await bot.slack.wait_for("views.open")
+    submitted = view_submission(
+        form.args["view"]["callback_id"],
+        {"title": {"value": {"type": "plain_text_input", "value": "Partners left out of QBRs"}}},
+        private_metadata=form.args["view"]["private_metadata"], trigger_id="trig-submit")
+    for retry in ("", "1", "2"):
+        headers = sign(submitted, SIGNING_SECRET)
+        if retry:
+            headers["X-Slack-Retry-Num"] = retry
+        assert (await bot.slack_post(submitted, headers=headers)).status == 200
+    await bot.slack.wait_for("chat.postMessage", count=2)
+    titles = sorted(row["title"] for row in await bot.export("elephants"))
+    assert titles == ["Partners left out of QBRs",
+                      "Quotes reach the customer before the partner"]

@@ -20,6 +20,7 @@ from bot.platforms.slack.identity import SlackIdentity
 from bot.platforms.slack.listeners import SlackListeners
 from bot.platforms.slack.outbox import SlackOutbox
 from bot.platforms.slack.picker import SlackPeoplePicker
+from bot.platforms.slack.redelivery import Redeliveries
 from bot.platforms.slack.tokens import SlackTokens
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class SlackPlatform:
             process_before_response=False,
             logger=logging.getLogger("slack_bolt"),
         )
+        self.app.use(Redeliveries().middleware())
         SlackListeners(dispatcher, self.outbox, command_prefix).register(self.app, registry)
 
     @property
