@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -62,8 +63,29 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database or "")
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An engine for any SQLAlchemy async URL, with SQLite made safe for concurrent use."""
+# A database that does not answer is told apart quickly, so a person hears "try again in a
+# moment" within Slack's 3 seconds rather than waiting on a dead connection.
+CONNECT_TIMEOUT_SECONDS = 2.0
+POOL_WAIT_SECONDS = 5.0
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether `error` (or what caused it) says the database cannot be reached right now,
+    rather than that a statement was wrong."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, (OperationalError, InterfaceError, SATimeoutError, OSError,
+                             TimeoutError, ConnectionError)):
+            return True
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def create_engine(url: str, connect_args: dict[str, Any] | None = None) -> AsyncEngine:
+    """An engine for any SQLAlchemy async URL, with SQLite made safe for concurrent use.
+    `connect_args` add to the driver's (a PostgreSQL search_path, say)."""
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         options: dict[str, Any] = {}
@@ -74,7 +96,9 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         event.listen(engine.sync_engine, "savepoint", _begin_before_savepoint)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, pool_timeout=POOL_WAIT_SECONDS,
+                               connect_args={"timeout": CONNECT_TIMEOUT_SECONDS,
+                                             **(connect_args or {})})
 
 
 class Database:

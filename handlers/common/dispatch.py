@@ -27,11 +27,15 @@ from handlers.common.context import (
 from handlers.common.help import as_typed, typed_mentions
 from handlers.common.identity import person_leaving_no_trace, resolve_person, workspace_of
 from storage.common.models import Person, Role, Workspace
+from storage.engine import unavailable
 
 log = logging.getLogger(__name__)
 
 APOLOGY = ("Sorry, something went wrong on my side while doing that. Nothing was changed "
            "that you can't see; please try again in a moment.")
+
+
+DATABASE_AWAY = "I can't reach my database just now. Please try again in a moment."
 
 
 class CallKind(StrEnum):
@@ -196,7 +200,11 @@ class Dispatcher:
                     call.actor.platform), self.registry)
             errors = {error.field: error.message} if error.field else {}
             return Reply(error.as_text(), field_errors=errors)
-        except Exception:
+        except Exception as error:
+            if unavailable(error):
+                log.warning("the database is unreachable; answered %s with try again",
+                            call.describe())
+                return Reply(DATABASE_AWAY)
             # Never the text or the person: an anonymous report must stay anonymous in logs.
             log.exception("unexpected failure in %s", call.describe())
             return Reply(APOLOGY)
