@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
@@ -116,7 +116,6 @@ def _examples(**extra: Any) -> Any:
                                            HealthCheck.too_slow], **extra)
 
 
-@seed(12345)
 @_examples()
 @given(data=st.data())
 async def test_any_text_after_any_command_is_answered_and_a_refusal_changes_nothing(
@@ -145,7 +144,6 @@ IDS = st.one_of(st.sampled_from(["1", "0", "-1", "99999999", "1:p1", "1:p999", "
                 st.text(max_size=30))
 
 
-@seed(12345)
 @_examples()
 @given(data=st.data())
 async def test_any_form_or_button_payload_is_answered_and_a_refusal_changes_nothing(
