@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.conversation import ConversationKind, ConversationRef, Platform
 from tests.e2e.conftest import SIGNING_SECRET, RunningBot
 from tests.fakes.slack_requests import sign, slash_command, view_submission
 
@@ -74,3 +75,30 @@ async def test_a_redelivered_command_or_form_is_acked_and_handled_once(bot: Runn
     titles = sorted(row["title"] for row in await bot.export("elephants"))
     assert titles == ["Partners left out of QBRs",
                       "Quotes reach the customer before the partner"]
+
+
+async def test_a_post_whose_answer_was_lost_is_found_not_posted_twice(bot: RunningBot):
+    """Slack posted, then answered 503 (or the answer never came): slack_sdk would post
+    again. The outbox asks Slack's history for the post's key first, and finds it."""
+    bot.slack.lose_next_answer("chat.postMessage", status=503)
+    await bot.slack_post(slash_command("/elephant", "Renewals quoted twice to one customer",
+                                       response_url=bot.slack.response_url()))
+    [confirmation] = await bot.slack.wait_for("response_url")
+    assert "posted it to #general" in confirmation.args["text"]
+    assert len(bot.slack.of("chat.postMessage")) == 1  # one attempt: it had landed
+    assert len(bot.slack.history["C0001"]) == 1
+    [row] = await bot.export("elephants")
+    assert row["message_id"] == bot.slack.history["C0001"][0]["ts"]
+
+
+async def test_a_thread_reply_whose_answer_was_lost_is_found_in_the_thread(bot: RunningBot):
+    outbox = bot.application.outbox
+    channel = ConversationRef(Platform.SLACK, "C0001", ConversationKind.CHANNEL,
+                              workspace="T0001")
+    root = await outbox.post(channel, "A parent message")
+    bot.slack.lose_next_answer("chat.postMessage", status=502)
+    reply = await outbox.post(channel, "In the thread", thread=root)
+    replies = [message for message in bot.slack.history["C0001"]
+               if message.get("thread_ts") == root.id]
+    assert [message["ts"] for message in replies] == [reply.id]  # posted once, and found
+    assert len(bot.slack.of("conversations.replies")) == 1

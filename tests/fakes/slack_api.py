@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import count
@@ -36,6 +37,8 @@ class FakeSlackApi(FakeServer):
         self.channels: dict[str, Args] = {}
         self.overrides: dict[str, Args] = {}
         self.history: dict[str, list[Args]] = {}  # channel id -> posted messages, oldest first
+        # Calls whose work is done but whose answer is lost: the status Slack sends instead.
+        self._lost_answers: dict[str, deque[int]] = defaultdict(deque)
         self._last_ts = 0.0
         self._view_ids = count(1)
         self._sockets: set[web.WebSocketResponse] = set()
@@ -54,6 +57,7 @@ class FakeSlackApi(FakeServer):
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
             "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "users.info": self._users_info,
             "views.open": self._view,
             "views.update": self._view,
@@ -145,6 +149,11 @@ class FakeSlackApi(FakeServer):
         retry = retry_after if status == 429 else None
         self.inject(method, Fault(status=status, error=error, retry_after=retry), times)
 
+    def lose_next_answer(self, method: str, status: int = 503, times: int = 1) -> None:
+        """Do the next `times` calls' work (a message is posted), then answer HTTP `status`:
+        the caller cannot tell whether it happened."""
+        self._lost_answers[method].extend([status] * times)
+
     def error_next(self, method: str, error: str = "channel_not_found", times: int = 1) -> None:
         """Answer the next `times` calls with HTTP 200 {"ok": false, "error": error}."""
         self.inject(method, Fault(status=200, error=error), times)
@@ -179,6 +188,8 @@ class FakeSlackApi(FakeServer):
             return faulty
         canned = self._canned.get(method)
         body = self.overrides.get(method, canned(args) if canned else {})
+        if self._lost_answers[method]:  # done, but the caller never hears so
+            return self.fault_response(Fault(status=self._lost_answers[method].popleft()))
         return web.json_response({"ok": True, **body})
 
     async def _response_url(self, request: web.Request) -> web.StreamResponse:
@@ -290,6 +301,17 @@ class FakeSlackApi(FakeServer):
         page = [message if metadata else {k: v for k, v in message.items() if k != "metadata"}
                 for message in reversed(posted)][:limit]
         return {"messages": page, "has_more": len(posted) > limit}
+
+    def _conversations_replies(self, args: Args) -> Args:
+        """A thread's messages (its root first) posted after `oldest`; metadata if asked."""
+        root, oldest = str(args.get("ts", "")), float(args.get("oldest") or 0)
+        thread = [message for message in self.history.get(str(args.get("channel")), [])
+                  if (message["ts"] == root or message.get("thread_ts") == root)
+                  and (message["ts"] == root or float(message["ts"]) > oldest)]
+        metadata = str(args.get("include_all_metadata")).lower() in ("1", "true")
+        return {"messages": [message if metadata else
+                             {k: v for k, v in message.items() if k != "metadata"}
+                             for message in thread], "has_more": False}
 
     def _users_info(self, args: Args) -> Args:
         """Return a user added with add_user(), or user_not_found."""

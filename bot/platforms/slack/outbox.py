@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,8 @@ from bot.core.cards import Card, Content
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.errors import DeliveryError
 from bot.core.outbox import OutFile
+from bot.platforms.slack.client import build_posting_client
+from bot.platforms.slack.posting import Poster
 from bot.platforms.slack.render import message_payload
 from bot.platforms.slack.tokens import SlackTokens
 
@@ -68,17 +71,24 @@ class SlackOutbox:
     def __init__(self, client: AsyncWebClient, tokens: SlackTokens) -> None:
         self._client = client
         self._tokens = tokens
+        self._poster = Poster(build_posting_client(client.base_url))
 
     async def post(self, to: ConversationRef, content: Content, *,
                    thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
-        """chat.postMessage; `key` rides along as message metadata for find_delivery."""
+        """chat.postMessage, exactly once (see posting.py): `key` (made up when not given)
+        rides along as message metadata, for find_delivery and for the poster's check."""
+        key = key or f"post:{uuid.uuid4().hex}"
+
+        async def found(_: str, key: str, since: datetime) -> str | None:
+            landed = await (self._find_reply(to, thread, key, since) if thread
+                            else self.find_delivery(to, key, since))
+            return landed.id if landed else None
+
         try:
-            response = await self._client.chat_postMessage(
-                token=await self._tokens.token(to.workspace),
-                channel=to.id, thread_ts=thread.id if thread else None, unfurl_links=False,
-                unfurl_media=False, metadata=delivery_metadata(key) if key else None,
-                **message_payload(content),
-            )
+            response = await self._poster.post(
+                await self._tokens.token(to.workspace), to.id, thread.id if thread else None,
+                key, found, unfurl_links=False, unfurl_media=False,
+                metadata=delivery_metadata(key), **message_payload(content))
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             raise DeliveryError(explain(error)) from error
         channel = str(response.get("channel") or to.id)
@@ -187,6 +197,22 @@ class SlackOutbox:
                 landed = to if channel == to.id else ConversationRef(
                     Platform.SLACK, channel, to.kind, to.name, to.workspace)
                 return MessageRef(landed, str(message["ts"]))
+        return None
+
+    async def _find_reply(self, to: ConversationRef, thread: MessageRef, key: str,
+                          since: datetime) -> MessageRef | None:
+        """A reply carrying `key` in `thread` since `since` (conversations.replies)."""
+        try:
+            replies = await self._client.conversations_replies(
+                token=await self._tokens.token(to.workspace), channel=thread.conversation.id,
+                ts=thread.id, oldest=f"{since.timestamp():.6f}", include_all_metadata=True,
+                limit=HISTORY_LIMIT)
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+            log.warning("could not look for a reply in a Slack thread: %s", explain(error))
+            return None
+        for message in replies.get("messages") or ():
+            if _carries(message, key) and message.get("ts") and message["ts"] != thread.id:
+                return MessageRef(thread.conversation, str(message["ts"]))
         return None
 
     async def _channel_of(self, to: ConversationRef) -> str:
