@@ -7,17 +7,21 @@ import base64
 import logging
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot.app import Application
 from bot.core.conversation import Platform
 from bot.platforms.slack import SlackPlatform
-from bot.platforms.teams import TeamsPlatform
+from bot.platforms.teams import LazyTeams
 from bot.platforms.web import DashboardSite
 from handlers.insight.dashboard import Dashboard
 from storage.common import files
-from storage.migrate import current_revision, head_revision
+from storage.migrate import HEAD_REVISION, stamped_revision
+
+if TYPE_CHECKING:
+    from bot.platforms.teams.platform import TeamsPlatform
 
 log = logging.getLogger(__name__)
 
@@ -95,20 +99,30 @@ def _slack(application: Application) -> SlackPlatform | None:
     return slack
 
 
-def _teams(application: Application) -> TeamsPlatform:
+def _teams(application: Application) -> LazyTeams:
+    """Teams always (unauthenticated local mode without credentials), loaded on first use."""
     settings = application.settings
-    teams = TeamsPlatform(
-        app_id=settings.microsoft_app_id,
-        app_password=settings.secret(settings.microsoft_app_password),
-        tenant_id=settings.microsoft_app_tenant_id,
-        app_type=settings.microsoft_app_type,
-        dispatcher=application.dispatcher,
-        references=application.installations,
-        directory_ids=application.installations,
-        command_prefix=settings.command_prefix,
-        images=application.installations,
-    )
-    application.add_platform(Platform.TEAMS, teams.outbox, channels=teams.channels,
+
+    def build() -> TeamsPlatform:
+        from bot.platforms.teams.platform import TeamsPlatform
+
+        return TeamsPlatform(
+            app_id=settings.microsoft_app_id,
+            app_password=settings.secret(settings.microsoft_app_password),
+            tenant_id=settings.microsoft_app_tenant_id,
+            app_type=settings.microsoft_app_type,
+            dispatcher=application.dispatcher,
+            references=application.installations,
+            directory_ids=application.installations,
+            command_prefix=settings.command_prefix,
+            images=application.installations,
+        )
+
+    teams = LazyTeams(build, app_id=settings.microsoft_app_id,
+                      command_prefix=settings.command_prefix,
+                      directory_ids=application.installations)
+    application.add_platform(Platform.TEAMS, teams.outbox,  # type: ignore[arg-type]
+                             channels=teams.channels,  # type: ignore[arg-type]
                              picker=teams.picker, style=teams.style)
     return teams
 
@@ -118,7 +132,7 @@ class ChatPlatforms:
     """The platforms this configuration enables, registered with the application."""
 
     slack: SlackPlatform | None
-    teams: TeamsPlatform
+    teams: LazyTeams
 
 
 def enable_platforms(application: Application) -> ChatPlatforms:
@@ -131,7 +145,7 @@ async def ensure_schema(application: Application) -> None:
     if application.database.dialect == "sqlite":
         await application.prepare_database(migrate=True)
         return
-    current, head = await current_revision(application.database), head_revision()
+    current, head = await stamped_revision(application.database), HEAD_REVISION
     if current != head:
         raise SchemaOutOfDate(f"the database is at revision {current or 'none'} but this "
                               f"version needs {head}: run `partnerops db upgrade` first")

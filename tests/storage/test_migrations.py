@@ -334,3 +334,11 @@ async def test_check_ins_by_partner_row_downgrade_and_upgrade_again(empty_databa
         after = await connection.run_sync(_schema)
     assert {table: shape[:-1] for table, shape in after.items()} == \
         {table: shape[:-1] for table, shape in before.items()}
+
+
+def test_the_head_revision_the_start_compares_with_is_alembics_own():
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import HEAD_REVISION, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION

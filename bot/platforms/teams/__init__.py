@@ -1,7 +1,23 @@
-"""Microsoft Teams through the Bot Framework: the only package that imports botbuilder."""
+"""Microsoft Teams through the Bot Framework: the only package that imports botbuilder.
 
-from bot.platforms.teams.outbox import TeamsOutbox
-from bot.platforms.teams.platform import TeamsPlatform
-from bot.platforms.teams.retry import RetryPolicy
+Importing this package loads nothing of botbuilder: `LazyTeams` stands in for the platform
+until its first use, and the names below load their modules when first asked for."""
 
-__all__ = ["RetryPolicy", "TeamsOutbox", "TeamsPlatform"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from bot.platforms.teams.lazy import LazyTeams
+
+_LOADED_ON_USE = {"RetryPolicy": "bot.platforms.teams.retry",
+                  "TeamsOutbox": "bot.platforms.teams.outbox",
+                  "TeamsPlatform": "bot.platforms.teams.platform"}
+
+__all__ = ["LazyTeams", "RetryPolicy", "TeamsOutbox", "TeamsPlatform"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LOADED_ON_USE:
+        return getattr(import_module(_LOADED_ON_USE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -89,11 +89,7 @@ class TeamsPlatform:
                  dispatcher: Dispatcher, references: ReferenceStore,
                  directory_ids: DirectoryIds, command_prefix: str = "",
                  retry: RetryPolicy | None = None, images: ImageHost | None = None) -> None:
-        self._local_mode = not app_id
-        if self._local_mode:
-            log.info("Teams runs unauthenticated (MICROSOFT_APP_ID unset) and accepts only "
-                     "requests from this machine, for the Bot Framework Emulator; set "
-                     "MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to connect to Teams.")
+        self._local_mode = not app_id  # said at start by LazyTeams
         if isinstance(app_password, SecretStr):
             app_password = app_password.get_secret_value()
         credentials = _Credentials(app_id, app_password if app_id else "",
