@@ -78,14 +78,19 @@ def _shown(collected: Collected, partners: set[int | None]) -> bool:
 
 
 def tier_counts(collected: Collected) -> list[tuple[str, int, int]]:
-    """(tier, partners that answered, partners asked) for each tier that may be shown."""
+    """(tier, partners that answered, partners asked) for each tier that may be shown. In
+    an anonymous campaign, a tier that 1 or 2 partners answered hides every tier: beside the
+    total, the others would give its count away."""
     tiers: dict[str, list[Partner]] = {}
     for partner in collected.asked:
         tiers.setdefault(partner.tier or "no tier", []).append(partner)
-    return [(tier, len(answered), len(members))
-            for tier, members in sorted(tiers.items())
-            if _shown(collected, answered := {p.id for p in members
-                                              if p.id in collected.answered})]
+    counted = [(tier, {p.id for p in members if p.id in collected.answered}, len(members))
+               for tier, members in sorted(tiers.items())]
+    if collected.campaign.anonymous and any(0 < len(answered) < BREAKDOWN_MIN
+                                            for _, answered, _ in counted):
+        return []
+    return [(tier, len(answered), asked) for tier, answered, asked in counted
+            if _shown(collected, set(answered))]
 
 
 def by_tier(collected: Collected) -> list[tuple[str, str]]:
