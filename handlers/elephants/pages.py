@@ -3,7 +3,10 @@ every open elephant in a sortable table. Never who reported one."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.core.pages import Column, PagePart, PageSpec, Row, Table
+from handlers.common.identity import zone_of
 from handlers.common.pages import PageContext
 from handlers.elephants.cards import CLOSED
 from handlers.elephants.digest import digest_card
@@ -12,6 +15,7 @@ from storage.elephants import repository as elephants
 
 async def herd(ctx: PageContext) -> tuple[PagePart, ...]:
     now = ctx.services.clock.now()
+    zone = ZoneInfo(zone_of(ctx.person, ctx.services))
     async with ctx.services.db.session() as session:
         found = list(await elephants.all_elephants(session, ctx.workspace.id or 0))
         herds = await elephants.herds(session, [item.id or 0 for item in found])
@@ -19,8 +23,9 @@ async def herd(ctx: PageContext) -> tuple[PagePart, ...]:
     for item in found:
         if item.status in CLOSED:
             continue
-        # An anonymous report keeps its day only: its age is counted in whole days.
-        age = (now.date() - item.created_at.date()).days
+        # An anonymous report keeps its day only: its age is counted in whole days, the
+        # viewer's days.
+        age = (now.astimezone(zone).date() - item.created_at.astimezone(zone).date()).days
         hours = item.hours_lost_per_week
         rows.append(Row(
             (item.short_id, item.title, item.category.value if item.category else "—",

@@ -4,8 +4,11 @@ anonymous campaign's breakdowns follow the summary's rule (3 partners at least).
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.core.cards import Context, Picture
 from bot.core.pages import Column, PagePart, PageSpec, Row, Table
+from handlers.common.identity import zone_of
 from handlers.common.pages import PageContext
 from handlers.feedback.manage import collected
 from handlers.feedback.summary import choice_charts, partner_chart, tier_chart
@@ -16,6 +19,7 @@ CHARTED = 3  # the latest campaigns get their charts on the page
 
 async def campaigns(ctx: PageContext) -> tuple[PagePart, ...]:
     now = ctx.services.clock.now()
+    zone = ZoneInfo(zone_of(ctx.person, ctx.services))  # times as the viewer reads them
     async with ctx.services.db.session() as session:
         every = sorted(await feedback.in_workspace(session, ctx.workspace.id or 0),
                        key=lambda campaign: -campaign.number)
@@ -29,7 +33,8 @@ async def campaigns(ctx: PageContext) -> tuple[PagePart, ...]:
             "open" if campaign.closes_at > now else "closing"
         rate = answered / asked if asked else -1.0
         rows.append(Row(
-            (campaign.short_id, campaign.title, state, f"{campaign.closes_at:%Y-%m-%d %H:%M} UTC",
+            (campaign.short_id, campaign.title, state,
+             f"{campaign.closes_at.astimezone(zone):%Y-%m-%d %H:%M} {zone.key}",
              str(asked), str(answered), f"{round(100 * rate)}%" if asked else "—",
              "yes" if campaign.anonymous else "no"),
             (campaign.number, campaign.title, state, campaign.closes_at.isoformat(), asked,

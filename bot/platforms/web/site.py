@@ -125,8 +125,9 @@ class DashboardSite:
         page = await self._source.page(viewer, slug, sort)
         if page is None:
             if slug in self._source.every_slug():
-                return _html(message_html("Not for you", "This page is for the vendor team; "
-                                          "yours is in the menu."), 403)
+                return _html(message_html("Not for you", "This page is for others (the "
+                                          "vendor team, or a partner's contacts); yours are "
+                                          "in the menu."), 403)
             return _html(message_html("No such page", "There is no such dashboard page; the "
                                       "menu has yours."), 404)
         return _html(await page_html(page, self._source.pages(viewer), viewer, sort))
