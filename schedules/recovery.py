@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.core.conversation import MessageRef
+from bot.core.errors import DeliveryError
 from handlers.common.context import Services
 from handlers.common.ledger import target_of
 from storage.ledger import leases
@@ -55,7 +56,11 @@ async def settle_abandoned_claims(services: Services, now: datetime, *, own_leas
 
     async def look(claim: Abandoned) -> MessageRef | None:
         async with gate:
-            return await _arrived(services, claim)
+            try:
+                return await _arrived(services, claim)
+            except DeliveryError as problem:  # unknown: failed, so the retry looks again
+                log.warning("could not tell whether an abandoned send arrived: %s", problem)
+                return None
 
     found = await asyncio.gather(*(look(claim) for claim in claims))
     pairs = list(zip(claims, found, strict=True))

@@ -53,9 +53,10 @@ class Outbox(Protocol):
                             since: datetime) -> MessageRef | None:
         """A message with this key posted to `to` since `since`, if the platform can tell.
 
-        None otherwise: not found, or the platform cannot look (Teams, console), or it could
-        not be asked. Never raises; a caller that gets None sends again, so delivery is
-        at-least-once on such platforms after a crash between claiming a key and sending.
+        None: not found, or the platform cannot look at all (Teams, console: a caller that
+        gets None sends again, so delivery is at-least-once there after a crash between
+        claiming a key and sending). DeliveryError when a platform that can look could not
+        be asked this time: not knowing is not "not there", so the caller must not send.
         Top-level messages only: Slack lists thread replies apart from the channel history.
         """
         ...

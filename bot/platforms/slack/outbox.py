@@ -17,7 +17,7 @@ from bot.core.conversation import ConversationKind, ConversationRef, MessageRef,
 from bot.core.errors import DeliveryError
 from bot.core.outbox import OutFile
 from bot.platforms.slack.client import build_posting_client
-from bot.platforms.slack.posting import Poster
+from bot.platforms.slack.posting import Poster, uncertain
 from bot.platforms.slack.render import message_payload
 from bot.platforms.slack.tokens import SlackTokens
 
@@ -180,8 +180,10 @@ class SlackOutbox:
                             since: datetime) -> MessageRef | None:
         """The message carrying `key` in the newest page of `to`'s history since `since`.
 
-        Needs the history scopes (im/channels/groups:history); any error is logged and
-        answered None. Thread replies are not in conversations.history, so are not found.
+        Needs the history scopes (im/channels/groups:history; refused for good, as without
+        them: None). When Slack cannot be asked this time (5xx, timeout), DeliveryError: not
+        knowing is not "not there", and sending again could double it.
+        Thread replies are not in conversations.history, so are not found.
         """
         try:
             channel = await self._channel_of(to)
@@ -191,7 +193,10 @@ class SlackOutbox:
                 limit=HISTORY_LIMIT)
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             log.warning("could not look for delivery in Slack history: %s", explain(error))
-            return None
+            if not uncertain(error):  # refused for good (a missing scope): it cannot look
+                return None
+            raise DeliveryError(f"could not tell whether it arrived ({explain(error)})") \
+                from error
         for message in history.get("messages") or ():
             if _carries(message, key) and message.get("ts"):
                 landed = to if channel == to.id else ConversationRef(
@@ -209,7 +214,10 @@ class SlackOutbox:
                 limit=HISTORY_LIMIT)
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             log.warning("could not look for a reply in a Slack thread: %s", explain(error))
-            return None
+            if not uncertain(error):  # refused for good (a missing scope): it cannot look
+                return None
+            raise DeliveryError(f"could not tell whether it arrived ({explain(error)})") \
+                from error
         for message in replies.get("messages") or ():
             if _carries(message, key) and message.get("ts") and message["ts"] != thread.id:
                 return MessageRef(thread.conversation, str(message["ts"]))

@@ -26,8 +26,8 @@ Found = Callable[[str, str, datetime], Awaitable[str | None]]
 
 def uncertain(error: BaseException) -> bool:
     """Whether a failed post may have landed all the same."""
-    if isinstance(error, SlackApiError):
-        return error.response.status_code >= 500
+    if isinstance(error, SlackApiError):  # a 429 that outlasted its retries: unknown too
+        return error.response.status_code >= 500 or error.response.status_code == 429
     return isinstance(error, (TimeoutError, aiohttp.ClientError)) or (
         isinstance(error, SlackClientError) and not isinstance(error, SlackApiError))
 
