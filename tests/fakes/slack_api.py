@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
@@ -39,6 +40,8 @@ class FakeSlackApi(FakeServer):
         self.history: dict[str, list[Args]] = {}  # channel id -> posted messages, oldest first
         # Calls whose work is done but whose answer is lost: the status Slack sends instead.
         self._lost_answers: dict[str, deque[int]] = defaultdict(deque)
+        self._chaos: tuple[float, frozenset[str], random.Random] = (0.0, frozenset(),
+                                                                    random.Random(0))
         self._last_ts = 0.0
         self._view_ids = count(1)
         self._sockets: set[web.WebSocketResponse] = set()
@@ -180,10 +183,32 @@ class FakeSlackApi(FakeServer):
             await ws.close()
         await super().stop()
 
+    def chaos(self, rate: float, methods: Sequence[str], seed: int = 1) -> None:
+        """From now on, `rate` of the calls to `methods` fail at random (seeded): a 429
+        with Retry-After 1 (nothing done), a 503 (nothing done), or a 503 after the work was
+        done (the caller cannot tell). `chaos(0, ())` stops it."""
+        self._chaos = (rate, frozenset(methods), random.Random(seed))
+
+    def _roll_chaos(self, method: str) -> str | None:
+        rate, methods, dice = self._chaos
+        if method not in methods or dice.random() >= rate:
+            return None
+        return dice.choice(("ratelimited", "unavailable", "lost"))
+
     async def _api(self, request: web.Request) -> web.StreamResponse:
         """Handle any GET/POST /api/{method} call."""
         method = request.match_info["method"]
         args = await parse_args(request)
+        chaos = self._roll_chaos(method)
+        if chaos == "lost":
+            args["_chaos"] = chaos
+            self._lost_answers[method].append(503)
+        elif chaos is not None:
+            args["_chaos"] = chaos
+            self.record(method, request, args)
+            return self.fault_response(Fault(status=429 if chaos == "ratelimited" else 503,
+                                              error=chaos,
+                                              retry_after=1 if chaos == "ratelimited" else None))
         if (faulty := await self.intercept(method, request, args)) is not None:
             return faulty
         canned = self._canned.get(method)
