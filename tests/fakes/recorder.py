@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
@@ -109,6 +110,8 @@ class FakeServer:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
+        self._chaos: tuple[float, frozenset[str], random.Random] = (0.0, frozenset(),
+                                                                    random.Random(0))
 
     @web.middleware
     async def _count_in_flight(self, request: web.Request,
@@ -182,6 +185,26 @@ class FakeServer:
         """Stop the server at the end of an `async with` block."""
         await self.stop()
 
+    def chaos(self, rate: float, names: Sequence[str], seed: int = 1) -> None:
+        """From now on, `rate` of the calls named in `names` fail at random (seeded): a 429
+        with Retry-After 1 or a 503, nothing done (a fake may add kinds of its own, see
+        `CHAOS`). `chaos(0, ())` stops it."""
+        self._chaos = (rate, frozenset(names), random.Random(seed))
+
+    CHAOS: tuple[str, ...] = ("ratelimited", "unavailable")
+
+    def roll_chaos(self, name: str) -> str | None:
+        """The kind of failure chaos gives this call, if any."""
+        rate, names, dice = self._chaos
+        if name not in names or dice.random() >= rate:
+            return None
+        return dice.choice(self.CHAOS)
+
+    @staticmethod
+    def chaos_fault(kind: str) -> Fault:
+        return Fault(status=429, error="ratelimited", retry_after=1) if kind == "ratelimited" \
+            else Fault(status=503, error=kind)
+
     def inject(self, name: str, fault: Fault, times: int = 1) -> None:
         """Queue `fault` for the next `times` calls named `name` (FIFO per name)."""
         self._faults[name].extend([fault] * times)
@@ -202,9 +225,13 @@ class FakeServer:
     async def intercept(
         self, name: str, request: web.Request, args: dict[str, Any]
     ) -> web.StreamResponse | None:
-        """Record a call, apply any queued fault and return the faulty response if any."""
+        """Record a call, apply any queued fault (else chaos, when on) and return the
+        faulty response if any."""
         queue = self._faults.get(name)
         fault = queue.popleft() if queue else None
+        if fault is None and (kind := self.roll_chaos(name)) is not None:
+            args["_chaos"] = kind
+            fault = self.chaos_fault(kind)
         if fault is not None and fault.status != 200:
             args["_injected_status"] = fault.status
         if fault is not None and fault.error is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
@@ -40,8 +39,6 @@ class FakeSlackApi(FakeServer):
         self.history: dict[str, list[Args]] = {}  # channel id -> posted messages, oldest first
         # Calls whose work is done but whose answer is lost: the status Slack sends instead.
         self._lost_answers: dict[str, deque[int]] = defaultdict(deque)
-        self._chaos: tuple[float, frozenset[str], random.Random] = (0.0, frozenset(),
-                                                                    random.Random(0))
         self._last_ts = 0.0
         self._view_ids = count(1)
         self._sockets: set[web.WebSocketResponse] = set()
@@ -183,38 +180,25 @@ class FakeSlackApi(FakeServer):
             await ws.close()
         await super().stop()
 
-    def chaos(self, rate: float, methods: Sequence[str], seed: int = 1) -> None:
-        """From now on, `rate` of the calls to `methods` fail at random (seeded): a 429
-        with Retry-After 1 (nothing done), a 503 (nothing done), or a 503 after the work was
-        done (the caller cannot tell). `chaos(0, ())` stops it."""
-        self._chaos = (rate, frozenset(methods), random.Random(seed))
+    # Besides the base's: a 503 after the work was done (the caller cannot tell).
+    CHAOS = ("ratelimited", "unavailable", "lost")
 
-    def _roll_chaos(self, method: str) -> str | None:
-        rate, methods, dice = self._chaos
-        if method not in methods or dice.random() >= rate:
-            return None
-        return dice.choice(("ratelimited", "unavailable", "lost"))
+    @staticmethod
+    def chaos_fault(kind: str) -> Fault:
+        """A lost answer lets the call through: its work is done, then 503 (in `_api`)."""
+        return Fault() if kind == "lost" else FakeServer.chaos_fault(kind)
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         """Handle any GET/POST /api/{method} call."""
         method = request.match_info["method"]
         args = await parse_args(request)
-        chaos = self._roll_chaos(method)
-        if chaos == "lost":
-            args["_chaos"] = chaos
-            self._lost_answers[method].append(503)
-        elif chaos is not None:
-            args["_chaos"] = chaos
-            self.record(method, request, args)
-            return self.fault_response(Fault(status=429 if chaos == "ratelimited" else 503,
-                                              error=chaos,
-                                              retry_after=1 if chaos == "ratelimited" else None))
         if (faulty := await self.intercept(method, request, args)) is not None:
             return faulty
         canned = self._canned.get(method)
         body = self.overrides.get(method, canned(args) if canned else {})
-        if self._lost_answers[method]:  # done, but the caller never hears so
-            return self.fault_response(Fault(status=self._lost_answers[method].popleft()))
+        if self._lost_answers[method] or args.get("_chaos") == "lost":  # done, unheard
+            status = self._lost_answers[method].popleft() if self._lost_answers[method] else 503
+            return self.fault_response(Fault(status=status))
         return web.json_response({"ok": True, **body})
 
     async def _response_url(self, request: web.Request) -> web.StreamResponse:
