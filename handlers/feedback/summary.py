@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 
 from bot.core.cards import Card, Context, Fields, Picture, Text
@@ -42,23 +43,24 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 @dataclass(frozen=True)
 class Collected:
-    """A campaign's partners and their replies, as the summary and status read them."""
+    """A campaign's partners and their replies, as the summary and status read them (each
+    view worked out once: a report asks for them per partner and per tier)."""
 
     campaign: Campaign
     asked: list[Partner]
     replies: list[FeedbackReply]
 
-    @property
+    @cached_property
     def partner_replies(self) -> list[FeedbackReply]:
         asked = {partner.id for partner in self.asked}
         return [reply for reply in self.replies
                 if not reply.internal and reply.partner_id in asked]
 
-    @property
+    @cached_property
     def answered(self) -> set[int]:
         return {reply.partner_id for reply in self.partner_replies if reply.partner_id}
 
-    @property
+    @cached_property
     def silent(self) -> list[Partner]:
         return [partner for partner in self.asked if partner.id not in self.answered]
 
