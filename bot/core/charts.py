@@ -15,6 +15,10 @@ class ChartKind(StrEnum):
     STRIP = "strip"  # one coloured cell per category (a health strip)
 
 
+# Categories a chart shows at most: more would not read in a 640 px picture.
+CATEGORIES_SHOWN = 25
+
+
 class Tone(StrEnum):
     """A colour with a meaning, so a renderer picks the same one everywhere."""
 
@@ -68,6 +72,16 @@ class Chart:
     @property
     def empty(self) -> bool:
         return not self.categories
+
+    def first(self, count: int) -> Chart:
+        """Its first `count` categories, titled so (a chart of hundreds reads as nothing)."""
+        if len(self.categories) <= count:
+            return self
+        return Chart(self.kind, f"{self.title} (the first {count} of {len(self.categories)})",
+                     self.categories[:count],
+                     tuple(Series(series.name, series.values[:count], series.tone)
+                           for series in self.series),
+                     self.unit, self.tones[:count])
 
 
 def _number(value: float) -> str:

@@ -12,7 +12,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from bot.core.cards import Card, Context, Fields, Picture, Text
-from bot.core.charts import Chart, ChartKind, Series, Tone
+from bot.core.charts import CATEGORIES_SHOWN, Chart, ChartKind, Series, Tone
 from bot.core.commands import excerpt
 from handlers.common.questions import read_question
 from storage.common.models import Partner
@@ -121,7 +121,8 @@ def partner_chart(collected: Collected) -> Chart | None:
     return Chart(ChartKind.STACKED, "Partners that answered",
                  tuple(partner.name for partner in collected.asked),
                  (Series("answered", done, Tone.GOOD),
-                  Series("not yet", tuple(1.0 - value for value in done), Tone.NONE)))
+                  Series("not yet", tuple(1.0 - value for value in done), Tone.NONE))
+                 ).first(CATEGORIES_SHOWN)
 
 
 def per_question(collected: Collected) -> list[str]:

@@ -9,7 +9,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.core.cards import Context, Picture, Text
-from bot.core.charts import Chart, ChartKind, Series, Tone
+from bot.core.charts import CATEGORIES_SHOWN, Chart, ChartKind, Series, Tone
 from bot.core.pages import Column, PageAudience, PagePart, PageSpec, Row, Table
 from handlers.common.identity import zone_of
 from handlers.common.pages import PageContext
@@ -62,7 +62,8 @@ async def scorecards(ctx: PageContext) -> tuple[PagePart, ...]:
     names = tuple(row.cells[0] for row in shown.rows)
     strip = Chart(ChartKind.STRIP, "Latest check-in health, by partner", names,
                   (Series("health", (1.0,) * len(names)),),
-                  tones=tuple(HEALTH_TONES.get(latest_of[name], Tone.NONE) for name in names))
+                  tones=tuple(HEALTH_TONES.get(latest_of[name], Tone.NONE) for name in names)
+                  ).first(CATEGORIES_SHOWN)
     return (shown, Picture(strip),
             Context("Sorted by class or health, the partners that need a look come first. "
                     "The class follows the rule in the README."))

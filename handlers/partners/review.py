@@ -15,7 +15,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.core.cards import Card, Context, Fields, Picture
-from bot.core.charts import Chart, ChartKind, Series, Tone
+from bot.core.charts import CATEGORIES_SHOWN, Chart, ChartKind, Series, Tone
 from bot.core.conversation import ConversationKind
 from bot.core.errors import DeliveryError, UserError
 from bot.core.responses import Reply, Response
@@ -112,7 +112,8 @@ def review_chart(named: list[tuple[str, Counter[str]]]) -> Chart:
                  (Series("met", tuple(float(c["met"]) for _, c in ordered), Tone.GOOD),
                   Series("missed", tuple(float(c["missed"] + c[OVERDUE]) for _, c in ordered),
                          Tone.BAD),
-                  Series("open", tuple(float(c["open"]) for _, c in ordered), Tone.NEUTRAL)))
+                  Series("open", tuple(float(c["open"]) for _, c in ordered), Tone.NEUTRAL))
+                 ).first(CATEGORIES_SHOWN)
 
 
 async def review(ctx: CommandContext) -> Response:

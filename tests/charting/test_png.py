@@ -83,3 +83,13 @@ def test_what_people_typed_is_drawn_as_typed_never_as_tex(typed: str):
     chart = Chart(ChartKind.STACKED, typed, (typed, "b"),
                   (Series(typed, (1, 0), Tone.GOOD), Series("x", (0, 1))))
     assert _png_size(render_png(chart)) == (640, 320)
+
+
+def test_a_chart_of_hundreds_shows_its_first_and_says_so():
+    names = tuple(f"P{n}" for n in range(300))
+    chart = Chart(ChartKind.STACKED, "Objectives by partner", names,
+                  (Series("met", tuple(float(n % 3) for n in range(300)), Tone.GOOD),))
+    shown = chart.first(25)
+    assert shown.title == "Objectives by partner (the first 25 of 300)"
+    assert shown.categories == names[:25] and len(shown.series[0].values) == 25
+    assert chart.first(300) is chart
