@@ -5,6 +5,7 @@ contact, their own partner's shared view."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -13,10 +14,12 @@ from bot.core.charts import CATEGORIES_SHOWN, Chart, ChartKind, Series, Tone
 from bot.core.pages import Column, PageAudience, PagePart, PageSpec, Row, Table
 from handlers.common.identity import zone_of
 from handlers.common.pages import PageContext
-from handlers.partners.leads import LeadStats
+from handlers.partners.evidence import evidence_of, scored
 from handlers.partners.review import counts_in, judged_and_met, review_chart, state_of
 from handlers.partners.scorecard import HEALTH_DOTS, HEALTH_TONES, PartnerClass, quarters_back
-from handlers.partners.show import owner_name, partner_card, score
+from handlers.partners.show import partner_card
+from storage.common import people
+from storage.common.models import Partner
 from storage.partners import objectives
 from storage.partners import repository as partners
 
@@ -31,26 +34,34 @@ def _today(ctx: PageContext) -> date:
                                                                 ctx.services))).date()
 
 
+async def _owner_names(ctx: PageContext, every: Sequence[Partner]) -> dict[int, str]:
+    async with ctx.services.db.session() as session:
+        found = await people.by_ids(session, {p.owner_id for p in every if p.owner_id})
+    return {ident: person.display_name for ident, person in found.items()}
+
+
 async def scorecards(ctx: PageContext) -> tuple[PagePart, ...]:
     today = _today(ctx)
     async with ctx.services.db.session() as session:
         every = await partners.all_partners(session, ctx.workspace.id or 0)
     rows, latest_of = [], {}
+    evidence = await evidence_of(ctx.services, ctx.workspace.id or 0,
+                                 [partner.id or 0 for partner in every])
+    owners = await _owner_names(ctx, every)
+    now = ctx.services.clock.now()
     for partner in every:
-        async with ctx.services.db.session() as session:
-            leads = LeadStats.of(await partners.leads(session, partner.id or 0))
-        scored = await score(ctx, partner, today, leads)
-        latest = scored.health[-1] if scored.health else ""
+        facts = scored(partner, evidence[partner.id or 0], today, now)
+        latest = facts.health[-1] if facts.health else ""
         latest_of[partner.name] = latest
-        strip = "".join(HEALTH_DOTS[value] for value in scored.health) or "—"
-        share = scored.met / scored.judged if scored.judged else -1.0
-        met = f"{scored.met} of {scored.judged}" if scored.judged else "none judged"
-        owner = await owner_name(ctx, partner) or "nobody yet"
+        strip = "".join(HEALTH_DOTS[value] for value in facts.health) or "—"
+        share = facts.met / facts.judged if facts.judged else -1.0
+        met = f"{facts.met} of {facts.judged}" if facts.judged else "none judged"
+        owner = owners.get(partner.owner_id or 0, "nobody yet")
         rows.append(Row(
             (partner.name, partner.type.value if partner.type else "—", partner.tier or "—",
-             owner, scored.kind.value, f"{strip} {latest}".strip(), met, scored.why),
+             owner, facts.kind.value, f"{strip} {latest}".strip(), met, facts.why),
             (partner.name, partner.type.value if partner.type else "", partner.tier or "",
-             owner, CLASS_RANK[scored.kind], HEALTH_RANK.get(latest, 3), share, "")))
+             owner, CLASS_RANK[facts.kind], HEALTH_RANK.get(latest, 3), share, "")))
     if not rows:
         return (Context("No partners yet: `partner add <name>` adds one."),)
     table = Table((Column("Partner", "name"), Column("Type", "type"), Column("Tier", "tier"),

@@ -5,7 +5,6 @@ contacts see the shared view (their objectives and leads), never anything intern
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -16,26 +15,18 @@ from handlers.common.context import CommandContext
 from handlers.common.identity import zone_of
 from handlers.common.pages import PageContext
 from handlers.partners import words
+from handlers.partners.evidence import Scored, evidence_of, scored
 from handlers.partners.finding import is_contact, owner_name, partner_named
 from handlers.partners.leads import LeadStats
 from handlers.partners.scorecard import (
-    HEALTH_SHOWN,
-    Facts,
-    PartnerClass,
-    classify,
     health_trend,
-    health_values,
-    objective_rows,
     scorecard_charts,
 )
-from storage.cadences import repository as cadences
 from storage.common.models import Partner
-from storage.elephants import repository as elephants
 from storage.elephants.models import CLOSED_STATUSES, Elephant
-from storage.feedback import repository as campaigns
 from storage.partners import objectives
 from storage.partners import repository as partners
-from storage.partners.models import Objective, ObjectiveStatus
+from storage.partners.models import ObjectiveStatus
 
 EXAMPLE = "partner show Northwind Traders"
 # Who is looking: in chat, or on a dashboard page (both carry services, workspace, person).
@@ -75,46 +66,22 @@ def _participation(asked: int, answered: int) -> str:
            f"({round(100 * answered / asked)}%)"
 
 
-@dataclass(frozen=True)
-class Scored:
-    """What a partner's scorecard says, before it is laid out."""
-
-    kind: PartnerClass
-    why: str
-    health: list[str]
-    met: int
-    judged: int
-    quarters: str
-    objectives: list[Objective]
-    involved: Sequence[Elephant]
-    campaigns: tuple[int, int]  # asked in, answered
-
-
-async def score(ctx: Seen, partner: Partner, today: date, leads: LeadStats) -> Scored:
-    async with ctx.services.db.session() as session:
-        found = list(await objectives.of_partners(session, [partner.id or 0]))
-        involved = await elephants.involving(session, partner.id or 0)
-        answered = await cadences.answers_about(session, ctx.workspace.id or 0, partner.id or 0,
-                                                HEALTH_SHOWN)
-        asked = await campaigns.participation(session, partner.id or 0)
-    quarters, met, judged = objective_rows(found, today)
-    health = health_values(answered)
-    kind, why = classify(Facts(age=ctx.services.clock.now() - partner.created_at,
-                               health=health, met=met, judged=judged, won_leads=leads.won))
-    return Scored(kind, why, health, met, judged, quarters, found, involved, asked)
+async def score(ctx: Seen, partner: Partner, today: date) -> Scored:
+    evidence = await evidence_of(ctx.services, ctx.workspace.id or 0, [partner.id or 0])
+    return scored(partner, evidence[partner.id or 0], today, ctx.services.clock.now())
 
 
 async def _scorecard(ctx: Seen, partner: Partner, today: date,
                      leads: LeadStats) -> tuple[list[tuple[str, str]], tuple[Chart, ...]]:
     """The scorecard's rows, and its charts (health strip, objectives per quarter)."""
-    scored = await score(ctx, partner, today, leads)
-    return [("Objectives met", scored.quarters),
-            ("Health", health_trend(scored.health)),
+    facts = await score(ctx, partner, today)
+    return [("Objectives met", facts.quarters),
+            ("Health", health_trend(facts.health)),
             ("Leads", leads.text()),
-            ("Feedback", _participation(*scored.campaigns)),
-            ("Elephants", _herd(scored.involved)),
-            ("Class", f"{scored.kind.value}, because: {scored.why}")], \
-        scorecard_charts(partner.name, scored.health, scored.objectives, today)
+            ("Feedback", _participation(*facts.campaigns)),
+            ("Elephants", _herd(facts.involved)),
+            ("Class", f"{facts.kind.value}, because: {facts.why}")], \
+        scorecard_charts(partner.name, facts.health, facts.objectives, today)
 
 
 async def _shared_rows(ctx: Seen, partner: Partner,

@@ -7,10 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import col, or_, select
+from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.cadences.models import Absence, Answer, AskedPartner, Occurrence
+from storage.cadences.models import (
+    Absence,
+    Answer,
+    AnswerStatus,
+    AskedPartner,
+    Cadence,
+    Occurrence,
+)
 from storage.ledger.models import Delivery
 
 
@@ -56,3 +63,34 @@ async def days_on_record(session: AsyncSession, workspace_id: int, cadence_id: i
         Absence.ends_on >= min(days),
         or_(col(Absence.cadence_id).is_(None), Absence.cadence_id == cadence_id)))).all()
     return DaysOnRecord(answers, asked, prompted, list(absences))
+
+
+async def latest_answers_about(session: AsyncSession, workspace_id: int,
+                               partner_ids: Sequence[int], limit: int
+                               ) -> dict[int, list[tuple[date, list[str], list[str]]]]:
+    """`repository.answers_about` for many partners in one query: each one's latest `limit`
+    answered check-ins, oldest first (a window numbers them newest first per partner)."""
+    if not partner_ids:
+        return {}
+    newest = func.row_number().over(
+        partition_by=col(Answer.partner_id),
+        order_by=(col(Occurrence.local_date).desc(), col(Answer.id).desc())).label("newest")
+    ranked = (select(Answer.id, newest)
+              .join(Occurrence, col(Occurrence.id) == Answer.occurrence_id)
+              .where(Answer.workspace_id == workspace_id,
+                     Answer.status == AnswerStatus.ANSWERED,
+                     col(Answer.partner_id).in_(list(partner_ids)))
+              .subquery())
+    statement = (select(Answer, Occurrence, Cadence)
+                 .join(ranked, ranked.c.id == Answer.id)
+                 .join(Occurrence, col(Occurrence.id) == Answer.occurrence_id)
+                 .join(Cadence, col(Cadence.id) == Occurrence.cadence_id)
+                 .where(ranked.c.newest <= limit)
+                 .order_by(col(Occurrence.local_date), col(Answer.id)))
+    found: dict[int, list[tuple[date, list[str], list[str]]]] = {}
+    for answer, day, cadence in (await session.exec(statement)).all():
+        # A day from before days kept their questions asked its cadence's.
+        found.setdefault(answer.partner_id or 0, []).append(
+            (day.local_date, [str(line) for line in day.questions or cadence.questions],
+             [str(value) for value in answer.answers]))
+    return found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -185,3 +185,12 @@ async def claim_invite(session: AsyncSession, person: Person) -> Partner | None:
         session.add(person)
     await session.flush()
     return partner
+
+
+async def by_ids(session: AsyncSession, person_ids: Iterable[int]) -> dict[int, Person]:
+    """Person id -> person, for these ids (in one query)."""
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    statement = select(Person).where(col(Person.id).in_(ids))
+    return {person.id or 0: person for person in (await session.exec(statement)).all()}

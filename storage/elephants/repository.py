@@ -57,9 +57,20 @@ async def by_number(session: AsyncSession, workspace_id: int, number: int) -> El
 
 async def involving(session: AsyncSession, partner_id: int) -> Sequence[Elephant]:
     """The elephants whose related partner is this one."""
-    statement = select(Elephant).where(Elephant.partner_id == partner_id).order_by(
-        col(Elephant.number))
-    return (await session.exec(statement)).all()
+    return (await involving_any(session, [partner_id])).get(partner_id, [])
+
+
+async def involving_any(session: AsyncSession, partner_ids: Sequence[int]
+                        ) -> dict[int, list[Elephant]]:
+    """Partner -> the elephants that name it, by number, in one query."""
+    found: dict[int, list[Elephant]] = {}
+    if not partner_ids:
+        return found
+    statement = select(Elephant).where(col(Elephant.partner_id).in_(list(partner_ids))) \
+        .order_by(col(Elephant.number))
+    for elephant in (await session.exec(statement)).all():
+        found.setdefault(elephant.partner_id or 0, []).append(elephant)
+    return found
 
 
 async def mark_posted(session: AsyncSession, elephant_id: int, *, conversation_id: str,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import and_, distinct, func
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -218,11 +219,24 @@ async def own_replies(session: AsyncSession, campaign_id: int, person_id: int
 async def participation(session: AsyncSession, partner_id: int) -> tuple[int, int]:
     """(campaigns that asked the partner, campaigns it answered): its people's replies that
     count (not withdrawn, not the vendor's own)."""
-    asked = (await session.exec(select(CampaignPartner.campaign_id).where(
-        CampaignPartner.partner_id == partner_id))).all()
-    if not asked:
-        return 0, 0
-    answered = (await session.exec(select(FeedbackReply.campaign_id).distinct().where(
-        col(FeedbackReply.campaign_id).in_(list(asked)), FeedbackReply.partner_id == partner_id,
-        col(FeedbackReply.internal).is_(False), col(FeedbackReply.withdrawn_at).is_(None)))).all()
-    return len(asked), len(answered)
+    return (await participation_of(session, [partner_id])).get(partner_id, (0, 0))
+
+
+async def participation_of(session: AsyncSession, partner_ids: Sequence[int]
+                           ) -> dict[int, tuple[int, int]]:
+    """`participation` of many partners, in two grouped queries."""
+    if not partner_ids:
+        return {}
+    ids = list(partner_ids)
+    asked = dict((await session.exec(
+        select(CampaignPartner.partner_id, func.count(col(CampaignPartner.campaign_id)))
+        .where(col(CampaignPartner.partner_id).in_(ids))
+        .group_by(col(CampaignPartner.partner_id)))).all())
+    answered = dict((await session.exec(
+        select(FeedbackReply.partner_id, func.count(distinct(col(FeedbackReply.campaign_id))))
+        .join(CampaignPartner, and_(col(CampaignPartner.campaign_id) == FeedbackReply.campaign_id,
+                                    col(CampaignPartner.partner_id) == FeedbackReply.partner_id))
+        .where(col(FeedbackReply.partner_id).in_(ids), col(FeedbackReply.internal).is_(False),
+               col(FeedbackReply.withdrawn_at).is_(None))
+        .group_by(col(FeedbackReply.partner_id)))).all())
+    return {partner: (asked.get(partner, 0), answered.get(partner, 0)) for partner in ids}

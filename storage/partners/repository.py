@@ -159,6 +159,17 @@ async def add_lead(session: AsyncSession, *, partner: Partner, deal: str,
 
 
 async def leads(session: AsyncSession, partner_id: int) -> Sequence[Lead]:
-    statement = select(Lead).where(Lead.partner_id == partner_id).order_by(
+    return (await leads_of(session, [partner_id])).get(partner_id, [])
+
+
+async def leads_of(session: AsyncSession, partner_ids: Sequence[int]
+                   ) -> dict[int, list[Lead]]:
+    """Each partner's leads, oldest first, in one query."""
+    found: dict[int, list[Lead]] = {}
+    if not partner_ids:
+        return found
+    statement = select(Lead).where(col(Lead.partner_id).in_(list(partner_ids))).order_by(
         col(Lead.created_at), col(Lead.id))
-    return (await session.exec(statement)).all()
+    for lead in (await session.exec(statement)).all():
+        found.setdefault(lead.partner_id, []).append(lead)
+    return found

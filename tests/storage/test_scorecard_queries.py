@@ -1,0 +1,62 @@
+"""The scorecard's facts for many partners at once, on both backends: each partner's latest
+check-in answers (a window function), leads, elephants and campaign participation, the same
+as asking partner by partner."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from storage.cadences import history
+from storage.cadences import repository as cadences
+from storage.cadences.models import AnswerStatus, Cadence, CadenceKind
+from storage.common import people, workspaces
+from storage.common.models import Partner
+from storage.engine import Database
+from storage.feedback import repository as feedback
+from storage.feedback.models import Campaign, CampaignPartner, FeedbackReply, ReplySource
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+async def test_latest_answers_and_participation_of_many_partners(database: Database):
+    async with database.session() as session:
+        workspace = await workspaces.for_external_id(session, "console", "", now=NOW)
+        ws = workspace.id or 0
+        [ana] = await people.get_or_create_many(session, ws, "console", ["ana"], now=NOW)
+        north, conto, quiet = (Partner(workspace_id=ws, name=name, name_key=name.lower(),
+                                       created_at=NOW) for name in ("North", "Conto", "Quiet"))
+        session.add_all([north, conto, quiet])
+        cadence = await cadences.save(session, Cadence(
+            workspace_id=ws, name="Weekly", kind=CadenceKind.CHECKIN, platform="console",
+            report_channel_id="#r", questions=["Health? [green|amber|red]"], created_at=NOW,
+            updated_at=NOW))
+        await session.flush()
+        for week in range(12):  # North answered every week, Conto every third
+            day = date(2026, 9, 7) + timedelta(weeks=week)
+            occurrence = await cadences.ensure_occurrence(
+                session, cadence.id or 0, day, close_at=NOW, questions=["Health?"], now=NOW)
+            for partner in (north, conto) if week % 3 == 0 else (north,):
+                await cadences.record_answer(
+                    session, occurrence=occurrence, person_id=ana.id or 0, partner=partner,
+                    status=AnswerStatus.ANSWERED, answers=[f"w{week}"], now=NOW)
+        campaign = Campaign(workspace_id=ws, number=1, title="Summit", closes_at=NOW,
+                            created_at=NOW)
+        session.add(campaign)
+        await session.flush()
+        session.add_all([CampaignPartner(campaign_id=campaign.id or 0, partner_id=p.id or 0)
+                         for p in (north, conto)])
+        session.add(FeedbackReply(campaign_id=campaign.id or 0, workspace_id=ws,
+                                  person_id=ana.id or 0, partner_id=north.id,
+                                  platform="console", source=ReplySource.THREAD, text="labs",
+                                  message_id="m1", created_at=NOW))
+    ids = [north.id or 0, conto.id or 0, quiet.id or 0]
+    async with database.session() as session:
+        latest = await history.latest_answers_about(session, ws, ids, 3)
+        one_by_one = {ident: await cadences.answers_about(session, ws, ident, 3)
+                      for ident in ids}
+        taking_part = await feedback.participation_of(session, ids)
+    assert [answers for _, _, answers in latest[north.id or 0]] == [["w9"], ["w10"], ["w11"]]
+    assert [answers for _, _, answers in latest[conto.id or 0]] == [["w3"], ["w6"], ["w9"]]
+    assert quiet.id not in latest
+    assert {ident: latest.get(ident, []) for ident in ids} == one_by_one
+    assert taking_part == {north.id: (1, 1), conto.id: (1, 0), quiet.id: (0, 0)}
