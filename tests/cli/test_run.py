@@ -5,15 +5,22 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
 
+from storage.cadences import repository as cadences
+from storage.cadences.models import Cadence, CadenceKind
+from storage.common import workspaces
+from storage.common.models import Person, PersonIdentity
+from storage.engine import Database
 from tests.conftest import CONTRACT_VARIABLES
 from tests.fakes import FakeBotConnector, FakeSlackApi, teams_activities
 from tests.fakes.slack_modal import fill
@@ -158,3 +165,49 @@ async def test_an_anonymous_report_leaves_no_trace_in_a_real_process(tmp_path: P
         assert trace.lower().encode() not in stored.lower(), trace
         assert trace.lower() not in calls.lower(), trace
     assert b"Bonuses pay direct reps" in stored
+
+
+async def _due_now(path: Path, people: int) -> None:
+    """A standup of `people`, open all day every day (UTC), so `run` starts sending at once."""
+    database = Database.from_url(f"sqlite+aiosqlite:///{path}")
+    now = datetime.now(UTC) - timedelta(days=1)
+    async with database.session() as session:
+        workspace = await workspaces.for_external_id(session, "slack", "T0001", now=now)
+        team = [Person(workspace_id=workspace.id or 0, display_name=f"Rep {n}",
+                       timezone="UTC", profile_synced_at=now, created_at=now)
+                for n in range(people)]
+        session.add_all(team)
+        await session.flush()
+        session.add_all([PersonIdentity(person_id=person.id or 0, workspace_id=workspace.id or 0,
+                                        platform="slack", user_id=f"U{n:04d}", created_at=now)
+                         for n, person in enumerate(team)])
+        cadence = await cadences.save(session, Cadence(
+            workspace_id=workspace.id or 0, name="All hands", kind=CadenceKind.STANDUP,
+            platform="slack", report_channel_id="C0REPORT", questions=["Today?"],
+            days="mon,tue,wed,thu,fri,sat,sun", skip_weekends=False, local_time="00:00",
+            close_time="23:59", timezone="UTC", reminder_minutes=0, created_at=now,
+            updated_at=now))
+        await cadences.set_participants(session, cadence.id or 0, [p.id or 0 for p in team],
+                                        now=now)
+    await database.dispose()
+
+
+@pytest.mark.heavy
+async def test_sigterm_mid_fan_out_finishes_the_sends_in_flight_and_exits_0(
+        tmp_path: Path, slack: FakeSlackApi, sqlite_template: Path):
+    if datetime.now(UTC).time() >= time(23, 58):
+        pytest.skip("the day's standup closes at 23:59 UTC: too close to run it now")
+    people = 60
+    shutil.copyfile(sqlite_template, tmp_path / "run.db")
+    await _due_now(tmp_path / "run.db", people)
+    slack.delay_next("chat.postMessage", 0.3, times=people + 1)  # a fan-out of seconds
+    server = await start_server(tmp_path, SLACK_BOT_TOKEN="xoxb-term",
+                                SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=slack.url)
+    await slack.wait_for("chat.postMessage", count=3, timeout=20)  # sends in flight
+    started = asyncio.get_running_loop().time()
+    output = await server.stop()  # SIGTERM
+    assert server.process.returncode == 0, output
+    assert asyncio.get_running_loop().time() - started < 25  # the scheduler's grace, bounded
+    received = [len(slack.history.get(f"DU{n:04d}", [])) for n in range(people)]
+    assert received == [1] * people  # the run in flight finished: nobody lost, nobody twice
+    assert "scheduler stopped" in output
