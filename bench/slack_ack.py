@@ -9,6 +9,7 @@ Web API all come after it).
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -31,7 +32,8 @@ from tests.fakes.slack_requests import sign, slash_command
 
 SECRET = "bench-signing-secret"
 REQUESTS = 300
-CONCURRENCY = 16  # requests in flight at once, as a busy workspace sends them
+# Requests in flight at once, as a busy workspace sends them (BENCH_CONCURRENCY=1: one by one).
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 COMMANDS = ("help", "file")  # `/elephant help`, and `/elephant <text>` which files a report
 WORDS = ("pricing", "renewal", "forecast", "pipeline", "margin", "quote", "deal", "region",
          "webinar", "rebate", "discount", "territory", "onboarding", "training", "support")
