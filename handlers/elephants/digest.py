@@ -133,7 +133,7 @@ def digest_card(found: list[Elephant], herds: dict[int, int], now: datetime) -> 
 async def _digest_of(services: Services, workspace_id: int, now: datetime) -> Card:
     async with services.db.session() as session:
         found = list(await elephants.all_elephants(session, workspace_id))
-        herds = await elephants.herds(session, [item.id or 0 for item in found])
+        herds = await elephants.herds_in(session, workspace_id)
     return digest_card(found, herds, now)
 
 

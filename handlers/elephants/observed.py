@@ -15,7 +15,7 @@ async def new_and_biggest(ctx: DigestContext) -> tuple[Block, ...]:
         return ()
     async with ctx.services.db.session() as session:
         found = list(await elephants.all_elephants(session, ctx.workspace.id or 0))
-        herds = await elephants.herds(session, [item.id or 0 for item in found])
+        herds = await elephants.herds_in(session, ctx.workspace.id or 0)
     new = [item for item in found if filed_in_week(item, ctx.since)]
     biggest = sorted((item for item in found if item.status not in CLOSED
                       and herds.get(item.id or 0)),

@@ -18,7 +18,7 @@ async def herd(ctx: PageContext) -> tuple[PagePart, ...]:
     zone = ZoneInfo(zone_of(ctx.person, ctx.services))
     async with ctx.services.db.session() as session:
         found = list(await elephants.all_elephants(session, ctx.workspace.id or 0))
-        herds = await elephants.herds(session, [item.id or 0 for item in found])
+        herds = await elephants.herds_in(session, ctx.workspace.id or 0)
     rows = []
     for item in found:
         if item.status in CLOSED:

@@ -1,6 +1,6 @@
-"""The scorecard's facts for many partners at once, on both backends: each partner's latest
-check-in answers (a window function), leads, elephants and campaign participation, the same
-as asking partner by partner."""
+"""Reports' queries over many rows at once, on both backends: the scorecard's facts for many
+partners (each one's latest check-ins by a window function, campaign participation) agree
+with asking partner by partner, and a workspace's herds come by a join, not a list of ids."""
 
 from __future__ import annotations
 
@@ -60,3 +60,25 @@ async def test_latest_answers_and_participation_of_many_partners(database: Datab
     assert quiet.id not in latest
     assert {ident: latest.get(ident, []) for ident in ids} == one_by_one
     assert taking_part == {north.id: (1, 1), conto.id: (1, 0), quiet.id: (0, 0)}
+
+
+async def test_the_herds_of_a_workspace_by_a_join_not_a_list_of_ids(database: Database):
+    from storage.elephants import repository as elephants
+
+    async with database.session() as session:
+        mine = await workspaces.for_external_id(session, "slack", "TA", now=NOW)
+        theirs = await workspaces.for_external_id(session, "slack", "TB", now=NOW)
+        a = await elephants.create(session, workspace_id=mine.id or 0, title="A", description="",
+                                   platform="slack", reporter_id=None, now=NOW)
+        b = await elephants.create(session, workspace_id=mine.id or 0, title="B", description="",
+                                   platform="slack", reporter_id=None, now=NOW)
+        other = await elephants.create(session, workspace_id=theirs.id or 0, title="C",
+                                       description="", platform="slack", reporter_id=None,
+                                       now=NOW)
+        for elephant, voters in ((a, 3), (b, 0), (other, 2)):
+            for voter in range(voters):
+                assert await elephants.vote(session, elephant.id or 0, f"k{voter}")
+    async with database.session() as session:
+        herds = await elephants.herds_in(session, mine.id or 0)
+        by_ids = await elephants.herds(session, [a.id or 0, b.id or 0])
+    assert herds == by_ids == {a.id: 3}  # B has nobody yet; the other workspace's is not here
