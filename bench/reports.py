@@ -189,6 +189,16 @@ async def _postgres_url() -> str:
     return base
 
 
+async def _drop_schema(url: str) -> None:
+    """The bench's PostgreSQL schema, gone again (SQLite's file goes with its folder)."""
+    schema = os.environ.pop("BENCH_SCHEMA", None)
+    if schema and url.startswith("postgresql"):
+        admin = Database(create_engine(url))
+        async with admin.engine.begin() as connection:
+            await connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        await admin.dispose()
+
+
 async def main(backend: str) -> int:
     print(f"{backend}: each report's time without its chart, at {SIZES[0]:,} and "
           f"{SIZES[1]:,} rows")
@@ -198,7 +208,10 @@ async def main(backend: str) -> int:
             url = await _postgres_url() if backend == "postgresql" else \
                 f"sqlite+aiosqlite:///{Path(folder) / f'r{rows}.db'}"
             started = time.perf_counter()
-            results[rows] = await _measure(url, rows)
+            try:
+                results[rows] = await _measure(url, rows)
+            finally:
+                await _drop_schema(url)
             print(f"  ({rows:,} rows filled and measured in {time.perf_counter() - started:.0f} s)")
     small, big = results[SIZES[0]], results[SIZES[1]]
     for name in small:
