@@ -14,6 +14,7 @@ from handlers.cadences.summary import next_text, participants_text, schedule_tex
 from handlers.common.channels import named
 from handlers.common.context import CommandContext
 from storage.cadences import repository as cadences
+from storage.insight import repository as insight
 
 
 async def list_cadences(ctx: CommandContext, family: Family) -> Response:
@@ -80,11 +81,17 @@ async def delete(ctx: CommandContext, family: Family) -> Response:
     typed = " ".join(words[:-1]) if confirmed else ctx.args
     cadence = await named_cadence(ctx.services, ctx.workspace, family,
                                   name_argument(typed), "delete")
+    async with ctx.services.db.session() as session:
+        watching = [person.display_name
+                    for person in await insight.observers_of(session, cadence.id or 0)]
+    observed = f" Its observers ({', '.join(watching)}) stop getting its participation." \
+        if watching else ""
     if not confirmed:
         async with ctx.services.db.session() as session:
             days = await cadences.count_occurrences(session, cadence.id or 0)
         plural = "day" if days == 1 else "days"
-        return Reply(f"This deletes {cadence.name} with its {days} {plural} of answers, for good. "
+        return Reply(f"This deletes {cadence.name} with its {days} {plural} of answers, for good."
+                     f"{observed} "
                      f"To go ahead: `{family.command} delete {cadence.name} {CONFIRM}`. "
                      f"`{family.command} pause {cadence.name}` stops it and keeps them.")
     async with ctx.services.db.session() as session:
@@ -93,4 +100,4 @@ async def delete(ctx: CommandContext, family: Family) -> Response:
             await cadences.delete_cadence(session, stored)
     ctx.services.schedule_changed()
     return Reply(f"Deleted {cadence.name}, with its days and answers. Nobody will be asked "
-                 "again; the messages already posted stay where they are.")
+                 f"again; the messages already posted stay where they are.{observed}")

@@ -42,6 +42,14 @@ async def remove_observer(session: AsyncSession, workspace_id: int, person_id: i
     return bool(result.rowcount)
 
 
+async def observers_of(session: AsyncSession, cadence_id: int) -> Sequence[Person]:
+    """Who observes this cadence (not counting whole-install observers)."""
+    statement = (select(Person).join(Observer, col(Observer.person_id) == Person.id)
+                 .where(Observer.cadence_id == cadence_id)
+                 .order_by(col(Person.display_name)))
+    return (await session.exec(statement)).all()
+
+
 async def observers(session: AsyncSession, workspace_id: int | None = None
                     ) -> Sequence[tuple[Observer, Person, Cadence | None]]:
     """Every observation (of one workspace, or all), with its person and cadence."""

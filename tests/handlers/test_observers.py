@@ -134,3 +134,13 @@ async def test_an_observer_asking_to_stop_is_told_who_stops_it(team: Team):
     await say(team, "ana", "partnerops observers add @dana")
     said = await say(team, "dana", "partnerops digest off")
     assert "`partnerops observers remove @you`" in said and "Example" in said
+
+
+async def test_deleting_an_observed_cadence_says_who_stops_getting_it(team: Team):
+    await team.set_up(participants=["bob"])
+    await say(team, "ana", "partnerops observers add @dana Daily")
+    asked = await say(team, "ana", "standup delete Daily")
+    assert "Its observers (dana) stop getting its participation." in asked
+    done = await say(team, "ana", "standup delete Daily confirm")
+    assert "Deleted Daily" in done and "Its observers (dana)" in done
+    assert "Nobody observes yet" in await say(team, "ana", "partnerops observers")
