@@ -29,7 +29,7 @@ from handlers.elephants.filing import ELEPHANTS_CHANNEL
 from storage.common import settings, workspaces
 from storage.common.models import Role, Workspace
 from storage.elephants import repository as elephants
-from storage.elephants.models import Elephant
+from storage.elephants.herd import HerdLine, herd_lines
 
 FEATURE = "elephants"
 SETTING = "elephant-digest"
@@ -46,21 +46,21 @@ DIGEST = DueKind(DeliveryKind(FEATURE, ElephantMessage.DIGEST), CatchUp.WHILE_OP
 EXAMPLE = "elephant digest schedule monday 09:00"
 
 
-def _filed(item: Elephant) -> datetime:
+def _filed(item: HerdLine) -> datetime:
     """When it was filed, as far as it is known (an anonymous report: the end of its day,
     so it is never older than it is)."""
     return item.created_at + timedelta(days=1) - timedelta(microseconds=1) \
         if item.anonymous else item.created_at
 
 
-def filed_in_week(item: Elephant, week_start: datetime) -> bool:
+def filed_in_week(item: HerdLine, week_start: datetime) -> bool:
     """Filed since `week_start`; an anonymous report's time is its day only: it counts by
     that day."""
     return _filed(item) >= week_start or (item.anonymous
                                           and item.created_at.date() >= week_start.date())
 
 
-def _hours(found: list[Elephant]) -> str:
+def _hours(found: list[HerdLine]) -> str:
     total = sum((item.hours_lost_per_week for item in found
                  if item.hours_lost_per_week is not None), Decimal(0))
     return f"{total.normalize():f}"
@@ -69,13 +69,13 @@ def _hours(found: list[Elephant]) -> str:
 CHART_WEEKS = 8
 
 
-def _open_at(item: Elephant, moment: datetime) -> bool:
+def _open_at(item: HerdLine, moment: datetime) -> bool:
     """Whether it was open at `moment`, as far as its row tells (a reopening is not kept)."""
     closed_by = item.status_changed_at if item.status in CLOSED else None
     return _filed(item) <= moment and (closed_by is None or closed_by > moment)
 
 
-def trend_chart(found: list[Elephant], now: datetime) -> Chart:
+def trend_chart(found: list[HerdLine], now: datetime) -> Chart:
     """Open elephants and the hours they cost per week, at the end of each of 8 weeks."""
     ends = [now - week * WEEK for week in range(CHART_WEEKS - 1, -1, -1)]
     still = [[item for item in found if _open_at(item, end)] for end in ends]
@@ -87,12 +87,12 @@ def trend_chart(found: list[Elephant], now: datetime) -> Chart:
                       for items in still), Tone.WARN)))
 
 
-def herd_chart(biggest: list[Elephant], herds: dict[int, int]) -> Chart:
+def herd_chart(biggest: list[HerdLine], herds: dict[int, int]) -> Chart:
     return Chart(ChartKind.BARS, "Biggest herds", tuple(item.short_id for item in biggest),
                  (Series("see it too", tuple(float(herds[item.id or 0]) for item in biggest)),))
 
 
-def digest_card(found: list[Elephant], herds: dict[int, int], now: datetime) -> Card:
+def digest_card(found: list[HerdLine], herds: dict[int, int], now: datetime) -> Card:
     """The herd as it stands at `now`, the week before it, and the four weeks before that."""
     week_start = now - WEEK
     still = [item for item in found if item.status not in CLOSED]
@@ -103,7 +103,7 @@ def digest_card(found: list[Elephant], herds: dict[int, int], now: datetime) -> 
     biggest = sorted((item for item in still if herds.get(item.id or 0)),
                      key=lambda item: (-herds[item.id or 0], item.number))[:SHOWN]
 
-    def ids(items: list[Elephant]) -> str:
+    def ids(items: list[HerdLine]) -> str:
         return ", ".join(f"{item.short_id} {item.title}" for item in items) or "none"
 
     def per_week(dated: list[datetime]) -> str:
@@ -132,7 +132,7 @@ def digest_card(found: list[Elephant], herds: dict[int, int], now: datetime) -> 
 
 async def _digest_of(services: Services, workspace_id: int, now: datetime) -> Card:
     async with services.db.session() as session:
-        found = list(await elephants.all_elephants(session, workspace_id))
+        found = await herd_lines(session, workspace_id)
         herds = await elephants.herds_in(session, workspace_id)
     return digest_card(found, herds, now)
 

@@ -8,13 +8,14 @@ from handlers.common.digest import DigestContext
 from handlers.elephants.cards import CLOSED
 from handlers.elephants.digest import SHOWN, filed_in_week, herd_chart
 from storage.elephants import repository as elephants
+from storage.elephants.herd import herd_lines
 
 
 async def new_and_biggest(ctx: DigestContext) -> tuple[Block, ...]:
     if not ctx.whole_install:
         return ()
     async with ctx.services.db.session() as session:
-        found = list(await elephants.all_elephants(session, ctx.workspace.id or 0))
+        found = await herd_lines(session, ctx.workspace.id or 0)
         herds = await elephants.herds_in(session, ctx.workspace.id or 0)
     new = [item for item in found if filed_in_week(item, ctx.since)]
     biggest = sorted((item for item in found if item.status not in CLOSED

@@ -11,13 +11,14 @@ from handlers.common.pages import PageContext
 from handlers.elephants.cards import CLOSED
 from handlers.elephants.digest import digest_card
 from storage.elephants import repository as elephants
+from storage.elephants.herd import herd_lines
 
 
 async def herd(ctx: PageContext) -> tuple[PagePart, ...]:
     now = ctx.services.clock.now()
     zone = ZoneInfo(zone_of(ctx.person, ctx.services))
     async with ctx.services.db.session() as session:
-        found = list(await elephants.all_elephants(session, ctx.workspace.id or 0))
+        found = await herd_lines(session, ctx.workspace.id or 0)
         herds = await elephants.herds_in(session, ctx.workspace.id or 0)
     rows = []
     for item in found:

@@ -82,3 +82,21 @@ async def test_the_herds_of_a_workspace_by_a_join_not_a_list_of_ids(database: Da
         herds = await elephants.herds_in(session, mine.id or 0)
         by_ids = await elephants.herds(session, [a.id or 0, b.id or 0])
     assert herds == by_ids == {a.id: 3}  # B has nobody yet; the other workspace's is not here
+
+
+async def test_the_herd_as_lines_keeps_kinds_and_aware_times(database: Database):
+    from storage.elephants import repository as elephants
+    from storage.elephants.herd import herd_lines
+    from storage.elephants.models import ElephantCategory, ElephantStatus
+
+    async with database.session() as session:
+        mine = await workspaces.for_external_id(session, "slack", "TA", now=NOW)
+        await elephants.create(session, workspace_id=mine.id or 0, title="Quotes late",
+                               description="", platform="slack", reporter_id=None, now=NOW,
+                               category=ElephantCategory.PROCESS, hours_lost_per_week=2.5)
+    async with database.session() as session:
+        [line] = await herd_lines(session, mine.id or 0)
+    assert (line.short_id, line.title, line.status, line.category) == (
+        "E-1", "Quotes late", ElephantStatus.REPORTED, ElephantCategory.PROCESS)
+    assert line.created_at == NOW and line.created_at.tzinfo is not None
+    assert float(line.hours_lost_per_week or 0) == 2.5
