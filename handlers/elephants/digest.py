@@ -9,9 +9,11 @@ engine: exactly once per week's slot, late (until the next slot) if the bot was 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from itertools import accumulate
 
 from bot.core.cards import Card, Context, Fields, Picture, Text
 from bot.core.charts import Chart, ChartKind, Series, Tone
@@ -69,22 +71,46 @@ def _hours(found: list[HerdLine]) -> str:
 CHART_WEEKS = 8
 
 
-def _open_at(item: HerdLine, moment: datetime) -> bool:
-    """Whether it was open at `moment`, as far as its row tells (a reopening is not kept)."""
-    closed_by = item.status_changed_at if item.status in CLOSED else None
-    return _filed(item) <= moment and (closed_by is None or closed_by > moment)
+def _open_span(item: HerdLine) -> tuple[datetime, datetime | None]:
+    """When it counts as open from, and until (None: still open), as far as its row tells
+    (a reopening is not kept). A close before the (day-rounded) filing of an anonymous report
+    counts at the filing: never open at all."""
+    filed = _filed(item)
+    closed = item.status_changed_at if item.status in CLOSED else None
+    return filed, (max(closed, filed) if closed is not None else None)
+
+
+class _Timeline:
+    """Open elephants and their hours at any instant, from sorted opening and closing
+    times: open at m = opened by m - closed by m (the herd is counted once, not per week)."""
+
+    def __init__(self, found: list[HerdLine]) -> None:
+        spans = [(*_open_span(item), item.hours_lost_per_week or Decimal(0)) for item in found]
+        self._opened = sorted((start, hours) for start, _, hours in spans)
+        self._closed = sorted((end, hours) for _, end, hours in spans if end is not None)
+        self._opened_at = [moment for moment, _ in self._opened]
+        self._closed_at = [moment for moment, _ in self._closed]
+        self._opened_hours = list(accumulate((hours for _, hours in self._opened),
+                                             initial=Decimal(0)))
+        self._closed_hours = list(accumulate((hours for _, hours in self._closed),
+                                             initial=Decimal(0)))
+
+    def at(self, moment: datetime) -> tuple[int, Decimal]:
+        opened = bisect_right(self._opened_at, moment)
+        closed = bisect_right(self._closed_at, moment)
+        return opened - closed, self._opened_hours[opened] - self._closed_hours[closed]
 
 
 def trend_chart(found: list[HerdLine], now: datetime) -> Chart:
     """Open elephants and the hours they cost per week, at the end of each of 8 weeks."""
     ends = [now - week * WEEK for week in range(CHART_WEEKS - 1, -1, -1)]
-    still = [[item for item in found if _open_at(item, end)] for end in ends]
+    timeline = _Timeline(found)
+    counted = [timeline.at(end) for end in ends]
     return Chart(ChartKind.LINE, "Open elephants and hours lost per week, 8 weeks",
                  tuple(f"{end:%d %b}" for end in ends),
-                 (Series("open", tuple(float(len(items)) for items in still), Tone.BAD),
-                  Series("hours lost per week", tuple(float(sum(
-                      (item.hours_lost_per_week or Decimal(0) for item in items), Decimal(0)))
-                      for items in still), Tone.WARN)))
+                 (Series("open", tuple(float(count) for count, _ in counted), Tone.BAD),
+                  Series("hours lost per week", tuple(float(hours) for _, hours in counted),
+                         Tone.WARN)))
 
 
 def herd_chart(biggest: list[HerdLine], herds: dict[int, int]) -> Chart:

@@ -93,3 +93,38 @@ async def test_set_at_the_very_minute_of_its_slot_the_first_is_next_week(team: T
                    MONDAY_0900 + timedelta(days=7), MONDAY_0900 + timedelta(days=7, hours=1)):
         await run_due(team.application.services, moment)
     assert len(digests(team)) == 1
+
+
+def test_the_trend_counts_what_was_open_at_each_week_end():
+    """Counted from sorted openings and closings: the same as asking each elephant."""
+    import random
+    from decimal import Decimal
+
+    from handlers.elephants.digest import trend_chart
+    from storage.elephants.herd import HerdLine
+    from storage.elephants.models import ElephantStatus
+
+    dice = random.Random(11)
+    lines = []
+    for number in range(1, 400):
+        filed = MONDAY_0900 - timedelta(hours=dice.randrange(0, 24 * 70))
+        status = dice.choice(list(ElephantStatus))
+        changed = filed + timedelta(hours=dice.randrange(-30, 24 * 40))  # closes before too
+        lines.append(HerdLine(number, number, f"E{number}", status, None,
+                              Decimal(dice.randrange(0, 9)) / 2, dice.random() < 0.3,
+                              filed, changed))
+    chart = trend_chart(lines, MONDAY_0900)
+
+    def open_at(line: HerdLine, moment: datetime) -> bool:  # the rule, one by one
+        filed = line.created_at + timedelta(days=1) - timedelta(microseconds=1) \
+            if line.anonymous else line.created_at
+        closed = line.status_changed_at if line.status in (
+            ElephantStatus.RESOLVED, ElephantStatus.WONT_FIX) else None
+        return filed <= moment and (closed is None or closed > moment)
+
+    ends = [MONDAY_0900 - week * timedelta(days=7) for week in range(7, -1, -1)]
+    assert chart.series[0].values == tuple(
+        float(sum(open_at(line, end) for line in lines)) for end in ends)
+    assert chart.series[1].values == tuple(
+        float(sum((line.hours_lost_per_week or 0 for line in lines if open_at(line, end)),
+                  Decimal(0))) for end in ends)
