@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.core.cards import Card, Context, Fields, Picture
@@ -26,7 +27,7 @@ from handlers.partners import words
 from handlers.partners.finding import is_contact, own_partner
 from storage.partners import objectives
 from storage.partners import repository as partners
-from storage.partners.models import Objective, ObjectiveStatus
+from storage.partners.models import ObjectiveStatus
 
 EXAMPLE = "objective review 2026-Q4"
 QUARTER = re.compile(r"^(\d{4})-?q([1-4])$", re.IGNORECASE)
@@ -66,7 +67,20 @@ def period_of(word: str, today: date) -> Period:
                     example=EXAMPLE)
 
 
-def counts_in(objective: Objective, period: Period, today: date) -> bool:
+class Judged(Protocol):
+    """What a review reads of an objective (an Objective, or a storage review line)."""
+
+    @property
+    def due_on(self) -> date | None: ...
+
+    @property
+    def closed_at(self) -> datetime | None: ...
+
+    @property
+    def status(self) -> ObjectiveStatus: ...
+
+
+def counts_in(objective: Judged, period: Period, today: date) -> bool:
     if objective.due_on is not None:
         return period.holds(objective.due_on)
     if objective.closed_at is not None:
@@ -79,7 +93,7 @@ OVERDUE = "overdue"
 STATES = ("met", "missed", OVERDUE, "open", "dropped")
 
 
-def state_of(objective: Objective, today: date) -> str:
+def state_of(objective: Judged, today: date) -> str:
     """Its status, or "overdue" for one still open after its due date."""
     if objective.status is ObjectiveStatus.OPEN and objective.due_on is not None \
             and objective.due_on < today:
@@ -129,7 +143,9 @@ async def review(ctx: CommandContext) -> Response:
     async with ctx.services.db.session() as session:
         shown = [await own_partner(ctx)] if is_contact(ctx.person) else list(
             await partners.all_partners(session, ctx.workspace.id or 0, archived=True))
-        listed = await objectives.of_partners(session, [p.id or 0 for p in shown])
+        listed = await objectives.review_lines(
+            session, ctx.workspace.id or 0,
+            shown[0].id or 0 if is_contact(ctx.person) else None)
     per_partner: dict[int, Counter[str]] = {}
     for item in listed:
         if counts_in(item, period, today):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -36,6 +37,27 @@ async def of_partners(session: AsyncSession, partner_ids: Sequence[int], *,
     if only_open:
         statement = statement.where(Objective.status == ObjectiveStatus.OPEN)
     return (await session.exec(statement.order_by(col(Objective.number)))).all()
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveLine:
+    """What a review judges of an objective: its columns, without an ORM object apiece."""
+
+    partner_id: int
+    due_on: date | None
+    status: ObjectiveStatus
+    closed_at: datetime | None
+
+
+async def review_lines(session: AsyncSession, workspace_id: int,
+                       partner_id: int | None = None) -> list[ObjectiveLine]:
+    """The workspace's objectives (one partner's, when given) as review lines, by a join on
+    the workspace rather than a list of partner ids."""
+    statement = select(Objective.partner_id, Objective.due_on, Objective.status,
+                       Objective.closed_at).where(Objective.workspace_id == workspace_id)
+    if partner_id is not None:
+        statement = statement.where(Objective.partner_id == partner_id)
+    return [ObjectiveLine(*row) for row in (await session.exec(statement)).all()]
 
 
 async def record(session: AsyncSession, objective: Objective, *, status: ObjectiveStatus,

@@ -100,3 +100,29 @@ async def test_the_herd_as_lines_keeps_kinds_and_aware_times(database: Database)
         "E-1", "Quotes late", ElephantStatus.REPORTED, ElephantCategory.PROCESS)
     assert line.created_at == NOW and line.created_at.tzinfo is not None
     assert float(line.hours_lost_per_week or 0) == 2.5
+
+
+async def test_review_lines_are_the_workspaces_objectives_or_one_partners(database: Database):
+    from storage.partners import objectives
+    from storage.partners.models import ObjectiveStatus
+
+    async with database.session() as session:
+        mine = await workspaces.for_external_id(session, "slack", "TA", now=NOW)
+        theirs = await workspaces.for_external_id(session, "slack", "TB", now=NOW)
+        partners = [Partner(workspace_id=ws.id or 0, name=name, name_key=name.lower(),
+                            created_at=NOW)
+                    for ws, name in ((mine, "North"), (mine, "Conto"), (theirs, "Other"))]
+        session.add_all(partners)
+        await session.flush()
+        for partner, due in zip(partners, (date(2026, 12, 1), None, date(2026, 12, 2)),
+                                strict=True):
+            await objectives.add(session, workspace_id=partner.workspace_id,
+                                 partner_id=partner.id or 0, text="Certify", due_on=due,
+                                 target=None, unit=None, created_by=None, now=NOW)
+    async with database.session() as session:
+        every = await objectives.review_lines(session, mine.id or 0)
+        one = await objectives.review_lines(session, mine.id or 0, partners[0].id)
+    assert sorted((line.partner_id, line.due_on) for line in every) == [
+        (partners[0].id, date(2026, 12, 1)), (partners[1].id, None)]
+    assert [(line.due_on, line.status, line.closed_at) for line in one] == [
+        (date(2026, 12, 1), ObjectiveStatus.OPEN, None)]
