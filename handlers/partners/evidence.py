@@ -24,12 +24,12 @@ from storage.elephants.models import Elephant
 from storage.feedback import repository as campaigns
 from storage.partners import objectives
 from storage.partners import repository as partners
-from storage.partners.models import Objective
+from storage.partners.objectives import ObjectiveLine
 
 
 @dataclass(frozen=True)
 class Evidence:
-    objectives: list[Objective]
+    objectives: list[ObjectiveLine]
     involved: list[Elephant]
     answered: list[tuple[date, list[str], list[str]]]  # latest check-ins, oldest first
     campaigns: tuple[int, int]  # asked in, answered
@@ -46,7 +46,7 @@ class Scored:
     met: int
     judged: int
     quarters: str
-    objectives: list[Objective]
+    objectives: list[ObjectiveLine]
     involved: Sequence[Elephant]
     campaigns: tuple[int, int]  # asked in, answered
 
@@ -55,15 +55,16 @@ async def evidence_of(services: Services, workspace_id: int,
                       partner_ids: Sequence[int]) -> dict[int, Evidence]:
     ids = list(partner_ids)
     async with services.db.session() as session:
-        found = await objectives.of_partners(session, ids)
+        found = await objectives.review_lines(session, workspace_id,
+                                              ids[0] if len(ids) == 1 else None)
         involved = await elephants.involving_any(session, ids)
         answered = await history.latest_answers_about(session, workspace_id, ids,
                                                       HEALTH_SHOWN)
         asked = await campaigns.participation_of(session, ids)
         leads = await partners.leads_of(session, ids)
-    by_partner: dict[int, list[Objective]] = {}
+    by_partner: dict[int, list[ObjectiveLine]] = {}
     for item in found:
-        by_partner.setdefault(item.partner_id, []).append(item)
+        by_partner.setdefault(item.partner_id, []).append(item)  # others' are never asked
     return {ident: Evidence(by_partner.get(ident, []), involved.get(ident, []),
                             answered.get(ident, []), asked.get(ident, (0, 0)),
                             LeadStats.of(leads.get(ident, [])))

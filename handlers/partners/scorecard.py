@@ -16,6 +16,7 @@ ones not yet due and dropped ones are not.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -24,6 +25,7 @@ from bot.core.charts import Chart, ChartKind, Series, Tone
 from bot.core.words import counted
 from handlers.common.questions import HEALTH, QuestionType, read_question
 from handlers.partners.review import (
+    Judged,
     Period,
     counts_in,
     judged_and_met,
@@ -31,7 +33,6 @@ from handlers.partners.review import (
     state_of,
     tally_text,
 )
-from storage.partners.models import Objective
 
 NEW_FOR = timedelta(days=90)
 HEALTH_SHOWN = 8  # check-ins in the trend
@@ -99,7 +100,7 @@ def quarters_back(today: date) -> list[Period]:
     return periods
 
 
-def objective_rows(found: list[Objective], today: date) -> tuple[str, int, int]:
+def objective_rows(found: Sequence[Judged], today: date) -> tuple[str, int, int]:
     """("2026-Q1 —, ..., 2026-Q4 1/3 met (33%)", met, judged) over the last four quarters."""
     parts, met, judged = [], 0, 0
     for period in quarters_back(today):
@@ -115,7 +116,7 @@ def objective_rows(found: list[Objective], today: date) -> tuple[str, int, int]:
 HEALTH_TONES = {"green": Tone.GOOD, "amber": Tone.WARN, "red": Tone.BAD}
 
 
-def scorecard_charts(partner_name: str, health: list[str], found: list[Objective],
+def scorecard_charts(partner_name: str, health: list[str], found: Sequence[Judged],
                      today: date) -> tuple[Chart, ...]:
     """The health of the last check-ins as a strip, and objectives met per quarter."""
     charts: list[Chart] = []
