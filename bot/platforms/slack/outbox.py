@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -185,19 +186,17 @@ class SlackOutbox:
         knowing is not "not there", and sending again could double it.
         Thread replies are not in conversations.history, so are not found.
         """
-        try:
-            channel = await self._channel_of(to)
-            history = await self._client.conversations_history(
-                token=await self._tokens.token(to.workspace), channel=channel,
-                oldest=f"{since.timestamp():.6f}", include_all_metadata=True,
-                limit=HISTORY_LIMIT)
-        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
-            log.warning("could not look for delivery in Slack history: %s", explain(error))
-            if not uncertain(error):  # refused for good (a missing scope): it cannot look
-                return None
-            raise DeliveryError(f"could not tell whether it arrived ({explain(error)})") \
-                from error
-        for message in history.get("messages") or ():
+        channel = to.id
+
+        async def history(token: str) -> Any:
+            nonlocal channel
+            channel = await self._channel_of(to)  # a DM named by a user id is opened first
+            return await self._client.conversations_history(
+                token=token, channel=channel, oldest=f"{since.timestamp():.6f}",
+                include_all_metadata=True, limit=HISTORY_LIMIT)
+
+        messages = await self._messages("history", history, to.workspace)
+        for message in messages:
             if _carries(message, key) and message.get("ts"):
                 landed = to if channel == to.id else ConversationRef(
                     Platform.SLACK, channel, to.kind, to.name, to.workspace)
@@ -207,21 +206,32 @@ class SlackOutbox:
     async def _find_reply(self, to: ConversationRef, thread: MessageRef, key: str,
                           since: datetime) -> MessageRef | None:
         """A reply carrying `key` in `thread` since `since` (conversations.replies)."""
-        try:
-            replies = await self._client.conversations_replies(
-                token=await self._tokens.token(to.workspace), channel=thread.conversation.id,
-                ts=thread.id, oldest=f"{since.timestamp():.6f}", include_all_metadata=True,
+        async def replies(token: str) -> Any:
+            return await self._client.conversations_replies(
+                token=token, channel=thread.conversation.id, ts=thread.id,
+                oldest=f"{since.timestamp():.6f}", include_all_metadata=True,
                 limit=HISTORY_LIMIT)
-        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
-            log.warning("could not look for a reply in a Slack thread: %s", explain(error))
-            if not uncertain(error):  # refused for good (a missing scope): it cannot look
-                return None
-            raise DeliveryError(f"could not tell whether it arrived ({explain(error)})") \
-                from error
-        for message in replies.get("messages") or ():
+
+        messages = await self._messages("a thread", replies, to.workspace)
+        for message in messages:
             if _carries(message, key) and message.get("ts") and message["ts"] != thread.id:
                 return MessageRef(thread.conversation, str(message["ts"]))
         return None
+
+    async def _messages(self, where: str, ask: Callable[[str], Awaitable[Any]],
+                        workspace: str) -> list[dict[str, Any]]:
+        """The messages Slack lists (history or a thread's replies) for a delivery lookup;
+        none when it refuses for good (a missing scope: it cannot look); DeliveryError when
+        it cannot be asked this time."""
+        try:
+            answer = await ask(await self._tokens.token(workspace))
+        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+            log.warning("could not look for a delivery in Slack %s: %s", where, explain(error))
+            if not uncertain(error):
+                return []
+            raise DeliveryError(f"could not tell whether it arrived ({explain(error)})") \
+                from error
+        return list(answer.get("messages") or ())
 
     async def _channel_of(self, to: ConversationRef) -> str:
         """The channel id of `to`; a DM named by a user id is opened (found) first."""
