@@ -16,12 +16,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from storage.cadences import repository as cadences
-from storage.cadences.models import Cadence, CadenceKind
-from storage.common import workspaces
-from storage.common.models import Person, PersonIdentity
 from storage.engine import Database
 from tests.conftest import CONTRACT_VARIABLES
+from tests.e2e.test_crash_recovery import slack_team
 from tests.fakes import FakeBotConnector, FakeSlackApi, teams_activities
 from tests.fakes.slack_modal import fill
 from tests.fakes.slack_requests import sign, slash_command, view_submission
@@ -169,27 +166,10 @@ async def test_an_anonymous_report_leaves_no_trace_in_a_real_process(tmp_path: P
 
 async def _due_now(path: Path, people: int) -> None:
     """A standup of `people`, open all day every day (UTC), so `run` starts sending at once."""
-    database = Database.from_url(f"sqlite+aiosqlite:///{path}")
-    now = datetime.now(UTC) - timedelta(days=1)
-    async with database.session() as session:
-        workspace = await workspaces.for_external_id(session, "slack", "T0001", now=now)
-        team = [Person(workspace_id=workspace.id or 0, display_name=f"Rep {n}",
-                       timezone="UTC", profile_synced_at=now, created_at=now)
-                for n in range(people)]
-        session.add_all(team)
-        await session.flush()
-        session.add_all([PersonIdentity(person_id=person.id or 0, workspace_id=workspace.id or 0,
-                                        platform="slack", user_id=f"U{n:04d}", created_at=now)
-                         for n, person in enumerate(team)])
-        cadence = await cadences.save(session, Cadence(
-            workspace_id=workspace.id or 0, name="All hands", kind=CadenceKind.STANDUP,
-            platform="slack", report_channel_id="C0REPORT", questions=["Today?"],
-            days="mon,tue,wed,thu,fri,sat,sun", skip_weekends=False, local_time="00:00",
-            close_time="23:59", timezone="UTC", reminder_minutes=0, created_at=now,
-            updated_at=now))
-        await cadences.set_participants(session, cadence.id or 0, [p.id or 0 for p in team],
-                                        now=now)
-    await database.dispose()
+    await slack_team(Database.from_url(f"sqlite+aiosqlite:///{path}"), people=people,
+                     zone="UTC", now=datetime.now(UTC) - timedelta(days=1),
+                     days="mon,tue,wed,thu,fri,sat,sun", skip_weekends=False,
+                     local_time="00:00", close_time="23:59", timezone="UTC")
 
 
 @pytest.mark.heavy

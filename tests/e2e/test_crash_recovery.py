@@ -55,24 +55,28 @@ async def _backend(kind: str, tmp_path: Path, sqlite_template: Path, postgres_te
         yield url, lambda: Database(create_async_engine(url))
 
 
-async def _team(database: Database) -> None:
-    now = MONDAY_0800_UTC - timedelta(days=7)
+async def slack_team(database: Database, *, people: int = PEOPLE, zone: str = "Europe/Berlin",
+                     now: datetime = MONDAY_0800_UTC - timedelta(days=7),
+                     **cadence: object) -> None:
+    """`people` Slack users U0000... in one standup reporting to C0REPORT; `cadence` sets
+    its other columns (days, times, zone)."""
     async with database.session() as session:
         workspace = await workspaces.for_external_id(session, "slack", "T0001", now=now)
         team = [Person(workspace_id=workspace.id or 0, display_name=f"Rep {n}",
-                       timezone="Europe/Berlin", profile_synced_at=now, created_at=now)
-                for n in range(PEOPLE)]
+                       timezone=zone, profile_synced_at=now, created_at=now)
+                for n in range(people)]
         session.add_all(team)
         await session.flush()
         session.add_all([PersonIdentity(person_id=person.id or 0, workspace_id=workspace.id or 0,
                                         platform="slack", user_id=f"U{n:04d}", created_at=now)
                          for n, person in enumerate(team)])
-        cadence = await cadences.save(session, Cadence(
+        saved = await cadences.save(session, Cadence(
             workspace_id=workspace.id or 0, name="All hands", kind=CadenceKind.STANDUP,
             platform="slack", report_channel_id=REPORT, report_channel_name="standups",
-            questions=["Today?"], reminder_minutes=0, created_at=now, updated_at=now))
-        await cadences.set_participants(session, cadence.id or 0, [p.id or 0 for p in team],
-                                        now=cadence.created_at)
+            questions=["Today?"], reminder_minutes=0, created_at=now, updated_at=now,
+            **cadence))
+        await cadences.set_participants(session, saved.id or 0, [p.id or 0 for p in team],
+                                        now=saved.created_at)
     await database.dispose()
 
 
@@ -121,7 +125,7 @@ async def test_sigkill_mid_fan_out_then_run_again_gives_everyone_one_prompt(
     chance = random.Random(f"crash-{backend}")
     async with _backend(backend, tmp_path, sqlite_template, postgres_template) as (url,
                                                                                   database):
-        await _team(database())
+        await slack_team(database())
         settings = Settings(_env_file=None, database_url=url, slack_bot_token="xoxb-crash",
                             slack_signing_secret="crash-secret", slack_api_url=fake_slack.url)
         for trial in range(TRIALS):
@@ -147,7 +151,7 @@ async def test_two_runs_at_once_double_nothing_and_leave_each_other_alone(
         postgres_template: str | None):
     async with _backend(backend, tmp_path, sqlite_template, postgres_template) as (url,
                                                                                   database):
-        await _team(database())
+        await slack_team(database())
         settings = Settings(_env_file=None, database_url=url, slack_bot_token="xoxb-crash",
                             slack_signing_secret="crash-secret", slack_api_url=fake_slack.url)
         # Slow posts keep the first run's fan-out going while the second starts.

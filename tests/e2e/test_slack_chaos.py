@@ -77,7 +77,7 @@ async def _set_up(bot: RunningBot) -> None:
                                         [person.id or 0 for person in team], now=now)
 
 
-async def _until_settled(bot: RunningBot, instant: datetime) -> None:
+async def until_settled(bot: RunningBot, instant: datetime) -> None:
     bot.application.clock.set(instant)  # type: ignore[attr-defined]
     for _ in range(12):
         report = await run_due(bot.application.services, instant)
@@ -92,7 +92,7 @@ async def test_every_timed_message_lands_exactly_once_through_a_fifth_of_failure
     await _set_up(bot)
     bot.slack.chaos(0.2, SENDING, seed=20261202)
     for instant in INSTANTS:
-        await _until_settled(bot, instant)
+        await until_settled(bot, instant)
     bot.slack.chaos(0, ())
     for instant in INSTANTS:  # nothing is owed any more
         assert (await run_due(bot.application.services, instant)).total == 0

@@ -7,12 +7,11 @@ not lose answers here; see PITFALLS.)"""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
 
 import pytest
 
-from schedules.run_due import run_due
 from tests.e2e.conftest import RunningBot
+from tests.e2e.test_slack_chaos import until_settled
 from tests.e2e.test_teams_cadence import (
     BOBS_REMINDER,
     BOTH_OPEN,
@@ -24,15 +23,6 @@ from tests.e2e.test_teams_cadence import (
 from tests.fakes.teams_activities import CHANNEL_ID
 
 
-async def _until_settled(bot: RunningBot, instant: datetime) -> None:
-    bot.application.clock.set(instant)  # type: ignore[attr-defined]
-    for _ in range(12):
-        report = await run_due(bot.application.services, instant)
-        if not report.failures and not report.broken:
-            return
-    raise AssertionError(f"still failing at {instant}: {report.failures[:3]}")
-
-
 @pytest.mark.heavy
 async def test_each_timed_teams_message_is_sent_once_through_a_fifth_of_failures(
         bot: RunningBot):
@@ -41,7 +31,7 @@ async def test_each_timed_teams_message_is_sent_once_through_a_fifth_of_failures
     bot.connector.log.clear()
     bot.connector.chaos(0.2, ("send", "reply", "update", "create_conversation"), seed=7)
     for instant in (BOTH_OPEN, BOBS_REMINDER, CLOSE):
-        await _until_settled(bot, instant)
+        await until_settled(bot, instant)
     bot.connector.chaos(0, ())
     landed = Counter(call.args["_conversation_id"] for call in bot.connector.of("send")
                      if "_chaos" not in call.args)
