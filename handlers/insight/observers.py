@@ -107,10 +107,11 @@ async def _remove(ctx: CommandContext, found: list[Person], cadence: Cadence | N
 async def observers(ctx: CommandContext) -> Response:
     words = ctx.args.split()
     verb = words[0].lower() if words else ""
-    if not verb:
+    if verb in ("", "list"):
         return Reply(await _listing(ctx))
     if verb not in ("add", "remove"):
-        raise UserError("List the observers, or add or remove one.", example=EXAMPLE)
+        raise UserError(f"'{excerpt(words[0])}' is not something observers do: say nothing to "
+                        "list them, or add or remove someone.", example=EXAMPLE)
     found = await _mentioned(ctx)
     rest = without_mentions(" ".join(words[1:]))
     cadence = await _cadence_named(ctx, rest)

@@ -51,6 +51,9 @@ async def test_admins_add_and_remove_observers_of_a_cadence_or_everything(team: 
         team, "ana", "partnerops observers add @lee Nightly")
     assert "Only admins" in await say(team, "bob", "partnerops observers add @bob")
     listed = await say(team, "ana", "partnerops observers")
+    assert await say(team, "ana", "partnerops observers list") == listed
+    assert "'watch' is not something observers do" in await say(
+        team, "ana", "partnerops observers watch @dana")
     assert "• Dana: the whole install; Mondays at 09:00 (UTC)" in listed
     assert "• Lee: Daily; Mondays at 09:00 (UTC)" in listed
     # A partner contact is never an observer.
