@@ -109,6 +109,7 @@ async def _fill(application: Application, rows: int) -> None:
             "SELECT id FROM occurrence ORDER BY id"))).all()]
     await _bulk(database, Answer, [
         {"workspace_id": workspace, "occurrence_id": occurrence_ids[n], "person_id": ana,
+         "local_date": date(2020, 1, 6) + timedelta(weeks=n % 1000),  # its occurrence's
          "partner_id": ids[n % len(ids)], "subject": "", "status": "answered",
          "answers": [("green", "amber", "red")[n % 3]], "created_at": NOW, "updated_at": NOW}
         for n in range(min(rows, len(occurrence_ids)))])

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.core.commands import excerpt
 from bot.core.forms import FieldKind, FormField, Option
@@ -168,8 +169,10 @@ def parse_question(line: str) -> Question:
     return Question(text, kind, options)
 
 
+@lru_cache(maxsize=1024)
 def read_question(line: str) -> Question:
-    """A stored line as a Question; one that no longer parses is shown as plain text."""
+    """A stored line as a Question; one that no longer parses is shown as plain text.
+    Cached: a report reads the same few lines once per answer (a Question is frozen)."""
     try:
         return parse_question(line)
     except ValueError:

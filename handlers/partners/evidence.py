@@ -3,19 +3,23 @@ kind of fact, not per partner: the dashboard scores every partner on one page)."
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from handlers.common.context import Services
 from handlers.partners.leads import LeadStats
+from handlers.partners.review import by_period
 from handlers.partners.scorecard import (
     HEALTH_SHOWN,
     Facts,
     PartnerClass,
+    Quarters,
     classify,
     health_values,
     objective_rows,
+    quarters_back,
 )
 from storage.cadences import history
 from storage.common.models import Partner
@@ -24,12 +28,11 @@ from storage.elephants.models import Elephant
 from storage.feedback import repository as campaigns
 from storage.partners import objectives
 from storage.partners import repository as partners
-from storage.partners.objectives import ObjectiveLine
 
 
 @dataclass(frozen=True)
 class Evidence:
-    objectives: list[ObjectiveLine]
+    quarters: Quarters  # objectives by state in each of the last four quarters
     involved: list[Elephant]
     answered: list[tuple[date, list[str], list[str]]]  # latest check-ins, oldest first
     campaigns: tuple[int, int]  # asked in, answered
@@ -46,35 +49,37 @@ class Scored:
     met: int
     judged: int
     quarters: str
-    objectives: list[ObjectiveLine]
+    per_quarter: Quarters
     involved: Sequence[Elephant]
     campaigns: tuple[int, int]  # asked in, answered
 
 
-async def evidence_of(services: Services, workspace_id: int,
-                      partner_ids: Sequence[int]) -> dict[int, Evidence]:
+async def evidence_of(services: Services, workspace_id: int, partner_ids: Sequence[int],
+                      today: date) -> dict[int, Evidence]:
     ids = list(partner_ids)
+    periods = quarters_back(today)
     async with services.db.session() as session:
-        found = await objectives.review_lines(session, workspace_id,
-                                              ids[0] if len(ids) == 1 else None)
+        # Counted in the database, per quarter: the workspace's, or the one partner's.
+        counted = by_period(await objectives.tallies(
+            session, workspace_id, [(period.first, period.last) for period in periods], today,
+            ids[0] if len(ids) == 1 else None), len(periods))
         involved = await elephants.involving_any(session, ids)
         answered = await history.latest_answers_about(session, workspace_id, ids,
                                                       HEALTH_SHOWN)
         asked = await campaigns.participation_of(session, ids)
         leads = await partners.leads_of(session, ids)
-    by_partner: dict[int, list[ObjectiveLine]] = {}
-    for item in found:
-        by_partner.setdefault(item.partner_id, []).append(item)  # others' are never asked
-    return {ident: Evidence(by_partner.get(ident, []), involved.get(ident, []),
+    return {ident: Evidence([(period, tally.get(ident, Counter()))
+                             for period, tally in zip(periods, counted, strict=True)],
+                            involved.get(ident, []),
                             answered.get(ident, []), asked.get(ident, (0, 0)),
                             LeadStats.of(leads.get(ident, [])))
             for ident in ids}
 
 
 def scored(partner: Partner, evidence: Evidence, today: date, now: datetime) -> Scored:
-    quarters, met, judged = objective_rows(evidence.objectives, today)
+    quarters, met, judged = objective_rows(evidence.quarters)
     health = health_values(evidence.answered)
     kind, why = classify(Facts(age=now - partner.created_at, health=health, met=met,
                                judged=judged, won_leads=evidence.leads.won))
-    return Scored(kind, why, health, met, judged, quarters, evidence.objectives,
+    return Scored(kind, why, health, met, judged, quarters, evidence.quarters,
                   evidence.involved, evidence.campaigns)

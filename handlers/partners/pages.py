@@ -4,7 +4,6 @@ contact, their own partner's shared view."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -15,7 +14,7 @@ from bot.core.pages import Column, PageAudience, PagePart, PageSpec, Row, Table
 from handlers.common.identity import zone_of
 from handlers.common.pages import PageContext
 from handlers.partners.evidence import evidence_of, scored
-from handlers.partners.review import counts_in, judged_and_met, review_chart, state_of
+from handlers.partners.review import by_partner, judged_and_met, review_chart
 from handlers.partners.scorecard import HEALTH_DOTS, HEALTH_TONES, PartnerClass, quarters_back
 from handlers.partners.show import partner_card
 from storage.common import people
@@ -46,7 +45,7 @@ async def scorecards(ctx: PageContext) -> tuple[PagePart, ...]:
         every = await partners.all_partners(session, ctx.workspace.id or 0)
     rows, latest_of = [], {}
     evidence = await evidence_of(ctx.services, ctx.workspace.id or 0,
-                                 [partner.id or 0 for partner in every])
+                                 [partner.id or 0 for partner in every], today)
     owners = await _owner_names(ctx, every)
     now = ctx.services.clock.now()
     for partner in every:
@@ -85,11 +84,8 @@ async def objectives_met(ctx: PageContext) -> tuple[PagePart, ...]:
     quarters = quarters_back(today)
     async with ctx.services.db.session() as session:
         every = await partners.all_partners(session, ctx.workspace.id or 0, archived=True)
-        found = await objectives.of_partners(session, [p.id or 0 for p in every])
-    counted: dict[int, Counter[str]] = {}
-    for item in found:
-        if any(counts_in(item, period, today) for period in quarters):
-            counted.setdefault(item.partner_id, Counter())[state_of(item, today)] += 1
+        counted = by_partner(await objectives.tallies(
+            session, ctx.workspace.id or 0, [(quarters[0].first, quarters[-1].last)], today))
     named = [(partner.name, counted[partner.id or 0]) for partner in every
              if partner.id in counted]
     if not named:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Protocol
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.core.cards import Card, Context, Fields, Picture
@@ -27,7 +27,7 @@ from handlers.partners import words
 from handlers.partners.finding import is_contact, own_partner
 from storage.partners import objectives
 from storage.partners import repository as partners
-from storage.partners.models import ObjectiveStatus
+from storage.partners.objectives import ObjectiveTally
 
 EXAMPLE = "objective review 2026-Q4"
 QUARTER = re.compile(r"^(\d{4})-?q([1-4])$", re.IGNORECASE)
@@ -67,38 +67,25 @@ def period_of(word: str, today: date) -> Period:
                     example=EXAMPLE)
 
 
-class Judged(Protocol):
-    """What a review reads of an objective (an Objective, or a storage review line)."""
-
-    @property
-    def due_on(self) -> date | None: ...
-
-    @property
-    def closed_at(self) -> datetime | None: ...
-
-    @property
-    def status(self) -> ObjectiveStatus: ...
-
-
-def counts_in(objective: Judged, period: Period, today: date) -> bool:
-    if objective.due_on is not None:
-        return period.holds(objective.due_on)
-    if objective.closed_at is not None:
-        return period.holds(objective.closed_at.date())
-    return period.holds(today)
-
-
 OVERDUE = "overdue"
 # The order counts are shown in; "open" is open and not yet due.
 STATES = ("met", "missed", OVERDUE, "open", "dropped")
 
 
-def state_of(objective: Judged, today: date) -> str:
-    """Its status, or "overdue" for one still open after its due date."""
-    if objective.status is ObjectiveStatus.OPEN and objective.due_on is not None \
-            and objective.due_on < today:
-        return OVERDUE
-    return objective.status.value
+def by_partner(found: Iterable[ObjectiveTally]) -> dict[int, Counter[str]]:
+    """Each partner's objectives by state: its status, or "overdue" for one still open
+    after its due date."""
+    counted: dict[int, Counter[str]] = {}
+    for tally in found:
+        state = OVERDUE if tally.overdue else tally.status.value
+        counted.setdefault(tally.partner_id, Counter())[state] += tally.count
+    return counted
+
+
+def by_period(found: Iterable[ObjectiveTally], periods: int) -> list[dict[int, Counter[str]]]:
+    """`by_partner` of each of `periods` periods asked for at once."""
+    return [by_partner(tally for tally in found if tally.period == index)
+            for index in range(periods)]
 
 
 def judged_and_met(counted: Counter[str]) -> tuple[int, int]:
@@ -143,13 +130,9 @@ async def review(ctx: CommandContext) -> Response:
     async with ctx.services.db.session() as session:
         shown = [await own_partner(ctx)] if is_contact(ctx.person) else list(
             await partners.all_partners(session, ctx.workspace.id or 0, archived=True))
-        listed = await objectives.review_lines(
-            session, ctx.workspace.id or 0,
-            shown[0].id or 0 if is_contact(ctx.person) else None)
-    per_partner: dict[int, Counter[str]] = {}
-    for item in listed:
-        if counts_in(item, period, today):
-            per_partner.setdefault(item.partner_id, Counter())[state_of(item, today)] += 1
+        per_partner = by_partner(await objectives.tallies(
+            session, ctx.workspace.id or 0, [(period.first, period.last)], today,
+            shown[0].id or 0 if is_contact(ctx.person) else None))
     rows = [(partner.name, tally_text(per_partner[partner.id or 0])) for partner in shown
             if partner.id in per_partner]
     total: Counter[str] = sum(per_partner.values(), Counter())

@@ -25,12 +25,9 @@ from bot.core.charts import Chart, ChartKind, Series, Tone
 from bot.core.words import counted
 from handlers.common.questions import HEALTH, QuestionType, read_question
 from handlers.partners.review import (
-    Judged,
     Period,
-    counts_in,
     judged_and_met,
     quarter_of,
-    state_of,
     tally_text,
 )
 
@@ -100,24 +97,26 @@ def quarters_back(today: date) -> list[Period]:
     return periods
 
 
-def objective_rows(found: Sequence[Judged], today: date) -> tuple[str, int, int]:
+# Each of the last four quarters, oldest first, with a partner's objectives in it by state.
+Quarters = Sequence[tuple[Period, Counter[str]]]
+
+
+def objective_rows(quarters: Quarters) -> tuple[str, int, int]:
     """("2026-Q1 —, ..., 2026-Q4 1/3 met (33%)", met, judged) over the last four quarters."""
     parts, met, judged = [], 0, 0
-    for period in quarters_back(today):
-        counted: Counter[str] = Counter(
-            state_of(item, today) for item in found if counts_in(item, period, today))
-        quarter_judged, quarter_met = judged_and_met(counted)
+    for period, tally in quarters:
+        quarter_judged, quarter_met = judged_and_met(tally)
         met, judged = met + quarter_met, judged + quarter_judged
-        parts.append(f"{period.label} {tally_text(counted).split(' · ')[0]}"
-                     if counted else f"{period.label} —")
+        parts.append(f"{period.label} {tally_text(tally).split(' · ')[0]}"
+                     if tally else f"{period.label} —")
     return " · ".join(parts), met, judged
 
 
 HEALTH_TONES = {"green": Tone.GOOD, "amber": Tone.WARN, "red": Tone.BAD}
 
 
-def scorecard_charts(partner_name: str, health: list[str], found: Sequence[Judged],
-                     today: date) -> tuple[Chart, ...]:
+def scorecard_charts(partner_name: str, health: list[str], counted: Quarters
+                     ) -> tuple[Chart, ...]:
     """The health of the last check-ins as a strip, and objectives met per quarter."""
     charts: list[Chart] = []
     shown = health[-HEALTH_SHOWN:]
@@ -127,10 +126,8 @@ def scorecard_charts(partner_name: str, health: list[str], found: Sequence[Judge
                             (Series("health", tuple(1.0 for _ in shown)),),
                             tones=tuple(HEALTH_TONES[value] for value in shown)))
     quarters = []
-    for period in quarters_back(today):
-        counted_here: Counter[str] = Counter(
-            state_of(item, today) for item in found if counts_in(item, period, today))
-        judged, met = judged_and_met(counted_here)
+    for period, tally in counted:
+        judged, met = judged_and_met(tally)
         quarters.append((period.label, met, judged))
     if any(judged for _, _, judged in quarters):
         charts.append(Chart(ChartKind.STACKED, f"{partner_name}: objectives met per quarter",

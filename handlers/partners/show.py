@@ -67,7 +67,8 @@ def _participation(asked: int, answered: int) -> str:
 
 
 async def score(ctx: Seen, partner: Partner, today: date) -> Scored:
-    evidence = await evidence_of(ctx.services, ctx.workspace.id or 0, [partner.id or 0])
+    evidence = await evidence_of(ctx.services, ctx.workspace.id or 0, [partner.id or 0],
+                               today)
     return scored(partner, evidence[partner.id or 0], today, ctx.services.clock.now())
 
 
@@ -81,7 +82,7 @@ async def _scorecard(ctx: Seen, partner: Partner, today: date,
             ("Feedback", _participation(*facts.campaigns)),
             ("Elephants", _herd(facts.involved)),
             ("Class", f"{facts.kind.value}, because: {facts.why}")], \
-        scorecard_charts(partner.name, facts.health, facts.objectives, today)
+        scorecard_charts(partner.name, facts.health, facts.per_quarter)
 
 
 async def _shared_rows(ctx: Seen, partner: Partner,

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import col, func, or_, select
+from sqlalchemy import true
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.cadences.models import (
@@ -18,6 +19,7 @@ from storage.cadences.models import (
     Cadence,
     Occurrence,
 )
+from storage.common.models import Partner
 from storage.ledger.models import Delivery
 
 
@@ -69,28 +71,38 @@ async def latest_answers_about(session: AsyncSession, workspace_id: int,
                                partner_ids: Sequence[int], limit: int
                                ) -> dict[int, list[tuple[date, list[str], list[str]]]]:
     """`repository.answers_about` for many partners in one query: each one's latest `limit`
-    answered check-ins, oldest first (a window numbers them newest first per partner)."""
+    answered check-ins, oldest first. Each partner's are read from the index on (partner,
+    day): a LATERAL join on PostgreSQL, a correlated `IN (... LIMIT n)` on SQLite (which has
+    no LATERAL); either way no sort of every answer."""
     if not partner_ids:
         return {}
-    newest = func.row_number().over(
-        partition_by=col(Answer.partner_id),
-        order_by=(col(Occurrence.local_date).desc(), col(Answer.id).desc())).label("newest")
-    ranked = (select(Answer.id, newest)
-              .join(Occurrence, col(Occurrence.id) == Answer.occurrence_id)
-              .where(Answer.workspace_id == workspace_id,
-                     Answer.status == AnswerStatus.ANSWERED,
-                     col(Answer.partner_id).in_(list(partner_ids)))
-              .subquery())
-    statement = (select(Answer, Occurrence, Cadence)
-                 .join(ranked, ranked.c.id == Answer.id)
+    latest = (select(Answer.id)
+              .where(Answer.partner_id == Partner.id, Answer.workspace_id == workspace_id,
+                     Answer.status == AnswerStatus.ANSWERED)
+              .order_by(col(Answer.local_date).desc(), col(Answer.id).desc())
+              .limit(limit))
+    lateral = latest.correlate(Partner).lateral("latest")
+    chosen = select(Partner.id.label("partner_id"),  # type: ignore[union-attr]
+                    lateral.c.id.label("answer_id")).join(lateral, true())
+    if session.bind.dialect.name != "postgresql":  # type: ignore[union-attr]
+        # The plan SQLite makes: each partner's ids by the index, then rows by their key.
+        chosen = select(Partner.id.label("partner_id"),  # type: ignore[union-attr]
+                        Answer.id.label("answer_id")).join(  # type: ignore[union-attr]
+            Answer, col(Answer.id).in_(latest.correlate(Partner).scalar_subquery()))
+    picked = chosen.where(col(Partner.id).in_(list(partner_ids))).subquery()
+    statement = (select(Answer.partner_id, Answer.local_date, Occurrence.questions,
+                        Occurrence.cadence_id, Answer.answers)
+                 .join(picked, picked.c.answer_id == Answer.id)
                  .join(Occurrence, col(Occurrence.id) == Answer.occurrence_id)
-                 .join(Cadence, col(Cadence.id) == Occurrence.cadence_id)
-                 .where(ranked.c.newest <= limit)
-                 .order_by(col(Occurrence.local_date), col(Answer.id)))
+                 .order_by(col(Answer.local_date), col(Answer.id)))
+    rows = (await session.exec(statement)).all()
+    # Each cadence's questions read once, not once per answer.
+    asked_by = dict((await session.exec(select(Cadence.id, Cadence.questions).where(
+        col(Cadence.id).in_({cadence for _, _, _, cadence, _ in rows})))).all())
     found: dict[int, list[tuple[date, list[str], list[str]]]] = {}
-    for answer, day, cadence in (await session.exec(statement)).all():
+    for partner, day, asked, cadence, answers in rows:
         # A day from before days kept their questions asked its cadence's.
-        found.setdefault(answer.partner_id or 0, []).append(
-            (day.local_date, [str(line) for line in day.questions or cadence.questions],
-             [str(value) for value in answer.answers]))
+        found.setdefault(partner or 0, []).append(
+            (day, [str(line) for line in asked or asked_by[cadence]],
+             [str(value) for value in answers]))
     return found

@@ -121,6 +121,7 @@ class Answer(SQLModel, table=True):
         _one_answer_each("uq_answer_day_person_partner",
                          ("occurrence_id", "person_id", "partner_id"),
                          "partner_id IS NOT NULL"),
+        Index("ix_answer_partner_latest", "partner_id", "local_date", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -128,6 +129,9 @@ class Answer(SQLModel, table=True):
     occurrence_id: int = Field(foreign_key="occurrence.id", index=True, ondelete="CASCADE")
     person_id: int = Field(foreign_key="person.id", index=True)
     partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
+    # The occurrence's day, kept on the answer too: a partner's latest check-ins are read
+    # from one index (ix_answer_partner_latest) instead of sorting every answer with its day.
+    local_date: date | None = None
     # The partner's name when answered: the answer keeps what it was about, renamed or not.
     subject: str = Field(default="", max_length=200)
     status: AnswerStatus = Field(default=AnswerStatus.ANSWERED,

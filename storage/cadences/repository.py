@@ -283,6 +283,7 @@ async def record_answer(session: AsyncSession, *, occurrence: Occurrence, person
     if existing is None:
         created = Answer(workspace_id=occurrence.workspace_id, occurrence_id=occurrence_id,
                          person_id=person_id, partner_id=partner_id,
+                         local_date=occurrence.local_date,
                          subject=partner.name if partner is not None else "", status=status,
                          answers=list(answers), created_at=now, updated_at=now)
         row, inserted = await insert_or_find(

@@ -264,6 +264,9 @@ async def test_upgrade_keys_check_ins_by_partner_rows(empty_database: Database):
         assert (northwind.subject, northwind.answers) == ("northwind", ["green"])
         assert contoso.status.value == "skipped"
         assert await cadences.answer_of(session, 8, 2) is None  # no answer about nothing
+        # 0013: each answer keeps its occurrence's day (read by the index on partner, day).
+        day = await cadences.get_occurrence(session, 8)
+        assert day is not None and northwind.local_date == contoso.local_date == day.local_date
         # An old name joins the list archived: kept for its answer, offered nowhere.
         old = await partners.by_name(session, slack.id or 0, "Fabrikam Old")
         assert old is not None and old.archived_at is not None

@@ -14,6 +14,7 @@ from storage.common.models import Partner
 from storage.engine import Database
 from storage.feedback import repository as feedback
 from storage.feedback.models import Campaign, CampaignPartner, FeedbackReply, ReplySource
+from storage.partners.models import Objective
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -102,7 +103,7 @@ async def test_the_herd_as_lines_keeps_kinds_and_aware_times(database: Database)
     assert float(line.hours_lost_per_week or 0) == 2.5
 
 
-async def test_review_lines_are_the_workspaces_objectives_or_one_partners(database: Database):
+async def test_tallies_count_each_partners_objectives_in_a_period_by_state(database: Database):
     from storage.partners import objectives
     from storage.partners.models import ObjectiveStatus
 
@@ -114,15 +115,37 @@ async def test_review_lines_are_the_workspaces_objectives_or_one_partners(databa
                     for ws, name in ((mine, "North"), (mine, "Conto"), (theirs, "Other"))]
         session.add_all(partners)
         await session.flush()
-        for partner, due in zip(partners, (date(2026, 12, 1), None, date(2026, 12, 2)),
-                                strict=True):
-            await objectives.add(session, workspace_id=partner.workspace_id,
-                                 partner_id=partner.id or 0, text="Certify", due_on=due,
-                                 target=None, unit=None, created_by=None, now=NOW)
+        north, conto, other = partners
+
+        async def add(partner: Partner, due: date | None) -> Objective:
+            return await objectives.add(
+                session, workspace_id=partner.workspace_id, partner_id=partner.id or 0,
+                text="Certify", due_on=due, target=None, unit=None, created_by=None, now=NOW)
+
+        await add(north, date(2026, 10, 1))  # open, due before today: overdue
+        await add(north, date(2026, 12, 20))  # open, not yet due
+        met = await add(north, date(2026, 11, 2))
+        await objectives.record(session, met, status=ObjectiveStatus.MET, percent=None,
+                                value=None, note="", person_id=None, now=NOW)
+        closed = await add(conto, None)  # no due date: counts on the (UTC) day it closed
+        await objectives.record(session, closed, status=ObjectiveStatus.MISSED, percent=None,
+                                value=None, note="", person_id=None, now=NOW)
+        await add(conto, None)  # open, no due date: counts in the period holding today
+        await add(conto, date(2027, 1, 5))  # due in another period
+        await add(other, date(2026, 11, 3))  # another workspace's
+    today = date(2026, 11, 20)
     async with database.session() as session:
-        every = await objectives.review_lines(session, mine.id or 0)
-        one = await objectives.review_lines(session, mine.id or 0, partners[0].id)
-    assert sorted((line.partner_id, line.due_on) for line in every) == [
-        (partners[0].id, date(2026, 12, 1)), (partners[1].id, None)]
-    assert [(line.due_on, line.status, line.closed_at) for line in one] == [
-        (date(2026, 12, 1), ObjectiveStatus.OPEN, None)]
+        q3_q4_q1 = [(date(2026, 7, 1), date(2026, 9, 30)), (date(2026, 10, 1),
+                                                             date(2026, 12, 31)),
+                    (date(2027, 1, 1), date(2027, 3, 31))]
+        every = await objectives.tallies(session, mine.id or 0, q3_q4_q1, today)
+        one = await objectives.tallies(session, mine.id or 0, q3_q4_q1[1:2], today, north.id)
+    # Nothing is due in Q3 (NOW, the close, and today are in Q4).
+    assert sorted((t.period, t.partner_id, t.status, t.overdue, t.count) for t in every) == \
+        sorted([(1, north.id, ObjectiveStatus.OPEN, True, 1),
+                (1, north.id, ObjectiveStatus.OPEN, False, 1),
+                (1, north.id, ObjectiveStatus.MET, False, 1),
+                (1, conto.id, ObjectiveStatus.MISSED, False, 1),
+                (1, conto.id, ObjectiveStatus.OPEN, False, 1),
+                (2, conto.id, ObjectiveStatus.OPEN, False, 1)])
+    assert {(t.period, t.partner_id) for t in one} == {(0, north.id)}
