@@ -9,11 +9,9 @@ engine: exactly once per week's slot, late (until the next slot) if the bot was 
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from itertools import accumulate
 
 from bot.core.cards import Card, Context, Fields, Picture, Text
 from bot.core.charts import Chart, ChartKind, Series, Tone
@@ -26,12 +24,18 @@ from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
 from handlers.common.identity import zone_of
 from handlers.common.ledger import DeliveryKind, Pending
 from handlers.common.weekly import WEEK, WeeklySlot, read_weekly_slot
-from handlers.elephants.cards import CLOSED
 from handlers.elephants.filing import ELEPHANTS_CHANNEL
 from storage.common import settings, workspaces
 from storage.common.models import Role, Workspace
-from storage.elephants import repository as elephants
-from storage.elephants.herd import HerdLine, herd_lines
+from storage.elephants.herd import (
+    HerdLine,
+    HerdNow,
+    HerdTimeline,
+    Listed,
+    Timed,
+    herd_now,
+    herd_timeline,
+)
 
 FEATURE = "elephants"
 SETTING = "elephant-digest"
@@ -48,126 +52,111 @@ DIGEST = DueKind(DeliveryKind(FEATURE, ElephantMessage.DIGEST), CatchUp.WHILE_OP
 EXAMPLE = "elephant digest schedule monday 09:00"
 
 
-def _filed(item: HerdLine) -> datetime:
-    """When it was filed, as far as it is known (an anonymous report: the end of its day,
-    so it is never older than it is)."""
-    return item.created_at + timedelta(days=1) - timedelta(microseconds=1) \
-        if item.anonymous else item.created_at
+LISTED = 10  # elephants named in each of the digest's lists; the rest are counted
 
 
-def filed_in_week(item: HerdLine, week_start: datetime) -> bool:
-    """Filed since `week_start`; an anonymous report's time is its day only: it counts by
-    that day."""
-    return _filed(item) >= week_start or (item.anonymous
-                                          and item.created_at.date() >= week_start.date())
+class _Tally:
+    """How many elephants (and their hours) had their moment at or before, or before, each
+    of the timeline's instants, from the database's buckets."""
 
+    def __init__(self, timed: list[Timed], instants: int) -> None:
+        self._in = [(0, Decimal(0))] * (instants + 1)
+        self._on = [(0, Decimal(0))] * (instants + 1)
+        for item in timed:
+            count, hours = self._in[item.bucket]
+            self._in[item.bucket] = (count + item.count, hours + item.hours)
+            if item.on_instant:
+                count, hours = self._on[item.bucket]
+                self._on[item.bucket] = (count + item.count, hours + item.hours)
 
-def _hours(found: list[HerdLine]) -> str:
-    total = sum((item.hours_lost_per_week for item in found
-                 if item.hours_lost_per_week is not None), Decimal(0))
-    return f"{total.normalize():f}"
+    def at_or_before(self, index: int) -> tuple[int, Decimal]:
+        buckets = self._in[:index + 1]
+        return sum(count for count, _ in buckets), sum((h for _, h in buckets), Decimal(0))
+
+    def before(self, index: int) -> int:
+        return self.at_or_before(index)[0] - self._on[index][0]
 
 
 CHART_WEEKS = 8
 
 
-def _open_span(item: HerdLine) -> tuple[datetime, datetime | None]:
-    """When it counts as open from, and until (None: still open), as far as its row tells
-    (a reopening is not kept). A close before the (day-rounded) filing of an anonymous report
-    counts at the filing: never open at all."""
-    filed = _filed(item)
-    closed = item.status_changed_at if item.status in CLOSED else None
-    return filed, (max(closed, filed) if closed is not None else None)
+def _instants(now: datetime) -> list[datetime]:
+    """The end of each of the last CHART_WEEKS weeks, oldest first (the last one: now)."""
+    return [now - week * WEEK for week in range(CHART_WEEKS - 1, -1, -1)]
 
 
-class _Timeline:
-    """Open elephants and their hours at any instant, from sorted opening and closing
-    times: open at m = opened by m - closed by m (the herd is counted once, not per week)."""
-
-    def __init__(self, found: list[HerdLine]) -> None:
-        spans = [(*_open_span(item), item.hours_lost_per_week or Decimal(0)) for item in found]
-        self._opened = sorted((start, hours) for start, _, hours in spans)
-        self._closed = sorted((end, hours) for _, end, hours in spans if end is not None)
-        self._opened_at = [moment for moment, _ in self._opened]
-        self._closed_at = [moment for moment, _ in self._closed]
-        self._opened_hours = list(accumulate((hours for _, hours in self._opened),
-                                             initial=Decimal(0)))
-        self._closed_hours = list(accumulate((hours for _, hours in self._closed),
-                                             initial=Decimal(0)))
-
-    def at(self, moment: datetime) -> tuple[int, Decimal]:
-        opened = bisect_right(self._opened_at, moment)
-        closed = bisect_right(self._closed_at, moment)
-        return opened - closed, self._opened_hours[opened] - self._closed_hours[closed]
-
-
-def trend_chart(found: list[HerdLine], now: datetime) -> Chart:
+def trend_chart(timeline: HerdTimeline) -> Chart:
     """Open elephants and the hours they cost per week, at the end of each of 8 weeks."""
-    ends = [now - week * WEEK for week in range(CHART_WEEKS - 1, -1, -1)]
-    timeline = _Timeline(found)
-    counted = [timeline.at(end) for end in ends]
+    filed = _Tally(timeline.filed, len(timeline.instants))
+    closed = _Tally(timeline.closed, len(timeline.instants))
+    counted = []
+    for index in range(len(timeline.instants)):
+        (opened, opened_hours), (shut, shut_hours) = \
+            filed.at_or_before(index), closed.at_or_before(index)
+        counted.append((opened - shut, opened_hours - shut_hours))
     return Chart(ChartKind.LINE, "Open elephants and hours lost per week, 8 weeks",
-                 tuple(f"{end:%d %b}" for end in ends),
+                 tuple(f"{end:%d %b}" for end in timeline.instants),
                  (Series("open", tuple(float(count) for count, _ in counted), Tone.BAD),
                   Series("hours lost per week", tuple(float(hours) for _, hours in counted),
                          Tone.WARN)))
 
 
-def herd_chart(biggest: list[HerdLine], herds: dict[int, int]) -> Chart:
-    return Chart(ChartKind.BARS, "Biggest herds", tuple(item.short_id for item in biggest),
-                 (Series("see it too", tuple(float(herds[item.id or 0]) for item in biggest)),))
+def herd_chart(biggest: list[tuple[HerdLine, int]]) -> Chart:
+    return Chart(ChartKind.BARS, "Biggest herds", tuple(item.short_id for item, _ in biggest),
+                 (Series("see it too", tuple(float(herd) for _, herd in biggest)),))
 
 
-def digest_card(found: list[HerdLine], herds: dict[int, int], now: datetime) -> Card:
-    """The herd as it stands at `now`, the week before it, and the four weeks before that."""
-    week_start = now - WEEK
-    still = [item for item in found if item.status not in CLOSED]
-    new = [item for item in found if filed_in_week(item, week_start)]
-    closed = [item for item in found if item.status in CLOSED and item.status_changed_at
-              and item.status_changed_at >= week_start]
-    oldest = sorted(still, key=lambda item: item.number)[:SHOWN]  # numbers follow filing
-    biggest = sorted((item for item in still if herds.get(item.id or 0)),
-                     key=lambda item: (-herds[item.id or 0], item.number))[:SHOWN]
+def _per_week(timed: list[Timed], instants: int) -> str:
+    """How many had their moment in each of the four weeks before this one."""
+    tally = _Tally(timed, instants)
+    last = instants - 1  # now; the week w weeks back ends at instant last - w
+    return " → ".join(str(tally.before(last - week) - tally.before(last - week - 1))
+                      for week in range(4, 0, -1))
 
-    def ids(items: list[HerdLine]) -> str:
-        return ", ".join(f"{item.short_id} {item.title}" for item in items) or "none"
 
-    def per_week(dated: list[datetime]) -> str:
-        counts = [sum(now - (week + 1) * WEEK <= moment < now - week * WEEK
-                      for moment in dated) for week in range(4, 0, -1)]
-        return " → ".join(str(count) for count in counts)
+def listed(found: Listed) -> str:
+    named = ", ".join(f"{item.short_id} {item.title}" for item in found.first) or "none"
+    more = found.count - len(found.first)
+    return f"{named} and {more} more" if more > 0 else named
 
-    closed_at = [item.status_changed_at for item in found
-                 if item.status in CLOSED and item.status_changed_at]
-    trend = (f"New per week, the four weeks before: "
-             f"{per_week([_filed(item) for item in found])} → this week {len(new)}. "
-             f"Resolved or closed: {per_week(closed_at)} → this week {len(closed)}.")
-    rows = (("New this week", ids(new)),
-            ("Resolved or closed this week", ids(closed)),
-            ("Oldest open", ids(oldest)),
-            ("Biggest herds", ", ".join(f"{item.short_id} ({herds[item.id or 0]})"
-                                        for item in biggest) or "no votes yet"),
-            ("Hours lost per week, open elephants", _hours(still)),
-            ("Open", str(len(still))))
-    charts = (Picture(trend_chart(found, now)),) + \
-        ((Picture(herd_chart(biggest, herds)),) if biggest else ())
-    return Card(summary=f"Herd digest: {len(still)} open, {len(new)} new this week",
+
+def digest_card(herd: HerdNow, timeline: HerdTimeline) -> Card:
+    """The herd as it stands at the timeline's last instant, the week before it, and the
+    four weeks before that."""
+    weeks = len(timeline.instants)
+    trend = (f"New per week, the four weeks before: {_per_week(timeline.filed, weeks)} → "
+             f"this week {herd.new.count}. Resolved or closed: "
+             f"{_per_week(timeline.changed, weeks)} → this week {herd.closed.count}.")
+    oldest = Listed(herd.still_open.first[:SHOWN], herd.still_open.count)
+    rows = (("New this week", listed(herd.new)),
+            ("Resolved or closed this week", listed(herd.closed)),
+            ("Oldest open", ", ".join(f"{item.short_id} {item.title}" for item in oldest.first)
+             or "none"),
+            ("Biggest herds", ", ".join(f"{item.short_id} ({herd})" for item, herd
+                                        in herd.biggest) or "no votes yet"),
+            ("Hours lost per week, open elephants", f"{herd.open_hours.normalize():f}"),
+            ("Open", str(herd.still_open.count)))
+    charts = (Picture(trend_chart(timeline)),) + \
+        ((Picture(herd_chart(herd.biggest)),) if herd.biggest else ())
+    return Card(summary=f"Herd digest: {herd.still_open.count} open, {herd.new.count} new "
+                        "this week",
                 title="🐘 Herd digest", blocks=(Fields(rows), Text(trend), *charts,
                                                Context("`elephant list` shows every open one")))
 
 
-async def _digest_of(services: Services, workspace_id: int, now: datetime) -> Card:
+async def herd_digest(services: Services, workspace_id: int, now: datetime) -> Card:
+    """The digest at `now`, counted by the database."""
     async with services.db.session() as session:
-        found = await herd_lines(session, workspace_id)
-        herds = await elephants.herds_in(session, workspace_id)
-    return digest_card(found, herds, now)
+        herd = await herd_now(session, workspace_id, now - WEEK, LISTED)
+        timeline = await herd_timeline(session, workspace_id, _instants(now))
+    return digest_card(herd, timeline)
 
 
 async def digest(ctx: CommandContext) -> Response:
     """`digest` now (privately), or `digest schedule <day> <HH:MM>|off` (admins)."""
     words = ctx.args.split()
     if not words:
-        return Reply(await _digest_of(ctx.services, ctx.workspace.id or 0,
+        return Reply(await herd_digest(ctx.services, ctx.workspace.id or 0,
                                       ctx.services.clock.now()))
     if words[0].lower() != "schedule":
         raise UserError("`elephant digest` shows the digest now; `elephant digest schedule "
@@ -223,7 +212,7 @@ class DigestDueWork:
                            workspace_id: int = workspace.id or 0, key: str = key
                            ) -> MessageRef:
                 # Built only once the ledger gave this run the key: an idle run builds none.
-                card = await _digest_of(run.services, workspace_id, slot)
+                card = await herd_digest(run.services, workspace_id, slot)
                 return await run.services.outbox.post(channel, card, key=key)
 
             pending = Pending(key, DIGEST.delivery, workspace.id or 0, channel, send,

@@ -9,7 +9,7 @@ from bot.core.pages import Column, PagePart, PageSpec, Row, Table
 from handlers.common.identity import zone_of
 from handlers.common.pages import PageContext
 from handlers.elephants.cards import CLOSED
-from handlers.elephants.digest import digest_card
+from handlers.elephants.digest import herd_digest
 from storage.elephants import repository as elephants
 from storage.elephants.herd import herd_lines
 
@@ -35,7 +35,7 @@ async def herd(ctx: PageContext) -> tuple[PagePart, ...]:
             (item.number, item.title, item.category.value if item.category else "",
              item.status.value, herds.get(item.id or 0, 0),
              float(hours) if hours is not None else -1.0, age)))
-    card = digest_card(found, herds, now)
+    card = await herd_digest(ctx.services, ctx.workspace.id or 0, now)
     table = Table((Column("Id", "id"), Column("Title", "title"), Column("Category", "category"),
                    Column("Status", "status"), Column("See it too", "herd"),
                    Column("Hours lost per week", "hours"), Column("Open for", "age")),

@@ -4,17 +4,20 @@ reading new, resolved, oldest, biggest herds, hours lost and the four-week trend
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from bot.core.cards import Card
 from bot.core.responses import Reply
 from handlers.elephants.ids import ElephantAction
 from schedules.run_due import run_due
+from storage.engine import Database
 from tests.handlers.cadence_team import Team, form_of
 from tests.handlers.elephant_lifecycle_helpers import filed
 from tests.handlers.test_elephant_form import FILLED, stored
 from tests.handlers.test_partners import say
 
 MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # the team's clock starts here
+WEEK = timedelta(days=7)
 
 
 def digests(team: Team) -> list[str]:
@@ -95,36 +98,65 @@ async def test_set_at_the_very_minute_of_its_slot_the_first_is_next_week(team: T
     assert len(digests(team)) == 1
 
 
-def test_the_trend_counts_what_was_open_at_each_week_end():
-    """Counted from sorted openings and closings: the same as asking each elephant."""
+async def test_the_database_counts_the_trend_and_weeks_as_each_elephant_would(
+        database: Database):
+    """Counted by the database from buckets of instants: the same as asking each elephant,
+    boundaries included (some are filed or closed exactly at a week's end)."""
     import random
-    from decimal import Decimal
 
-    from handlers.elephants.digest import trend_chart
-    from storage.elephants.herd import HerdLine
-    from storage.elephants.models import ElephantStatus
+    from handlers.elephants.digest import _instants, _per_week, trend_chart
+    from storage.common import workspaces
+    from storage.elephants.herd import herd_timeline
+    from storage.elephants.models import Elephant, ElephantStatus
 
     dice = random.Random(11)
-    lines = []
-    for number in range(1, 400):
-        filed = MONDAY_0900 - timedelta(hours=dice.randrange(0, 24 * 70))
-        status = dice.choice(list(ElephantStatus))
-        changed = filed + timedelta(hours=dice.randrange(-30, 24 * 40))  # closes before too
-        lines.append(HerdLine(number, number, f"E{number}", status, None,
-                              Decimal(dice.randrange(0, 9)) / 2, dice.random() < 0.3,
-                              filed, changed))
-    chart = trend_chart(lines, MONDAY_0900)
+    instants = _instants(MONDAY_0900)
+    async with database.session() as session:
+        workspace = await workspaces.for_external_id(session, "slack", "T1", now=MONDAY_0900)
+        lines = []
+        for number in range(1, 400):
+            anonymous = dice.random() < 0.3
+            filed = dice.choice(instants) if number % 10 == 0 else \
+                MONDAY_0900 - timedelta(hours=dice.randrange(0, 24 * 70))
+            if anonymous:  # kept as its day only; some end exactly on an instant
+                filed = filed.replace(hour=0, minute=0) if number % 20 else \
+                    dice.choice(instants) - timedelta(days=1) + timedelta(microseconds=1)
+            status = dice.choice(list(ElephantStatus))
+            changed = dice.choice(instants) if number % 7 == 0 else \
+                filed + timedelta(hours=dice.randrange(-30, 24 * 40))  # closes before too
+            lines.append(Elephant(
+                workspace_id=workspace.id or 0, number=number, title=f"E{number}",
+                description="", status=status, sides=[],
+                hours_lost_per_week=Decimal(dice.randrange(0, 9)) / 2, anonymous=anonymous,
+                reporter_id=None, note="", platform="slack", status_changed_at=changed,
+                created_at=filed))
+        session.add_all(lines)
+    async with database.session() as session:
+        timeline = await herd_timeline(session, workspace.id or 0, instants)
+    chart = trend_chart(timeline)
+    closing = (ElephantStatus.RESOLVED, ElephantStatus.WONT_FIX)
 
-    def open_at(line: HerdLine, moment: datetime) -> bool:  # the rule, one by one
-        filed = line.created_at + timedelta(days=1) - timedelta(microseconds=1) \
+    def filed_at(line: Elephant) -> datetime:
+        return line.created_at + timedelta(days=1) - timedelta(microseconds=1) \
             if line.anonymous else line.created_at
-        closed = line.status_changed_at if line.status in (
-            ElephantStatus.RESOLVED, ElephantStatus.WONT_FIX) else None
-        return filed <= moment and (closed is None or closed > moment)
 
-    ends = [MONDAY_0900 - week * timedelta(days=7) for week in range(7, -1, -1)]
+    def open_at(line: Elephant, moment: datetime) -> bool:  # the rule, one by one
+        closed = line.status_changed_at if line.status in closing else None
+        return filed_at(line) <= moment and (closed is None or closed > moment)
+
     assert chart.series[0].values == tuple(
-        float(sum(open_at(line, end) for line in lines)) for end in ends)
+        float(sum(open_at(line, end) for line in lines)) for end in instants)
     assert chart.series[1].values == tuple(
         float(sum((line.hours_lost_per_week or 0 for line in lines if open_at(line, end)),
-                  Decimal(0))) for end in ends)
+                  Decimal(0))) for end in instants)
+
+    def per_week(moments: list[datetime]) -> str:
+        return " → ".join(str(sum(MONDAY_0900 - (week + 1) * WEEK <= moment
+                                  < MONDAY_0900 - week * WEEK for moment in moments))
+                          for week in range(4, 0, -1))
+
+    assert _per_week(timeline.filed, len(instants)) == per_week([filed_at(x) for x in lines])
+    assert _per_week(timeline.changed, len(instants)) == per_week(
+        [line.status_changed_at for line in lines
+         if line.status_changed_at and line.status in closing])
+
