@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func
+from sqlalchemy import ColumnElement, Select, case, func, literal, literal_column
 from sqlmodel import and_, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -58,26 +58,32 @@ def _columns() -> Select[Any]:
     return select(*_COLUMNS).order_by(col(Elephant.number))
 
 
-def _filed_at_or_before(moment: datetime) -> ColumnElement[bool]:
-    """Filed at or before `moment`: an anonymous report keeps its day only and counts as
-    filed at that day's end (created_at + 1 day - 1 µs)."""
-    return or_(and_(col(Elephant.anonymous).is_(False), col(Elephant.created_at) <= moment),
-               and_(col(Elephant.anonymous).is_(True),
-                    col(Elephant.created_at) <= moment - ANONYMOUS_DAY))
+def _bucket(moment: ColumnElement[datetime], instants: Sequence[datetime], first: int = 0
+            ) -> ColumnElement[int]:
+    """The index of the first of the sorted `instants` that `moment` is at or before (their
+    number when after all), found by halving: about log2(n) comparisons a row, not n."""
+    if not instants:
+        return literal(first)
+    middle = len(instants) // 2
+    return case((moment <= instants[middle], _bucket(moment, instants[:middle], first)),
+                else_=_bucket(moment, instants[middle + 1:], first + middle + 1))
 
 
-def _filed_at(moments: Sequence[datetime]) -> ColumnElement[bool]:
-    return or_(and_(col(Elephant.anonymous).is_(False), col(Elephant.created_at).in_(moments)),
-               and_(col(Elephant.anonymous).is_(True), col(Elephant.created_at).in_(
-                   [moment - ANONYMOUS_DAY for moment in moments])))
+def _filed_bucket(instants: Sequence[datetime]) -> ColumnElement[int]:
+    """`_bucket` of the filing: an anonymous report keeps its day only and counts as filed
+    at that day's end (created_at + 1 day - 1 µs), so its instants move back instead."""
+    created = col(Elephant.created_at)
+    return case((col(Elephant.anonymous).is_(True),
+                 _bucket(created, [instant - ANONYMOUS_DAY for instant in instants])),
+                else_=_bucket(created, instants))
 
 
-def _bucket(at_or_before: Callable[[datetime], ColumnElement[bool]],
-            moments: Sequence[datetime]) -> ColumnElement[int]:
-    """The index of the first of the sorted `moments` a row's moment is at or before (their
-    number when after all)."""
-    return case(*((at_or_before(moment), index) for index, moment in enumerate(moments)),
-                else_=len(moments))
+def _filed_on(instants: Sequence[datetime]) -> ColumnElement[bool]:
+    """Filed exactly at one of the instants."""
+    created = col(Elephant.created_at)
+    return case((col(Elephant.anonymous).is_(True),
+                 created.in_([instant - ANONYMOUS_DAY for instant in instants])),
+                else_=created.in_(instants))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,16 +114,17 @@ async def herd_timeline(session: AsyncSession, workspace_id: int,
     day-rounded filing counts at the filing) by bucket of the sorted `instants`."""
     moments = sorted(instants)
     closed = col(Elephant.status).in_(CLOSED_STATUSES)
-    filed_bucket = _bucket(_filed_at_or_before, moments).label("filed_bucket")
-    filed_on = case((_filed_at(moments), True), else_=False).label("filed_on")
-    changed_bucket = case((closed, _bucket(lambda moment: col(Elephant.status_changed_at)
-                                           <= moment, moments))).label("changed_bucket")
+    filed_bucket = _filed_bucket(moments).label("filed_bucket")
+    filed_on = _filed_on(moments).label("filed_on")
+    changed_bucket = case((closed, _bucket(col(Elephant.status_changed_at), moments))
+                          ).label("changed_bucket")
     changed_on = case((and_(closed, col(Elephant.status_changed_at).in_(moments)), True),
                       else_=False).label("changed_on")
     keys = (filed_bucket, filed_on, changed_bucket, changed_on)
     statement = (select(*keys, func.count(), func.sum(Elephant.hours_lost_per_week))
                  .where(Elephant.workspace_id == workspace_id)
-                 .group_by(*(key.element for key in keys)))
+                 # By the output names: each CASE is worked out once per row, not twice.
+                 .group_by(*(literal_column(key.name) for key in keys)))
     filed: list[Timed] = []
     closings: list[Timed] = []
     changes: list[Timed] = []
@@ -161,30 +168,34 @@ class HerdNow:
     closed: Listed
 
 
-async def _listed(session: AsyncSession, workspace_id: int, matches: ColumnElement[bool],
-                  shown: int) -> Listed:
-    lines = (await session.exec(_columns().where(Elephant.workspace_id == workspace_id,
-                                                 matches).limit(shown))).all()
-    count = (await session.exec(select(func.count()).select_from(Elephant).where(
-        Elephant.workspace_id == workspace_id, matches))).one()
-    return Listed([HerdLine(*row) for row in lines], count)
+async def _first(session: AsyncSession, workspace_id: int, matches: ColumnElement[bool],
+                 shown: int) -> list[HerdLine]:
+    statement = _columns().where(Elephant.workspace_id == workspace_id, matches).limit(shown)
+    return [HerdLine(*row) for row in (await session.exec(statement)).all()]
+
+
+def _counted(matches: ColumnElement[bool], value: Any = 1) -> ColumnElement[Any]:
+    return func.sum(case((matches, value), else_=0))
 
 
 async def herd_now(session: AsyncSession, workspace_id: int, since: datetime,
                    shown: int) -> HerdNow:
-    """`shown` of each list, counted and summed by the database."""
+    """`shown` of each list; the counts and hours summed by the database in one pass."""
     still = col(Elephant.status).not_in(CLOSED_STATUSES)
-    hours = (await session.exec(select(func.sum(Elephant.hours_lost_per_week)).where(
-        Elephant.workspace_id == workspace_id, still))).one()
+    new = _filed_since(since)
+    closed = and_(col(Elephant.status).in_(CLOSED_STATUSES),
+                  col(Elephant.status_changed_at) >= since)
+    counts = (await session.exec(select(
+        _counted(still), _counted(still, col(Elephant.hours_lost_per_week)), _counted(new),
+        _counted(closed)).where(Elephant.workspace_id == workspace_id))).one()
+    open_count, hours, new_count, closed_count = (value or 0 for value in counts)
     votes = func.count(col(ElephantVote.voter_key)).label("votes")
     biggest = (await session.exec(
         select(*_COLUMNS, votes).join(ElephantVote, col(ElephantVote.elephant_id) == Elephant.id)
         .where(Elephant.workspace_id == workspace_id, still)
         .group_by(*_COLUMNS).order_by(votes.desc(), col(Elephant.number)).limit(shown))).all()
-    closed = and_(col(Elephant.status).in_(CLOSED_STATUSES),
-                  col(Elephant.status_changed_at) >= since)
-    return HerdNow(await _listed(session, workspace_id, still, shown),
-                   Decimal(str(hours or 0)),
+    return HerdNow(Listed(await _first(session, workspace_id, still, shown), open_count),
+                   Decimal(str(hours)),
                    [(HerdLine(*row[:-1]), row[-1]) for row in biggest],
-                   await _listed(session, workspace_id, _filed_since(since), shown),
-                   await _listed(session, workspace_id, closed, shown))
+                   Listed(await _first(session, workspace_id, new, shown), new_count),
+                   Listed(await _first(session, workspace_id, closed, shown), closed_count))
