@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import logging
 import secrets
 from dataclasses import dataclass
@@ -190,6 +191,9 @@ def create_web_app(application: Application) -> web.Application:
         if slack is not None:
             await slack.start()
         await application.start_scheduler()
+        # What start-up built lives as long as the process: out of the collector's way, so
+        # a full collection does not walk it while requests wait (pauses of ~90 ms seen).
+        gc.freeze()
 
     async def stop(_: web.Application) -> None:
         await application.stop_scheduler()

@@ -20,6 +20,7 @@ from bot.core.ports import Dispatcher
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import Choices, OpenForm, Reply, Response
 from bot.platforms.slack import parse
+from bot.platforms.slack.ack_first import AckFirst
 from bot.platforms.slack.inputs import options_payload
 from bot.platforms.slack.modals import form_view, submission_from_view
 from bot.platforms.slack.outbox import SlackOutbox
@@ -42,10 +43,12 @@ EVENTS_REMEMBERED = 10_000
 class SlackListeners:
     """Turns Slack requests into Dispatcher calls and Responses back into Slack calls."""
 
-    def __init__(self, dispatcher: Dispatcher, outbox: SlackOutbox, command_prefix: str) -> None:
+    def __init__(self, dispatcher: Dispatcher, outbox: SlackOutbox, command_prefix: str,
+                 acks: AckFirst | None = None) -> None:
         self._dispatcher = dispatcher
         self._outbox = outbox
         self._prefix = command_prefix
+        self._acks = acks or AckFirst()
         self._home_opened: set[tuple[str, str]] = set()
         self._events_seen: OrderedDict[str, None] = OrderedDict()
 
@@ -120,6 +123,7 @@ class SlackListeners:
         async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
                              client: AsyncWebClient) -> None:
             await ack()
+            await self._acks.acked()
             workspace = str(command.get("team_id") or "")
             typed = parse.command_text(command.get("text", ""), workspace)
             actor = parse.actor(command["user_id"], command.get("user_name", ""),
@@ -189,6 +193,7 @@ class SlackListeners:
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                          respond: AsyncRespond, client: AsyncWebClient) -> None:
         await ack()
+        await self._acks.acked()
         actor = parse.actor_from_body(body)
         where = parse.conversation_from_body(body) or ConversationRef(
             actor.platform, actor.user_id, ConversationKind.DIRECT, workspace=actor.workspace)

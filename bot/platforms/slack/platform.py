@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.core.commands import Registry
 from bot.core.conversation import CommandStyle
 from bot.core.ports import Dispatcher, Installations
+from bot.platforms.slack.ack_first import AckFirst
 from bot.platforms.slack.channels import SlackChannels
 from bot.platforms.slack.client import build_web_client
 from bot.platforms.slack.directory import SlackDirectory
@@ -56,7 +57,9 @@ class SlackPlatform:
             logger=logging.getLogger("slack_bolt"),
         )
         self.app.use(Redeliveries().middleware())
-        SlackListeners(dispatcher, self.outbox, command_prefix).register(self.app, registry)
+        self.acks = AckFirst()
+        SlackListeners(dispatcher, self.outbox, command_prefix, self.acks).register(
+            self.app, registry)
 
     @property
     def socket_mode(self) -> bool:
@@ -65,7 +68,8 @@ class SlackPlatform:
     async def handle(self, request: web.Request) -> web.Response:
         """POST /slack/events: commands, interactivity and events on one Request URL."""
         try:
-            bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+            async with self.acks.answering():
+                bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             # A body bolt cannot parse; the signature is checked after parsing.
             log.warning("refused a Slack request whose body could not be parsed")
