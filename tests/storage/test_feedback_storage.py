@@ -11,7 +11,7 @@ from storage.common import people, workspaces
 from storage.common.models import Partner, Role
 from storage.engine import Database
 from storage.feedback import repository as campaigns
-from storage.feedback.export import feedback_rows
+from storage.feedback.export import FEEDBACK_COLUMNS, feedback_rows
 from storage.feedback.models import AudienceKind, FeedbackReply, ReplySource
 from storage.feedback.repository import NewCampaign
 
@@ -109,3 +109,62 @@ async def test_the_export_names_nobody_of_an_anonymous_campaign(database: Databa
     assert [(row["campaign"], row["person"], row["text"]) for row in hidden] == \
         [("F-1", "", "Labs")]
     assert owners[0]["person"] == "Pat"
+
+
+async def test_the_export_rows_hold_every_column_as_written(database: Database):
+    """Every column of every kind of reply (a form answer edited, a thread reply withdrawn,
+    an internal one, one with no partner), named and anonymous, pinned."""
+    workspace_id, campaign_id, pat = await _campaign(database, anonymous=True)
+    async with database.session() as session:
+        ana, _ = await people.get_or_create(session, workspace_id, "slack", "U1", now=NOW,
+                                            display_name="Ana")
+        partner_id = (await people.get(session, pat)).partner_id  # type: ignore[union-attr]
+        await campaigns.save_form_answers(
+            session, _reply(workspace_id, campaign_id, pat, source=ReplySource.FORM,
+                            partner_id=partner_id),
+            [(0, "Topics?", "Pricing"), (1, "Format? [labs|keynotes]", "labs")])
+        await campaigns.add_thread_reply(session, _reply(
+            workspace_id, campaign_id, pat, text="Labs, please", message_id="1.2",
+            partner_id=partner_id))
+        await campaigns.add_thread_reply(session, _reply(
+            workspace_id, campaign_id, ana.id or 0, text="Awards", message_id="1.3",
+            internal=True, platform="teams"))
+        await campaigns.add_thread_reply(session, _reply(
+            workspace_id, campaign_id, pat, text="Oops", message_id="1.4",
+            partner_id=partner_id))
+    later = NOW + timedelta(hours=2)
+    async with database.session() as session:
+        await campaigns.save_form_answers(
+            session, _reply(workspace_id, campaign_id, pat, source=ReplySource.FORM,
+                            partner_id=partner_id, created_at=later),
+            [(1, "Format? [labs|keynotes]", "keynotes")])
+        assert await campaigns.withdraw_thread_reply(session, campaign_id, "slack", "1.4",
+                                                     later)
+    async with database.session() as session:
+        hidden = await feedback_rows(session, workspace_id)
+        named = await feedback_rows(session, None, campaign_id=campaign_id, names=True)
+        other = await feedback_rows(session, workspace_id + 1)
+    at, edited = NOW.isoformat(), later.isoformat()
+    common = {"campaign": "F-1", "workspace": "T1", "internal": False, "platform": "slack"}
+    assert named == [
+        {**common, "question": "Topics?", "person": "Pat", "partner": "Northwind",
+         "source": "form", "text": "Pricing", "message_id": "", "answered_at": at,
+         "edited_at": "", "withdrawn_at": ""},
+        {**common, "question": "Format? [labs|keynotes]", "person": "Pat",
+         "partner": "Northwind", "source": "form", "text": "keynotes", "message_id": "",
+         "answered_at": at, "edited_at": edited, "withdrawn_at": ""},
+        {**common, "question": "", "person": "Pat", "partner": "Northwind",
+         "source": "thread", "text": "Labs, please", "message_id": "1.2", "answered_at": at,
+         "edited_at": "", "withdrawn_at": ""},
+        {**common, "question": "", "person": "Ana", "partner": "", "internal": True,
+         "platform": "teams", "source": "thread", "text": "Awards", "message_id": "1.3",
+         "answered_at": at, "edited_at": "", "withdrawn_at": ""},
+        {**common, "question": "", "person": "Pat", "partner": "Northwind",
+         "source": "thread", "text": "Oops", "message_id": "1.4", "answered_at": at,
+         "edited_at": "", "withdrawn_at": edited},
+    ]
+    # Anonymous: a partner's answers name neither person nor partner; our own people's do.
+    assert hidden == [{**row, "partner": "", "person": row["person"] if row["internal"]
+                       else ""} for row in named]
+    assert other == []
+    assert list(named[0]) == list(FEEDBACK_COLUMNS)
