@@ -7,7 +7,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.common.models import Partner, Person, Workspace
-from storage.feedback.models import Campaign, CampaignPartner, FeedbackReply
+from storage.feedback.models import (
+    Campaign,
+    CampaignPartner,
+    FeedbackReply,
+    campaign_short_id,
+)
 from storage.rows import Row, flat, in_workspace
 
 CAMPAIGN_COLUMNS = ("id", "workspace", "title", "questions", "audience", "partners",
@@ -58,11 +63,15 @@ async def campaign_rows(session: AsyncSession, workspace_id: int | None = None) 
 async def feedback_rows(session: AsyncSession, workspace_id: int | None = None, *,
                         campaign_id: int | None = None, names: bool = False) -> list[Row]:
     """One row per reply; neither the person nor the partner of a partner's reply to an
-    anonymous campaign unless `names` (its owner's own report)."""
+    anonymous campaign unless `names` (its owner's own report). Read as columns, not as
+    objects: a campaign of 100,000 replies loads in a fraction of the time."""
     answering = aliased(Person)
     statement = in_workspace(
-        select(FeedbackReply, Campaign, answering.display_name, Partner.name,
-               Workspace.external_id)
+        select(Campaign.number, Campaign.anonymous, Workspace.external_id,
+               FeedbackReply.question, answering.display_name, Partner.name,
+               FeedbackReply.internal, FeedbackReply.platform, FeedbackReply.source,
+               FeedbackReply.text, FeedbackReply.message_id, FeedbackReply.created_at,
+               FeedbackReply.edited_at, FeedbackReply.withdrawn_at)
         .join(Campaign, col(Campaign.id) == FeedbackReply.campaign_id)
         .join(answering, col(answering.id) == FeedbackReply.person_id)
         .join(Partner, col(Partner.id) == FeedbackReply.partner_id, isouter=True)
@@ -73,20 +82,21 @@ async def feedback_rows(session: AsyncSession, workspace_id: int | None = None, 
         statement = statement.where(FeedbackReply.campaign_id == campaign_id)
     return [
         {
-            "campaign": campaign.short_id,
+            "campaign": campaign_short_id(number),
             "workspace": workspace or "",
-            "question": reply.question,
-            "person": "" if campaign.anonymous and not reply.internal and not names
-            else person or "",
-            "partner": "" if campaign.anonymous and not names else partner or "",
-            "internal": reply.internal,
-            "platform": reply.platform,
-            "source": flat(reply.source),
-            "text": reply.text,
-            "message_id": reply.message_id or "",
-            "answered_at": flat(reply.created_at),
-            "edited_at": flat(reply.edited_at) if reply.edited_at else "",
-            "withdrawn_at": flat(reply.withdrawn_at) if reply.withdrawn_at else "",
+            "question": question,
+            "person": "" if anonymous and not internal and not names else person or "",
+            "partner": "" if anonymous and not names else partner or "",
+            "internal": internal,
+            "platform": platform,
+            "source": flat(source),
+            "text": text,
+            "message_id": message_id or "",
+            "answered_at": flat(created_at),
+            "edited_at": flat(edited_at) if edited_at else "",
+            "withdrawn_at": flat(withdrawn_at) if withdrawn_at else "",
         }
-        for reply, campaign, person, partner, workspace in (await session.exec(statement)).all()
+        for (number, anonymous, workspace, question, person, partner, internal, platform,
+             source, text, message_id, created_at, edited_at, withdrawn_at)
+        in (await session.exec(statement)).all()
     ]

@@ -12,6 +12,11 @@ from sqlmodel import Field, SQLModel
 from storage.common.models import stored_as_text
 
 
+def campaign_short_id(number: int) -> str:
+    """How people name a campaign: F-1, F-2, ..."""
+    return f"F-{number}"
+
+
 class AudienceKind(StrEnum):
     ALL = "all"
     TIER = "tier"
@@ -51,7 +56,7 @@ class Campaign(SQLModel, table=True):
 
     @property
     def short_id(self) -> str:
-        return f"F-{self.number}"
+        return campaign_short_id(self.number)
 
 
 class CampaignPartner(SQLModel, table=True):
