@@ -34,7 +34,7 @@ from bot.platforms.console import ConsoleOutbox
 from bot.settings import Settings
 from handlers.insight.dashboard import Dashboard
 from storage.cadences.models import Answer, Cadence, CadenceKind, Occurrence
-from storage.common.models import Partner
+from storage.common.models import Partner, Person
 from storage.elephants.models import Elephant, ElephantVote
 from storage.engine import Database, create_engine
 from storage.feedback.models import Campaign, CampaignPartner, FeedbackReply, ReplySource
@@ -56,7 +56,8 @@ async def _bulk(database: Database, model: type, rows: list[dict[str, Any]]) -> 
 
 async def _fill(application: Application, rows: int) -> None:
     """`rows` elephants, objectives, check-in answers and feedback replies; rows / 100
-    partners; one admin (ana, who asks for every report)."""
+    partners; one admin (ana, who asks for every report); rows / 10 people answering the
+    campaign's form for a partner."""
     database = application.database
     await application.dispatcher.command(Invocation(
         Actor(Platform.CONSOLE, "ana", "Ana"), HERE, "partnerops", "whoami"))
@@ -113,21 +114,49 @@ async def _fill(application: Application, rows: int) -> None:
          "partner_id": ids[n % len(ids)], "subject": "", "status": "answered",
          "answers": [("green", "amber", "red")[n % 3]], "created_at": NOW, "updated_at": NOW}
         for n in range(min(rows, len(occurrence_ids)))])
+    await _fill_feedback(database, workspace, ana, ids, rows)
+
+
+async def _fill_feedback(database: Database, workspace: int, ana: int, partners: list[int],
+                         rows: int) -> None:
+    """One campaign of two questions (one in their own words, one with options) asking every
+    partner, and `rows` replies: rows / 10 people each answer both by form for a partner,
+    the rest are their thread replies (one in 50 from Ana, kept apart as our own)."""
     async with database.session() as session:
         session.add(Campaign(workspace_id=workspace, number=1, title="Summit", questions=[
-            "Topics?"], channel={}, closes_at=NOW + timedelta(days=7), created_at=NOW,
-            owner_id=ana))
+            "Topics?", "Format? [labs|keynotes|webinars]"], channel={},
+            closes_at=NOW + timedelta(days=7), created_at=NOW, owner_id=ana))
     async with database.session() as session:
         campaign = (await session.exec(text("SELECT id FROM campaign"))).one()[0]  # type: ignore[call-overload]
     await _bulk(database, CampaignPartner, [{"campaign_id": campaign, "partner_id": partner}
-                                            for partner in ids])
-    await _bulk(database, FeedbackReply, [
-        {"campaign_id": campaign, "workspace_id": workspace, "question_index": None,
-         "question": "", "person_id": ana, "partner_id": ids[n % len(ids)],
-         "internal": False, "platform": "console", "source": ReplySource.THREAD.value,
-         "text": f"hands-on labs and pricing {n % 50}", "message_id": f"m{n}",
-         "created_at": NOW}
-        for n in range(rows)])
+                                            for partner in partners])
+    # People only: as partner contacts they would change the other reports' data.
+    await _bulk(database, Person, [
+        {"workspace_id": workspace, "display_name": f"Contact {n}", "role": "member",
+         "is_external": False, "created_at": NOW} for n in range(rows // 10)])
+    async with database.session() as session:
+        people = [row[0] for row in (await session.exec(text(  # type: ignore[call-overload]
+            "SELECT id FROM person WHERE id <> :ana ORDER BY id"), params={"ana": ana})).all()]
+    contacts = [(person, partners[n % len(partners)]) for n, person in enumerate(people)]
+    common = {"campaign_id": campaign, "workspace_id": workspace, "platform": "console",
+              "created_at": NOW}
+    forms = [{**common, "question_index": index, "question": question, "person_id": person,
+              "partner_id": partner, "internal": False, "source": ReplySource.FORM.value,
+              "text": said, "message_id": None}
+             for n, (person, partner) in enumerate(contacts)
+             for index, question, said in (
+                 (0, "Topics?", f"More hands-on labs and partner pricing {n % 40}"),
+                 (1, "Format? [labs|keynotes|webinars]", ("labs", "keynotes", "webinars")[n % 3]))]
+    threads = []
+    for n in range(rows - len(forms)):
+        person, partner = contacts[n % len(contacts)]
+        ours = n % 50 == 0
+        threads.append({**common, "question_index": None, "question": "",
+                        "person_id": ana if ours else person,
+                        "partner_id": None if ours else partner, "internal": ours,
+                        "source": ReplySource.THREAD.value,
+                        "text": f"hands-on labs and pricing {n % 50}", "message_id": f"m{n}"})
+    await _bulk(database, FeedbackReply, forms + threads)
 
 
 async def _timed(run: Timed) -> tuple[float, Any]:
