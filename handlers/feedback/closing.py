@@ -23,7 +23,7 @@ from handlers.feedback.launch import (
     when,
     workspace_of_campaign,
 )
-from handlers.feedback.summary import Collected, summary_card
+from handlers.feedback.summary import collected, summary_card, turnout
 from storage.common import people
 from storage.common.models import Workspace
 from storage.feedback import repository as campaigns
@@ -41,13 +41,6 @@ CONCURRENCY = 8
 
 def remind_at(campaign: Campaign) -> datetime:
     return campaign.closes_at - timedelta(hours=campaign.remind_before_hours)
-
-
-async def _collected(services: Services, campaign: Campaign) -> Collected:
-    async with services.db.session() as session:
-        asked = await campaigns.audience(session, campaign.id or 0)
-        replies = await campaigns.replies(session, campaign.id or 0)
-    return Collected(campaign, asked, replies)
 
 
 def _reminder_card(campaign: Campaign, zone: str) -> Card:
@@ -68,7 +61,7 @@ async def reminders(services: Services, workspace: Workspace, campaign: Campaign
                     day: str) -> list[Pending]:
     """One reminder per contact of each partner that has not answered, keyed by `day`: the
     timed one and any an owner asks for share it, so nobody gets two in a day."""
-    found = await _collected(services, campaign)
+    found = await turnout(services, campaign)
     async with services.db.session() as session:
         contacts = await campaigns.contacts(session, [p.id or 0 for p in found.silent])
     return to_contacts(services, workspace, campaign, contacts, FeedbackMessage.REMINDER,
@@ -102,7 +95,7 @@ async def _owner_chat(services: Services, workspace: Workspace, campaign: Campai
 async def summaries(services: Services, workspace: Workspace, campaign: Campaign
                     ) -> list[Pending]:
     """The close summary: in the campaign's thread, and to its owner."""
-    card = summary_card(await _collected(services, campaign), final=True)
+    card = summary_card(await collected(services, campaign), final=True)
     channel = channel_of(workspace, campaign)
     thread = MessageRef(channel, campaign.parent_message_id) \
         if campaign.parent_message_id else None

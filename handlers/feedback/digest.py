@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.core.cards import Block, Text
 from handlers.common.digest import DigestContext
 from storage.feedback import repository as feedback
+from storage.feedback import tally
 
 CLOSING_WITHIN = timedelta(days=7)
 
@@ -23,10 +24,8 @@ async def closing_soon(ctx: DigestContext) -> tuple[Block, ...]:
             if campaign.closed_at is not None or campaign.closes_at < ctx.now \
                     or campaign.closes_at > ctx.now + CLOSING_WITHIN:
                 continue
-            asked = {partner.id for partner in await feedback.audience(session,
-                                                                       campaign.id or 0)}
-            answered = {reply.partner_id for reply in await feedback.replies(
-                session, campaign.id or 0) if not reply.internal and reply.partner_id in asked}
+            asked = await feedback.audience(session, campaign.id or 0)
+            answered = await tally.answered(session, campaign.id or 0)
             lines.append(f"- {campaign.short_id} {campaign.title}: closes "
                          f"{campaign.closes_at.astimezone(zone):%a %d %b %H:%M}; "
                          f"{len(answered)} of {len(asked)} partners answered")

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.core.cards import Card, Context, Fields, Text
 from bot.core.conversation import ConversationKind, ConversationRef
 from bot.core.errors import UserError
+from bot.core.requests import Invocation
 from bot.core.responses import OpenForm, Reply, Response
 from handlers.common.channels import channel_in_form
 from handlers.common.context import CommandContext, FormContext, Services, conversation_in
@@ -19,7 +20,7 @@ from handlers.common.questions import read_question
 from handlers.feedback import closing, launch
 from handlers.feedback.answers import is_internal
 from handlers.feedback.start_form import Field, read_quick, read_start, start_form
-from handlers.feedback.summary import Collected, summary_card
+from handlers.feedback.summary import collected, summary_card, turnout
 from storage.common.models import Person, Role, Workspace
 from storage.feedback import repository as campaigns
 from storage.feedback.export import FEEDBACK_COLUMNS, feedback_rows
@@ -108,19 +109,12 @@ def _state(campaign: Campaign, now: datetime) -> str:
         if campaign.closes_at > now else "closing now"
 
 
-async def collected(services: Services, campaign: Campaign) -> Collected:
-    async with services.db.session() as session:
-        asked = await campaigns.audience(session, campaign.id or 0)
-        replies = await campaigns.replies(session, campaign.id or 0)
-    return Collected(campaign, asked, replies)
-
-
 async def status(ctx: CommandContext) -> Response:
     """Who answered and who did not; a partner contact sees their own answers."""
     campaign = await named_campaign(ctx, "feedback status F-1")
-    found = await collected(ctx.services, campaign)
     if not is_internal(ctx.person):
-        return _own_answers(found, ctx.person)
+        return await _own_answers(ctx.services, campaign, ctx.person)
+    found = await turnout(ctx.services, campaign)
     answered = [p.name for p in found.asked if p.id in found.answered]
     silent = [p.name for p in found.silent]
     names_hidden = campaign.anonymous and ctx.person.id != campaign.owner_id
@@ -136,14 +130,15 @@ async def status(ctx: CommandContext) -> Response:
                       blocks=(Fields(rows), *note)))
 
 
-def _own_answers(found: Collected, person: Person) -> Reply:
-    mine = [reply for reply in found.replies if reply.person_id == person.id]
+async def _own_answers(services: Services, campaign: Campaign, person: Person) -> Reply:
+    async with services.db.session() as session:
+        mine = await campaigns.own_replies(session, campaign.id or 0, person.id or 0)
     if not mine:
-        return Reply(f"You have not answered {found.campaign.short_id} yet; your "
+        return Reply(f"You have not answered {campaign.short_id} yet; your "
                      "invitation's Answer button opens the questions.")
     lines = [f"- {read_question(reply.question).text if reply.question else 'In the thread'}: "
              f"{reply.text}" for reply in mine]
-    return Reply(Card(summary=f"Your answers to {found.campaign.short_id}",
+    return Reply(Card(summary=f"Your answers to {campaign.short_id}",
                       blocks=(Text("\n".join(lines)),)))
 
 
@@ -152,16 +147,28 @@ async def report(ctx: CommandContext) -> Response:
     refuse_partner_contacts(ctx.person, "the report")
     campaign = await named_campaign(ctx, "feedback report F-1")
     may_manage(ctx.person, campaign)
-    found = await collected(ctx.services, campaign)
-    async with ctx.services.db.session() as session:
+    summary = await report_summary(ctx.services, campaign)
+    sent = await send_report_csv(ctx.services, ctx.workspace, ctx.invocation, ctx.person,
+                                 campaign)
+    return Reply(Card(summary=sent, blocks=(*summary.blocks, Context(sent))))
+
+
+async def report_summary(services: Services, campaign: Campaign) -> Card:
+    """The report's summary card (counted by the database; see `summary`)."""
+    return summary_card(await collected(services, campaign),
+                        final=campaign.closed_at is not None)
+
+
+async def send_report_csv(services: Services, workspace: Workspace, asked: Invocation,
+                          person: Person, campaign: Campaign) -> str:
+    """Every reply to the campaign as a CSV file, to whoever asked; what was sent, to say."""
+    async with services.db.session() as session:
         # Names of an anonymous campaign's answers: for its owner only.
-        rows = await feedback_rows(session, ctx.workspace.id or 0, campaign_id=campaign.id,
-                                   names=ctx.person.id == campaign.owner_id)
-    sent = await send_csv(ctx.services, ctx.workspace, ctx.invocation, name=(
+        rows = await feedback_rows(session, workspace.id or 0, campaign_id=campaign.id,
+                                   names=person.id == campaign.owner_id)
+    return await send_csv(services, workspace, asked, name=(
         f"{campaign.short_id.lower()}-feedback"), columns=FEEDBACK_COLUMNS, rows=rows,
         about=f"{len(rows)} answers to {campaign.short_id}")
-    return Reply(Card(summary=sent, blocks=(
-        *summary_card(found, final=campaign.closed_at is not None).blocks, Context(sent))))
 
 
 async def close(ctx: CommandContext) -> Response:

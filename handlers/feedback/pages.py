@@ -10,8 +10,14 @@ from bot.core.cards import Context, Picture
 from bot.core.pages import Column, PagePart, PageSpec, Row, Table
 from handlers.common.identity import zone_of
 from handlers.common.pages import PageContext
-from handlers.feedback.manage import collected
-from handlers.feedback.summary import choice_charts, partner_chart, tier_chart
+from handlers.feedback.summary import (
+    Collected,
+    choice_charts,
+    collected,
+    partner_chart,
+    tier_chart,
+    turnout,
+)
 from storage.feedback import repository as feedback
 
 CHARTED = 3  # the latest campaigns get their charts on the page
@@ -27,7 +33,8 @@ async def campaigns(ctx: PageContext) -> tuple[PagePart, ...]:
         return (Context("No campaigns yet: `feedback start` asks partners what they want."),)
     rows, charts = [], []
     for place, campaign in enumerate(every):
-        found = await collected(ctx.services, campaign)
+        charted = place < CHARTED  # newest first
+        found = await (collected if charted else turnout)(ctx.services, campaign)
         asked, answered = len(found.asked), len(found.answered)
         state = "closed" if campaign.closed_at is not None else \
             "open" if campaign.closes_at > now else "closing"
@@ -39,7 +46,7 @@ async def campaigns(ctx: PageContext) -> tuple[PagePart, ...]:
              "yes" if campaign.anonymous else "no"),
             (campaign.number, campaign.title, state, campaign.closes_at.isoformat(), asked,
              answered, rate, "yes" if campaign.anonymous else "no")))
-        if place < CHARTED:  # newest first
+        if isinstance(found, Collected):
             drawn = [tier_chart(found), partner_chart(found), *choice_charts(found)] \
                 if found.may_break_down else []
             charts.extend(Picture(chart) for chart in drawn if chart is not None)

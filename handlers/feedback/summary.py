@@ -1,12 +1,17 @@
 """What a campaign collected: the response rate by partner and by tier, the answers per
 question (counts for choice questions), and the most requested topics. An anonymous
 campaign shows a breakdown only where at least 3 partners answered, so that no breakdown
-points at one partner."""
+points at one partner.
+
+Everything is counted by the database (storage.feedback.tally), never read reply by reply;
+topics are found in the latest TOPICS_SAMPLE texts, and the card says so when there are
+more."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -14,15 +19,24 @@ from itertools import pairwise
 from bot.core.cards import Card, Context, Fields, Picture, Text
 from bot.core.charts import CATEGORIES_SHOWN, Chart, ChartKind, Series, Tone
 from bot.core.commands import excerpt
+from handlers.common.context import Services
 from handlers.common.questions import read_question
 from storage.common.models import Partner
-from storage.feedback.models import Campaign, FeedbackReply, ReplySource
+from storage.feedback import repository as campaigns
+from storage.feedback import tally as tallies
+from storage.feedback.models import Campaign
+from storage.feedback.tally import Tally
 
 BREAKDOWN_MIN = 3
 TOPICS_SHOWN = 8
 QUOTED = 5  # free-text answers quoted per question in a summary
+# Topics are counted in the latest this many texts in partners' own words: counting words in
+# Python over every one of 100,000 would take seconds.
+TOPICS_SAMPLE = 5_000
 QUOTE_MAX = 120
-WORD = re.compile(r"[a-z0-9][a-z0-9'+-]*")
+# A word: letters and digits, with ', + and - inside ("hands-on", "it's", "c++"), never
+# ending in ' or - (a quote or a dash after a word is not part of it).
+WORD = re.compile(r"[a-z0-9](?:[a-z0-9'+-]*[a-z0-9+])?")
 _STOP_WORDS_TEXT = """
 a about above after again against all also am an and any are aren't as at be because
 been before being below between both but by can can't cannot could couldn't did didn't
@@ -42,23 +56,12 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
 @dataclass(frozen=True)
-class Collected:
-    """A campaign's partners and their replies, as the summary and status read them (each
-    view worked out once: a report asks for them per partner and per tier)."""
+class Turnout:
+    """A campaign's partners, and which of them answered (what status and reminders read)."""
 
     campaign: Campaign
     asked: list[Partner]
-    replies: list[FeedbackReply]
-
-    @cached_property
-    def partner_replies(self) -> list[FeedbackReply]:
-        asked = {partner.id for partner in self.asked}
-        return [reply for reply in self.replies
-                if not reply.internal and reply.partner_id in asked]
-
-    @cached_property
-    def answered(self) -> set[int]:
-        return {reply.partner_id for reply in self.partner_replies if reply.partner_id}
+    answered: frozenset[int]
 
     @cached_property
     def silent(self) -> list[Partner]:
@@ -69,39 +72,69 @@ class Collected:
         return not self.campaign.anonymous or len(self.answered) >= BREAKDOWN_MIN
 
 
+@dataclass(frozen=True)
+class Collected(Turnout):
+    """A campaign's turnout and its replies counted, as the summary reads them."""
+
+    tally: Tally
+
+
+def choice_questions(campaign: Campaign) -> list[int]:
+    """The indexes of the campaign's questions with options (the others are answered in
+    partners' own words)."""
+    return [index for index, line in enumerate(campaign.questions)
+            if read_question(line).has_choices]
+
+
+async def turnout(services: Services, campaign: Campaign) -> Turnout:
+    async with services.db.session() as session:
+        asked = await campaigns.audience(session, campaign.id or 0)
+        answered = await tallies.answered(session, campaign.id or 0)
+    return Turnout(campaign, asked, answered)
+
+
+async def collected(services: Services, campaign: Campaign) -> Collected:
+    async with services.db.session() as session:
+        asked = await campaigns.audience(session, campaign.id or 0)
+        counted = await tallies.tally(session, campaign.id or 0,
+                                      choice_questions=choice_questions(campaign),
+                                      quoted=QUOTED, sample=TOPICS_SAMPLE)
+    return Collected(campaign, asked, counted.answered, counted)
+
+
 def _rate(part: int, whole: int) -> str:
     return f"{part}/{whole} ({round(100 * part / whole) if whole else 0}%)"
 
 
-def _shown(collected: Collected, partners: set[int | None]) -> bool:
+def _shown(turnout: Turnout, partners: int) -> bool:
     """An anonymous campaign breaks results down only where at least BREAKDOWN_MIN
     partners answered: fewer could point at one of them."""
-    return not collected.campaign.anonymous or len(partners - {None}) >= BREAKDOWN_MIN
+    return not turnout.campaign.anonymous or partners >= BREAKDOWN_MIN
 
 
-def tier_counts(collected: Collected) -> list[tuple[str, int, int]]:
+def tier_counts(turnout: Turnout) -> list[tuple[str, int, int]]:
     """(tier, partners that answered, partners asked) for each tier that may be shown. In
     an anonymous campaign, a tier that 1 or 2 partners answered hides every tier: beside the
     total, the others would give its count away."""
     tiers: dict[str, list[Partner]] = {}
-    for partner in collected.asked:
+    for partner in turnout.asked:
         tiers.setdefault(partner.tier or "no tier", []).append(partner)
-    counted = [(tier, {p.id for p in members if p.id in collected.answered}, len(members))
+    counted = [(tier, sum(p.id in turnout.answered for p in members), len(members))
                for tier, members in sorted(tiers.items())]
-    if collected.campaign.anonymous and any(0 < len(answered) < BREAKDOWN_MIN
-                                            for _, answered, _ in counted):
+    if turnout.campaign.anonymous and any(0 < answered < BREAKDOWN_MIN
+                                          for _, answered, _ in counted):
         return []
-    return [(tier, len(answered), asked) for tier, answered, asked in counted
-            if _shown(collected, set(answered))]
+    return [(tier, answered, asked) for tier, answered, asked in counted
+            if _shown(turnout, answered)]
 
 
-def by_tier(collected: Collected) -> list[tuple[str, str]]:
-    return [(tier, _rate(answered, asked)) for tier, answered, asked in tier_counts(collected)]
+def by_tier(turnout: Turnout) -> list[tuple[str, str]]:
+    return [(tier, _rate(answered, asked)) for tier, answered, asked in tier_counts(turnout)]
 
 
-def tier_chart(collected: Collected) -> Chart | None:
+def tier_chart(turnout: Turnout) -> Chart | None:
     """Partners that answered and that did not, per tier (the tiers that may be shown)."""
-    counts = tier_counts(collected)
+    counts = tier_counts(turnout)
     if not counts:
         return None
     return Chart(ChartKind.STACKED, "Partners that answered, by tier",
@@ -112,14 +145,14 @@ def tier_chart(collected: Collected) -> Chart | None:
                                           for _, answered, asked in counts), Tone.NONE)))
 
 
-def partner_chart(collected: Collected) -> Chart | None:
+def partner_chart(turnout: Turnout) -> Chart | None:
     """Each partner asked, answered (green) or not yet (grey); never for an anonymous
     campaign, whose partners are not named."""
-    if collected.campaign.anonymous or not collected.asked:
+    if turnout.campaign.anonymous or not turnout.asked:
         return None
-    done = tuple(float(partner.id in collected.answered) for partner in collected.asked)
+    done = tuple(float(partner.id in turnout.answered) for partner in turnout.asked)
     return Chart(ChartKind.STACKED, "Partners that answered",
-                 tuple(partner.name for partner in collected.asked),
+                 tuple(partner.name for partner in turnout.asked),
                  (Series("answered", done, Tone.GOOD),
                   Series("not yet", tuple(1.0 - value for value in done), Tone.NONE))
                  ).first(CATEGORIES_SHOWN)
@@ -130,77 +163,72 @@ def per_question(collected: Collected) -> list[str]:
     themselves (no names); in an anonymous campaign only questions at least 3 partners
     answered."""
     lines = []
-    given = [reply for reply in collected.partner_replies if reply.source is ReplySource.FORM]
     for index, line in enumerate(collected.campaign.questions):
         question = read_question(line)
-        replies = [reply for reply in given if reply.question_index == index]
-        if not _shown(collected, {reply.partner_id for reply in replies}):
+        given = collected.tally.question(index)
+        if not _shown(collected, given.partners):
             lines.append(f"{index + 1}. {question.text}: fewer than {BREAKDOWN_MIN} partners "
                          "answered it; not shown")
             continue
-        answers = [reply.text for reply in replies]
         if question.has_choices:
-            counts = Counter(answers)
-            shown = ", ".join(f"{question.label(option)} {counts.get(option, 0)}"
+            shown = ", ".join(f"{question.label(option)} {given.choices.get(option, 0)}"
                               for option in question.options)
             lines.append(f"{index + 1}. {question.text}: {shown}")
             continue
-        quoted = "; ".join(f"“{excerpt(text, QUOTE_MAX)}”" for text in answers[:QUOTED])
-        more = f" and {len(answers) - QUOTED} more" if len(answers) > QUOTED else ""
+        quoted = "; ".join(f"“{excerpt(text, QUOTE_MAX)}”" for text in given.first[:QUOTED])
+        more = f" and {given.answers - QUOTED} more" if given.answers > QUOTED else ""
         lines.append(f"{index + 1}. {question.text}: "
-                     + (f"{quoted}{more}" if answers else "no answers"))
-    threads = sum(reply.source is ReplySource.THREAD for reply in collected.partner_replies)
-    lines.append(f"Thread replies: {threads}")
+                     + (f"{quoted}{more}" if given.answers else "no answers"))
+    lines.append(f"Thread replies: {collected.tally.thread_replies}")
     return lines
 
 
 def choice_charts(collected: Collected) -> list[Chart]:
     """A bar per option of each choice question that may be shown (counts of answers)."""
-    given = [reply for reply in collected.partner_replies if reply.source is ReplySource.FORM]
     charts = []
     for index, line in enumerate(collected.campaign.questions):
         question = read_question(line)
-        replies = [reply for reply in given if reply.question_index == index]
-        if not question.has_choices or not replies \
-                or not _shown(collected, {reply.partner_id for reply in replies}):
+        given = collected.tally.question(index)
+        if not question.has_choices or not given.answers \
+                or not _shown(collected, given.partners):
             continue
-        counts = Counter(reply.text for reply in replies)
         charts.append(Chart(ChartKind.BARS, f"{index + 1}. {question.text}",
                             tuple(question.label(option) for option in question.options),
-                            (Series("answers", tuple(float(counts.get(option, 0))
+                            (Series("answers", tuple(float(given.choices.get(option, 0))
                                                      for option in question.options)),)))
     return charts
 
 
-def topics(texts: list[str], shown: int = TOPICS_SHOWN) -> list[tuple[str, int]]:
+def topics(texts: Sequence[str], shown: int = TOPICS_SHOWN) -> list[tuple[str, int]]:
     """The most frequent meaningful words and two-word phrases (stop words removed), said
-    at least twice; a phrase counts before the words inside it."""
-    words: Counter[str] = Counter()
-    phrases: Counter[str] = Counter()
+    at least twice; a phrase counts before the words inside it. Each text counts a word or
+    a phrase once. (Set operations and one count at the end: no Python call per word.)"""
+    said_words: list[str] = []
+    said_phrases: list[str] = []
     for text in texts:
         # Every word stays in place, so a stop word between two words keeps them apart.
-        tokens = [token.strip("'-") for token in WORD.findall(text.lower())]
-        words.update({token for token in tokens if _meaningful(token)})
-        phrases.update({f"{first} {second}" for first, second in pairwise(tokens)
-                        if _meaningful(first) and _meaningful(second)})
-    frequent = [(phrase, count) for phrase, count in phrases.items() if count >= 2]
+        tokens = WORD.findall(text.lower())
+        # A word worth counting: two letters at least ("AI", "EU"), not a stop word or a
+        # number.
+        meaningful = {token for token in set(tokens) - STOP_WORDS
+                      if len(token) >= 2 and not token.isdigit()}
+        said_words.extend(meaningful)
+        said_phrases.extend({f"{first} {second}" for first, second in pairwise(tokens)
+                             if first in meaningful and second in meaningful})
+    frequent = [(phrase, count) for phrase, count in Counter(said_phrases).items()
+                if count >= 2]
     inside = {word for phrase, _ in frequent for word in phrase.split()}
-    frequent += [(word, count) for word, count in words.items()
+    frequent += [(word, count) for word, count in Counter(said_words).items()
                  if count >= 2 and word not in inside]
     return sorted(frequent, key=lambda item: (-item[1], -len(item[0].split()), item[0]))[:shown]
 
 
-def _meaningful(token: str) -> bool:
-    """A word worth counting: two letters at least ("AI", "EU"), not a stop word or a
-    number."""
-    return len(token) >= 2 and token not in STOP_WORDS and not token.isdigit()
-
-
-def topic_texts(collected: Collected) -> list[str]:
-    """What partners wrote in their own words: thread replies and free-text answers."""
-    return [reply.text for reply in collected.partner_replies
-            if reply.source is ReplySource.THREAD
-            or not read_question(reply.question).has_choices]
+def topics_heading(tally: Tally) -> str:
+    """Says where the topics come from when they were counted in the latest texts only."""
+    if tally.texts_total <= len(tally.texts):
+        return "**Most requested topics**"
+    return (f"**Most requested topics** (from the latest {len(tally.texts):,} of "
+            f"{tally.texts_total:,} answers in partners' own words)")
 
 
 def summary_card(collected: Collected, *, final: bool) -> Card:
@@ -225,11 +253,11 @@ def summary_card(collected: Collected, *, final: bool) -> Card:
     else:
         blocks.append(Context(f"Fewer than {BREAKDOWN_MIN} partners answered this anonymous "
                               "campaign, so no breakdown is shown: it could point at one."))
-    found = topics(topic_texts(collected))
-    blocks.append(Text("**Most requested topics**\n" + ("\n".join(
+    found = topics(collected.tally.texts)
+    blocks.append(Text(topics_heading(collected.tally) + "\n" + ("\n".join(
         f"- {topic} ({count})" for topic, count in found) or "- none said twice yet"),
         markup=True))
-    internal = sum(reply.internal for reply in collected.replies)
+    internal = collected.tally.internal
     if internal:
         blocks.append(Context(f"{internal} answer{'' if internal == 1 else 's'} from our own "
                               "people, kept apart and not counted above."))

@@ -212,8 +212,10 @@ async def replies(session: AsyncSession, campaign_id: int, *, withdrawn: bool = 
 
 async def own_replies(session: AsyncSession, campaign_id: int, person_id: int
                       ) -> list[FeedbackReply]:
-    return [reply for reply in await replies(session, campaign_id)
-            if reply.person_id == person_id]
+    """One person's replies to a campaign, oldest first (not withdrawn ones)."""
+    return list((await session.exec(select(FeedbackReply).where(
+        FeedbackReply.campaign_id == campaign_id, FeedbackReply.person_id == person_id,
+        col(FeedbackReply.withdrawn_at).is_(None)).order_by(col(FeedbackReply.id)))).all())
 
 
 async def participation(session: AsyncSession, partner_id: int) -> tuple[int, int]:

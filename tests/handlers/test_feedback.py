@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.core.cards import Actions
 from bot.core.conversation import Actor, ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.requests import Invocation, ThreadChange, ThreadMessage
 from bot.core.responses import Reply
+from handlers.feedback import summary
 from handlers.feedback.ids import FeedbackAction
 from schedules.run_due import run_due
 from storage.common.models import Role
@@ -244,3 +247,49 @@ async def test_the_scorecard_counts_the_campaigns_a_partner_answered(team: Team)
         team, "ana", "partner show Northwind")
     assert "Feedback: answered 0 of 1 campaign (0%)" in await say(
         team, "ana", "partner show Contoso")
+
+
+async def test_the_report_counts_every_answer_finds_topics_in_the_latest_and_says_so(
+        team: Team, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(summary, "TOPICS_SAMPLE", 3)
+    await partners_with_contacts(team)
+    await feedback(team, "ana", QUICK)
+    invited = invitations(team)
+    for user, topic, choice in (("pat", "Pricing tiers", "hands-on labs"),
+                                ("quinn", "Partner awards", "keynotes")):
+        form = form_of(await team.press(user, FeedbackAction.ANSWER, invited[user]))
+        await team.submit(user, form, {"q0": topic, "q1": choice, "q2": ""})
+    for user, message_id, text in (("rey", "t1", "Hands-on labs, please"),
+                                   ("pat", "t2", "More hands-on labs"),
+                                   ("ana", "t3", "Hands-on labs for us too")):
+        await thread_reply(team, user, message_id, text)
+
+    said = await feedback(team, "ana", "report F-1")
+    assert "Sent f-1-feedback-2026-11-23.csv" in said and "7 answers to F-1" in said
+    assert "3/3 (100%)" in said
+    assert "“Pricing tiers”; “Partner awards”" in said
+    assert "keynotes 1, hands-on labs 1, roundtables 0, 1:1 meetings 0" in said
+    assert "Thread replies: 2" in said
+    # Four texts in partners' own words (two answers, two thread replies); the latest three.
+    assert "Most requested topics (from the latest 3 of 4 answers in partners' own words)" \
+        in said.replace("*", "")
+    assert "hands-on labs (2)" in said  # ours, in the thread, is not counted
+    assert "1 answer from our own people" in said
+    [(user, file, _)] = team.outbox.files
+    lines = file.data.decode().splitlines()
+    assert user == "ana" and len(lines) == 1 + 7
+
+    monkeypatch.setattr(summary, "TOPICS_SAMPLE", 4)
+    said = await feedback(team, "ana", "report F-1")
+    assert "Most requested topics\n" in said.replace("*", "")  # all of them: no note
+
+
+async def test_a_partner_contact_sees_only_their_own_answers(team: Team):
+    await partners_with_contacts(team)
+    await feedback(team, "ana", QUICK)
+    await thread_reply(team, "pat", "t1", "Labs, please")
+    await thread_reply(team, "quinn", "t2", "Keynotes")
+    await thread_reply(team, "pat", "t3", "And pricing")
+    await thread_reply(team, "pat", "t3", "", ThreadChange.DELETED)
+    mine = await feedback(team, "pat", "status F-1")
+    assert mine == "- In the thread: Labs, please"  # not Quinn's, not the one withdrawn

@@ -1,6 +1,7 @@
 """Feedback campaigns' storage on SQLite and PostgreSQL: numbered per workspace, a thread
 message stored once however often (and however concurrently) it is delivered, a form
-answer replaced rather than doubled, a close made once, and the export's anonymity."""
+answer replaced rather than doubled, a close made once, the export's rows and anonymity, and
+the summary's counts."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from storage.common import people, workspaces
 from storage.common.models import Partner, Role
 from storage.engine import Database
 from storage.feedback import repository as campaigns
+from storage.feedback import tally
 from storage.feedback.export import FEEDBACK_COLUMNS, feedback_rows
-from storage.feedback.models import AudienceKind, FeedbackReply, ReplySource
+from storage.feedback.models import AudienceKind, CampaignPartner, FeedbackReply, ReplySource
 from storage.feedback.repository import NewCampaign
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -168,3 +170,60 @@ async def test_the_export_rows_hold_every_column_as_written(database: Database):
                        else ""} for row in named]
     assert other == []
     assert list(named[0]) == list(FEEDBACK_COLUMNS)
+
+
+async def test_the_tally_counts_partners_answers_where_they_are_kept(database: Database):
+    """Only partners' replies count (not ours, not withdrawn ones, only from partners asked,
+    only this campaign's); options counted, the first answers in their own words kept, the
+    latest texts sampled newest first."""
+    workspace_id, campaign_id, pat = await _campaign(database)
+    async with database.session() as session:
+        ids = {}
+        for name, user in (("Contoso", "U4"), ("Fabrikam", "U5")):
+            partner = Partner(workspace_id=workspace_id, name=name, name_key=name.lower(),
+                              created_at=NOW)
+            session.add(partner)
+            await session.flush()
+            person, _ = await people.get_or_create(session, workspace_id, "slack", user,
+                                                   now=NOW)
+            ids[name] = (partner.id or 0, person.id or 0)
+        session.add(CampaignPartner(campaign_id=campaign_id, partner_id=ids["Contoso"][0]))
+        north = (await people.get(session, pat)).partner_id  # type: ignore[union-attr]
+        ana, _ = await people.get_or_create(session, workspace_id, "slack", "U1", now=NOW)
+        (contoso, quinn), (fabrikam, rey) = ids["Contoso"], ids["Fabrikam"]
+        said = [(pat, north, 0, "Pricing"), (pat, north, 1, "labs"), (quinn, contoso, 0, "Labs"),
+                (quinn, contoso, 1, "labs"), (rey, fabrikam, 1, "keynotes")]
+        for person, partner, index, text in said:
+            await campaigns.save_form_answers(session, _reply(
+                workspace_id, campaign_id, person, partner_id=partner, source=ReplySource.FORM),
+                [(index, ["Topics?", "Format? [labs|keynotes]"][index], text)])
+        await campaigns.save_form_answers(session, _reply(
+            workspace_id, campaign_id, ana.id or 0, internal=True, source=ReplySource.FORM),
+            [(1, "Format? [labs|keynotes]", "keynotes")])
+        for person, partner, text, more in (
+                (pat, north, "Webinars", {}), (quinn, contoso, "Awards", {}),
+                (quinn, contoso, "Gone", {"withdrawn_at": NOW}), (rey, fabrikam, "Not asked", {}),
+                (ana.id or 0, None, "Ours", {"internal": True})):
+            await campaigns.add_thread_reply(session, _reply(
+                workspace_id, campaign_id, person, partner_id=partner, text=text,
+                message_id=text, **more))
+        await campaigns.add_thread_reply(session, _reply(  # another campaign's
+            workspace_id, campaign_id + 1, pat, partner_id=north, text="F-2", message_id="x"))
+    async with database.session() as session:
+        found = await tally.tally(session, campaign_id, choice_questions=[1], quoted=1,
+                                  sample=3)
+        every = await tally.tally(session, campaign_id, choice_questions=[1], quoted=5,
+                                  sample=100)
+        answered = await tally.answered(session, campaign_id)
+        nothing = await tally.tally(session, campaign_id + 2, choice_questions=[],
+                                    quoted=5, sample=100)
+    assert found.answered == answered == {north, contoso}
+    assert found.questions == {
+        0: tally.QuestionTally(answers=2, partners=2, first=("Pricing",)),
+        1: tally.QuestionTally(answers=2, partners=2, choices={"labs": 2})}
+    assert every.question(0).first == ("Pricing", "Labs")
+    assert found.question(2) == tally.NO_ANSWERS
+    assert (found.thread_replies, found.internal) == (2, 2)
+    assert (found.texts, found.texts_total) == (("Awards", "Webinars", "Labs"), 4)
+    assert (every.texts, every.texts_total) == (("Awards", "Webinars", "Labs", "Pricing"), 4)
+    assert nothing == tally.Tally(frozenset(), {}, 0, 0, (), 0)
