@@ -97,6 +97,7 @@ async def collected(services: Services, campaign: Campaign) -> Collected:
     async with services.db.session() as session:
         asked = await campaigns.audience(session, campaign.id or 0)
         counted = await tallies.tally(session, campaign.id or 0,
+                                      questions=len(campaign.questions),
                                       choice_questions=choice_questions(campaign),
                                       quoted=QUOTED, sample=TOPICS_SAMPLE)
     return Collected(campaign, asked, counted.answered, counted)

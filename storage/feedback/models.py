@@ -79,6 +79,12 @@ class FeedbackReply(SQLModel, table=True):
         Index("uq_feedbackreply_form", "campaign_id", "person_id", "question_index",
               unique=True, sqlite_where=text("source = 'form'"),
               postgresql_where=text("source = 'form'")),
+        # A summary counts a campaign's replies per partner, source and question in one
+        # pass over this index alone, and finds whether a partner answered in one look.
+        Index("ix_feedbackreply_tally", "campaign_id", "partner_id", "source",
+              "question_index", "internal", "withdrawn_at"),
+        # A question's answers in order: the first ones quoted, each option counted.
+        Index("ix_feedbackreply_question", "campaign_id", "question_index", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -12,9 +12,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import distinct, func, or_
+from sqlalchemy import exists, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.feedback.models import CampaignPartner, FeedbackReply, ReplySource
 
@@ -47,70 +48,101 @@ class Tally:
         return self.questions.get(index, NO_ANSWERS)
 
 
+def _asked(campaign_id: int) -> SelectOfScalar[int]:
+    return select(CampaignPartner.partner_id).where(CampaignPartner.campaign_id == campaign_id)
+
+
 def _counted(campaign_id: int) -> tuple[Any, ...]:
     """The replies that count: partners' (not our own people's), not withdrawn, from a
     partner the campaign asked."""
-    asked = select(CampaignPartner.partner_id).where(CampaignPartner.campaign_id == campaign_id)
     return (FeedbackReply.campaign_id == campaign_id, col(FeedbackReply.internal).is_(False),
-            col(FeedbackReply.withdrawn_at).is_(None), col(FeedbackReply.partner_id).in_(asked))
+            col(FeedbackReply.withdrawn_at).is_(None),
+            col(FeedbackReply.partner_id).in_(_asked(campaign_id)))
 
 
 async def answered(session: AsyncSession, campaign_id: int) -> frozenset[int]:
-    """The partners asked that answered the campaign (in its thread or its form)."""
-    return frozenset((await session.exec(
-        select(FeedbackReply.partner_id).where(*_counted(campaign_id)).distinct())).all())
-
-
-async def tally(session: AsyncSession, campaign_id: int, *, choice_questions: Collection[int],
-                quoted: int, sample: int) -> Tally:
-    """The campaign's replies counted. `choice_questions`: the indexes of its questions with
-    options (counted per option; the others are answered in partners' own words and the
-    first `quoted` answers of each are kept); `sample`: how many of the latest texts in
-    partners' own words (thread replies, answers to the other questions) to keep."""
-    choices = sorted(set(choice_questions))
-    counted = _counted(campaign_id)
+    """The partners asked that answered the campaign (in its thread or its form): one look
+    per partner asked, at its first reply that counts."""
     reply = FeedbackReply
+    return frozenset((await session.exec(select(CampaignPartner.partner_id).where(
+        CampaignPartner.campaign_id == campaign_id,
+        exists().where(reply.campaign_id == campaign_id,
+                       reply.partner_id == CampaignPartner.partner_id,
+                       col(reply.internal).is_(False), col(reply.withdrawn_at).is_(None)))
+    )).all())
+
+
+async def tally(session: AsyncSession, campaign_id: int, *, questions: int,
+                choice_questions: Collection[int], quoted: int, sample: int) -> Tally:
+    """The campaign's replies counted. `questions`: how many it asks; `choice_questions`:
+    the indexes of those with options (counted per option; the others are answered in
+    partners' own words, and the first `quoted` answers to each are kept); `sample`: how
+    many of the latest texts in partners' own words (thread replies, answers to the other
+    questions) to keep.
+
+    One pass over the campaign's replies counts them per partner, source and question (an
+    index holds every column it reads); options, the first answers and the latest texts
+    read only the rows they need."""
+    choices = sorted(set(choice_questions))
+    in_own_words = [index for index in range(questions) if index not in choices]
+    reply = FeedbackReply
+    asked = set((await session.exec(_asked(campaign_id))).all())
     per_question: dict[int, list[Any]] = {}
-    threads = 0
-    for source, index, answers, partners in (await session.exec(
-            select(reply.source, reply.question_index, func.count(),
-                   func.count(distinct(col(reply.partner_id))))
-            .where(*counted).group_by(col(reply.source), col(reply.question_index)))).all():
+    answered: set[int] = set()
+    threads = internal = own_words = 0
+    for partner, source, index, ours, replies in (await session.exec(
+            select(reply.partner_id, reply.source, reply.question_index, reply.internal,
+                   func.count())
+            .where(reply.campaign_id == campaign_id, col(reply.withdrawn_at).is_(None))
+            .group_by(col(reply.partner_id), col(reply.source), col(reply.question_index),
+                      col(reply.internal)))).all():
+        if ours:
+            internal += replies
+            continue
+        if partner not in asked:
+            continue
+        answered.add(partner)
         if source is ReplySource.THREAD:
-            threads += answers
+            threads += replies
+            own_words += replies
         elif index is not None:
-            per_question[index] = [answers, partners, {}, ()]
+            counts = per_question.setdefault(index, [0, 0, {}, ()])
+            counts[0] += replies
+            counts[1] += 1  # one group per partner
+            own_words += replies if index not in choices else 0
     if choices:
-        for index, said, answers in (await session.exec(
+        for index, said, replies in (await session.exec(
                 select(reply.question_index, reply.text, func.count())
-                .where(*counted, reply.source == ReplySource.FORM,
+                .where(*_counted(campaign_id), reply.source == ReplySource.FORM,
                        col(reply.question_index).in_(choices))
                 .group_by(col(reply.question_index), col(reply.text)))).all():
-            per_question[index][2][said] = answers
-    place = func.row_number().over(partition_by=col(reply.question_index),
-                                   order_by=col(reply.id)).label("place")
-    ranked = (select(reply.question_index, reply.text, place)
-              .where(*counted, reply.source == ReplySource.FORM,
-                     col(reply.question_index).not_in(choices))
-              .subquery())
-    first: dict[int, list[str]] = {}
-    for index, said in (await session.exec(
-            select(ranked.c.question_index, ranked.c.text).where(ranked.c.place <= quoted)
-            .order_by(ranked.c.question_index, ranked.c.place))).all():
-        first.setdefault(index, []).append(said)
-    for index, texts in first.items():
-        per_question[index][3] = tuple(texts)
-    internal = (await session.exec(select(func.count()).select_from(reply).where(
-        reply.campaign_id == campaign_id, col(reply.internal).is_(True),
-        col(reply.withdrawn_at).is_(None)))).one()
-    texts = tuple((await session.exec(
-        select(reply.text).where(*counted, or_(reply.source == ReplySource.THREAD,
-                                               col(reply.question_index).not_in(choices)))
-        .order_by(col(reply.id).desc()).limit(sample))).all())
-    own_words = threads + sum(answers for index, (answers, *_) in per_question.items()
-                              if index not in choices)
-    return Tally(answered=await answered(session, campaign_id),
+            per_question[index][2][said] = replies
+    if in_own_words:
+        place = func.row_number().over(partition_by=col(reply.question_index),
+                                       order_by=col(reply.id)).label("place")
+        ranked = (select(reply.question_index, reply.text, place)
+                  .where(*_counted(campaign_id), reply.source == ReplySource.FORM,
+                         col(reply.question_index).in_(in_own_words))
+                  .subquery())
+        first: dict[int, list[str]] = {}
+        for index, said in (await session.exec(
+                select(ranked.c.question_index, ranked.c.text)
+                .where(ranked.c.place <= quoted)
+                .order_by(ranked.c.question_index, ranked.c.place))).all():
+            first.setdefault(index, []).append(said)
+        for index, texts in first.items():
+            per_question[index][3] = tuple(texts)
+    # The latest texts, then those of partners asked: the latest of theirs all the same.
+    latest = (await session.exec(
+        select(reply.partner_id, reply.text)
+        .where(reply.campaign_id == campaign_id, col(reply.internal).is_(False),
+               col(reply.withdrawn_at).is_(None),
+               or_(reply.source == ReplySource.THREAD,
+                   col(reply.question_index).not_in(choices)))
+        .order_by(col(reply.id).desc()).limit(sample))).all()
+    return Tally(answered=frozenset(answered),
                  questions={index: QuestionTally(*values)
                             for index, values in sorted(per_question.items())},
-                 thread_replies=threads, internal=internal, texts=texts,
+                 thread_replies=threads, internal=internal,
+                 texts=tuple(said for partner, said in latest if partner in asked),
                  texts_total=own_words)
