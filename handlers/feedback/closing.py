@@ -23,7 +23,7 @@ from handlers.feedback.launch import (
     when,
     workspace_of_campaign,
 )
-from handlers.feedback.summary import collected, summary_card, turnout
+from handlers.feedback.summary import collect, summary_card, turnout_of
 from storage.common import people
 from storage.common.models import Workspace
 from storage.feedback import repository as campaigns
@@ -61,7 +61,7 @@ async def reminders(services: Services, workspace: Workspace, campaign: Campaign
                     day: str) -> list[Pending]:
     """One reminder per contact of each partner that has not answered, keyed by `day`: the
     timed one and any an owner asks for share it, so nobody gets two in a day."""
-    found = await turnout(services, campaign)
+    found = await turnout_of(services, campaign)
     async with services.db.session() as session:
         contacts = await campaigns.contacts(session, [p.id or 0 for p in found.silent])
     return to_contacts(services, workspace, campaign, contacts, FeedbackMessage.REMINDER,
@@ -95,7 +95,7 @@ async def _owner_chat(services: Services, workspace: Workspace, campaign: Campai
 async def summaries(services: Services, workspace: Workspace, campaign: Campaign
                     ) -> list[Pending]:
     """The close summary: in the campaign's thread, and to its owner."""
-    card = summary_card(await collected(services, campaign), final=True)
+    card = summary_card(await collect(services, campaign), final=True)
     channel = channel_of(workspace, campaign)
     thread = MessageRef(channel, campaign.parent_message_id) \
         if campaign.parent_message_id else None

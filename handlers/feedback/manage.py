@@ -20,7 +20,7 @@ from handlers.common.questions import read_question
 from handlers.feedback import closing, launch
 from handlers.feedback.answers import is_internal
 from handlers.feedback.start_form import Field, read_quick, read_start, start_form
-from handlers.feedback.summary import collected, summary_card, turnout
+from handlers.feedback.summary import collect, summary_card, turnout_of
 from storage.common.models import Person, Role, Workspace
 from storage.feedback import repository as campaigns
 from storage.feedback.export import FEEDBACK_COLUMNS, feedback_rows
@@ -114,7 +114,7 @@ async def status(ctx: CommandContext) -> Response:
     campaign = await named_campaign(ctx, "feedback status F-1")
     if not is_internal(ctx.person):
         return await _own_answers(ctx.services, campaign, ctx.person)
-    found = await turnout(ctx.services, campaign)
+    found = await turnout_of(ctx.services, campaign)
     answered = [p.name for p in found.asked if p.id in found.answered]
     silent = [p.name for p in found.silent]
     names_hidden = campaign.anonymous and ctx.person.id != campaign.owner_id
@@ -155,7 +155,7 @@ async def report(ctx: CommandContext) -> Response:
 
 async def report_summary(services: Services, campaign: Campaign) -> Card:
     """The report's summary card (counted by the database; see `summary`)."""
-    return summary_card(await collected(services, campaign),
+    return summary_card(await collect(services, campaign),
                         final=campaign.closed_at is not None)
 
 

@@ -13,10 +13,10 @@ from handlers.common.pages import PageContext
 from handlers.feedback.summary import (
     Collected,
     choice_charts,
-    collected,
+    collect,
     partner_chart,
     tier_chart,
-    turnout,
+    turnout_of,
 )
 from storage.feedback import repository as feedback
 
@@ -34,7 +34,7 @@ async def campaigns(ctx: PageContext) -> tuple[PagePart, ...]:
     rows, charts = [], []
     for place, campaign in enumerate(every):
         charted = place < CHARTED  # newest first
-        found = await (collected if charted else turnout)(ctx.services, campaign)
+        found = await (collect if charted else turnout_of)(ctx.services, campaign)
         asked, answered = len(found.asked), len(found.answered)
         state = "closed" if campaign.closed_at is not None else \
             "open" if campaign.closes_at > now else "closing"

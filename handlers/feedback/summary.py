@@ -86,14 +86,16 @@ def choice_questions(campaign: Campaign) -> list[int]:
             if read_question(line).has_choices]
 
 
-async def turnout(services: Services, campaign: Campaign) -> Turnout:
+async def turnout_of(services: Services, campaign: Campaign) -> Turnout:
+    """Who the campaign asked and who of them answered."""
     async with services.db.session() as session:
         asked = await campaigns.audience(session, campaign.id or 0)
         answered = await tallies.answered(session, campaign.id or 0)
     return Turnout(campaign, asked, answered)
 
 
-async def collected(services: Services, campaign: Campaign) -> Collected:
+async def collect(services: Services, campaign: Campaign) -> Collected:
+    """The campaign's turnout and its replies counted, for its summary."""
     async with services.db.session() as session:
         asked = await campaigns.audience(session, campaign.id or 0)
         counted = await tallies.tally(session, campaign.id or 0,

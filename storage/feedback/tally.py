@@ -8,7 +8,8 @@ only from partners the campaign asked."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,12 +85,12 @@ async def tally(session: AsyncSession, campaign_id: int, *, questions: int,
     index holds every column it reads); options, the first answers and the latest texts
     read only the rows they need."""
     choices = sorted(set(choice_questions))
-    in_own_words = [index for index in range(questions) if index not in choices]
-    reply = FeedbackReply
     asked = set((await session.exec(_asked(campaign_id))).all())
-    per_question: dict[int, list[Any]] = {}
     answered: set[int] = set()
-    threads = internal = own_words = 0
+    answers: Counter[int] = Counter()
+    partners: Counter[int] = Counter()
+    threads = internal = 0
+    reply = FeedbackReply
     for partner, source, index, ours, replies in (await session.exec(
             select(reply.partner_id, reply.source, reply.question_index, reply.internal,
                    func.count())
@@ -98,51 +99,75 @@ async def tally(session: AsyncSession, campaign_id: int, *, questions: int,
                       col(reply.internal)))).all():
         if ours:
             internal += replies
-            continue
-        if partner not in asked:
-            continue
-        answered.add(partner)
-        if source is ReplySource.THREAD:
-            threads += replies
-            own_words += replies
-        elif index is not None:
-            counts = per_question.setdefault(index, [0, 0, {}, ()])
-            counts[0] += replies
-            counts[1] += 1  # one group per partner
-            own_words += replies if index not in choices else 0
-    if choices:
-        for index, said, replies in (await session.exec(
-                select(reply.question_index, reply.text, func.count())
-                .where(*_counted(campaign_id), reply.source == ReplySource.FORM,
-                       col(reply.question_index).in_(choices))
-                .group_by(col(reply.question_index), col(reply.text)))).all():
-            per_question[index][2][said] = replies
-    if in_own_words:
-        place = func.row_number().over(partition_by=col(reply.question_index),
-                                       order_by=col(reply.id)).label("place")
-        ranked = (select(reply.question_index, reply.text, place)
-                  .where(*_counted(campaign_id), reply.source == ReplySource.FORM,
-                         col(reply.question_index).in_(in_own_words))
-                  .subquery())
-        first: dict[int, list[str]] = {}
-        for index, said in (await session.exec(
-                select(ranked.c.question_index, ranked.c.text)
-                .where(ranked.c.place <= quoted)
-                .order_by(ranked.c.question_index, ranked.c.place))).all():
-            first.setdefault(index, []).append(said)
-        for index, texts in first.items():
-            per_question[index][3] = tuple(texts)
-    # The latest texts, then those of partners asked: the latest of theirs all the same.
-    latest = (await session.exec(
+        elif partner in asked:
+            answered.add(partner)
+            if source is ReplySource.THREAD:
+                threads += replies
+            elif index is not None:
+                answers[index] += replies
+                partners[index] += 1  # one group per partner
+    options = await _options(session, campaign_id, choices)
+    first = await _first(session, campaign_id, quoted, [
+        index for index in range(questions) if index not in choices])
+    latest = await _latest(session, campaign_id, choices, sample)
+    return Tally(answered=frozenset(answered),
+                 questions={index: QuestionTally(answers[index], partners[index],
+                                                 options.get(index, {}),
+                                                 tuple(first.get(index, ())))
+                            for index in sorted(answers)},
+                 thread_replies=threads, internal=internal,
+                 texts=tuple(said for partner, said in latest if partner in asked),
+                 texts_total=threads + sum(count for index, count in answers.items()
+                                           if index not in choices))
+
+
+async def _options(session: AsyncSession, campaign_id: int, choices: list[int]
+                   ) -> dict[int, dict[str, int]]:
+    """Per choice question, how many answers gave each value."""
+    found: dict[int, dict[str, int]] = {}
+    if not choices:
+        return found
+    reply = FeedbackReply
+    for index, said, replies in (await session.exec(
+            select(reply.question_index, reply.text, func.count())
+            .where(*_counted(campaign_id), reply.source == ReplySource.FORM,
+                   col(reply.question_index).in_(choices))
+            .group_by(col(reply.question_index), col(reply.text)))).all():
+        found.setdefault(index, {})[said] = replies
+    return found
+
+
+async def _first(session: AsyncSession, campaign_id: int, quoted: int,
+                 in_own_words: list[int]) -> dict[int, list[str]]:
+    """Per question answered in partners' own words, its first `quoted` answers (a window
+    numbers each question's answers, oldest first)."""
+    found: dict[int, list[str]] = {}
+    if not in_own_words:
+        return found
+    reply = FeedbackReply
+    place = func.row_number().over(partition_by=col(reply.question_index),
+                                   order_by=col(reply.id)).label("place")
+    ranked = (select(reply.question_index, reply.text, place)
+              .where(*_counted(campaign_id), reply.source == ReplySource.FORM,
+                     col(reply.question_index).in_(in_own_words))
+              .subquery())
+    for index, said in (await session.exec(
+            select(ranked.c.question_index, ranked.c.text).where(ranked.c.place <= quoted)
+            .order_by(ranked.c.question_index, ranked.c.place))).all():
+        found.setdefault(index, []).append(said)
+    return found
+
+
+async def _latest(session: AsyncSession, campaign_id: int, choices: list[int], sample: int
+                  ) -> Sequence[tuple[int | None, str]]:
+    """The latest `sample` texts in partners' own words, newest first, with their partner:
+    the caller keeps those of partners asked (still the latest of theirs), which spares
+    the database a look at the audience per reply."""
+    reply = FeedbackReply
+    return (await session.exec(
         select(reply.partner_id, reply.text)
         .where(reply.campaign_id == campaign_id, col(reply.internal).is_(False),
                col(reply.withdrawn_at).is_(None),
                or_(reply.source == ReplySource.THREAD,
                    col(reply.question_index).not_in(choices)))
         .order_by(col(reply.id).desc()).limit(sample))).all()
-    return Tally(answered=frozenset(answered),
-                 questions={index: QuestionTally(*values)
-                            for index, values in sorted(per_question.items())},
-                 thread_replies=threads, internal=internal,
-                 texts=tuple(said for partner, said in latest if partner in asked),
-                 texts_total=own_words)
