@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections import defaultdict, deque
@@ -112,6 +113,8 @@ class FakeServer:
         self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
         self._chaos: tuple[float, frozenset[str], random.Random] = (0.0, frozenset(),
                                                                     random.Random(0))
+        self._closing: set[str] = set()  # names a 429 closes for its Retry-After
+        self._closed_until: dict[str, float] = {}  # name -> monotonic instant it reopens
 
     @web.middleware
     async def _count_in_flight(self, request: web.Request,
@@ -209,6 +212,14 @@ class FakeServer:
         """Queue `fault` for the next `times` calls named `name` (FIFO per name)."""
         self._faults[name].extend([fault] * times)
 
+    def close_on_429(self, name: str) -> None:
+        """Limit `name` as a whole, as Slack limits each method (per workspace and app):
+        once a call to it is answered 429 with Retry-After N (injected, or by chaos), every
+        call to it in the next N seconds is refused too, with a 429 whose Retry-After is the
+        time left, rounded up to whole seconds as Slack's are. Those calls are recorded
+        with `_closed` (and `_injected_status` 429); they consume no queued fault."""
+        self._closing.add(name)
+
     def delay_next(self, name: str, seconds: float, times: int = 1) -> None:
         """Make the next `times` calls named `name` answer only after `seconds`."""
         self.inject(name, Fault(delay=seconds), times)
@@ -226,12 +237,21 @@ class FakeServer:
         self, name: str, request: web.Request, args: dict[str, Any]
     ) -> web.StreamResponse | None:
         """Record a call, apply any queued fault (else chaos, when on) and return the
-        faulty response if any."""
-        queue = self._faults.get(name)
-        fault = queue.popleft() if queue else None
-        if fault is None and (kind := self.roll_chaos(name)) is not None:
-            args["_chaos"] = kind
-            fault = self.chaos_fault(kind)
+        faulty response if any; while `name` is closed by a 429 (`close_on_429`), a 429."""
+        now = time.monotonic()
+        left = self._closed_until.get(name, now) - now
+        if left > 0:
+            args["_closed"] = True
+            fault: Fault | None = Fault(status=429, error="ratelimited",
+                                        retry_after=math.ceil(left))
+        else:
+            queue = self._faults.get(name)
+            fault = queue.popleft() if queue else None
+            if fault is None and (kind := self.roll_chaos(name)) is not None:
+                args["_chaos"] = kind
+                fault = self.chaos_fault(kind)
+            if fault is not None and fault.status == 429 and name in self._closing:
+                self._closed_until[name] = now + (fault.retry_after or 0)
         if fault is not None and fault.status != 200:
             args["_injected_status"] = fault.status
         if fault is not None and fault.error is not None:

@@ -118,6 +118,34 @@ async def test_rate_limit_then_retry_succeeds(slack: FakeSlackApi) -> None:
     assert [call.args.get("_injected_status") for call in calls] == [429, None]
 
 
+async def test_a_429_closes_its_method_for_the_retry_after_when_asked(
+        slack: FakeSlackApi) -> None:
+    """close_on_429: like Slack, a 429 refuses the whole method, not the one call, until its
+    Retry-After has passed; other methods go on, and queued faults wait their turn."""
+    slack.close_on_429("chat.postMessage")
+    slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    slack.error_next("chat.postMessage", error="channel_not_found")
+    client = web_client(slack)
+
+    with pytest.raises(SlackApiError) as refused:
+        await client.chat_postMessage(channel="C0001", text="refused")
+    with pytest.raises(SlackApiError) as closed:
+        await client.chat_postMessage(channel="C0002", text="refused while closed")
+    updated = await client.chat_update(channel="C0001", ts="1", text="another method")
+    await asyncio.sleep(1.0)
+    with pytest.raises(SlackApiError) as queued:
+        await client.chat_postMessage(channel="C0003", text="the queued fault, after")
+    posted = await client.chat_postMessage(channel="C0004", text="open again")
+
+    assert refused.value.response.status_code == 429
+    assert closed.value.response.status_code == 429
+    assert closed.value.response.headers["Retry-After"] == "1"
+    assert updated["ok"] is True and posted["ok"] is True
+    assert queued.value.response["error"] == "channel_not_found"
+    calls = slack.of("chat.postMessage")
+    assert [call.args.get("_closed", False) for call in calls] == [False, True, False, False]
+    assert [call.args.get("_injected_status") for call in calls] == [429, 429, None, None]
+
 async def test_server_error_error_next_and_delay(slack: FakeSlackApi) -> None:
     """5xx, ok=false errors and delays surface as they would from Slack."""
     slack.fail_next("chat.update", status=503)
