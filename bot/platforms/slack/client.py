@@ -31,11 +31,7 @@ def build_web_client(token: str | None, base_url: str) -> AsyncWebClient:
 
 
 def build_posting_client(base_url: str) -> AsyncWebClient:
-    """A client for chat.postMessage: it waits out 429s (nothing was done) but never retries
-    a 5xx or a lost answer by itself, which could post twice; the outbox asks Slack whether
-    the message landed before it tries again."""
-    return AsyncWebClient(
-        base_url=base_url,
-        timeout=REQUEST_TIMEOUT_SECONDS,
-        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)],
-    )
+    """A client for chat.postMessage that retries nothing by itself: a 5xx or a lost answer
+    retried could post twice (the poster asks Slack whether the message landed before it
+    tries again), and a 429 pauses every post of the workspace, not one (posting.py)."""
+    return AsyncWebClient(base_url=base_url, timeout=REQUEST_TIMEOUT_SECONDS, retry_handlers=[])

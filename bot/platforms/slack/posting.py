@@ -1,12 +1,20 @@
 """chat.postMessage exactly once. A 5xx, a timeout or a dropped connection leaves it unknown
 whether Slack posted the message; slack_sdk's own retry would then post it twice. So every
 post carries a key in its metadata, and before trying again the poster asks Slack whether a
-message with that key landed (the channel's history, or the thread's replies)."""
+message with that key landed (the channel's history, or the thread's replies).
+
+A 429 is different: nothing was done, and Slack limits a method per workspace and app, its
+Retry-After the time until the method may be called again. So a 429 pauses every post with
+that token, not just the refused one: posts in flight at once (a fan-out's sixteen) wait
+out the same pause instead of each being refused in turn, and no random second is added
+to each wait as slack_sdk's rate-limit handler does (the fan-out's own bound caps what
+goes out when a pause ends)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +27,10 @@ log = logging.getLogger(__name__)
 
 ATTEMPTS = 3
 FIRST_WAIT_SECONDS = 0.5
+# Refusals (429) one post waits out before it gives up (a later run-due tries again).
+RATE_LIMIT_RETRIES = 4
+# A 429 without a readable Retry-After waits this long.
+DEFAULT_RETRY_AFTER = 1.0
 # Slack's clock and ours may differ: look a little before the first attempt.
 CLOCK_SKEW = timedelta(minutes=1)
 Found = Callable[[str, str, datetime], Awaitable[str | None]]
@@ -26,17 +38,50 @@ Found = Callable[[str, str, datetime], Awaitable[str | None]]
 
 def uncertain(error: BaseException) -> bool:
     """Whether a failed post may have landed all the same."""
-    if isinstance(error, SlackApiError):  # a 429 that outlasted its retries: unknown too
+    if isinstance(error, SlackApiError):  # a lookup's 429 that outlasted its retries: unknown
         return error.response.status_code >= 500 or error.response.status_code == 429
     return isinstance(error, (TimeoutError, aiohttp.ClientError)) or (
         isinstance(error, SlackClientError) and not isinstance(error, SlackApiError))
 
 
+def retry_after(error: SlackApiError) -> float:
+    """A 429's Retry-After in seconds (Slack sends whole seconds); DEFAULT_RETRY_AFTER when
+    it is missing or unreadable."""
+    headers = error.response.headers or {}
+    value = next((v for k, v in headers.items() if str(k).lower() == "retry-after"), None)
+    value = value[0] if isinstance(value, list) and value else value
+    try:
+        return max(0.0, float(value)) if value is not None else DEFAULT_RETRY_AFTER
+    except (TypeError, ValueError):
+        return DEFAULT_RETRY_AFTER
+
+
+class Pauses:
+    """When chat.postMessage may next be called, per token (one workspace's install)."""
+
+    def __init__(self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._sleep = sleep
+        self._clock = clock
+        self._until: dict[str, float] = {}
+
+    def pause(self, token: str, seconds: float) -> None:
+        """No post with `token` for `seconds` from now (a pause already longer stays)."""
+        self._until[token] = max(self._until.get(token, 0.0), self._clock() + seconds)
+
+    async def wait(self, token: str) -> None:
+        """Return once `token` is not paused (a pause may grow while waiting)."""
+        while (left := self._until.get(token, 0.0) - self._clock()) > 0:
+            await self._sleep(left)
+        self._until.pop(token, None)
+
+
 class Poster:
     def __init__(self, client: AsyncWebClient, sleep: Callable[[float], Awaitable[None]]
-                 = asyncio.sleep) -> None:
+                 = asyncio.sleep, pauses: Pauses | None = None) -> None:
         self._client = client
         self._sleep = sleep
+        self._pauses = pauses or Pauses(sleep)
 
     async def post(self, token: str, channel: str, thread_ts: str | None, key: str,
                    found: Found, **payload: Any) -> dict[str, Any]:
@@ -44,12 +89,25 @@ class Poster:
         an uncertain failure; the last error when it surely did not land."""
         started = datetime.now().astimezone() - CLOCK_SKEW
         wait = FIRST_WAIT_SECONDS
-        for attempt in range(1, ATTEMPTS + 1):
+        refused = 0
+        attempt = 1
+        while True:
+            await self._pauses.wait(token)
             try:
                 response = await self._client.chat_postMessage(
                     token=token, channel=channel, thread_ts=thread_ts, **payload)
                 return {"channel": response.get("channel") or channel, "ts": response["ts"]}
             except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+                if isinstance(error, SlackApiError) and error.response.status_code == 429:
+                    # Nothing was done: wait with every other post, then send again.
+                    refused += 1
+                    if refused > RATE_LIMIT_RETRIES:
+                        raise
+                    seconds = retry_after(error)
+                    log.info("Slack is rate-limiting posts: all wait %.0fs (%d/%d)",
+                             seconds, refused, RATE_LIMIT_RETRIES)
+                    self._pauses.pause(token, seconds)
+                    continue
                 if not uncertain(error) or attempt == ATTEMPTS:
                     raise
                 landed = await found(channel, key, started)
@@ -60,4 +118,4 @@ class Poster:
                             type(error).__name__, attempt, ATTEMPTS - 1, wait)
                 await self._sleep(wait)
                 wait *= 2
-        raise AssertionError("unreachable")
+                attempt += 1
