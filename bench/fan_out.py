@@ -1,19 +1,42 @@
-"""A 10,000-person cadence through fake Slack, against a raw slack_sdk send loop.
+"""A 10,000-person cadence through fake Slack, against a raw slack_sdk send loop; then the
+same fan-out with some posts refused with 429 Retry-After, against the least time those
+Retry-After values impose.
 
 Both send the same Block Kit prompt to the same loopback fake with the same concurrency
-(run_due's FAN_OUT) and the same retrying client; the floor has no database, no ledger
-and no rendering. The ratio is what exactly-once delivery costs on top of the sends.
+(run_due's FAN_OUT) through slack_sdk's AsyncWebClient; the floor has no database, no
+ledger and no rendering. The ratio is what exactly-once delivery costs on top of the sends.
+
+With 429s: one post in every LIMIT_EVERY the fake accepts is refused, 429 with Retry-After
+RETRY_AFTER seconds. The model of the minimum: Slack limits each method per workspace and
+app, and its Retry-After is the time until that method may be called again, so a 429
+closes chat.postMessage as a whole, not the one call (the fake does so: `close_on_429`;
+a post arriving while it is closed is refused too, with the seconds left). During a wait
+nothing can be sent; the next refusal can only come from a post accepted after it, so the
+waits never overlap and add up: minimum = the raw loop's time + the sum of the Retry-After
+values. (chat.postMessage also has a limit per channel, which strictly closes one channel;
+a 429 does not say which limit it is, so it is taken as closing the method.) A sender
+that waits only its own refusal's Retry-After while its fifteen peers
+carry on would be refused again and again while the method is closed; one that adds
+slack_sdk's random second to each wait loses up to a second a refusal. The second ratio
+printed, against run_due's own time plus the waits, is what the refusals cost beyond the
+waits themselves.
+
+Every run checks, from what the fake posted, that each person got exactly one DM.
+BENCH_PEOPLE sets the size (1000 to iterate).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.team import REPORT, slack_standup, user_id
 from bot.app import build_application
 from bot.core.clock import SimulatedClock
 from bot.platforms.slack.client import build_web_client
@@ -21,16 +44,15 @@ from bot.settings import Settings
 from bot.web import create_web_app
 from handlers.cadences.due import FAN_OUT
 from schedules.run_due import run_due
-from storage.cadences import repository as cadences
-from storage.cadences.models import Cadence, CadenceKind
-from storage.common import workspaces
-from storage.common.models import Person, PersonIdentity
 from storage.migrate import upgrade
-from tests.fakes import FakeSlackApi
+from tests.fakes import FakeSlackApi, Fault
 
-PEOPLE = 10_000
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", "10000"))
+# With 429s: the 300th post accepted is refused, and every 1000th after it (in the middle
+# of the ledger's batches of 500, with 16 posts in flight) ...
+FIRST_LIMITED, LIMIT_EVERY = 300, 1000
+RETRY_AFTER = 1  # ... for this many seconds (what Slack answers chat.postMessage bursts)
 BERLIN_0900 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-TEAM_ID = "T0001"  # the fake Slack's workspace
 
 
 async def _floor(slack: FakeSlackApi, blocks: list[dict]) -> float:
@@ -39,7 +61,7 @@ async def _floor(slack: FakeSlackApi, blocks: list[dict]) -> float:
 
     async def send(n: int) -> None:
         async with gate:
-            await client.chat_postMessage(channel=f"U{n:06d}", text="Time for your standup",
+            await client.chat_postMessage(channel=user_id(n), text="Time for your standup",
                                           blocks=blocks)
 
     started = time.perf_counter()
@@ -47,32 +69,15 @@ async def _floor(slack: FakeSlackApi, blocks: list[dict]) -> float:
     return time.perf_counter() - started
 
 
-async def _ours(slack: FakeSlackApi, folder: Path) -> tuple[float, list[dict]]:
+async def _ours(slack: FakeSlackApi, database: Path) -> tuple[float, list[dict]]:
     clock = SimulatedClock(BERLIN_0900)
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{folder / 'f.db'}",
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{database}",
                         slack_bot_token="xoxb-bench", slack_signing_secret="s",
                         slack_api_url=slack.url)
     application = build_application(settings, clock=clock)
     create_web_app(application)  # registers the Slack outbox, as `partnerops run` does
     await upgrade(application.database)
-    now = clock.now()
-    async with application.database.session() as session:
-        workspace = await workspaces.for_external_id(session, "slack", TEAM_ID, now=now)
-        workspace_id = workspace.id or 0
-        team = [Person(workspace_id=workspace_id, display_name=f"Rep {n}",
-                       timezone="Europe/Berlin", created_at=now) for n in range(PEOPLE)]
-        session.add_all(team)
-        await session.flush()
-        session.add_all([PersonIdentity(person_id=person.id or 0, workspace_id=workspace_id,
-                                        platform="slack", user_id=f"U{n:06d}", created_at=now)
-                         for n, person in enumerate(team)])
-        cadence = await cadences.save(session, Cadence(
-            workspace_id=workspace_id, name="All hands", kind=CadenceKind.STANDUP,
-            platform="slack", report_channel_id="C0REPORT", questions=["Today?"],
-            reminder_minutes=0, created_at=now, updated_at=now))
-        await session.flush()
-        await cadences.set_participants(session, cadence.id or 0, [p.id or 0 for p in team],
-                                        now=cadence.created_at)
+    await slack_standup(application.database, PEOPLE, now=clock.now())
     started = time.perf_counter()
     report = await run_due(application.services, BERLIN_0900)
     elapsed = time.perf_counter() - started
@@ -83,15 +88,60 @@ async def _ours(slack: FakeSlackApi, folder: Path) -> tuple[float, list[dict]]:
     return elapsed, prompt.args["blocks"]
 
 
+def _limit(slack: FakeSlackApi) -> int:
+    """Refuse the FIRST_LIMITED-th accepted post and every LIMIT_EVERY-th after it with a
+    429 that closes the method for RETRY_AFTER seconds; the seconds of waiting that
+    imposes."""
+    slack.close_on_429("chat.postMessage")
+    refusals = PEOPLE // LIMIT_EVERY
+    for n in range(refusals):
+        through = (FIRST_LIMITED if n == 0 else LIMIT_EVERY) - 1
+        slack.inject("chat.postMessage", Fault(), through)  # these go through
+        slack.fail_next("chat.postMessage", status=429, retry_after=RETRY_AFTER)
+    return refusals * RETRY_AFTER
+
+
+def _exactly_once(slack: FakeSlackApi, *, report: bool = True) -> str:
+    """Each person's DM and (for run_due) the report channel's message, once each, as
+    posted in the fake; a line saying so, or AssertionError."""
+    posted = Counter({channel: len(messages) for channel, messages in slack.history.items()})
+    wanted = Counter({f"D{user_id(n)}": 1 for n in range(PEOPLE)} | ({REPORT: 1} if report else {}))
+    doubled = sum(1 for channel, count in posted.items() if count > 1)
+    missing = sum(1 for channel in wanted if channel not in posted)
+    assert posted == wanted, f"{doubled} doubled, {missing} missing, " \
+                             f"{len(posted.keys() - wanted.keys())} unexpected"
+    return f"{PEOPLE}/{PEOPLE} people got exactly one DM (0 doubled, 0 missing)"
+
+
 async def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         async with FakeSlackApi() as slack:
-            ours, blocks = await _ours(slack, Path(folder))
-            slack.log.clear()
+            ours, blocks = await _ours(slack, Path(folder) / "plain.db")
+            once = _exactly_once(slack)
+        async with FakeSlackApi() as slack:
             floor = await _floor(slack, blocks)
-    print(f"raw slack_sdk loop: {PEOPLE} DMs in {floor:6.2f} s ({PEOPLE / floor:7.0f}/s)")
-    print(f"run_due:            {PEOPLE} DMs in {ours:6.2f} s ({PEOPLE / ours:7.0f}/s)")
-    print(f"run_due / raw ratio: {ours / floor:.2f} (goal <= 1.5) at concurrency {FAN_OUT}")
+            floor_once = _exactly_once(slack, report=False)
+        async with FakeSlackApi() as slack:
+            waits = _limit(slack)
+            limited, _ = await _ours(slack, Path(folder) / "limited.db")
+            limited_once = _exactly_once(slack)
+            refusals = [call for call in slack.of("chat.postMessage")
+                        if call.args.get("_injected_status") == 429]
+            closed = sum(1 for call in refusals if call.args.get("_closed"))
+    minimum = floor + waits
+    print(f"raw slack_sdk loop: {PEOPLE} DMs in {floor:6.2f} s ({PEOPLE / floor:7.0f}/s); "
+          f"{floor_once}")
+    print(f"run_due:            {PEOPLE} DMs in {ours:6.2f} s ({PEOPLE / ours:7.0f}/s); {once}")
+    print(f"run_due / raw ratio: {ours / floor:.2f} (goal <= 1.3) at concurrency {FAN_OUT}")
+    print(f"with 429s: a post in every {LIMIT_EVERY} refused, Retry-After {RETRY_AFTER} s "
+          f"({len(refusals) - closed} refusals, each closing chat.postMessage; "
+          f"{closed} more posts arrived while it was closed)")
+    print(f"run_due with 429s:  {PEOPLE} DMs in {limited:6.2f} s; {limited_once}")
+    print(f"minimum the Retry-After values impose: {minimum:.2f} s (the raw loop's "
+          f"{floor:.2f} s + {waits} s of waits that cannot overlap)")
+    print(f"run_due with 429s / minimum: {limited / minimum:.2f} (goal <= 1.1); the waits "
+          f"cost run_due {limited - ours:.2f} s for {waits} s of Retry-After "
+          f"({limited / (ours + waits):.2f} x its own time plus the waits)")
     return 0
 
 
