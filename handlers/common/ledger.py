@@ -116,26 +116,37 @@ async def _send_and_settle(services: Services, items: Sequence[Pending], won: di
         failed.clear()
         never.clear()
 
-    attempts = [_attempt(services, item, won[item.key], gate, now) for item in items]
-    for done in asyncio.as_completed(attempts):
-        item, result = await done
-        ident = won[item.key].id
-        if isinstance(result, MessageRef):
-            sent.append((ident, result.conversation.id, result.id))
-            outcome.count(item.kind)
-        elif isinstance(result, Undeliverable):
-            log.warning("a %s/%s send can never be delivered (not retried): %s",
-                        item.kind.feature, item.kind.kind.value, result)
-            never.append((ident, str(result)))
-            outcome.failures.append(Failure(item.kind, item.key, str(result)))
-        else:
-            log.warning("a %s/%s send failed (a later run retries it): %s",
-                        item.kind.feature, item.kind.kind.value, result)
-            failed.append((ident, str(result)))
-            outcome.failures.append(Failure(item.kind, item.key, str(result)))
-        if len(sent) + len(failed) + len(never) >= SETTLE_EVERY:
-            await settle()
-    await settle()
+    attempts = [asyncio.ensure_future(_attempt(services, item, won[item.key], gate, now))
+                for item in items]
+    try:
+        for done in asyncio.as_completed(attempts):
+            item, result = await done
+            ident = won[item.key].id
+            if isinstance(result, MessageRef):
+                sent.append((ident, result.conversation.id, result.id))
+                outcome.count(item.kind)
+            elif isinstance(result, Undeliverable):
+                log.warning("a %s/%s send can never be delivered (not retried): %s",
+                            item.kind.feature, item.kind.kind.value, result)
+                never.append((ident, str(result)))
+                outcome.failures.append(Failure(item.kind, item.key, str(result)))
+            else:
+                log.warning("a %s/%s send failed (a later run retries it): %s",
+                            item.kind.feature, item.kind.kind.value, result)
+                failed.append((ident, str(result)))
+                outcome.failures.append(Failure(item.kind, item.key, str(result)))
+            if len(sent) + len(failed) + len(never) >= SETTLE_EVERY:
+                await settle()
+        await settle()
+    finally:
+        # Settling failed (the database went away) or the run was stopped: send nothing
+        # more that could not be confirmed, and leave nothing sending after the run has
+        # ended and its lease with it (the next run would take those claims for abandoned
+        # while they are still in flight). Sends cut off stay claimed: recovery asks the
+        # platform about them.
+        for attempt in attempts:
+            attempt.cancel()
+        await asyncio.gather(*attempts, return_exceptions=True)
 
 
 async def deliver_many(services: Services, pending: Sequence[Pending], *, lease_id: int,
