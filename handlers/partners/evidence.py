@@ -3,19 +3,18 @@ kind of fact, not per partner: the dashboard scores every partner on one page)."
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from handlers.common.context import Services
 from handlers.partners.leads import LeadStats
-from handlers.partners.review import by_period
 from handlers.partners.scorecard import (
     HEALTH_SHOWN,
     Facts,
     PartnerClass,
     Quarters,
+    QuarterScore,
     classify,
     health_values,
     objective_rows,
@@ -60,16 +59,22 @@ async def evidence_of(services: Services, workspace_id: int, partner_ids: Sequen
     periods = quarters_back(today)
     async with services.db.session() as session:
         # Counted in the database, per quarter: the workspace's, or the one partner's.
-        counted = by_period(await objectives.tallies(
+        scored = await objectives.scores(
             session, workspace_id, [(period.first, period.last) for period in periods], today,
-            ids[0] if len(ids) == 1 else None), len(periods))
+            ids[0] if len(ids) == 1 else None)
         involved = await elephants.involving_any(session, ids)
         answered = await history.latest_answers_about(session, workspace_id, ids,
                                                       HEALTH_SHOWN)
         asked = await campaigns.participation_of(session, ids)
         leads = await partners.leads_of(session, ids)
-    return {ident: Evidence([(period, tally.get(ident, Counter()))
-                             for period, tally in zip(periods, counted, strict=True)],
+    found = {(score.partner_id, score.period): score for score in scored}
+
+    def quarters(ident: int) -> list[QuarterScore]:
+        scores = [(period, found.get((ident, index))) for index, period in enumerate(periods)]
+        return [QuarterScore(period, score.counted, score.judged, score.met) if score
+                else QuarterScore(period) for period, score in scores]
+
+    return {ident: Evidence(quarters(ident),
                             involved.get(ident, []),
                             answered.get(ident, []), asked.get(ident, (0, 0)),
                             LeadStats.of(leads.get(ident, [])))

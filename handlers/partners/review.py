@@ -82,21 +82,18 @@ def by_partner(found: Iterable[ObjectiveTally]) -> dict[int, Counter[str]]:
     return counted
 
 
-def by_period(found: Iterable[ObjectiveTally], periods: int) -> list[dict[int, Counter[str]]]:
-    """`by_partner` of each of `periods` periods asked for at once."""
-    return [by_partner(tally for tally in found if tally.period == index)
-            for index in range(periods)]
-
-
 def judged_and_met(counted: Counter[str]) -> tuple[int, int]:
     """What the share is over (met, missed and overdue: an objective not yet due is not
     judged yet, a dropped one never), and how many of those were met."""
     return counted["met"] + counted["missed"] + counted[OVERDUE], counted["met"]
 
 
+def share_text(judged: int, met: int) -> str:
+    return f"{met}/{judged} met ({round(100 * met / judged)}%)" if judged else "none to judge"
+
+
 def tally_text(counted: Counter[str]) -> str:
-    judged, met = judged_and_met(counted)
-    share = f"{met}/{judged} met ({round(100 * met / judged)}%)" if judged else "none to judge"
+    share = share_text(*judged_and_met(counted))
     detail = " · ".join(f"{counted[state]} {state}" for state in STATES if counted[state])
     return f"{share} · {detail}" if detail else share
 

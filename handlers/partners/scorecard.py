@@ -15,7 +15,6 @@ ones not yet due and dropped ones are not.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -26,9 +25,8 @@ from bot.core.words import counted
 from handlers.common.questions import HEALTH, QuestionType, read_question
 from handlers.partners.review import (
     Period,
-    judged_and_met,
     quarter_of,
-    tally_text,
+    share_text,
 )
 
 NEW_FOR = timedelta(days=90)
@@ -97,19 +95,26 @@ def quarters_back(today: date) -> list[Period]:
     return periods
 
 
-# Each of the last four quarters, oldest first, with a partner's objectives in it by state.
-Quarters = Sequence[tuple[Period, Counter[str]]]
+@dataclass(frozen=True)
+class QuarterScore:
+    """A partner's objectives that count in a quarter: how many, judged, met."""
+
+    period: Period
+    counted: int = 0
+    judged: int = 0
+    met: int = 0
+
+
+# Each of the last four quarters, oldest first.
+Quarters = Sequence[QuarterScore]
 
 
 def objective_rows(quarters: Quarters) -> tuple[str, int, int]:
     """("2026-Q1 —, ..., 2026-Q4 1/3 met (33%)", met, judged) over the last four quarters."""
-    parts, met, judged = [], 0, 0
-    for period, tally in quarters:
-        quarter_judged, quarter_met = judged_and_met(tally)
-        met, judged = met + quarter_met, judged + quarter_judged
-        parts.append(f"{period.label} {tally_text(tally).split(' · ')[0]}"
-                     if tally else f"{period.label} —")
-    return " · ".join(parts), met, judged
+    parts = [f"{quarter.period.label} {share_text(quarter.judged, quarter.met)}"
+             if quarter.counted else f"{quarter.period.label} —" for quarter in quarters]
+    return (" · ".join(parts), sum(quarter.met for quarter in quarters),
+            sum(quarter.judged for quarter in quarters))
 
 
 HEALTH_TONES = {"green": Tone.GOOD, "amber": Tone.WARN, "red": Tone.BAD}
@@ -125,10 +130,7 @@ def scorecard_charts(partner_name: str, health: list[str], counted: Quarters
                             tuple(str(number) for number in range(1, len(shown) + 1)),
                             (Series("health", tuple(1.0 for _ in shown)),),
                             tones=tuple(HEALTH_TONES[value] for value in shown)))
-    quarters = []
-    for period, tally in counted:
-        judged, met = judged_and_met(tally)
-        quarters.append((period.label, met, judged))
+    quarters = [(quarter.period.label, quarter.met, quarter.judged) for quarter in counted]
     if any(judged for _, _, judged in quarters):
         charts.append(Chart(ChartKind.STACKED, f"{partner_name}: objectives met per quarter",
                             tuple(label for label, _, _ in quarters),

@@ -140,6 +140,7 @@ async def test_tallies_count_each_partners_objectives_in_a_period_by_state(datab
                     (date(2027, 1, 1), date(2027, 3, 31))]
         every = await objectives.tallies(session, mine.id or 0, q3_q4_q1, today)
         one = await objectives.tallies(session, mine.id or 0, q3_q4_q1[1:2], today, north.id)
+        scored = await objectives.scores(session, mine.id or 0, q3_q4_q1, today)
     # Nothing is due in Q3 (NOW, the close, and today are in Q4).
     assert sorted((t.period, t.partner_id, t.status, t.overdue, t.count) for t in every) == \
         sorted([(1, north.id, ObjectiveStatus.OPEN, True, 1),
@@ -149,3 +150,6 @@ async def test_tallies_count_each_partners_objectives_in_a_period_by_state(datab
                 (1, conto.id, ObjectiveStatus.OPEN, False, 1),
                 (2, conto.id, ObjectiveStatus.OPEN, False, 1)])
     assert {(t.period, t.partner_id) for t in one} == {(0, north.id)}
+    # A scorecard's sums: counted, judged (met, missed, overdue), met per period and partner.
+    assert sorted((s.period, s.partner_id, s.counted, s.judged, s.met) for s in scored) == \
+        sorted([(1, north.id, 3, 2, 1), (1, conto.id, 2, 1, 0), (2, conto.id, 1, 0, 0)])
