@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import version
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -33,9 +35,27 @@ def print_manifest(settings: Settings, platform: str, out: TextIO) -> None:
         )
         for spec in registry.commands if spec.slash_command
     ]
+    # The app-level token alone decides: the manifest is pasted before a bot token exists.
+    socket_mode = bool(settings.slack_app_token)
     manifest = slack_manifest(public_url=settings.public_url, commands=commands,
-                              socket_mode=settings.slack_socket_mode)
+                              socket_mode=socket_mode)
+    if not socket_mode and (problem := unreachable(settings.public_url)):
+        print(f"warning: {problem}: Slack sends requests only to a public https URL. Set "
+              "PUBLIC_URL to the address Slack can reach (a tunnel such as ngrok while "
+              "developing), or SLACK_APP_TOKEN for Socket Mode, which needs no URL.",
+              file=sys.stderr)
     yaml.safe_dump(manifest, out, sort_keys=False, allow_unicode=True)
+
+
+def unreachable(public_url: str) -> str:
+    """Why Slack could not send requests to `public_url` ("" when it could)."""
+    address = urlsplit(public_url)
+    host = (address.hostname or "").lower()
+    if host in {"localhost", "127.0.0.1", "::1", "0.0.0.0"} or host.endswith(".localhost"):
+        return f"the manifest's URLs point at {host} ({public_url})"
+    if address.scheme != "https":
+        return f"the manifest's URLs are not https ({public_url})"
+    return ""
 
 
 def _write_teams_package(settings: Settings, out: TextIO) -> None:

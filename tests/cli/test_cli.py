@@ -174,15 +174,28 @@ def test_slack_manifest_matches_prefix_and_public_url(tmp_path: Path):
         "https://bot.acme.test/slack/events"
     assert "commands" in manifest["oauth_config"]["scopes"]["bot"]
     assert manifest["settings"]["socket_mode_enabled"] is False
+    assert "warning" not in result.stderr  # a public https URL Slack can reach
 
 
 def test_manifest_in_socket_mode_has_no_request_urls(tmp_path: Path):
-    result = partnerops(tmp_path, "manifest", "slack", SLACK_BOT_TOKEN="xoxb-1",
-                        SLACK_APP_TOKEN="xapp-1")
+    # The app-level token alone: the manifest is pasted before the app has a bot token.
+    result = partnerops(tmp_path, "manifest", "slack", SLACK_APP_TOKEN="xapp-1")
     manifest = yaml.safe_load(result.stdout)
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert "request_url" not in manifest["settings"]["interactivity"]
+    assert "request_url" not in manifest["settings"]["event_subscriptions"]
     assert all("url" not in entry for entry in manifest["features"]["slash_commands"])
+    assert "warning" not in result.stderr  # Socket Mode needs no URL
+
+
+@pytest.mark.parametrize("public_url", ["http://localhost:3978", "http://127.0.0.1:8080",
+                                        "http://bot.acme.test"])
+def test_a_manifest_slack_could_not_reach_says_so(tmp_path: Path, public_url: str):
+    result = partnerops(tmp_path, "manifest", "slack", PUBLIC_URL=public_url)
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(result.stdout)["settings"]["socket_mode_enabled"] is False
+    assert result.stderr.startswith("warning:") and "PUBLIC_URL" in result.stderr \
+        and "SLACK_APP_TOKEN" in result.stderr and public_url in result.stderr
 
 
 def test_teams_package_has_the_manifest_and_both_icons(tmp_path: Path):

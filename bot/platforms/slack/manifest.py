@@ -5,26 +5,51 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# What the bot uses today. The history scopes let a recovering process look for the message
-# metadata of a send that a crash interrupted (SlackOutbox.find_delivery).
-BOT_SCOPES = (
-    "commands",
-    "chat:write",
-    "chat:write.public",
-    "im:write",
-    "users:read",
-    "users:read.email",
-    "channels:read",
-    "groups:read",
-    "im:history",
-    "channels:history",
-    "groups:history",
-    "files:write",  # `partnerops export` uploads a CSV to the admin's direct messages
-)
-# Only events the bot handles: Slack disables subscriptions that keep failing. The Home tab
-# is published when a person opens it; replies in a feedback campaign's thread are
-# collected from channel messages (public and private channels, Slack Connect included).
-BOT_EVENTS: tuple[str, ...] = ("app_home_opened", "message.channels", "message.groups")
+# Every Web API method the code calls, and the bot scopes it needs (a test scans the code
+# for the calls: a method not listed, or listed and never called, fails it). History lets
+# a recovering process look for the message metadata of a send a crash interrupted
+# (SlackOutbox.find_delivery); files_upload_v2 is the two files.* calls.
+METHOD_SCOPES: dict[str, tuple[str, ...]] = {
+    "auth.test": (),
+    "chat.postMessage": ("chat:write",),
+    "chat.postEphemeral": ("chat:write",),
+    "chat.update": ("chat:write",),
+    "conversations.history": ("channels:history", "groups:history", "im:history"),
+    "conversations.replies": ("channels:history", "groups:history", "im:history"),
+    "conversations.info": ("channels:read", "groups:read"),
+    "conversations.members": ("channels:read", "groups:read"),
+    "conversations.open": ("im:write",),
+    "users.info": ("users:read",),
+    "views.open": (),
+    "views.publish": (),
+    "views.update": (),
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
+}
+# Scopes for what is not a method call: slash commands; posting to a public channel the bot
+# was not invited to (the elephants channel, a review's channel); the email in users.info
+# (a partner contact's invitation is matched by it).
+FEATURE_SCOPES = ("commands", "chat:write.public", "users:read.email")
+# Each event the code handles (listeners.py), and the subscriptions that deliver it: Slack
+# disables subscriptions that keep failing, so only these. The Home tab is published when a
+# person opens it; replies in a feedback campaign's thread are collected from channel
+# messages (public and private channels, Slack Connect included).
+EVENT_SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "app_home_opened": ("app_home_opened",),
+    "message": ("message.channels", "message.groups"),
+}
+EVENT_SCOPES = {"message.channels": "channels:history", "message.groups": "groups:history"}
+BOT_EVENTS = tuple(name for names in EVENT_SUBSCRIPTIONS.values() for name in names)
+
+
+def _scopes() -> tuple[str, ...]:
+    """Exactly the scopes the calls, features and events above need, each once."""
+    needed = [*FEATURE_SCOPES, *(scope for scopes in METHOD_SCOPES.values() for scope in scopes),
+              *(EVENT_SCOPES[name] for name in BOT_EVENTS if name in EVENT_SCOPES)]
+    return tuple(dict.fromkeys(needed))
+
+
+BOT_SCOPES = _scopes()
 DESCRIPTION_MAX = 140
 
 
