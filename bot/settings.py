@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         None, validation_alias=_env("SLACK_SIGNING_SECRET")
     )
     slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
+    # How often the Socket Mode watchdog checks the connection (seconds).
+    slack_socket_check_seconds: float = Field(
+        5.0, gt=0, le=300, validation_alias=_env("PARTNEROPS_SLACK_SOCKET_CHECK_SECONDS"))
     slack_client_id: str | None = Field(None, validation_alias=_env("SLACK_CLIENT_ID"))
     slack_client_secret: SecretStr | None = Field(
         None, validation_alias=_env("SLACK_CLIENT_SECRET")

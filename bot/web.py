@@ -94,6 +94,7 @@ def _slack(application: Application) -> SlackPlatform | None:
         registry=application.registry,
         command_prefix=settings.command_prefix,
         installations=application.installations,
+        socket_check_seconds=settings.slack_socket_check_seconds,
     )
     application.add_platform(Platform.SLACK, slack.outbox, profiles=slack.directory,
                              channels=slack.channels, picker=slack.picker, style=slack.style)

@@ -35,3 +35,29 @@ async def test_slash_command_over_socket_mode(tmp_path: Path, clock: SimulatedCl
         assert "Filed *E-1*" in private.args["text"]
     finally:
         await bot.client.close()
+
+
+async def test_a_dropped_connection_is_noticed_and_made_again(
+        tmp_path: Path, clock: SimulatedClock, fake_slack: FakeSlackApi,
+        fake_connector: FakeBotConnector):
+    """The connection drops without warning: the watchdog (the SDK's own reconnection is
+    off: it is known to stop) asks for a new URL, connects again, and commands arrive."""
+    settings = bot_settings(tmp_path, fake_slack, slack_app_token="xapp-socket-token",
+                            slack_signing_secret="", slack_socket_check_seconds=0.1)
+    bot = await start_bot(settings, clock, fake_slack, fake_connector)
+    try:
+        await fake_slack.wait_for("socket_connect")
+        await fake_slack.socket_drop()
+
+        await fake_slack.wait_for("socket_connect", count=2)
+        assert len(await fake_slack.wait_for("apps.connections.open", count=2)) == 2
+        await fake_slack.socket_send(socket_envelope(
+            slash_command("/elephant", "Quotes reach partners a week late",
+                          response_url=fake_slack.response_url()),
+            envelope_id="env-after-drop"))
+        [ack] = await fake_slack.wait_for("socket_ack")
+        assert ack.args["envelope_id"] == "env-after-drop"
+        [posted] = await fake_slack.wait_for("chat.postMessage")
+        assert "E-1" in posted.args["text"]
+    finally:
+        await bot.client.close()

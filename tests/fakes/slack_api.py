@@ -174,6 +174,12 @@ class FakeSlackApi(FakeServer):
         for ws in list(self._sockets):
             await ws.send_str(json.dumps(envelope))
 
+    async def socket_drop(self) -> None:
+        """Drop every Socket Mode connection, as a network blip does (no `disconnect`
+        message first): the client must notice and connect again."""
+        for ws in list(self._sockets):
+            await ws.close(code=1011, message=b"dropped")
+
     async def stop(self) -> None:
         """Close Socket Mode connections, then stop the server."""
         for ws in list(self._sockets):

@@ -22,6 +22,7 @@ from bot.platforms.slack.listeners import SlackListeners
 from bot.platforms.slack.outbox import SlackOutbox
 from bot.platforms.slack.picker import SlackPeoplePicker
 from bot.platforms.slack.redelivery import Redeliveries
+from bot.platforms.slack.socket_watchdog import CHECK_SECONDS, SocketWatchdog
 from bot.platforms.slack.tokens import SlackTokens
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,8 @@ class SlackPlatform:
 
     def __init__(self, *, bot_token: str, signing_secret: str, api_url: str,
                  dispatcher: Dispatcher, registry: Registry, command_prefix: str = "",
-                 app_token: str = "", installations: Installations | None = None) -> None:
+                 app_token: str = "", installations: Installations | None = None,
+                 socket_check_seconds: float = CHECK_SECONDS) -> None:
         self.client = build_web_client(bot_token, api_url)
         self.identity = SlackIdentity(self.client)
         self.tokens = SlackTokens(bot_token, self.identity, installations)
@@ -43,6 +45,9 @@ class SlackPlatform:
         self.style = CommandStyle(slash=True, prefix=command_prefix)
         self._app_token = app_token
         self._socket: AsyncSocketModeHandler | None = None
+        self._socket_check_seconds = socket_check_seconds
+        self.watchdog: SocketWatchdog | None = None
+        self._watching: asyncio.Task[None] | None = None
         self._learning: asyncio.Task[bool] | None = None
         self.app = AsyncApp(
             # Token-less: bolt copies SLACK_API_URL and the retries from it per request,
@@ -83,10 +88,14 @@ class SlackPlatform:
         self._learning = asyncio.create_task(self.identity.learn())
         if self.socket_mode:
             self._socket = AsyncSocketModeHandler(self.app, self._app_token)
+            self.watchdog = SocketWatchdog(self._socket.client, self._socket_check_seconds)
             await self._socket.connect_async()
+            self._watching = asyncio.create_task(self.watchdog.run())
             log.info("Slack connected over Socket Mode")
 
     async def close(self) -> None:
+        if self._watching is not None:
+            self._watching.cancel()
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
