@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.dates import known_zone
 from storage.engine import check_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./partnerops.db"
+_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+# MICROSOFT_APP_TYPE as Azure Bot Service spells it (botbuilder reads it case-insensitively).
+MICROSOFT_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 
 def _env(name: str) -> AliasChoices:
@@ -43,6 +47,7 @@ class Settings(BaseSettings):
     )
     slack_api_url: str = Field("https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
 
+    # Teams. MICROSOFT_APP_TYPE comes last: its validator reads the three before it.
     microsoft_app_id: str = Field("", validation_alias=_env("MICROSOFT_APP_ID"))
     microsoft_app_password: SecretStr = Field(
         SecretStr(""), validation_alias=_env("MICROSOFT_APP_PASSWORD")
@@ -61,6 +66,49 @@ class Settings(BaseSettings):
     # Days before an objective's due date its owner and contacts are nudged (0: never).
     objective_nudge_days: int = Field(14, ge=0, le=365,
                                       validation_alias=_env("PARTNEROPS_OBJECTIVE_NUDGE_DAYS"))
+
+    @field_validator("microsoft_app_id")
+    @classmethod
+    def _app_id_is_a_guid(cls, value: str) -> str:
+        value = value.strip()
+        if value and not _GUID.fullmatch(value):
+            raise ValueError(f"{value!r} is not an app id: use the bot's Microsoft App ID, a "
+                             "GUID such as 00000000-0000-0000-0000-000000000000 (Azure portal: "
+                             "the Azure Bot's Configuration page), or leave it unset for local "
+                             "mode")
+        return value
+
+    @field_validator("microsoft_app_type")
+    @classmethod
+    def _known_app_type(cls, value: str, info: ValidationInfo) -> str:
+        """One of the three types, with what that type needs (the other Microsoft variables
+        are declared above this one, so they are read already)."""
+        spelled = {kind.lower(): kind for kind in MICROSOFT_APP_TYPES}.get(
+            value.strip().lower() or "multitenant")
+        if spelled is None:
+            raise ValueError(f"unknown app type {value!r}: use one of "
+                             + ", ".join(MICROSOFT_APP_TYPES))
+        if not info.data.get("microsoft_app_id"):
+            return spelled  # local mode: nothing is authenticated
+        password = info.data.get("microsoft_app_password")
+        has_password = bool(password and password.get_secret_value())
+        named = f"MICROSOFT_APP_ID is set and the app type is {spelled}"
+        if spelled != "UserAssignedMSI" and not has_password:
+            raise ValueError(f"{named}, which needs MICROSOFT_APP_PASSWORD (the client secret "
+                             "of the app registration); a bot on a user-assigned managed "
+                             "identity sets MICROSOFT_APP_TYPE=UserAssignedMSI instead")
+        if spelled == "UserAssignedMSI" and has_password:
+            raise ValueError(f"{named}, which signs in as the managed identity without a "
+                             "password: unset MICROSOFT_APP_PASSWORD")
+        if spelled != "MultiTenant" and not info.data.get("microsoft_app_tenant_id"):
+            raise ValueError(f"{named}, which needs MICROSOFT_APP_TENANT_ID (the Entra tenant "
+                             "of the app registration or managed identity)")
+        return spelled
+
+    @field_validator("microsoft_app_tenant_id")
+    @classmethod
+    def _trimmed(cls, value: str) -> str:
+        return value.strip()
 
     @field_validator("admins", mode="before")
     @classmethod

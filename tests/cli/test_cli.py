@@ -201,7 +201,7 @@ def test_a_manifest_slack_could_not_reach_says_so(tmp_path: Path, public_url: st
 def test_teams_package_has_the_manifest_and_both_icons(tmp_path: Path):
     app_id = "6f1f8a8e-1c1b-4b7e-9a39-1f2f0e9d5c11"
     result = partnerops(tmp_path, "manifest", "teams", MICROSOFT_APP_ID=app_id,
-                        PUBLIC_URL="https://bot.acme.test")
+                        MICROSOFT_APP_PASSWORD="secret", PUBLIC_URL="https://bot.acme.test")
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(tmp_path / "partnerops-teams.zip") as package:
         assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
