@@ -120,7 +120,7 @@ def _teams(application: Application) -> LazyTeams:
             images=application.installations,
         )
 
-    teams = LazyTeams(build, app_id=settings.microsoft_app_id,
+    teams = LazyTeams(build, app_id=settings.microsoft_app_id, app_type=settings.microsoft_app_type,
                       command_prefix=settings.command_prefix,
                       directory_ids=application.installations)
     application.add_platform(Platform.TEAMS, teams.outbox,  # type: ignore[arg-type]

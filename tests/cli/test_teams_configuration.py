@@ -3,13 +3,17 @@ id, an unknown app type, or a type without what it needs (exit 2, naming the var
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import aiohttp
 import pytest
 from pydantic import ValidationError
 
 from bot.settings import Settings
 from tests.cli.invoke import as_process, in_process
+from tests.cli.test_run import start_server
+from tests.fakes import FakeBotConnector, teams_activities
 
 APP_ID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -81,3 +85,31 @@ def test_the_refusal_never_shows_the_password(monkeypatch: pytest.MonkeyPatch):
     with pytest.raises(ValidationError) as refused:
         Settings(_env_file=None)
     assert PASSWORD not in str(refused.value)
+
+
+@pytest.mark.parametrize(("app_type", "env"), [
+    ("SingleTenant", {"MICROSOFT_APP_PASSWORD": PASSWORD, "MICROSOFT_APP_TENANT_ID": TENANT}),
+    ("UserAssignedMSI", {"MICROSOFT_APP_TENANT_ID": TENANT}),
+])
+async def test_with_an_app_id_the_served_bot_refuses_unsigned_requests(
+        tmp_path: Path, app_type: str, env: dict[str, str]):
+    """`partnerops run` as deployed: Bot Framework's JWT is required (no request reaches
+    Microsoft: without a token, or with one that is not a JWT, botbuilder refuses unread)."""
+    server = await start_server(tmp_path, MICROSOFT_APP_ID=APP_ID, MICROSOFT_APP_TYPE=app_type,
+                                **env)
+    try:
+        async with FakeBotConnector() as connector, aiohttp.ClientSession() as session:
+            activity = json.dumps(teams_activities.message("help", service_url=connector.url))
+            for authorization in ("", "Bearer not-a-jwt"):
+                headers = {"Content-Type": "application/json"}
+                if authorization:
+                    headers["Authorization"] = authorization
+                async with session.post(f"{server.url}/api/messages", data=activity,
+                                        headers=headers) as answer:
+                    assert answer.status == 401, await answer.text()
+            assert connector.calls == []
+    finally:
+        output = await server.stop()
+    assert f"only requests signed by Bot Framework for app {APP_ID}" in output
+    assert f"signs in as a {app_type} app" in output
+    assert "Traceback" not in output and PASSWORD not in output

@@ -22,7 +22,9 @@ log = logging.getLogger(__name__)
 
 LOCAL_MODE = ("Teams runs unauthenticated (MICROSOFT_APP_ID unset) and accepts only requests "
               "from this machine, for the Bot Framework Emulator; set MICROSOFT_APP_ID and "
-              "MICROSOFT_APP_PASSWORD to connect to Teams.")
+              "MICROSOFT_APP_PASSWORD to connect to Teams (docs/TEAMS.md).")
+AUTHENTICATED = ("Teams: /api/messages takes only requests signed by Bot Framework for app %s; "
+                 "the bot signs in as a %s app")
 
 
 class _Deferred:
@@ -39,7 +41,7 @@ class _Deferred:
 
 class LazyTeams:
     def __init__(self, build: Callable[[], TeamsPlatform], *, app_id: str, command_prefix: str,
-                 directory_ids: DirectoryIds) -> None:
+                 directory_ids: DirectoryIds, app_type: str = "MultiTenant") -> None:
         self._build = build
         self._platform: TeamsPlatform | None = None
         self.outbox = _Deferred(self.platform, "outbox")
@@ -49,6 +51,8 @@ class LazyTeams:
         self.style = CommandStyle(slash=False, prefix=command_prefix)
         if not app_id:
             log.info(LOCAL_MODE)
+        else:
+            log.info(AUTHENTICATED, app_id, app_type)
 
     def platform(self) -> TeamsPlatform:
         if self._platform is None:

@@ -6,13 +6,13 @@ import ipaddress
 import json
 import logging
 from copy import copy
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
+from jwt import PyJWTError
 from pydantic import SecretStr
 
 from bot.core.cards import Content
@@ -22,6 +22,7 @@ from bot.core.ports import DirectoryIds, Dispatcher, ImageHost, ReferenceStore
 from bot.core.requests import ActionInvocation, Invocation
 from bot.core.responses import OpenForm, Reply, Response
 from bot.platforms.teams import render
+from bot.platforms.teams.auth import authentication, bot_identity
 from bot.platforms.teams.outbox import TeamsOutbox
 from bot.platforms.teams.parse import Inbound, parse_message, thread_message
 from bot.platforms.teams.picker import TeamsPeoplePicker
@@ -34,16 +35,6 @@ log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 STALE = "That form or button belongs to an older version of me. Please start again."
-
-
-@dataclass(frozen=True)
-class _Credentials:
-    """The configuration object ConfigurationBotFrameworkAuthentication reads."""
-
-    APP_ID: str
-    APP_PASSWORD: str
-    APP_TENANTID: str
-    APP_TYPE: str
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -92,10 +83,9 @@ class TeamsPlatform:
         self._local_mode = not app_id  # said at start by LazyTeams
         if isinstance(app_password, SecretStr):
             app_password = app_password.get_secret_value()
-        credentials = _Credentials(app_id, app_password if app_id else "",
-                                   tenant_id if app_id else "",
-                                   app_type if app_id else "MultiTenant")
-        self.adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(credentials))
+        self.authentication = authentication(bot_identity(
+            app_id=app_id, app_password=app_password, tenant_id=tenant_id, app_type=app_type))
+        self.adapter = CloudAdapter(self.authentication.framework)
         self._dispatcher = dispatcher
         self._references = References(references)
         self._prefix = command_prefix
@@ -121,7 +111,7 @@ class TeamsPlatform:
         auth_header = request.headers.get("Authorization", "")
         try:
             invoke = await self.adapter.process_activity(auth_header, activity, self.turn)
-        except PermissionError:
+        except (PermissionError, PyJWTError):  # no token, or one that is not a JWT at all
             return _plain(401, "Unauthorized.")
         except Exception:
             log.exception("could not process a Teams %s activity", activity.type)
