@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     manifest = sub.add_parser("manifest", help="the Slack app manifest / the Teams app package")
     manifest.add_argument("platform", choices=("slack", "teams"), metavar="PLATFORM",
                           help="slack: YAML on stdout; teams: writes partnerops-teams.zip here")
+    manifest.add_argument("--out", metavar="PATH",
+                          help="write to this file (teams: the zip; a folder gets "
+                               "partnerops-teams.zip inside; slack: the YAML instead of stdout)")
     return parser
 
 
@@ -120,7 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "manifest":
                 from bot.manifests import print_manifest
 
-                print_manifest(settings, args.platform, sys.stdout)
+                print_manifest(settings, args.platform, sys.stdout, path=args.out,
+                               errors=sys.stderr)
     except (UsageError, operations.CommandUsageError) as error:
         print(f"partnerops: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -20,9 +20,12 @@ from handlers.registry import build_registry
 TEAMS_PACKAGE = "partnerops-teams.zip"
 
 
-def print_manifest(settings: Settings, platform: str, out: TextIO) -> None:
+def print_manifest(settings: Settings, platform: str, out: TextIO, *,
+                   path: str | None = None, errors: TextIO | None = None) -> None:
+    """Slack: the YAML manifest on `out`, or in the file `path`. Teams: the package written
+    to `path` (default partnerops-teams.zip here; a folder gets that name inside it)."""
     if platform == "teams":
-        _write_teams_package(settings, out)
+        _write_teams_package(settings, _package_path(path), out, errors or out)
         return
     registry = build_registry()
     commands = [
@@ -43,8 +46,15 @@ def print_manifest(settings: Settings, platform: str, out: TextIO) -> None:
         print(f"warning: {problem}: Slack sends requests only to a public https URL. Set "
               "PUBLIC_URL to the address Slack can reach (a tunnel such as ngrok while "
               "developing), or SLACK_APP_TOKEN for Socket Mode, which needs no URL.",
-              file=sys.stderr)
-    yaml.safe_dump(manifest, out, sort_keys=False, allow_unicode=True)
+              file=errors or sys.stderr)
+    if path is None:
+        yaml.safe_dump(manifest, out, sort_keys=False, allow_unicode=True)
+        return
+    target = Path(path)
+    _check_folder(target)
+    target.write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True),
+                      encoding="utf-8")
+    print(f"wrote {target}", file=out)
 
 
 def unreachable(public_url: str) -> str:
@@ -58,8 +68,20 @@ def unreachable(public_url: str) -> str:
     return ""
 
 
-def _write_teams_package(settings: Settings, out: TextIO) -> None:
-    path = Path(TEAMS_PACKAGE)
+def _package_path(path: str | None) -> Path:
+    target = Path(path) if path else Path(TEAMS_PACKAGE)
+    if target.is_dir():
+        target = target / TEAMS_PACKAGE
+    _check_folder(target)
+    return target
+
+
+def _check_folder(target: Path) -> None:
+    if not target.parent.is_dir():
+        raise CommandUsageError(f"cannot write {target}: there is no folder {target.parent}")
+
+
+def _write_teams_package(settings: Settings, path: Path, out: TextIO, errors: TextIO) -> None:
     if not settings.microsoft_app_id:
         raise CommandUsageError("set MICROSOFT_APP_ID (the bot's Azure app id) first: the "
                                 "Teams package names the bot by it")
@@ -70,3 +92,8 @@ def _write_teams_package(settings: Settings, out: TextIO) -> None:
     path.write_bytes(teams_package(manifest))
     print(f"wrote {path} (upload it in Teams: Apps > Manage your apps > Upload an app)",
           file=out)
+    if not settings.public_url.startswith("https://"):
+        print(f"note: PUBLIC_URL is {settings.public_url}, not https: Teams users open the "
+              "package's website, privacy and terms links there; set PUBLIC_URL to the bot's "
+              "public https address (Azure sends /api/messages to https only)",
+              file=errors)
