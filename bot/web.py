@@ -17,7 +17,7 @@ from bot.core.conversation import Platform
 from bot.platforms.slack import SlackPlatform
 from bot.platforms.teams import LazyTeams
 from bot.platforms.web import DashboardSite
-from bot.platforms.web.legal import add_legal_routes
+from bot.platforms.web.public import add_public_pages
 from handlers.insight.dashboard import Dashboard
 from storage.common import files
 from storage.migrate import HEAD_REVISION, stamped_revision
@@ -179,7 +179,7 @@ def create_web_app(application: Application) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/exports/{token}", shared_file)
     app.router.add_get("/charts/{token}.png", chart_image)
-    add_legal_routes(app)  # the Teams app package links to them
+    add_public_pages(app)  # /, /privacy, /terms: the Teams app package links to them
     _dashboard(application).add_routes(app)
     platforms = enable_platforms(application)
     slack = platforms.slack

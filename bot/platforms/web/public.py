@@ -1,4 +1,5 @@
-"""`GET /privacy` and `GET /terms`: the pages a Teams app package must link to.
+"""`GET /`, `GET /privacy` and `GET /terms`: the pages a Teams app package links to (its
+website, privacy and terms URLs).
 
 Plain HTML written here (no template engine, nothing loaded), the same for every
 installation: they describe what the software keeps, and leave the rest to whoever runs it.
@@ -40,6 +41,16 @@ request.</p>
 (<code>partnerops export</code>) and remove what you ask them to.</p>""",
 )
 
+ABOUT = (
+    "the bot's server",
+    """<p>{name} runs the partner channel's routine in Slack and Microsoft Teams: standups and
+partner check-ins, partners' objectives, feedback campaigns and elephant reports.</p>
+<p>There is nothing to do here: talk to the bot in Slack or Teams, and type
+<code>help</code> to see what it can do.</p>
+<p>For help, ask the administrators of {name} in your organisation.</p>
+<p><a href="/privacy">Privacy</a> &middot; <a href="/terms">Terms of use</a></p>""",
+)
+
 TERMS = (
     "Terms of use",
     """<p>{name} is provided by your organisation for its partner channel work: standups,
@@ -62,9 +73,9 @@ def _page(title: str, body: str, name: str) -> str:
             f"<body><h1>{name}: {title}</h1>\n{body.format(name=name)}\n</body></html>\n")
 
 
-def add_legal_routes(app: web.Application, *, name: str = "PartnerOps") -> None:
-    """Mount /privacy and /terms (GET and HEAD)."""
-    for path, (title, body) in (("/privacy", PRIVACY), ("/terms", TERMS)):
+def add_public_pages(app: web.Application, *, name: str = "PartnerOps") -> None:
+    """Mount /, /privacy and /terms (GET and HEAD)."""
+    for path, (title, body) in (("/", ABOUT), ("/privacy", PRIVACY), ("/terms", TERMS)):
         page = _page(title, body, name)
 
         async def serve(_: web.Request, page: str = page) -> web.Response:

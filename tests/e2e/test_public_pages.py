@@ -1,4 +1,4 @@
-"""/privacy and /terms: the pages the Teams app package links to, served by the bot."""
+"""/, /privacy and /terms: the pages the Teams app package links to, served by the bot."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from tests.e2e.conftest import RunningBot
 
 
 @pytest.mark.parametrize(("path", "says"), [
+    ("/", ["PartnerOps: the bot's server", "<code>help</code>", 'href="/privacy"',
+           'href="/terms"']),
     ("/privacy", ["PartnerOps: Privacy", "Anonymous reports", "e-mail",
                   "24 hours", "90 days"]),
     ("/terms", ["PartnerOps: Terms of use", "Apache License 2.0", 'href="/privacy"']),
