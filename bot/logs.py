@@ -1,9 +1,11 @@
 """Our libraries' own log records, kept free of what requests carry.
 
 bolt prints request bodies in some warnings ("A global middleware ... ({body})", unhandled
-requests) and errors; msrest (under botbuilder) logs Bot Framework bodies at DEBUG; the
-database drivers log each query's parameters at DEBUG (SQLAlchemy at INFO with echo). All
-of these hold user ids, names and what people wrote, so an anonymous report could end up in
+requests) and errors; msrest (under botbuilder) logs Bot Framework bodies at DEBUG, and
+urllib3 under it each connector URL (a 1:1 conversation's id names its person); aiohttp's
+access log (off in `partnerops run`) writes whole paths, link tokens included; the database
+drivers log each query's parameters at DEBUG (SQLAlchemy at INFO with echo). All of these
+hold user ids, names, what people wrote or secrets, so an anonymous report could end up in
 the logs. Those loggers write WARNING and above only, and every record keeps its level and
 the logger's name, and loses its text and arguments.
 """
@@ -13,7 +15,8 @@ from __future__ import annotations
 import logging
 
 LIBRARY_LOGGERS = ("slack_bolt", "slack_sdk", "botbuilder", "botframework", "msrest",
-                   "aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
+                   "urllib3", "aiohttp.access", "aiosqlite", "asyncpg", "sqlalchemy.engine",
+                   "sqlalchemy.pool")
 WITHHELD = "partnerops_withheld"
 
 
