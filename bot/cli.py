@@ -11,7 +11,7 @@ from importlib import metadata
 
 from pydantic import ValidationError
 
-from bot import operations
+from bot import logs, operations
 from bot.settings import Settings
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -92,13 +92,14 @@ def _settings(overrides: dict[str, str]) -> Settings:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+                        handlers=[logs.OwnHandler()])
     # APScheduler logs every job it adds and runs; our scheduler says what matters.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         overrides = {"database_url": args.database_url} if getattr(
             args, "database_url", None) else {}
         settings = _settings(overrides)
+        logs.use_format(settings.log_format, settings.secret_values())
         # Each command imports what it needs: `db` and `export` start without Slack or Teams.
         match args.command:
             case "run":

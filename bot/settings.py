@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import unquote, urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -66,6 +67,8 @@ class Settings(BaseSettings):
     # Days before an objective's due date its owner and contacts are nudged (0: never).
     objective_nudge_days: int = Field(14, ge=0, le=365,
                                       validation_alias=_env("PARTNEROPS_OBJECTIVE_NUDGE_DAYS"))
+    # How log lines are written: readable text, or one JSON object per line.
+    log_format: Literal["text", "json"] = Field("text", validation_alias=_env("LOG_FORMAT"))
 
     @field_validator("microsoft_app_id")
     @classmethod
@@ -117,6 +120,11 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_in_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -160,6 +168,15 @@ class Settings(BaseSettings):
     @property
     def slack_oauth_enabled(self) -> bool:
         return bool(self.slack_client_id and self.slack_client_secret)
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret's text, for the logs to blank out."""
+        found = [secret.get_secret_value() for secret in (
+            self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
+            self.slack_client_secret, self.microsoft_app_password, self.secret_key)
+            if secret is not None and secret.get_secret_value()]
+        password = urlsplit(self.database_url).password  # as written, and decoded
+        return [*found, password, unquote(password)] if password else found
 
     def secret(self, value: SecretStr | None) -> str:
         """The plain text of a secret, for the one place that must hand it to an SDK."""
