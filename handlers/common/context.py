@@ -13,6 +13,7 @@ from bot.core.forms import Submission
 from bot.core.outbox import Outbox
 from bot.core.ports import ChannelDirectory, PeoplePicker, PersonZones, ProfileSource
 from bot.core.requests import ActionInvocation, Invocation, ThreadMessage
+from bot.core.telemetry import Telemetry
 from handlers.common.leases import LeaseKeeper
 from storage.common.models import Person, Workspace
 from storage.engine import Database
@@ -57,6 +58,8 @@ class Services:
     # The zones a person's days run in across every feature (the composition root's), for
     # a feature that may not read another's cadences itself (`whoami`).
     zones: PersonZones | None = None
+    # What operators count (requests, deliveries): the composition root's Prometheus.
+    telemetry: Telemetry = field(default_factory=Telemetry)
     leases: LeaseKeeper = field(init=False)
 
     def __post_init__(self) -> None:

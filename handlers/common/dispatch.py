@@ -1,6 +1,7 @@
 """The Dispatcher: every command, form and button goes through one chain of middleware
-(answer every failure, route, find the workspace and the person, check permission) to its
-handler. A new concern (metrics, rate limits) is one more middleware, never a special case.
+(count and log it, answer every failure, route, find the workspace and the person, check
+permission) to its handler. A new concern (rate limits) is one more middleware, never a
+special case.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from handlers.common.context import (
 )
 from handlers.common.help import as_typed, typed_mentions
 from handlers.common.identity import person_leaving_no_trace, resolve_person, workspace_of
+from handlers.common.observe import observed
 from storage.common.models import Person, Role, Workspace
 from storage.engine import unavailable
 
@@ -56,6 +58,8 @@ class Target:
     context: ContextFactory
     # "standup setup" when only admins may; None when anyone may.
     admins_only: str | None = None
+    # What logs and metrics call it ("elephant list"); empty: the call's name.
+    label: str = ""
 
 
 @dataclass
@@ -72,6 +76,9 @@ class Call:
     # An anonymous submission or the command that opens its form: the person is looked up,
     # never written or asked about.
     leaves_no_trace: bool = False
+    # How it ended, for logs and metrics: ok, user_error (the person was told what to fix),
+    # unavailable (the database was away) or error (an apology).
+    status: str = "ok"
 
     def describe(self) -> str:
         """For logs: what was called, never the text or the person."""
@@ -90,8 +97,8 @@ class Dispatcher:
         self.registry = registry
         self.services = services
         self.middleware: tuple[Middleware, ...] = (
-            self._typed_commands, self._answer_errors, self._route, self._find_workspace,
-            self._find_person, self._check_permission, *middleware)
+            observed(services), self._typed_commands, self._answer_errors, self._route,
+            self._find_workspace, self._find_person, self._check_permission, *middleware)
 
     async def command(self, invocation: Invocation) -> Response:
         def route() -> Target:
@@ -101,7 +108,8 @@ class Dispatcher:
                 raise UserError(f"There is no help for '{invocation.command}' here.")
             return Target(sub.handler, lambda workspace, person: CommandContext(
                 self.services, invocation, workspace, person, found.command, found.args),
-                f"{found.command.name} {sub.name}" if sub.admin_only else None)
+                f"{found.command.name} {sub.name}" if sub.admin_only else None,
+                label=f"{found.command.name} {sub.name}".strip())
 
         return await self._run(Call(
             CallKind.COMMAND, invocation.command, invocation.actor, route,
@@ -193,14 +201,17 @@ class Dispatcher:
         try:
             return await next_step(call)
         except FormErrors as error:
+            call.status = "user_error"
             return Reply(error.as_text(), field_errors=error.problems, form=error.form)
         except UserError as error:
+            call.status = "user_error"
             if error.example:
                 error.example = as_typed(error.example, self.services.style(
                     call.actor.platform), self.registry)
             errors = {error.field: error.message} if error.field else {}
             return Reply(error.as_text(), field_errors=errors)
         except Exception as error:
+            call.status = "unavailable" if unavailable(error) else "error"
             if unavailable(error):
                 log.warning("the database is unreachable; answered %s with try again",
                             call.describe())
