@@ -21,6 +21,7 @@ from bot.core.ports import (
     ZoneSource,
 )
 from bot.logs import keep_request_content_out_of_logs
+from bot.metrics import Metrics
 from bot.settings import Settings
 from handlers.common.context import BotConfig, Services
 from handlers.common.dispatch import Dispatcher
@@ -148,6 +149,8 @@ class Application:
     installations: StoredInstallations
     leadership: Leadership | None = None
     platforms: set[Platform] = field(default_factory=set)
+    # This application's counters (its own registry), served at /metrics.
+    metrics: Metrics = field(default_factory=Metrics)
 
     def add_platform(self, platform: Platform, outbox: Outbox, *,
                      profiles: ProfileSource | None = None,
@@ -218,11 +221,13 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
                        objective_nudge_days=settings.objective_nudge_days,
                        public_url=settings.public_url,
                        server_secret=_server_secret(settings))
+    metrics = Metrics()
     services = Services(db=database, outbox=outbox, clock=clock, config=config,
-                        due_work=registry.due_sources)
+                        due_work=registry.due_sources, telemetry=metrics)
     services.zones = KnownZones(services, registry.zone_notes)
     return Application(
         settings=settings, database=database, clock=clock, outbox=outbox, registry=registry,
         services=services, dispatcher=Dispatcher(registry, services),
         installations=StoredInstallations(database, clock, settings.public_url),
+        metrics=metrics,
     )

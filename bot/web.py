@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bot.app import Application
 from bot.core.conversation import Platform
+from bot.metrics import metrics_route, observe_http
 from bot.platforms.slack import SlackPlatform
 from bot.platforms.teams import LazyTeams
 from bot.platforms.web import DashboardSite
@@ -96,6 +97,7 @@ def _slack(application: Application) -> SlackPlatform | None:
         command_prefix=settings.command_prefix,
         installations=application.installations,
         socket_check_seconds=settings.slack_socket_check_seconds,
+        telemetry=application.metrics,
     )
     application.add_platform(Platform.SLACK, slack.outbox, profiles=slack.directory,
                              channels=slack.channels, picker=slack.picker, style=slack.style)
@@ -108,6 +110,7 @@ def _teams(application: Application) -> LazyTeams:
 
     def build() -> TeamsPlatform:
         from bot.platforms.teams.platform import TeamsPlatform
+        from bot.platforms.teams.retry import RetryPolicy
 
         return TeamsPlatform(
             app_id=settings.microsoft_app_id,
@@ -119,6 +122,7 @@ def _teams(application: Application) -> LazyTeams:
             directory_ids=application.installations,
             command_prefix=settings.command_prefix,
             images=application.installations,
+            retry=RetryPolicy(telemetry=application.metrics),
         )
 
     teams = LazyTeams(build, app_id=settings.microsoft_app_id, app_type=settings.microsoft_app_type,
@@ -174,9 +178,11 @@ def _dashboard(application: Application) -> DashboardSite:
 
 
 def create_web_app(application: Application) -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[observe_http(application.metrics)])
     app[APPLICATION] = application
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_route(application.metrics,
+                                                 lambda: application.scheduler_state))
     app.router.add_get("/exports/{token}", shared_file)
     app.router.add_get("/charts/{token}.png", chart_image)
     add_public_pages(app)  # /, /privacy, /terms: the Teams app package links to them

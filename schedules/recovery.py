@@ -16,6 +16,7 @@ from handlers.common.context import Services
 from handlers.common.ledger import target_of
 from storage.ledger import leases
 from storage.ledger import repository as ledger
+from storage.ledger.models import DeliveryStatus
 from storage.ledger.repository import Abandoned
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ async def settle_abandoned_claims(services: Services, now: datetime, *, own_leas
             failed=[(claim.delivery.id or 0, "claim abandoned by a run that stopped")
                     for claim, ref in pairs if ref is None],
             now=now)
+    for claim, ref in pairs:
+        status = DeliveryStatus.SENT if ref is not None else DeliveryStatus.FAILED
+        services.telemetry.settled(claim.delivery.feature, claim.delivery.kind, status.value)
     for lease in dead:
         if lease is not None:
             await leases.end(services.db, lease)

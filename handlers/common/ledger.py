@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from bot.core.conversation import ConversationKind, ConversationRef, MessageRef,
 from bot.core.errors import DeliveryError, Undeliverable
 from handlers.common.context import Services
 from storage.ledger import repository as ledger
+from storage.ledger.models import DeliveryStatus
 from storage.ledger.repository import ClaimRequest, Won
 
 log = logging.getLogger(__name__)
@@ -107,11 +109,15 @@ async def _send_and_settle(services: Services, items: Sequence[Pending], won: di
     sent: list[tuple[int, str, str]] = []
     failed: list[tuple[int, str]] = []
     never: list[tuple[int, str]] = []  # undeliverable: recorded with why, never retried
+    tally: Counter[tuple[str, str, str]] = Counter()  # (feature, kind, status) -> rows
 
     async def settle() -> None:
         async with services.db.session() as session:
             await ledger.settle_many(session, sent=sent, failed=failed, undeliverable=never,
                                      now=now)
+        for (feature, kind, status), count in tally.items():  # counted once recorded
+            services.telemetry.settled(feature, kind, status, count)
+        tally.clear()
         sent.clear()
         failed.clear()
         never.clear()
@@ -125,16 +131,20 @@ async def _send_and_settle(services: Services, items: Sequence[Pending], won: di
             if isinstance(result, MessageRef):
                 sent.append((ident, result.conversation.id, result.id))
                 outcome.count(item.kind)
+                status = DeliveryStatus.SENT
             elif isinstance(result, Undeliverable):
                 log.warning("a %s/%s send can never be delivered (not retried): %s",
                             item.kind.feature, item.kind.kind.value, result)
                 never.append((ident, str(result)))
                 outcome.failures.append(Failure(item.kind, item.key, str(result)))
+                status = DeliveryStatus.UNDELIVERABLE
             else:
                 log.warning("a %s/%s send failed (a later run retries it): %s",
                             item.kind.feature, item.kind.kind.value, result)
                 failed.append((ident, str(result)))
                 outcome.failures.append(Failure(item.kind, item.key, str(result)))
+                status = DeliveryStatus.FAILED
+            tally[item.kind.feature, item.kind.kind.value, status.value] += 1
             if len(sent) + len(failed) + len(never) >= SETTLE_EVERY:
                 await settle()
         await settle()

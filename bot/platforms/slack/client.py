@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -9,23 +12,48 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.telemetry import Telemetry
+
 REQUEST_TIMEOUT_SECONDS = 15
 RATE_LIMIT_RETRIES = 4
 SERVER_ERROR_RETRIES = 2
 CONNECTION_RETRIES = 1
 
 
-def build_web_client(token: str | None, base_url: str) -> AsyncWebClient:
+class CountedRetries(AsyncRetryHandler):
+    """One of slack_sdk's retry handlers, telling `telemetry` of each retry it makes."""
+
+    def __init__(self, inner: AsyncRetryHandler, reason: str, telemetry: Telemetry) -> None:
+        super().__init__(max_retry_count=inner.max_retry_count,
+                         interval_calculator=inner.interval_calculator)
+        self._inner = inner
+        self._reason = reason
+        self._telemetry = telemetry
+
+    async def can_retry_async(self, **kwargs: Any) -> bool:
+        return await self._inner.can_retry_async(**kwargs)
+
+    async def prepare_for_next_attempt_async(self, **kwargs: Any) -> None:
+        self._telemetry.retried("slack", self._reason)
+        await self._inner.prepare_for_next_attempt_async(**kwargs)
+
+
+def build_web_client(token: str | None, base_url: str,
+                     telemetry: Telemetry | None = None) -> AsyncWebClient:
     """A client for `base_url` (SLACK_API_URL) that waits out 429s and retries 5xx briefly."""
+    telemetry = telemetry or Telemetry()
     return AsyncWebClient(
         token=token,
         base_url=base_url,
         timeout=REQUEST_TIMEOUT_SECONDS,
         retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+            CountedRetries(AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
+                           "connection", telemetry),
             # Honours Retry-After; nothing was processed, so a retry cannot double a message.
-            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-            AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+            CountedRetries(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+                           "rate_limited", telemetry),
+            CountedRetries(AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+                           "server_error", telemetry),
         ],
     )
 

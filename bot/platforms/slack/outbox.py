@@ -17,6 +17,7 @@ from bot.core.cards import Card, Content
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.errors import DeliveryError
 from bot.core.outbox import OutFile
+from bot.core.telemetry import Telemetry
 from bot.platforms.slack.client import build_posting_client
 from bot.platforms.slack.posting import Poster, uncertain
 from bot.platforms.slack.render import message_payload
@@ -69,10 +70,11 @@ class SlackOutbox:
     """Posts through the Web API, with the token of the conversation's workspace; a user id
     as the conversation means the app's DM with them."""
 
-    def __init__(self, client: AsyncWebClient, tokens: SlackTokens) -> None:
+    def __init__(self, client: AsyncWebClient, tokens: SlackTokens,
+                 telemetry: Telemetry | None = None) -> None:
         self._client = client
         self._tokens = tokens
-        self._poster = Poster(build_posting_client(client.base_url))
+        self._poster = Poster(build_posting_client(client.base_url), telemetry=telemetry)
 
     async def post(self, to: ConversationRef, content: Content, *,
                    thread: MessageRef | None = None, key: str | None = None) -> MessageRef:

@@ -13,11 +13,13 @@ from slack_bolt.async_app import AsyncApp
 from bot.core.commands import Registry
 from bot.core.conversation import CommandStyle
 from bot.core.ports import Dispatcher, Installations
+from bot.core.telemetry import Telemetry
 from bot.platforms.slack.ack_first import AckFirst
 from bot.platforms.slack.channels import SlackChannels
 from bot.platforms.slack.client import build_web_client
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.identity import SlackIdentity
+from bot.platforms.slack.labels import label_request
 from bot.platforms.slack.listeners import SlackListeners
 from bot.platforms.slack.outbox import SlackOutbox
 from bot.platforms.slack.picker import SlackPeoplePicker
@@ -34,11 +36,12 @@ class SlackPlatform:
     def __init__(self, *, bot_token: str, signing_secret: str, api_url: str,
                  dispatcher: Dispatcher, registry: Registry, command_prefix: str = "",
                  app_token: str = "", installations: Installations | None = None,
-                 socket_check_seconds: float = CHECK_SECONDS) -> None:
-        self.client = build_web_client(bot_token, api_url)
+                 socket_check_seconds: float = CHECK_SECONDS,
+                 telemetry: Telemetry | None = None) -> None:
+        self.client = build_web_client(bot_token, api_url, telemetry)
         self.identity = SlackIdentity(self.client)
         self.tokens = SlackTokens(bot_token, self.identity, installations)
-        self.outbox = SlackOutbox(self.client, self.tokens)
+        self.outbox = SlackOutbox(self.client, self.tokens, telemetry)
         self.directory = SlackDirectory(self.client, self.tokens)
         self.channels = SlackChannels(self.client, self.tokens)
         self.picker = SlackPeoplePicker()
@@ -52,7 +55,7 @@ class SlackPlatform:
         self.app = AsyncApp(
             # Token-less: bolt copies SLACK_API_URL and the retries from it per request,
             # and takes the token from `authorize`.
-            client=build_web_client(None, api_url),
+            client=build_web_client(None, api_url, telemetry),
             authorize=self.tokens.authorizer(),
             signing_secret=signing_secret,
             # Socket Mode requests arrive authenticated by the app token instead.
@@ -61,6 +64,7 @@ class SlackPlatform:
             process_before_response=False,
             logger=logging.getLogger("slack_bolt"),
         )
+        self.app.use(label_request)  # the request's log lines name what it is
         self.app.use(Redeliveries().middleware())
         self.acks = AckFirst()
         SlackListeners(dispatcher, self.outbox, command_prefix, self.acks).register(

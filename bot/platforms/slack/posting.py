@@ -23,6 +23,8 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.telemetry import Telemetry
+
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 3
@@ -76,12 +78,21 @@ class Pauses:
         self._until.pop(token, None)
 
 
+def retry_reason(error: BaseException) -> str:
+    """How Telemetry.retried names why a post is tried again."""
+    if isinstance(error, SlackApiError):
+        return "rate_limited" if error.response.status_code == 429 else "server_error"
+    return "connection"
+
+
 class Poster:
     def __init__(self, client: AsyncWebClient, sleep: Callable[[float], Awaitable[None]]
-                 = asyncio.sleep, pauses: Pauses | None = None) -> None:
+                 = asyncio.sleep, pauses: Pauses | None = None,
+                 telemetry: Telemetry | None = None) -> None:
         self._client = client
         self._sleep = sleep
         self._pauses = pauses or Pauses(sleep)
+        self._telemetry = telemetry or Telemetry()
 
     async def post(self, token: str, channel: str, thread_ts: str | None, key: str,
                    found: Found, **payload: Any) -> dict[str, Any]:
@@ -107,6 +118,7 @@ class Poster:
                     log.info("Slack is rate-limiting posts: all wait %.0fs (%d/%d)",
                              seconds, refused, RATE_LIMIT_RETRIES)
                     self._pauses.pause(token, seconds)
+                    self._telemetry.retried("slack", retry_reason(error))
                     continue
                 if not uncertain(error) or attempt == ATTEMPTS:
                     raise
@@ -116,6 +128,7 @@ class Poster:
                     return {"channel": channel, "ts": landed}
                 log.warning("Slack post failed (%s); retry %d/%d in %.0fs",
                             type(error).__name__, attempt, ATTEMPTS - 1, wait)
+                self._telemetry.retried("slack", retry_reason(error))
                 await self._sleep(wait)
                 wait *= 2
                 attempt += 1

@@ -10,6 +10,8 @@ from typing import TypeVar
 
 from msrest.exceptions import HttpOperationError
 
+from bot.core.telemetry import Telemetry
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -45,6 +47,7 @@ class RetryPolicy:
     base_delay: float = 1.0
     max_delay: float = 30.0
     sleep: Sleep = field(default=asyncio.sleep)
+    telemetry: Telemetry = field(default_factory=Telemetry)  # counts each retry
 
     def delay(self, attempt: int, error: BaseException) -> float:
         """How long to wait after failed attempt number `attempt` (1-based)."""
@@ -66,5 +69,7 @@ class RetryPolicy:
                 wait = self.delay(attempt, error)
                 log.warning("Teams answered %s to %s; retry %d/%d in %.1fs", status, what,
                             attempt, self.attempts - 1, wait)
+                self.telemetry.retried("teams", "rate_limited" if status == 429
+                                       else "server_error")
                 await self.sleep(wait)
                 attempt += 1
