@@ -37,6 +37,9 @@ class FakeSlackApi(FakeServer):
         self.channels: dict[str, Args] = {}
         self.overrides: dict[str, Args] = {}
         self.history: dict[str, list[Args]] = {}  # channel id -> posted messages, oldest first
+        # OAuth: install code -> the oauth.v2.access answer; bot token -> its team for auth.test.
+        self.install_codes: dict[str, Args] = {}
+        self.bot_tokens: dict[str, Args] = {}
         # Calls whose work is done but whose answer is lost: the status Slack sends instead.
         self._lost_answers: dict[str, deque[int]] = defaultdict(deque)
         self._last_ts = 0.0
@@ -73,6 +76,7 @@ class FakeSlackApi(FakeServer):
                 for item in (json.loads(a["files"]) if isinstance(a.get("files"), str)
                              else a.get("files") or [])]},
             "apps.connections.open": lambda _: {"url": f"ws://127.0.0.1:{self.port}/socket"},
+            "oauth.v2.access": self._oauth_access,
         }
 
     @property
@@ -130,6 +134,28 @@ class FakeSlackApi(FakeServer):
             "members": list(members) or None,
             "is_ext_shared": ext_shared,
         }
+
+    def add_install(self, code: str, *, team_id: str, token: str, bot_user_id: str,
+                    team_name: str = "", enterprise_id: str | None = None,
+                    installer: str = "UINSTALLER", scopes: Sequence[str] = ()) -> None:
+        """Let oauth.v2.access trade `code` for a bot `token` of `team_id` (and auth.test
+        with that token answer for that team), as installing the app there would."""
+        team = {"id": team_id, "name": team_name or f"Team {team_id}"}
+        self.install_codes[code] = {
+            "access_token": token, "token_type": "bot", "scope": ",".join(scopes),
+            "bot_user_id": bot_user_id, "app_id": "A0001", "team": team,
+            "enterprise": {"id": enterprise_id, "name": "Org"} if enterprise_id else None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": installer},
+        }
+        self.bot_tokens[token] = {"team_id": team_id, "team": team["name"],
+                                  "user_id": bot_user_id, "bot_id": f"B{team_id}",
+                                  "enterprise_id": enterprise_id}
+
+    def _oauth_access(self, args: Args) -> Args:
+        """A bot token for a known, unused install code (codes are single-use)."""
+        answer = self.install_codes.pop(str(args.get("code") or ""), None)
+        return answer if answer is not None else {"ok": False, "error": "invalid_code"}
 
     def set_response(self, method: str, body: Args) -> None:
         """Answer every later `method` call with `body` merged over {"ok": true}."""
@@ -201,6 +227,9 @@ class FakeSlackApi(FakeServer):
         if (faulty := await self.intercept(method, request, args)) is not None:
             return faulty
         canned = self._canned.get(method)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if method == "auth.test" and token in self.bot_tokens:  # an install's own token
+            canned = lambda _: {**self.bot_tokens[token], "url": "https://team.slack.com/"}  # noqa: E731
         body = self.overrides.get(method, canned(args) if canned else {})
         if self._lost_answers[method] or args.get("_chaos") == "lost":  # done, unheard
             status = self._lost_answers[method].popleft() if self._lost_answers[method] else 503
