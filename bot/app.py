@@ -29,7 +29,7 @@ from handlers.common.identity import resolve_person, zone_of
 from handlers.registry import build_registry
 from schedules.leader import Leadership, leadership_for
 from schedules.scheduler import DueClock
-from storage.common import conversations, files, people, workspaces
+from storage.common import conversations, files, people, slack_installs, workspaces
 from storage.common.models import Person, Workspace
 from storage.engine import Database
 from storage.migrate import upgrade
@@ -40,13 +40,16 @@ IMAGES_LAST = timedelta(days=90)
 
 class StoredInstallations:
     """The storage behind the platforms' ports: conversation references (Teams proactive
-    messaging), installs' own bot tokens (Slack OAuth), people by directory id (Teams'
-    people picker)."""
+    messaging), installs' own bot tokens (Slack OAuth: the rows slack_sdk's installation
+    store keeps for the app `slack_client_id`), people by directory id (Teams' people
+    picker)."""
 
-    def __init__(self, database: Database, clock: Clock, public_url: str = "") -> None:
+    def __init__(self, database: Database, clock: Clock, public_url: str = "",
+                 slack_client_id: str = "") -> None:
         self._database = database
         self._clock = clock
         self._public_url = public_url.rstrip("/")
+        self._slack_client_id = slack_client_id
 
     async def host_image(self, platform: str, workspace: str, png: bytes) -> str | None:
         """Keep `png` for IMAGES_LAST under an unguessable token: `GET /charts/<token>.png`."""
@@ -77,12 +80,17 @@ class StoredInstallations:
             row = await conversations.find(session, platform, conversation_id)
         return row.reference if row else None
 
-    async def installed_bot(self, platform: str, workspace: str) -> InstalledBot | None:
-        async with self._database.session() as session:
-            found = await workspaces.by_external_id(session, platform, workspace)
-        if found is None or not found.bot_token:
+    async def installed_bot(self, platform: str, workspace: str,
+                            enterprise: str | None = None) -> InstalledBot | None:
+        if platform != Platform.SLACK.value or not self._slack_client_id:
             return None
-        return InstalledBot(found.bot_token, found.bot_user_id)
+        async with self._database.session() as session:
+            found = await slack_installs.find_bot(session, self._slack_client_id, workspace,
+                                                  enterprise)
+        if found is None:
+            return None
+        return InstalledBot(found.token, found.bot_user_id, found.bot_id,
+                            found.enterprise_id if found.team_id is None else None)
 
     async def user_id_of(self, platform: str, workspace: str, picked: str) -> str | None:
         async with self._database.session() as session:
@@ -228,6 +236,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None,
     return Application(
         settings=settings, database=database, clock=clock, outbox=outbox, registry=registry,
         services=services, dispatcher=Dispatcher(registry, services),
-        installations=StoredInstallations(database, clock, settings.public_url),
+        installations=StoredInstallations(
+            database, clock, settings.public_url,
+            slack_client_id=(settings.slack_client_id or "") if settings.slack_oauth_enabled
+            else ""),
         metrics=metrics,
     )

@@ -159,11 +159,14 @@ class Settings(BaseSettings):
 
     @property
     def slack_http_enabled(self) -> bool:
-        return bool(self.slack_bot_token and self.slack_signing_secret)
+        """Slack at /slack/events: signed requests, and a token (SLACK_BOT_TOKEN, or each
+        workspace's own with OAuth)."""
+        return bool(self.slack_signing_secret
+                    and (self.slack_bot_token or self.slack_oauth_enabled))
 
     @property
     def slack_socket_mode(self) -> bool:
-        return bool(self.slack_bot_token and self.slack_app_token)
+        return bool(self.slack_app_token and (self.slack_bot_token or self.slack_oauth_enabled))
 
     @property
     def slack_oauth_enabled(self) -> bool:

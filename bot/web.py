@@ -16,6 +16,8 @@ from bot.app import Application
 from bot.core.conversation import Platform
 from bot.metrics import metrics_route, observe_http
 from bot.platforms.slack import SlackPlatform
+from bot.platforms.slack.installs import INSTALL_PATH, OAuthConfig
+from bot.platforms.slack.manifest import OAUTH_REDIRECT_PATH
 from bot.platforms.teams import LazyTeams
 from bot.platforms.web import DashboardSite
 from bot.platforms.web.public import add_public_pages
@@ -33,7 +35,9 @@ APPLICATION = web.AppKey("application", Application)
 SLACK = web.AppKey("slack", SlackPlatform)
 
 SLACK_DISABLED = ("Slack is disabled: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to receive it "
-                  "at /slack/events, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket Mode.")
+                  "at /slack/events, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket Mode "
+                  "(SLACK_CLIENT_ID and SLACK_CLIENT_SECRET instead of SLACK_BOT_TOKEN to "
+                  "install it in many workspaces).")
 
 
 class SchemaOutOfDate(RuntimeError):
@@ -84,9 +88,15 @@ def _slack(application: Application) -> SlackPlatform | None:
     if not (settings.slack_http_enabled or settings.slack_socket_mode):
         log.info(SLACK_DISABLED)
         return None
+    oauth = None
     if settings.slack_oauth_enabled:
-        log.warning("SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are set, but multi-workspace install "
-                    "is not available yet: serving the one workspace of SLACK_BOT_TOKEN.")
+        oauth = OAuthConfig(settings.slack_client_id or "",
+                            settings.secret(settings.slack_client_secret), settings.public_url,
+                            application.database.engine)
+        log.info("Slack OAuth: workspaces install PartnerOps at %s", oauth.install_url)
+        if settings.slack_bot_token:
+            log.warning("SLACK_BOT_TOKEN is not used with SLACK_CLIENT_ID/SECRET: every "
+                        "workspace, its own too, speaks with the token of its install")
     slack = SlackPlatform(
         bot_token=settings.secret(settings.slack_bot_token),
         signing_secret=settings.secret(settings.slack_signing_secret),
@@ -98,6 +108,7 @@ def _slack(application: Application) -> SlackPlatform | None:
         installations=application.installations,
         socket_check_seconds=settings.slack_socket_check_seconds,
         telemetry=application.metrics,
+        oauth=oauth,
     )
     application.add_platform(Platform.SLACK, slack.outbox, profiles=slack.directory,
                              channels=slack.channels, picker=slack.picker, style=slack.style)
@@ -193,6 +204,9 @@ def create_web_app(application: Application) -> web.Application:
         app[SLACK] = slack
         if not slack.socket_mode:
             app.router.add_post("/slack/events", slack.handle)
+        if slack.installs is not None:
+            app.router.add_get(INSTALL_PATH, slack.installs.install)
+            app.router.add_get(OAUTH_REDIRECT_PATH, slack.installs.redirect)
     app.router.add_post("/api/messages", platforms.teams.handle)
 
     async def start(_: web.Application) -> None:

@@ -136,13 +136,20 @@ class ImageHost(Protocol):
 
 @dataclass(frozen=True)
 class InstalledBot:
-    """An installation's own bot: its token and its user id there."""
+    """An installation's own bot: its token and its ids there."""
 
     token: str
     user_id: str | None = None
+    bot_id: str | None = None
+    # The org of an org-wide install (Slack Enterprise Grid), which serves all its teams.
+    enterprise_id: str | None = None
 
 
 class Installations(Protocol):
     """Installations that have their own bot token (Slack OAuth installs)."""
 
-    async def installed_bot(self, platform: str, workspace: str) -> InstalledBot | None: ...
+    async def installed_bot(self, platform: str, workspace: str,
+                            enterprise: str | None = None) -> InstalledBot | None:
+        """The bot installed in `workspace`; else, given `enterprise`, the bot an org-wide
+        install of that enterprise has; None when neither is installed."""
+        ...

@@ -50,9 +50,6 @@ class Workspace(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=64)
     enterprise_id: str | None = Field(default=None, max_length=64)
     name: str = Field(default="", max_length=200)
-    # A Slack install's own bot token and bot user (OAuth); else SLACK_BOT_TOKEN serves it.
-    bot_token: str | None = Field(default=None, max_length=255)
-    bot_user_id: str | None = Field(default=None, max_length=40)
     # The first person to use a new install runs it; set once, by a conditional update.
     first_admin_id: int | None = Field(default=None)
     created_at: datetime

@@ -54,13 +54,11 @@ async def for_external_id(session: AsyncSession, platform: str, external_id: str
 
 
 async def register(session: AsyncSession, platform: str, external_id: str, *, now: datetime,
-                   bot_token: str | None = None, bot_user_id: str | None = None,
                    name: str = "", enterprise_id: str | None = None) -> Workspace:
-    """Record an install (Slack OAuth): its own bot token from now on."""
+    """Record an install (a Slack OAuth install: its name and enterprise). Its bot token is
+    in slack_sdk's installation store (slack_installs.py), not here."""
     workspace = await for_external_id(session, platform, external_id, now=now,
                                       enterprise_id=enterprise_id)
-    workspace.bot_token = bot_token or workspace.bot_token
-    workspace.bot_user_id = bot_user_id or workspace.bot_user_id
     workspace.name = name or workspace.name
     workspace.enterprise_id = enterprise_id or workspace.enterprise_id
     session.add(workspace)

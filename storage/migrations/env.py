@@ -11,20 +11,11 @@ from sqlalchemy.engine import Connection
 from storage.engine import create_engine
 from storage.tables import METADATA
 
-# Tables that libraries own (slack_sdk's OAuth stores) are not ours to migrate.
-FOREIGN_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states"})
-
-
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-                   ) -> bool:
-    return not (type_ == "table" and name in FOREIGN_TABLES)
-
 
 def run_on(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=METADATA,
-        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -1,25 +1,27 @@
-"""Two Slack workspaces on one bot, each installed with its own bot token: they share the
-process and the database, and see nothing of each other through any command or export."""
+"""Two Slack workspaces on one bot, each installed through the OAuth flow with its own bot
+token: they share the process and the database, and see nothing of each other through any
+command or export; one uninstalled, what was due there is undeliverable, never retried."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.core.clock import SimulatedClock
 from bot.operations import export
 from schedules.run_due import run_due
-from storage.common import workspaces
-from tests.e2e.conftest import RunningBot, bot_settings, start_bot
+from tests.e2e.conftest import RunningBot, start_bot
+from tests.e2e.slack_install import install, oauth_settings
 from tests.fakes import FakeBotConnector, FakeSlackApi
 from tests.fakes.slack_modal import fill
-from tests.fakes.slack_requests import slash_command, view_submission
+from tests.fakes.slack_requests import event_callback, slash_command, view_submission
 
-# Two installs the way the OAuth flow will register them: team id, bot token, bot user.
+# Two installs: team id, bot token, bot user, a person, report and elephants channels.
 TEAMS = {"TA": ("xoxb-team-a", "UBOTA", "UA1", "C0REPA", "C0ELEA"),
          "TB": ("xoxb-team-b", "UBOTB", "UB1", "C0REPB", "C0ELEB")}
 MONDAY_0800_UTC = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
@@ -28,14 +30,11 @@ MONDAY_0800_UTC = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
 @pytest.fixture
 async def two_teams(tmp_path, clock: SimulatedClock, fake_slack: FakeSlackApi,
                     fake_connector: FakeBotConnector) -> AsyncIterator[RunningBot]:
-    running = await start_bot(bot_settings(tmp_path, fake_slack), clock, fake_slack,
+    running = await start_bot(oauth_settings(tmp_path, fake_slack), clock, fake_slack,
                               fake_connector)
-    async with running.application.database.session() as session:
-        for team, (token, bot_user, *_) in TEAMS.items():
-            await workspaces.register(session, "slack", team, bot_token=token,
-                                      bot_user_id=bot_user, name=f"Team {team}",
-                                      now=clock.now())
-    for team, (_, _, user, *_) in TEAMS.items():
+    for team, (token, bot_user, user, *_) in TEAMS.items():
+        fake_slack.add_install(f"code-{team}", team_id=team, token=token, bot_user_id=bot_user)
+        assert (await install(running, f"code-{team}")).status == 200
         fake_slack.add_user(user, name=user.lower(), team_id=team, tz="Europe/Berlin")
     yield running
     await running.client.close()
@@ -142,3 +141,33 @@ async def test_two_workspaces_never_see_each_other(two_teams: RunningBot, tmp_pa
     everything = io.StringIO()
     await export(settings, "cadences", "json", everything)
     assert sorted(row["workspace"] for row in json.loads(everything.getvalue())) == ["TA", "TB"]
+
+
+async def test_an_uninstalled_workspace_gets_nothing_more_and_nothing_is_retried(
+        two_teams: RunningBot):
+    bot = two_teams
+    for team in TEAMS:
+        await _set_up_daily(bot, team)
+    response = await bot.slack_post(event_callback(
+        {"type": "app_uninstalled", "event_ts": "1700000000.000100"}, event_id="EvUA",
+        team_id="TA"))
+    assert response.status == 200
+    for _ in range(500):  # the listener runs after the ack
+        if await bot.application.installations.installed_bot("slack", "TA") is None:
+            break
+        await asyncio.sleep(0.01)
+    bot.slack.log.clear()
+
+    bot.application.clock.set(MONDAY_0800_UTC)  # type: ignore[attr-defined]
+    report = await run_due(bot.application.services, MONDAY_0800_UTC)
+    assert report.count("cadences", "prompt") == 1  # TB's only
+    assert report.failures and all("not installed" in failure.error
+                                   for failure in report.failures)
+    posted = bot.slack.of("chat.postMessage")
+    assert posted and {_token(call) for call in posted} == {TEAMS["TB"][0]}
+
+    later = MONDAY_0800_UTC + timedelta(minutes=30)
+    bot.application.clock.set(later)  # type: ignore[attr-defined]
+    again = await run_due(bot.application.services, later)
+    assert again.failures == []  # settled as undeliverable: not tried again
+    assert len(bot.slack.of("chat.postMessage")) == len(posted)

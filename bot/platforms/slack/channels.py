@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platforms.slack.outbox import explain
-from bot.platforms.slack.tokens import SlackTokens
+from bot.platforms.slack.tokens import NotInstalled, SlackTokens
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class SlackChannels:
         try:
             token = await self._tokens.token(workspace)
             answer = await self._client.conversations_info(channel=conversation_id, token=token)
-        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+        except (TimeoutError, SlackClientError, aiohttp.ClientError, NotInstalled) as error:
             log.warning("could not find out a Slack channel's name: %s", explain(error))
             return ""
         channel = answer.get("channel") or {}
@@ -57,7 +57,7 @@ class SlackChannels:
         try:
             token = await self._tokens.token(workspace)
             answer = await self._client.conversations_info(channel=conversation_id, token=token)
-        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+        except (TimeoutError, SlackClientError, aiohttp.ClientError, NotInstalled) as error:
             log.warning("could not find out %s: %s", what, explain(error))
             return None
         return dict(answer.get("channel") or {})
@@ -90,7 +90,7 @@ class SlackChannels:
                 cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
                 if cursor is None:
                     break
-        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+        except (TimeoutError, SlackClientError, aiohttp.ClientError, NotInstalled) as error:
             log.warning("could not list the members of a Slack channel: %s", explain(error))
             return []
         own = await self._tokens.bot_user_id(workspace)

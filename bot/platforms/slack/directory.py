@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.conversation import Profile
-from bot.platforms.slack.tokens import SlackTokens
+from bot.platforms.slack.tokens import NotInstalled, SlackTokens
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class SlackDirectory:
         try:
             token = await self._tokens.token(workspace)
             user = (await self._client.users_info(user=user_id, token=token)).get("user") or {}
-        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+        except (TimeoutError, SlackClientError, aiohttp.ClientError, NotInstalled) as error:
             # The person can still use the bot; their profile is filled on a later request.
             log.warning("users.info failed: %s", type(error).__name__)
             return None

@@ -33,10 +33,13 @@ FEATURE_SCOPES = ("commands", "chat:write.public", "users:read.email")
 # Each event the code handles (listeners.py), and the subscriptions that deliver it: Slack
 # disables subscriptions that keep failing, so only these. The Home tab is published when a
 # person opens it; replies in a feedback campaign's thread are collected from channel
-# messages (public and private channels, Slack Connect included).
+# messages (public and private channels, Slack Connect included); an uninstall, or revoked
+# tokens, delete the workspace's install (installs.py; these two need no scope).
 EVENT_SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "app_home_opened": ("app_home_opened",),
     "message": ("message.channels", "message.groups"),
+    "app_uninstalled": ("app_uninstalled",),
+    "tokens_revoked": ("tokens_revoked",),
 }
 EVENT_SCOPES = {"message.channels": "channels:history", "message.groups": "groups:history"}
 BOT_EVENTS = tuple(name for names in EVENT_SUBSCRIPTIONS.values() for name in names)
@@ -51,6 +54,8 @@ def _scopes() -> tuple[str, ...]:
 
 BOT_SCOPES = _scopes()
 DESCRIPTION_MAX = 140
+# Where Slack sends the installer's browser back (OAuth; PUBLIC_URL in front).
+OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ def slack_manifest(*, public_url: str, commands: list[SlashCommand],
             "slash_commands": slash_commands,
         },
         "oauth_config": {
-            "redirect_urls": [f"{public_url.rstrip('/')}/slack/oauth_redirect"],
+            "redirect_urls": [f"{public_url.rstrip('/')}{OAUTH_REDIRECT_PATH}"],
             "scopes": {"bot": list(BOT_SCOPES)},
         },
         "settings": settings,

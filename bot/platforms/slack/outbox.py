@@ -15,13 +15,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.charting.png import drawn
 from bot.core.cards import Card, Content
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
-from bot.core.errors import DeliveryError
+from bot.core.errors import DeliveryError, Undeliverable
 from bot.core.outbox import OutFile
 from bot.core.telemetry import Telemetry
 from bot.platforms.slack.client import build_posting_client
 from bot.platforms.slack.posting import Poster, uncertain
 from bot.platforms.slack.render import message_payload
-from bot.platforms.slack.tokens import SlackTokens
+from bot.platforms.slack.tokens import NotInstalled, SlackTokens
 
 log = logging.getLogger(__name__)
 # Slack keeps an image's alt text to 1,000 characters.
@@ -37,16 +37,31 @@ EXPLAINED = {
     "ratelimited": "Slack is rate-limiting me; try again in a minute",
     "invalid_auth": "my Slack token is not valid",
     "account_inactive": "my Slack token has been revoked",
+    "token_revoked": "my Slack token has been revoked",
 }
+# Errors that say the token is gone for good (the app was uninstalled): never retried.
+TOKEN_GONE = {"account_inactive", "token_revoked"}
 # Errors after which a private message falls back to a direct message.
 NOT_VISIBLE_THERE = {"channel_not_found", "not_in_channel", "user_not_in_channel", "is_archived"}
 
 
-def explain(error: SlackClientError | aiohttp.ClientError | TimeoutError) -> str:
+def explain(error: SlackClientError | aiohttp.ClientError | TimeoutError | DeliveryError
+            ) -> str:
+    if isinstance(error, DeliveryError):  # NotInstalled: nothing was asked of Slack
+        return str(error)
     if isinstance(error, SlackApiError):
         code = str(error.response.get("error", "unknown_error"))
         return EXPLAINED.get(code, f"Slack answered {code}")
     return f"Slack could not be reached ({type(error).__name__})"
+
+
+def delivery_error(error: SlackClientError | aiohttp.ClientError | TimeoutError
+                   ) -> DeliveryError:
+    """What a failed call means for the ledger: Undeliverable when the token is gone for
+    good (retrying cannot help), else a DeliveryError a later run retries."""
+    if isinstance(error, SlackApiError) and error.response.get("error") in TOKEN_GONE:
+        return Undeliverable(explain(error))
+    return DeliveryError(explain(error))
 
 
 # Message metadata that carries a delivery's idempotency key (see find_delivery).
@@ -93,7 +108,7 @@ class SlackOutbox:
                 key, found, unfurl_links=False, unfurl_media=False,
                 metadata=delivery_metadata(key), **message_payload(content))
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
-            raise DeliveryError(explain(error)) from error
+            raise delivery_error(error) from error
         channel = str(response.get("channel") or to.id)
         landed = to if channel == to.id else ConversationRef(Platform.SLACK, channel, to.kind,
                                                              to.name, to.workspace)
@@ -115,7 +130,7 @@ class SlackOutbox:
                     channel=posted.conversation.id, thread_ts=(thread or posted).id or None,
                     content=await drawn(chart), filename="chart.png", title=chart.title,
                     alt_txt=chart.text()[:ALT_TEXT_MAX])
-            except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+            except (TimeoutError, SlackClientError, aiohttp.ClientError, NotInstalled) as error:
                 log.warning("a chart was not uploaded to Slack: %s", explain(error))
             except Exception:  # drawing failed: the message went out with its numbers
                 log.exception("a chart could not be drawn")
@@ -128,7 +143,7 @@ class SlackOutbox:
         try:
             opened = await self._client.conversations_open(
                 token=await self._tokens.token(workspace), users=user_id)
-        except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
+        except (TimeoutError, SlackClientError, aiohttp.ClientError, NotInstalled) as error:
             log.warning("charts were not sent to Slack: %s", explain(error))
             return
         channel = str((opened.get("channel") or {}).get("id") or user_id)
@@ -143,7 +158,7 @@ class SlackOutbox:
                                            channel=message.conversation.id, ts=message.id,
                                            **message_payload(content))
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
-            raise DeliveryError(explain(error)) from error
+            raise delivery_error(error) from error
 
     async def send_file(self, to: ConversationRef, user_id: str, file: OutFile,
                         comment: str) -> None:
@@ -158,7 +173,7 @@ class SlackOutbox:
                                                title=file.title or file.name,
                                                initial_comment=comment)
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
-            raise DeliveryError(explain(error)) from error
+            raise delivery_error(error) from error
 
     async def post_private(self, to: ConversationRef, user_id: str, content: Content) -> None:
         """An ephemeral message in `to`; a direct message where that cannot be shown."""
@@ -172,9 +187,9 @@ class SlackOutbox:
                 return
             except SlackApiError as error:
                 if error.response.get("error") not in NOT_VISIBLE_THERE:
-                    raise DeliveryError(explain(error)) from error
+                    raise delivery_error(error) from error
             except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
-                raise DeliveryError(explain(error)) from error
+                raise delivery_error(error) from error
         # chat.postMessage to a user id lands in the app's direct messages with them.
         await self.post(ConversationRef(Platform.SLACK, user_id, ConversationKind.DIRECT,
                                         workspace=to.workspace), content)
@@ -227,6 +242,9 @@ class SlackOutbox:
         it cannot be asked this time."""
         try:
             answer = await ask(await self._tokens.token(workspace))
+        except NotInstalled as error:  # nothing can be asked there any more: not found
+            log.warning("could not look for a delivery in Slack %s: %s", where, error)
+            return []
         except (TimeoutError, SlackClientError, aiohttp.ClientError) as error:
             log.warning("could not look for a delivery in Slack %s: %s", where, explain(error))
             if not uncertain(error):

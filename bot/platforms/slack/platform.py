@@ -19,6 +19,7 @@ from bot.platforms.slack.channels import SlackChannels
 from bot.platforms.slack.client import build_web_client
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.identity import SlackIdentity
+from bot.platforms.slack.installs import OAuthConfig, SlackInstalls, UninstallListeners
 from bot.platforms.slack.labels import label_request
 from bot.platforms.slack.listeners import SlackListeners
 from bot.platforms.slack.outbox import SlackOutbox
@@ -37,10 +38,12 @@ class SlackPlatform:
                  dispatcher: Dispatcher, registry: Registry, command_prefix: str = "",
                  app_token: str = "", installations: Installations | None = None,
                  socket_check_seconds: float = CHECK_SECONDS,
-                 telemetry: Telemetry | None = None) -> None:
-        self.client = build_web_client(bot_token, api_url, telemetry)
+                 telemetry: Telemetry | None = None,
+                 oauth: OAuthConfig | None = None) -> None:
+        self.client = build_web_client(bot_token or None, api_url, telemetry)
         self.identity = SlackIdentity(self.client)
-        self.tokens = SlackTokens(bot_token, self.identity, installations)
+        self.tokens = SlackTokens(bot_token, self.identity, installations,
+                                  oauth=oauth is not None)
         self.outbox = SlackOutbox(self.client, self.tokens, telemetry)
         self.directory = SlackDirectory(self.client, self.tokens)
         self.channels = SlackChannels(self.client, self.tokens)
@@ -52,20 +55,30 @@ class SlackPlatform:
         self.watchdog: SocketWatchdog | None = None
         self._watching: asyncio.Task[None] | None = None
         self._learning: asyncio.Task[bool] | None = None
+        bolt_log = logging.getLogger("slack_bolt")
+        # With OAuth, each workspace's install (tokens.py); else SLACK_BOT_TOKEN.
+        self.installs = SlackInstalls(oauth, build_web_client(None, api_url), self.tokens,
+                                      bolt_log) if oauth is not None else None
         self.app = AsyncApp(
             # Token-less: bolt copies SLACK_API_URL and the retries from it per request,
             # and takes the token from `authorize`.
             client=build_web_client(None, api_url, telemetry),
             authorize=self.tokens.authorizer(),
+            # Given, so that bolt never builds one of its own with files under HOME.
+            oauth_flow=self.installs.flow if self.installs is not None else None,
+            user_facing_authorize_error_message=(
+                f"PartnerOps is not installed in this workspace any more. Ask an admin to "
+                f"install it again: {oauth.install_url}" if oauth is not None else None),
             signing_secret=signing_secret,
             # Socket Mode requests arrive authenticated by the app token instead.
             request_verification_enabled=bool(signing_secret) or not app_token,
             # The HTTP answer goes at ack(); the work continues as a task after it.
             process_before_response=False,
-            logger=logging.getLogger("slack_bolt"),
+            logger=bolt_log,
         )
         self.app.use(label_request)  # the request's log lines name what it is
         self.app.use(Redeliveries().middleware())
+        UninstallListeners(self.installs).register(self.app)
         self.acks = AckFirst()
         SlackListeners(dispatcher, self.outbox, command_prefix, self.acks).register(
             self.app, registry)
@@ -89,7 +102,9 @@ class SlackPlatform:
 
     async def start(self) -> None:
         # In the background: a slow Slack must not hold up start-up (or Teams, or health).
-        self._learning = asyncio.create_task(self.identity.learn())
+        # With OAuth there is no token of our own to ask about.
+        if not self.tokens.oauth:
+            self._learning = asyncio.create_task(self.identity.learn())
         if self.socket_mode:
             self._socket = AsyncSocketModeHandler(self.app, self._app_token)
             self.watchdog = SocketWatchdog(self._socket.client, self._socket_check_seconds)
