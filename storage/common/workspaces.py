@@ -1,4 +1,7 @@
-"""Installations: found by the platform's own id, registered by an install, one first admin."""
+"""Installations: found by the platform's own id (created on first sight), one first admin.
+
+A Slack OAuth install's bot token lives in slack_sdk's installation store
+(slack_installs.py), not here."""
 
 from __future__ import annotations
 
@@ -51,19 +54,6 @@ async def for_external_id(session: AsyncSession, platform: str, external_id: str
     row, _ = await insert_or_find(session, created,
                                   lambda: by_external_id(session, platform, external_id))
     return row
-
-
-async def register(session: AsyncSession, platform: str, external_id: str, *, now: datetime,
-                   name: str = "", enterprise_id: str | None = None) -> Workspace:
-    """Record an install (a Slack OAuth install: its name and enterprise). Its bot token is
-    in slack_sdk's installation store (slack_installs.py), not here."""
-    workspace = await for_external_id(session, platform, external_id, now=now,
-                                      enterprise_id=enterprise_id)
-    workspace.name = name or workspace.name
-    workspace.enterprise_id = enterprise_id or workspace.enterprise_id
-    session.add(workspace)
-    await session.flush()
-    return workspace
 
 
 async def claim_first_admin(session: AsyncSession, workspace_id: int, person_id: int) -> bool:
