@@ -86,14 +86,16 @@ class Outcome:
 async def _attempt(services: Services, item: Pending, won: Won, gate: asyncio.Semaphore,
                    now: datetime) -> tuple[Pending, MessageRef | DeliveryError]:
     async with gate:
-        if won.retried:
-            # The earlier attempt failed, perhaps only its answer was lost (a timeout):
-            # where the platform can tell, a message that did arrive is not sent again.
-            found = await services.outbox.find_delivery(item.to, item.key,
-                                                        since=now - RETRY_LOOKBACK)
-            if found is not None:
-                return item, found
         try:
+            if won.retried:
+                # The earlier attempt failed, perhaps only its answer was lost (a timeout):
+                # where the platform can tell, a message that did arrive is not sent again.
+                # A lookup that cannot tell now fails this item alone (the next run looks
+                # again), never the batch.
+                found = await services.outbox.find_delivery(item.to, item.key,
+                                                            since=now - RETRY_LOOKBACK)
+                if found is not None:
+                    return item, found
             return item, await item.send()
         except DeliveryError as error:
             return item, error

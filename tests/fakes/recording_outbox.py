@@ -48,6 +48,8 @@ class RecordingOutbox:
         # (user id, file, comment) of every file handed to someone.
         self.files: list[tuple[str, OutFile, str]] = []
         self.refuse: set[str] = set()
+        # Conversations whose history cannot be read just now (find_delivery cannot tell).
+        self.cannot_look: set[str] = set()
         self.fail_after: int | None = None
         self.crash_after_delivering = False
 
@@ -86,6 +88,8 @@ class RecordingOutbox:
     async def find_delivery(self, to: ConversationRef, key: str,
                             since: datetime) -> MessageRef | None:
         """Like Slack's message metadata: posts remember their key."""
+        if to.id in self.cannot_look:
+            raise DeliveryError("cannot tell whether it arrived: history unavailable")
         return next((sent.message for sent in self.posts
                      if sent.to == to and sent.key == key and sent.received >= since), None)
 
