@@ -6,7 +6,14 @@ import re
 from typing import Annotated, Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.dates import known_zone
@@ -32,7 +39,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(DEFAULT_DATABASE_URL, validation_alias=_env("DATABASE_URL"))
     port: int = Field(3978, ge=0, le=65535, validation_alias=_env("PORT"))
-    public_url: str = Field("http://localhost:3978", validation_alias=_env("PUBLIC_URL"))
+    # Unset: http://localhost:<PORT> (see _public_url_follows_port).
+    public_url: str = Field("", validation_alias=_env("PUBLIC_URL"))
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(
@@ -148,8 +156,21 @@ class Settings(BaseSettings):
 
     @field_validator("public_url")
     @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
+    def _absolute_http_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value  # unset: follows PORT
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+            raise ValueError(f"{value!r} is not an absolute http(s) URL; use the address Slack "
+                             "and Teams reach this bot at, e.g. https://partnerops.example.com")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _public_url_follows_port(self) -> Settings:
+        if not self.public_url:
+            self.public_url = f"http://localhost:{self.port}"
+        return self
 
     @field_validator("slack_api_url")
     @classmethod
@@ -167,6 +188,18 @@ class Settings(BaseSettings):
     @property
     def slack_socket_mode(self) -> bool:
         return bool(self.slack_app_token and (self.slack_bot_token or self.slack_oauth_enabled))
+
+    @property
+    def slack_missing(self) -> str | None:
+        """The variable to set when Slack is half configured (one of the pair is there, the
+        other not); None when it is complete or not configured at all."""
+        if self.slack_http_enabled or self.slack_socket_mode:
+            return None
+        if self.slack_bot_token or self.slack_oauth_enabled:
+            return "SLACK_SIGNING_SECRET"
+        if self.slack_signing_secret or self.slack_app_token:
+            return "SLACK_BOT_TOKEN"
+        return None
 
     @property
     def slack_oauth_enabled(self) -> bool:

@@ -86,7 +86,11 @@ async def chart_image(request: web.Request) -> web.Response:
 def _slack(application: Application) -> SlackPlatform | None:
     settings = application.settings
     if not (settings.slack_http_enabled or settings.slack_socket_mode):
-        log.info(SLACK_DISABLED)
+        if settings.slack_missing:  # half configured: surely a mistake, so a warning
+            log.warning("Slack is disabled: %s is not set. %s", settings.slack_missing,
+                        SLACK_DISABLED.replace("Slack is disabled: set", "Set"))
+        else:
+            log.info(SLACK_DISABLED)
         return None
     oauth = None
     if settings.slack_oauth_enabled:
