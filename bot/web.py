@@ -192,7 +192,10 @@ def _dashboard(application: Application) -> DashboardSite:
                          secure_cookie=application.settings.public_url.startswith("https://"))
 
 
-def create_web_app(application: Application) -> web.Application:
+def create_web_app(application: Application, *,
+                   scheduler_on_startup: bool = True) -> web.Application:
+    """The routes and the start-up and clean-up of everything behind them. `partnerops run`
+    starts the scheduler itself once it serves (`scheduler_on_startup=False`)."""
     app = web.Application(middlewares=[observe_http(application.metrics)])
     app[APPLICATION] = application
     app.router.add_get("/healthz", healthz)
@@ -217,7 +220,8 @@ def create_web_app(application: Application) -> web.Application:
         await ensure_schema(application)
         if slack is not None:
             await slack.start()
-        await application.start_scheduler()
+        if scheduler_on_startup:
+            await application.start_scheduler()
         # What start-up built lives as long as the process: out of the collector's way, so
         # a full collection does not walk it while requests wait (pauses of ~90 ms seen).
         gc.freeze()
