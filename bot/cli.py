@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from bot import logs, operations
 from bot.settings import Settings
+from storage.engine import database_problem
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -78,15 +79,38 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Settings a command-line flag can give instead of the environment, and that flag.
+FLAGS = {"database_url": "--db"}
+
+
 def _settings(overrides: dict[str, str]) -> Settings:
+    """The configuration; a bad value is blamed on where it came from (a flag or a variable)."""
     try:
         return Settings(**overrides)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'/'.join(str(part) for part in item['loc']).upper()}: {item['msg']}"
-            for item in error.errors()
-        )
+        def source(location: tuple[int | str, ...]) -> str:
+            field = str(location[0]).lower() if location else ""
+            if field in overrides:
+                return FLAGS.get(field, field)
+            return "/".join(str(part) for part in location).upper()
+
+        problems = "; ".join(f"{source(item['loc'])}: {item['msg']}" for item in error.errors())
         raise UsageError(f"invalid configuration: {problems}") from error
+
+
+def _database_failure(error: Exception, settings: Settings | None,
+                      overrides: dict[str, str]) -> int | None:
+    """Say in one line why the database could not be used, and return the exit code: 2 when
+    the setup is wrong, 1 when the database is away. None when `error` is about something
+    else."""
+    if settings is None:
+        return None
+    problem = database_problem(error, settings.database_url)
+    if problem is None:
+        return None
+    source = FLAGS["database_url"] if "database_url" in overrides else "DATABASE_URL"
+    print(f"partnerops: {problem.text} (check {source})", file=sys.stderr)
+    return EXIT_USAGE if problem.setup else EXIT_FAILURE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,9 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         handlers=[logs.OwnHandler()])
     # APScheduler logs every job it adds and runs; our scheduler says what matters.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    overrides = {"database_url": args.database_url} if getattr(
+        args, "database_url", None) else {}
+    settings: Settings | None = None
     try:
-        overrides = {"database_url": args.database_url} if getattr(
-            args, "database_url", None) else {}
         settings = _settings(overrides)
         logs.use_format(settings.log_format, settings.secret_values())
         # Each command imports what it needs: `db` and `export` start without Slack or Teams.
@@ -133,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as error:
         logging.getLogger("partnerops").debug("command failed", exc_info=True)
+        code = None if args.command == "manifest" else _database_failure(
+            error, settings, overrides)
+        if code is not None:
+            return code
         print(f"partnerops: {error}", file=sys.stderr)
         return EXIT_FAILURE
     return EXIT_OK

@@ -17,7 +17,6 @@ from storage.migrate import current_revision, head_revision, upgrade
 log = logging.getLogger("partnerops")
 
 
-
 class CommandUsageError(Exception):
     """The operator asked for something that cannot be done as asked."""
 
@@ -41,6 +40,8 @@ def parse_instant(value: str | None) -> datetime:
 
 
 async def database_command(settings: Settings, action: str) -> None:
+    if action != "upgrade":  # read-only: never creates the database it was to read
+        require_existing_sqlite_file(settings.database_url)
     database = Database.from_url(settings.database_url)
     try:
         if action == "upgrade":
@@ -91,7 +92,8 @@ async def export(settings: Settings, entity: str, output_format: str, out: TextI
 def require_existing_sqlite_file(url: str) -> None:
     file = sqlite_file(url)
     if file is not None and not file.exists():
-        raise CommandUsageError(f"there is no database at {file}; check DATABASE_URL")
+        raise CommandUsageError(f"there is no database at {file}: check DATABASE_URL "
+                                "(`partnerops db upgrade` creates one)")
 
 
 async def require_current_schema(database: Database) -> None:

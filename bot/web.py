@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.app import Application
 from bot.core.conversation import Platform
 from bot.metrics import metrics_route, observe_http
+from bot.operations import CommandUsageError
 from bot.platforms.slack import SlackPlatform
 from bot.platforms.slack.installs import INSTALL_PATH, OAuthConfig
 from bot.platforms.slack.manifest import OAUTH_REDIRECT_PATH
@@ -40,8 +41,9 @@ SLACK_DISABLED = ("Slack is disabled: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECR
                   "install it in many workspaces).")
 
 
-class SchemaOutOfDate(RuntimeError):
-    """The database schema is behind this version of PartnerOps."""
+class SchemaOutOfDate(CommandUsageError):
+    """The database schema is behind this version of PartnerOps: the operator upgrades it
+    (exit code 2, as every command that finds it so)."""
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +83,49 @@ def unavailable(error: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+@dataclass(frozen=True)
+class DatabaseProblem:
+    """Why a command could not use its database, in one line an operator can act on."""
+
+    text: str
+    # The setup is wrong (no such database, a refused login, a folder that is not there):
+    # running again will not help. Otherwise the database is away, perhaps for a moment.
+    setup: bool
+
+
+def _where(url: str) -> str:
+    parsed = make_url(url)
+    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+
+
+def database_problem(error: BaseException, url: str) -> DatabaseProblem | None:
+    """What `error` (or what caused it) says about the database at `url`: it does not
+    exist, refuses us, or cannot be reached. None for any other error."""
+    seen: BaseException | None = error
+    while seen is not None:
+        state = getattr(seen, "sqlstate", None)
+        if isinstance(state, str):
+            name = make_url(url).database or ""
+            if state == "3D000":  # invalid_catalog_name
+                return DatabaseProblem(f"there is no database {name!r} on the PostgreSQL "
+                                       f"server at {_where(url)}: create it "
+                                       f"(createdb {name}) or name another", setup=True)
+            if state.startswith("28"):  # invalid authorization: no such role, bad password
+                return DatabaseProblem(f"the PostgreSQL server at {_where(url)} refused the "
+                                       f"login: {str(seen).splitlines()[0]}", setup=True)
+        if "unable to open database file" in str(seen):
+            return DatabaseProblem(f"cannot open the SQLite database {sqlite_file(url)}: does "
+                                   "its folder exist, and may this user write there?",
+                                   setup=True)
+        if isinstance(seen, (ConnectionError, TimeoutError, socket.gaierror)):
+            why = getattr(seen, "strerror", None) or type(seen).__name__
+            return DatabaseProblem(f"cannot reach the database server at {_where(url)} "
+                                   f"({why}): is it running, and is the address right?",
+                                   setup=False)
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def create_engine(url: str, connect_args: dict[str, Any] | None = None) -> AsyncEngine:
