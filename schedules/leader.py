@@ -6,7 +6,11 @@ RETRY; when the leader stops, dies or loses its connection, PostgreSQL drops the
 the next standby to try takes over. The delivery ledger keeps sends exactly-once even in
 the moment two processes might both believe they lead.
 
-SQLite is one process by design (the embedded default): that process is the leader.
+SQLite is one process by design (the embedded default): the process holding an exclusive
+`flock` on `<database>.lock`, beside the file, leads. The kernel drops it when that process
+ends, however it ends; a second process on the same file stays standby (and says so) and
+takes over, as on PostgreSQL, once the first is gone. An in-memory database is its one
+process's own: that process leads.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ import asyncio
 import contextlib
 import logging
 from datetime import timedelta
+from pathlib import Path
 from typing import Literal, Protocol
 
 from storage.engine import Database
-from storage.locks import AdvisoryLock
+from storage.locks import AdvisoryLock, FileLock
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +72,61 @@ class SoleLeader:
         self._state = "off"
 
 
-class AdvisoryLockLeader:
-    """PostgreSQL: leader while holding `pg_try_advisory_lock(key)` on its own connection."""
+class HeldLock(Protocol):
+    """A lock that dies with the process holding it: what a LockLeader leads by."""
 
-    def __init__(self, database: Database, follower: Follower, *, key: int = LOCK_KEY,
-                 retry: timedelta = RETRY) -> None:
-        self._lock, self._follower = AdvisoryLock(database.engine, key), follower
-        self._retry = retry
+    @property
+    def held(self) -> bool: ...
+
+    async def acquire(self) -> bool: ...
+
+    async def still_held(self) -> bool: ...
+
+    async def lose(self) -> None: ...
+
+    async def release(self) -> None: ...
+
+
+class LeaderFile:
+    """An exclusive flock on `<database>.lock`, as a HeldLock. The file stays when released:
+    removing it could let two processes each lock a file of that name at once."""
+
+    def __init__(self, path: Path) -> None:
+        self._lock = FileLock(path)
+
+    @property
+    def path(self) -> Path:
+        return self._lock.path
+
+    @property
+    def held(self) -> bool:
+        return self._lock.held
+
+    async def acquire(self) -> bool:
+        try:
+            return self._lock.acquire()
+        except OSError as error:  # a folder we may not write: never lead, say why
+            log.warning("cannot lock %s (%s): this process will not send what is due",
+                        self._lock.path, error.strerror or error)
+            return False
+
+    async def still_held(self) -> bool:
+        return self._lock.held  # the kernel holds it for as long as the file is open
+
+    async def lose(self) -> None:
+        self._lock.release(remove=False)
+
+    async def release(self) -> None:
+        self._lock.release(remove=False)
+
+
+class LockLeader:
+    """Leader while holding `lock`; otherwise standby, trying again every `retry`."""
+
+    def __init__(self, lock: HeldLock, follower: Follower, *, retry: timedelta = RETRY,
+                 standby_note: str = "another process leads the scheduler") -> None:
+        self._lock, self._follower = lock, follower
+        self._retry, self._standby_note = retry, standby_note
         self._state: State = "off"
         self._loop: asyncio.Task[None] | None = None
 
@@ -86,7 +139,10 @@ class AdvisoryLockLeader:
         if self._state != "off":
             return
         self._state = "standby"
-        await self.attempt()
+        if not await self.attempt():
+            log.warning("scheduler standby: %s; this process serves requests but sends "
+                        "nothing due, and takes over within %d s if that one stops",
+                        self._standby_note, self._retry.total_seconds())
         self._loop = asyncio.get_running_loop().create_task(self._keep_trying())
 
     async def attempt(self) -> bool:
@@ -96,7 +152,7 @@ class AdvisoryLockLeader:
         if self._lock.held:
             if await self._lock.still_held():
                 return True
-            await self._lose("the lock connection to PostgreSQL was lost")
+            await self._lose("its lock stopped answering: for PostgreSQL, its connection")
         if not await self._lock.acquire():
             return False
         self._state = "leader"
@@ -135,8 +191,38 @@ class AdvisoryLockLeader:
         await self._follower.stop()
 
 
+class AdvisoryLockLeader(LockLeader):
+    """PostgreSQL: leader while holding `pg_try_advisory_lock(key)` on its own connection."""
+
+    def __init__(self, database: Database, follower: Follower, *, key: int = LOCK_KEY,
+                 retry: timedelta = RETRY) -> None:
+        super().__init__(AdvisoryLock(database.engine, key), follower, retry=retry,
+                         standby_note="another process holds the scheduler's advisory lock "
+                                      "on this PostgreSQL database (or it is unreachable)")
+
+
+class FileLockLeader(LockLeader):
+    """SQLite on a file: leader while holding an flock on `<database>.lock` beside it."""
+
+    def __init__(self, database_file: Path, follower: Follower, *,
+                 retry: timedelta = RETRY) -> None:
+        lock = LeaderFile(lock_file_of(database_file))
+        super().__init__(lock, follower, retry=retry,
+                         standby_note=f"another process runs the scheduler on this SQLite "
+                                      f"file (it holds {lock.path}); run one process per "
+                                      "SQLite file, or use PostgreSQL for several")
+
+
+def lock_file_of(database_file: Path) -> Path:
+    """`<database>.lock`, beside the SQLite file: who leads the scheduler on it."""
+    return database_file.with_name(database_file.name + ".lock")
+
+
 def leadership_for(database: Database, follower: Follower) -> Leadership:
-    """Advisory-lock leadership on PostgreSQL; the sole process leads on SQLite."""
+    """Advisory-lock leadership on PostgreSQL, a lock file beside a SQLite file; the one
+    process of an in-memory database leads alone."""
     if database.dialect == "postgresql":
         return AdvisoryLockLeader(database, follower)
+    if database.sqlite_file is not None:
+        return FileLockLeader(database.sqlite_file, follower)
     return SoleLeader(follower)

@@ -1,10 +1,11 @@
-"""Scheduler leadership: one leader per PostgreSQL database, the sole process on SQLite."""
+"""Scheduler leadership: one leader per PostgreSQL database and per SQLite file."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,12 @@ from sqlalchemy import text
 from bot.app import build_application
 from bot.core.clock import SimulatedClock
 from bot.settings import Settings
-from schedules.leader import AdvisoryLockLeader, SoleLeader, leadership_for
+from schedules.leader import (
+    AdvisoryLockLeader,
+    FileLockLeader,
+    SoleLeader,
+    leadership_for,
+)
 from storage.engine import Database
 from tests.conftest import (
     postgres_address,
@@ -138,14 +144,16 @@ async def test_an_unreachable_database_leaves_the_process_standby(schema: str, k
             await database.dispose()
 
 
-async def test_postgresql_gets_the_advisory_lock_and_sqlite_leads_alone(
+async def test_postgresql_gets_the_advisory_lock_a_sqlite_file_a_lock_file_memory_leads_alone(
         schema: str, tmp_path: Path):
     postgres = postgres_database(schema)
     sqlite = Database.from_url(f"sqlite+aiosqlite:///{tmp_path / 'one.db'}")
+    memory = Database.from_url("sqlite+aiosqlite:///:memory:")
     try:
         assert isinstance(leadership_for(postgres, Switch()), AdvisoryLockLeader)
+        assert isinstance(leadership_for(sqlite, Switch()), FileLockLeader)
         switch = Switch()
-        sole = leadership_for(sqlite, switch)
+        sole = leadership_for(memory, switch)
         assert isinstance(sole, SoleLeader) and sole.state == "off"
         await sole.start()
         assert sole.state == "leader" and switch.on
@@ -154,6 +162,35 @@ async def test_postgresql_gets_the_advisory_lock_and_sqlite_leads_alone(
     finally:
         await postgres.dispose()
         await sqlite.dispose()
+        await memory.dispose()
+
+
+async def test_one_leader_per_sqlite_file_and_takeover_once_it_lets_go(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    """flock locks belong to the open file, so two leaders in one process contend as two
+    processes do (tests/cli/test_run_two_processes.py runs two real ones)."""
+    database = tmp_path / "one.db"
+    first_switch, second_switch = Switch(), Switch()
+    first = FileLockLeader(database, first_switch, retry=timedelta(hours=1))
+    second = FileLockLeader(database, second_switch, retry=timedelta(hours=1))
+    try:
+        await first.start()
+        await second.start()
+        assert (first.state, second.state) == ("leader", "standby")
+        assert first_switch.on and not second_switch.on
+        assert (tmp_path / "one.db.lock").exists()
+        assert "scheduler standby: another process runs the scheduler on this SQLite file" \
+            in caplog.text and "one.db.lock" in caplog.text
+        assert await second.attempt() is False
+        assert await first.attempt() is True and first_switch.starts == 1
+
+        await first.stop()
+        assert first.state == "off" and not first_switch.on
+        assert await second.attempt() is True
+        assert second.state == "leader" and second_switch.on
+    finally:
+        await first.stop()
+        await second.stop()
 
 
 async def test_the_application_reports_its_scheduler_state(settings: Settings,
