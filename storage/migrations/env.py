@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.engine import create_engine
-from storage.tables import METADATA
+from storage.tables import METADATA, include_object
 
 
 def run_on(connection: Connection) -> None:
@@ -18,6 +18,7 @@ def run_on(connection: Connection) -> None:
         target_metadata=METADATA,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

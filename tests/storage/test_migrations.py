@@ -21,7 +21,7 @@ from storage.engine import Database
 from storage.ledger import repository as ledger
 from storage.migrate import current_revision, downgrade, head_revision, upgrade
 from storage.partners import repository as partners
-from storage.tables import METADATA
+from storage.tables import METADATA, include_object
 
 AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -34,7 +34,9 @@ async def test_upgrade_from_empty_reaches_head_and_matches_models(empty_database
     assert await current_revision(empty_database) == head_revision()
 
     def differences(connection: Connection) -> list:
-        return compare_metadata(MigrationContext.configure(connection), METADATA)
+        context = MigrationContext.configure(connection,
+                                             opts={"include_object": include_object})
+        return compare_metadata(context, METADATA)
 
     async with empty_database.engine.connect() as connection:
         assert await connection.run_sync(differences) == []

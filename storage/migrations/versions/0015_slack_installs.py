@@ -1,7 +1,9 @@
 """slack installs: the tables of slack_sdk's SQLAlchemy installation and OAuth-state stores
 (storage/common/slack_installs.py), which now hold every Slack install's bot token; the
-workspace's own bot_token and bot_user_id columns go (no released code path wrote them: only
-tests registered workspaces with tokens, and OAuth installs were not available yet)
+workspace's own bot_token and bot_user_id columns are no longer used (no released code path
+wrote them: only tests registered workspaces with tokens, and OAuth installs were not
+available yet). They stay, unused, until a later release drops them: processes of the
+previous version select them while `db upgrade` runs (storage/tables.py RETIRED_COLUMNS)
 
 Revision ID: 0015
 Revises: 0014
@@ -80,15 +82,20 @@ def upgrade() -> None:
     sa.Column('expire_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('workspace', schema=None) as batch_op:
-        batch_op.drop_column('bot_token')
-        batch_op.drop_column('bot_user_id')
+    # workspace.bot_token and bot_user_id are kept (see above).
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('workspace', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('bot_token', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True))
-        batch_op.add_column(sa.Column('bot_user_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True))
+    # A database upgraded while this migration still dropped them gets them back.
+    kept = {column['name'] for column in sa.inspect(op.get_bind()).get_columns('workspace')}
+    missing = [column for column in (
+        sa.Column('bot_token', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column('bot_user_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    ) if column.name not in kept]
+    if missing:
+        with op.batch_alter_table('workspace', schema=None) as batch_op:
+            for column in missing:
+                batch_op.add_column(column)
 
     op.drop_table('slack_oauth_states')
     with op.batch_alter_table('slack_installations', schema=None) as batch_op:
