@@ -119,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         handlers=[logs.OwnHandler()])
     # APScheduler logs every job it adds and runs; our scheduler says what matters.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Alembic 1.17 announces each of its plugins at INFO before every upgrade.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     overrides = {"database_url": args.database_url} if getattr(
         args, "database_url", None) else {}
     settings: Settings | None = None

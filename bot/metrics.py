@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
 from prometheus_client.exposition import choose_encoder
 
 from bot.core.telemetry import RequestContext, Telemetry, handling, request_id
@@ -38,6 +38,9 @@ class Metrics(Telemetry):
     """One application's counters, on its own registry."""
 
     def __init__(self) -> None:
+        # A `_created` series beside every counter and histogram doubles what each scrape
+        # stores and says nothing a restart's reset does not (process-wide, idempotent).
+        disable_created_metrics()
         self.registry = CollectorRegistry(auto_describe=True)
         registry = self.registry
         self.requests = Counter(

@@ -101,6 +101,7 @@ async def test_metrics_count_commands_acks_deliveries_retries_and_the_scheduler(
     # The scrape before this one was counted too; the scrapes' own lines stay quiet.
     assert grew("partnerops_http_requests_total", route="/metrics", method="GET",
                 code="200") == 1
+    assert not [name for name, _ in after if name.endswith("_created")]  # no doubled series
 
 
 async def test_a_request_id_is_taken_from_the_caller_or_made_and_sent_back(bot: RunningBot):

@@ -67,8 +67,8 @@ class SlackPlatform:
             # Given, so that bolt never builds one of its own with files under HOME.
             oauth_flow=self.installs.flow if self.installs is not None else None,
             user_facing_authorize_error_message=(
-                f"PartnerOps is not installed in this workspace any more. Ask an admin to "
-                f"install it again: {oauth.install_url}" if oauth is not None else None),
+                f"PartnerOps is not installed in this workspace (or it was removed). Ask an "
+                f"admin to install it: {oauth.install_url}" if oauth is not None else None),
             signing_secret=signing_secret,
             # Socket Mode requests arrive authenticated by the app token instead.
             request_verification_enabled=bool(signing_secret) or not app_token,
