@@ -189,7 +189,9 @@ class Application:
             return
         due_clock = DueClock(self.services, self.clock)
         self.services.schedule_changed = due_clock.replan
-        self.leadership = leadership_for(self.database, due_clock)
+        self.leadership = leadership_for(
+            self.database, due_clock,
+            retry=timedelta(seconds=self.settings.leader_retry_seconds))
         await self.leadership.start()
 
     async def stop_scheduler(self) -> None:

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     port: int = Field(3978, ge=0, le=65535, validation_alias=_env("PORT"))
     # Unset: http://localhost:<PORT> (see _public_url_follows_port).
     public_url: str = Field("", validation_alias=_env("PUBLIC_URL"))
+    # How often a standby process tries to take the scheduler over (seconds): the longest
+    # a dead leader's due sends wait for another process.
+    leader_retry_seconds: float = Field(
+        15.0, ge=1, le=600, validation_alias=_env("PARTNEROPS_LEADER_RETRY_SECONDS"))
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(

@@ -218,11 +218,12 @@ def lock_file_of(database_file: Path) -> Path:
     return database_file.with_name(database_file.name + ".lock")
 
 
-def leadership_for(database: Database, follower: Follower) -> Leadership:
+def leadership_for(database: Database, follower: Follower, *,
+                   retry: timedelta = RETRY) -> Leadership:
     """Advisory-lock leadership on PostgreSQL, a lock file beside a SQLite file; the one
-    process of an in-memory database leads alone."""
+    process of an in-memory database leads alone. A standby tries again every `retry`."""
     if database.dialect == "postgresql":
-        return AdvisoryLockLeader(database, follower)
+        return AdvisoryLockLeader(database, follower, retry=retry)
     if database.sqlite_file is not None:
-        return FileLockLeader(database.sqlite_file, follower)
+        return FileLockLeader(database.sqlite_file, follower, retry=retry)
     return SoleLeader(follower)
