@@ -150,6 +150,11 @@ class FileLock:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
+    async def wait(self, poll: float = 0.1) -> None:
+        """Take the lock as soon as its holder lets go (bound it with asyncio.timeout)."""
+        while not self.acquire():  # noqa: ASYNC110 - a flock has no event to await
+            await asyncio.sleep(poll)
+
     def free(self) -> bool:
         """Whether nobody holds the lock (a missing file: nobody ever did, or it is gone)."""
         if not self.path.exists():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from storage.engine import Database
+from storage.locks import FileLock
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -20,6 +23,10 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # something to do: a process starting on an up-to-date database never loads it. A test
 # holds this equal to Alembic's own head.
 HEAD_REVISION = "0015"
+# Every process of a deployment migrates at start, so several may try at once: one at a
+# time, each inside the lock reading the revision the one before it left (Alembic does).
+MIGRATION_LOCK_KEY = 0x5041_5254_4D49_4752  # PostgreSQL: a transaction-level advisory lock
+MIGRATION_WAIT_SECONDS = 600.0  # SQLite: how long to wait for the file lock
 
 
 def alembic_config(url: str = "") -> Config:
@@ -68,7 +75,7 @@ async def _migrate(database: Database, step: Callable[[Config, str], None],
         config.attributes["connection"] = connection
         step(config, revision)
 
-    async with database.engine.connect() as connection:
+    async with _one_at_a_time(database), database.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # SQLite rebuilds a table to change it: dropping the old copy with foreign keys
@@ -77,6 +84,9 @@ async def _migrate(database: Database, step: Callable[[Config, str], None],
             await connection.commit()
         try:
             async with connection.begin():
+                if not sqlite:  # held until this transaction ends
+                    await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                             {"key": MIGRATION_LOCK_KEY})
                 await connection.run_sync(run)
                 if sqlite:
                     broken = (await connection.exec_driver_sql(
@@ -87,6 +97,28 @@ async def _migrate(database: Database, step: Callable[[Config, str], None],
             if sqlite:
                 await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 await connection.commit()
+
+
+@contextlib.asynccontextmanager
+async def _one_at_a_time(database: Database) -> AsyncIterator[None]:
+    """On a SQLite file, hold an flock on `<database>.migrate.lock` (the kernel drops it
+    with the process); PostgreSQL locks inside the migration's transaction instead."""
+    if database.sqlite_file is None:
+        yield
+        return
+    lock = FileLock(database.sqlite_file.with_name(database.sqlite_file.name + ".migrate.lock"))
+    try:
+        async with asyncio.timeout(MIGRATION_WAIT_SECONDS):
+            await lock.wait()
+    except TimeoutError:
+        raise TimeoutError(f"another process has been migrating this database for "
+                           f"{MIGRATION_WAIT_SECONDS:.0f} s (it holds {lock.path})") from None
+    try:
+        yield
+    finally:
+        # The file stays: removing it would let a process that opened it just before and
+        # one that creates it anew both hold "the" lock.
+        lock.release(remove=False)
 
 
 def head_revision() -> str | None:
