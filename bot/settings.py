@@ -59,8 +59,14 @@ class Settings(BaseSettings):
         None, validation_alias=_env("SLACK_CLIENT_SECRET")
     )
     slack_api_url: str = Field("https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
+    # A Web API call without an answer by then fails (and is retried: posts after a look).
+    slack_api_timeout_seconds: float = Field(
+        15.0, gt=0, le=120, validation_alias=_env("SLACK_API_TIMEOUT_SECONDS"))
 
-    # Teams. MICROSOFT_APP_TYPE comes last: its validator reads the three before it.
+    # Teams. A connector call without an answer by then is tried again, as after a 503.
+    teams_api_timeout_seconds: float = Field(
+        30.0, gt=0, le=120, validation_alias=_env("TEAMS_API_TIMEOUT_SECONDS"))
+    # MICROSOFT_APP_TYPE comes last: its validator reads the three before it.
     microsoft_app_id: str = Field("", validation_alias=_env("MICROSOFT_APP_ID"))
     microsoft_app_password: SecretStr = Field(
         SecretStr(""), validation_alias=_env("MICROSOFT_APP_PASSWORD")

@@ -108,6 +108,7 @@ def _slack(application: Application) -> SlackPlatform | None:
         signing_secret=settings.secret(settings.slack_signing_secret),
         app_token=settings.secret(settings.slack_app_token),
         api_url=settings.slack_api_url,
+        api_timeout=settings.slack_api_timeout_seconds,
         dispatcher=application.dispatcher,
         registry=application.registry,
         command_prefix=settings.command_prefix,
@@ -139,7 +140,8 @@ def _teams(application: Application) -> LazyTeams:
             directory_ids=application.installations,
             command_prefix=settings.command_prefix,
             images=application.installations,
-            retry=RetryPolicy(telemetry=application.metrics),
+            retry=RetryPolicy(telemetry=application.metrics,
+                              timeout=settings.teams_api_timeout_seconds),
         )
 
     teams = LazyTeams(build, app_id=settings.microsoft_app_id, app_type=settings.microsoft_app_type,

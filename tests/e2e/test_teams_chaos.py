@@ -1,16 +1,20 @@
 """Exactly once through a misbehaving Bot Framework: with a fifth of the connector calls
-answering 429 (Retry-After) or 503, run-due until settled sends each prompt, reminder and
-day's message once, and closes the day once. (A Teams answer lost after the work was done
-cannot be told apart: Bot Framework has nothing to search for a delivery, so the fake does
-not lose answers here; see PITFALLS.)"""
+answering 429 (Retry-After) or 503, or no answer within the bot's timeout, run-due until
+settled sends each prompt, reminder and day's message once, and closes the day once. (A
+Teams answer lost after the work was done cannot be told apart: Bot Framework has nothing
+to search for a delivery, so the fake does not lose answers here; see PITFALLS.)"""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import RunningBot
+from bot.core.clock import SimulatedClock
+from tests.e2e.conftest import RunningBot, bot_settings, start_bot
 from tests.e2e.test_slack_chaos import until_settled
 from tests.e2e.test_teams_cadence import (
     BOBS_REMINDER,
@@ -20,8 +24,23 @@ from tests.e2e.test_teams_cadence import (
     _open_setup_form,
     _submit_setup,
 )
+from tests.fakes.bot_connector import FakeBotConnector
+from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.teams_activities import CHANNEL_ID
 
+TIMEOUT_SECONDS = 0.25
+HANG_SECONDS = 60.0  # a call that hangs gets no answer before the test would have ended
+SETTLED_WITHIN = 45.0
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, clock: SimulatedClock, fake_slack: FakeSlackApi,
+              fake_connector: FakeBotConnector) -> AsyncIterator[RunningBot]:
+    """The bot, giving up on a connector call after TIMEOUT_SECONDS (30 s in production)."""
+    settings = bot_settings(tmp_path, fake_slack, teams_api_timeout_seconds=TIMEOUT_SECONDS)
+    running = await start_bot(settings, clock, fake_slack, fake_connector)
+    yield running
+    await running.client.close()
 
 @pytest.mark.heavy
 async def test_each_timed_teams_message_is_sent_once_through_a_fifth_of_failures(
@@ -29,9 +48,11 @@ async def test_each_timed_teams_message_is_sent_once_through_a_fifth_of_failures
     await _introduce(bot)
     await _submit_setup(bot, await _open_setup_form(bot), ["aad-ana", "aad-bob"])
     bot.connector.log.clear()
-    bot.connector.chaos(0.2, ("send", "reply", "update", "create_conversation"), seed=7)
-    for instant in (BOTH_OPEN, BOBS_REMINDER, CLOSE):
-        await until_settled(bot, instant)
+    bot.connector.chaos(0.2, ("send", "reply", "update", "create_conversation"), seed=7,
+                           hang=HANG_SECONDS)
+    async with asyncio.timeout(SETTLED_WITHIN):  # only if every hung call was given up on
+        for instant in (BOTH_OPEN, BOBS_REMINDER, CLOSE):
+            await until_settled(bot, instant)
     bot.connector.chaos(0, ())
     landed = Counter(call.args["_conversation_id"] for call in bot.connector.of("send")
                      if "_chaos" not in call.args)
@@ -41,4 +62,5 @@ async def test_each_timed_teams_message_is_sent_once_through_a_fifth_of_failures
     closes = [call for call in bot.connector.of("update") if "_chaos" not in call.args]
     assert len(closes) >= 1 and all(call.args["_conversation_id"] == CHANNEL_ID
                                     for call in closes)
-    assert any("_chaos" in call.args for call in bot.connector.calls)  # it happened
+    chaos = Counter(call.args.get("_chaos") for call in bot.connector.calls)
+    assert chaos["ratelimited"] and chaos["unavailable"] and chaos["hung"]  # it happened

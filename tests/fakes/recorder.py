@@ -113,6 +113,7 @@ class FakeServer:
         self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
         self._chaos: tuple[float, frozenset[str], random.Random] = (0.0, frozenset(),
                                                                     random.Random(0))
+        self.hang_seconds = 0.0  # how long a chaos "hung" (or "slow") call keeps its answer
         self._closing: set[str] = set()  # names a 429 closes for its Retry-After
         self._closed_until: dict[str, float] = {}  # name -> monotonic instant it reopens
 
@@ -188,25 +189,31 @@ class FakeServer:
         """Stop the server at the end of an `async with` block."""
         await self.stop()
 
-    def chaos(self, rate: float, names: Sequence[str], seed: int = 1) -> None:
+    def chaos(self, rate: float, names: Sequence[str], seed: int = 1,
+              hang: float = 0.0) -> None:
         """From now on, `rate` of the calls named in `names` fail at random (seeded): a 429
         with Retry-After 1 or a 503, nothing done (a fake may add kinds of its own, see
-        `CHAOS`). `chaos(0, ())` stops it."""
+        `CHAOS`); with `hang`, also calls that time out: no answer for `hang` seconds (set
+        the client's timeout below it). `chaos(0, ())` stops it."""
         self._chaos = (rate, frozenset(names), random.Random(seed))
+        self.hang_seconds = hang
 
     CHAOS: tuple[str, ...] = ("ratelimited", "unavailable")
+    # With `hang`: besides the base's "hung" (nothing done, a 503 once the caller gave up),
+    # a fake may add kinds of its own.
+    TIMEOUTS: tuple[str, ...] = ("hung",)
 
     def roll_chaos(self, name: str) -> str | None:
         """The kind of failure chaos gives this call, if any."""
         rate, names, dice = self._chaos
         if name not in names or dice.random() >= rate:
             return None
-        return dice.choice(self.CHAOS)
+        return dice.choice(self.CHAOS + (self.TIMEOUTS if self.hang_seconds else ()))
 
-    @staticmethod
-    def chaos_fault(kind: str) -> Fault:
-        return Fault(status=429, error="ratelimited", retry_after=1) if kind == "ratelimited" \
-            else Fault(status=503, error=kind)
+    def chaos_fault(self, kind: str) -> Fault:
+        if kind == "ratelimited":
+            return Fault(status=429, error="ratelimited", retry_after=1)
+        return Fault(status=503, error=kind, delay=self.hang_seconds if kind == "hung" else 0)
 
     def inject(self, name: str, fault: Fault, times: int = 1) -> None:
         """Queue `fault` for the next `times` calls named `name` (FIFO per name)."""

@@ -212,13 +212,15 @@ class FakeSlackApi(FakeServer):
             await ws.close()
         await super().stop()
 
-    # Besides the base's: a 503 after the work was done (the caller cannot tell).
+    # Besides the base's: a 503 after the work was done (the caller cannot tell); with
+    # `hang`, the work done but its answer late, after the caller gave up.
     CHAOS = ("ratelimited", "unavailable", "lost")
+    TIMEOUTS = ("hung", "slow")
 
-    @staticmethod
-    def chaos_fault(kind: str) -> Fault:
-        """A lost answer lets the call through: its work is done, then 503 (in `_api`)."""
-        return Fault() if kind == "lost" else FakeServer.chaos_fault(kind)
+    def chaos_fault(self, kind: str) -> Fault:
+        """A lost or slow answer lets the call through: its work is done, then 503 or a
+        late answer (in `_api`)."""
+        return Fault() if kind in ("lost", "slow") else super().chaos_fault(kind)
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         """Handle any GET/POST /api/{method} call."""
@@ -234,6 +236,8 @@ class FakeSlackApi(FakeServer):
         if self._lost_answers[method] or args.get("_chaos") == "lost":  # done, unheard
             status = self._lost_answers[method].popleft() if self._lost_answers[method] else 503
             return self.fault_response(Fault(status=status))
+        if args.get("_chaos") == "slow":  # done, answered after the caller gave up
+            await asyncio.sleep(self.hang_seconds)
         return web.json_response({"ok": True, **body})
 
     async def _response_url(self, request: web.Request) -> web.StreamResponse:

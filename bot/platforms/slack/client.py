@@ -38,14 +38,15 @@ class CountedRetries(AsyncRetryHandler):
         await self._inner.prepare_for_next_attempt_async(**kwargs)
 
 
-def build_web_client(token: str | None, base_url: str,
-                     telemetry: Telemetry | None = None) -> AsyncWebClient:
-    """A client for `base_url` (SLACK_API_URL) that waits out 429s and retries 5xx briefly."""
+def build_web_client(token: str | None, base_url: str, telemetry: Telemetry | None = None,
+                     *, timeout: float = REQUEST_TIMEOUT_SECONDS) -> AsyncWebClient:
+    """A client for `base_url` (SLACK_API_URL) that waits out 429s and retries 5xx briefly;
+    a call without an answer within `timeout` seconds fails (SLACK_API_TIMEOUT_SECONDS)."""
     telemetry = telemetry or Telemetry()
     return AsyncWebClient(
         token=token,
         base_url=base_url,
-        timeout=REQUEST_TIMEOUT_SECONDS,
+        timeout=timeout,  # type: ignore[arg-type]  # typed int, used as aiohttp's float
         retry_handlers=[
             CountedRetries(AsyncConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
                            "connection", telemetry),
@@ -58,8 +59,10 @@ def build_web_client(token: str | None, base_url: str,
     )
 
 
-def build_posting_client(base_url: str) -> AsyncWebClient:
+def build_posting_client(base_url: str, timeout: float = REQUEST_TIMEOUT_SECONDS
+                         ) -> AsyncWebClient:
     """A client for chat.postMessage that retries nothing by itself: a 5xx or a lost answer
     retried could post twice (the poster asks Slack whether the message landed before it
     tries again), and a 429 pauses every post of the workspace, not one (posting.py)."""
-    return AsyncWebClient(base_url=base_url, timeout=REQUEST_TIMEOUT_SECONDS, retry_handlers=[])
+    return AsyncWebClient(base_url=base_url, timeout=timeout,  # type: ignore[arg-type]
+                          retry_handlers=[])

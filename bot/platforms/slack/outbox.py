@@ -89,7 +89,8 @@ class SlackOutbox:
                  telemetry: Telemetry | None = None) -> None:
         self._client = client
         self._tokens = tokens
-        self._poster = Poster(build_posting_client(client.base_url), telemetry=telemetry)
+        self._poster = Poster(build_posting_client(client.base_url, client.timeout),
+                             telemetry=telemetry)
 
     async def post(self, to: ConversationRef, content: Content, *,
                    thread: MessageRef | None = None, key: str | None = None) -> MessageRef:

@@ -16,7 +16,7 @@ from bot.core.ports import Dispatcher, Installations
 from bot.core.telemetry import Telemetry
 from bot.platforms.slack.ack_first import AckFirst
 from bot.platforms.slack.channels import SlackChannels
-from bot.platforms.slack.client import build_web_client
+from bot.platforms.slack.client import REQUEST_TIMEOUT_SECONDS, build_web_client
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.identity import SlackIdentity
 from bot.platforms.slack.installs import OAuthConfig, SlackInstalls, UninstallListeners
@@ -39,8 +39,10 @@ class SlackPlatform:
                  app_token: str = "", installations: Installations | None = None,
                  socket_check_seconds: float = CHECK_SECONDS,
                  telemetry: Telemetry | None = None,
-                 oauth: OAuthConfig | None = None) -> None:
-        self.client = build_web_client(bot_token or None, api_url, telemetry)
+                 oauth: OAuthConfig | None = None,
+                 api_timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
+        self.client = build_web_client(bot_token or None, api_url, telemetry,
+                                       timeout=api_timeout)
         self.identity = SlackIdentity(self.client)
         self.tokens = SlackTokens(bot_token, self.identity, installations,
                                   oauth=oauth is not None)
@@ -57,12 +59,13 @@ class SlackPlatform:
         self._learning: asyncio.Task[bool] | None = None
         bolt_log = logging.getLogger("slack_bolt")
         # With OAuth, each workspace's install (tokens.py); else SLACK_BOT_TOKEN.
-        self.installs = SlackInstalls(oauth, build_web_client(None, api_url), self.tokens,
-                                      bolt_log) if oauth is not None else None
+        self.installs = SlackInstalls(
+            oauth, build_web_client(None, api_url, timeout=api_timeout), self.tokens,
+            bolt_log) if oauth is not None else None
         self.app = AsyncApp(
-            # Token-less: bolt copies SLACK_API_URL and the retries from it per request,
-            # and takes the token from `authorize`.
-            client=build_web_client(None, api_url, telemetry),
+            # Token-less: bolt copies SLACK_API_URL, the timeout and the retries from it per
+            # request, and takes the token from `authorize`.
+            client=build_web_client(None, api_url, telemetry, timeout=api_timeout),
             authorize=self.tokens.authorizer(),
             # Given, so that bolt never builds one of its own with files under HOME.
             oauth_flow=self.installs.flow if self.installs is not None else None,

@@ -21,8 +21,11 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
     ConfigurationServiceClientCredentialFactory,
 )
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import ClaimsIdentity, ConnectorFactory
 
 MULTI_TENANT = "MultiTenant"
+CALL_TIMEOUT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,42 @@ class Authentication:
 
     identity: BotIdentity
     credentials: ConfigurationServiceClientCredentialFactory
-    framework: ConfigurationBotFrameworkAuthentication
+    framework: ConfigurationBotFrameworkAuthentication  # a TimedAuthentication
 
 
-def authentication(identity: BotIdentity) -> Authentication:
+class TimedConnectors(ConnectorFactory):
+    """botbuilder's connector clients, each giving up on a call after `timeout` seconds.
+
+    The connector sends with `requests` in the event loop's default executor, so cancelling
+    the awaiting task leaves the thread blocked for msrest's 100 s default: a few hung calls
+    would hold every executor thread (getaddrinfo's too). Its own timeout frees the thread.
+    """
+
+    def __init__(self, inner: ConnectorFactory, timeout: float) -> None:
+        self._inner, self._timeout = inner, timeout
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        client = await self._inner.create(service_url, audience)  # type: ignore[arg-type]
+        client.config.connection.timeout = self._timeout
+        return client
+
+
+class TimedAuthentication(ConfigurationBotFrameworkAuthentication):
+    """The configuration-based authentication, its connector clients timed (above)."""
+
+    def __init__(self, identity: BotIdentity, *,
+                 credentials: ConfigurationServiceClientCredentialFactory,
+                 timeout: float) -> None:
+        super().__init__(identity, credentials_factory=credentials)
+        self._timeout = timeout
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return TimedConnectors(super().create_connector_factory(claims_identity),
+                               self._timeout)
+
+
+def authentication(identity: BotIdentity,
+                   timeout: float = CALL_TIMEOUT_SECONDS) -> Authentication:
     credentials = ConfigurationServiceClientCredentialFactory(identity)
-    framework = ConfigurationBotFrameworkAuthentication(identity,
-                                                        credentials_factory=credentials)
+    framework = TimedAuthentication(identity, credentials=credentials, timeout=timeout)
     return Authentication(identity, credentials, framework)

@@ -83,13 +83,14 @@ class TeamsPlatform:
         self._local_mode = not app_id  # said at start by LazyTeams
         if isinstance(app_password, SecretStr):
             app_password = app_password.get_secret_value()
+        self._retry = retry or RetryPolicy()
         self.authentication = authentication(bot_identity(
-            app_id=app_id, app_password=app_password, tenant_id=tenant_id, app_type=app_type))
+            app_id=app_id, app_password=app_password, tenant_id=tenant_id, app_type=app_type),
+            timeout=self._retry.timeout)
         self.adapter = CloudAdapter(self.authentication.framework)
         self._dispatcher = dispatcher
         self._references = References(references)
         self._prefix = command_prefix
-        self._retry = retry or RetryPolicy()
         self.outbox = TeamsOutbox(self.adapter, self._references, app_id, self._retry, images)
         self.channels = TeamsChannels(Proactive(self.adapter, app_id, self._retry),
                                       self._references)

@@ -41,9 +41,11 @@ def retry_after(error: BaseException) -> float | None:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Up to `attempts` tries; waits Retry-After, else `base_delay` doubled each time."""
+    """Up to `attempts` tries; waits Retry-After, else `base_delay` doubled each time. A try
+    without an answer within `timeout` seconds counts as a 503 (TEAMS_API_TIMEOUT_SECONDS)."""
 
     attempts: int = 4
+    timeout: float = 30.0
     base_delay: float = 1.0
     max_delay: float = 30.0
     sleep: Sleep = field(default=asyncio.sleep)
@@ -61,15 +63,19 @@ class RetryPolicy:
         attempt = 1
         while True:
             try:
-                return await operation()
-            except HttpOperationError as error:
-                status = status_of(error)
+                async with asyncio.timeout(self.timeout):
+                    return await operation()
+            except (HttpOperationError, TimeoutError) as error:
+                # No answer: like a 503, taken as not sent (Bot Framework has nothing to
+                # look a delivery up by, so this is the same bet a 503's retry makes).
+                status = 503 if isinstance(error, TimeoutError) else status_of(error)
                 if status not in RETRYABLE or attempt >= self.attempts:
                     raise
                 wait = self.delay(attempt, error)
-                log.warning("Teams answered %s to %s; retry %d/%d in %.1fs", status, what,
-                            attempt, self.attempts - 1, wait)
-                self.telemetry.retried("teams", "rate_limited" if status == 429
-                                       else "server_error")
+                log.warning("Teams %s to %s; retry %d/%d in %.1fs",
+                            "gave no answer in time" if isinstance(error, TimeoutError)
+                            else f"answered {status}", what, attempt, self.attempts - 1, wait)
+                self.telemetry.retried("teams", "connection" if isinstance(error, TimeoutError)
+                                       else "rate_limited" if status == 429 else "server_error")
                 await self.sleep(wait)
                 attempt += 1
