@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ def _migrated_database_file(tmp_path: Path, sqlite_template: Path) -> None:
     shutil.copyfile(sqlite_template, tmp_path / DATABASE_FILE)
 
 
-def bot_settings(tmp_path: Path, slack: FakeSlackApi, **overrides: str) -> Settings:
+def bot_settings(tmp_path: Path, slack: FakeSlackApi, **overrides: Any) -> Settings:
     values = {
         "database_url": f"sqlite+aiosqlite:///{tmp_path / DATABASE_FILE}",
         "slack_bot_token": BOT_TOKEN,
@@ -90,10 +91,21 @@ async def start_bot(settings: Settings, clock: SimulatedClock, slack: FakeSlackA
     return RunningBot(client, application, slack, connector)
 
 
+@asynccontextmanager
+async def running_bot(tmp_path: Path, clock: SimulatedClock, slack: FakeSlackApi,
+                      connector: FakeBotConnector, **overrides: Any
+                      ) -> AsyncIterator[RunningBot]:
+    """The bot on these fakes, with settings `overrides`, until the block ends."""
+    running = await start_bot(bot_settings(tmp_path, slack, **overrides), clock, slack,
+                              connector)
+    try:
+        yield running
+    finally:
+        await running.client.close()
+
+
 @pytest.fixture
 async def bot(tmp_path: Path, clock: SimulatedClock, fake_slack: FakeSlackApi,
               fake_connector: FakeBotConnector) -> AsyncIterator[RunningBot]:
-    running = await start_bot(bot_settings(tmp_path, fake_slack), clock, fake_slack,
-                              fake_connector)
-    yield running
-    await running.client.close()
+    async with running_bot(tmp_path, clock, fake_slack, fake_connector) as running:
+        yield running

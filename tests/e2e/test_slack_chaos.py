@@ -24,7 +24,7 @@ from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence, CadenceKind
 from storage.common import people, workspaces
 from storage.ledger.models import Delivery, DeliveryStatus
-from tests.e2e.conftest import RunningBot, bot_settings, start_bot
+from tests.e2e.conftest import RunningBot, running_bot
 from tests.fakes.bot_connector import FakeBotConnector
 from tests.fakes.slack_api import FakeSlackApi
 
@@ -100,10 +100,9 @@ async def until_settled(bot: RunningBot, instant: datetime) -> None:
 async def bot(tmp_path: Path, clock: SimulatedClock, fake_slack: FakeSlackApi,
               fake_connector: FakeBotConnector) -> AsyncIterator[RunningBot]:
     """The bot, giving up on a Slack call after TIMEOUT_SECONDS (15 s in production)."""
-    settings = bot_settings(tmp_path, fake_slack, slack_api_timeout_seconds=TIMEOUT_SECONDS)
-    running = await start_bot(settings, clock, fake_slack, fake_connector)
-    yield running
-    await running.client.close()
+    async with running_bot(tmp_path, clock, fake_slack, fake_connector,
+                           slack_api_timeout_seconds=TIMEOUT_SECONDS) as running:
+        yield running
 
 
 @pytest.mark.heavy

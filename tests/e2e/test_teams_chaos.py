@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.clock import SimulatedClock
-from tests.e2e.conftest import RunningBot, bot_settings, start_bot
+from tests.e2e.conftest import RunningBot, running_bot
 from tests.e2e.test_slack_chaos import until_settled
 from tests.e2e.test_teams_cadence import (
     BOBS_REMINDER,
@@ -37,10 +37,9 @@ SETTLED_WITHIN = 45.0
 async def bot(tmp_path: Path, clock: SimulatedClock, fake_slack: FakeSlackApi,
               fake_connector: FakeBotConnector) -> AsyncIterator[RunningBot]:
     """The bot, giving up on a connector call after TIMEOUT_SECONDS (30 s in production)."""
-    settings = bot_settings(tmp_path, fake_slack, teams_api_timeout_seconds=TIMEOUT_SECONDS)
-    running = await start_bot(settings, clock, fake_slack, fake_connector)
-    yield running
-    await running.client.close()
+    async with running_bot(tmp_path, clock, fake_slack, fake_connector,
+                           teams_api_timeout_seconds=TIMEOUT_SECONDS) as running:
+        yield running
 
 @pytest.mark.heavy
 async def test_each_timed_teams_message_is_sent_once_through_a_fifth_of_failures(
