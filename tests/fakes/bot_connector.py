@@ -13,6 +13,9 @@ from tests.fakes.recorder import FakeServer, Fault
 Args = dict[str, Any]
 ACTIVITY = "/v3/conversations/{conversation_id}/activities/{activity_id}"
 ERROR_CODES = {404: "NotFound", 429: "TooManyRequests", 500: "ServiceError"}
+# Microsoft 365 Agents Playground's serviceUrl is `http://localhost:<port>/_connector`: a path,
+# and no trailing slash.
+PLAYGROUND_PATH = "/_connector"
 # What every team has: its General channel, which Teams lists without a name.
 GENERAL_CHANNEL = {"id": "19:general@thread.tacv2"}
 
@@ -31,20 +34,32 @@ class FakeBotConnector(FakeServer):
         self._activity_ids = count(1)
         self._conversation_ids = count(1)
         router = self.app.router
-        router.add_post("/v3/conversations", self._create_conversation)
-        router.add_post("/v3/conversations/{conversation_id}/activities", self._activity("send"))
-        router.add_post(ACTIVITY, self._activity("reply"))
-        router.add_put(ACTIVITY, self._activity("update"))
-        router.add_delete(ACTIVITY, self._activity("delete"))
-        router.add_get("/v3/conversations/{conversation_id}/members", self._get_members)
-        router.add_get("/v3/conversations/{conversation_id}/pagedmembers", self._get_members)
-        router.add_get("/v3/conversations/{conversation_id}/members/{member_id}", self._get_member)
-        router.add_get("/v3/teams/{team_id}/conversations", self._get_team_channels)
+        # At the root (Teams' serviceUrls), and under the path of the Agents Playground's.
+        for root in ("", PLAYGROUND_PATH):
+            router.add_post(f"{root}/v3/conversations", self._create_conversation)
+            router.add_post(f"{root}/v3/conversations/{{conversation_id}}/activities",
+                            self._activity("send"))
+            router.add_post(root + ACTIVITY, self._activity("reply"))
+            router.add_put(root + ACTIVITY, self._activity("update"))
+            router.add_delete(root + ACTIVITY, self._activity("delete"))
+            router.add_get(f"{root}/v3/conversations/{{conversation_id}}/members",
+                           self._get_members)
+            router.add_get(f"{root}/v3/conversations/{{conversation_id}}/pagedmembers",
+                           self._get_members)
+            router.add_get(f"{root}/v3/conversations/{{conversation_id}}/members/{{member_id}}",
+                           self._get_member)
+            router.add_get(f"{root}/v3/teams/{{team_id}}/conversations",
+                           self._get_team_channels)
 
     @property
     def url(self) -> str:
         """Return the serviceUrl to put in activities (always ends with a slash)."""
         return f"{self.origin}/"
+
+    @property
+    def playground_url(self) -> str:
+        """Return a serviceUrl shaped as the Agents Playground's (a path, no slash after)."""
+        return f"{self.origin}{PLAYGROUND_PATH}"
 
     def add_member(
         self,

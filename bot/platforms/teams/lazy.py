@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOCAL_MODE = ("Teams runs unauthenticated (MICROSOFT_APP_ID unset) and accepts only requests "
-              "from this machine, for the Bot Framework Emulator; set MICROSOFT_APP_ID and "
+              "from this machine, for Microsoft 365 Agents Playground or the Bot Framework "
+              "Emulator; set MICROSOFT_APP_ID and "
               "MICROSOFT_APP_PASSWORD to connect to Teams (docs/TEAMS.md).")
 AUTHENTICATED = ("Teams: /api/messages takes only requests signed by Bot Framework for app %s; "
                  "the bot signs in as a %s app")

@@ -18,6 +18,8 @@ KINDS = {"personal": ConversationKind.DIRECT, "groupChat": ConversationKind.GROU
 THREAD_MARKER = ";messageid="
 # Typing only a mention (or nothing) asks for the overview.
 EMPTY_COMMAND = "help"
+# The invoke an Adaptive Card's Action.Execute sends (Universal Actions).
+CARD_ACTION = "adaptiveCard/action"
 
 Inbound = Invocation | Submission | ActionInvocation
 
@@ -141,22 +143,43 @@ def parse_message(activity: Activity, prefix: str) -> Inbound | None:
 
     None for an Action.Submit whose data we did not write (a card from an older version).
     """
-    actor, conversation = actor_of(activity), conversation_of(activity)
     if activity.value is not None:
-        payload = read(activity.value)
-        if isinstance(payload, FormPayload):
-            return Submission(payload.form_id, actor, conversation, payload.values,
-                              payload.context)
-        if isinstance(payload, ButtonPayload):
-            card = MessageRef(conversation, activity.reply_to_id) if activity.reply_to_id \
-                else None
-            return ActionInvocation(actor, conversation, payload.action_id,
-                                    payload.value, card)
-        if not activity.text:
-            return None
+        submitted = _submitted(activity, activity.value)
+        if submitted is not None or not activity.text:
+            return submitted
     typed, people = command_text(activity)
     command, rest = split_command(typed or EMPTY_COMMAND, prefix)
-    return Invocation(actor, conversation, command, rest, channels=(), people=people)
+    return Invocation(actor_of(activity), conversation_of(activity), command, rest,
+                      channels=(), people=people)
+
+
+def is_card_action(activity: Activity) -> bool:
+    """Whether the activity is the invoke of an Adaptive Card Action.Execute."""
+    return activity.type == ActivityTypes.invoke and activity.name == CARD_ACTION
+
+
+def parse_card_action(activity: Activity) -> Submission | ActionInvocation | None:
+    """An Action.Execute invoke as the Action.Submit of the same data would be read: Teams
+    (and the Agents Playground) send `value.action.data`, the inputs merged into the
+    button's data. None for data we did not write."""
+    value = activity.value
+    action = value.get("action") if isinstance(value, dict) else None
+    data = action.get("data") if isinstance(action, dict) else None
+    return _submitted(activity, data) if data is not None else None
+
+
+def _submitted(activity: Activity, value: object) -> Submission | ActionInvocation | None:
+    """A card's submitted data as a form submission or button press; None if not ours."""
+    actor, conversation = actor_of(activity), conversation_of(activity)
+    payload = read(value)
+    if isinstance(payload, FormPayload):
+        return Submission(payload.form_id, actor, conversation, payload.values,
+                          payload.context)
+    if isinstance(payload, ButtonPayload):
+        card = MessageRef(conversation, activity.reply_to_id) if activity.reply_to_id \
+            else None
+        return ActionInvocation(actor, conversation, payload.action_id, payload.value, card)
+    return None
 
 
 

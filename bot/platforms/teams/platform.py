@@ -9,7 +9,7 @@ from copy import copy
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
 from jwt import PyJWTError
@@ -24,7 +24,13 @@ from bot.core.responses import OpenForm, Reply, Response
 from bot.platforms.teams import render
 from bot.platforms.teams.auth import authentication, bot_identity
 from bot.platforms.teams.outbox import TeamsOutbox
-from bot.platforms.teams.parse import Inbound, parse_message, thread_message
+from bot.platforms.teams.parse import (
+    Inbound,
+    is_card_action,
+    parse_card_action,
+    parse_message,
+    thread_message,
+)
 from bot.platforms.teams.picker import TeamsPeoplePicker
 from bot.platforms.teams.proactive import Proactive
 from bot.platforms.teams.references import References
@@ -35,6 +41,9 @@ log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
 STALE = "That form or button belongs to an older version of me. Please start again."
+# What Teams shows beside an Action.Execute button once its answer has been sent as messages.
+CARD_ACTION_DONE = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                    "value": "Done."}
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -126,7 +135,8 @@ class TeamsPlatform:
         activity = context.activity
         try:
             request = parse_message(activity, self._prefix) \
-                if activity.type == ActivityTypes.message else None
+                if activity.type == ActivityTypes.message \
+                else parse_card_action(activity) if is_card_action(activity) else None
         except Exception:
             log.exception("could not read a Teams %s activity", activity.type)
             await self._apologise(context)
@@ -141,6 +151,9 @@ class TeamsPlatform:
         if activity.type in (ActivityTypes.message_update, ActivityTypes.message_delete):
             await self._thread_change(activity)
             return
+        if activity.type == ActivityTypes.invoke:
+            await self._invoke(context, request, traceless=traceless)
+            return
         if activity.type != ActivityTypes.message:
             return
         try:
@@ -152,6 +165,25 @@ class TeamsPlatform:
             # Never the text or the person: an anonymous report must stay anonymous in logs.
             log.exception("a Teams message turn failed")
             await self._apologise(context)
+
+    async def _invoke(self, context: TurnContext, request: Inbound | None, *,
+                      traceless: bool) -> None:
+        """An Action.Execute runs as the Action.Submit of the same data would, its answer sent
+        as messages. Every invoke is answered 200: botbuilder's default, 501, is an error in
+        the client (other invokes would be features the app package does not declare)."""
+        activity = context.activity
+        body: object = None
+        if is_card_action(activity):
+            body = CARD_ACTION_DONE
+            try:
+                await self._respond(context, await self._dispatch(request), traceless=traceless)
+            except Exception:
+                log.exception("a Teams card action failed")
+                await self._apologise(context)
+        else:
+            log.info("a Teams invoke this app does not use: %s", activity.name)
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response,
+                                             value=InvokeResponse(status=200, body=body)))
 
     async def _thread_reply(self, activity: Activity, request: Inbound | None
                             ) -> tuple[Inbound | None, Response] | None:

@@ -20,8 +20,11 @@ STYLES: dict[ButtonStyle, adaptive.ActionStyle] = {
     ButtonStyle.DEFAULT: "default", ButtonStyle.PRIMARY: "positive",
     ButtonStyle.DANGER: "destructive",
 }
-# Escaped anywhere: emphasis, code, links, strike-through, and escapes themselves.
-_SPECIAL = re.compile(r"([\\`*_\[\]~])")
+# Escaped anywhere: emphasis, code, links, strike-through, escapes themselves, and `<`: a
+# renderer that allows inline HTML (the Agents Playground's) drops `<n>` or `<Contoso>` as a tag.
+_SPECIAL = re.compile(r"([\\`*_\[\]~<])")
+# In our own Markdown, a `<` that could open an HTML tag, outside `code spans` and escapes.
+_CODE_OR_TAG = re.compile(r"\\[\s\S]|(`+)[\s\S]*?\1|<(?=[A-Za-z/!?])")
 # Escaped at the start of a line only: quotes, headings, list markers ("- ", "1. ", "1) ").
 _LINE_START = re.compile(r"^(\s*)([>#]|[-+](?=\s))", re.MULTILINE)
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])(?=\s)", re.MULTILINE)
@@ -36,7 +39,10 @@ def escape(text: str) -> str:
 
 
 def markdown(text: str) -> str:
-    """Our CommonMark-ish text with its line breaks kept (Teams needs blank lines between)."""
+    """Our CommonMark-ish text with its line breaks kept (Teams needs blank lines between),
+    and a placeholder such as `<day>` shown as typed rather than taken for an HTML tag."""
+    text = _CODE_OR_TAG.sub(lambda found: "\\<" if found.group(0) == "<" else found.group(0),
+                            text)
     lines = text.replace("\r\n", "\n").split("\n")
     out = lines[:1]
     for previous, line in pairwise(lines):

@@ -79,7 +79,19 @@ def test_divider_buttons_and_empty_blocks() -> None:
                        "data": {"partnerops_action": "partnerops.help",
                                 "partnerops_value": "E-1"}}
     assert danger["style"] == "destructive"
-    assert plain(render_card(Card(summary="Only <this>")))["body"][0]["text"] == "Only <this>"
+    assert plain(render_card(Card(summary="Only <this>")))["body"][0]["text"] == "Only \\<this>"
+
+
+def test_angle_brackets_survive_a_renderer_that_allows_html() -> None:
+    """`E-<n>` in a help line or `<Contoso>` in a title is text, not a tag: the Agents
+    Playground's Markdown renderer passes inline HTML through and the browser drops it."""
+    assert escape("Partner <Contoso> vs E-<n>, a<b") == "Partner \\<Contoso> vs E-\\<n>, a\\<b"
+    assert markdown("Say <day> <HH:MM>, or `objective update O-<n> 40%`; 2 < 3") \
+        == "Say \\<day> \\<HH:MM>, or `objective update O-<n> 40%`; 2 < 3"
+    assert markdown("already \\<safe> **bold**") == "already \\<safe> **bold**"
+    help_line = plain(render_card(Card(summary="s", blocks=(
+        Fields((("elephant show E-<n>", "One elephant whole."),)),))))
+    assert help_line["body"][0]["facts"][0]["title"] == "elephant show E-\\<n>"
 
 
 def test_form_inputs_and_their_data_round_trip() -> None:
