@@ -186,8 +186,9 @@ class CadenceDay:
         await remember_asked(self.services, occurrence, self.asked,
                              [w.member.person.id or 0 for w in asked])
         agendas = await self._agendas(asked)
-        await self.run.send([self._prompt(occurrence, w, agendas.get(w.member.person.id or 0))
-                             for w in asked], concurrency=FAN_OUT)
+        # A generator: each prompt is rendered as its turn to be claimed comes.
+        await self.run.send((self._prompt(occurrence, w, agendas.get(w.member.person.id or 0))
+                             for w in asked), concurrency=FAN_OUT)
         delay = timedelta(minutes=self.cadence.reminder_minutes)
         if not delay:
             return
