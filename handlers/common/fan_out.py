@@ -44,7 +44,8 @@ Claimed = tuple[Pending, Won]
 
 async def _attempt(services: Services, item: Pending, won: Won, gate: asyncio.Semaphore,
                    now: datetime) -> tuple[Pending, MessageRef | DeliveryError]:
-    async with gate:
+    """One send, in the slot of `gate` the dispatcher took for it (released here)."""
+    try:
         try:
             if won.retried:
                 # The earlier attempt failed, perhaps only its answer was lost (a timeout):
@@ -62,6 +63,8 @@ async def _attempt(services: Services, item: Pending, won: Won, gate: asyncio.Se
             log.exception("a %s/%s send failed unexpectedly", item.kind.feature,
                           item.kind.kind.value)
             return item, DeliveryError(f"unexpected {type(error).__name__}")
+    finally:
+        gate.release()
 
 
 async def _claim(services: Services, items: Iterator[Pending], lease_id: int,
@@ -94,6 +97,7 @@ async def _dispatch(services: Services, queue: asyncio.Queue[Claimed | None],
     while (claimed := await queue.get()) is not None:
         item, won = claimed
         await confirmations.ticket()
+        await gate.acquire()  # taken here: a claim waits in the queue, not in a task
         attempt = asyncio.ensure_future(_attempt(services, item, won, gate, now))
         attempts.add(attempt)
 
