@@ -137,9 +137,15 @@ class CadenceDay:
     def _windows(self, members: list[Member], day: date) -> list[Window]:
         """Each person's window that day; none from before the cadence existed, or before
         they joined it (moving a clock back never makes history)."""
-        windows = [Window(member, local_instant(day, self.rules.local_time, self._zone(member)),
-                          local_instant(day, self.rules.close_time, self._zone(member)))
-                   for member in members]
+        hours: dict[str, tuple[datetime, datetime]] = {}  # zone -> (opens, closes): few zones
+
+        def hours_in(zone: str) -> tuple[datetime, datetime]:
+            if (found := hours.get(zone)) is None:
+                found = hours[zone] = (local_instant(day, self.rules.local_time, zone),
+                                       local_instant(day, self.rules.close_time, zone))
+            return found
+
+        windows = [Window(member, *hours_in(self._zone(member))) for member in members]
         return [window for window in windows
                 if window.closes > max(self.cadence.created_at,
                                        window.member.joined_at or self.cadence.created_at)]
