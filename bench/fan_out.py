@@ -49,7 +49,7 @@ from tests.fakes import FakeSlackApi, Fault
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "10000"))
 # With 429s: the 300th post accepted is refused, and every 1000th after it (in the middle
-# of the ledger's batches of 500, with 16 posts in flight) ...
+# of the ledger's claim chunks (up to 250), with 16 posts in flight) ...
 FIRST_LIMITED, LIMIT_EVERY = 300, 1000
 RETRY_AFTER = 1  # ... for this many seconds (what Slack answers chat.postMessage bursts)
 BERLIN_0900 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

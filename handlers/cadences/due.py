@@ -84,6 +84,12 @@ class CadenceDay:
         self.rules = Rules.of(cadence)
         self.questions = questions_of(cadence)
         self.asked = Asked(about_partners=False)
+        # Every participant, once run_all has loaded them (the day's report lists them).
+        self.members: list[Member] | None = None
+        # A fan-out of thousands asks the same few things of each person: asked once.
+        self._zones: dict[int, str] = {}
+        self._clocks: dict[tuple[datetime, str], str] = {}
+        self._cards: dict[tuple[object, ...], Card] = {}
 
     async def _asked_members(self, members: list[Member]) -> list[Member]:
         """The members the cadence has something to ask now (a check-in listing no partners
@@ -97,6 +103,7 @@ class CadenceDay:
         members = await participants_of(self.services, self.cadence)
         if not members:
             return
+        self.members = members
         zones = {self._zone(member) for member in members}
         for day in candidate_days(self.now, zones, LOOKBACK):
             if is_cadence_day(self.rules, day):
@@ -121,20 +128,33 @@ class CadenceDay:
         return sum(len(windows) for windows in open_days.values()), past_close
 
     def _zone(self, member: Member) -> str:
-        return zone_of(member.person, self.services, self.cadence)
+        # Asked several times per person and day; a zone is checked against the tz database.
+        key = member.person.id or 0
+        if (zone := self._zones.get(key)) is None:
+            zone = self._zones[key] = zone_of(member.person, self.services, self.cadence)
+        return zone
 
     def _windows(self, members: list[Member], day: date) -> list[Window]:
         """Each person's window that day; none from before the cadence existed, or before
         they joined it (moving a clock back never makes history)."""
-        windows = [Window(member, local_instant(day, self.rules.local_time, self._zone(member)),
-                          local_instant(day, self.rules.close_time, self._zone(member)))
-                   for member in members]
+        hours: dict[str, tuple[datetime, datetime]] = {}  # zone -> (opens, closes): few zones
+
+        def hours_in(zone: str) -> tuple[datetime, datetime]:
+            if (found := hours.get(zone)) is None:
+                found = hours[zone] = (local_instant(day, self.rules.local_time, zone),
+                                       local_instant(day, self.rules.close_time, zone))
+            return found
+
+        windows = [Window(member, *hours_in(self._zone(member))) for member in members]
         return [window for window in windows
                 if window.closes > max(self.cadence.created_at,
                                        window.member.joined_at or self.cadence.created_at)]
 
     def _local_clock(self, instant: datetime, member: Member) -> str:
-        return f"{instant.astimezone(ZoneInfo(self._zone(member))):%H:%M}"
+        key = (instant, self._zone(member))
+        if (clock := self._clocks.get(key)) is None:
+            clock = self._clocks[key] = f"{instant.astimezone(ZoneInfo(key[1])):%H:%M}"
+        return clock
 
     async def _day(self, day: date, windows: list[Window]) -> None:
         # Only open windows get prompts: a window that passed unseen (the bot was down)
@@ -167,7 +187,8 @@ class CadenceDay:
                                          (CadenceMessage.PROMPT, CadenceMessage.REMINDER))
         await ensure_parent(self.services, self.cadence, self.workspace, occurrence,
                             send_once=lambda pending: self.run.send_once(
-                                DueMessage(PARENT, pending, self.now, last_close)))
+                                DueMessage(PARENT, pending, self.now, last_close)),
+                            members=self.members)
         # Out of office, or nothing to ask (a check-in whose partners they do not own).
         present = [w for w in open_now if w.member.person.id not in away
                    and self._subjects(w)]
@@ -186,8 +207,9 @@ class CadenceDay:
         await remember_asked(self.services, occurrence, self.asked,
                              [w.member.person.id or 0 for w in asked])
         agendas = await self._agendas(asked)
-        await self.run.send([self._prompt(occurrence, w, agendas.get(w.member.person.id or 0))
-                             for w in asked], concurrency=FAN_OUT)
+        # A generator: each prompt is rendered as its turn to be claimed comes.
+        await self.run.send((self._prompt(occurrence, w, agendas.get(w.member.person.id or 0))
+                             for w in asked), concurrency=FAN_OUT)
         delay = timedelta(minutes=self.cadence.reminder_minutes)
         if not delay:
             return
@@ -237,9 +259,14 @@ class CadenceDay:
 
     def _prompt(self, occurrence: Occurrence, window: Window,
                 agenda: tuple[str, ...] | None = None) -> DueMessage:
-        card = prompt_card(self.cadence, occurrence, self._subjects(window), self.questions,
-                           self._local_clock(window.closes, window.member),
-                           self.services.style(Platform(self.cadence.platform)), agenda)
+        subjects, clock = self._subjects(window), self._local_clock(window.closes, window.member)
+        # A standup's prompts differ only in their close time: one card per kind of prompt,
+        # which the platform renders once too.
+        key = (occurrence.id, tuple(subject.partner_id for subject in subjects), clock, agenda)
+        if (card := self._cards.get(key)) is None:
+            card = self._cards[key] = prompt_card(
+                self.cadence, occurrence, subjects, self.questions, clock,
+                self.services.style(Platform(self.cadence.platform)), agenda)
         return self._direct_message(PROMPT, CadenceMessage.PROMPT, occurrence, window, card,
                                     window.opens)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot.core.conversation import ConversationKind, ConversationRef, MessageRef, Platform
 from bot.core.errors import DeliveryError
@@ -17,6 +17,7 @@ from handlers.common.ledger import Pending, deliver_once
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, Occurrence
 from storage.common.models import Workspace
+from storage.common.people import Member
 from storage.ledger import repository as ledger
 from storage.ledger.models import DeliveryStatus
 
@@ -41,10 +42,13 @@ def parent_message(cadence: Cadence, workspace: Workspace,
     return MessageRef(report_channel(cadence, workspace), occurrence.report_message_id)
 
 
-async def attendance(services: Services, cadence: Cadence, occurrence: Occurrence) -> Attendance:
+async def attendance(services: Services, cadence: Cadence, occurrence: Occurrence,
+                     members: Sequence[Member] | None = None) -> Attendance:
+    """Who answered, skipped, is away or is awaited; `members` are the cadence's
+    participants when the caller has them already (a fan-out's thousands: not twice)."""
     async with services.db.session() as session:
         given = await cadences.answers(session, occurrence.id or 0)
-    everyone = await people_of_day(services, cadence, occurrence, given)
+    everyone = await people_of_day(services, cadence, occurrence, given, members)
     async with services.db.session() as session:
         away = await cadences.absent_on(session, [p.id or 0 for p in everyone],
                                         occurrence.local_date, cadence.id or 0)
@@ -70,17 +74,18 @@ async def attendance(services: Services, cadence: Cadence, occurrence: Occurrenc
 
 async def ensure_parent(services: Services, cadence: Cadence, workspace: Workspace,
                         occurrence: Occurrence, *,
-                        send_once: SendOnce | None = None) -> MessageRef | None:
+                        send_once: SendOnce | None = None,
+                        members: Sequence[Member] | None = None) -> MessageRef | None:
     """The parent message, posted once per occurrence however often this is called.
 
     `send_once` is run-due's (counted in its report, under its lease); by default the
-    message is sent under this process's own lease.
+    message is sent under this process's own lease. `members`: as for attendance.
     """
     existing = parent_message(cadence, workspace, occurrence)
     if existing is not None:
         return existing
-    card = report_card(cadence, occurrence, await attendance(services, cadence, occurrence),
-                       closed=False)
+    card = report_card(cadence, occurrence,
+                       await attendance(services, cadence, occurrence, members), closed=False)
     key, channel = f"parent:{occurrence.id}", report_channel(cadence, workspace)
     pending = Pending(key, delivery(CadenceMessage.PARENT), cadence.workspace_id, channel,
                       lambda: services.outbox.post(channel, card, key=key),

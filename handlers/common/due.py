@@ -7,7 +7,7 @@ says when it next has something to do, so the scheduler can sleep until then.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -112,11 +112,12 @@ class DueRun:
     lease_id: int
     report: DueReport = field(default_factory=DueReport)
 
-    async def send(self, messages: Sequence[DueMessage], *, concurrency: int) -> int:
-        """Send every message that is due now and nobody sent; how many went out."""
-        due = [message.pending for message in messages if message.due_at(self.now)]
-        if not due:
-            return 0
+    async def send(self, messages: Iterable[DueMessage], *, concurrency: int) -> int:
+        """Send every message that is due now and nobody sent; how many went out.
+
+        `messages` is taken as the sends go: a generator renders each one when its turn
+        comes, so the first goes out before the last is rendered."""
+        due = (message.pending for message in messages if message.due_at(self.now))
         outcome = await deliver_many(self.services, due, lease_id=self.lease_id,
                                      concurrency=concurrency, now=self.now)
         self.report.add(outcome)
