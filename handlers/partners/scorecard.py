@@ -87,6 +87,22 @@ def health_values(answered: list[tuple[date, list[str], list[str]]]) -> list[str
     return found
 
 
+def health_of(questions: tuple[str, ...], answers: Sequence[object],
+              places: dict[tuple[str, ...], tuple[int, ...]]) -> str | None:
+    """`health_values`' rule for one check-in: the answer to its first health question that
+    holds a colour; `places` keeps where each list of questions has its health questions, so
+    each list is read once."""
+    found = places.get(questions)
+    if found is None:
+        found = places[questions] = tuple(
+            index for index, line in enumerate(questions)
+            if read_question(line).type is QuestionType.HEALTH)
+    for index in found:
+        if index < len(answers) and answers[index] in HEALTH:
+            return str(answers[index])
+    return None
+
+
 def quarters_back(today: date) -> list[Period]:
     """This quarter and the three before it, oldest first."""
     periods = [quarter_of(today)]
