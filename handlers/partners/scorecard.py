@@ -89,9 +89,9 @@ def health_values(answered: list[tuple[date, list[str], list[str]]]) -> list[str
 
 def health_of(questions: tuple[str, ...], answers: Sequence[object],
               places: dict[tuple[str, ...], tuple[int, ...]]) -> str | None:
-    """`health_values`' rule for one check-in: the answer to its first health question that
-    holds a colour; `places` keeps where each list of questions has its health questions, so
-    each list is read once."""
+    """One check-in's health by `health_values`' rule (None when no colour was given)."""
+    # `places` keeps where each list of questions has its health questions: a thousand
+    # partners' check-ins share a few lists, each read once.
     found = places.get(questions)
     if found is None:
         found = places[questions] = tuple(

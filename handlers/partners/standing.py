@@ -1,7 +1,4 @@
-"""Where every partner stands, as the dashboard's partners page shows it: its class and why,
-its latest check-ins' health and its objectives met over four quarters. Only what the page
-shows is read (no elephants, campaigns or lead details, which the scorecard adds), each
-fact counted for every partner in one query."""
+"""Where every partner stands, as the dashboard's partners page shows it."""
 
 from __future__ import annotations
 
@@ -37,8 +34,10 @@ class Standing:
 
 async def standings_of(services: Services, workspace_id: int, every: Sequence[Partner],
                        today: date, now: datetime) -> dict[int, Standing]:
-    """Partner id -> its standing: the scorecard's rule on the same facts (`evidence_of`
-    and `scored` give each the same class, health and counts)."""
+    """Partner id -> its standing, by the scorecard's rule on what the page shows."""
+    # The same class, health and counts as `evidence_of` and `scored` (tested), without
+    # what only a partner's own card shows (elephants, campaigns, lead details), and each
+    # fact counted for every partner in one query.
     ids = [partner.id or 0 for partner in every]
     periods = quarters_back(today)
     async with services.db.session() as session:

@@ -71,11 +71,10 @@ async def days_on_record(session: AsyncSession, workspace_id: int, cadence_id: i
 
 def _latest(session: AsyncSession, workspace_id: int, partner_ids: Sequence[int], limit: int,
             questions: Any, *, day: bool) -> Select[Any]:
-    """Each partner's latest `limit` answered check-ins, oldest first: (partner, its day if
-    `day`, `questions` (of the occurrence), the cadence, the answers). Each partner's are
-    read from the index on (partner, day): a LATERAL join on PostgreSQL, a correlated
-    `IN (... LIMIT n)` on SQLite (which has no LATERAL); either way no sort of every
-    answer."""
+    """(partner, [day,] `questions`, cadence, answers) of each one's latest check-ins."""
+    # Oldest first. Each partner's are read from the index on (partner, day): a LATERAL
+    # join on PostgreSQL, a correlated `IN (... LIMIT n)` on SQLite (which has no LATERAL);
+    # either way no sort of every answer.
     mine = (Answer.partner_id == Partner.id, Answer.workspace_id == workspace_id,
             Answer.status == AnswerStatus.ANSWERED)
     newest = (col(Answer.local_date).desc(), col(Answer.id).desc())
@@ -111,8 +110,7 @@ async def _questions_of(session: AsyncSession, cadence_ids: set[int]) -> dict[in
 async def latest_answers_about(session: AsyncSession, workspace_id: int,
                                partner_ids: Sequence[int], limit: int
                                ) -> dict[int, list[tuple[date, list[str], list[str]]]]:
-    """`repository.answers_about` for many partners in one query: each one's latest `limit`
-    answered check-ins, oldest first."""
+    """`repository.answers_about` for many partners in one query, oldest first."""
     if not partner_ids:
         return {}
     rows = (await session.exec(_latest(session, workspace_id, partner_ids, limit,
@@ -130,10 +128,9 @@ async def latest_answers_about(session: AsyncSession, workspace_id: int,
 async def latest_answer_lists(session: AsyncSession, workspace_id: int,
                               partner_ids: Sequence[int], limit: int
                               ) -> dict[int, list[tuple[tuple[str, ...], list[Any]]]]:
-    """`latest_answers_about` without the days, for a page that scores every partner: the
-    questions and the answers as stored (not turned into text). A day's questions come as
-    their stored JSON and each distinct list is decoded once: a thousand partners' check-ins
-    share a few lists, and decoding one per answer was most of the time."""
+    """`latest_answers_about` without the days, answers as stored (not made text)."""
+    # For a page that scores every partner: a day's questions come as their stored JSON
+    # and each distinct list is decoded (and made text) once, not once per answer.
     if not partner_ids:
         return {}
     rows = (await session.exec(_latest(session, workspace_id, partner_ids, limit,

@@ -60,8 +60,8 @@ def _columns() -> Select[Any]:
 
 
 def _filed_since(moment: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """Filed at or after `moment` (an anonymous report: by the end of its day), as the two
-    ranges of the index on (workspace, anonymous, created_at) that hold them."""
+    """Filed at or after `moment` (an anonymous report: by the end of its day), named or not."""
+    # Two conditions, each a range of ix_elephant_filed (SQLite scans for their OR).
     return (and_(col(Elephant.anonymous).is_(False), col(Elephant.created_at) >= moment),
             and_(col(Elephant.anonymous).is_(True),
                  col(Elephant.created_at) >= moment - ANONYMOUS_DAY))

@@ -76,8 +76,8 @@ def _filed_instants(instants: Sequence[datetime], anonymous: bool) -> list[datet
 
 def _between(moment: ColumnElement[datetime], instants: Sequence[datetime], bucket: int
              ) -> ColumnElement[bool]:
-    """`moment` in `bucket`: after instant bucket - 1 (if any), at or before instant
-    `bucket` (if any; the last bucket also holds NULL)."""
+    """`moment` in `bucket`: after instant bucket - 1, at or before instant `bucket`."""
+    # The first bucket has no lower bound; the last no upper one, and holds NULL too.
     after = [moment > instants[bucket - 1]] if bucket else []
     if bucket < len(instants):
         return and_(true(), *after, moment <= instants[bucket])
@@ -112,8 +112,7 @@ def _ranges(workspace_id: int, instants: Sequence[datetime]) -> list[Select[Any]
 
 
 def _grouped(workspace_id: int, instants: Sequence[datetime], *where: Any) -> Select[Any]:
-    """Elephants grouped by the bucket of their filing (and whether exactly at an instant)
-    and, for closed ones, of their status change: each row's buckets worked out by CASEs."""
+    """Elephants grouped by the buckets of their filing and (closed ones) status change."""
     created, changed = col(Elephant.created_at), col(Elephant.status_changed_at)
     anonymous = col(Elephant.anonymous).is_(True)
     closed = col(Elephant.status).in_(CLOSED_STATUSES)
@@ -142,8 +141,7 @@ def _add(tally: Tally, key: tuple[int, bool], count: int, hours: Decimal) -> Non
 
 def _split(counted: dict[tuple[_Kind, int], tuple[int, Decimal]], kind: _Kind, on: _Kind,
            buckets: int) -> Tally:
-    """(bucket, exactly at its instant) -> count and hours, from a range's count and the
-    count at its instant."""
+    """(bucket, exactly at its instant) -> count and hours, from ranges and instants."""
     tally: Tally = {}
     for bucket in range(buckets):
         count, hours = counted.get((kind, bucket), (0, Decimal(0)))
@@ -166,8 +164,9 @@ def _closing(bucket: int, on: Any, changed: int, changed_at: Any) -> tuple[int, 
 
 async def _in_one_pass(session: AsyncSession, workspace_id: int,
                        moments: Sequence[datetime]) -> HerdTimeline:
-    """PostgreSQL: every elephant's buckets in one grouped pass (about 40 ms for 100,000;
-    ranges of an index cost more there, read from the table row by row)."""
+    """PostgreSQL: every elephant's buckets in one grouped pass."""
+    # About 40 ms for 100,000 there; ranges of an index cost more, each row read from the
+    # table all the same.
     filed: Tally = {}
     closings: Tally = {}
     changes: Tally = {}
@@ -184,8 +183,7 @@ async def _in_one_pass(session: AsyncSession, workspace_id: int,
 
 async def _by_ranges(session: AsyncSession, workspace_id: int,
                      moments: Sequence[datetime]) -> HerdTimeline:
-    """SQLite: counted by ranges of the two indexes, and row by row for the few closed
-    elephants whose status change may have come before their filing."""
+    """SQLite: ranges of the two indexes, and row by row where a close may precede a filing."""
     counted: dict[tuple[_Kind, int], tuple[int, Decimal]] = {}
     for kind, bucket, count, hours in (await session.exec(  # type: ignore[call-overload]
             union_all(*_ranges(workspace_id, moments)))).all():

@@ -120,10 +120,9 @@ async def scores(session: AsyncSession, workspace_id: int,
 
 
 def _counts_within(first: date, last: date, today: date) -> ColumnElement[bool]:
-    """`_counting_day(...)` between `first` and `last`, written as a test of each column
-    (the due date; the UTC instants that close the days; `today` tested here): PostgreSQL
-    estimates those from its statistics, where it took the COALESCE for a handful of rows
-    and sorted a hundred thousand to group them."""
+    """`_counting_day(...)` between `first` and `last`, as a test of each column."""
+    # PostgreSQL estimates these from its statistics (`today` is tested here); it took the
+    # COALESCE for a handful of rows and sorted a hundred thousand to group them.
     due, closed = col(Objective.due_on), col(Objective.closed_at)
     terms = [due.between(first, last),
              and_(due.is_(None), closed >= datetime.combine(first, time(), UTC),
@@ -135,11 +134,10 @@ def _counts_within(first: date, last: date, today: date) -> ColumnElement[bool]:
 
 async def judged_and_met(session: AsyncSession, workspace_id: int, first: date, last: date,
                          today: date) -> dict[int, tuple[int, int]]:
-    """Partner -> (judged, met) of its objectives that count from `first` to `last`: the sums
-    of `scores` over periods that tile that span, for a page that shows only those (one
-    range, no period CASE a row, only the judged rows grouped). On SQLite the index on
-    (workspace, partner, status, due_on, closed_at) holds every column read, in partner
-    order: grouped without a sort."""
+    """Partner -> (judged, met) of its objectives counting from `first` to `last`."""
+    # `scores` summed over periods that tile the span, for a page that shows only the sums:
+    # one range and no period CASE a row. On SQLite ix_objective_partner_scores holds every
+    # column read, in partner order: grouped without a sort or a row read.
     status = col(Objective.status)
     judged = or_(status.in_([ObjectiveStatus.MET, ObjectiveStatus.MISSED]),
                  and_(status == ObjectiveStatus.OPEN, col(Objective.due_on) < today))

@@ -176,8 +176,7 @@ async def leads_of(session: AsyncSession, partner_ids: Sequence[int]
 
 
 async def won_leads_of(session: AsyncSession, partner_ids: Sequence[int]) -> dict[int, int]:
-    """Partner -> how many of its leads were won, counted by the database (a page scoring
-    every partner reads no lead itself)."""
+    """Partner -> how many of its leads were won, counted by the database."""
     if not partner_ids:
         return {}
     statement = (select(Lead.partner_id, func.count())
