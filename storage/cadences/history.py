@@ -69,8 +69,13 @@ async def days_on_record(session: AsyncSession, workspace_id: int, cadence_id: i
     return DaysOnRecord(answers, asked, prompted, list(absences))
 
 
+def _answers(as_text: bool) -> Any:
+    """The answers column, decoded, or as its stored JSON text."""
+    return cast(Answer.answers, String).label("answers") if as_text else Answer.answers
+
+
 def _latest(session: AsyncSession, workspace_id: int, partner_ids: Sequence[int], limit: int,
-            questions: Any, *, day: bool) -> Select[Any]:
+            questions: Any, *, day: bool, as_text: bool = False) -> Select[Any]:
     """(partner, [day,] `questions`, cadence, answers) of each one's latest check-ins."""
     # Oldest first. Each partner's are read from the index on (partner, day): a LATERAL
     # join on PostgreSQL, a correlated `IN (... LIMIT n)` on SQLite (which has no LATERAL);
@@ -83,7 +88,8 @@ def _latest(session: AsyncSession, workspace_id: int, partner_ids: Sequence[int]
         # The columns come out of the LATERAL itself: joining answer again by its key
         # doubled the time.
         rows = (select(Answer.id, Answer.partner_id, Answer.local_date, Answer.occurrence_id,
-                       Answer.answers).where(*mine).order_by(*newest).limit(limit)
+                       _answers(as_text))
+                .where(*mine).order_by(*newest).limit(limit)
                 .correlate(Partner).lateral("latest"))
         return (select(rows.c.partner_id, *([rows.c.local_date] if day else []), questions,
                        Occurrence.cadence_id, rows.c.answers).select_from(Partner)
@@ -95,7 +101,7 @@ def _latest(session: AsyncSession, workspace_id: int, partner_ids: Sequence[int]
     # the derived table and again for the join (three times the time).
     latest = select(Answer.id).where(*mine).order_by(*newest).limit(limit)
     return (select(Answer.partner_id, *([Answer.local_date] if day else []), questions,
-                   Occurrence.cadence_id, Answer.answers).select_from(Partner)
+                   Occurrence.cadence_id, _answers(as_text)).select_from(Partner)
             .join(Answer, col(Answer.id).in_(latest.correlate(Partner).scalar_subquery()))
             .join(Occurrence, col(Occurrence.id) == Answer.occurrence_id)
             .where(ids).order_by(col(Answer.local_date), col(Answer.id)))
@@ -127,17 +133,20 @@ async def latest_answers_about(session: AsyncSession, workspace_id: int,
 
 async def latest_answer_lists(session: AsyncSession, workspace_id: int,
                               partner_ids: Sequence[int], limit: int
-                              ) -> dict[int, list[tuple[tuple[str, ...], list[Any]]]]:
-    """`latest_answers_about` without the days, answers as stored (not made text)."""
+                              ) -> dict[int, list[tuple[tuple[str, ...], str]]]:
+    """`latest_answers_about` without the days, each check-in's answers as stored JSON."""
     # For a page that scores every partner: a day's questions come as their stored JSON
-    # and each distinct list is decoded (and made text) once, not once per answer.
+    # and each distinct list is decoded (and made text) once, not once per answer; the
+    # answers are left to the reader, who needs one value of each (8,000 lists kept alive
+    # through the call gave the garbage collector more to walk on each of its passes).
     if not partner_ids:
         return {}
     rows = (await session.exec(_latest(session, workspace_id, partner_ids, limit,
-                                       cast(Occurrence.questions, String), day=False))).all()
+                                       cast(Occurrence.questions, String), day=False,
+                                       as_text=True))).all()
     asked_by = await _questions_of(session, {cadence for _, _, cadence, _ in rows})
     lists: dict[tuple[str | None, int], tuple[str, ...]] = {}
-    found: dict[int, list[tuple[tuple[str, ...], list[Any]]]] = {}
+    found: dict[int, list[tuple[tuple[str, ...], str]]] = {}
     for partner, stored, cadence, answers in rows:
         asked = lists.get((stored, cadence))
         if asked is None:

@@ -5,6 +5,7 @@ agree with the straightforward rule on random histories, boundaries included."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -167,7 +168,7 @@ async def test_latest_answer_lists_and_won_leads_as_read_one_by_one(database: Da
         leads = await partners.leads_of(session, ids)
     assert set(lists) == set(latest) and len(latest) > 5
     for ident, answered in latest.items():
-        assert [(list(questions), [str(value) for value in answers])
+        assert [(list(questions), [str(value) for value in json.loads(answers)])
                 for questions, answers in lists[ident]] == \
             [(questions, answers) for _, questions, answers in answered]
     assert won == {ident: count for ident, count in (
