@@ -22,7 +22,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision. Alembic (about 10 MB) is imported only when there is
 # something to do: a process starting on an up-to-date database never loads it. A test
 # holds this equal to Alembic's own head.
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 # Every process of a deployment migrates at start, so several may try at once: one at a
 # time, each inside the lock reading the revision the one before it left (Alembic does).
 MIGRATION_LOCK_KEY = 0x5041_5254_4D49_4752  # PostgreSQL: a transaction-level advisory lock

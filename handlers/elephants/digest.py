@@ -27,15 +27,8 @@ from handlers.common.weekly import WEEK, WeeklySlot, read_weekly_slot
 from handlers.elephants.filing import ELEPHANTS_CHANNEL
 from storage.common import settings, workspaces
 from storage.common.models import Role, Workspace
-from storage.elephants.herd import (
-    HerdLine,
-    HerdNow,
-    HerdTimeline,
-    Listed,
-    Timed,
-    herd_now,
-    herd_timeline,
-)
+from storage.elephants.herd import HerdLine, HerdNow, Listed, herd_now
+from storage.elephants.timeline import HerdTimeline, Timed, herd_timeline
 
 FEATURE = "elephants"
 SETTING = "elephant-digest"

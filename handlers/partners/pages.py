@@ -13,10 +13,10 @@ from bot.core.charts import CATEGORIES_SHOWN, Chart, ChartKind, Series, Tone
 from bot.core.pages import Column, PageAudience, PagePart, PageSpec, Row, Table
 from handlers.common.identity import zone_of
 from handlers.common.pages import PageContext
-from handlers.partners.evidence import evidence_of, scored
 from handlers.partners.review import by_partner, judged_and_met, review_chart
 from handlers.partners.scorecard import HEALTH_DOTS, HEALTH_TONES, PartnerClass, quarters_back
 from handlers.partners.show import partner_card
+from handlers.partners.standing import standings_of
 from storage.common import people
 from storage.common.models import Partner
 from storage.partners import objectives
@@ -44,12 +44,11 @@ async def scorecards(ctx: PageContext) -> tuple[PagePart, ...]:
     async with ctx.services.db.session() as session:
         every = await partners.all_partners(session, ctx.workspace.id or 0)
     rows, latest_of = [], {}
-    evidence = await evidence_of(ctx.services, ctx.workspace.id or 0,
-                                 [partner.id or 0 for partner in every], today)
+    standings = await standings_of(ctx.services, ctx.workspace.id or 0, every, today,
+                                   ctx.services.clock.now())
     owners = await _owner_names(ctx, every)
-    now = ctx.services.clock.now()
     for partner in every:
-        facts = scored(partner, evidence[partner.id or 0], today, now)
+        facts = standings[partner.id or 0]
         latest = facts.health[-1] if facts.health else ""
         latest_of[partner.name] = latest
         strip = "".join(HEALTH_DOTS[value] for value in facts.health) or "—"

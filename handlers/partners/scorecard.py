@@ -15,6 +15,7 @@ ones not yet due and dropped ones are not.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -85,6 +86,25 @@ def health_values(answered: list[tuple[date, list[str], list[str]]]) -> list[str
                 found.append(value)
                 break
     return found
+
+
+def health_of(questions: tuple[str, ...], stored: str,
+              places: dict[tuple[str, ...], tuple[int, ...]]) -> str | None:
+    """One check-in's health by `health_values`' rule, from its answers' stored JSON."""
+    # `places` keeps where each list of questions has its health questions: a thousand
+    # partners' check-ins share a few lists, each read once.
+    found = places.get(questions)
+    if found is None:
+        found = places[questions] = tuple(
+            index for index, line in enumerate(questions)
+            if read_question(line).type is QuestionType.HEALTH)
+    if not found:
+        return None
+    answers = json.loads(stored)
+    for index in found:
+        if index < len(answers) and answers[index] in HEALTH:
+            return str(answers[index])
+    return None
 
 
 def quarters_back(today: date) -> list[Period]:

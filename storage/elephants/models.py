@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Numeric, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.common.models import stored_as_text
@@ -23,6 +23,7 @@ class ElephantStatus(StrEnum):
 
 # Statuses that end an elephant's life (until it is reopened).
 CLOSED_STATUSES = (ElephantStatus.RESOLVED, ElephantStatus.WONT_FIX)
+OPEN_STATUSES = tuple(status for status in ElephantStatus if status not in CLOSED_STATUSES)
 
 
 class ElephantSide(StrEnum):
@@ -84,7 +85,14 @@ class Elephant(SQLModel, table=True):
 
     # Numbered per workspace (E-1, E-2, ...): one install never learns another's count.
     __table_args__ = (UniqueConstraint("workspace_id", "number",
-                                       name="uq_elephant_workspace_number"),)
+                                       name="uq_elephant_workspace_number"),
+                      # The digest counts ranges of these (storage/elephants/timeline.py):
+                      # filings, and closed ones' status changes, without reading a row.
+                      Index("ix_elephant_filed", "workspace_id", "anonymous", "created_at",
+                            "hours_lost_per_week"),
+                      Index("ix_elephant_closed", "workspace_id", "status",
+                            "status_changed_at", "hours_lost_per_week", "created_at",
+                            "anonymous"))
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")

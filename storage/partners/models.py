@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Numeric, UniqueConstraint
+from sqlalchemy import Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.common.models import stored_as_text
@@ -45,7 +45,11 @@ class Objective(SQLModel, table=True):
     """One of a partner's own goals, numbered per workspace (O-1, O-2, ...)."""
 
     __table_args__ = (UniqueConstraint("workspace_id", "number",
-                                       name="uq_objective_workspace_number"),)
+                                       name="uq_objective_workspace_number"),
+                      # Every column the partners page counts, in partner order: SQLite
+                      # groups a workspace's objectives from it without a sort or a row read.
+                      Index("ix_objective_partner_scores", "workspace_id", "partner_id",
+                            "status", "due_on", "closed_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")

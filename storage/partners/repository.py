@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.common.models import ContactInvite, Partner, PartnerType, Person, Role
@@ -173,3 +173,14 @@ async def leads_of(session: AsyncSession, partner_ids: Sequence[int]
     for lead in (await session.exec(statement)).all():
         found.setdefault(lead.partner_id, []).append(lead)
     return found
+
+
+async def won_leads_of(session: AsyncSession, partner_ids: Sequence[int]) -> dict[int, int]:
+    """Partner -> how many of its leads were won, counted by the database."""
+    if not partner_ids:
+        return {}
+    statement = (select(Lead.partner_id, func.count())
+                 .where(col(Lead.partner_id).in_(list(partner_ids)),
+                        Lead.outcome == LeadOutcome.WON)
+                 .group_by(col(Lead.partner_id)))
+    return dict((await session.exec(statement)).all())

@@ -106,8 +106,8 @@ async def test_the_database_counts_the_trend_and_weeks_as_each_elephant_would(
 
     from handlers.elephants.digest import _instants, _per_week, trend_chart
     from storage.common import workspaces
-    from storage.elephants.herd import herd_timeline
     from storage.elephants.models import Elephant, ElephantStatus
+    from storage.elephants.timeline import herd_timeline
 
     dice = random.Random(11)
     instants = _instants(MONDAY_0900)
@@ -160,3 +160,63 @@ async def test_the_database_counts_the_trend_and_weeks_as_each_elephant_would(
         [line.status_changed_at for line in lines
          if line.status_changed_at and line.status in closing])
 
+
+
+async def test_the_database_counts_the_herd_now_as_each_elephant_would(database: Database):
+    """The open, new and closed counts, the open hours, each list's first and the biggest
+    herds, counted from ranges of indexes: the same as asking each elephant, boundaries
+    included, and another workspace's never count."""
+    import random
+
+    from storage.common import workspaces
+    from storage.elephants.herd import ANONYMOUS_DAY, herd_now
+    from storage.elephants.models import (
+        CLOSED_STATUSES,
+        Elephant,
+        ElephantStatus,
+        ElephantVote,
+    )
+
+    dice = random.Random(12)
+    since = MONDAY_0900 - WEEK
+    async with database.session() as session:
+        mine = await workspaces.for_external_id(session, "slack", "T1", now=MONDAY_0900)
+        theirs = await workspaces.for_external_id(session, "slack", "T2", now=MONDAY_0900)
+        lines = []
+        for number in range(1, 300):
+            anonymous = dice.random() < 0.3
+            filed = dice.choice([since, since - ANONYMOUS_DAY, since - timedelta(hours=1),
+                                 MONDAY_0900 - timedelta(hours=dice.randrange(0, 24 * 30))])
+            if anonymous and filed not in (since, since - ANONYMOUS_DAY):
+                filed = filed.replace(hour=0, minute=0)
+            lines.append(Elephant(
+                workspace_id=(mine if number % 9 else theirs).id or 0, number=number,
+                title=f"E{number}", description="", status=dice.choice(list(ElephantStatus)),
+                sides=[], anonymous=anonymous, reporter_id=None, note="", platform="slack",
+                hours_lost_per_week=dice.choice([None, Decimal(dice.randrange(0, 9)) / 2]),
+                status_changed_at=dice.choice([None, since, since - timedelta(microseconds=1),
+                                               filed + timedelta(hours=dice.randrange(-30, 300))]),
+                created_at=filed))
+        session.add_all(lines)
+        await session.flush()
+        votes = {line.id: dice.choice([0, 0, 1, 2, 3, 5]) for line in lines}
+        session.add_all([ElephantVote(elephant_id=ident or 0, voter_key=f"v{ident}-{n}")
+                         for ident, count in votes.items() for n in range(count)])
+    async with database.session() as session:
+        herd = await herd_now(session, mine.id or 0, since, 10)
+    ours = sorted((line for line in lines if line.workspace_id == mine.id),
+                  key=lambda line: line.number)
+    still = [line for line in ours if line.status not in CLOSED_STATUSES]
+    new = [line for line in ours
+           if (line.created_at + ANONYMOUS_DAY if line.anonymous else line.created_at) >= since]
+    closed = [line for line in ours if line.status in CLOSED_STATUSES
+              and line.status_changed_at is not None and line.status_changed_at >= since]
+    for listed, rule in ((herd.still_open, still), (herd.new, new), (herd.closed, closed)):
+        assert (listed.count, [line.number for line in listed.first]) == \
+            (len(rule), [line.number for line in rule[:10]])
+    assert herd.open_hours == sum((line.hours_lost_per_week or 0 for line in still), Decimal(0))
+    biggest = sorted(((line, votes[line.id]) for line in still if votes[line.id]),
+                     key=lambda item: (-item[1], item[0].number))[:10]
+    assert [(line.number, count) for line, count in herd.biggest] == \
+        [(line.number, count) for line, count in biggest]
+    assert 0 < len(closed) < len(new) < len(still)  # not a degenerate herd
