@@ -14,7 +14,7 @@ from storage.migrate import HEAD_REVISION, stamped_revision
 from tests.cli.invoke import environment
 from tests.conftest import cloned_postgres_url
 
-PROCESSES = 3
+PROCESSES = 2
 
 
 async def _upgrade_at_once(tmp_path: Path, database_url: str) -> list[tuple[int, str]]:
