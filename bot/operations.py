@@ -12,7 +12,7 @@ from bot.core.words import counted
 from bot.settings import Settings
 from storage.common import workspaces
 from storage.engine import Database, sqlite_file
-from storage.migrate import current_revision, head_revision, upgrade
+from storage.migrate import current_revision, head_revision, out_of_date, upgrade
 
 log = logging.getLogger("partnerops")
 
@@ -97,7 +97,5 @@ def require_existing_sqlite_file(url: str) -> None:
 
 
 async def require_current_schema(database: Database) -> None:
-    current, head = await current_revision(database), head_revision()
-    if current != head:
-        raise CommandUsageError(f"the database is at revision {current or 'none'}, this "
-                                f"version needs {head}: run `partnerops db upgrade` first")
+    if (problem := await out_of_date(database)) is not None:
+        raise CommandUsageError(problem)

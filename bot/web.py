@@ -24,7 +24,7 @@ from bot.platforms.web import DashboardSite
 from bot.platforms.web.public import add_public_pages
 from handlers.insight.dashboard import Dashboard
 from storage.common import files
-from storage.migrate import HEAD_REVISION, stamped_revision
+from storage.migrate import out_of_date
 
 if TYPE_CHECKING:
     from bot.platforms.teams.platform import TeamsPlatform
@@ -171,10 +171,8 @@ async def ensure_schema(application: Application) -> None:
     if application.database.dialect == "sqlite":
         await application.prepare_database(migrate=True)
         return
-    current, head = await stamped_revision(application.database), HEAD_REVISION
-    if current != head:
-        raise SchemaOutOfDate(f"the database is at revision {current or 'none'} but this "
-                              f"version needs {head}: run `partnerops db upgrade` first")
+    if (problem := await out_of_date(application.database)) is not None:
+        raise SchemaOutOfDate(problem)
 
 
 def _dashboard_secret(application: Application) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,8 @@ from storage.locks import FileLock
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision. Alembic (about 10 MB) is imported only when there is
@@ -40,11 +43,42 @@ def alembic_config(url: str = "") -> Config:
     return config
 
 
+def is_newer(revision: str | None) -> bool:
+    """Whether the database was upgraded by a later version than this one (revisions are
+    numbered: 0001, 0002, ...)."""
+    return bool(revision and revision.isdigit() and HEAD_REVISION.isdigit()
+                and int(revision) > int(HEAD_REVISION))
+
+
+async def out_of_date(database: Database) -> str | None:
+    """Why this version cannot run on the database's schema, or None: at this version's
+    revision, or at a later version's (said with a warning: see `is_newer`)."""
+    current = await stamped_revision(database)
+    if is_newer(current):  # a later version upgraded it: this one was rolled back to
+        warn_newer(current or "")
+        return None
+    if current == HEAD_REVISION:
+        return None
+    return (f"the database is at revision {current or 'none'}, this version needs "
+            f"{HEAD_REVISION}: run `partnerops db upgrade` first")
+
+
+def warn_newer(revision: str) -> None:
+    log.warning("the database is at revision %s, newer than this version's %s: running on "
+                "it, as migrations only add (docs/DEPLOY.md, Going back)", revision,
+                HEAD_REVISION)
+
+
 async def upgrade(database: Database, revision: str = "head") -> None:
     """Bring the schema to `revision` on the database's own async engine (nothing to do,
-    and Alembic not even loaded, when it is at the head already)."""
-    if revision == "head" and await stamped_revision(database) == HEAD_REVISION:
-        return
+    and Alembic not even loaded, when it is at the head already or beyond it)."""
+    if revision == "head":
+        stamped = await stamped_revision(database)
+        if stamped == HEAD_REVISION:
+            return
+        if is_newer(stamped):  # a later version upgraded it: this one was rolled back to
+            warn_newer(stamped or "")
+            return
     from alembic import command
 
     await _migrate(database, command.upgrade, revision)

@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from storage.engine import Database
+from storage.migrate import HEAD_REVISION, stamped_revision, upgrade
 from tests.cli.invoke import Result, as_process, in_process, in_process_async
 from tests.cli.test_run import _free_port
 from tests.conftest import POSTGRES_URL, require_postgres
@@ -128,3 +130,29 @@ def test_a_sqlite_file_in_a_folder_that_is_not_there(tmp_path: Path):
                         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'nowhere' / 'x.db'}")
     assert result.returncode == 2
     assert "cannot open the SQLite database" in _one_line(result)
+
+
+async def test_a_database_a_later_version_upgraded_is_used_with_a_warning(
+        tmp_path: Path, empty_postgres: str):
+    """Rolled back: the database is at a revision this version does not know. Migrations
+    only add, so it runs on it (and says so) instead of refusing or failing in Alembic."""
+    newer = f"{int(HEAD_REVISION) + 1:04d}"
+    sqlite = tmp_path / "rolled-back.db"
+    assert (await in_process_async(tmp_path, sqlite.name, "db", "upgrade")).returncode == 0
+    for url in (f"sqlite+aiosqlite:///{sqlite}", empty_postgres):
+        database = Database.from_url(url)
+        try:
+            await upgrade(database)
+            async with database.engine.begin() as connection:
+                await connection.exec_driver_sql(
+                    f"UPDATE alembic_version SET version_num = '{newer}'")
+        finally:
+            await database.dispose()
+        for command in (("jobs", "run-due"), ("export", "people"), ("db", "upgrade")):
+            result = await in_process_async(tmp_path, "unused.db", *command, DATABASE_URL=url)
+            assert result.returncode == 0, (command, url, result.stderr)
+        database = Database.from_url(url)
+        try:
+            assert await stamped_revision(database) == newer  # left as it was
+        finally:
+            await database.dispose()
