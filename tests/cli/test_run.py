@@ -125,6 +125,7 @@ async def test_signed_elephant_end_to_end_with_only_the_slack_variables(tmp_path
     finally:
         output = await server.stop()
     assert "Slack is disabled" not in output and SECRET not in output
+    assert " WARNING " not in output, output  # a normal start warns of nothing
 
 
 async def test_an_anonymous_report_leaves_no_trace_in_a_real_process(tmp_path: Path,

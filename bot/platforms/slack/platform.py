@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+from collections.abc import Iterator
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -62,7 +65,20 @@ class SlackPlatform:
         self.installs = SlackInstalls(
             oauth, build_web_client(None, api_url, timeout=api_timeout), self.tokens,
             bolt_log) if oauth is not None else None
-        self.app = AsyncApp(
+        with _unset("SLACK_BOT_TOKEN"):  # bolt would read it, then warn that it skips it
+            self.app = self._bolt_app(api_url, telemetry, api_timeout, oauth, signing_secret,
+                                      app_token, bolt_log)
+        self.app.use(label_request)  # the request's log lines name what it is
+        self.app.use(Redeliveries().middleware())
+        UninstallListeners(self.installs).register(self.app)
+        self.acks = AckFirst()
+        SlackListeners(dispatcher, self.outbox, command_prefix, self.acks).register(
+            self.app, registry)
+
+    def _bolt_app(self, api_url: str, telemetry: Telemetry | None, api_timeout: float,
+                  oauth: OAuthConfig | None, signing_secret: str, app_token: str,
+                  bolt_log: logging.Logger) -> AsyncApp:
+        return AsyncApp(
             # Token-less: bolt copies SLACK_API_URL, the timeout and the retries from it per
             # request, and takes the token from `authorize`.
             client=build_web_client(None, api_url, telemetry, timeout=api_timeout),
@@ -79,12 +95,6 @@ class SlackPlatform:
             process_before_response=False,
             logger=bolt_log,
         )
-        self.app.use(label_request)  # the request's log lines name what it is
-        self.app.use(Redeliveries().middleware())
-        UninstallListeners(self.installs).register(self.app)
-        self.acks = AckFirst()
-        SlackListeners(dispatcher, self.outbox, command_prefix, self.acks).register(
-            self.app, registry)
 
     @property
     def socket_mode(self) -> bool:
@@ -123,3 +133,15 @@ class SlackPlatform:
             self._socket = None
         if self._learning is not None:
             self._learning.cancel()
+
+
+@contextlib.contextmanager
+def _unset(variable: str) -> Iterator[None]:
+    """`variable` out of the environment while bolt builds its app (synchronously): our
+    token comes from `authorize`, and bolt warns at every start that it skips the other."""
+    kept = os.environ.pop(variable, None)
+    try:
+        yield
+    finally:
+        if kept is not None:
+            os.environ[variable] = kept
