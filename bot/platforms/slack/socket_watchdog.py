@@ -24,17 +24,24 @@ class SocketWatchdog:
         client.auto_reconnect_enabled = client.default_auto_reconnect_enabled = False
 
     async def run(self) -> None:
+        failed = 0  # reconnections tried and failed since the connection went down
         while not self._client.closed:
             await asyncio.sleep(self._every)
             if self._client.closed or await self._client.is_connected():
                 continue
-            log.warning("the Slack Socket Mode connection is down; reconnecting")
+            if not failed:  # said once per outage, not at every check
+                log.warning("the Slack Socket Mode connection is down; reconnecting")
             try:
                 await self._client.connect_to_new_endpoint()
-            except Exception:  # whatever it was, the next check tries again
-                log.exception("could not reconnect to Slack over Socket Mode; trying again in "
-                              "%s s", self._every)
+            except Exception as error:  # whatever it was, the next check tries again
+                failed += 1
+                # One line, the first time and then every 60th (Slack away for long).
+                (log.warning if failed % 60 == 1 else log.debug)(
+                    "could not reconnect to Slack over Socket Mode (%d tries): %s: %s; "
+                    "trying again every %s s", failed, type(error).__name__, error,
+                    self._every)
                 continue
             if await self._client.is_connected():
                 self.reconnects += 1
+                failed = 0
                 log.info("reconnected to Slack over Socket Mode")
