@@ -212,6 +212,16 @@ class Settings(BaseSettings):
         return None
 
     @property
+    def slack_oauth_missing(self) -> str | None:
+        """The other variable when only one of SLACK_CLIENT_ID and SLACK_CLIENT_SECRET is
+        set; None when both or neither are."""
+        has_id = bool(self.slack_client_id)
+        has_secret = bool(self.slack_client_secret and self.slack_client_secret.get_secret_value())
+        if has_id == has_secret:
+            return None
+        return "SLACK_CLIENT_SECRET" if has_id else "SLACK_CLIENT_ID"
+
+    @property
     def slack_oauth_enabled(self) -> bool:
         return bool(self.slack_client_id and self.slack_client_secret)
 

@@ -87,6 +87,9 @@ async def chart_image(request: web.Request) -> web.Response:
 
 def _slack(application: Application) -> SlackPlatform | None:
     settings = application.settings
+    if settings.slack_oauth_missing:  # one of the pair: surely a mistake
+        log.warning("Slack OAuth installs are off: %s is not set (set SLACK_CLIENT_ID and "
+                    "SLACK_CLIENT_SECRET together)", settings.slack_oauth_missing)
     if not (settings.slack_http_enabled or settings.slack_socket_mode):
         if settings.slack_missing:  # half configured: surely a mistake, so a warning
             log.warning("Slack is disabled: %s is not set. %s", settings.slack_missing,

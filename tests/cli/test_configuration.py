@@ -3,6 +3,7 @@ meets them: through the real process where it is about the process."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.app import build_application
+from bot.settings import Settings
+from bot.web import create_web_app
 from tests.cli.invoke import environment, in_process
 
 
@@ -41,3 +45,18 @@ def test_the_default_public_url_follows_the_port(tmp_path: Path):
                                          PUBLIC_URL="https://bot.acme.test/").stdout)
     assert explicit["settings"]["interactivity"]["request_url"] == \
         "https://bot.acme.test/slack/events"
+
+
+@pytest.mark.parametrize(("given", "missing"), [
+    ({"slack_client_id": "1.2"}, "SLACK_CLIENT_SECRET"),
+    ({"slack_client_secret": "shh"}, "SLACK_CLIENT_ID"),
+])
+def test_half_of_slack_oauth_is_a_warning_naming_the_other_half(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, given: dict[str, str], missing: str):
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
+                        slack_bot_token="xoxb-1", slack_signing_secret="s", **given)
+    assert settings.slack_oauth_missing == missing and not settings.slack_oauth_enabled
+    with caplog.at_level(logging.WARNING):
+        create_web_app(build_application(settings))
+    [warning] = [record for record in caplog.records if "OAuth" in record.getMessage()]
+    assert warning.levelno == logging.WARNING and f"{missing} is not set" in warning.getMessage()
