@@ -109,3 +109,17 @@ async def bot(tmp_path: Path, clock: SimulatedClock, fake_slack: FakeSlackApi,
               fake_connector: FakeBotConnector) -> AsyncIterator[RunningBot]:
     async with running_bot(tmp_path, clock, fake_slack, fake_connector) as running:
         yield running
+
+
+IMPATIENT_SECONDS = 0.25
+
+
+@pytest.fixture
+async def impatient_bot(tmp_path: Path, clock: SimulatedClock, fake_slack: FakeSlackApi,
+                        fake_connector: FakeBotConnector) -> AsyncIterator[RunningBot]:
+    """The bot, giving up on a Slack or Teams call after IMPATIENT_SECONDS (15 and 30 s in
+    production): for tests of calls that hang."""
+    async with running_bot(tmp_path, clock, fake_slack, fake_connector,
+                           slack_api_timeout_seconds=IMPATIENT_SECONDS,
+                           teams_api_timeout_seconds=IMPATIENT_SECONDS) as running:
+        yield running

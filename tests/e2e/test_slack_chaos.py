@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from bot.core.clock import SimulatedClock
 from bot.core.conversation import Actor, ConversationKind, ConversationRef, Platform
 from bot.core.requests import Invocation
 from schedules.run_due import run_due
@@ -24,11 +21,8 @@ from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence, CadenceKind
 from storage.common import people, workspaces
 from storage.ledger.models import Delivery, DeliveryStatus
-from tests.e2e.conftest import RunningBot, running_bot
-from tests.fakes.bot_connector import FakeBotConnector
-from tests.fakes.slack_api import FakeSlackApi
+from tests.e2e.conftest import RunningBot
 
-TIMEOUT_SECONDS = 0.25
 HANG_SECONDS = 60.0  # a call that hangs gets no answer before the test would have ended
 SETTLED_WITHIN = 45.0
 TEAM = "T0001"
@@ -96,18 +90,11 @@ async def until_settled(bot: RunningBot, instant: datetime) -> None:
     raise AssertionError(f"still failing at {instant}: {report.failures[:3]}")
 
 
-@pytest.fixture
-async def bot(tmp_path: Path, clock: SimulatedClock, fake_slack: FakeSlackApi,
-              fake_connector: FakeBotConnector) -> AsyncIterator[RunningBot]:
-    """The bot, giving up on a Slack call after TIMEOUT_SECONDS (15 s in production)."""
-    async with running_bot(tmp_path, clock, fake_slack, fake_connector,
-                           slack_api_timeout_seconds=TIMEOUT_SECONDS) as running:
-        yield running
-
 
 @pytest.mark.heavy
 async def test_every_timed_message_lands_exactly_once_through_a_fifth_of_failures(
-        bot: RunningBot):
+        impatient_bot: RunningBot):
+    bot = impatient_bot  # calls that hang are given up on after IMPATIENT_SECONDS
     await _set_up(bot)
     bot.slack.chaos(0.2, SENDING, seed=20261202, hang=HANG_SECONDS)
     async with asyncio.timeout(SETTLED_WITHIN):  # only if every hung call was given up on
