@@ -124,9 +124,11 @@ class LockLeader:
     """Leader while holding `lock`; otherwise standby, trying again every `retry`."""
 
     def __init__(self, lock: HeldLock, follower: Follower, *, retry: timedelta = RETRY,
-                 standby_note: str = "another process leads the scheduler") -> None:
+                 standby_note: str = "another process leads the scheduler",
+                 standby_level: int = logging.WARNING) -> None:
         self._lock, self._follower = lock, follower
         self._retry, self._standby_note = retry, standby_note
+        self._standby_level = standby_level
         self._state: State = "off"
         self._loop: asyncio.Task[None] | None = None
 
@@ -140,9 +142,9 @@ class LockLeader:
             return
         self._state = "standby"
         if not await self.attempt():
-            log.warning("scheduler standby: %s; this process serves requests but sends "
-                        "nothing due, and takes over within %d s if that one stops",
-                        self._standby_note, self._retry.total_seconds())
+            log.log(self._standby_level, "scheduler standby: %s; this process serves "
+                    "requests but sends nothing due, and takes over within %d s if that one "
+                    "stops", self._standby_note, self._retry.total_seconds())
         self._loop = asyncio.get_running_loop().create_task(self._keep_trying())
 
     async def attempt(self) -> bool:
@@ -196,9 +198,11 @@ class AdvisoryLockLeader(LockLeader):
 
     def __init__(self, database: Database, follower: Follower, *, key: int = LOCK_KEY,
                  retry: timedelta = RETRY) -> None:
+        # Several processes on PostgreSQL is the design: standing by is news, not a fault.
         super().__init__(AdvisoryLock(database.engine, key), follower, retry=retry,
                          standby_note="another process holds the scheduler's advisory lock "
-                                      "on this PostgreSQL database (or it is unreachable)")
+                                      "on this PostgreSQL database (or it is unreachable)",
+                         standby_level=logging.INFO)
 
 
 class FileLockLeader(LockLeader):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -75,15 +76,19 @@ async def _lock_holders(database: Database, key: int) -> int:
 
 
 async def test_one_leader_one_standby_and_takeover_on_release(
-        databases: tuple[Database, Database], key: int):
+        databases: tuple[Database, Database], key: int, caplog: pytest.LogCaptureFixture):
     first_db, second_db = databases
     first_switch, second_switch = Switch(), Switch()
     first = AdvisoryLockLeader(first_db, first_switch, key=key)
     second = AdvisoryLockLeader(second_db, second_switch, key=key)
     try:
-        await first.start()
-        await second.start()
+        with caplog.at_level(logging.INFO, logger="schedules.leader"):
+            await first.start()
+            await second.start()
         assert (first.state, second.state) == ("leader", "standby")
+        # Several processes is PostgreSQL's design: standing by is said at INFO.
+        [said] = [record for record in caplog.records if "standby" in record.getMessage()]
+        assert said.levelno == logging.INFO
         assert first_switch.on and not second_switch.on
         assert await _lock_holders(second_db, key) == 1
         assert await second.attempt() is False  # still held
