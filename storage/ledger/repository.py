@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, delete, or_, select, update
@@ -16,6 +17,8 @@ from storage.common.models import Workspace
 from storage.ledger.models import Delivery, DeliveryStatus
 
 ERROR_MAX = 500
+# The ledger's table, for the Core statements of a fan-out's claims and outcomes.
+DELIVERY = Delivery.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -77,15 +80,21 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
     if any(request.feature != feature for request in requests):
         raise ValueError("one batch of claims is one feature's")
     insert = _insert_ignoring_conflicts(session.bind.dialect.name)  # type: ignore[union-attr]
-    rows = [{"key": r.key, "feature": r.feature, "kind": r.kind, "scope": r.scope,
-             "workspace_id": r.workspace_id, "platform": r.platform,
-             "conversation_id": r.conversation_id, "conversation_kind": r.conversation_kind,
-             "status": DeliveryStatus.CLAIMED.value, "lease_id": lease_id, "claimed_at": now}
-            for r in requests]
+    # What every claim of the batch shares is bound once; each row binds its own five.
+    rows = [{"key": r.key, "kind": r.kind, "scope": r.scope, "workspace_id": r.workspace_id,
+             "platform": r.platform, "conversation_id": r.conversation_id,
+             "conversation_kind": r.conversation_kind} for r in requests]
+    # Core, not the ORM's bulk insert: no per-row ORM bookkeeping for a fan-out of thousands.
     # Parameters apart from the statement: it compiles once and is sent in batches.
-    statement = insert(Delivery).on_conflict_do_nothing(
-        index_elements=["feature", "key"]).returning(Delivery.key, Delivery.id)
-    inserted = await session.exec(statement, params=rows)  # type: ignore[call-overload]
+    statement = insert(DELIVERY).values(
+        feature=feature, status=DeliveryStatus.CLAIMED, lease_id=lease_id, claimed_at=now,
+        key=bindparam("key"), kind=bindparam("kind"), scope=bindparam("scope"),
+        workspace_id=bindparam("workspace_id"), platform=bindparam("platform"),
+        conversation_id=bindparam("conversation_id"),
+        conversation_kind=bindparam("conversation_kind"),
+    ).on_conflict_do_nothing(index_elements=["feature", "key"]).returning(
+        DELIVERY.c.key, DELIVERY.c.id)
+    inserted = await session.execute(statement, rows)
     won = {key: Won(ident, False) for key, ident in inserted.all()}
     retry = [r.key for r in requests if r.key not in won]
     if retry:
@@ -105,18 +114,21 @@ async def settle_many(session: AsyncSession, *, sent: Sequence[tuple[int, str, s
                       undeliverable: Sequence[tuple[int, str]] = ()) -> None:
     """Record the outcome of a batch: (id, conversation, message) sent, (id, error) failed
     (retried by a later run while due), (id, why) undeliverable (never retried)."""
-    # ORM bulk UPDATE by primary key: one executemany per outcome.
+    # Core executemany by primary key, one per outcome: what every row shares is bound once.
     if sent:
-        await session.exec(update(Delivery), params=[
-            {"id": ident, "status": DeliveryStatus.SENT, "sent_at": now,
-             "conversation_id": conversation_id, "message_id": message_id}
-            for ident, conversation_id, message_id in sent])
+        await session.execute(
+            update(DELIVERY).where(DELIVERY.c.id == bindparam("ident"))
+            .values(status=DeliveryStatus.SENT, sent_at=now,
+                    conversation_id=bindparam("conversation"), message_id=bindparam("message")),
+            [{"ident": ident, "conversation": conversation_id, "message": message_id}
+             for ident, conversation_id, message_id in sent])
     for status, settled in ((DeliveryStatus.FAILED, failed),
                             (DeliveryStatus.UNDELIVERABLE, undeliverable)):
         if settled:
-            await session.exec(update(Delivery), params=[
-                {"id": ident, "status": status, "error": error[:ERROR_MAX]}
-                for ident, error in settled])
+            await session.execute(
+                update(DELIVERY).where(DELIVERY.c.id == bindparam("ident"))
+                .values(status=status, error=bindparam("why")),
+                [{"ident": ident, "why": error[:ERROR_MAX]} for ident, error in settled])
 
 
 async def claiming_leases(session: AsyncSession) -> set[int | None]:
