@@ -15,7 +15,7 @@ from handlers.cadences.kinds import Family
 from handlers.cadences.names import name_argument, named_cadence
 from handlers.cadences.parent import refresh_parent
 from handlers.cadences.parsing import parse_clock
-from handlers.cadences.status import standing_of
+from handlers.cadences.status import DayAnswers, standing_of
 from handlers.cadences.subjects import asked_by, asked_on
 from handlers.common.context import CommandContext
 from storage.cadences import repository as cadences
@@ -99,7 +99,8 @@ async def skip(ctx: CommandContext, family: Family) -> Response:
         if not asked.of(ctx.person.id or 0):  # a check-in with nothing to ask them
             quiet.append(today.cadence.name)
             continue
-        standing = standing_of(given, ctx.person.id or 0, asked.of(ctx.person.id or 0))
+        standing = standing_of(DayAnswers(given), ctx.person.id or 0,
+                               asked.of(ctx.person.id or 0))
         # Every partner of the day answered (or skipped): nothing is left to skip.
         if standing.status is AnswerStatus.ANSWERED:
             answered.append(today.cadence.name)

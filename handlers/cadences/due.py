@@ -33,7 +33,7 @@ from handlers.cadences.parent import (
 )
 from handlers.cadences.parsing import questions_of
 from handlers.cadences.participants import participants_of, zone_of
-from handlers.cadences.status import standing_of
+from handlers.cadences.status import DayAnswers, standing_of
 from handlers.cadences.subjects import Asked, Subject, asked_by, asked_on, remember_asked
 from handlers.cadences.wakeup import LOOKBACK, next_wakeup
 from handlers.common.context import Services
@@ -176,7 +176,7 @@ class CadenceDay:
                 occurrence.close_at = last_close
                 session.add(occurrence)
             away = await cadences.absent_on(session, ids, day, self.cadence.id or 0)
-            given = await cadences.answers(session, occurrence.id or 0)
+            given = DayAnswers(await cadences.answers(session, occurrence.id or 0))
         self.asked = await asked_on(self.services, self.cadence, occurrence, ids)
         # Reminded until every partner of the day is answered or skipped.
         responded = {w.member.person.id or 0 for w in open_now

@@ -10,7 +10,7 @@ from bot.core.errors import DeliveryError
 from handlers.cadences.cards import Attendance, report_card
 from handlers.cadences.ids import FEATURE_NAME, CadenceMessage, delivery
 from handlers.cadences.participants import people_of_day
-from handlers.cadences.status import standing_of
+from handlers.cadences.status import DayAnswers, standing_of
 from handlers.cadences.subjects import asked_on
 from handlers.common.context import Services
 from handlers.common.ledger import Pending, deliver_once
@@ -55,11 +55,12 @@ async def attendance(services: Services, cadence: Cadence, occurrence: Occurrenc
     result = Attendance()
     asked = await asked_on(services, cadence, occurrence, [person.id or 0 for person in everyone])
     answering = {answer.person_id for answer in given}
+    by_person = DayAnswers(given)
     for person in everyone:
         subjects = asked.of(person.id or 0)
         if not subjects and person.id not in answering:
             continue  # a check-in had nothing to ask them (they own no partner)
-        standing = standing_of(given, person.id or 0, subjects)
+        standing = standing_of(by_person, person.id or 0, subjects)
         name, status = person.display_name + standing.progress, standing.status
         if status is AnswerStatus.ANSWERED:
             result.answered.append(name)

@@ -15,7 +15,7 @@ from handlers.cadences.history import recent_occurrences
 from handlers.cadences.ids import CadenceMessage, person_of_key
 from handlers.cadences.kinds import KINDS
 from handlers.cadences.participants import members_of_day
-from handlers.cadences.status import status_of
+from handlers.cadences.status import DayAnswers, status_of
 from handlers.common.context import Services
 from storage.cadences.history import DaysOnRecord, days_on_record
 from storage.cadences.models import AnswerStatus, Cadence, Occurrence
@@ -59,9 +59,9 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _turnout(record: DaysOnRecord, occurrence: Occurrence, person_id: int,
+def _turnout(given: DayAnswers, record: DaysOnRecord, occurrence: Occurrence, person_id: int,
              now: datetime) -> Turnout | None:
-    status = status_of(record.answers[occurrence.id or 0], person_id)
+    status = status_of(given, person_id)
     if status is AnswerStatus.ANSWERED:
         return Turnout.ANSWERED
     if status is AnswerStatus.SKIPPED:
@@ -103,8 +103,9 @@ async def weekly_participation(services: Services, cadence: Cadence, until: date
         if occurrence.local_date < first:
             continue
         counts = by_week[monday_of(occurrence.local_date)]
+        given = DayAnswers(record.answers[occurrence.id or 0])
         for person_id in _people_of(record, occurrence, by_partner, members):
-            if (turnout := _turnout(record, occurrence, person_id, now)) is not None:
+            if (turnout := _turnout(given, record, occurrence, person_id, now)) is not None:
                 counts[turnout] += 1
     return [Week(monday, counts) for monday, counts in by_week.items()]
 

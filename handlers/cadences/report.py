@@ -20,7 +20,7 @@ from handlers.cadences.names import family_cadences, find_named, name_argument
 from handlers.cadences.parsing import WEEKEND, asked_questions
 from handlers.cadences.participants import participants_of, people_of_day, zone_of
 from handlers.cadences.participation import participation_chart, rate_text, weekly_participation
-from handlers.cadences.status import Standing, standing_of, status_of
+from handlers.cadences.status import DayAnswers, Standing, standing_of, status_of
 from handlers.cadences.subjects import asked_by, asked_on
 from handlers.cadences.summary import next_text, schedule_text
 from handlers.cadences.tallies import tally
@@ -193,6 +193,7 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
     asked = await asked_on(services, cadence, occurrence, ids)
     answering = {answer.person_id for answer in given
                  if partner is None or answer.partner_id == partner.id}
+    by_person = DayAnswers(given)
     for person in list(everyone):
         subjects = asked.of(person.id or 0)
         if partner is not None:
@@ -201,8 +202,8 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
             everyone.remove(person)  # not asked (about that partner) that day
             continue
         # About one partner, that partner's answer; over the day, every partner's.
-        standing = Standing(status_of(given, person.id or 0, partner.id), 0, 1) if partner \
-            else standing_of(given, person.id or 0, subjects)
+        standing = Standing(status_of(by_person, person.id or 0, partner.id), 0, 1) \
+            if partner else standing_of(by_person, person.id or 0, subjects)
         status = standing.status
         label = labels[status] if status else "out" if person.id in away \
             else "waiting" if still_open else \

@@ -3,19 +3,32 @@ the replies: answered beats skipped beats out of office beats waiting."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from handlers.cadences.subjects import Subject
 from storage.cadences.models import Answer, AnswerStatus
 
 
-def status_of(given: Sequence[Answer], person_id: int, partner_id: int | None = None
+class DayAnswers:
+    """A day's answers by person: where each of thousands stands, without reading the whole
+    day again for each one."""
+
+    def __init__(self, given: Iterable[Answer]) -> None:
+        self._by_person: dict[int, list[Answer]] = {}
+        for answer in given:
+            self._by_person.setdefault(answer.person_id, []).append(answer)
+
+    def of(self, person_id: int) -> Sequence[Answer]:
+        return self._by_person.get(person_id, ())
+
+
+def status_of(given: DayAnswers, person_id: int, partner_id: int | None = None
               ) -> AnswerStatus | None:
     """ANSWERED if any answer (about the partner `partner_id`, when given) was answered, else
     SKIPPED if skipped, else None; over every partner of a day see `standing_of`."""
-    mine = [answer.status for answer in given if answer.person_id == person_id
-            and (partner_id is None or answer.partner_id == partner_id)]
+    mine = [answer.status for answer in given.of(person_id)
+            if partner_id is None or answer.partner_id == partner_id]
     if AnswerStatus.ANSWERED in mine:
         return AnswerStatus.ANSWERED
     return AnswerStatus.SKIPPED if mine else None
@@ -42,13 +55,12 @@ class Standing:
         return f" ({self.answered} of {self.asked} partners)" if self.partly else ""
 
 
-def standing_of(given: Sequence[Answer], person_id: int, subjects: Sequence[Subject]
+def standing_of(given: DayAnswers, person_id: int, subjects: Sequence[Subject]
                 ) -> Standing:
     """Over the partners the person is asked about, each by its row (a standup: one)."""
     if not subjects:  # nothing asked of them (any more): what they gave still counts
         return Standing(status_of(given, person_id), 0, 0)
-    done = {answer.partner_id: answer.status for answer in given
-            if answer.person_id == person_id}
+    done = {answer.partner_id: answer.status for answer in given.of(person_id)}
     asked = [subject.partner_id for subject in subjects]
     answered = sum(done.get(partner) is AnswerStatus.ANSWERED for partner in asked)
     settled = sum(partner in done for partner in asked)
