@@ -22,6 +22,12 @@ printed, against run_due's own time plus the waits, is what the refusals cost be
 waits themselves.
 
 Every run checks, from what the fake posted, that each person got exactly one DM.
+
+This machine's speed wanders (a virtual machine whose neighbours take its CPU: the same
+raw loop has taken 3.7 s and 6.0 s minutes apart), so one run of each proves nothing. The
+three runs are interleaved and repeated BENCH_ROUNDS times (3); every round is printed,
+and the ratios are of each run's best time, as timeit takes the least of its repeats:
+slowness added from outside shows in the spread, not in the figure.
 BENCH_PEOPLE sets the size (1000 to iterate).
 """
 
@@ -33,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,6 +55,7 @@ from storage.migrate import upgrade
 from tests.fakes import FakeSlackApi, Fault
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "10000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 # With 429s: the 300th post accepted is refused, and every 1000th after it (in the middle
 # of the ledger's claim chunks (up to 250), with 16 posts in flight) ...
 FIRST_LIMITED, LIMIT_EVERY = 300, 1000
@@ -113,30 +121,58 @@ def _exactly_once(slack: FakeSlackApi, *, report: bool = True) -> str:
     return f"{PEOPLE}/{PEOPLE} people got exactly one DM (0 doubled, 0 missing)"
 
 
+@dataclass
+class Round:
+    """One round's three times, in seconds."""
+
+    floor: float
+    ours: float
+    limited: float
+    refusals: int
+    closed: int
+
+
+async def _round(folder: Path, number: int) -> Round:
+    """The raw loop, run_due, then run_due with 429s; each checked for exactly-once."""
+    async with FakeSlackApi() as slack:
+        ours, blocks = await _ours(slack, folder / f"plain-{number}.db")
+        _exactly_once(slack)
+    async with FakeSlackApi() as slack:
+        floor = await _floor(slack, blocks)
+        _exactly_once(slack, report=False)
+    async with FakeSlackApi() as slack:
+        _limit(slack)
+        limited, _ = await _ours(slack, folder / f"limited-{number}.db")
+        _exactly_once(slack)
+        refusals = [call for call in slack.of("chat.postMessage")
+                    if call.args.get("_injected_status") == 429]
+        closed = sum(1 for call in refusals if call.args.get("_closed"))
+    return Round(floor, ours, limited, len(refusals) - closed, closed)
+
+
 async def main() -> int:
+    waits = PEOPLE // LIMIT_EVERY * RETRY_AFTER
+    rounds: list[Round] = []
+    print(f"{PEOPLE} DMs at concurrency {FAN_OUT}, {ROUNDS} rounds; each run checked: every "
+          f"person got exactly one DM (0 doubled, 0 missing)")
     with tempfile.TemporaryDirectory() as folder:
-        async with FakeSlackApi() as slack:
-            ours, blocks = await _ours(slack, Path(folder) / "plain.db")
-            once = _exactly_once(slack)
-        async with FakeSlackApi() as slack:
-            floor = await _floor(slack, blocks)
-            floor_once = _exactly_once(slack, report=False)
-        async with FakeSlackApi() as slack:
-            waits = _limit(slack)
-            limited, _ = await _ours(slack, Path(folder) / "limited.db")
-            limited_once = _exactly_once(slack)
-            refusals = [call for call in slack.of("chat.postMessage")
-                        if call.args.get("_injected_status") == 429]
-            closed = sum(1 for call in refusals if call.args.get("_closed"))
+        for number in range(1, ROUNDS + 1):
+            done = await _round(Path(folder), number)
+            rounds.append(done)
+            print(f"round {number}: raw loop {done.floor:6.2f} s, run_due {done.ours:6.2f} s "
+                  f"({done.ours / done.floor:.2f}x), with 429s {done.limited:6.2f} s "
+                  f"({done.limited / (done.floor + waits):.2f}x the minimum; "
+                  f"{done.refusals} refusals, {done.closed} more posts refused while closed)",
+                  flush=True)
+    floor = min(done.floor for done in rounds)
+    ours = min(done.ours for done in rounds)
+    limited = min(done.limited for done in rounds)
     minimum = floor + waits
-    print(f"raw slack_sdk loop: {PEOPLE} DMs in {floor:6.2f} s ({PEOPLE / floor:7.0f}/s); "
-          f"{floor_once}")
-    print(f"run_due:            {PEOPLE} DMs in {ours:6.2f} s ({PEOPLE / ours:7.0f}/s); {once}")
+    print(f"best of {ROUNDS}: raw slack_sdk loop {floor:6.2f} s ({PEOPLE / floor:5.0f}/s), "
+          f"run_due {ours:6.2f} s ({PEOPLE / ours:5.0f}/s)")
     print(f"run_due / raw ratio: {ours / floor:.2f} (goal <= 1.3) at concurrency {FAN_OUT}")
-    print(f"with 429s: a post in every {LIMIT_EVERY} refused, Retry-After {RETRY_AFTER} s "
-          f"({len(refusals) - closed} refusals, each closing chat.postMessage; "
-          f"{closed} more posts arrived while it was closed)")
-    print(f"run_due with 429s:  {PEOPLE} DMs in {limited:6.2f} s; {limited_once}")
+    print(f"with 429s: a post in every {LIMIT_EVERY} refused, Retry-After {RETRY_AFTER} s, "
+          f"each refusal closing chat.postMessage; best run_due {limited:6.2f} s")
     print(f"minimum the Retry-After values impose: {minimum:.2f} s (the raw loop's "
           f"{floor:.2f} s + {waits} s of waits that cannot overlap)")
     print(f"run_due with 429s / minimum: {limited / minimum:.2f} (goal <= 1.1); the waits "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -154,6 +155,8 @@ class Database:
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
         # Run leases this process holds (all there are, for an in-memory database).
         self.held_leases: set[int] = set()
+        # SQLite takes one writer at a time: a fan-out's writers take turns here.
+        self._sqlite_writes = asyncio.Lock() if self.dialect == "sqlite" else None
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -172,6 +175,19 @@ class Database:
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session whose transaction commits on success and rolls back on error."""
         async with self._sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def write_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for one of several writes this process makes at once (a fan-out's
+        claims and outcomes). On SQLite they take turns in this process: a write that met
+        another's lock would wait in SQLite's busy handler, which sleeps in steps up to
+        100 ms and stalls the sends behind it; here it goes the moment the other commits."""
+        if self._sqlite_writes is None:
+            async with self.session() as session:
+                yield session
+            return
+        async with self._sqlite_writes, self.session() as session:
             yield session
 
     async def ping(self) -> None:

@@ -95,7 +95,7 @@ class Confirmations:
         written = self._waiting
         self._sent, self._failed, self._never, self._tally = [], [], [], Counter()
         self._waiting = 0
-        async with self._services.db.session() as session:
+        async with self._services.db.write_session() as session:
             await ledger.settle_many(session, sent=sent, failed=failed, undeliverable=never,
                                      now=self._now)
         for (feature, kind, status), count in tally.items():  # counted once recorded

@@ -74,7 +74,7 @@ async def _claim(services: Services, items: Iterator[Pending], lease_id: int,
     try:
         size = FIRST_CHUNK
         while chunk := list(islice(items, size)):
-            async with services.db.session() as session:
+            async with services.db.write_session() as session:
                 won = await ledger.claim_many(session, [item.claim() for item in chunk],
                                               now=services.wall_clock.now(), lease_id=lease_id)
             for item in chunk:

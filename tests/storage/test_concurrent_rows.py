@@ -127,3 +127,41 @@ async def test_two_status_changes_from_the_same_status_one_wins(database: Databa
         stored = await elephants.get_in(session, workspace.id or 0, elephant_id)
     assert stored is not None and (stored.status, stored.note) == \
         (ElephantStatus.ACKNOWLEDGED, "")
+
+
+async def test_a_fan_outs_writes_take_turns_on_sqlite_and_run_together_on_postgresql(
+        database: Database):
+    """On SQLite a second write session begins only once the first has committed (in this
+    process, not in SQLite's sleeping busy handler); PostgreSQL takes both at once."""
+    inside: list[str] = []
+    first_in, second_in, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def first() -> None:
+        async with database.write_session() as session:
+            await workspaces.for_external_id(session, "slack", "T1", now=AT)
+            inside.append("first")
+            first_in.set()
+            await release.wait()
+        inside.append("first committed")
+
+    async def second() -> None:
+        await first_in.wait()
+        async with database.write_session() as session:
+            inside.append("second")
+            second_in.set()
+            await workspaces.for_external_id(session, "slack", "T2", now=AT)
+
+    writes = asyncio.gather(first(), second())
+    await first_in.wait()
+    if database.dialect == "sqlite":
+        for _ in range(20):  # every chance to begin
+            await asyncio.sleep(0)
+        assert not second_in.is_set()
+    else:
+        async with asyncio.timeout(5):
+            await second_in.wait()  # while the first is still open
+    release.set()
+    await writes
+    assert await _count(database, Workspace) == 2
+    assert inside == (["first", "first committed", "second"] if database.dialect == "sqlite"
+                      else ["first", "second", "first committed"])

@@ -83,3 +83,32 @@ async def test_a_pause_is_per_workspace_and_only_grows() -> None:
     assert slept == [2.0] and now[0] == 102.0
     await pauses.wait("xoxb-a")
     assert slept == [2.0]
+
+
+async def test_posts_in_flight_refused_by_the_same_closing_do_not_lengthen_the_pause() -> None:
+    """Slack rounds Retry-After up to whole seconds: a post sent before the pause began and
+    refused later says only that the method opens within its last second; a post sent
+    after the pause began and refused is a new closing, waited out in full."""
+    now = [100.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pauses = Pauses(sleep, clock=lambda: now[0])
+    in_flight = pauses.now()
+    now[0] += 0.2
+    pauses.pause("xoxb-a", 1, asked_at=in_flight)  # the first refusal: a second from now
+    now[0] += 0.7
+    pauses.pause("xoxb-a", 1, asked_at=in_flight)  # the same closing, 0.3 s left, rounded up
+    pauses.pause("xoxb-a", 3, asked_at=in_flight)  # ... but 2 s at least: that lengthens it
+    await pauses.wait("xoxb-a")
+    assert now[0] == pytest.approx(102.9)
+
+    sent = pauses.now()
+    pauses.pause("xoxb-a", 1, asked_at=sent)  # a new closing
+    now[0] += 0.5
+    pauses.pause("xoxb-a", 1, asked_at=sent + 0.1)  # sent after it began: refused anew
+    await pauses.wait("xoxb-a")
+    assert now[0] == pytest.approx(104.4)
