@@ -114,6 +114,7 @@ class FakeServer:
         self._chaos: tuple[float, frozenset[str], random.Random] = (0.0, frozenset(),
                                                                     random.Random(0))
         self.hang_seconds = 0.0  # how long a chaos "hung" (or "slow") call keeps its answer
+        self.latency = 0.0  # seconds every answer takes, as a server across a network does
         self._closing: set[str] = set()  # names a 429 closes for its Retry-After
         self._closed_until: dict[str, float] = {}  # name -> monotonic instant it reopens
 
@@ -124,6 +125,8 @@ class FakeServer:
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
+            if self.latency:
+                await asyncio.sleep(self.latency)
             return await handler(request)
         finally:
             self.in_flight -= 1

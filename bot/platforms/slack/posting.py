@@ -16,7 +16,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -120,7 +120,7 @@ class Poster:
                    found: Found, **payload: Any) -> dict[str, Any]:
         """The posted message's (channel, ts) as Slack answered, or as history found it after
         an uncertain failure; the last error when it surely did not land."""
-        started = datetime.now().astimezone() - CLOCK_SKEW
+        started = datetime.now(UTC) - CLOCK_SKEW  # (astimezone() reads the local zone: slow)
         wait = FIRST_WAIT_SECONDS
         refused = 0
         attempt = 1
