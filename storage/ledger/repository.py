@@ -94,7 +94,7 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
         conversation_kind=bindparam("conversation_kind"),
     ).on_conflict_do_nothing(index_elements=["feature", "key"]).returning(
         DELIVERY.c.key, DELIVERY.c.id)
-    inserted = await session.execute(statement, rows)
+    inserted = await session.exec(statement, params=rows)  # type: ignore[call-overload]
     won = {key: Won(ident, False) for key, ident in inserted.all()}
     retry = [r.key for r in requests if r.key not in won]
     if retry:
@@ -116,19 +116,19 @@ async def settle_many(session: AsyncSession, *, sent: Sequence[tuple[int, str, s
     (retried by a later run while due), (id, why) undeliverable (never retried)."""
     # Core executemany by primary key, one per outcome: what every row shares is bound once.
     if sent:
-        await session.execute(
+        await session.exec(  # type: ignore[call-overload]
             update(DELIVERY).where(DELIVERY.c.id == bindparam("ident"))
             .values(status=DeliveryStatus.SENT, sent_at=now,
                     conversation_id=bindparam("conversation"), message_id=bindparam("message")),
-            [{"ident": ident, "conversation": conversation_id, "message": message_id}
-             for ident, conversation_id, message_id in sent])
+            params=[{"ident": ident, "conversation": conversation_id, "message": message_id}
+                    for ident, conversation_id, message_id in sent])
     for status, settled in ((DeliveryStatus.FAILED, failed),
                             (DeliveryStatus.UNDELIVERABLE, undeliverable)):
         if settled:
-            await session.execute(
+            await session.exec(  # type: ignore[call-overload]
                 update(DELIVERY).where(DELIVERY.c.id == bindparam("ident"))
                 .values(status=status, error=bindparam("why")),
-                [{"ident": ident, "why": error[:ERROR_MAX]} for ident, error in settled])
+                params=[{"ident": ident, "why": error[:ERROR_MAX]} for ident, error in settled])
 
 
 async def claiming_leases(session: AsyncSession) -> set[int | None]:
