@@ -66,7 +66,9 @@ async def test_a_post_refused_more_than_the_bound_gives_up_without_looking(
     assert posted["channel"] == "C0001" and slack_api.history["C0001"][0]["text"] == "later"
 
 
-async def test_a_pause_is_per_workspace_and_only_grows() -> None:
+def _simulated_pauses() -> tuple[Pauses, list[float], list[float]]:
+    """Pauses on a simulated clock at 100.0 (the list's one item), whose sleeps advance it
+    and are kept in the second list."""
     now = [100.0]
     slept: list[float] = []
 
@@ -74,7 +76,11 @@ async def test_a_pause_is_per_workspace_and_only_grows() -> None:
         slept.append(seconds)
         now[0] += seconds
 
-    pauses = Pauses(sleep, clock=lambda: now[0])
+    return Pauses(sleep, clock=lambda: now[0]), now, slept
+
+
+async def test_a_pause_is_per_workspace_and_only_grows() -> None:
+    pauses, now, slept = _simulated_pauses()
     pauses.pause("xoxb-a", 2)
     pauses.pause("xoxb-a", 1)  # a shorter Retry-After later does not cut the pause short
     await pauses.wait("xoxb-b")  # another workspace's token is not paused
@@ -89,14 +95,7 @@ async def test_posts_in_flight_refused_by_the_same_closing_do_not_lengthen_the_p
     """Slack rounds Retry-After up to whole seconds: a post sent before the pause began and
     refused later says only that the method opens within its last second; a post sent
     after the pause began and refused is a new closing, waited out in full."""
-    now = [100.0]
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        now[0] += seconds
-
-    pauses = Pauses(sleep, clock=lambda: now[0])
+    pauses, now, slept = _simulated_pauses()
     in_flight = pauses.now()
     now[0] += 0.2
     pauses.pause("xoxb-a", 1, asked_at=in_flight)  # the first refusal: a second from now
@@ -112,3 +111,4 @@ async def test_posts_in_flight_refused_by_the_same_closing_do_not_lengthen_the_p
     pauses.pause("xoxb-a", 1, asked_at=sent + 0.1)  # sent after it began: refused anew
     await pauses.wait("xoxb-a")
     assert now[0] == pytest.approx(104.4)
+    assert slept == [pytest.approx(2.0), pytest.approx(1.0)]  # one sleep a closing
