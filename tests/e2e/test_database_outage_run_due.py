@@ -82,8 +82,19 @@ class WriteLocked(Outage):
     holder: sqlite3.Connection | None = None
 
     async def cut(self) -> None:
-        self.holder = sqlite3.connect(self.path, isolation_level=None, timeout=5)
-        self.holder.execute("BEGIN IMMEDIATE")
+        # Taken from a thread: a write transaction of the bot's, open at the moment of the
+        # cut, can only commit (and let go of the lock) while this event loop runs.
+        self.holder = await asyncio.to_thread(self._take_the_write_lock)
+
+    def _take_the_write_lock(self) -> sqlite3.Connection:
+        holder = sqlite3.connect(self.path, isolation_level=None, timeout=5,
+                                 check_same_thread=False)
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            holder.close()
+            raise
+        return holder
 
     async def restore(self) -> None:
         holder, self.holder = self.holder, None
