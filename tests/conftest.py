@@ -22,6 +22,7 @@ from bot.core.clock import SimulatedClock
 from bot.settings import Settings
 from storage.engine import Database
 from storage.migrate import upgrade
+from tests.postgres_clones import PostgresClones, run_admin
 
 POSTGRES_URL = os.environ.get(
     "PARTNEROPS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -32,6 +33,8 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 T = TypeVar("T")
 
 _postgres_state: dict[str, str | None] = {}
+# Template name -> its clones, made one test ahead (see tests/postgres_clones.py).
+_clones: dict[str, PostgresClones] = {}
 # Variables of CONTRACT.md; a developer's own exports must not leak into the tests.
 CONTRACT_VARIABLES = (
     "DATABASE_URL", "PORT", "PUBLIC_URL", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
@@ -179,26 +182,35 @@ def postgres_template() -> Iterator[str | None]:
         await admin.dispose()
 
     made = _in_a_thread(create)
+    if made is not None:
+        _clones[made] = PostgresClones(POSTGRES_URL, made)
     yield made
     if made is not None:
+        _clones.pop(made).close()
         _in_a_thread(drop)
 
 
 @asynccontextmanager
 async def cloned_postgres_url(template: str | None) -> AsyncIterator[str]:
-    """The URL of a fresh database cloned from the migrated template, dropped afterwards."""
+    """The URL of a fresh database cloned from `template` (the migrated one, made ahead;
+    another, such as PostgreSQL's empty template0, here and now), dropped afterwards."""
     await require_postgres()
     assert template is not None
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = _postgres_admin()
-    async with admin.connect() as connection:
-        await connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    clones = _clones.get(template)
+    if clones is not None:
+        name = await clones.take()
+    else:
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        await asyncio.to_thread(run_admin, POSTGRES_URL,
+                                f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        async with admin.connect() as connection:
-            await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.dispose()
+        if clones is not None:
+            clones.drop(name)
+        else:
+            await asyncio.to_thread(run_admin, POSTGRES_URL,
+                                    f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _cloned_postgres(template: str | None) -> AsyncIterator[Database]:
