@@ -5,19 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 from sqlmodel import col, delete, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.common import driver_sql
+from storage.common.driver_sql import DriverStatement
 from storage.common.models import Workspace
 from storage.ledger.models import Delivery, DeliveryStatus
 
 ERROR_MAX = 500
-# The ledger's table, for the Core statements of a fan-out's claims and outcomes.
+# The ledger's table, for the statements of a fan-out's claims and outcomes.
 DELIVERY = Delivery.__table__  # type: ignore[attr-defined]
 
 
@@ -67,35 +71,52 @@ def _insert_ignoring_conflicts(dialect: str) -> Callable[..., Any]:
     return postgresql_insert if dialect == "postgresql" else sqlite_insert
 
 
+# A claim statement's rows at most: 11 parameters a row stay far below SQLite's 32,766.
+CLAIM_ROWS_MAX = 250
+# What each claim binds of its own; the batch shares its feature, status, lease and time.
+_CLAIM_OWN = ("key", "kind", "scope", "workspace_id", "platform", "conversation_id",
+              "conversation_kind")
+
+
+@lru_cache(maxsize=32)
+def _claim_statement(dialect: Dialect, rows: int) -> DriverStatement:
+    """INSERT of `rows` claims .. ON CONFLICT DO NOTHING RETURNING the keys won and ids."""
+    shared = {"feature": bindparam("batch_feature"), "status": bindparam("batch_status"),
+              "lease_id": bindparam("batch_lease"), "claimed_at": bindparam("batch_now")}
+    values = [{**shared, **{name: bindparam(f"{name}_{n}") for name in _CLAIM_OWN}}
+              for n in range(rows)]
+    statement = _insert_ignoring_conflicts(dialect.name)(DELIVERY).values(values) \
+        .on_conflict_do_nothing(index_elements=["feature", "key"]) \
+        .returning(DELIVERY.c.key, DELIVERY.c.id)
+    return driver_sql.compiled(statement, dialect)
+
+
 async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
                      now: datetime, lease_id: int | None) -> dict[str, Won]:
     """Claim every free key at once; key -> claim for the ones this call won.
 
-    One INSERT .. ON CONFLICT DO NOTHING RETURNING for new keys, one conditional UPDATE for
-    keys whose earlier send failed: a fan-out of thousands costs two statements.
+    One INSERT .. ON CONFLICT DO NOTHING RETURNING for new keys (per CLAIM_ROWS_MAX), one
+    conditional UPDATE for keys whose earlier send failed: a fan-out of thousands costs a
+    few statements.
     """
     if not requests:
         return {}
     feature = requests[0].feature
     if any(request.feature != feature for request in requests):
         raise ValueError("one batch of claims is one feature's")
-    insert = _insert_ignoring_conflicts(session.bind.dialect.name)  # type: ignore[union-attr]
-    # What every claim of the batch shares is bound once; each row binds its own five.
-    rows = [{"key": r.key, "kind": r.kind, "scope": r.scope, "workspace_id": r.workspace_id,
-             "platform": r.platform, "conversation_id": r.conversation_id,
-             "conversation_kind": r.conversation_kind} for r in requests]
-    # Core, not the ORM's bulk insert: no per-row ORM bookkeeping for a fan-out of thousands.
-    # Parameters apart from the statement: it compiles once and is sent in batches.
-    statement = insert(DELIVERY).values(
-        feature=feature, status=DeliveryStatus.CLAIMED, lease_id=lease_id, claimed_at=now,
-        key=bindparam("key"), kind=bindparam("kind"), scope=bindparam("scope"),
-        workspace_id=bindparam("workspace_id"), platform=bindparam("platform"),
-        conversation_id=bindparam("conversation_id"),
-        conversation_kind=bindparam("conversation_kind"),
-    ).on_conflict_do_nothing(index_elements=["feature", "key"]).returning(
-        DELIVERY.c.key, DELIVERY.c.id)
-    inserted = await session.exec(statement, params=rows)  # type: ignore[call-overload]
-    won = {key: Won(ident, False) for key, ident in inserted.all()}
+    dialect = driver_sql.dialect_of(session)
+    shared = {"batch_feature": feature, "batch_lease": lease_id,
+              "batch_status": driver_sql.as_stored(DELIVERY.c.status, DeliveryStatus.CLAIMED,
+                                                   dialect),
+              "batch_now": driver_sql.as_stored(DELIVERY.c.claimed_at, now, dialect)}
+    won: dict[str, Won] = {}
+    for start in range(0, len(requests), CLAIM_ROWS_MAX):
+        batch = requests[start:start + CLAIM_ROWS_MAX]
+        statement = _claim_statement(dialect, len(batch))
+        own = {f"{name}_{n}": getattr(request, name)
+               for n, request in enumerate(batch) for name in _CLAIM_OWN}
+        inserted = await driver_sql.execute(session, statement, statement.bind(shared, own))
+        won.update({key: Won(ident, False) for key, ident in inserted.all()})
     retry = [r.key for r in requests if r.key not in won]
     if retry:
         retaken = await session.exec(
@@ -109,26 +130,38 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
     return won
 
 
+@lru_cache(maxsize=8)
+def _settle_statement(dialect: Dialect, sent: bool) -> DriverStatement:
+    """UPDATE of one claim by id to sent (with where it landed) or to failed/undeliverable."""
+    values = ({"sent_at": bindparam("batch_now"), "conversation_id": bindparam("conversation"),
+               "message_id": bindparam("message")} if sent else {"error": bindparam("why")})
+    statement = update(DELIVERY).where(DELIVERY.c.id == bindparam("ident")) \
+        .values(status=bindparam("batch_status"), **values)
+    return driver_sql.compiled(statement, dialect)
+
+
 async def settle_many(session: AsyncSession, *, sent: Sequence[tuple[int, str, str]],
                       failed: Sequence[tuple[int, str]], now: datetime,
                       undeliverable: Sequence[tuple[int, str]] = ()) -> None:
     """Record the outcome of a batch: (id, conversation, message) sent, (id, error) failed
     (retried by a later run while due), (id, why) undeliverable (never retried)."""
-    # Core executemany by primary key, one per outcome: what every row shares is bound once.
+    # One executemany by primary key per outcome, through the driver (driver_sql.py).
+    dialect = driver_sql.dialect_of(session)
     if sent:
-        await session.exec(  # type: ignore[call-overload]
-            update(DELIVERY).where(DELIVERY.c.id == bindparam("ident"))
-            .values(status=DeliveryStatus.SENT, sent_at=now,
-                    conversation_id=bindparam("conversation"), message_id=bindparam("message")),
-            params=[{"ident": ident, "conversation": conversation_id, "message": message_id}
-                    for ident, conversation_id, message_id in sent])
+        statement = _settle_statement(dialect, True)
+        shared = {"batch_now": driver_sql.as_stored(DELIVERY.c.sent_at, now, dialect),
+                  "batch_status": driver_sql.as_stored(DELIVERY.c.status, DeliveryStatus.SENT,
+                                                       dialect)}
+        await driver_sql.execute_many(session, statement, statement.bind_rows(shared, (
+            {"ident": ident, "conversation": conversation_id, "message": message_id}
+            for ident, conversation_id, message_id in sent)))
     for status, settled in ((DeliveryStatus.FAILED, failed),
                             (DeliveryStatus.UNDELIVERABLE, undeliverable)):
         if settled:
-            await session.exec(  # type: ignore[call-overload]
-                update(DELIVERY).where(DELIVERY.c.id == bindparam("ident"))
-                .values(status=status, error=bindparam("why")),
-                params=[{"ident": ident, "why": error[:ERROR_MAX]} for ident, error in settled])
+            statement = _settle_statement(dialect, False)
+            shared = {"batch_status": driver_sql.as_stored(DELIVERY.c.status, status, dialect)}
+            await driver_sql.execute_many(session, statement, statement.bind_rows(shared, (
+                {"ident": ident, "why": error[:ERROR_MAX]} for ident, error in settled)))
 
 
 async def claiming_leases(session: AsyncSession) -> set[int | None]:

@@ -1,0 +1,70 @@
+"""Bulk writes that SQLAlchemy compiles once and the database driver binds, row by row.
+
+SQLAlchemy processes every parameter of every row of an executemany in Python (a dict per
+row, a type processor per value): about 50 us a row, five times what SQLite itself takes
+for a claim or an outcome of the delivery ledger, and a 10,000-person fan-out writes
+20,000 of them. Here a Core statement is compiled once per dialect, what every row shares
+goes through its column's type once per batch, and rows go to the driver as plain tuples
+in the compiled statement's own parameter order ("?" on SQLite, "$n" on PostgreSQL).
+Only for values that need no type processing per row: ints, strings, None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Column
+from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.cursor import CursorResult
+from sqlalchemy.sql import ClauseElement
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+@dataclass(frozen=True)
+class DriverStatement:
+    """A statement as the driver takes it, and its parameters' names in positional order."""
+
+    sql: str
+    names: tuple[str, ...]
+
+    def bind(self, shared: Mapping[str, Any], row: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(row[name] if name in row else shared[name] for name in self.names)
+
+    def bind_rows(self, shared: Mapping[str, Any], rows: Iterable[Mapping[str, Any]]
+                  ) -> list[tuple[Any, ...]]:
+        return [self.bind(shared, row) for row in rows]
+
+
+def compiled(statement: ClauseElement, dialect: Dialect) -> DriverStatement:
+    """`statement` for this dialect's driver; every parameter must be a named bindparam."""
+    done = statement.compile(dialect=dialect)
+    if done.positiontup is None:  # both our drivers take positional parameters
+        raise ValueError(f"{dialect.name}'s driver does not take positional parameters")
+    return DriverStatement(done.string, tuple(done.positiontup))
+
+
+def as_stored(column: Column[Any], value: Any, dialect: Dialect) -> Any:
+    """`value` as the driver stores it in `column` (an enum's text, a UTC timestamp)."""
+    processor = column.type.bind_processor(dialect)
+    return processor(value) if processor is not None else value
+
+
+def dialect_of(session: AsyncSession) -> Dialect:
+    return session.bind.dialect  # type: ignore[union-attr]
+
+
+async def execute(session: AsyncSession, statement: DriverStatement,
+                  parameters: tuple[Any, ...]) -> CursorResult[Any]:
+    """One execution in the session's transaction (its RETURNING rows, if any)."""
+    connection = await session.connection()
+    return await connection.exec_driver_sql(statement.sql, parameters)
+
+
+async def execute_many(session: AsyncSession, statement: DriverStatement,
+                       rows: Sequence[tuple[Any, ...]]) -> None:
+    """The driver's executemany, in the session's transaction."""
+    if rows:
+        connection = await session.connection()
+        await connection.exec_driver_sql(statement.sql, list(rows))
