@@ -45,12 +45,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
+
 from bench.team import REPORT, slack_standup, user_id
 from bot.app import build_application
 from bot.core.clock import SimulatedClock
 from bot.platforms.slack.client import build_web_client
 from bot.settings import Settings
-from bot.web import create_web_app
+from bot.web import SLACK, create_web_app
 from handlers.cadences.due import FAN_OUT
 from schedules.run_due import run_due
 from storage.migrate import upgrade
@@ -75,9 +77,13 @@ async def _floor(slack: FakeSlackApi, blocks: list[dict]) -> float:
             await client.chat_postMessage(channel=user_id(n), text="Time for your standup",
                                           blocks=blocks)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(send(n) for n in range(PEOPLE)))
-    return time.perf_counter() - started
+    # Kept-alive connections, as run_due's poster has them (KeptAlive): the same transport.
+    async with aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=client.timeout)) as session:
+        client.session = session
+        started = time.perf_counter()
+        await asyncio.gather(*(send(n) for n in range(PEOPLE)))
+        return time.perf_counter() - started
 
 
 async def _ours(slack: FakeSlackApi, database: Path) -> tuple[float, list[dict]]:
@@ -86,13 +92,14 @@ async def _ours(slack: FakeSlackApi, database: Path) -> tuple[float, list[dict]]
                         slack_bot_token="xoxb-bench", slack_signing_secret="s",
                         slack_api_url=slack.url)
     application = build_application(settings, clock=clock)
-    create_web_app(application)  # registers the Slack outbox, as `partnerops run` does
+    slack_platform = create_web_app(application)[SLACK]  # the Slack outbox, as `run` has it
     await upgrade(application.database)
     await slack_standup(application.database, PEOPLE, now=clock.now())
     started = time.perf_counter()
     report = await run_due(application.services, BERLIN_0900)
     elapsed = time.perf_counter() - started
     assert report.count("cadences", "prompt") == PEOPLE and not report.failures, report
+    await slack_platform.close()
     await application.close()
     prompt = next(call for call in slack.of("chat.postMessage")
                   if call.args["channel"].startswith("U"))

@@ -34,7 +34,7 @@ from sqlmodel import select
 
 from bot.app import build_application
 from bot.core.clock import SimulatedClock
-from bot.web import create_web_app
+from bot.web import SLACK, create_web_app
 from schedules.scheduler import DueClock
 from storage import engine as storage_engine
 from storage.cadences.models import Occurrence
@@ -167,7 +167,8 @@ async def test_scheduled_sends_resume_without_loss_after_a_database_outage(
         clock = SimulatedClock(NINE_IN_BERLIN)
         application = build_application(bot_settings(tmp_path, fake_slack, database_url=url),
                                          clock=clock, database=database)
-        create_web_app(application)  # the Slack outbox, as `partnerops run` registers it
+        # The Slack outbox, as `partnerops run` registers it.
+        slack = create_web_app(application)[SLACK]
         due = DueClock(application.services, clock)
         try:
             # Away at start: the catch-up run fails, is logged; the scheduler stays up.
@@ -213,6 +214,7 @@ async def test_scheduled_sends_resume_without_loss_after_a_database_outage(
             assert report.recovered == len(claimed)
         finally:
             await due.stop()
+            await slack.close()
             await application.close()
 
         received = [len(fake_slack.history.get(f"DU{n:04d}", [])) for n in range(PEOPLE)]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import aiohttp
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -66,3 +68,30 @@ def build_posting_client(base_url: str, timeout: float = REQUEST_TIMEOUT_SECONDS
     tries again), and a 429 pauses every post of the workspace, not one (posting.py)."""
     return AsyncWebClient(base_url=base_url, timeout=timeout,  # type: ignore[arg-type]
                           retry_handlers=[])
+
+
+class KeptAlive:
+    """One aiohttp session for a client, made in the event loop that first uses it, so its
+    calls reuse keep-alive connections. Without one, slack_sdk opens (and closes) a session
+    and a TCP (and TLS) connection for every call: a handshake per message of a fan-out."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def ensure(self) -> None:
+        """Give the client an open session of the running loop (from a coroutine)."""
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._loop is not loop:
+            # The client's timeout, as slack_sdk gives a session it makes for one call.
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self._client.timeout))
+            self._loop = loop
+            self._client.session = self._session
+
+    async def close(self) -> None:
+        session, self._session = self._session, None
+        self._client.session = None
+        if session is not None and not session.closed:
+            await session.close()

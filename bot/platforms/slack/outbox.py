@@ -92,6 +92,9 @@ class SlackOutbox:
         self._poster = Poster(build_posting_client(client.base_url, client.timeout),
                              telemetry=telemetry)
 
+    async def close(self) -> None:
+        await self._poster.close()
+
     async def post(self, to: ConversationRef, content: Content, *,
                    thread: MessageRef | None = None, key: str | None = None) -> MessageRef:
         """chat.postMessage, exactly once (see posting.py): `key` (made up when not given)

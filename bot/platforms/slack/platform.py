@@ -133,6 +133,7 @@ class SlackPlatform:
             self._socket = None
         if self._learning is not None:
             self._learning.cancel()
+        await self.outbox.close()
 
 
 @contextlib.contextmanager

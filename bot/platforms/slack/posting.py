@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.telemetry import Telemetry
+from bot.platforms.slack.client import KeptAlive
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +113,14 @@ class Poster:
                  = asyncio.sleep, pauses: Pauses | None = None,
                  telemetry: Telemetry | None = None) -> None:
         self._client = client
+        self._connections = KeptAlive(client)
         self._sleep = sleep
         self._pauses = pauses or Pauses(sleep)
         self._telemetry = telemetry or Telemetry()
+
+    async def close(self) -> None:
+        """Close the kept-alive connections (the poster opens them again if used)."""
+        await self._connections.close()
 
     async def post(self, token: str, channel: str, thread_ts: str | None, key: str,
                    found: Found, **payload: Any) -> dict[str, Any]:
@@ -127,6 +133,7 @@ class Poster:
         while True:
             await self._pauses.wait(token)
             asked_at = self._pauses.now()
+            self._connections.ensure()
             try:
                 response = await self._client.chat_postMessage(
                     token=token, channel=channel, thread_ts=thread_ts, **payload)

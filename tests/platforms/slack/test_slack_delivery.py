@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -24,8 +25,10 @@ PROMPT = Card("Standup prompt", title="Standup", blocks=(Text("How was yesterday
 
 
 @pytest.fixture
-def outbox(client: AsyncWebClient, tokens: SlackTokens) -> SlackOutbox:
-    return SlackOutbox(client, tokens)
+async def outbox(client: AsyncWebClient, tokens: SlackTokens) -> AsyncIterator[SlackOutbox]:
+    outbox = SlackOutbox(client, tokens)
+    yield outbox
+    await outbox.close()  # its kept-alive connections
 
 
 async def test_a_direct_message_to_a_user_id_lands_in_their_dm(

@@ -36,12 +36,15 @@ async def test_a_429_pauses_every_post_with_its_token_until_the_retry_after(
         await asyncio.sleep(seconds)
 
     poster = Poster(build_posting_client(slack_api.url), sleep=sleep)
-    first = asyncio.create_task(poster.post(TOKEN, "C0000", None, "k0", nowhere, text="0"))
-    async with asyncio.timeout(5):
-        await paused.wait()  # refused: the pause has begun
-    later = [poster.post(TOKEN, f"C000{n}", None, f"k{n}", nowhere, text=str(n))
-             for n in range(1, 6)]
-    await asyncio.gather(first, *later)
+    try:
+        first = asyncio.create_task(poster.post(TOKEN, "C0000", None, "k0", nowhere, text="0"))
+        async with asyncio.timeout(5):
+            await paused.wait()  # refused: the pause has begun
+        later = [poster.post(TOKEN, f"C000{n}", None, f"k{n}", nowhere, text=str(n))
+                 for n in range(1, 6)]
+        await asyncio.gather(first, *later)
+    finally:
+        await poster.close()
 
     calls = slack_api.of("chat.postMessage")
     [refused] = [call for call in calls if call.args.get("_injected_status")]
@@ -56,10 +59,12 @@ async def test_a_post_refused_more_than_the_bound_gives_up_without_looking(
     slack_api.fail_next("chat.postMessage", status=429, retry_after=0,
                         times=RATE_LIMIT_RETRIES + 1)
     poster = Poster(build_posting_client(slack_api.url))
-
-    with pytest.raises(SlackApiError) as refused:
-        await poster.post(TOKEN, "C0001", None, "k1", nowhere, text="refused")
-    posted = await poster.post(TOKEN, "C0001", None, "k2", nowhere, text="later")
+    try:
+        with pytest.raises(SlackApiError) as refused:
+            await poster.post(TOKEN, "C0001", None, "k1", nowhere, text="refused")
+        posted = await poster.post(TOKEN, "C0001", None, "k2", nowhere, text="later")
+    finally:
+        await poster.close()
 
     assert refused.value.response.status_code == 429
     assert len(slack_api.of("chat.postMessage")) == RATE_LIMIT_RETRIES + 2

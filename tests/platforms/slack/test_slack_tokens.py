@@ -102,10 +102,13 @@ async def test_a_revoked_token_makes_a_send_undeliverable(client: AsyncWebClient
     """SLACK_BOT_TOKEN's workspace uninstalled the app: retrying cannot help."""
     outbox = SlackOutbox(client, tokens)
     general = ConversationRef(Platform.SLACK, "C0GEN", ConversationKind.CHANNEL)
-    slack_api.error_next("chat.postMessage", "token_revoked")
-    with pytest.raises(Undeliverable, match="revoked"):
-        await outbox.post(general, "hello")
-    slack_api.error_next("chat.postMessage", "channel_not_found")
-    with pytest.raises(DeliveryError) as failed:
-        await outbox.post(general, "hello")
+    try:
+        slack_api.error_next("chat.postMessage", "token_revoked")
+        with pytest.raises(Undeliverable, match="revoked"):
+            await outbox.post(general, "hello")
+        slack_api.error_next("chat.postMessage", "channel_not_found")
+        with pytest.raises(DeliveryError) as failed:
+            await outbox.post(general, "hello")
+    finally:
+        await outbox.close()
     assert not isinstance(failed.value, Undeliverable)  # a later run may try again
