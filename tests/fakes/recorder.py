@@ -27,6 +27,8 @@ class RecordedCall:
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
     verb: str = "POST"
+    # The client's end of the TCP connection the call came on ("host:port").
+    peer: str = ""
 
     def __str__(self) -> str:
         """Render the call compactly for assertion messages."""
@@ -238,8 +240,10 @@ class FakeServer:
         self, name: str, request: web.Request, args: dict[str, Any], verb: str = ""
     ) -> RecordedCall:
         """Record a call made through `request` without applying faults."""
+        address = request.transport.get_extra_info("peername") if request.transport else None
         call = RecordedCall(
-            name, request.path, args, dict(request.headers), verb=verb or request.method
+            name, request.path, args, dict(request.headers), verb=verb or request.method,
+            peer=f"{address[0]}:{address[1]}" if address else "",
         )
         return self.log.record(call)
 

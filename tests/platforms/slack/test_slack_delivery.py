@@ -43,6 +43,18 @@ async def test_a_direct_message_to_a_user_id_lands_in_their_dm(
                                                 ConversationKind.DIRECT)
 
 
+async def test_posts_reuse_one_kept_alive_connection_until_closed(
+        outbox: SlackOutbox, slack_api: FakeSlackApi) -> None:
+    for _ in range(3):
+        await outbox.post(REPORTS, PROMPT)
+    await outbox.close()
+    await outbox.post(REPORTS, PROMPT)  # opened again when used after closing
+
+    peers = [call.peer for call in slack_api.of("chat.postMessage")]
+    assert all(peers) and len(set(peers[:3])) == 1  # no new TCP (and TLS) per message
+    assert peers[3] != peers[0]
+
+
 async def test_a_keyed_post_is_found_again_in_the_dm_history(
         outbox: SlackOutbox, slack_api: FakeSlackApi) -> None:
     sent = await outbox.post(ANA, PROMPT, key="prompt:7:ana")
