@@ -102,3 +102,15 @@ async def test_a_thread_reply_whose_answer_was_lost_is_found_in_the_thread(bot: 
                if message.get("thread_ts") == root.id]
     assert [message["ts"] for message in replies] == [reply.id]  # posted once, and found
     assert len(bot.slack.of("conversations.replies")) == 1
+
+
+async def test_forms_are_opened_over_one_kept_alive_connection(bot: RunningBot):
+    """bolt's client for each request takes the platform's session: no TCP (and TLS)
+    handshake before each view a person waits for."""
+    for n, trigger in enumerate(("t-1", "t-2", "t-3"), start=1):  # one after another
+        await bot.slack_post(slash_command("/elephant", "", trigger_id=trigger,
+                                           response_url=bot.slack.response_url()))
+        await bot.slack.wait_for("views.open", n)
+    opened = bot.slack.of("views.open")
+    assert [call.args["trigger_id"] for call in opened] == ["t-1", "t-2", "t-3"]
+    assert all(call.peer for call in opened) and len({call.peer for call in opened}) == 1

@@ -71,27 +71,31 @@ def build_posting_client(base_url: str, timeout: float = REQUEST_TIMEOUT_SECONDS
 
 
 class KeptAlive:
-    """One aiohttp session for a client, made in the event loop that first uses it, so its
-    calls reuse keep-alive connections. Without one, slack_sdk opens (and closes) a session
-    and a TCP (and TLS) connection for every call: a handshake per message of a fan-out."""
+    """One aiohttp session for some clients, made in the event loop that first uses it, so
+    their calls reuse keep-alive connections. Without one, slack_sdk opens (and closes) a
+    session and a TCP (and TLS) connection for every call: a handshake per message of a
+    fan-out, and per lookup or view a person waits for. bolt hands a client's session on
+    to the client it makes for each request."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
-        self._client = client
+    def __init__(self, *clients: AsyncWebClient) -> None:
+        self._clients = clients
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def ensure(self) -> None:
-        """Give the client an open session of the running loop (from a coroutine)."""
+        """Give the clients an open session of the running loop (from a coroutine)."""
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._loop is not loop:
-            # The client's timeout, as slack_sdk gives a session it makes for one call.
+            # The first client's timeout, as slack_sdk gives a session it makes for a call.
             self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self._client.timeout))
+                timeout=aiohttp.ClientTimeout(total=self._clients[0].timeout))
             self._loop = loop
-            self._client.session = self._session
+            for client in self._clients:
+                client.session = self._session
 
     async def close(self) -> None:
         session, self._session = self._session, None
-        self._client.session = None
+        for client in self._clients:
+            client.session = None
         if session is not None and not session.closed:
             await session.close()

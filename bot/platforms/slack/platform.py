@@ -19,7 +19,7 @@ from bot.core.ports import Dispatcher, Installations
 from bot.core.telemetry import Telemetry
 from bot.platforms.slack.ack_first import AckFirst
 from bot.platforms.slack.channels import SlackChannels
-from bot.platforms.slack.client import REQUEST_TIMEOUT_SECONDS, build_web_client
+from bot.platforms.slack.client import REQUEST_TIMEOUT_SECONDS, KeptAlive, build_web_client
 from bot.platforms.slack.directory import SlackDirectory
 from bot.platforms.slack.identity import SlackIdentity
 from bot.platforms.slack.installs import OAuthConfig, SlackInstalls, UninstallListeners
@@ -72,6 +72,8 @@ class SlackPlatform:
         self.app.use(Redeliveries().middleware())
         UninstallListeners(self.installs).register(self.app)
         self.acks = AckFirst()
+        # The same timeout on both: made once the platform starts, in the serving loop.
+        self._connections = KeptAlive(self.client, self.app.client)
         SlackListeners(dispatcher, self.outbox, command_prefix, self.acks).register(
             self.app, registry)
 
@@ -114,6 +116,7 @@ class SlackPlatform:
         return await to_aiohttp_response(bolt_response)
 
     async def start(self) -> None:
+        self._connections.ensure()
         # In the background: a slow Slack must not hold up start-up (or Teams, or health).
         # With OAuth there is no token of our own to ask about.
         if not self.tokens.oauth:
@@ -134,6 +137,7 @@ class SlackPlatform:
         if self._learning is not None:
             self._learning.cancel()
         await self.outbox.close()
+        await self._connections.close()
 
 
 @contextlib.contextmanager
