@@ -103,7 +103,6 @@ class ProcessFakeSlack:
     """As InlineFakeSlack, the fake serving from a process of its own."""
 
     def __init__(self, *, latency: float = 0.0, limits: Limits | None = None) -> None:
-        self._latency, self._limits = latency, limits
         self._ours, theirs = multiprocessing.get_context("spawn").Pipe()
         self._process = multiprocessing.get_context("spawn").Process(
             target=_serve, args=(theirs, latency, limits), daemon=True)
