@@ -33,7 +33,7 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 T = TypeVar("T")
 
 _postgres_state: dict[str, str | None] = {}
-# Template name -> its clones, made one test ahead (see tests/postgres_clones.py).
+# Template name -> its clones, made ahead of the tests (see tests/postgres_clones.py).
 _clones: dict[str, PostgresClones] = {}
 # Variables of CONTRACT.md; a developer's own exports must not leak into the tests.
 CONTRACT_VARIABLES = (
