@@ -6,6 +6,9 @@ Both send the same Block Kit prompt to the same loopback fake with the same conc
 (run_due's FAN_OUT) through slack_sdk's AsyncWebClient over kept-alive connections (as the
 bot's poster does; a connection per call left 10,000 sockets in TIME_WAIT a run, which
 slowed the next run's connects); the floor has no database, no ledger and no rendering.
+run_due runs in an application started as `partnerops run` starts one (the schema,
+Slack's sessions, what start-up built frozen out of the garbage collector), without
+taking a port.
 The ratio is what exactly-once delivery costs on top of the sends. BENCH_FAKE=process
 serves the fake from a process of its own (bench/fake_slack.py): then only the senders'
 side is measured; by default ("inline") it serves from this one, as the goal was set.
@@ -51,6 +54,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
+from aiohttp import web
 
 from bench.fake_slack import KINDS, FakeSlack, Limits, Served
 from bench.team import REPORT, slack_standup, user_id
@@ -58,10 +62,9 @@ from bot.app import build_application
 from bot.core.clock import SimulatedClock
 from bot.platforms.slack.client import build_web_client
 from bot.settings import Settings
-from bot.web import SLACK, create_web_app
+from bot.web import create_web_app
 from handlers.cadences.due import FAN_OUT
 from schedules.run_due import run_due
-from storage.migrate import upgrade
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "10000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -100,16 +103,20 @@ async def _ours(slack: FakeSlack, database: Path) -> float:
                         slack_bot_token="xoxb-bench", slack_signing_secret="s",
                         slack_api_url=slack.url)
     application = build_application(settings, clock=clock)
-    slack_platform = create_web_app(application)[SLACK]  # the Slack outbox, as `run` has it
-    await upgrade(application.database)
-    await slack_standup(application.database, PEOPLE, now=clock.now())
-    gc.collect()  # the set-up's garbage is not the run's
-    started = time.perf_counter()
-    report = await run_due(application.services, BERLIN_0900)
-    elapsed = time.perf_counter() - started
+    # Started as `partnerops run` starts it (bot/serve.py), without taking a port: the
+    # schema, Slack's kept-alive sessions, what start-up built frozen out of the collector.
+    runner = web.AppRunner(create_web_app(application, scheduler_on_startup=False),
+                           access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        await slack_standup(application.database, PEOPLE, now=clock.now())
+        gc.collect()  # the set-up's garbage is not the run's
+        started = time.perf_counter()
+        report = await run_due(application.services, BERLIN_0900)
+        elapsed = time.perf_counter() - started
+    finally:
+        await runner.cleanup()
     assert report.count("cadences", "prompt") == PEOPLE and not report.failures, report
-    await slack_platform.close()
-    await application.close()
     return elapsed
 
 
