@@ -12,7 +12,7 @@ Only for values that need no type processing per row: ints, strings, None.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Column
@@ -35,6 +35,22 @@ class DriverStatement:
     def bind_rows(self, shared: Mapping[str, Any], rows: Iterable[Mapping[str, Any]]
                   ) -> list[tuple[Any, ...]]:
         return [self.bind(shared, row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Flavour:
+    """What a statement's compiled text depends on. Two engines of one driver compile it
+    alike, so a statement cached by flavour is compiled once a process, not once an engine
+    (a cache keyed on the dialect object compiles again for every new engine)."""
+
+    kind: type[Dialect]
+    paramstyle: str
+    server_version: tuple[Any, ...] | None
+    dialect: Dialect = field(compare=False, hash=False)
+
+    @classmethod
+    def of(cls, dialect: Dialect) -> Flavour:
+        return cls(type(dialect), dialect.paramstyle, dialect.server_version_info, dialect)
 
 
 def compiled(statement: ClauseElement, dialect: Dialect) -> DriverStatement:

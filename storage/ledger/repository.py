@@ -11,12 +11,11 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Dialect
 from sqlmodel import col, delete, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.common import driver_sql
-from storage.common.driver_sql import DriverStatement
+from storage.common.driver_sql import DriverStatement, Flavour
 from storage.common.models import Workspace
 from storage.ledger.models import Delivery, DeliveryStatus
 
@@ -79,12 +78,13 @@ _CLAIM_OWN = ("key", "kind", "scope", "workspace_id", "platform", "conversation_
 
 
 @lru_cache(maxsize=32)
-def _claim_statement(dialect: Dialect, rows: int) -> DriverStatement:
+def _claim_statement(flavour: Flavour, rows: int) -> DriverStatement:
     """INSERT of `rows` claims .. ON CONFLICT DO NOTHING RETURNING the keys won and ids."""
     shared = {"feature": bindparam("batch_feature"), "status": bindparam("batch_status"),
               "lease_id": bindparam("batch_lease"), "claimed_at": bindparam("batch_now")}
     values = [{**shared, **{name: bindparam(f"{name}_{n}") for name in _CLAIM_OWN}}
               for n in range(rows)]
+    dialect = flavour.dialect
     statement = _insert_ignoring_conflicts(dialect.name)(DELIVERY).values(values) \
         .on_conflict_do_nothing(index_elements=["feature", "key"]) \
         .returning(DELIVERY.c.key, DELIVERY.c.id)
@@ -112,7 +112,7 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
     won: dict[str, Won] = {}
     for start in range(0, len(requests), CLAIM_ROWS_MAX):
         batch = requests[start:start + CLAIM_ROWS_MAX]
-        statement = _claim_statement(dialect, len(batch))
+        statement = _claim_statement(Flavour.of(dialect), len(batch))
         own = {f"{name}_{n}": getattr(request, name)
                for n, request in enumerate(batch) for name in _CLAIM_OWN}
         inserted = await driver_sql.execute(session, statement, statement.bind(shared, own))
@@ -131,13 +131,13 @@ async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
 
 
 @lru_cache(maxsize=8)
-def _settle_statement(dialect: Dialect, sent: bool) -> DriverStatement:
+def _settle_statement(flavour: Flavour, sent: bool) -> DriverStatement:
     """UPDATE of one claim by id to sent (with where it landed) or to failed/undeliverable."""
     values = ({"sent_at": bindparam("batch_now"), "conversation_id": bindparam("conversation"),
                "message_id": bindparam("message")} if sent else {"error": bindparam("why")})
     statement = update(DELIVERY).where(DELIVERY.c.id == bindparam("ident")) \
         .values(status=bindparam("batch_status"), **values)
-    return driver_sql.compiled(statement, dialect)
+    return driver_sql.compiled(statement, flavour.dialect)
 
 
 async def settle_many(session: AsyncSession, *, sent: Sequence[tuple[int, str, str]],
@@ -148,7 +148,7 @@ async def settle_many(session: AsyncSession, *, sent: Sequence[tuple[int, str, s
     # One executemany by primary key per outcome, through the driver (driver_sql.py).
     dialect = driver_sql.dialect_of(session)
     if sent:
-        statement = _settle_statement(dialect, True)
+        statement = _settle_statement(Flavour.of(dialect), True)
         shared = {"batch_now": driver_sql.as_stored(DELIVERY.c.sent_at, now, dialect),
                   "batch_status": driver_sql.as_stored(DELIVERY.c.status, DeliveryStatus.SENT,
                                                        dialect)}
@@ -158,7 +158,7 @@ async def settle_many(session: AsyncSession, *, sent: Sequence[tuple[int, str, s
     for status, settled in ((DeliveryStatus.FAILED, failed),
                             (DeliveryStatus.UNDELIVERABLE, undeliverable)):
         if settled:
-            statement = _settle_statement(dialect, False)
+            statement = _settle_statement(Flavour.of(dialect), False)
             shared = {"batch_status": driver_sql.as_stored(DELIVERY.c.status, status, dialect)}
             await driver_sql.execute_many(session, statement, statement.bind_rows(shared, (
                 {"ident": ident, "why": error[:ERROR_MAX]} for ident, error in settled)))

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import col, select
 
 from storage.common import workspaces
+from storage.common.driver_sql import Flavour
 from storage.engine import Database
 from storage.ledger import repository as ledger
 from storage.ledger.models import Delivery, DeliveryStatus
@@ -86,3 +88,18 @@ async def test_outcomes_record_where_each_landed_or_why_not(database: Database):
         (DeliveryStatus.UNDELIVERABLE, "U0004", None, None, "BotNotInConversationRoster"),
         (DeliveryStatus.CLAIMED, "U0005", None, None, None),  # not settled: left alone
     ]
+
+
+async def test_a_second_engine_of_the_driver_reuses_the_compiled_claims(database: Database):
+    """Compiled once a process, not once an engine: a new engine of the same driver gets
+    the very statement the first one compiled."""
+    engine = database.engine
+    again = create_async_engine(engine.url)
+    try:
+        async with database.engine.connect(), again.connect():
+            pass  # each dialect learns its server's version on its first connection
+        mine = ledger._claim_statement(Flavour.of(engine.dialect), 3)
+        assert ledger._claim_statement(Flavour.of(again.dialect), 3) is mine
+        assert mine.names.count("key_2") == 1 and "key_3" not in mine.names
+    finally:
+        await again.dispose()
