@@ -24,6 +24,10 @@ from bot.core.telemetry import current_request
 LIBRARY_LOGGERS = ("slack_bolt", "slack_sdk", "botbuilder", "botframework", "msrest",
                    "urllib3", "aiohttp.access", "aiosqlite", "asyncpg", "sqlalchemy.engine",
                    "sqlalchemy.pool")
+# slack_sdk's Web API clients build their debug lines (each request's JSON, each answer)
+# whenever their own logger's level is unset, whatever its parents' (`logger.level <=
+# DEBUG`, not isEnabledFor): about a tenth of every call's instructions, then dropped.
+SLACK_CLIENT_LOGGERS = ("slack_sdk.web.async_base_client", "slack_sdk.web.base_client")
 WITHHELD = "partnerops_withheld"
 
 
@@ -53,7 +57,7 @@ def keep_request_content_out_of_logs() -> None:
     """Install the filter (once, however often called) where every record passes: on the
     libraries' own loggers, and on the handlers that write records out (a record of a child
     logger such as `slack_bolt.App` skips its parents' filters but not the handlers')."""
-    for name in LIBRARY_LOGGERS:
+    for name in LIBRARY_LOGGERS + SLACK_CLIENT_LOGGERS:
         logger = logging.getLogger(name)
         logger.setLevel(logging.WARNING)
         _install(logger)

@@ -8,6 +8,8 @@ import json
 import logging
 import sys
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.core.telemetry import RequestContext, handling
 from bot.logs import (
     JsonFormatter,
@@ -18,6 +20,7 @@ from bot.logs import (
     keep_request_content_out_of_logs,
     use_format,
 )
+from tests.fakes import FakeSlackApi
 
 BODY = {"user": {"id": "U0SECRET", "name": "bob"}, "view": {"state": "Reps hide it"}}
 
@@ -123,3 +126,32 @@ def test_log_format_configures_only_the_handler_partnerops_installed():
     finally:
         root.removeHandler(ours)
         root.removeHandler(theirs)
+
+
+class _Watched(str):
+    """A text that notes each time it is written out as a Python literal (a debug line)."""
+
+    written: list[str] = []
+
+    def __repr__(self) -> str:
+        self.written.append(str(self))
+        return str.__repr__(self)
+
+
+async def test_slack_clients_build_no_debug_line_for_a_call_nobody_logs():
+    """slack_sdk builds its debug lines (the request's JSON, the answer) whenever its own
+    logger's level is unset, and drops them: each call of a fan-out paid for that."""
+    level = logging.getLogger("slack_sdk.web.async_base_client").level
+    _Watched.written.clear()
+    try:
+        async with FakeSlackApi() as slack:
+            client = AsyncWebClient(token="xoxb-test", base_url=slack.url)
+            logging.getLogger("slack_sdk.web.async_base_client").setLevel(logging.NOTSET)
+            await client.chat_postMessage(channel="C1", text=_Watched("as slack_sdk comes"))
+            keep_request_content_out_of_logs()
+            await client.chat_postMessage(channel="C1", text=_Watched("as the bot runs"))
+            assert [call.args["text"] for call in slack.of("chat.postMessage")] == \
+                ["as slack_sdk comes", "as the bot runs"]
+    finally:
+        logging.getLogger("slack_sdk.web.async_base_client").setLevel(level)
+    assert _Watched.written == ["as slack_sdk comes"]
