@@ -5,7 +5,8 @@ as it is taken) and claims each chunk in one statement, at most CLAIM_AHEAD clai
 of the sends; a dispatcher starts each claimed send as soon as the concurrency bound and
 the bound on unconfirmed sends (confirmations.py) allow; outcomes are written in batches
 by a task of their own. So the first message goes out after one small chunk rather than
-after everything is claimed, and the sends never wait for the database.
+after everything is claimed, and the sends do not wait for the database unless writing
+outcomes is slower than sending (confirmations.py bounds the unconfirmed).
 
 At any moment a crash leaves at most UNCONFIRMED_MAX claims whose send may have happened
 (recovery asks the platform) and at most CLAIM_AHEAD + CHUNK_MAX claimed but not yet sent
