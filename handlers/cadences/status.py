@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from handlers.cadences.subjects import Subject
 from storage.cadences.models import Answer, AnswerStatus
@@ -58,6 +59,8 @@ class Standing:
 def standing_of(given: DayAnswers, person_id: int, subjects: Sequence[Subject]
                 ) -> Standing:
     """Over the partners the person is asked about, each by its row (a standup: one)."""
+    if not given.of(person_id):  # nothing given yet: most of a fan-out's thousands
+        return _awaited(len(subjects))
     if not subjects:  # nothing asked of them (any more): what they gave still counts
         return Standing(status_of(given, person_id), 0, 0)
     done = {answer.partner_id: answer.status for answer in given.of(person_id)}
@@ -68,3 +71,9 @@ def standing_of(given: DayAnswers, person_id: int, subjects: Sequence[Subject]
         return Standing(None, answered, len(asked))
     return Standing(AnswerStatus.ANSWERED if answered else AnswerStatus.SKIPPED, answered,
                     len(asked))
+
+
+@lru_cache(maxsize=64)
+def _awaited(asked: int) -> Standing:
+    """Nothing given yet, over `asked` subjects: one value shared by everyone so placed."""
+    return Standing(None, 0, asked)
