@@ -9,6 +9,9 @@ import pytest
 from sqlmodel import func, select
 
 from handlers.registry import build_registry
+from storage.cadences import repository as cadences
+from storage.cadences.models import Absence, Cadence, CadenceKind
+from storage.cadences.repository import ABSENT_IDS_MAX
 from storage.common import conversations, people, workspaces
 from storage.common import settings as app_settings
 from storage.common.models import Partner, Person, PersonIdentity, Role, Workspace
@@ -172,3 +175,37 @@ async def test_a_failed_transaction_leaves_nothing(database: Database):
             raise RuntimeError("crash after the insert")
     async with database.session() as session:
         assert await elephants.all_elephants(session, workspace.id or 0) == []
+
+
+async def test_who_is_away_is_the_same_for_a_few_people_and_for_thousands(database: Database):
+    """Past ABSENT_IDS_MAX people absent_on reads the workspace's absences of the day instead
+    of binding every id: the same answer, and nothing of another workspace or cadence."""
+    day = NOW.date()
+    ours, theirs = await _workspace(database), await _workspace(database, "slack", "T0002")
+    async with database.session() as session:
+        team = [Person(workspace_id=ours.id or 0, display_name=f"Rep {n}", created_at=NOW)
+                for n in range(ABSENT_IDS_MAX + 20)]
+        stranger = Person(workspace_id=theirs.id or 0, display_name="Elsewhere", created_at=NOW)
+        session.add_all([*team, stranger])
+        await session.flush()
+        daily, weekly = [await cadences.save(session, Cadence(
+            workspace_id=ours.id or 0, name=name, kind=CadenceKind.STANDUP, platform="slack",
+            report_channel_id="C1", questions=["Today?"], created_at=NOW, updated_at=NOW))
+            for name in ("Daily", "Weekly")]
+        await session.flush()
+
+        def away(person: Person, cadence: Cadence | None, starts: int, ends: int) -> Absence:
+            return Absence(workspace_id=person.workspace_id, person_id=person.id or 0,
+                           cadence_id=cadence.id if cadence else None, created_at=NOW,
+                           starts_on=day + timedelta(days=starts),
+                           ends_on=day + timedelta(days=ends))
+
+        session.add_all([away(team[0], None, -2, 3), away(team[1], daily, 0, 0),
+                         away(team[2], weekly, 0, 0), away(team[3], None, -5, -1),
+                         away(team[-1], None, 1, 2), away(stranger, None, 0, 0)])
+        await session.flush()
+        ids = [person.id or 0 for person in team]
+        many = await cadences.absent_on(session, [*ids, stranger.id or 0], day, daily.id or 0)
+        few = await cadences.absent_on(session, [*ids[:5], ids[-1]], day, daily.id or 0)
+    assert len(ids) > ABSENT_IDS_MAX
+    assert many == few == {team[0].id, team[1].id}
