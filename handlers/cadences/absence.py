@@ -18,6 +18,7 @@ from handlers.cadences.parsing import parse_clock
 from handlers.cadences.status import DayAnswers, standing_of
 from handlers.cadences.subjects import asked_by, asked_on
 from handlers.common.context import CommandContext
+from storage.cadences import absences
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
 
@@ -114,7 +115,7 @@ async def skip(ctx: CommandContext, family: Family) -> Response:
             closed.append(today.cadence.name)
             continue
         async with ctx.services.db.session() as session:
-            await cadences.add_absence(session, person=ctx.person, starts_on=today.day,
+            await absences.add_absence(session, person=ctx.person, starts_on=today.day,
                                        ends_on=today.day, now=now, cadence_id=today.cadence.id)
         # A prompt that is already out shows the person as skipped, in the channel too.
         if today.occurrence is not None and is_open(today.occurrence, now):
@@ -196,7 +197,7 @@ async def ooo(ctx: CommandContext, family: Family) -> Response:
         raise UserError("That is more than a year; ask an admin to take you off the cadence "
                         "instead.", example=family.example(f"ooo until {later}"))
     async with ctx.services.db.session() as session:
-        await cadences.add_absence(session, person=ctx.person, starts_on=starts, ends_on=ends,
+        await absences.add_absence(session, person=ctx.person, starts_on=starts, ends_on=ends,
                                    now=ctx.services.clock.now())
     await _show_days(ctx, await _todays(ctx, None), starts, ends)
     span = day_label(starts) if starts == ends else f"{day_label(starts)} to {day_label(ends)}"
@@ -209,8 +210,8 @@ async def back(ctx: CommandContext, family: Family) -> Response:
     taken back (the day shows you as waiting again), answers stay."""
     today = local_today(ctx.services, ctx.person)
     async with ctx.services.db.session() as session:
-        ended = await cadences.end_absences(session, ctx.person.id or 0, today)
-        planned = await cadences.planned_absences(session, ctx.person.id or 0, today)
+        ended = await absences.end_absences(session, ctx.person.id or 0, today)
+        planned = await absences.planned_absences(session, ctx.person.id or 0, today)
     # Coming back today says nothing about a trip already planned: it stays, and is named.
     later = "".join(f" Your time away from {day_label(absence.starts_on)} to "
                     f"{day_label(absence.ends_on)} still stands." for absence in planned)

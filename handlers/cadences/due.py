@@ -39,6 +39,7 @@ from handlers.cadences.wakeup import LOOKBACK, next_wakeup
 from handlers.common.context import Services
 from handlers.common.due import CatchUp, DueKind, DueMessage, DueRun
 from handlers.common.ledger import Pending
+from storage.cadences import absences
 from storage.cadences import repository as cadences
 from storage.cadences.models import Cadence, CadenceKind, Occurrence
 from storage.common import workspaces
@@ -175,7 +176,7 @@ class CadenceDay:
                 # until their close too.
                 occurrence.close_at = last_close
                 session.add(occurrence)
-            away = await cadences.absent_on(session, ids, day, self.cadence.id or 0)
+            away = await absences.absent_on(session, ids, day, self.cadence.id or 0)
             given = DayAnswers(await cadences.answers(session, occurrence.id or 0))
         self.asked = await asked_on(self.services, self.cadence, occurrence, ids)
         # Reminded until every partner of the day is answered or skipped.

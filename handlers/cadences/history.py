@@ -15,6 +15,7 @@ from handlers.cadences.access import is_open
 from handlers.cadences.kinds import KINDS
 from handlers.cadences.status import DayAnswers, status_of
 from handlers.common.context import Services
+from storage.cadences import absences
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, Occurrence
 
@@ -67,7 +68,7 @@ async def streaks(services: Services, cadence: Cadence, until: Occurrence,
             break
         async with services.db.session() as session:
             given = DayAnswers(await cadences.answers(session, occurrence.id or 0))
-            away = await cadences.absent_on(session, sorted(running), occurrence.local_date,
+            away = await absences.absent_on(session, sorted(running), occurrence.local_date,
                                             cadence_id)
             asked = await cadences.asked_partners(session, occurrence.id or 0) \
                 if by_partner else {}

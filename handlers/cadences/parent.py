@@ -14,6 +14,7 @@ from handlers.cadences.status import DayAnswers, standing_of
 from handlers.cadences.subjects import asked_on
 from handlers.common.context import Services
 from handlers.common.ledger import Pending, deliver_once
+from storage.cadences import absences
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence, Occurrence
 from storage.common.models import Workspace
@@ -50,7 +51,7 @@ async def attendance(services: Services, cadence: Cadence, occurrence: Occurrenc
         given = await cadences.answers(session, occurrence.id or 0)
     everyone = await people_of_day(services, cadence, occurrence, given, members)
     async with services.db.session() as session:
-        away = await cadences.absent_on(session, [p.id or 0 for p in everyone],
+        away = await absences.absent_on(session, [p.id or 0 for p in everyone],
                                         occurrence.local_date, cadence.id or 0)
     result = Attendance()
     asked = await asked_on(services, cadence, occurrence, [person.id or 0 for person in everyone])

@@ -26,6 +26,7 @@ from handlers.cadences.summary import next_text, schedule_text
 from handlers.cadences.tallies import tally
 from handlers.common.context import CommandContext, Services
 from handlers.common.questions import Question, QuestionType
+from storage.cadences import absences
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
 from storage.common.models import Partner, Person, Workspace
@@ -182,7 +183,7 @@ async def report_card(services: Services, cadence: Cadence, occurrence: Occurren
     everyone = await people_of_day(services, cadence, occurrence, given, members)
     ids = [person.id or 0 for person in everyone]
     async with services.db.session() as session:
-        away = await cadences.absent_on(session, ids, occurrence.local_date, cadence.id or 0)
+        away = await absences.absent_on(session, ids, occurrence.local_date, cadence.id or 0)
     now = services.clock.now()
     still_open = is_open(occurrence, now)
     runs = await streaks(services, cadence, occurrence, ids, now)

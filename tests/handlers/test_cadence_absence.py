@@ -9,7 +9,7 @@ import pytest
 from handlers.cadences.cards import answer_value
 from handlers.cadences.ids import CadenceAction
 from schedules.run_due import run_due
-from storage.cadences import repository as cadences
+from storage.cadences import absences
 from storage.cadences.models import AnswerStatus
 from tests.handlers.cadence_team import Team, form_of, text_of
 
@@ -20,7 +20,7 @@ async def away_on(team: Team, user: str, day: date, cadence: str = "Daily") -> b
     person = await team.person(user)
     found = await team.cadence(cadence)
     async with team.application.database.session() as session:
-        return person.id in await cadences.absent_on(session, [person.id or 0], day,
+        return person.id in await absences.absent_on(session, [person.id or 0], day,
                                                      found.id or 0)
 
 
@@ -88,8 +88,8 @@ async def test_bad_ooo_dates_get_a_specific_error_and_change_nothing(team: Team,
     assert words in reply and "Example: `standup ooo" in reply
     bob = await team.person("bob")
     async with team.application.database.session() as session:
-        assert await cadences.end_absences(session, bob.id or 0, MONDAY) == 0
-        assert await cadences.planned_absences(session, bob.id or 0, MONDAY) == []
+        assert await absences.end_absences(session, bob.id or 0, MONDAY) == 0
+        assert await absences.planned_absences(session, bob.id or 0, MONDAY) == []
 
 
 async def test_back_ends_absences_from_today(team: Team):

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from handlers.cadences.parent import scope_of
 from handlers.common.due import DueReport
 from schedules.run_due import run_due
+from storage.cadences import absences
 from storage.cadences import repository as cadences
 from storage.cadences.models import AnswerStatus, Cadence
 from storage.common import people
@@ -77,7 +78,7 @@ async def test_away_people_are_not_prompted_and_show_as_out_at_close(
     async with application.database.session() as session:
         cem = await people.by_identity(session, cadence.workspace_id, "console", "cem")
         assert cem is not None
-        await cadences.add_absence(session, person=cem, starts_on=date(2026, 11, 20),
+        await absences.add_absence(session, person=cem, starts_on=date(2026, 11, 20),
                                    ends_on=date(2026, 11, 24), now=clock.now())
     await at(application, clock, MONDAY_0900_BERLIN)
     assert sorted(dms(outbox, "Time for your")) == ["ana", "bob"]

@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import func, select
 
 from handlers.registry import build_registry
+from storage.cadences import absences
 from storage.cadences import repository as cadences
+from storage.cadences.absences import ABSENT_IDS_MAX
 from storage.cadences.models import Absence, Cadence, CadenceKind
-from storage.cadences.repository import ABSENT_IDS_MAX
 from storage.common import conversations, people, workspaces
 from storage.common import settings as app_settings
 from storage.common.models import Partner, Person, PersonIdentity, Role, Workspace
@@ -205,7 +206,7 @@ async def test_who_is_away_is_the_same_for_a_few_people_and_for_thousands(databa
                          away(team[-1], None, 1, 2), away(stranger, None, 0, 0)])
         await session.flush()
         ids = [person.id or 0 for person in team]
-        many = await cadences.absent_on(session, [*ids, stranger.id or 0], day, daily.id or 0)
-        few = await cadences.absent_on(session, [*ids[:5], ids[-1]], day, daily.id or 0)
+        many = await absences.absent_on(session, [*ids, stranger.id or 0], day, daily.id or 0)
+        few = await absences.absent_on(session, [*ids[:5], ids[-1]], day, daily.id or 0)
     assert len(ids) > ABSENT_IDS_MAX
     assert many == few == {team[0].id, team[1].id}
