@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,8 +86,17 @@ def _count(side: str) -> int:
 
 def main() -> int:
     if len(sys.argv) > 1:  # one side, under valgrind
+        if sys.argv[1] not in SIDES:
+            print(f"usage: python -m bench.instructions [{'|'.join(SIDES)}] (one side; "
+                  "with none, every side under valgrind)", file=sys.stderr)
+            return 2
         asyncio.run(_side(sys.argv[1]))
         return 0
+    missing = [tool for tool in ("valgrind", "callgrind_control") if not shutil.which(tool)]
+    if missing:
+        print(f"bench.instructions needs {' and '.join(missing)} (Debian: apt-get install "
+              "valgrind)", file=sys.stderr)
+        return 2
     counts = {}
     for side in SIDES:
         print(f"counting {side} under valgrind ({PEOPLE} DMs; a minute or two) ...", flush=True)
