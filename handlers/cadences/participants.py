@@ -16,7 +16,7 @@ from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, Cadence, Occurrence
 from storage.common import people, workspaces
 from storage.common.models import Person, Role, Workspace
-from storage.common.people import Member
+from storage.common.people import Member, PersonRow
 from storage.ledger import repository as ledger
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 PROFILE_LOOKUPS_AT_ONCE = 8
 
 
-def zone_of(person: Person, services: Services, cadence: Cadence | None = None) -> str:
+def zone_of(person: Person | PersonRow, services: Services, cadence: Cadence | None = None
+            ) -> str:
     """The zone the person's cadence days run in (theirs, else the cadence's, else the
     workspace default)."""
     return person_zone(person, services, cadence.timezone if cadence else None)
@@ -40,7 +41,7 @@ async def participant_channel_label(services: Services, cadence: Cadence,
     return (await named(services, channel)).label
 
 
-def _internal(person: Person) -> bool:
+def _internal(person: Person | PersonRow) -> bool:
     """Channel membership alone never makes a partner (or a guest) a participant."""
     return person.role is not Role.PARTNER_CONTACT and not person.is_external
 
@@ -92,14 +93,15 @@ def members_of_day(members: Sequence[Member], occurrence: Occurrence) -> list[Me
 
 async def people_of_day(services: Services, cadence: Cadence, occurrence: Occurrence,
                         given: Sequence[Answer], members: Sequence[Member] | None = None
-                        ) -> list[Person]:
+                        ) -> list[Person | PersonRow]:
     """Who belonged to that day, as it was: participants who had joined before it closed,
     then anyone who answered, skipped or was prompted that day and has left since.
     `members` are the cadence's participants when the caller has them already."""
     if members is None:
         members = await participants_of(services, cadence)
     members = members_of_day(members, occurrence)
-    everyone = {member.person.id or 0: member.person for member in members}
+    everyone: dict[int, Person | PersonRow] = {member.person.id or 0: member.person
+                                                for member in members}
     async with services.db.session() as session:
         prompted = await ledger.of_scope(session, f"occurrence:{occurrence.id}",
                                          (CadenceMessage.PROMPT,))

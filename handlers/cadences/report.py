@@ -30,6 +30,7 @@ from storage.cadences import absences
 from storage.cadences import repository as cadences
 from storage.cadences.models import Answer, AnswerStatus, Cadence, Occurrence
 from storage.common.models import Partner, Person, Workspace
+from storage.common.people import PersonRow
 from storage.ledger import repository as ledger
 from storage.partners import repository as partners
 
@@ -136,7 +137,7 @@ async def _occurrence(ctx: CommandContext, family: Family, cadence: Cadence,
     return found
 
 
-def _answer_text(person: Person, answer: Answer, questions: list[Question]) -> Text:
+def _answer_text(person: Person | PersonRow, answer: Answer, questions: list[Question]) -> Text:
     heading = f"{person.display_name} about {answer.subject}" if answer.subject \
         else person.display_name
     given = [str(item) for item in answer.answers]
@@ -162,7 +163,7 @@ def _tallies(questions: list[Question], shown: list[Answer]) -> Fields | None:
 
 
 async def _unreached(services: Services, occurrence: Occurrence,
-                     names: dict[int | None, Person]) -> list[str]:
+                     names: dict[int | None, Person | PersonRow]) -> list[str]:
     """"- Quinn: why", for each person the day's prompt could never reach."""
     async with services.db.session() as session:
         found = await ledger.undeliverable_in(session, f"occurrence:{occurrence.id}",

@@ -12,9 +12,11 @@ from bot.core.dates import known_zone
 from handlers.common.context import Services
 from storage.common import people, workspaces
 from storage.common.models import Person, Role, Workspace
+from storage.common.people import PersonRow
 
 
-def zone_of(person: Person, services: Services, fallback: str | None = None) -> str:
+def zone_of(person: Person | PersonRow, services: Services, fallback: str | None = None
+            ) -> str:
     """The zone a person's day runs in: the one they chose, else their profile's, else
     `fallback` (a cadence's), else the workspace default. A zone Python does not know (a
     typo in a profile) is passed over: one bad profile cannot stop a cadence for everyone."""

@@ -21,7 +21,7 @@ from storage.cadences.models import (
 )
 from storage.common.models import Partner, Person, PersonIdentity
 from storage.common.names import name_key
-from storage.common.people import Member
+from storage.common.people import PERSON_ROW, Member, PersonRow
 from storage.ledger import repository as ledger
 from storage.upsert import insert_or_find
 
@@ -174,9 +174,9 @@ async def participants(session: AsyncSession, cadence_id: int) -> Sequence[Perso
 
 async def participant_members(session: AsyncSession, cadence_id: int,
                               platform: str) -> list[Member]:
-    """The named participants with their user id on `platform` (one query)."""
-    # The identity's two columns, not its row: a cadence of thousands loads half the objects.
-    statement = (select(Person, PersonIdentity.user_id, PersonIdentity.directory_id,
+    """The named participants with their user id on `platform` (one query), as rows: a
+    fan-out reads them (nothing here is changed), and a cadence may have thousands."""
+    statement = (select(*PERSON_ROW, PersonIdentity.user_id, PersonIdentity.directory_id,
                         CadenceParticipant.joined_at)
                  .join(CadenceParticipant, col(CadenceParticipant.person_id) == Person.id)
                  .join(PersonIdentity, col(PersonIdentity.person_id) == Person.id)
@@ -184,8 +184,8 @@ async def participant_members(session: AsyncSession, cadence_id: int,
                         PersonIdentity.platform == platform)
                  .order_by(col(Person.id), col(PersonIdentity.id)))
     found: dict[int, Member] = {}
-    for person, user_id, directory_id, joined in (await session.exec(statement)).all():
-        found.setdefault(person.id or 0, Member(person, user_id, directory_id, joined))
+    for *person, user_id, directory_id, joined in (await session.exec(statement)).all():
+        found.setdefault(person[0], Member(PersonRow(*person), user_id, directory_id, joined))
     return list(found.values())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlmodel import col, func, select
@@ -13,11 +13,32 @@ from storage.common.models import ContactInvite, Partner, Person, PersonIdentity
 from storage.upsert import insert_or_find
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """A person's columns as read for a fan-out, without the ORM's bookkeeping: about ten
+    objects a person become one, and every full garbage collection during a 10,000-person
+    fan-out walks them all. Read-only: people change through `Person`."""
+
+    id: int
+    workspace_id: int
+    display_name: str
+    timezone: str | None
+    chosen_timezone: str | None
+    role: Role
+    partner_id: int | None
+    is_external: bool
+    profile_synced_at: datetime | None
+
+
+# Person's columns in PersonRow's order: select(*PERSON_ROW) rows build PersonRow(*row).
+PERSON_ROW = tuple(getattr(Person, column.name) for column in fields(PersonRow))
+
+
+@dataclass(frozen=True, slots=True)
 class Member:
     """A person and the platform user id the bot reaches them by."""
 
-    person: Person
+    person: Person | PersonRow
     user_id: str
     directory_id: str | None = None
     # When they joined what they are a member of (a cadence), where that is known.
