@@ -76,12 +76,12 @@ async def _channel_members(services: Services, cadence: Cadence,
     async with services.db.session() as session:
         found = await people.get_or_create_many(session, cadence.workspace_id, platform.value,
                                                 member_ids, now=services.clock.now())
-    members = [Member(person, user_id) for person, user_id in zip(found, dict.fromkeys(
-        member_ids), strict=True)]
-    fresh = [member for member in members if member.person.profile_synced_at is None]
+    accounts = list(zip(found, dict.fromkeys(member_ids), strict=True))
+    fresh = [Member(person, user_id) for person, user_id in accounts
+             if person.profile_synced_at is None]
     learned = await _learn_profiles(services, workspace, platform, fresh)
-    members = [Member(learned.get(member.person.id or 0, member.person), member.user_id)
-               for member in members]
+    members = [Member(learned.get(person.id or 0, person), user_id)
+               for person, user_id in accounts]
     return [member for member in members if _internal(member.person)]
 
 

@@ -27,7 +27,6 @@ class PersonRow:
     role: Role
     partner_id: int | None
     is_external: bool
-    profile_synced_at: datetime | None
 
 
 # Person's columns in PersonRow's order: select(*PERSON_ROW) rows build PersonRow(*row).
