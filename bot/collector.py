@@ -12,15 +12,32 @@ freed (at most 10,000 allocations' worth: a few MB).
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
 
 YOUNG_EVERY = 10_000
 
 
-def settle_for_serving() -> Callable[[], None]:
-    """Freeze what start-up built and space the young collections; the callable puts the
-    thresholds back as they were (for a process that serves more than once, as tests do)."""
-    before = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(YOUNG_EVERY, *before[1:])
-    return lambda: gc.set_threshold(*before)
+class ServingCollector:
+    """The collector's settings while an application serves. They are the process's, so
+    applications serving at once in one process (tests do) share them: the first to start
+    sets them and the last to stop puts them back."""
+
+    def __init__(self) -> None:
+        self._serving = 0
+        self._before = gc.get_threshold()
+
+    def start(self) -> None:
+        """Freeze what start-up built; space the young collections."""
+        if self._serving == 0:
+            self._before = gc.get_threshold()
+            gc.set_threshold(YOUNG_EVERY, *self._before[1:])
+        self._serving += 1
+        gc.freeze()
+
+    def stop(self) -> None:
+        """Put the thresholds back once no application serves."""
+        self._serving = max(0, self._serving - 1)
+        if self._serving == 0:
+            gc.set_threshold(*self._before)
+
+
+SERVING = ServingCollector()

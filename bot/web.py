@@ -6,14 +6,13 @@ import asyncio
 import base64
 import logging
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot.app import Application
-from bot.collector import settle_for_serving
+from bot.collector import SERVING
 from bot.core.conversation import Platform
 from bot.metrics import metrics_route, observe_http
 from bot.operations import CommandUsageError
@@ -222,19 +221,23 @@ def create_web_app(application: Application, *,
             app.router.add_get(OAUTH_REDIRECT_PATH, slack.installs.redirect)
     app.router.add_post("/api/messages", platforms.teams.handle)
 
-    restore_collector: list[Callable[[], None]] = []
+    serving = False  # this application holds the collector's serving settings
 
     async def start(_: web.Application) -> None:
+        nonlocal serving
         await ensure_schema(application)
         if slack is not None:
             await slack.start()
         if scheduler_on_startup:
             await application.start_scheduler()
-        restore_collector.append(settle_for_serving())
+        SERVING.start()
+        serving = True
 
     async def stop(_: web.Application) -> None:
-        while restore_collector:
-            restore_collector.pop()()
+        nonlocal serving
+        if serving:
+            SERVING.stop()
+            serving = False
         await application.stop_scheduler()
         if slack is not None:
             await slack.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -13,13 +14,28 @@ from bot.settings import Settings
 from bot.web import create_web_app
 
 
+def _served(clock: SimulatedClock, database: Path) -> TestClient:
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{database}")
+    return TestClient(TestServer(create_web_app(build_application(settings, clock=clock)),
+                                 host="127.0.0.1"))
+
+
 async def test_serving_spaces_young_collections_and_stopping_puts_them_back(
-        clock: SimulatedClock, tmp_path):
+        clock: SimulatedClock, tmp_path: Path):
     before = gc.get_threshold()
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'a.db'}")
-    application = build_application(settings, clock=clock)
-    async with TestClient(TestServer(create_web_app(application), host="127.0.0.1")) as client:
+    async with _served(clock, tmp_path / "a.db") as client:
         assert (await client.get("/healthz")).status == 200
         assert gc.get_threshold() == (YOUNG_EVERY, *before[1:])
         assert gc.get_freeze_count() > 0  # what start-up built is out of the collector's way
+    assert gc.get_threshold() == before
+
+
+async def test_two_applications_in_one_process_share_them_until_the_last_stops(
+        clock: SimulatedClock, tmp_path: Path):
+    before = gc.get_threshold()
+    first = _served(clock, tmp_path / "a.db")
+    await first.start_server()
+    async with _served(clock, tmp_path / "b.db"):
+        await first.close()  # the first stops while the second still serves
+        assert gc.get_threshold() == (YOUNG_EVERY, *before[1:])
     assert gc.get_threshold() == before
