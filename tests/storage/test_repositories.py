@@ -16,6 +16,7 @@ from storage.cadences.models import Absence, Cadence, CadenceKind
 from storage.common import conversations, people, workspaces
 from storage.common import settings as app_settings
 from storage.common.models import Partner, Person, PersonIdentity, Role, Workspace
+from storage.common.people import PersonRow
 from storage.elephants import repository as elephants
 from storage.elephants.models import ElephantStatus
 from storage.engine import Database
@@ -210,3 +211,40 @@ async def test_who_is_away_is_the_same_for_a_few_people_and_for_thousands(databa
         few = await absences.absent_on(session, [*ids[:5], ids[-1]], day, daily.id or 0)
     assert len(ids) > ABSENT_IDS_MAX
     assert many == few == {team[0].id, team[1].id}
+
+
+async def test_participants_read_as_rows_carry_what_a_person_row_holds(database: Database):
+    """A fan-out reads its participants as PersonRows, column for column as stored: the
+    role as its enum, zones, partner, the account's ids and the day they joined."""
+    workspace = await _workspace(database)
+    async with database.session() as session:
+        partner = Partner(workspace_id=workspace.id or 0, name="Northwind VAR",
+                          name_key="northwind var", created_at=NOW)
+        session.add(partner)
+        await session.flush()
+        pat = Person(workspace_id=workspace.id or 0, display_name="Pat", timezone="Asia/Tokyo",
+                     chosen_timezone="Europe/Berlin", role=Role.PARTNER_CONTACT,
+                     partner_id=partner.id, is_external=True, created_at=NOW)
+        ana = Person(workspace_id=workspace.id or 0, display_name="Ana", created_at=NOW)
+        session.add_all([pat, ana])
+        await session.flush()
+        for person, user_id in ((pat, "U9"), (ana, "U1")):
+            session.add(PersonIdentity(person_id=person.id or 0, workspace_id=workspace.id or 0,
+                                       platform="slack", user_id=user_id,
+                                       directory_id=f"d-{user_id}", created_at=NOW))
+        daily = await cadences.save(session, Cadence(
+            workspace_id=workspace.id or 0, name="Daily", kind=CadenceKind.STANDUP,
+            platform="slack", report_channel_id="C1", questions=["Today?"], created_at=NOW,
+            updated_at=NOW))
+        await session.flush()
+        await cadences.set_participants(session, daily.id or 0, [ana.id or 0, pat.id or 0],
+                                        now=NOW + timedelta(hours=1))
+    async with database.session() as session:
+        found = await cadences.participant_members(session, daily.id or 0, "slack")
+    assert [member.person for member in found] == [  # in the order of their ids
+        PersonRow(pat.id or 0, workspace.id or 0, "Pat", "Asia/Tokyo", "Europe/Berlin",
+                  Role.PARTNER_CONTACT, partner.id, True),
+        PersonRow(ana.id or 0, workspace.id or 0, "Ana", None, None, Role.MEMBER, None, False)]
+    assert [(m.user_id, m.directory_id, m.joined_at) for m in found] == [
+        ("U9", "d-U9", NOW + timedelta(hours=1)), ("U1", "d-U1", NOW + timedelta(hours=1))]
+    assert found[0].person.role is Role.PARTNER_CONTACT  # the enum, not its stored text
