@@ -63,6 +63,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bench.fake_slack import KINDS, FakeSlack, Limits, Served
 from bench.team import REPORT, slack_standup, user_id
 from bot.app import build_application
+from bot.collector import SERVING
 from bot.core.clock import SimulatedClock
 from bot.settings import Settings
 from bot.web import create_web_app
@@ -114,11 +115,17 @@ async def floor_loop(slack: FakeSlack, blocks: list[dict], measure: Measure,
                                           blocks=blocks)
 
     # Kept-alive connections, as run_due's poster has them (KeptAlive): the same transport.
-    async with aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=client.timeout)) as session:
-        client.session = session
-        with measure():
-            await asyncio.gather(*(send(n) for n in range(people)))
+    # The collector as in a serving process (bot/collector.py), as run_due has it: neither
+    # side's garbage, nor the inline fake's, is collected more often than the other's.
+    SERVING.start()
+    try:
+        async with aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=client.timeout)) as session:
+            client.session = session
+            with measure():
+                await asyncio.gather(*(send(n) for n in range(people)))
+    finally:
+        SERVING.stop()
 
 
 async def run_due_once(slack: FakeSlack, database: Path, measure: Measure,

@@ -22,11 +22,14 @@ def _served(clock: SimulatedClock, database: Path) -> TestClient:
 
 async def test_serving_spaces_young_collections_and_stopping_puts_them_back(
         clock: SimulatedClock, tmp_path: Path):
-    before = gc.get_threshold()
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    built_before = [object()]  # a new object: not yet out of the collector's way
     async with _served(clock, tmp_path / "a.db") as client:
         assert (await client.get("/healthz")).status == 200
         assert gc.get_threshold() == (YOUNG_EVERY, *before[1:])
-        assert gc.get_freeze_count() > 0  # what start-up built is out of the collector's way
+        # What was built before serving is out of the collector's way (frozen).
+        assert gc.get_freeze_count() > frozen
+        assert not any(found is built_before for found in gc.get_objects())
     assert gc.get_threshold() == before
 
 
