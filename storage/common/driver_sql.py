@@ -3,15 +3,17 @@
 SQLAlchemy processes every parameter of every row of an executemany in Python (a dict per
 row, a type processor per value): about 50 us a row, five times what SQLite itself takes
 for a claim or an outcome of the delivery ledger, and a 10,000-person fan-out writes
-20,000 of them. Here a Core statement is compiled once per dialect, what every row shares
-goes through its column's type once per batch, and rows go to the driver as plain tuples
-in the compiled statement's own parameter order ("?" on SQLite, "$n" on PostgreSQL).
-Only for values that need no type processing per row: ints, strings, None.
+20,000 of them. Here a multi-row Core statement (the claims' INSERT, the outcomes' UPDATE)
+is compiled once per dialect and size, what every row shares goes through its column's type
+once per batch, and the rows' values go to the driver as one plain tuple in the compiled
+statement's own parameter order ("?" on SQLite, "$n" on PostgreSQL): one statement a batch,
+not an executemany of one a row. Only for values that need no type processing per row:
+ints, strings, None.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,10 +33,6 @@ class DriverStatement:
 
     def bind(self, shared: Mapping[str, Any], row: Mapping[str, Any]) -> tuple[Any, ...]:
         return tuple(row[name] if name in row else shared[name] for name in self.names)
-
-    def bind_rows(self, shared: Mapping[str, Any], rows: Iterable[Mapping[str, Any]]
-                  ) -> list[tuple[Any, ...]]:
-        return [self.bind(shared, row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -78,11 +76,3 @@ async def execute(session: AsyncSession, statement: DriverStatement,
     """One execution in the session's transaction (its RETURNING rows, if any)."""
     connection = await session.connection()
     return await connection.exec_driver_sql(statement.sql, parameters)
-
-
-async def execute_many(session: AsyncSession, statement: DriverStatement,
-                       rows: Sequence[tuple[Any, ...]]) -> None:
-    """The driver's executemany, in the session's transaction."""
-    if rows:
-        connection = await session.connection()
-        await connection.exec_driver_sql(statement.sql, list(rows))

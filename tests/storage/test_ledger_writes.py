@@ -90,6 +90,31 @@ async def test_outcomes_record_where_each_landed_or_why_not(database: Database):
     ]
 
 
+async def test_outcomes_beyond_one_statement_and_between_its_sizes(database: Database):
+    """Outcomes go in UPDATEs of SETTLE_SIZES rows, the last padded by repeating a row: 130
+    sent (128, then 2) and 3 failed (padded to 4), each with its own values, nothing else."""
+    async with database.session() as session:
+        workspace = await workspaces.for_external_id(session, "slack", "T1", now=NOW)
+        assert workspace.id is not None
+        requests = [_request(workspace.id, n) for n in range(135)]
+        won = await ledger.claim_many(session, requests, now=NOW, lease_id=1)
+    ids = [won[request.key].id for request in requests]
+    assert ledger.SETTLE_SIZES[-1] < 130
+    async with database.session() as session:
+        await ledger.settle_many(
+            session, now=NOW, sent=[(ids[n], f"D{n:04d}", f"1700000000.{n:06d}")
+                                    for n in range(130)],
+            failed=[(ids[n], f"error {n}") for n in range(130, 133)])
+
+    rows = await _rows(database)
+    got = [(row.status, row.conversation_id, row.message_id, row.error)
+           for row in (rows[request.key] for request in requests)]
+    assert got == [(DeliveryStatus.SENT, f"D{n:04d}", f"1700000000.{n:06d}", None)
+                   for n in range(130)] + [
+        (DeliveryStatus.FAILED, f"U{n:04d}", None, f"error {n}") for n in range(130, 133)] + [
+        (DeliveryStatus.CLAIMED, f"U{n:04d}", None, None) for n in range(133, 135)]
+
+
 async def test_a_second_engine_of_the_driver_reuses_the_compiled_claims(database: Database):
     """Compiled once a process, not once an engine: a new engine of the same driver gets
     the very statement the first one compiled."""
