@@ -30,6 +30,16 @@ async def _rows(database: Database) -> dict[str, Delivery]:
             select(Delivery).order_by(col(Delivery.id)))).all()}
 
 
+async def _claimed(database: Database, count: int) -> tuple[list[ClaimRequest], list[int]]:
+    """`count` claims of one workspace, and their ids in order."""
+    async with database.session() as session:
+        workspace = await workspaces.for_external_id(session, "slack", "T1", now=NOW)
+        assert workspace.id is not None
+        requests = [_request(workspace.id, n) for n in range(count)]
+        won = await ledger.claim_many(session, requests, now=NOW, lease_id=1)
+    return requests, [won[request.key].id for request in requests]
+
+
 async def test_claims_beyond_one_statement_each_once_with_every_value(database: Database):
     async with database.session() as session:
         workspace = await workspaces.for_external_id(session, "slack", "T1", now=NOW)
@@ -63,12 +73,7 @@ async def test_claims_beyond_one_statement_each_once_with_every_value(database: 
 
 
 async def test_outcomes_record_where_each_landed_or_why_not(database: Database):
-    async with database.session() as session:
-        workspace = await workspaces.for_external_id(session, "slack", "T1", now=NOW)
-        assert workspace.id is not None
-        requests = [_request(workspace.id, n) for n in range(6)]
-        won = await ledger.claim_many(session, requests, now=NOW, lease_id=1)
-    ids = [won[request.key].id for request in requests]
+    requests, ids = await _claimed(database, 6)
     later = NOW + timedelta(seconds=3)
     async with database.session() as session:
         await ledger.settle_many(
@@ -93,12 +98,7 @@ async def test_outcomes_record_where_each_landed_or_why_not(database: Database):
 async def test_outcomes_beyond_one_statement_and_between_its_sizes(database: Database):
     """Outcomes go in UPDATEs of SETTLE_SIZES rows, the last padded by repeating a row: 130
     sent (128, then 2) and 3 failed (padded to 4), each with its own values, nothing else."""
-    async with database.session() as session:
-        workspace = await workspaces.for_external_id(session, "slack", "T1", now=NOW)
-        assert workspace.id is not None
-        requests = [_request(workspace.id, n) for n in range(135)]
-        won = await ledger.claim_many(session, requests, now=NOW, lease_id=1)
-    ids = [won[request.key].id for request in requests]
+    requests, ids = await _claimed(database, 135)
     assert ledger.SETTLE_SIZES[-1] < 130
     async with database.session() as session:
         await ledger.settle_many(
