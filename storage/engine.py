@@ -183,12 +183,17 @@ class Database:
         claims and outcomes). On SQLite they take turns in this process: a write that met
         another's lock would wait in SQLite's busy handler, which sleeps in steps up to
         100 ms and stalls the sends behind it; here it goes the moment the other commits."""
-        if self._sqlite_writes is None:
-            async with self.session() as session:
-                yield session
-            return
-        async with self._sqlite_writes, self.session() as session:
+        async with self.write_turn(), self.session() as session:
             yield session
+
+    @asynccontextmanager
+    async def write_turn(self) -> AsyncIterator[None]:
+        """This process's turn to write, on SQLite (see write_session); at once elsewhere."""
+        if self._sqlite_writes is None:
+            yield
+            return
+        async with self._sqlite_writes:
+            yield
 
     async def ping(self) -> None:
         """Raise if the database cannot answer a trivial query."""

@@ -17,6 +17,7 @@ from bot.core.conversation import MessageRef
 from bot.core.errors import DeliveryError, Undeliverable
 from handlers.common.context import Services
 from handlers.common.deliveries import Failure, Outcome, Pending
+from storage.common.fan_out_writes import FanOutWrites
 from storage.ledger import repository as ledger
 from storage.ledger.models import DeliveryStatus
 
@@ -37,8 +38,9 @@ UNCONFIRMED_MAX = 4 * SETTLE_EVERY
 class Confirmations:
     """Outcomes waiting to be recorded, and the tickets that bound them."""
 
-    def __init__(self, services: Services, now: datetime, outcome: Outcome) -> None:
-        self._services, self._now, self._outcome = services, now, outcome
+    def __init__(self, services: Services, writes: FanOutWrites, now: datetime,
+                 outcome: Outcome) -> None:
+        self._services, self._writes, self._now, self._outcome = services, writes, now, outcome
         self._tickets = asyncio.Semaphore(UNCONFIRMED_MAX)
         self._sent: list[tuple[int, str, str]] = []
         self._failed: list[tuple[int, str]] = []
@@ -98,8 +100,8 @@ class Confirmations:
         written = self._waiting
         self._sent, self._failed, self._never, self._tally = [], [], [], Counter()
         self._waiting = 0
-        async with self._services.db.write_session() as session:
-            await ledger.settle_many(session, sent=sent, failed=failed, undeliverable=never,
+        async with self._writes.write() as statements:
+            await ledger.settle_many(statements, sent=sent, failed=failed, undeliverable=never,
                                      now=self._now)
         for (feature, kind, status), count in tally.items():  # counted once recorded
             self._services.telemetry.settled(feature, kind, status, count)

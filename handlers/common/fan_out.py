@@ -26,6 +26,7 @@ from bot.core.errors import DeliveryError
 from handlers.common.confirmations import Confirmations
 from handlers.common.context import Services
 from handlers.common.deliveries import Outcome, Pending
+from storage.common.fan_out_writes import FanOutWrites, fan_out_writes
 from storage.ledger import repository as ledger
 from storage.ledger.repository import Won
 
@@ -68,15 +69,15 @@ async def _attempt(services: Services, item: Pending, won: Won, gate: asyncio.Se
         gate.release()
 
 
-async def _claim(services: Services, items: Iterator[Pending], lease_id: int,
-                 queue: asyncio.Queue[Claimed | None]) -> None:
+async def _claim(services: Services, writes: FanOutWrites, items: Iterator[Pending],
+                 lease_id: int, queue: asyncio.Queue[Claimed | None]) -> None:
     """Claim the items chunk by chunk and queue the ones won; None once done (or failed:
     what was claimed still goes out and is confirmed before the error is raised)."""
     try:
         size = FIRST_CHUNK
         while chunk := list(islice(items, size)):
-            async with services.db.write_session() as session:
-                won = await ledger.claim_many(session, [item.claim() for item in chunk],
+            async with writes.write() as statements:
+                won = await ledger.claim_many(statements, [item.claim() for item in chunk],
                                               now=services.wall_clock.now(), lease_id=lease_id)
             for item in chunk:
                 if (claim := won.pop(item.key, None)) is not None:  # a key twice: sent once
@@ -123,11 +124,18 @@ async def _dispatch(services: Services, queue: asyncio.Queue[Claimed | None],
 async def fan_out(services: Services, items: Iterable[Pending], *, lease_id: int,
                   concurrency: int, now: datetime, outcome: Outcome) -> None:
     """Claim, send and confirm `items` as a pipeline, `concurrency` sends at once."""
-    confirmations = Confirmations(services, now, outcome)
+    async with fan_out_writes(services.db) as writes:
+        await _pipeline(services, writes, items, lease_id=lease_id, concurrency=concurrency,
+                        now=now, outcome=outcome)
+
+
+async def _pipeline(services: Services, writes: FanOutWrites, items: Iterable[Pending], *,
+                    lease_id: int, concurrency: int, now: datetime, outcome: Outcome) -> None:
+    confirmations = Confirmations(services, writes, now, outcome)
     queue: asyncio.Queue[Claimed | None] = asyncio.Queue(maxsize=CLAIM_AHEAD)
     attempts: set[asyncio.Future[object]] = set()
     crashed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    claimer = asyncio.ensure_future(_claim(services, iter(items), lease_id, queue))
+    claimer = asyncio.ensure_future(_claim(services, writes, iter(items), lease_id, queue))
     dispatcher = asyncio.ensure_future(_dispatch(services, queue, confirmations, attempts,
                                                  concurrency, now, crashed))
     settler = asyncio.ensure_future(confirmations.run())

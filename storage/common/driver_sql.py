@@ -13,9 +13,9 @@ ints, strings, None.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Column
 from sqlalchemy.engine import Dialect
@@ -76,3 +76,41 @@ async def execute(session: AsyncSession, statement: DriverStatement,
     """One execution in the session's transaction (its RETURNING rows, if any)."""
     connection = await session.connection()
     return await connection.exec_driver_sql(statement.sql, parameters)
+
+
+Run = tuple[DriverStatement, tuple[Any, ...]]
+
+
+class Statements(Protocol):
+    """Where driver statements run: a session's transaction, or a fan-out's own connection
+    (storage/common/fan_out_writes.py)."""
+
+    @property
+    def dialect(self) -> Dialect: ...
+
+    async def rows(self, runs: Sequence[Run]) -> list[list[tuple[Any, ...]]]:
+        """Run these statements in order, as one transaction; each one's rows (RETURNING)."""
+        ...
+
+
+@dataclass(frozen=True)
+class InSession:
+    """Statements in a session's transaction."""
+
+    session: AsyncSession
+
+    @property
+    def dialect(self) -> Dialect:
+        return dialect_of(self.session)
+
+    async def rows(self, runs: Sequence[Run]) -> list[list[tuple[Any, ...]]]:
+        answers = []
+        for statement, parameters in runs:
+            result = await execute(self.session, statement, parameters)
+            answers.append([tuple(row) for row in result.all()] if result.returns_rows else [])
+        return answers
+
+
+def statements_of(target: AsyncSession | Statements) -> Statements:
+    """`target` as Statements: a session's statements run in its transaction."""
+    return InSession(target) if isinstance(target, AsyncSession) else target

@@ -8,14 +8,14 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, case
+from sqlalchemy import bindparam, case, null
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, delete, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.common import driver_sql
-from storage.common.driver_sql import DriverStatement, Flavour
+from storage.common.driver_sql import DriverStatement, Flavour, Statements
 from storage.common.models import Workspace
 from storage.ledger.models import Delivery, DeliveryStatus
 
@@ -91,48 +91,75 @@ def _claim_statement(flavour: Flavour, rows: int) -> DriverStatement:
     return driver_sql.compiled(statement, dialect)
 
 
-async def claim_many(session: AsyncSession, requests: Sequence[ClaimRequest], *,
+async def claim_many(target: AsyncSession | Statements, requests: Sequence[ClaimRequest], *,
                      now: datetime, lease_id: int | None) -> dict[str, Won]:
     """Claim every free key at once; key -> claim for the ones this call won.
 
     One INSERT .. ON CONFLICT DO NOTHING RETURNING for new keys (per CLAIM_ROWS_MAX), one
     conditional UPDATE for keys whose earlier send failed: a fan-out of thousands costs a
-    few statements.
+    few statements. `target`: a session, or a fan-out's statements (fan_out_writes.py).
     """
     if not requests:
         return {}
     feature = requests[0].feature
     if any(request.feature != feature for request in requests):
         raise ValueError("one batch of claims is one feature's")
-    dialect = driver_sql.dialect_of(session)
+    statements = driver_sql.statements_of(target)
+    dialect = statements.dialect
     shared = {"batch_feature": feature, "batch_lease": lease_id,
               "batch_status": driver_sql.as_stored(DELIVERY.c.status, DeliveryStatus.CLAIMED,
                                                    dialect),
               "batch_now": driver_sql.as_stored(DELIVERY.c.claimed_at, now, dialect)}
-    won: dict[str, Won] = {}
+    runs = []
     for start in range(0, len(requests), CLAIM_ROWS_MAX):
         batch = requests[start:start + CLAIM_ROWS_MAX]
         statement = _claim_statement(Flavour.of(dialect), len(batch))
         own = {f"{name}_{n}": getattr(request, name)
                for n, request in enumerate(batch) for name in _CLAIM_OWN}
-        inserted = await driver_sql.execute(session, statement, statement.bind(shared, own))
-        won.update({key: Won(ident, False) for key, ident in inserted.all()})
+        runs.append((statement, statement.bind(shared, own)))
+    won = {key: Won(ident, False) for rows in await statements.rows(runs) for key, ident in rows}
     retry = [r.key for r in requests if r.key not in won]
     if retry:
-        retaken = await session.exec(
-            update(Delivery)
-            .where(col(Delivery.feature) == feature, col(Delivery.key).in_(retry),
-                   col(Delivery.status) == DeliveryStatus.FAILED)
-            .values(status=DeliveryStatus.CLAIMED, claimed_at=now, error=None,
-                    lease_id=lease_id)
-            .returning(Delivery.key, Delivery.id))
-        won.update({key: Won(ident, True) for key, ident in retaken.all()})
+        shared["batch_failed"] = driver_sql.as_stored(DELIVERY.c.status, DeliveryStatus.FAILED,
+                                                      dialect)
+        runs = [(statement, statement.bind(shared, own))
+                for statement, own in _padded(lambda size: _retake_statement(
+                    Flavour.of(dialect), size), [{"key": key} for key in retry])]
+        won.update({key: Won(ident, True)
+                    for rows in await statements.rows(runs) for key, ident in rows})
     return won
 
 
-# Outcomes per UPDATE, padded up to one of these sizes by repeating the last (an update
-# that changes nothing more), so that a process compiles a handful of statements.
-SETTLE_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
+# Rows per UPDATE, padded up to one of these sizes by repeating the last (an update that
+# changes nothing more), so that a process compiles a handful of statements.
+PADDED_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
+
+
+def _padded(statement_of: Callable[[int], DriverStatement], rows: Sequence[dict[str, Any]]
+            ) -> list[tuple[DriverStatement, dict[str, Any]]]:
+    """`rows` in statements of PADDED_SIZES rows, each with its rows' own parameters
+    (`name_n` for the n-th row's `name`)."""
+    done = []
+    for start in range(0, len(rows), PADDED_SIZES[-1]):
+        batch = rows[start:start + PADDED_SIZES[-1]]
+        size = next(size for size in PADDED_SIZES if size >= len(batch))
+        padded = [*batch, *[batch[-1]] * (size - len(batch))]
+        done.append((statement_of(size), {f"{name}_{n}": value for n, row in enumerate(padded)
+                                          for name, value in row.items()}))
+    return done
+
+
+@lru_cache(maxsize=32)
+def _retake_statement(flavour: Flavour, rows: int) -> DriverStatement:
+    """UPDATE back to claimed the failed claims of `rows` keys .. RETURNING keys and ids."""
+    keys = [bindparam(f"key_{n}") for n in range(rows)]
+    statement = update(DELIVERY).where(
+        DELIVERY.c.feature == bindparam("batch_feature"), DELIVERY.c.key.in_(keys),
+        DELIVERY.c.status == bindparam("batch_failed", type_=DELIVERY.c.status.type)) \
+        .values(status=bindparam("batch_status"), claimed_at=bindparam("batch_now"),
+                error=null(), lease_id=bindparam("batch_lease")) \
+        .returning(DELIVERY.c.key, DELIVERY.c.id)
+    return driver_sql.compiled(statement, flavour.dialect)
 
 
 @lru_cache(maxsize=32)
@@ -159,38 +186,33 @@ def _settle_statement(flavour: Flavour, sent: bool, rows: int) -> DriverStatemen
     return driver_sql.compiled(statement, flavour.dialect)
 
 
-async def _settle(session: AsyncSession, sent: bool, shared: dict[str, Any],
-                  rows: Sequence[dict[str, Any]]) -> None:
-    """`rows` (each an `ident` and its own values) in UPDATEs of SETTLE_SIZES rows."""
-    flavour = Flavour.of(driver_sql.dialect_of(session))
-    for start in range(0, len(rows), SETTLE_SIZES[-1]):
-        batch = rows[start:start + SETTLE_SIZES[-1]]
-        size = next(size for size in SETTLE_SIZES if size >= len(batch))
-        padded = [*batch, *[batch[-1]] * (size - len(batch))]
-        own = {f"{name}_{n}": value for n, row in enumerate(padded) for name, value in row.items()}
-        statement = _settle_statement(flavour, sent, size)
-        await driver_sql.execute(session, statement, statement.bind(shared, own))
-
-
-async def settle_many(session: AsyncSession, *, sent: Sequence[tuple[int, str, str]],
-                      failed: Sequence[tuple[int, str]], now: datetime,
-                      undeliverable: Sequence[tuple[int, str]] = ()) -> None:
-    """Record the outcome of a batch: (id, conversation, message) sent, (id, error) failed
-    (retried by a later run while due), (id, why) undeliverable (never retried)."""
-    dialect = driver_sql.dialect_of(session)
+async def settle_many(target: AsyncSession | Statements, *,
+                      sent: Sequence[tuple[int, str, str]], failed: Sequence[tuple[int, str]],
+                      now: datetime, undeliverable: Sequence[tuple[int, str]] = ()) -> None:
+    """Record the outcome of a batch, as one transaction: (id, conversation, message) sent,
+    (id, error) failed (retried by a later run while due), (id, why) undeliverable (never
+    retried). `target`: a session, or a fan-out's statements (fan_out_writes.py)."""
+    statements = driver_sql.statements_of(target)
+    dialect = statements.dialect
+    flavour = Flavour.of(dialect)
+    runs = []
     if sent:
-        await _settle(session, True, {
-            "batch_now": driver_sql.as_stored(DELIVERY.c.sent_at, now, dialect),
-            "batch_status": driver_sql.as_stored(DELIVERY.c.status, DeliveryStatus.SENT,
-                                                 dialect)},
+        shared = {"batch_now": driver_sql.as_stored(DELIVERY.c.sent_at, now, dialect),
+                  "batch_status": driver_sql.as_stored(DELIVERY.c.status, DeliveryStatus.SENT,
+                                                       dialect)}
+        runs += [(statement, statement.bind(shared, own)) for statement, own in _padded(
+            lambda size: _settle_statement(flavour, True, size),
             [{"ident": ident, "conversation": conversation_id, "message": message_id}
-             for ident, conversation_id, message_id in sent])
+             for ident, conversation_id, message_id in sent])]
     for status, settled in ((DeliveryStatus.FAILED, failed),
                             (DeliveryStatus.UNDELIVERABLE, undeliverable)):
         if settled:
-            await _settle(session, False, {
-                "batch_status": driver_sql.as_stored(DELIVERY.c.status, status, dialect)},
-                [{"ident": ident, "why": error[:ERROR_MAX]} for ident, error in settled])
+            shared = {"batch_status": driver_sql.as_stored(DELIVERY.c.status, status, dialect)}
+            runs += [(statement, statement.bind(shared, own)) for statement, own in _padded(
+                lambda size: _settle_statement(flavour, False, size),
+                [{"ident": ident, "why": error[:ERROR_MAX]} for ident, error in settled])]
+    if runs:
+        await statements.rows(runs)
 
 
 async def claiming_leases(session: AsyncSession) -> set[int | None]:

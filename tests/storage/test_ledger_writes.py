@@ -96,10 +96,10 @@ async def test_outcomes_record_where_each_landed_or_why_not(database: Database):
 
 
 async def test_outcomes_beyond_one_statement_and_between_its_sizes(database: Database):
-    """Outcomes go in UPDATEs of SETTLE_SIZES rows, the last padded by repeating a row: 130
+    """Outcomes go in UPDATEs of PADDED_SIZES rows, the last padded by repeating a row: 130
     sent (128, then 2) and 3 failed (padded to 4), each with its own values, nothing else."""
     requests, ids = await _claimed(database, 135)
-    assert ledger.SETTLE_SIZES[-1] < 130
+    assert ledger.PADDED_SIZES[-1] < 130
     async with database.session() as session:
         await ledger.settle_many(
             session, now=NOW, sent=[(ids[n], f"D{n:04d}", f"1700000000.{n:06d}")

@@ -34,8 +34,6 @@ FIRST_WAIT_SECONDS = 0.5
 RATE_LIMIT_RETRIES = 4
 # A 429 without a readable Retry-After waits this long.
 DEFAULT_RETRY_AFTER = 1.0
-# Slack rounds Retry-After up to whole seconds.
-ROUNDING_SECONDS = 1.0
 # Slack's clock and ours may differ: look a little before the first attempt.
 CLOCK_SKEW = timedelta(minutes=1)
 Found = Callable[[str, str, datetime], Awaitable[str | None]]
@@ -64,11 +62,10 @@ def retry_after(error: SlackApiError) -> float:
 class Pauses:
     """When chat.postMessage may next be called, per token (one workspace's install).
 
-    Slack answers Retry-After in whole seconds: "1" means the method opens again within the
-    second. Posts already in flight when the first refusal came are refused by the same
-    closing, each with its own rounded-up second; those only say the method opens no
-    earlier than their Retry-After less that second, so they lengthen the pause only that
-    far. Otherwise sixteen posts refused one after another would each push it a second on.
+    Every refusal is waited out in full from when it came, so no call ever goes before a
+    Retry-After has passed. Posts in flight when the method closed come back refused by
+    the same closing, each a moment later with its own Retry-After (Slack rounds the time
+    left up to whole seconds): each lengthens the pause by that moment only.
     """
 
     def __init__(self, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -76,29 +73,16 @@ class Pauses:
         self._sleep = sleep
         self._clock = clock
         self._until: dict[str, float] = {}
-        self._since: dict[str, float] = {}  # when the token's pause began
 
-    def now(self) -> float:
-        return self._clock()
-
-    def pause(self, token: str, seconds: float, *, asked_at: float | None = None) -> None:
-        """No post with `token` for `seconds` from now (a pause already longer stays);
-        `asked_at`, when the refused post was sent: before this pause began, the refusal
-        is the same closing seen late."""
-        now = self._clock()
-        if self._until.get(token, 0.0) <= now:  # not paused: this refusal begins a pause
-            self._until[token], self._since[token] = now + seconds, now
-            return
-        if asked_at is not None and asked_at < self._since[token]:
-            seconds -= ROUNDING_SECONDS
-        self._until[token] = max(self._until[token], now + seconds)
+    def pause(self, token: str, seconds: float) -> None:
+        """No post with `token` for `seconds` from now (a pause already longer stays)."""
+        self._until[token] = max(self._until.get(token, 0.0), self._clock() + seconds)
 
     async def wait(self, token: str) -> None:
         """Return once `token` is not paused (a pause may grow while waiting)."""
         while (left := self._until.get(token, 0.0) - self._clock()) > 0:
             await self._sleep(left)
         self._until.pop(token, None)
-        self._since.pop(token, None)
 
 
 def retry_reason(error: BaseException) -> str:
@@ -132,7 +116,6 @@ class Poster:
         attempt = 1
         while True:
             await self._pauses.wait(token)
-            asked_at = self._pauses.now()
             self._connections.ensure()
             try:
                 # api_call, not chat_postMessage: the payload is already the method's JSON
@@ -151,7 +134,7 @@ class Poster:
                     seconds = retry_after(error)
                     log.info("Slack is rate-limiting posts: all wait %.0fs (%d/%d)",
                              seconds, refused, RATE_LIMIT_RETRIES)
-                    self._pauses.pause(token, seconds, asked_at=asked_at)
+                    self._pauses.pause(token, seconds)
                     self._telemetry.retried("slack", retry_reason(error))
                     continue
                 if not uncertain(error) or attempt == ATTEMPTS:

@@ -96,24 +96,14 @@ async def test_a_pause_is_per_workspace_and_only_grows() -> None:
     assert slept == [2.0]
 
 
-async def test_posts_in_flight_refused_by_the_same_closing_do_not_lengthen_the_pause() -> None:
-    """Slack rounds Retry-After up to whole seconds: a post sent before the pause began and
-    refused later says only that the method opens within its last second; a post sent
-    after the pause began and refused is a new closing, waited out in full."""
+async def test_every_refusal_is_waited_out_in_full_from_when_it_came() -> None:
+    """A post in flight when the method closed, refused 0.7 s later with Retry-After 1
+    (Slack's rounding of the time left), is not called again before that second is over:
+    no call goes before its Retry-After; the pause grows by the 0.7 s only."""
     pauses, now, slept = _simulated_pauses()
-    in_flight = pauses.now()
-    now[0] += 0.2
-    pauses.pause("xoxb-a", 1, asked_at=in_flight)  # the first refusal: a second from now
+    pauses.pause("xoxb-a", 1)  # the first refusal
     now[0] += 0.7
-    pauses.pause("xoxb-a", 1, asked_at=in_flight)  # the same closing, 0.3 s left, rounded up
-    pauses.pause("xoxb-a", 3, asked_at=in_flight)  # ... but 2 s at least: that lengthens it
+    pauses.pause("xoxb-a", 1)  # the same closing seen late
     await pauses.wait("xoxb-a")
-    assert now[0] == pytest.approx(102.9)
-
-    sent = pauses.now()
-    pauses.pause("xoxb-a", 1, asked_at=sent)  # a new closing
-    now[0] += 0.5
-    pauses.pause("xoxb-a", 1, asked_at=sent + 0.1)  # sent after it began: refused anew
-    await pauses.wait("xoxb-a")
-    assert now[0] == pytest.approx(104.4)
-    assert slept == [pytest.approx(2.0), pytest.approx(1.0)]  # one sleep a closing
+    assert now[0] == pytest.approx(101.7)
+    assert slept == [pytest.approx(1.0)]  # one sleep: the pause grew while it was waited
