@@ -30,7 +30,6 @@ class DriverStatement:
 
     sql: str
     names: tuple[str, ...]
-    returns_rows: bool = False  # RETURNING: the driver steps once a row
 
     def bind(self, shared: Mapping[str, Any], row: Mapping[str, Any]) -> tuple[Any, ...]:
         return tuple(row[name] if name in row else shared[name] for name in self.names)
@@ -57,8 +56,7 @@ def compiled(statement: ClauseElement, dialect: Dialect) -> DriverStatement:
     done = statement.compile(dialect=dialect)
     if done.positiontup is None:  # both our drivers take positional parameters
         raise ValueError(f"{dialect.name}'s driver does not take positional parameters")
-    return DriverStatement(done.string, tuple(done.positiontup),
-                           bool(getattr(done, "effective_returning", None)))
+    return DriverStatement(done.string, tuple(done.positiontup))
 
 
 def as_stored(column: Column[Any], value: Any, dialect: Dialect) -> Any:

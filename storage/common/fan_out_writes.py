@@ -5,21 +5,17 @@ session, connection and transaction handling on the event loop (about 1.5 ms of 
 for a batch of 50 outcomes, ten times what the statement costs) and, on SQLite, five trips
 to aiosqlite's thread (cursor, statement, close, commit, the pool's reset rollback).
 
-Worse than the trips is the GIL. The driver's thread retakes it after each step of
-SQLite (a RETURNING statement steps once a row) and each answer it hands the loop, and
-while it waits, every release by the busy event loop (each socket call) wakes it on the
-other core to try for it. A 10,000-person fan-out's claims (250 rows RETURNED a chunk)
-woke that thread 11,000 times and stopped the loop 1,100 times for it, about 0.5 s of a
-4.5 s run on two virtual cores. So on a SQLite file a fan-out holds two connections in
-autocommit, where a write of one statement (nearly all of them) is its own transaction
-and several go in BEGIN IMMEDIATE .. COMMIT:
-- one of the pool's, through aiosqlite, for statements that return no rows (outcomes):
-  one trip and one step each, in parallel with the loop;
-- one of its own in the event loop's thread for statements that return rows (claims),
-  which never waits: each write takes about a millisecond (local, write-ahead log, no
-  fsync: it never checkpoints, the pool's connections do), and with busy_timeout 0 a write
-  that meets another connection's lock gets SQLITE_BUSY at once, nothing written, and goes
-  through the first connection instead, which waits in its thread.
+Worse than the trips is the GIL. While the driver's thread wants it back (after each
+step of SQLite, each answer it hands the loop), every release by the busy event loop (each
+socket call) wakes that thread on the other core to try for it: a 10,000-person fan-out
+woke it 11,000 times and stopped the loop 1,100 times for it, about 0.5 s of a 4.5 s run
+on two virtual cores. So on a SQLite file a fan-out writes on a connection of its own in
+the event loop's thread, in autocommit: a write of one statement (nearly all of them) is
+its own transaction; several go in BEGIN IMMEDIATE .. COMMIT. That connection never waits:
+its writes take well under a millisecond each (local, write-ahead log, no fsync: it never
+checkpoints, the pool's connections do), and where another connection holds the write lock
+(busy_timeout 0: SQLITE_BUSY at once, nothing written) the write goes instead through an
+aiosqlite connection of the pool held for the fan-out, which waits in its own thread.
 
 PostgreSQL writes through sessions (asyncpg has no thread to cross), and so does SQLite in
 memory, whose one connection every session shares: autocommit there would end the others'
@@ -106,9 +102,8 @@ def _inline_connection(path: str) -> sqlite3.Connection:
 
 
 class SqliteInline:
-    """Statements that return rows run on the event loop on a connection of its own in
-    autocommit; others, and those that meet another connection's write lock, through
-    `waiting` (in its thread, which waits for the lock)."""
+    """Statements run on the event loop on a connection of its own in autocommit; where
+    another connection holds the write lock, through `waiting` (which waits for it)."""
 
     def __init__(self, connection: sqlite3.Connection, waiting: SqliteAutocommit) -> None:
         self._connection = connection
@@ -135,8 +130,6 @@ class SqliteInline:
         return answers
 
     async def rows(self, runs: Sequence[Run]) -> list[list[tuple[Any, ...]]]:
-        if not any(statement.returns_rows for statement, _ in runs):
-            return await self._waiting.rows(runs)
         try:
             return self._run(runs)
         except sqlite3.OperationalError as error:
