@@ -4,6 +4,9 @@ write is one transaction, committed when it ends, whatever the path."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import time
 from datetime import timedelta
 
 import pytest
@@ -82,3 +85,30 @@ async def test_a_write_that_fails_partway_leaves_nothing_and_says_why(database: 
         async with writes.write() as statements:
             won = await ledger.claim_many(statements, requests[:1], now=NOW, lease_id=1)
     assert list(await _rows(database)) == list(won) == [requests[0].key]
+
+
+async def test_on_sqlite_a_write_meeting_another_writer_waits_off_the_event_loop(
+        sqlite_database: Database):
+    """A fan-out's write never waits for SQLite's lock on the event loop: while another
+    connection holds it, the write waits in the driver's thread (the loop goes on) and
+    lands once the lock is let go."""
+    requests = await _requests(sqlite_database)
+    blocker = sqlite3.connect(str(sqlite_database.sqlite_file), isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")  # another process's write, say
+        async with fan_out_writes(sqlite_database) as writes:
+            async def claim() -> dict[str, ledger.Won]:
+                async with writes.write() as statements:
+                    return await ledger.claim_many(statements, requests, now=NOW, lease_id=1)
+
+            claiming = asyncio.ensure_future(claim())
+            started = time.monotonic()
+            await asyncio.sleep(0.2)
+            assert time.monotonic() - started < 1.0  # the loop was not held
+            assert not claiming.done()
+            blocker.execute("COMMIT")
+            won = await claiming
+    finally:
+        blocker.close()
+    assert sorted(won) == sorted(await _rows(sqlite_database)) == \
+        sorted(request.key for request in requests)
