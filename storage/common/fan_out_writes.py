@@ -75,11 +75,11 @@ class SqliteAutocommit:
         try:
             answers = [await self._fetch(statement.sql, parameters)
                        for statement, parameters in runs]
-        except BaseException:
+            await self._fetch("COMMIT", ())
+        except BaseException:  # nothing of it stays, and the connection writes on
             with contextlib.suppress(DBAPIError):  # the error that stopped it is the news
                 await self._fetch("ROLLBACK", ())
             raise
-        await self._fetch("COMMIT", ())
         return answers
 
 
