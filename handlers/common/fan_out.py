@@ -76,7 +76,9 @@ async def _claim(services: Services, writes: FanOutWrites, items: Iterator[Pendi
     try:
         size = FIRST_CHUNK
         while chunk := list(islice(items, size)):
-            async with writes.write() as statements:
+            # One transaction: claims and retakes land together or not at all (a claim that
+            # landed and was never queued would wait for recovery to find it).
+            async with writes.write(atomic=True) as statements:
                 won = await ledger.claim_many(statements, [item.claim() for item in chunk],
                                               now=services.wall_clock.now(), lease_id=lease_id)
             for item in chunk:
@@ -124,7 +126,8 @@ async def _dispatch(services: Services, queue: asyncio.Queue[Claimed | None],
 async def fan_out(services: Services, items: Iterable[Pending], *, lease_id: int,
                   concurrency: int, now: datetime, outcome: Outcome) -> None:
     """Claim, send and confirm `items` as a pipeline, `concurrency` sends at once."""
-    async with fan_out_writes(services.db) as writes:
+    # A fan-out of one at a time (deliver_once) writes in sessions: see fan_out_writes.
+    async with fan_out_writes(services.db, held=concurrency > 1) as writes:
         await _pipeline(services, writes, items, lease_id=lease_id, concurrency=concurrency,
                         now=now, outcome=outcome)
 

@@ -4,10 +4,14 @@ A 10,000-person fan-out makes about 250 writes. Through a session each costs SQL
 session, connection and transaction handling on the event loop (about 1.5 ms of its CPU
 for a batch of 50 outcomes, ten times what the statement costs) and, on SQLite, five trips
 to aiosqlite's thread (cursor, statement, close, commit, the pool's reset rollback), each
-waiting for the busy event loop to take its answer. So on a SQLite file a fan-out holds
-one connection of the engine's pool for as long as it runs, in autocommit: a write of one
-statement (nearly all of them) is its own transaction, run in one trip with aiosqlite's
-execute_fetchall; a write of several is wrapped in BEGIN IMMEDIATE .. COMMIT.
+waiting for the busy event loop to take its answer. So on a SQLite file a fan-out of
+many holds one connection of the engine's pool for as long as it runs, in autocommit: an
+outcome batch of one statement (nearly all of them) is its own transaction, run in one
+trip with aiosqlite's execute_fetchall; several statements, and every chunk of claims
+(`atomic`: claims and retakes land together or not at all, cancelled included), go in
+BEGIN IMMEDIATE .. COMMIT. A fan-out of one (deliver_once, from people's requests, many at
+once) writes in sessions: held through each of many concurrent sends, connections could
+drain the pool.
 
 PostgreSQL writes through sessions (asyncpg has no thread to cross), and so does SQLite in
 memory, whose one connection every session shares: autocommit there would end the others'
@@ -30,8 +34,9 @@ from storage.engine import Database
 
 
 class FanOutWrites(Protocol):
-    def write(self) -> AbstractAsyncContextManager[Statements]:
-        """One write (a chunk's claims, a batch's outcomes): its statements."""
+    def write(self, *, atomic: bool = False) -> AbstractAsyncContextManager[Statements]:
+        """One write (a chunk's claims, a batch's outcomes): its statements. `atomic`: all
+        that is run in it is one transaction (a single `rows` call always is)."""
         ...
 
 
@@ -42,8 +47,8 @@ class SessionWrites:
         self._database = database
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Statements]:
-        async with self._database.write_session() as session:
+    async def write(self, *, atomic: bool = False) -> AsyncIterator[Statements]:
+        async with self._database.write_session() as session:  # a transaction anyway
             yield InSession(session)
 
 
@@ -55,6 +60,7 @@ class SqliteAutocommit:
     def __init__(self, driver: aiosqlite.Connection, dialect: Dialect) -> None:
         self._driver = driver
         self._dialect = dialect
+        self._in_transaction = False
 
     @property
     def dialect(self) -> Dialect:
@@ -68,19 +74,28 @@ class SqliteAutocommit:
                                       self._dialect.loaded_dbapi.Error) from error
 
     async def rows(self, runs: Sequence[Run]) -> list[list[tuple[Any, ...]]]:
-        if len(runs) == 1:  # a statement alone is a transaction of its own
-            statement, parameters = runs[0]
-            return [await self._fetch(statement.sql, parameters)]
-        await self._fetch("BEGIN IMMEDIATE", ())
+        if len(runs) == 1 or self._in_transaction:  # a statement alone is a transaction
+            return [await self._fetch(statement.sql, parameters)
+                    for statement, parameters in runs]
+        async with self.transaction():
+            return [await self._fetch(statement.sql, parameters)
+                    for statement, parameters in runs]
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """BEGIN IMMEDIATE .. COMMIT around what runs inside; on any error, cancellation
+        included, ROLLBACK, so that nothing of it stays and the connection writes on."""
+        self._in_transaction = True
         try:
-            answers = [await self._fetch(statement.sql, parameters)
-                       for statement, parameters in runs]
+            await self._fetch("BEGIN IMMEDIATE", ())
+            yield
             await self._fetch("COMMIT", ())
-        except BaseException:  # nothing of it stays, and the connection writes on
+        except BaseException:
             with contextlib.suppress(DBAPIError):  # the error that stopped it is the news
                 await self._fetch("ROLLBACK", ())
             raise
-        return answers
+        finally:
+            self._in_transaction = False
 
 
 class SqliteWrites:
@@ -92,15 +107,22 @@ class SqliteWrites:
         self._turn = turn
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Statements]:
+    async def write(self, *, atomic: bool = False) -> AsyncIterator[Statements]:
         async with self._turn():
-            yield self._statements
+            if not atomic:
+                yield self._statements
+                return
+            async with self._statements.transaction():
+                yield self._statements
 
 
 @asynccontextmanager
-async def fan_out_writes(database: Database) -> AsyncIterator[FanOutWrites]:
-    """Where one fan-out writes, for as long as it runs."""
-    if database.sqlite_file is None:  # PostgreSQL, or SQLite in memory
+async def fan_out_writes(database: Database, *, held: bool) -> AsyncIterator[FanOutWrites]:
+    """Where one fan-out writes, for as long as it runs. `held`: on a SQLite file, on a
+    connection held for the fan-out (see above); else a session a write. A fan-out of one
+    message (from a person's request, many at once) should not hold one: holding a pooled
+    connection through each of many concurrent sends could drain the pool."""
+    if not held or database.sqlite_file is None:  # PostgreSQL, or SQLite in memory
         yield SessionWrites(database)
         return
     async with database.engine.connect() as connection:

@@ -34,7 +34,7 @@ async def _requests(database: Database) -> list[ClaimRequest]:
 
 async def test_claims_outcomes_and_retakes_are_committed_write_by_write(database: Database):
     requests = await _requests(database)
-    async with fan_out_writes(database) as writes:
+    async with fan_out_writes(database, held=True) as writes:
         async with writes.write() as statements:
             won = await ledger.claim_many(statements, requests, now=NOW, lease_id=7)
         assert sorted(won) == sorted(request.key for request in requests)
@@ -76,7 +76,7 @@ async def test_a_write_that_fails_partway_leaves_nothing_and_says_why(database: 
               "batch_status": as_stored(columns.status, DeliveryStatus.CLAIMED, dialect),
               "batch_now": as_stored(columns.claimed_at, NOW, dialect)}
     wrong = DriverStatement("UPDATE no_such_table SET x = 1", ())
-    async with fan_out_writes(database) as writes:
+    async with fan_out_writes(database, held=True) as writes:
         with pytest.raises(DBAPIError, match="no_such_table"):  # as SQLAlchemy raises it
             async with writes.write() as statements:
                 await statements.rows([(statement, statement.bind(shared, own)), (wrong, ())])
@@ -96,7 +96,7 @@ async def test_on_sqlite_a_write_meeting_another_writer_waits_off_the_event_loop
     blocker = sqlite3.connect(str(sqlite_database.sqlite_file), isolation_level=None)
     try:
         blocker.execute("BEGIN IMMEDIATE")  # another process's write, say
-        async with fan_out_writes(sqlite_database) as writes:
+        async with fan_out_writes(sqlite_database, held=True) as writes:
             async def claim() -> dict[str, ledger.Won]:
                 async with writes.write() as statements:
                     return await ledger.claim_many(statements, requests, now=NOW, lease_id=1)
@@ -112,3 +112,34 @@ async def test_on_sqlite_a_write_meeting_another_writer_waits_off_the_event_loop
         blocker.close()
     assert sorted(won) == sorted(await _rows(sqlite_database)) == \
         sorted(request.key for request in requests)
+
+
+async def test_an_atomic_write_cut_off_leaves_nothing_and_the_next_write_lands(
+        database: Database):
+    """A chunk's claims are one transaction: a write that fails after its claims, or is
+    cancelled while it waits, leaves none of them (a claim that landed and was never
+    queued would wait for recovery), and the fan-out's connection writes on."""
+    requests = await _requests(database)
+    waiting = asyncio.Event()
+    async with fan_out_writes(database, held=True) as writes:
+        with pytest.raises(RuntimeError, match="a bug after the claims"):
+            async with writes.write(atomic=True) as statements:
+                await ledger.claim_many(statements, requests[:3], now=NOW, lease_id=1)
+                raise RuntimeError("a bug after the claims")
+
+        async def claim_then_wait() -> None:
+            async with writes.write(atomic=True) as statements:
+                await ledger.claim_many(statements, requests[3:6], now=NOW, lease_id=1)
+                waiting.set()
+                await asyncio.Event().wait()  # until cancelled
+
+        cut_off = asyncio.ensure_future(claim_then_wait())
+        await waiting.wait()
+        cut_off.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await cut_off
+        assert await _rows(database) == {}
+
+        async with writes.write(atomic=True) as statements:
+            won = await ledger.claim_many(statements, requests[:6], now=NOW, lease_id=2)
+    assert sorted(won) == sorted(await _rows(database)) == sorted(r.key for r in requests[:6])
