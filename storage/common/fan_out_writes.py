@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 import aiosqlite
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from storage.common.driver_sql import InSession, Run, Statements
 from storage.engine import Database
@@ -72,6 +72,8 @@ class SqliteAutocommit:
         except self._dialect.loaded_dbapi.Error as error:
             raise DBAPIError.instance(sql, parameters, error,
                                       self._dialect.loaded_dbapi.Error) from error
+        except ValueError as error:  # aiosqlite's "Connection closed": as SQLAlchemy says it
+            raise OperationalError(sql, parameters, error) from error
 
     async def rows(self, runs: Sequence[Run]) -> list[list[tuple[Any, ...]]]:
         if len(runs) == 1 or self._in_transaction:  # a statement alone is a transaction
